@@ -1,0 +1,55 @@
+# The two commands of the quick start are `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install worker beat lint format messages translations benchmark clean
+
+$(STAMP): pyproject.toml
+	@PYTHON=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(PY) manage.py compile_translations
+
+# Serves the app with demo data. Without DATABASE_URL: SQLite under data/, tasks in process.
+run: translations
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite. Uses DATABASE_URL / REDIS_URL when they are set.
+test: translations
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=0 KAM_HTTPS=0 \
+		$(PY) manage.py collectstatic --noinput --verbosity 0
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=0 KAM_HTTPS=0 \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A kam worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A kam beat --loglevel=info
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+
+benchmark: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,74 @@
+"""Who may see and who may change an account: the one place that decides.
+
+Pages, API, search, exports and tasks all ask this module. Everything a user sees hangs
+off an account, so child records are scoped with `account__in=visible_accounts(user)`.
+
+Rules:
+- administrators and heads of sales see and change every account;
+- everyone else sees the accounts they own or are on the team of, and every subsidiary
+  below them (a group's owner sees the whole group);
+- they may change an account they own, or whose team lists them with "may edit", and the
+  subsidiaries below such an account.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
+from django.http import Http404
+
+from accounts.models import Account, Contact
+
+
+def _below_any(user_accounts: QuerySet) -> Q:
+    # The account itself or one of its ancestors is among user_accounts.
+    return Q(Exists(user_accounts.filter(StartsWith(OuterRef("path"), F("path")))))
+
+
+def visible_account_filter(user) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_all_accounts:
+        return Q()
+    mine = Account.objects.filter(Q(owner=user) | Q(team__user=user))
+    return _below_any(mine)
+
+
+def editable_account_filter(user) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_all_accounts:
+        return Q()
+    mine = Account.objects.filter(Q(owner=user) | Q(team__user=user, team__can_edit=True))
+    return _below_any(mine)
+
+
+def visible_accounts(user) -> QuerySet[Account]:
+    return Account.objects.visible_to(user)
+
+
+def editable_accounts(user) -> QuerySet[Account]:
+    return Account.objects.editable_by(user)
+
+
+def can_edit_account(user, account: Account) -> bool:
+    if user.is_authenticated and user.sees_all_accounts:
+        return True
+    return editable_accounts(user).filter(pk=account.pk).exists()
+
+
+def get_account_for(user, pk) -> Account:
+    """The account if the user may see it; a 404 for everyone else (no hint it exists)."""
+    account = visible_accounts(user).select_related("owner", "parent").filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    return Contact.objects.filter(account__in=visible_accounts(user))
+
+
+def get_contact_for(user, pk) -> Contact:
+    contact = visible_contacts(user).select_related("account").filter(pk=pk).first()
+    if contact is None:
+        raise Http404
+    return contact

@@ -1,0 +1,112 @@
+"""Contact pages: the list across accounts, a contact's page, and inline create/edit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.access import can_edit_account, get_account_for, get_contact_for
+from accounts.filters import ContactFilter
+from accounts.forms import ContactForm, ContactLeftForm
+from accounts.views import _render_tab
+from kam.forms import add_service_errors
+from kam.htmx import render_page
+
+PAGE_SIZE = 50
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = selectors.contact_list(request.user).order_by("last_name", "first_name")
+    filterset = ContactFilter(request.GET or None, queryset=contacts)
+    if filterset.is_valid():
+        contacts = filterset.qs
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"nav": "contacts", "filter": filterset, "page": page, "query": query.urlencode()}
+    return render_page(request, "accounts/contacts.html", context, partial="results")
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    context = {
+        "nav": "contacts",
+        "contact": contact,
+        "account": contact.account,
+        "can_edit": can_edit_account(request.user, contact.account),
+        "direct_reports": contact.direct_reports.select_related("account"),
+        "left_form": ContactLeftForm(),
+    }
+    return render_page(request, "accounts/contact_detail.html", context)
+
+
+@login_required
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Inline on the account's Contacts tab (htmx), or as a page of its own."""
+    account = get_account_for(request.user, pk)
+    if not can_edit_account(request.user, account):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(
+                actor=request.user, account=account, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": contact.name})
+            return _render_tab(request, account, "contacts")
+    status = 422 if form.errors else 200
+    context = {"form": form, "account": account, "nav": "contacts"}
+    return render_page(request, "accounts/contact_form.html", context, partial="form",
+                       status=status)
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    if not can_edit_account(request.user, contact.account):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=contact, account=contact.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(actor=request.user, contact=contact, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("accounts:contact_detail", pk=contact.pk)
+    status = 422 if form.errors else 200
+    context = {"form": form, "contact": contact, "account": contact.account, "nav": "contacts"}
+    return render_page(request, "accounts/contact_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def contact_left(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    form = ContactLeftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_mark_left(
+                actor=request.user, contact=contact, left_on=form.cleaned_data["left_on"]
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request, _("%(name)s is marked as having left the company.") % {
+                    "name": contact.name}
+            )
+    else:
+        messages.error(request, _("Enter the date the contact left."))
+    return redirect("accounts:contact_detail", pk=contact.pk)

@@ -1,0 +1,2 @@
+def seed_accounts(users) -> int:
+    return 0

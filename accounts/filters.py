@@ -1,0 +1,79 @@
+"""One set of list filters for the account and contact pages and their API endpoints."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Contact
+from users.models import User
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Account.Status.choices, label=_("Status"))
+    tier = django_filters.ChoiceFilter(choices=Account.Tier.choices, label=_("Tier"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(is_active=True), label=_("Key account manager")
+    )
+    industry = django_filters.CharFilter(lookup_expr="iexact", label=_("Industry"))
+    customer_type = django_filters.ChoiceFilter(
+        choices=Account.CustomerType.choices, label=_("Customer type")
+    )
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
+    region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent account"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("status", "status"),
+            ("tier", "tier"),
+            ("country", "country"),
+            ("year_revenue", "revenue"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Account
+        fields = ["status", "tier", "owner", "industry", "customer_type", "country", "region"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(legal_name__icontains=value)
+            | Q(city__icontains=value)
+            | Q(external_id__iexact=value)
+        )
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    buying_role = django_filters.ChoiceFilter(
+        choices=Contact.BuyingRole.choices, label=_("Buying-center role")
+    )
+    attitude = django_filters.ChoiceFilter(choices=Contact.Attitude.choices, label=_("Attitude"))
+    is_active = django_filters.BooleanFilter(label=_("Still with the company"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("last_name", "name"), ("account__name", "account"), ("updated_at", "updated")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["account", "buying_role", "attitude", "is_active"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(last_name__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(account__name__icontains=value)
+        )

@@ -1,0 +1,114 @@
+"""Page forms. They collect input; the model's own validation (run by the services) is the
+one set of rules, so a form error and an API 400 say the same thing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import visible_accounts
+from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from users.models import Role, User
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name", "legal_name", "external_id", "parent", "status", "tier", "owner",
+            "industry", "customer_type", "country", "city", "region", "website",
+            "individual_requirements", "product_lines",
+        ]  # fmt: skip
+        widgets = {"product_lines": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = visible_accounts(user).order_by("name")
+        if self.instance.pk:
+            # Neither the account itself nor anything below it can become its parent.
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents
+        self.fields["owner"].queryset = _people().filter(
+            role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN]
+        )
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("product_lines", None)
+        return data
+
+
+class ProfileSectionForm(forms.ModelForm):
+    class Meta:
+        model = ProfileSection
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMembership
+        fields = ["user", "role", "can_edit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people()
+
+    def _post_clean(self):
+        pass
+
+
+class FiguresForm(forms.ModelForm):
+    class Meta:
+        model = YearlyFigures
+        fields = [
+            "year", "revenue", "contribution_margin", "revenue_target", "margin_target",
+            "revenue_potential",
+        ]  # fmt: skip
+        widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
+
+    def _post_clean(self):
+        pass
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name", "last_name", "job_title", "department", "email", "phone", "mobile",
+            "preferred_language", "reports_to", "buying_role", "influence", "attitude",
+            "relationship_strength", "relationship_owner", "legal_basis", "consent_on",
+        ]  # fmt: skip
+        widgets = {
+            "relationship_strength": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "consent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Managers come from the same account or group.
+        group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
+        bosses = Contact.objects.filter(account__in=group, is_active=True).select_related(
+            "account"
+        )
+        if self.instance.pk:
+            bosses = bosses.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = bosses.order_by("last_name")
+        self.fields["relationship_owner"].queryset = _people()
+
+    def _post_clean(self):
+        pass
+
+
+class ContactLeftForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("Left the company on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,104 @@
+"""Reads shared by pages, API, search and tasks. Each starts from the access scope."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.access import visible_accounts, visible_contacts
+from accounts.models import Account, Contact, YearlyFigures
+
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def _year_value(field: str, year: int):
+    return Subquery(
+        YearlyFigures.objects.filter(account=OuterRef("pk"), year=year).values(field)[:1],
+        output_field=MONEY_FIELD,
+    )
+
+
+def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
+    """Visible accounts with owner and parent preloaded and this year's figures annotated
+    (revenue, revenue_target, revenue_potential) — one query for a whole page."""
+    year = year or current_year()
+    return (
+        visible_accounts(user)
+        .select_related("owner", "parent")
+        .annotate(
+            year_revenue=_year_value("revenue", year),
+            year_revenue_target=_year_value("revenue_target", year),
+            year_revenue_potential=_year_value("revenue_potential", year),
+        )
+    )
+
+
+def group_figures(account: Account) -> list[dict]:
+    """Per year, the totals of the account and every subsidiary below it, summed in SQL."""
+    zero = Value(Decimal("0"), output_field=MONEY_FIELD)
+    rows = (
+        YearlyFigures.objects.filter(account__path__startswith=account.path)
+        .values("year")
+        .annotate(
+            revenue=Coalesce(Sum("revenue"), zero),
+            contribution_margin=Coalesce(Sum("contribution_margin"), zero),
+            revenue_target=Sum("revenue_target"),
+            margin_target=Sum("margin_target"),
+            revenue_potential=Sum("revenue_potential"),
+        )
+        .order_by("-year")
+    )
+    return list(rows)
+
+
+def group_members(account: Account) -> QuerySet[Account]:
+    """The account and all accounts below it, deepest last."""
+    return Account.objects.filter(path__startswith=account.path).order_by("path")
+
+
+def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Contact]]:
+    """Accounts by name, legal name, city or external ID; contacts by name or e-mail.
+
+    On PostgreSQL, trigram similarity also finds near misses ("Mülller"); SQLite falls back
+    to substring matching.
+    """
+    query = query.strip()
+    if len(query) < 2:
+        return [], []
+    account_match = (
+        Q(name__icontains=query)
+        | Q(legal_name__icontains=query)
+        | Q(city__icontains=query)
+        | Q(external_id__iexact=query)
+    )
+    contact_match = (
+        Q(last_name__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(email__icontains=query)
+    )
+    accounts = visible_accounts(user).select_related("parent")
+    contacts = visible_contacts(user).select_related("account")
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        accounts = accounts.annotate(similarity=TrigramWordSimilarity(query, "name")).filter(
+            account_match | Q(similarity__gt=0.4)
+        ).order_by("-similarity", "name")
+        contacts = contacts.annotate(
+            similarity=TrigramWordSimilarity(query, "last_name")
+        ).filter(contact_match | Q(similarity__gt=0.4)).order_by("-similarity", "last_name")
+    else:
+        accounts = accounts.filter(account_match).order_by("name")
+        contacts = contacts.filter(contact_match).order_by("last_name")
+    return list(accounts[:limit]), list(contacts[:limit])
+
+
+def contact_list(user) -> QuerySet[Contact]:
+    """Visible contacts with account, reports-to and relationship owner preloaded."""
+    return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")

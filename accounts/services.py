@@ -1,0 +1,198 @@
+"""Writes on accounts, their team, profile, figures and contacts.
+
+Every write validates the model (the one set of rules that forms and API share), checks
+the "may change" predicate from accounts.access, and runs in one transaction.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from users.models import User
+
+ACCOUNT_FIELDS = {
+    "name", "legal_name", "external_id", "parent", "industry", "customer_type", "country",
+    "city", "region", "website", "status", "tier", "owner", "individual_requirements",
+}  # fmt: skip
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _check_parent(actor: User, parent: Account | None) -> None:
+    if parent is not None and not visible_accounts(actor).filter(pk=parent.pk).exists():
+        raise ValidationError({"parent": _("Choose a parent account you can see.")})
+
+
+def _validate_unique_external_id(account: Account) -> None:
+    if account.external_id == "":
+        account.external_id = None
+
+
+@transaction.atomic
+def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
+    unknown = set(fields) - ACCOUNT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown account fields: {sorted(unknown)}")
+    fields.setdefault("owner", actor)
+    account = Account(**fields)
+    _check_parent(actor, account.parent)
+    if account.parent is not None and not actor.sees_all_accounts:
+        # Adding a subsidiary to a group changes the group.
+        _require_edit(actor, account.parent)
+    account.full_clean()
+    account.save()
+    account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
+    Account.objects.filter(pk=account.pk).update(path=account.path)
+    if product_lines:
+        account.product_lines.set(product_lines)
+    return account
+
+
+@transaction.atomic
+def account_update(*, actor: User, account: Account, product_lines=None, **fields: Any) -> Account:
+    unknown = set(fields) - ACCOUNT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown account fields: {sorted(unknown)}")
+    _require_edit(actor, account)
+    # Lock the row so two moves of the same subtree cannot interleave.
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    old_path = account.path
+    for name, value in fields.items():
+        setattr(account, name, value)
+    if "parent" in fields and account.parent_id != _parent_id_of(old_path):
+        _check_parent(actor, account.parent)
+    account.full_clean()
+    account.save()
+    new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
+    if new_path != old_path:
+        Account.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
+        )
+        account.path = new_path
+    if product_lines is not None:
+        account.product_lines.set(product_lines)
+    return account
+
+
+def _parent_id_of(path: str) -> int | None:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return int(parts[-2]) if len(parts) > 1 else None
+
+
+@transaction.atomic
+def profile_section_update(
+    *, actor: User, account: Account, kind: str, text: str
+) -> ProfileSection:
+    _require_edit(actor, account)
+    if kind not in ProfileSection.Kind.values:
+        raise ValidationError({"kind": _("Unknown profile section.")})
+    section, _created = ProfileSection.objects.get_or_create(account=account, kind=kind)
+    section.text = text.replace("\r\n", "\n").strip()
+    section.updated_by = actor
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def team_member_set(
+    *, actor: User, account: Account, user: User, role: str, can_edit: bool
+) -> TeamMembership:
+    """Add a user to the team or change their role; one row per user and account."""
+    _require_edit(actor, account)
+    membership = TeamMembership.objects.filter(account=account, user=user).first()
+    if membership is None:
+        membership = TeamMembership(account=account, user=user)
+    membership.role = role
+    membership.can_edit = can_edit
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
+    _require_edit(actor, account)
+    TeamMembership.objects.filter(account=account, pk=membership_id).delete()
+
+
+@transaction.atomic
+def figures_put(*, actor: User, account: Account, year: int, **values: Decimal | None) -> tuple[
+    YearlyFigures, bool
+]:
+    """Create or replace one year of figures (idempotent, as ERP imports need)."""
+    _require_edit(actor, account)
+    figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
+    created = figures is None
+    if created:
+        figures = YearlyFigures(account=account, year=year)
+    for name in (
+        "revenue", "contribution_margin", "revenue_target", "margin_target", "revenue_potential",
+    ):  # fmt: skip
+        default = Decimal("0") if name in ("revenue", "contribution_margin") else None
+        value = values.get(name, default)
+        setattr(figures, name, default if value is None else value)
+    figures.full_clean(validate_constraints=False)
+    figures.save()
+    return figures, created
+
+
+@transaction.atomic
+def figures_delete(*, actor: User, account: Account, year: int) -> bool:
+    _require_edit(actor, account)
+    deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
+    return bool(deleted)
+
+
+CONTACT_FIELDS = {
+    "first_name", "last_name", "job_title", "department", "email", "phone", "mobile",
+    "preferred_language", "reports_to", "buying_role", "influence", "attitude",
+    "relationship_strength", "relationship_owner", "is_active", "left_on", "legal_basis",
+    "consent_on",
+}  # fmt: skip
+
+
+@transaction.atomic
+def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    _require_edit(actor, account)
+    contact = Contact(account=account, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
+    unknown = set(fields) - CONTACT_FIELDS - {"account"}
+    if unknown:
+        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    _require_edit(actor, contact.account)
+    if "account" in fields and fields["account"].pk != contact.account_id:
+        _require_edit(actor, fields["account"])
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_mark_left(*, actor: User, contact: Contact, left_on=None) -> Contact:
+    """People leave; their record stays, with the date, so history is never lost."""
+    return contact_update(
+        actor=actor, contact=contact, is_active=False, left_on=left_on or timezone.localdate()
+    )

@@ -1,0 +1,294 @@
+"""Account pages. Each view fetches through the access scope and writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.access import can_edit_account, get_account_for
+from accounts.filters import AccountFilter
+from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
+from accounts.history import account_history
+from accounts.models import Account, ProfileSection
+from accounts.relationship_map import relationship_map
+from kam.forms import add_service_errors
+from kam.htmx import render_page
+
+PAGE_SIZE = 25
+TABS = ["profile", "team", "figures", "contacts", "map", "history"]
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    accounts = selectors.account_list(request.user).order_by("name")
+    filterset = AccountFilter(request.GET or None, queryset=accounts)
+    if filterset.is_valid():
+        accounts = filterset.qs
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "accounts",
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "year": selectors.current_year(),
+        "can_create": True,
+    }
+    return render_page(request, "accounts/list.html", context, partial="results")
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(
+                actor=request.user,
+                product_lines=form.cleaned_data["product_lines"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("parent", str(exc))
+        else:
+            messages.success(request, _("The account “%(name)s” was created.") % {
+                "name": account.name})
+            return redirect("accounts:detail", pk=account.pk)
+    status = 422 if form.errors else 200
+    return render_page(
+        request, "accounts/form.html", {"form": form, "nav": "accounts"}, status=status
+    )
+
+
+@login_required
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    if not can_edit_account(request.user, account):
+        raise PermissionDenied
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(
+                actor=request.user,
+                account=Account.objects.get(pk=account.pk),
+                product_lines=form.cleaned_data["product_lines"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("accounts:detail", pk=account.pk)
+    status = 422 if form.errors else 200
+    context = {"form": form, "account": account, "nav": "accounts"}
+    return render_page(request, "accounts/form.html", context, status=status)
+
+
+def _header_context(account: Account) -> dict:
+    year = selectors.current_year()
+    own = {f.year: f for f in account.figures.filter(year__in=[year, year - 1])}
+    return {
+        "year": year,
+        "figures_this_year": own.get(year),
+        "figures_last_year": own.get(year - 1),
+        "ancestors": Account.objects.filter(pk__in=account.ancestor_ids()).order_by("path"),
+        "subsidiary_count": Account.objects.filter(path__startswith=account.path)
+        .exclude(pk=account.pk)
+        .count(),
+    }
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    tab = request.GET.get("tab", "profile")
+    if tab not in TABS:
+        tab = "profile"
+    context = {
+        "nav": "accounts",
+        "account": account,
+        "tab": tab,
+        "tabs": _tab_labels(),
+        "can_edit": can_edit_account(request.user, account),
+        **_header_context(account),
+        **_tab_context(request, account, tab),
+    }
+    return render_page(request, "accounts/detail.html", context)
+
+
+def _tab_labels() -> list[tuple[str, str]]:
+    return [
+        ("profile", _("Profile")),
+        ("team", _("Team")),
+        ("figures", _("Figures")),
+        ("contacts", _("Contacts")),
+        ("map", _("Relationship map")),
+        ("history", _("History")),
+    ]
+
+
+@login_required
+def account_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    if tab not in TABS:
+        raise Http404
+    account = get_account_for(request.user, pk)
+    context = {
+        "account": account,
+        "tab": tab,
+        "can_edit": can_edit_account(request.user, account),
+        **_tab_context(request, account, tab),
+    }
+    if not request.htmx:
+        return redirect(f"{account_url(account)}?tab={tab}")
+    return render_page(request, "accounts/detail.html", context, partial=f"tab_{tab}")
+
+
+def account_url(account: Account) -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:detail", args=[account.pk])
+
+
+def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> dict:
+    if tab == "profile":
+        sections = {s.kind: s for s in account.profile_sections.select_related("updated_by")}
+        return {
+            "sections": [
+                (kind, label, sections.get(kind)) for kind, label in ProfileSection.Kind.choices
+            ],
+            "product_lines": account.product_lines.all(),
+        } | extra
+    if tab == "team":
+        return {
+            "memberships": account.team.select_related("user").order_by("user__last_name"),
+            "team_form": extra.pop("team_form", None) or TeamMemberForm(),
+        } | extra
+    if tab == "figures":
+        return {
+            "figures": account.figures.all(),
+            "group_figures": selectors.group_figures(account),
+            "has_subsidiaries": Account.objects.filter(parent=account).exists(),
+            "figures_form": extra.pop("figures_form", None)
+            or FiguresForm(initial={"year": selectors.current_year()}),
+        } | extra
+    if tab == "contacts":
+        contacts = (
+            account.contacts.select_related("reports_to", "relationship_owner")
+            .annotate(report_count=Count("direct_reports"))
+            .order_by("-is_active", "last_name")
+        )
+        return {"contacts": contacts} | extra
+    if tab == "map":
+        return {"map": relationship_map(account)} | extra
+    if tab == "history":
+        return {"history": account_history(account)} | extra
+    return extra
+
+
+@login_required
+@require_POST
+def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    form = ProfileSectionForm(request.POST)
+    if form.is_valid():
+        services.profile_section_update(
+            actor=request.user, account=account, kind=kind, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("The profile was saved."))
+    return _render_tab(request, account, "profile")
+
+
+def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **extra):
+    context = {
+        "account": account,
+        "tab": tab,
+        "can_edit": can_edit_account(request.user, account),
+        **_tab_context(request, account, tab, **extra),
+    }
+    if not request.htmx:
+        if status == 200:
+            return redirect(f"{account_url(account)}?tab={tab}")
+        context |= {"nav": "accounts", "tabs": _tab_labels(), **_header_context(account)}
+        return render_page(request, "accounts/detail.html", context, status=status)
+    return render_page(
+        request, "accounts/detail.html", context, partial=f"tab_{tab}", status=status
+    )
+
+
+@login_required
+@require_POST
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    form = TeamMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.team_member_set(actor=request.user, account=account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The team was updated."))
+            return _render_tab(request, account, "team")
+    return _render_tab(request, account, "team", status=422, team_form=form)
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    services.team_member_remove(actor=request.user, account=account, membership_id=membership_id)
+    messages.success(request, _("The team member was removed."))
+    return _render_tab(request, account, "team")
+
+
+@login_required
+@require_POST
+def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    form = FiguresForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        year = data.pop("year")
+        try:
+            _figures, created = services.figures_put(
+                actor=request.user, account=account, year=year, **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The figures for %(year)s were saved.") % {"year": year},
+            )
+            return _render_tab(request, account, "figures")
+    return _render_tab(request, account, "figures", status=422, figures_form=form)
+
+
+@login_required
+@require_POST
+def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    if services.figures_delete(actor=request.user, account=account, year=year):
+        messages.success(request, _("The figures for %(year)s were deleted.") % {"year": year})
+    return _render_tab(request, account, "figures")
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    accounts, contacts = selectors.search(request.user, query)
+    context = {
+        "search_query": query,
+        "accounts": accounts,
+        "contacts": contacts,
+        "searched": len(query.strip()) >= 2,
+    }
+    return render_page(request, "accounts/search.html", context, partial="results")
+

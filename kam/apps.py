@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KamConfig(AppConfig):
+    name = "kam"
+    verbose_name = "KAM CRM"

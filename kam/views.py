@@ -1,0 +1,95 @@
+"""Project-wide views: health, home, and error pages that answer in JSON under /api/."""
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from kam.tasks import ping
+
+
+def _check_database() -> str | None:
+    # A fresh connection, not the request's pooled one: a stale pool must not hide an outage.
+    connection = connections.create_connection("default")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    finally:
+        connection.close()
+    return None
+
+
+def _check_redis() -> str | None:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        return str(exc) or exc.__class__.__name__
+    finally:
+        client.close()
+    return None
+
+
+def _check_worker() -> str | None:
+    try:
+        answer = ping.apply_async(expires=10).get(timeout=10)
+    except Exception as exc:  # noqa: BLE001
+        return str(exc) or exc.__class__.__name__
+    return None if answer == "pong" else f"unexpected answer {answer!r}"
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    checks: dict[str, dict] = {}
+    problem = _check_database()
+    checks["database"] = {"ok": problem is None, "error": problem}
+    if settings.REDIS_URL:
+        problem = _check_redis()
+        checks["redis"] = {"ok": problem is None, "error": problem}
+    if request.GET.get("worker"):
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            checks["worker"] = {"ok": True, "error": None, "mode": "in-process"}
+        else:
+            problem = _check_worker()
+            checks["worker"] = {"ok": problem is None, "error": problem, "mode": "celery"}
+    down = [name for name, check in checks.items() if not check["ok"]]
+    body = {"status": "down" if down else "ok", "down": down, "checks": checks}
+    return JsonResponse(body, status=503 if down else 200)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("accounts:list")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": _("You do not have permission to do this."), "code": "permission_denied"},
+            status=403,
+        )
+    return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": _("A server error occurred."), "code": "server_error"}, status=500
+        )
+    return render(request, "500.html", status=500)

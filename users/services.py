@@ -1,0 +1,41 @@
+"""Writes on users and their API tokens."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from users.models import ApiToken, User, hash_token
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key; the key cannot be recovered later."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "API", prefix=key[:8], key_hash=hash_token(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_token_authenticate(key: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(key), user__is_active=True)
+        .first()
+    )
+    if token is not None:
+        now = timezone.now()
+        # Write at most once a minute: a busy integration must not turn reads into writes.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

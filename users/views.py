@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kam.htmx import render_page
+from users.forms import ApiTokenForm, LanguageForm, ProfileForm
+from users.services import api_token_create, api_token_revoke, user_set_language
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """Shown by django-axes instead of the sign-in form once a name is throttled."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "users/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            user_set_language(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=365 * 24 * 60 * 60,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+    return render_page(
+        request,
+        "users/profile.html",
+        {"form": form, "token_form": ApiTokenForm(), "tokens": user.api_tokens.all()},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    new_key = None
+    if form.is_valid():
+        _token, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return _tokens_partial(request, form, new_key=new_key, status=200 if new_key else 422)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked."))
+    return _tokens_partial(request, ApiTokenForm())
+
+
+def _tokens_partial(
+    request: HttpRequest, token_form: ApiTokenForm, *, new_key: str | None = None, status=200
+) -> HttpResponse:
+    context = {
+        "form": ProfileForm(instance=request.user),
+        "token_form": token_form,
+        "tokens": request.user.api_tokens.all(),
+        "new_key": new_key,
+    }
+    return render_page(request, "users/profile.html", context, partial="tokens", status=status)
