@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: install
-	$(PY) manage.py compile_translations
+	DEBUG=1 $(PY) manage.py compile_translations
 
 # Serves the app with demo data. Without DATABASE_URL: SQLite under data/, tasks in process.
 run: translations

@@ -66,8 +66,14 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_tab(request, account, "contacts")
     status = 422 if form.errors else 200
     context = {"form": form, "account": account, "nav": "contacts"}
-    return render_page(request, "accounts/contact_form.html", context, partial="form",
-                       status=status)
+    response = render_page(
+        request, "accounts/contact_form.html", context, partial="form", status=status
+    )
+    if request.htmx and status == 422:
+        # The form was posted from the Contacts tab: show the errors in the form, not the tab.
+        response["HX-Retarget"] = "#contact-form"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required

@@ -54,3 +54,19 @@
     }
   });
 })();
+
+// Tabs loaded by htmx: mark the clicked one as selected.
+document.addEventListener("htmx:afterRequest", function (event) {
+  const tab = event.detail.elt;
+  if (!tab || tab.getAttribute("role") !== "tab" || !event.detail.successful) return;
+  tab.parentElement.querySelectorAll("[role=tab]").forEach(function (t) {
+    t.setAttribute("aria-selected", t === tab ? "true" : "false");
+  });
+  const panel = document.getElementById("tab-panel");
+  if (panel) panel.setAttribute("aria-labelledby", tab.id);
+});
+
+// Print buttons (relationship map, briefing sheets).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -1,0 +1,88 @@
+"""Shared fixtures: one user per role, an outsider, and a signed-in client per role."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory, make_account
+from users.models import Role
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
+# otherwise refuse database access in live-server tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin1", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def head_of_sales(db):
+    return UserFactory(username="leitung1", role=Role.HEAD_OF_SALES)
+
+
+@pytest.fixture
+def kam(db):
+    return UserFactory(username="kam1", role=Role.KEY_ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def other_kam(db):
+    return UserFactory(username="kam2", role=Role.KEY_ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def sales_rep(db):
+    return UserFactory(username="rep1", role=Role.SALES_REP)
+
+
+@pytest.fixture
+def outsider(db):
+    """A sales rep on no team: sees nothing of anybody's accounts."""
+    return UserFactory(username="outsider1", role=Role.SALES_REP)
+
+
+@pytest.fixture
+def account(kam):
+    return make_account(owner=kam, name="Müller Maschinenbau AG", city="Stuttgart")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def kam_client(kam) -> Client:
+    return client_for(kam)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return client_for(outsider)
+
+
+@pytest.fixture
+def head_client(head_of_sales) -> Client:
+    return client_for(head_of_sales)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request, settings):
+    """Tasks run in the test's own process and transaction, except in worker tests."""
+    from kam.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
