@@ -1,5 +1,28 @@
-from rest_framework.routers import DefaultRouter
+"""Accounts and contacts under /api/v1/ (kam/urls.py mounts this module there)."""
 
-router = DefaultRouter()
+from django.urls import path
 
-urlpatterns = router.urls
+from accounts.api import views
+
+urlpatterns = [
+    path("accounts/", views.AccountList.as_view(), name="api-account-list"),
+    path("accounts/<int:pk>/", views.AccountDetail.as_view(), name="api-account-detail"),
+    path("accounts/<int:pk>/team/", views.TeamList.as_view(), name="api-account-team"),
+    path(
+        "accounts/<int:pk>/team/<int:membership_id>/",
+        views.TeamMember.as_view(),
+        name="api-account-team-member",
+    ),
+    path(
+        "accounts/<int:pk>/financials/",
+        views.FiguresList.as_view(),
+        name="api-account-financials",
+    ),
+    path(
+        "accounts/<int:pk>/financials/<int:year>/",
+        views.FiguresYear.as_view(),
+        name="api-account-financials-year",
+    ),
+    path("contacts/", views.ContactList.as_view(), name="api-contact-list"),
+    path("contacts/<int:pk>/", views.ContactDetail.as_view(), name="api-contact-detail"),
+]

@@ -1,0 +1,308 @@
+"""REST API for accounts, their team and figures, and contacts.
+
+The same doors as the pages: reads start from the access scope (an outsider gets a 404,
+never a hint that the record exists), writes go through accounts.services, whose model
+validation is the one set of rules. Serializers only parse and shape.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import selectors, services
+from accounts.access import can_edit_account, get_account_for
+from accounts.api.serializers import (
+    AccountDetailSerializer,
+    AccountSerializer,
+    ContactSerializer,
+    FiguresSerializer,
+    TeamMemberSerializer,
+)
+from accounts.filters import AccountFilter, ContactFilter
+from accounts.models import Account, Contact, ProductLine
+
+
+class CanEditAccount(permissions.BasePermission):
+    """Reading needs only the scope (the queryset); changing needs the "may change"
+    predicate of accounts.access, checked before the body is parsed so that a reader gets
+    403 rather than a list of field errors. The services check it again."""
+
+    message = _("You may not change this account.")
+
+    def has_object_permission(self, request: Request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        account = obj if isinstance(obj, Account) else obj.account
+        return can_edit_account(request.user, account)
+
+
+# The filtersets carry their own `ordering` parameter (the same names as the pages use:
+# name, status, tier, country, revenue, updated), so DRF's OrderingFilter stays out: it
+# would reset an ordering it does not know, such as "revenue", to the default.
+FILTERS = [DjangoFilterBackend]
+
+
+def account_queryset(user) -> QuerySet[Account]:
+    """account_list (owner, parent, this year's figures) plus the product line ids, so a
+    page of any size takes the same three queries (count, page, product lines)."""
+    return selectors.account_list(user).prefetch_related(
+        Prefetch("product_lines", queryset=ProductLine.objects.only("pk"))
+    )
+
+
+def with_group(account: Account) -> Account:
+    """Attach the group roll-up and the direct subsidiaries for AccountDetailSerializer."""
+    account.group_figures = selectors.group_figures(account)
+    account.subsidiary_ids = list(
+        account.subsidiaries.order_by("pk").values_list("pk", flat=True)
+    )
+    return account
+
+
+def account_detail_data(request: Request, account: Account) -> dict:
+    # Read back through the scope for this year's figures. A user who just handed the
+    # account to someone else may no longer see it; they get what they wrote.
+    fresh = account_queryset(request.user).filter(pk=account.pk).first()
+    return AccountDetailSerializer(with_group(fresh or account), context={"request": request}).data
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List accounts")),
+    post=extend_schema(
+        summary=_("Create an account"),
+        request=AccountSerializer,
+        responses={201: AccountDetailSerializer},
+    ),
+)
+class AccountList(generics.ListCreateAPIView):
+    serializer_class = AccountSerializer
+    filter_backends = FILTERS
+    filterset_class = AccountFilter
+
+    def get_queryset(self) -> QuerySet[Account]:
+        return account_queryset(self.request.user).order_by("name", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        product_lines = fields.pop("product_lines", ())
+        account = services.account_create(
+            actor=request.user, product_lines=product_lines, **fields
+        )
+        return Response(account_detail_data(request, account), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("An account with its group roll-up")),
+    put=extend_schema(
+        summary=_("Change an account"),
+        request=AccountSerializer,
+        responses=AccountDetailSerializer,
+    ),
+    patch=extend_schema(
+        summary=_("Change some fields of an account"),
+        request=AccountSerializer,
+        responses=AccountDetailSerializer,
+    ),
+)
+class AccountDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = AccountDetailSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet[Account]:
+        return account_queryset(self.request.user)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        account = with_group(self.get_object())
+        return Response(self.get_serializer(account).data)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        account = self.get_object()
+        serializer = AccountSerializer(
+            account,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        product_lines = fields.pop("product_lines", None)
+        account = services.account_update(
+            actor=request.user, account=account, product_lines=product_lines, **fields
+        )
+        return Response(account_detail_data(request, account))
+
+
+class AccountChildView(generics.GenericAPIView):
+    """Team and figures hang off an account: fetch it through the scope (404), and for
+    writes check that the user may change it (403). Both lists are short (one row per
+    member, one per year), so they are not paginated."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+    pagination_class = None
+    filter_backends = []
+
+    def get_account(self) -> Account:
+        account = get_account_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, account)
+        return account
+
+
+class TeamList(AccountChildView):
+    serializer_class = TeamMemberSerializer
+
+    @extend_schema(summary=_("The account team"), responses=TeamMemberSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        memberships = (
+            self.get_account()
+            .team.select_related("user")
+            .order_by("user__last_name", "user__first_name", "pk")
+        )
+        return Response(self.get_serializer(memberships, many=True).data)
+
+    @extend_schema(
+        summary=_("Add a team member or change their role"),
+        responses={
+            200: OpenApiResponse(TeamMemberSerializer, _("The membership was changed.")),
+            201: OpenApiResponse(TeamMemberSerializer, _("The user was added to the team.")),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        account = self.get_account()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        existed = account.team.filter(user=serializer.validated_data["user"]).exists()
+        membership = services.team_member_set(
+            actor=request.user, account=account, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(membership).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+class TeamMember(AccountChildView):
+    serializer_class = TeamMemberSerializer
+
+    @extend_schema(summary=_("Remove a team member"), responses={204: None})
+    def delete(self, request: Request, pk: int, membership_id: int) -> Response:
+        account = self.get_account()
+        if not account.team.filter(pk=membership_id).exists():
+            raise Http404
+        services.team_member_remove(
+            actor=request.user, account=account, membership_id=membership_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FiguresList(AccountChildView):
+    serializer_class = FiguresSerializer
+
+    @extend_schema(
+        summary=_("The account's figures, newest year first"),
+        responses=FiguresSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        figures = self.get_account().figures.order_by("-year")
+        return Response(self.get_serializer(figures, many=True).data)
+
+
+class FiguresYear(AccountChildView):
+    serializer_class = FiguresSerializer
+
+    @extend_schema(summary=_("One year of figures"))
+    def get(self, request: Request, pk: int, year: int) -> Response:
+        figures = self.get_account().figures.filter(year=year).first()
+        if figures is None:
+            raise Http404
+        return Response(self.get_serializer(figures).data)
+
+    @extend_schema(
+        summary=_("Create or replace one year of figures"),
+        description=_(
+            "Idempotent, for ERP pushes: sending the same body twice leaves one row. "
+            "Values left out are reset to their defaults."
+        ),
+        responses={
+            200: OpenApiResponse(FiguresSerializer, _("The year was replaced.")),
+            201: OpenApiResponse(FiguresSerializer, _("The year was created.")),
+        },
+    )
+    def put(self, request: Request, pk: int, year: int) -> Response:
+        account = self.get_account()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        figures, created = services.figures_put(
+            actor=request.user, account=account, year=year, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(figures).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(summary=_("Delete one year of figures"), responses={204: None})
+    def delete(self, request: Request, pk: int, year: int) -> Response:
+        if not services.figures_delete(actor=request.user, account=self.get_account(), year=year):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def contact_queryset(user) -> QuerySet[Contact]:
+    return selectors.contact_list(user)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List contacts")),
+    post=extend_schema(summary=_("Add a contact to an account")),
+)
+class ContactList(generics.ListCreateAPIView):
+    serializer_class = ContactSerializer
+    filter_backends = FILTERS
+    filterset_class = ContactFilter
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        contact = services.contact_create(
+            actor=request.user, account=fields.pop("account"), **fields
+        )
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("A contact")),
+    put=extend_schema(summary=_("Change a contact")),
+    patch=extend_schema(
+        summary=_("Change some fields of a contact"),
+        description=_("People who leave are not deleted: send is_active false and left_on."),
+    ),
+)
+class ContactDetail(generics.RetrieveUpdateAPIView):
+    """No DELETE: a contact who leaves keeps their record and history (405)."""
+
+    serializer_class = ContactSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return contact_queryset(self.request.user)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        contact = self.get_object()
+        serializer = self.get_serializer(
+            contact, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        contact = services.contact_update(
+            actor=request.user, contact=contact, **serializer.validated_data
+        )
+        return Response(self.get_serializer(contact).data)

@@ -1,0 +1,39 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_switch_language_and_sign_out(page, sign_in, kam):
+    sign_in(kam)
+    expect(page.get_by_role("heading", name="Kunden", exact=True)).to_be_visible()
+
+    page.get_by_test_id("language-en").click()
+    expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    # The choice sticks after a reload.
+    page.reload()
+    expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
+
+    page.locator("summary", has_text=str(kam)).click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_wrong_password_shows_error_in_place(page, kam):
+    page.goto("/login/")
+    page.get_by_label("Benutzername").fill(kam.username)
+    page.get_by_label("Passwort").fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte Benutzername und Passwort")
+    expect(page.get_by_label("Benutzername")).to_have_value(kam.username)
+
+
+def test_phone_width_keeps_navigation_usable(browser, live_server, kam, sign_in, page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(kam)
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    expect(nav.get_by_role("link", name="Kunden")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, f"page scrolls sideways at phone width ({width}px)"
