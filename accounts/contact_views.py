@@ -110,8 +110,8 @@ def contact_left(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, error)
         else:
             messages.success(
-                request, _("%(name)s is marked as having left the company.") % {
-                    "name": contact.name}
+                request,
+                _("%(name)s is marked as having left the company.") % {"name": contact.name},
             )
     else:
         messages.error(request, _("Enter the date the contact left."))

@@ -96,9 +96,7 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Managers come from the same account or group.
         group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
-        bosses = Contact.objects.filter(account__in=group, is_active=True).select_related(
-            "account"
-        )
+        bosses = Contact.objects.filter(account__in=group, is_active=True).select_related("account")
         if self.instance.pk:
             bosses = bosses.exclude(pk=self.instance.pk)
         self.fields["reports_to"].queryset = bosses.order_by("last_name")

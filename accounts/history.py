@@ -55,8 +55,7 @@ def account_history(account: Account) -> list[Change]:
         (
             ProfileSection,
             ProfileSection.history.filter(account_id=account.pk),
-            lambda r: f"{ProfileSection._meta.verbose_name}: "
-            f"{ProfileSection.Kind(r.kind).label}",
+            lambda r: f"{ProfileSection._meta.verbose_name}: {ProfileSection.Kind(r.kind).label}",
         ),
         (
             TeamMembership,

@@ -155,9 +155,7 @@ class ProfileSection(models.Model):
         REQUIREMENTS = "requirements", _("Individual requirements")
         COMPETITORS = "competitors", _("Competitors at the customer")
 
-    account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="profile_sections"
-    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="profile_sections")
     kind = models.CharField(_("section"), max_length=30, choices=Kind.choices)
     text = models.TextField(_("text"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -176,6 +174,9 @@ class ProfileSection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "kind"], name="one_profile_section_per_kind")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_kind_display()}"
 
 
 class TeamMembership(models.Model):

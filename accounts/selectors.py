@@ -78,21 +78,23 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
         | Q(external_id__iexact=query)
     )
     contact_match = (
-        Q(last_name__icontains=query)
-        | Q(first_name__icontains=query)
-        | Q(email__icontains=query)
+        Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
     )
     accounts = visible_accounts(user).select_related("parent")
     contacts = visible_contacts(user).select_related("account")
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        accounts = accounts.annotate(similarity=TrigramWordSimilarity(query, "name")).filter(
-            account_match | Q(similarity__gt=0.4)
-        ).order_by("-similarity", "name")
-        contacts = contacts.annotate(
-            similarity=TrigramWordSimilarity(query, "last_name")
-        ).filter(contact_match | Q(similarity__gt=0.4)).order_by("-similarity", "last_name")
+        accounts = (
+            accounts.annotate(similarity=TrigramWordSimilarity(query, "name"))
+            .filter(account_match | Q(similarity__gt=0.4))
+            .order_by("-similarity", "name")
+        )
+        contacts = (
+            contacts.annotate(similarity=TrigramWordSimilarity(query, "last_name"))
+            .filter(contact_match | Q(similarity__gt=0.4))
+            .order_by("-similarity", "last_name")
+        )
     else:
         accounts = accounts.filter(account_match).order_by("name")
         contacts = contacts.filter(contact_match).order_by("last_name")

@@ -34,11 +34,6 @@ def _check_parent(actor: User, parent: Account | None) -> None:
         raise ValidationError({"parent": _("Choose a parent account you can see.")})
 
 
-def _validate_unique_external_id(account: Account) -> None:
-    if account.external_id == "":
-        account.external_id = None
-
-
 @transaction.atomic
 def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     unknown = set(fields) - ACCOUNT_FIELDS
@@ -128,9 +123,9 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
 
 
 @transaction.atomic
-def figures_put(*, actor: User, account: Account, year: int, **values: Decimal | None) -> tuple[
-    YearlyFigures, bool
-]:
+def figures_put(
+    *, actor: User, account: Account, year: int, **values: Decimal | None
+) -> tuple[YearlyFigures, bool]:
     """Create or replace one year of figures (idempotent, as ERP imports need)."""
     _require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()

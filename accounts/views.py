@@ -59,8 +59,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("parent", str(exc))
         else:
-            messages.success(request, _("The account “%(name)s” was created.") % {
-                "name": account.name})
+            messages.success(
+                request, _("The account “%(name)s” was created.") % {"name": account.name}
+            )
             return redirect("accounts:detail", pk=account.pk)
     status = 422 if form.errors else 200
     return render_page(
@@ -291,4 +292,3 @@ def search(request: HttpRequest) -> HttpResponse:
         "searched": len(query.strip()) >= 2,
     }
     return render_page(request, "accounts/search.html", context, partial="results")
-

@@ -527,7 +527,7 @@ def check_database(force: bool) -> None:
     others = Account.objects.exclude(external_id__startswith=BENCH_PREFIX).count()
     if others and not force:
         raise SystemExit(
-            f"This database already holds {others:,} accounts that are not benchmark data. "
+            f"This database already holds {others:,} account(s) that are not benchmark data. "
             "Use an empty database for the benchmark, or --force to add to this one."
         )
 

@@ -30,8 +30,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         # A one-line refusal instead of a traceback: the operator must set a real key.
-        sys.exit("KAM CRM refuses to start: SECRET_KEY is not set and DEBUG is off. "
-                 "Set SECRET_KEY to a long random string (or DEBUG=1 for local development).")
+        sys.exit(
+            "KAM CRM refuses to start: SECRET_KEY is not set and DEBUG is off. "
+            "Set SECRET_KEY to a long random string (or DEBUG=1 for local development)."
+        )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

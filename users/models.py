@@ -15,9 +15,7 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(
-        _("role"), max_length=32, choices=Role.choices, default=Role.SALES_REP
-    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.SALES_REP)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="de"
     )

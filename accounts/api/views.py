@@ -58,9 +58,7 @@ def account_queryset(user) -> QuerySet[Account]:
 def with_group(account: Account) -> Account:
     """Attach the group roll-up and the direct subsidiaries for AccountDetailSerializer."""
     account.group_figures = selectors.group_figures(account)
-    account.subsidiary_ids = list(
-        account.subsidiaries.order_by("pk").values_list("pk", flat=True)
-    )
+    account.subsidiary_ids = list(account.subsidiaries.order_by("pk").values_list("pk", flat=True))
     return account
 
 
@@ -92,9 +90,7 @@ class AccountList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         product_lines = fields.pop("product_lines", ())
-        account = services.account_create(
-            actor=request.user, product_lines=product_lines, **fields
-        )
+        account = services.account_create(actor=request.user, product_lines=product_lines, **fields)
         return Response(account_detail_data(request, account), status=status.HTTP_201_CREATED)
 
 

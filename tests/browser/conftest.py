@@ -47,9 +47,15 @@ def page(browser, live_server, settings):
     # A CSP violation or a script error is a bug: collect them and fail the test.
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status == 404 or r.status >= 500 else None
+        ),
+    )
     yield page
     context.close()
-    assert not [e for e in errors if "favicon" not in e], errors
+    assert not [e for e in errors if "favicon" not in e and "Failed to load" not in e], errors
 
 
 @pytest.fixture

@@ -37,3 +37,9 @@ def test_phone_width_keeps_navigation_usable(browser, live_server, kam, sign_in,
     expect(nav.get_by_role("link", name="Kunden")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, f"page scrolls sideways at phone width ({width}px)"
+
+
+def test_api_docs_page_loads_without_csp_violations(page, sign_in, kam):
+    sign_in(kam)
+    page.goto("/api/v1/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("KAM CRM API")

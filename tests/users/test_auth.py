@@ -98,7 +98,11 @@ def test_change_password(client, user):
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Anderes-2026-pw", "new_password2": "Anderes-2026-pw"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Anderes-2026-pw",
+            "new_password2": "Anderes-2026-pw",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -109,7 +113,12 @@ def test_profile_saves_name_and_language(client, user):
     client.force_login(user)
     response = client.post(
         reverse("profile"),
-        {"first_name": "Erika", "last_name": "Mustermann", "email": "e@example.com", "language": "en"},
+        {
+            "first_name": "Erika",
+            "last_name": "Mustermann",
+            "email": "e@example.com",
+            "language": "en",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

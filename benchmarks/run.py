@@ -1,0 +1,244 @@
+"""Time the main pages on the configured database (filled by benchmarks/generate.py).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
+        KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
+        [-n 30] [--warmup 3] [--markdown] [--extra] [--account ID]
+
+Each case is requested in-process with django.test.Client (force_login, the whole
+middleware stack, templates, no network): `--warmup` unmeasured requests, then `-n`
+measured ones; the table shows the median and the 95th percentile (nearest rank) of the
+wall time, then one more request under CaptureQueriesContext gives the number of SQL
+queries and the time the database driver spent on them. DEBUG, KAM_HTTPS and ALLOWED_HOSTS
+default to the values above when they are not set; static files must have been collected
+(manage.py collectstatic --noinput), because DEBUG=0 uses the manifest storage.
+"""
+
+import argparse
+import logging
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("KAM_HTTPS", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Account  # noqa: E402
+from users.models import User  # noqa: E402
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass
+class Case:
+    label: str
+    username: str
+    path: str
+    headers: dict = field(default_factory=dict)
+    optional: bool = False  # a 404 means "not built yet": reported as n/a
+
+
+@dataclass
+class Result:
+    case: Case
+    status: str = "ok"
+    times_ms: list[float] = field(default_factory=list)
+    queries: int | None = None
+    sql_ms: float | None = None
+    size_kb: float | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times_ms) if self.times_ms else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.times_ms:
+            return None
+        ordered = sorted(self.times_ms)
+        return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+def biggest_group() -> Account:
+    """The benchmark group: the root with the most accounts below it."""
+    paths = Account.objects.filter(external_id__startswith="BENCH-").values_list("path", flat=True)
+    roots = Counter(path.strip("/").split("/")[0] for path in paths if path)
+    if not roots:
+        raise SystemExit("No benchmark accounts found: run benchmarks/generate.py first.")
+    root_id, _count = roots.most_common(1)[0]
+    return Account.objects.get(pk=int(root_id))
+
+
+def cases(group: Account, extra: bool) -> list[Case]:
+    head, kam = "bench_head", "bench_kam_0"
+    detail = f"/accounts/{group.pk}/"
+    key_a = "/accounts/?status=key_account&tier=A"
+    selected = [
+        Case("Account list (head of sales, all)", head, "/accounts/"),
+        Case("Account list (bench_kam_0, 15)", kam, "/accounts/"),
+        Case("Account list ?status=key_account&tier=A", head, key_a),
+        Case(f"Account detail, group {group.pk}", head, detail),
+        Case("Figures tab, group roll-up (htmx)", head, f"{detail}tab/figures/", HTMX),
+        Case("API account list", head, "/api/v1/accounts/", optional=True),
+    ]
+    if extra:
+        selected += [
+            Case("Account list page 200 (head)", head, "/accounts/?page=200"),
+            Case("Account list sorted by revenue", head, "/accounts/?ordering=-revenue"),
+            Case("Account list ?q=stahl", head, "/accounts/?q=stahl"),
+            Case("Contacts tab, group (htmx)", head, f"{detail}tab/contacts/", HTMX),
+            Case("Relationship map, group (htmx)", head, f"{detail}tab/map/", HTMX),
+            Case("History tab, group (htmx)", head, f"{detail}tab/history/", HTMX),
+            Case("Search ?q=müller (head)", head, "/accounts/search/?q=m%C3%BCller"),
+            Case("Search ?q=müller (bench_kam_0)", kam, "/accounts/search/?q=m%C3%BCller"),
+            Case("Contact list (head, 100k)", head, "/accounts/contacts/"),
+            Case("Contact list (bench_kam_0)", kam, "/accounts/contacts/"),
+            Case("API contact list", head, "/api/v1/contacts/", optional=True),
+        ]
+    return selected
+
+
+def measure(client: Client, case: Case, repetitions: int, warmup: int) -> Result:
+    result = Result(case)
+
+    def get():
+        return client.get(case.path, headers=case.headers)
+
+    try:
+        response = get()
+    except Exception as exc:  # noqa: BLE001 - report and go on with the other cases
+        result.status = f"error: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:70]}"
+        return result
+    if response.status_code == 404 and case.optional:
+        result.status = "n/a (404)"
+        return result
+    if response.status_code != 200:
+        result.status = f"HTTP {response.status_code}"
+        return result
+    for _ in range(max(warmup - 1, 0)):
+        get()
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        response = get()
+        result.times_ms.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
+    result.queries = len(captured.captured_queries)
+    result.sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    result.size_kb = len(response.content) / 1024
+    return result
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def table(results: list[Result], markdown: bool) -> str:
+    header = ["Request", "median ms", "p95 ms", "queries", "SQL ms", "KiB"]
+    rows = []
+    for r in results:
+        if r.times_ms:
+            rows.append([
+                r.case.label, fmt(r.median), fmt(r.p95), str(r.queries), fmt(r.sql_ms),
+                fmt(r.size_kb, 0),
+            ])  # fmt: skip
+        else:
+            rows.append([r.case.label, r.status, "", "", "", ""])
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        first = row[0].ljust(widths[0])
+        return "  ".join(
+            [first] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
+        )
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def describe_machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                cpu = text.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            database = f"{connection.vendor} {connection.Database.sqlite_version}"
+    return (
+        f"{timezone.localtime():%Y-%m-%d %H:%M}, {os.cpu_count()} × {cpu}, "
+        f"Python {platform.python_version()}, Django {django.get_version()}, {database}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", "--repetitions", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--extra", action="store_true", help="also time more pages and tabs")
+    parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
+    parser.add_argument("--traceback", action="store_true", help="log the errors of failing pages")
+    args = parser.parse_args(argv)
+    if not args.traceback:
+        # A failing page is one line in the table; its traceback would drown the output.
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+
+    if settings.DEBUG:
+        print("Warning: DEBUG is on; timings will not match production.", file=sys.stderr)
+    if connection.vendor != "postgresql":
+        print(f"Warning: running on {connection.vendor}, not PostgreSQL.", file=sys.stderr)
+    users = {u.username: u for u in User.objects.filter(username__in=["bench_head", "bench_kam_0"])}
+    if len(users) != 2:
+        raise SystemExit("No benchmark users found: run benchmarks/generate.py first.")
+    group = Account.objects.get(pk=args.account) if args.account else biggest_group()
+    group_size = Account.objects.filter(path__startswith=group.path).count()
+
+    print(f"# {describe_machine()}")
+    print(
+        f"# {Account.objects.count():,} accounts; group {group.pk} {group.name!r} has "
+        f"{group_size} accounts; {args.warmup} warm-ups, {args.repetitions} measured requests",
+        flush=True,
+    )
+    clients: dict[str, Client] = {}
+    results = []
+    for case in cases(group, args.extra):
+        if case.username not in clients:
+            clients[case.username] = Client()
+            clients[case.username].force_login(users[case.username])
+        results.append(measure(clients[case.username], case, args.repetitions, args.warmup))
+        print(f"  … {case.label}: {results[-1].status}", file=sys.stderr, flush=True)
+    for client in clients.values():
+        client.logout()  # removes the session rows force_login wrote
+    print(table(results, args.markdown))
+
+
+if __name__ == "__main__":
+    main()
