@@ -995,23 +995,31 @@ def _plan_figures(
 
 
 def _make_dominant(plans: list[AccountPlan], year: int) -> None:
-    """One customer with more than half of the revenue: the risk the dashboard must show."""
+    """One customer with more than half of the revenue: the risk the dashboard must show.
+
+    Its share grows every year while its margin shrinks (a big customer squeezes prices).
+    """
     dominant = next(p for p in plans if p.spec.external_id == DOMINANT_ACCOUNT)
-    for offset, share in zip((2, 1, 0), DOMINANT_SHARES, strict=True):
+    years = (year - 2, year - 1, year)
+    margin_rates = (Decimal("0.175"), Decimal("0.166"), Decimal("0.158"))
+    target_factors = (Decimal("1.08"), Decimal("1.01"), Decimal("1.06"))
+    shares_of_wallet = (Decimal("0.55"), Decimal("0.59"), Decimal("0.62"))
+    for each_year, share, margin_rate, target_factor, wallet in zip(
+        years, DOMINANT_SHARES, margin_rates, target_factors, shares_of_wallet, strict=True
+    ):
         others = sum(
-            (p.figures[year - offset]["revenue"] for p in plans
-             if p is not dominant and year - offset in p.figures),
+            (p.figures[each_year]["revenue"] for p in plans
+             if p is not dominant and each_year in p.figures),
             Decimal(0),
         )  # fmt: skip
         revenue = _money(float(others * share / (1 - share)))
-        margin_rate = Decimal("0.16")  # a big customer squeezes the margin
-        target = _money(float(revenue) * (1.04 if offset else 1.06))
-        dominant.figures[year - offset] = {
+        target = _money(float(revenue * target_factor))
+        dominant.figures[each_year] = {
             "revenue": revenue,
             "contribution_margin": _money(float(revenue * margin_rate)),
             "revenue_target": target,
             "margin_target": _money(float(target * Decimal("0.18"))),
-            "revenue_potential": _money(float(revenue) / 0.62),
+            "revenue_potential": _money(float(revenue / wallet)),
         }
 
 

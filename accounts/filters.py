@@ -8,6 +8,15 @@ from accounts.models import Account, Contact
 from users.models import User
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting with the primary key as the last key, so that pages never repeat or skip
+    rows whose sort values tie."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Account.Status.choices, label=_("Status"))
@@ -22,7 +31,7 @@ class AccountFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
     region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent account"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(
             ("name", "name"),
             ("status", "status"),
@@ -58,7 +67,7 @@ class ContactFilter(django_filters.FilterSet):
     )
     attitude = django_filters.ChoiceFilter(choices=Contact.Attitude.choices, label=_("Attitude"))
     is_active = django_filters.BooleanFilter(label=_("Still with the company"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("last_name", "name"), ("account__name", "account"), ("updated_at", "updated")),
         label=_("Sort by"),
     )

@@ -141,6 +141,20 @@ class Account(models.Model):
                 )
         if self.external_id == "":
             self.external_id = None
+        if self.owner_id and not _may_own_accounts(self.owner):
+            raise ValidationError(
+                {"owner": _("Only key account managers, heads of sales or administrators can own an account.")}
+            )
+
+
+def _may_own_accounts(user) -> bool:
+    from users.models import Role
+
+    return user.is_superuser or user.role in {
+        Role.KEY_ACCOUNT_MANAGER,
+        Role.HEAD_OF_SALES,
+        Role.ADMIN,
+    }
 
 
 class ProfileSection(models.Model):

@@ -103,17 +103,18 @@ def profile_section_update(
 @transaction.atomic
 def team_member_set(
     *, actor: User, account: Account, user: User, role: str, can_edit: bool
-) -> TeamMembership:
+) -> tuple[TeamMembership, bool]:
     """Add a user to the team or change their role; one row per user and account."""
     _require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
-    if membership is None:
+    created = membership is None
+    if created:
         membership = TeamMembership(account=account, user=user)
     membership.role = role
     membership.can_edit = can_edit
     membership.full_clean(validate_constraints=False)
     membership.save()
-    return membership
+    return membership, created
 
 
 @transaction.atomic

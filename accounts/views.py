@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.access import can_edit_account, get_account_for
+from accounts.access import can_edit_account, get_account_for, visible_accounts
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
 from accounts.history import account_history
@@ -93,14 +93,14 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "accounts/form.html", context, status=status)
 
 
-def _header_context(account: Account) -> dict:
+def _header_context(account: Account, user) -> dict:
     year = selectors.current_year()
     own = {f.year: f for f in account.figures.filter(year__in=[year, year - 1])}
     return {
         "year": year,
         "figures_this_year": own.get(year),
         "figures_last_year": own.get(year - 1),
-        "ancestors": Account.objects.filter(pk__in=account.ancestor_ids()).order_by("path"),
+        "ancestors": visible_accounts(user).filter(pk__in=account.ancestor_ids()).order_by("path"),
         "subsidiary_count": Account.objects.filter(path__startswith=account.path)
         .exclude(pk=account.pk)
         .count(),
@@ -119,7 +119,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tab": tab,
         "tabs": _tab_labels(),
         "can_edit": can_edit_account(request.user, account),
-        **_header_context(account),
+        **_header_context(account, request.user),
         **_tab_context(request, account, tab),
     }
     return render_page(request, "accounts/detail.html", context)
@@ -217,7 +217,7 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
     if not request.htmx:
         if status == 200:
             return redirect(f"{account_url(account)}?tab={tab}")
-        context |= {"nav": "accounts", "tabs": _tab_labels(), **_header_context(account)}
+        context |= {"nav": "accounts", "tabs": _tab_labels(), **_header_context(account, request.user)}
         return render_page(request, "accounts/detail.html", context, status=status)
     return render_page(
         request, "accounts/detail.html", context, partial=f"tab_{tab}", status=status

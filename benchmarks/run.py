@@ -5,12 +5,15 @@
         [-n 30] [--warmup 3] [--markdown] [--extra] [--account ID]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
-middleware stack, templates, no network): `--warmup` unmeasured requests, then `-n`
-measured ones; the table shows the median and the 95th percentile (nearest rank) of the
-wall time, then one more request under CaptureQueriesContext gives the number of SQL
-queries and the time the database driver spent on them. DEBUG, KAM_HTTPS and ALLOWED_HOSTS
-default to the values above when they are not set; static files must have been collected
-(manage.py collectstatic --noinput), because DEBUG=0 uses the manifest storage.
+middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
+checks the status), then `-n` measured ones; the table shows the median and the 95th
+percentile (nearest rank) of the wall time. One more request under CaptureQueriesContext
+gives the number of SQL queries, "SQL ms" (the time spent in cursor.execute: database work
+and transfer of the rows, not building model instances) and the response size.
+
+DEBUG, KAM_HTTPS and ALLOWED_HOSTS default to the values above when they are not set.
+Static files must have been collected (manage.py collectstatic --noinput): with DEBUG=0 the
+manifest storage refuses to render pages otherwise.
 """
 
 import argparse
@@ -23,6 +26,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,6 +68,7 @@ class Result:
     queries: int | None = None
     sql_ms: float | None = None
     size_kb: float | None = None
+    slowest: dict | None = None  # the slowest captured query: {"sql": ..., "ms": ...}
 
     @property
     def median(self) -> float | None:
@@ -101,6 +106,9 @@ def cases(group: Account, extra: bool) -> list[Case]:
     ]
     if extra:
         selected += [
+            Case("Account list (bench_kam_1, busy KAM)", "bench_kam_1", "/accounts/"),
+            Case("Account list (bench_rep_0, sales rep)", "bench_rep_0", "/accounts/"),
+            Case("Account list results only (htmx)", head, "/accounts/", HTMX),
             Case("Account list page 200 (head)", head, "/accounts/?page=200"),
             Case("Account list sorted by revenue", head, "/accounts/?ordering=-revenue"),
             Case("Account list ?q=stahl", head, "/accounts/?q=stahl"),
@@ -139,12 +147,47 @@ def measure(client: Client, case: Case, repetitions: int, warmup: int) -> Result
         start = time.perf_counter()
         response = get()
         result.times_ms.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as captured:
+    # One more request to count the queries. CaptureQueriesContext keeps their text, but
+    # rounds their time to the millisecond, so an execute wrapper times them as well.
+    durations: list[float] = []
+    with (
+        CaptureQueriesContext(connection) as captured,
+        connection.execute_wrapper(partial(timed_execute, durations)),
+    ):
         response = get()
-    result.queries = len(captured.captured_queries)
-    result.sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    queries = captured.captured_queries
+    result.queries = len(queries)
     result.size_kb = len(response.content) / 1024
+    if len(durations) != len(queries):  # should not happen; fall back to the rounded times
+        durations = [float(q["time"]) * 1000 for q in queries]
+    result.sql_ms = sum(durations)
+    if queries:
+        slowest = max(range(len(queries)), key=durations.__getitem__)
+        result.slowest = {"sql": queries[slowest]["sql"], "ms": durations[slowest]}
     return result
+
+
+def timed_execute(durations: list[float], execute, sql, params, many, context):
+    start = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        durations.append((time.perf_counter() - start) * 1000)
+
+
+def explain(results: list[Result]) -> str:
+    """The slowest query of each case, with its plan on PostgreSQL."""
+    out = []
+    for r in results:
+        if not r.slowest:
+            continue
+        out.append(f"\n## {r.case.label}: slowest of {r.queries} queries, "
+                   f"{r.slowest['ms']:.1f} ms\n{r.slowest['sql']}")  # fmt: skip
+        if connection.vendor == "postgresql" and r.slowest["sql"].lstrip().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {r.slowest['sql']}")
+                out.append("\n".join(row[0] for row in cursor.fetchall()))
+    return "\n".join(out)
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
@@ -192,9 +235,10 @@ def describe_machine() -> str:
             database = f"PostgreSQL {cursor.fetchone()[0]}"
         else:
             database = f"{connection.vendor} {connection.Database.sqlite_version}"
+    load = ", load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     return (
-        f"{timezone.localtime():%Y-%m-%d %H:%M}, {os.cpu_count()} × {cpu}, "
-        f"Python {platform.python_version()}, Django {django.get_version()}, {database}"
+        f"{timezone.localtime():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} × {cpu}, "
+        f"Python {platform.python_version()}, Django {django.get_version()}, {database}{load}"
     )
 
 
@@ -205,6 +249,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--extra", action="store_true", help="also time more pages and tabs")
     parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the slowest query of each case (PG: plan)"
+    )
     parser.add_argument("--traceback", action="store_true", help="log the errors of failing pages")
     args = parser.parse_args(argv)
     if not args.traceback:
@@ -215,21 +262,25 @@ def main(argv: list[str] | None = None) -> None:
         print("Warning: DEBUG is on; timings will not match production.", file=sys.stderr)
     if connection.vendor != "postgresql":
         print(f"Warning: running on {connection.vendor}, not PostgreSQL.", file=sys.stderr)
-    users = {u.username: u for u in User.objects.filter(username__in=["bench_head", "bench_kam_0"])}
-    if len(users) != 2:
-        raise SystemExit("No benchmark users found: run benchmarks/generate.py first.")
     group = Account.objects.get(pk=args.account) if args.account else biggest_group()
+    selected = cases(group, args.extra)
+    names = {case.username for case in selected}
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    if len(users) != len(names):
+        raise SystemExit("Benchmark users are missing: run benchmarks/generate.py first.")
     group_size = Account.objects.filter(path__startswith=group.path).count()
 
-    print(f"# {describe_machine()}")
-    print(
-        f"# {Account.objects.count():,} accounts; group {group.pk} {group.name!r} has "
+    about = [
+        describe_machine(),
+        f"{Account.objects.count():,} accounts; group {group.pk} {group.name!r} has "
         f"{group_size} accounts; {args.warmup} warm-ups, {args.repetitions} measured requests",
-        flush=True,
-    )
+    ]
+    print("\n".join(f"{line}  " if args.markdown else f"# {line}" for line in about), flush=True)
+    if args.markdown:
+        print()
     clients: dict[str, Client] = {}
     results = []
-    for case in cases(group, args.extra):
+    for case in selected:
         if case.username not in clients:
             clients[case.username] = Client()
             clients[case.username].force_login(users[case.username])
@@ -238,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
     for client in clients.values():
         client.logout()  # removes the session rows force_login wrote
     print(table(results, args.markdown))
+    if args.explain:
+        print(explain(results))
 
 
 if __name__ == "__main__":

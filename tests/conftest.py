@@ -86,3 +86,13 @@ def _tasks_run_in_process(request, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing_and_clean_cache(settings):
+    # Hashing cost is not under test; it dominated the fixture set-up time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()  # API throttle counters must not leak from one test into the next
+    yield

@@ -1,3 +1,4 @@
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -11,4 +12,6 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         token = api_token_authenticate(key)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))
+        # The language middleware ran before DRF knew the user: answer in their language.
+        translation.activate(token.user.language)
         return token.user, token

@@ -173,13 +173,12 @@ class TeamList(AccountChildView):
         account = self.get_account()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        existed = account.team.filter(user=serializer.validated_data["user"]).exists()
-        membership = services.team_member_set(
+        membership, created = services.team_member_set(
             actor=request.user, account=account, **serializer.validated_data
         )
         return Response(
             self.get_serializer(membership).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

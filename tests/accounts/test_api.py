@@ -76,9 +76,10 @@ def outsider_api(outsider) -> APIClient:
 @pytest.fixture
 def rep_on_team(account, kam, sales_rep) -> TeamMembership:
     """The sales rep may read the account but not change it."""
-    return services.team_member_set(
+    membership, _created = services.team_member_set(
         actor=kam, account=account, user=sales_rep, role="sales_rep", can_edit=False
     )
+    return membership
 
 
 # --- Account list -------------------------------------------------------------------------
@@ -347,7 +348,7 @@ def test_team_member_with_bad_role_or_unknown_user_is_refused(kam_api, account, 
 
 def test_removing_a_membership_of_another_account_gives_404(kam_api, kam, account, sales_rep):
     other = make_account(owner=kam)
-    membership = services.team_member_set(
+    membership, _created = services.team_member_set(
         actor=kam, account=other, user=sales_rep, role="sales_rep", can_edit=False
     )
 

@@ -166,3 +166,17 @@ def test_create_api_token_command_prints_a_working_key(user, client):
     key = out.getvalue().strip()
     response = client.get("/api/v1/accounts/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(client, user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "erika", "password": "x"}, **attacker)
+    locked = client.post(reverse("login"), {"username": "erika", "password": PASSWORD}, **attacker)
+    assert locked.status_code == 429
+    owner = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    response = type(client)().post(
+        reverse("login"), {"username": "erika", "password": PASSWORD}, **owner
+    )
+    assert response.status_code == 302
