@@ -737,7 +737,7 @@ class ContactPlan:
     consent_on: date | None = None
     left_on: date | None = None
     manager: int | None = None  # index in the same account's list
-    group_manager: bool = False  # reports to the parent account's top contact
+    group_manager: bool = False  # reports to the parent account's decision maker
 
     @property
     def name(self) -> str:
@@ -779,7 +779,7 @@ def demo_plan(today: date | None = None) -> list[AccountPlan]:
     today = today or timezone.localdate()
     rng = random.Random(SEED)
     plans = [AccountPlan(spec) for spec in ACCOUNTS]
-    used_names: set[tuple[str, str, str]] = set()
+    used_names: set[tuple] = set()
     for plan in plans:
         plan.contacts = _plan_contacts(rng, plan.spec, today, used_names)
         plan.figures = _plan_figures(rng, plan.spec, today.year)

@@ -142,9 +142,10 @@ class Account(models.Model):
         if self.external_id == "":
             self.external_id = None
         if self.owner_id and not _may_own_accounts(self.owner):
-            raise ValidationError(
-                {"owner": _("Only key account managers, heads of sales or administrators can own an account.")}
+            message = _(
+                "Only key account managers, heads of sales or administrators can own an account."
             )
+            raise ValidationError({"owner": message})
 
 
 def _may_own_accounts(user) -> bool:

@@ -67,6 +67,9 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
         setattr(account, name, value)
     if "parent" in fields and account.parent_id != _parent_id_of(old_path):
         _check_parent(actor, account.parent)
+        if account.parent is not None:
+            # Moving an account into a group changes the group, as creating one there does.
+            _require_edit(actor, account.parent)
     account.full_clean()
     account.save()
     new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -92,7 +95,10 @@ def profile_section_update(
     _require_edit(actor, account)
     if kind not in ProfileSection.Kind.values:
         raise ValidationError({"kind": _("Unknown profile section.")})
-    section, _created = ProfileSection.objects.get_or_create(account=account, kind=kind)
+    # Built unsaved when new, so that history records one creation, not a blank row first.
+    section = ProfileSection.objects.filter(account=account, kind=kind).first() or ProfileSection(
+        account=account, kind=kind
+    )
     section.text = text.replace("\r\n", "\n").strip()
     section.updated_by = actor
     section.full_clean()

@@ -217,7 +217,8 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
     if not request.htmx:
         if status == 200:
             return redirect(f"{account_url(account)}?tab={tab}")
-        context |= {"nav": "accounts", "tabs": _tab_labels(), **_header_context(account, request.user)}
+        header = _header_context(account, request.user)
+        context |= {"nav": "accounts", "tabs": _tab_labels(), **header}
         return render_page(request, "accounts/detail.html", context, status=status)
     return render_page(
         request, "accounts/detail.html", context, partial=f"tab_{tab}", status=status

@@ -72,9 +72,7 @@ def test_group_owner_sees_the_whole_group_at_any_depth_but_not_other_groups(kam,
         get_account_for(kam, foreign.pk)
 
 
-def test_owner_of_a_subsidiary_sees_it_and_below_but_not_parent_or_siblings(
-    kam, other_kam, group
-):
+def test_owner_of_a_subsidiary_sees_it_and_below_but_not_parent_or_siblings(kam, other_kam, group):
     services.account_update(actor=kam, account=group["north"], owner=other_kam)
     assert visible_names(other_kam) == {"Tochter Nord", "Enkel Nord"}
     for hidden in ("root", "south"):
@@ -230,9 +228,7 @@ def test_cannot_add_a_subsidiary_to_a_group_one_may_only_read(kam, sales_rep, gr
     "account_create requires edit rights on the parent ('Adding a subsidiary to a group "
     "changes the group').",
 )
-def test_cannot_move_own_account_into_a_group_one_may_only_read(
-    kam, other_kam, sales_rep, foreign
-):
+def test_cannot_move_own_account_into_a_group_one_may_only_read(kam, other_kam, sales_rep, foreign):
     services.team_member_set(
         actor=other_kam, account=foreign, user=kam, role="sales_rep", can_edit=False
     )
