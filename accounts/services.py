@@ -29,6 +29,11 @@ def _require_edit(actor: User, account: Account) -> None:
         raise PermissionDenied(_("You may not change this account."))
 
 
+def _require_edit_parent(actor: User, parent: Account) -> None:
+    if not can_edit_account(actor, parent):
+        raise PermissionDenied(_("You may not add accounts to this group."))
+
+
 def _check_parent(actor: User, parent: Account | None) -> None:
     if parent is not None and not visible_accounts(actor).filter(pk=parent.pk).exists():
         raise ValidationError({"parent": _("Choose a parent account you can see.")})
@@ -44,7 +49,7 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     _check_parent(actor, account.parent)
     if account.parent is not None and not actor.sees_all_accounts:
         # Adding a subsidiary to a group changes the group.
-        _require_edit(actor, account.parent)
+        _require_edit_parent(actor, account.parent)
     account.full_clean()
     account.save()
     account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -69,7 +74,7 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
         _check_parent(actor, account.parent)
         if account.parent is not None:
             # Moving an account into a group changes the group, as creating one there does.
-            _require_edit(actor, account.parent)
+            _require_edit_parent(actor, account.parent)
     account.full_clean()
     account.save()
     new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"

@@ -85,6 +85,9 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            # The account itself may be changed (checked above): the new parent may not.
+            form.add_error("parent", str(exc))
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("accounts:detail", pk=account.pk)

@@ -221,14 +221,7 @@ def test_cannot_add_a_subsidiary_to_a_group_one_may_only_read(kam, sales_rep, gr
     assert not Account.objects.filter(name="Neu").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG accounts/services.py account_update: moving an account under a parent only "
-    "checks that the parent is visible (_check_parent), not editable, although "
-    "account_create requires edit rights on the parent ('Adding a subsidiary to a group "
-    "changes the group').",
-)
-def test_cannot_move_own_account_into_a_group_one_may_only_read(kam, other_kam, sales_rep, foreign):
+def test_cannot_move_own_account_into_a_group_one_may_only_read(kam, other_kam, foreign):
     services.team_member_set(
         actor=other_kam, account=foreign, user=kam, role="sales_rep", can_edit=False
     )

@@ -27,6 +27,13 @@ def test_account_create_makes_the_actor_the_owner_by_default(kam):
     assert account.owner == kam
 
 
+def test_only_key_account_managers_and_above_can_own_an_account(kam, sales_rep):
+    with pytest.raises(ValidationError) as error:
+        services.account_create(actor=kam, owner=sales_rep, name="Falscher Besitzer")
+    assert "owner" in error.value.message_dict
+    assert not Account.objects.filter(name="Falscher Besitzer").exists()
+
+
 def test_account_cannot_move_below_its_own_subsidiary(kam):
     group = make_account(owner=kam, name="Konzern")
     child = make_account(owner=kam, name="Tochter", parent=group)

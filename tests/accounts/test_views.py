@@ -7,6 +7,7 @@ an outsider on no team.
 import re
 from datetime import timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -107,6 +108,54 @@ def field_block(html: str, field_id: str) -> str:
     )
     assert match, f"no field {field_id} in the page"
     return match.group(0)
+
+
+class _FormValues(HTMLParser):
+    """What a browser would submit for a form as rendered: inputs, selects, textareas."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.values[name] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select, self._first_option = name, None
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self.values[self._select] = value
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            self.values.setdefault(self._select, self._first_option or "")
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def form_values(html: str) -> dict[str, str]:
+    """The values the page's main form would send unchanged."""
+    start = html.index('<form method="post" novalidate class="form-grid">')
+    parser = _FormValues()
+    parser.feed(html[start : html.index("</form>", start)])
+    return parser.values
 
 
 def result_names(html: str) -> list[str]:
@@ -215,7 +264,7 @@ def test_account_list_query_count_does_not_grow_with_rows(
         services.team_member_set(
             actor=kam, account=account, user=other_kam, role="sales_rep", can_edit=False
         )
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         response = kam_client.get(reverse("accounts:list"))
     assert len(result_names(response.text)) == min(rows, 25)
 
@@ -230,7 +279,7 @@ def test_contact_list_query_count_does_not_grow_with_rows(
             account=account, last_name=f"Kontakt {number:02d}", reports_to=boss,
             relationship_owner=kam,
         )  # fmt: skip
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         response = kam_client.get(reverse("accounts:contacts"))
     assert len(re.findall(r'href="/accounts/contacts/\d+/"', response.text)) == rows
     assert "Aaa Chefin" in response.text
@@ -457,7 +506,7 @@ def test_create_account_with_errors_shows_them_in_place_and_keeps_input(kam, kam
     assert response.status_code == 422
     assert Account.objects.count() == before
     assert REQUIRED in field_block(response.text, "id_name")
-    assert "Geben Sie eine gültige URL ein." in field_block(response.text, "id_website")
+    assert "Gib eine gültige URL ein." in field_block(response.text, "id_website")
     assert 'value="Hamburg"' in field_block(response.text, "id_city")
     assert 'value="kein-link"' in field_block(response.text, "id_website")
     assert re.search(r'<option value="A" selected>', field_block(response.text, "id_tier"))
@@ -518,6 +567,64 @@ def test_edit_records_history_with_the_acting_user(kam, kam_client, account):
     assert str(kam) in first_entry
     assert "geändert" in first_entry
     assert "<del>prospect</del> → <ins>key_account</ins>" in first_entry
+
+
+@pytest.fixture
+def subsidiary_owner(kam, other_kam, account):
+    """`other_kam` owns a subsidiary of `kam`'s group and cannot see the group itself."""
+    child = make_account(owner=kam, name="Werk Ulm", parent=account)
+    return services.account_update(actor=kam, account=child, owner=other_kam)
+
+
+def test_subsidiary_owner_does_not_see_the_group_in_the_breadcrumb(other_kam, subsidiary_owner):
+    page = client_for(other_kam).get(reverse("accounts:detail", args=[subsidiary_owner.pk]))
+    assert page.status_code == 200
+    assert "Müller Maschinenbau AG" not in page.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG templates/accounts/list.html: 'part of {{ account.parent.name }}' shows the "
+    "name of a parent account the user may not see.",
+)
+def test_subsidiary_owner_does_not_see_the_group_name_in_the_list(other_kam, subsidiary_owner):
+    listing = client_for(other_kam).get(reverse("accounts:list"))
+    assert result_names(listing.text) == ["Werk Ulm"]
+    assert "Müller Maschinenbau AG" not in listing.text
+
+
+def test_saving_the_edit_form_unchanged_keeps_everything(kam, kam_client, subsidiary_owner):
+    url = reverse("accounts:edit", args=[subsidiary_owner.pk])
+    data = form_values(kam_client.get(url).text)
+    assert kam_client.post(url, data).status_code == 302
+    child = Account.objects.get(pk=subsidiary_owner.pk)
+    assert (child.parent_id, child.name, child.owner_id) == (
+        subsidiary_owner.parent_id,
+        "Werk Ulm",
+        subsidiary_owner.owner_id,
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG accounts/forms.py AccountForm.__init__: the parent choices are only the "
+    "accounts the user sees, so for a subsidiary whose group they cannot see the select "
+    "shows no parent, and saving the form moves the subsidiary out of its group.",
+)
+def test_subsidiary_owner_editing_the_city_keeps_it_in_the_group(
+    other_kam, account, subsidiary_owner
+):
+    client = client_for(other_kam)
+    url = reverse("accounts:edit", args=[subsidiary_owner.pk])
+    data = form_values(client.get(url).text) | {"city": "Ulm"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    child = Account.objects.get(pk=subsidiary_owner.pk)
+    assert child.city == "Ulm"
+    assert child.parent_id == account.pk
+    assert child.path == f"/{account.pk}/{child.pk}/"
 
 
 # --- Figures ----------------------------------------------------------------------------
@@ -589,7 +696,7 @@ def test_contact_with_bad_email_reshows_the_form_in_place(kam_client, account):
     assert response["HX-Reswap"] == "outerHTML"
     assert response.text.lstrip().startswith('<article id="contact-form">')
     email = field_block(response.text, "id_email")
-    assert "Geben Sie eine gültige E-Mail-Adresse ein." in email
+    assert "Gib eine gültige E-Mail Adresse an." in email
     assert 'value="kein-mail"' in email
     assert 'value="Fehler"' in field_block(response.text, "id_last_name")
     assert not Contact.objects.exists()
