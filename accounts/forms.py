@@ -2,6 +2,7 @@
 one set of rules, so a form error and an API 400 say the same thing."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import visible_accounts
@@ -25,7 +26,14 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = visible_accounts(user).order_by("name")
+        parents = visible_accounts(user)
+        if self.instance.parent_id:
+            # Keep the current parent selectable even if the user cannot open it: saving the
+            # form must never move a subsidiary out of its group by accident.
+            parents = Account.objects.filter(
+                Q(pk__in=parents.values("pk")) | Q(pk=self.instance.parent_id)
+            )
+        parents = parents.order_by("name")
         if self.instance.pk:
             # Neither the account itself nor anything below it can become its parent.
             parents = parents.exclude(path__startswith=self.instance.path)

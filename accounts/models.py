@@ -116,7 +116,10 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "tier"])]
+        indexes = [
+            models.Index(fields=["status", "tier"]),
+            models.Index(fields=["name", "id"], name="account_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -381,6 +384,7 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

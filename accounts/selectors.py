@@ -25,17 +25,16 @@ def _year_value(field: str, year: int):
 
 
 def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
-    """Visible accounts with owner and parent preloaded and this year's figures annotated
-    (revenue, revenue_target, revenue_potential) — one query for a whole page."""
+    """Visible accounts with the owner preloaded, the parent's name where the user may see
+    the parent (`visible_parent_name`), and this year's figures annotated (year_revenue,
+    year_revenue_target, year_revenue_potential): one query for a whole page."""
     year = year or current_year()
-    return (
-        visible_accounts(user)
-        .select_related("owner", "parent")
-        .annotate(
-            year_revenue=_year_value("revenue", year),
-            year_revenue_target=_year_value("revenue_target", year),
-            year_revenue_potential=_year_value("revenue_potential", year),
-        )
+    visible = visible_accounts(user)
+    return visible.select_related("owner").annotate(
+        visible_parent_name=Subquery(visible.filter(pk=OuterRef("parent_id")).values("name")[:1]),
+        year_revenue=_year_value("revenue", year),
+        year_revenue_target=_year_value("revenue_target", year),
+        year_revenue_potential=_year_value("revenue_potential", year),
     )
 
 
@@ -80,7 +79,7 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
     contact_match = (
         Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
     )
-    accounts = visible_accounts(user).select_related("parent")
+    accounts = visible_accounts(user)
     contacts = visible_contacts(user).select_related("account")
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import TrigramWordSimilarity

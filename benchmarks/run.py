@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
         KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
-        [-n 30] [--warmup 3] [--markdown] [--extra] [--account ID]
+        [-n 30] [--warmup 3] [--markdown] [--extra] [--explain] [--account ID]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
 middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
@@ -11,7 +11,7 @@ percentile (nearest rank) of the wall time. One more request under CaptureQuerie
 gives the number of SQL queries, "SQL ms" (the time spent in cursor.execute: database work
 and transfer of the rows, not building model instances) and the response size.
 
-DEBUG, KAM_HTTPS and ALLOWED_HOSTS default to the values above when they are not set.
+SECRET_KEY, DEBUG=0, KAM_HTTPS=0 and ALLOWED_HOSTS=testserver,localhost are the defaults.
 Static files must have been collected (manage.py collectstatic --noinput): with DEBUG=0 the
 manifest storage refuses to render pages otherwise.
 """
@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+# Only signs the sessions of the in-process test clients; no server is started.
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("KAM_HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")

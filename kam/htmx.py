@@ -12,7 +12,9 @@ def render_page(
     request: HttpRequest, template: str, context: dict, *, partial: str | None = None, status=200
 ) -> HttpResponse:
     """The server decides: htmx requests get `template#partial`, others the full page."""
-    name = f"{template}#{partial}" if partial and request.htmx else template
+    # Back/forward after an in-place update: htmx asks for the whole page again.
+    wants_partial = request.htmx and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if partial and wants_partial else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
