@@ -86,3 +86,16 @@ def get_contact_for(user, pk) -> Contact:
     if contact is None:
         raise Http404
     return contact
+
+
+def scoped(user, queryset: QuerySet) -> QuerySet:
+    """Records that hang off an account (`account` foreign key), within the user's scope."""
+    return queryset.filter(account__in=visible_accounts(user))
+
+
+def get_scoped_or_404(user, queryset: QuerySet, pk):
+    """One record of an account within the user's scope; 404 for everyone else."""
+    record = scoped(user, queryset).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record

@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -22,6 +24,24 @@ from kam.htmx import render_page
 
 PAGE_SIZE = 25
 TABS = ["profile", "team", "figures", "contacts", "map", "history"]
+# Tabs whose panel another app renders (loaded on demand from that app's URL).
+APP_TABS = [
+    ("timeline", _lazy("Timeline"), "activities:account_panel"),
+    ("deals", _lazy("Opportunities"), "deals:account_panel"),
+    ("contracts", _lazy("Contracts"), "contracts:account_panel"),
+    ("issues", _lazy("Issues"), "customer_care:account_issues_panel"),
+    ("satisfaction", _lazy("Satisfaction"), "customer_care:account_surveys_panel"),
+]
+
+
+def _app_tabs(account: Account) -> dict[str, tuple[str, str]]:
+    tabs = {}
+    for key, label, url_name in APP_TABS:
+        try:
+            tabs[key] = (str(label), reverse(url_name, args=[account.pk]))
+        except NoReverseMatch:
+            continue  # that app offers no panel
+    return tabs
 
 
 @login_required
@@ -113,14 +133,16 @@ def _header_context(account: Account, user) -> dict:
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
+    app_tabs = _app_tabs(account)
     tab = request.GET.get("tab", "profile")
-    if tab not in TABS:
+    if tab not in TABS and tab not in app_tabs:
         tab = "profile"
     context = {
         "nav": "accounts",
         "account": account,
         "tab": tab,
-        "tabs": _tab_labels(),
+        "tabs": _tab_labels(app_tabs),
+        "app_tab_url": app_tabs.get(tab, (None, None))[1],
         "can_edit": can_edit_account(request.user, account),
         **_header_context(account, request.user),
         **_tab_context(request, account, tab),
@@ -128,8 +150,9 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "accounts/detail.html", context)
 
 
-def _tab_labels() -> list[tuple[str, str]]:
-    return [
+def _tab_labels(app_tabs: dict[str, tuple[str, str]]) -> list[tuple[str, str, str | None]]:
+    """(key, label, panel URL of another app or None) for each tab."""
+    own = [
         ("profile", _("Profile")),
         ("team", _("Team")),
         ("figures", _("Figures")),
@@ -137,6 +160,10 @@ def _tab_labels() -> list[tuple[str, str]]:
         ("map", _("Relationship map")),
         ("history", _("History")),
     ]
+    tabs = [(key, label, None) for key, label in own[:4]]
+    tabs += [(key, label, url) for key, (label, url) in app_tabs.items()]
+    tabs += [(key, label, None) for key, label in own[4:]]
+    return tabs
 
 
 @login_required
@@ -156,8 +183,6 @@ def account_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
 
 
 def account_url(account: Account) -> str:
-    from django.urls import reverse
-
     return reverse("accounts:detail", args=[account.pk])
 
 
@@ -221,7 +246,7 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
         if status == 200:
             return redirect(f"{account_url(account)}?tab={tab}")
         header = _header_context(account, request.user)
-        context |= {"nav": "accounts", "tabs": _tab_labels(), **header}
+        context |= {"nav": "accounts", "tabs": _tab_labels(_app_tabs(account)), **header}
         return render_page(request, "accounts/detail.html", context, status=status)
     return render_page(
         request, "accounts/detail.html", context, partial=f"tab_{tab}", status=status

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "kam",
     "users",
     "accounts",
+    "activities",
+    "deals",
+    "contracts",
+    "customer_care",
     "planning",
     "reviews",
 ]

@@ -9,6 +9,10 @@ from kam import views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("activities.api.urls")),
+    path("", include("deals.api.urls")),
+    path("", include("contracts.api.urls")),
+    path("", include("customer_care.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -25,6 +29,10 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include("users.urls")),
     path("accounts/", include("accounts.urls")),
+    path("activities/", include("activities.urls")),
+    path("deals/", include("deals.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("care/", include("customer_care.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

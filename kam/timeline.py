@@ -1,0 +1,45 @@
+"""An account's timeline: activities and the events of deals, contracts, issues and
+surveys, newest first.
+
+Each app contributes a function `events(account_ids, *, before, limit)` that returns at
+most `limit` TimelineEvents older than `before` (None: from now), newest first, in a
+constant number of queries. The timeline merges them and keeps the newest `limit`.
+"""
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.module_loading import import_string
+
+SOURCES = [
+    "activities.timeline.events",
+    "deals.timeline.events",
+    "contracts.timeline.events",
+    "customer_care.timeline.events",
+]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: datetime  # timezone-aware
+    kind: str  # machine name, e.g. "activity.visit", "deal.won", "contract.ending"
+    label: str  # translated kind, e.g. "Kundenbesuch", "Auftrag gewonnen"
+    title: str
+    account_id: int
+    detail: str = ""
+    url: str = ""
+
+
+def account_timeline(
+    account_ids: list[int], *, before: datetime | None = None, limit: int = 20
+) -> list[TimelineEvent]:
+    streams = []
+    for path in SOURCES:
+        try:
+            source = import_string(path)
+        except ImportError:
+            continue  # an app that contributes nothing yet
+        streams.append(source(account_ids, before=before, limit=limit))
+    merged = heapq.merge(*streams, key=lambda event: event.when, reverse=True)
+    return [event for _, event in zip(range(limit), merged, strict=False)]
