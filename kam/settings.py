@@ -170,7 +170,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded documents live outside the web root: there is no MEDIA_URL route, they are
+# served only through views that check the access scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # HTTPS: on by default outside DEBUG. KAM_HTTPS=0 only for plain-HTTP test servers.
 HTTPS = not DEBUG and env_bool("KAM_HTTPS", True)
