@@ -127,6 +127,7 @@ def _header_context(account: Account, user) -> dict:
         "subsidiary_count": Account.objects.filter(path__startswith=account.path)
         .exclude(pk=account.pk)
         .count(),
+        **selectors.account_header_figures(account),
     }
 
 
@@ -209,7 +210,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             or FiguresForm(initial={"year": selectors.current_year()}),
         } | extra
     if tab == "contacts":
-        contacts = (
+        contacts = selectors.with_last_contact(
             account.contacts.select_related("reports_to", "relationship_owner")
             .annotate(report_count=Count("direct_reports"))
             .order_by("-is_active", "last_name")

@@ -1,3 +1,229 @@
+"""Demo opportunities for `manage.py seed_demo`: deals over three years, in every stage,
+won or lost against a register of invented competitors.
+
+Planned with a fixed random seed and written through deals.services. Running it again
+creates nothing new: an account that already has opportunities is left alone.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.demo import _acting_as
+from accounts.models import Account
+from deals import services
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+
+SEED = 2026
+
+# Every name here is invented.
+COMPETITORS = [
+    (
+        "Kessler Antriebe GmbH",
+        "https://www.kessler-antriebe.example",
+        "Preisaggressiv, stark im Serviceangebot.",
+    ),
+    (
+        "Nordtec AG",
+        "https://www.nordtec.example",
+        "Technologisch führend bei Sensorik, lange Lieferzeiten.",
+    ),
+    (
+        "Vexa Industrial",
+        "https://www.vexa-industrial.example",
+        "US-Konzern, kauft Marktanteile über Rabatte.",
+    ),
+    (
+        "Brandt & Vogel KG",
+        "https://www.brandt-vogel.example",
+        "Mittelständler, sehr nah am Kunden, kleines Portfolio.",
+    ),
+    (
+        "Sirion Automation S.p.A.",
+        "https://www.sirion-automation.example",
+        "Italienischer Anbieter, stark in Südeuropa.",
+    ),
+    (
+        "Halvorsen Motion AS",
+        "https://www.halvorsen-motion.example",
+        "Skandinavischer Spezialist für Servoantriebe.",
+    ),
+    (
+        "Technoplan Systeme GmbH",
+        "https://www.technoplan.example",
+        "Software und Wartung aus einer Hand.",
+    ),
+    (
+        "Orbis Components Ltd.",
+        "https://www.orbis-components.example",
+        "Ersatzteile zu Niedrigpreisen, schwankende Qualität.",
+    ),
+]
+
+TITLES = {
+    "Antriebstechnik": [
+        "Antriebseinheiten Linie {n}",
+        "Umrüstung auf Servoantriebe",
+        "Rahmenvertrag Antriebe {year}",
+    ],
+    "Sensorik": [
+        "Zustandssensorik Werk {city}",
+        "Sensorpaket Qualitätsprüfung",
+        "Retrofit Sensorik {year}",
+    ],
+    "Service & Wartung": [
+        "Wartungsvertrag {city}",
+        "Vorausschauende Wartung Pilot",
+        "Servicepaket {year}",
+    ],
+    "Software": [
+        "Condition-Monitoring-Software",
+        "Lizenzerweiterung Leitstand",
+        "Schnittstelle ERP-Anbindung",
+    ],
+    "Ersatzteile": [
+        "Ersatzteilversorgung {year}",
+        "Konsignationslager {city}",
+        "Ersatzteilpaket Altanlagen",
+    ],
+}
+
+WON_REASONS = [
+    "Bestes Gesamtpaket aus Preis, Lieferzeit und Service.",
+    "Technische Lösung überzeugte im Pilottest.",
+    "Langjährige Zusammenarbeit und Referenzen im Konzern.",
+    "Kürzere Lieferzeit als der Wettbewerb zugesagt.",
+]
+LOST_REASONS = [
+    "Preis rund 8 % über dem Angebot des Wettbewerbs.",
+    "Kunde hat sich für den bestehenden Lieferanten entschieden.",
+    "Projekt vom Kunden verschoben und neu ausgeschrieben.",
+    "Lieferzeit konnte nicht zugesagt werden.",
+]
+FOLLOW_UPS = [
+    "Angebot nachfassen",
+    "Technische Klärung mit dem Einkauf",
+    "Termin mit der Geschäftsführung vereinbaren",
+    "Muster und Referenzliste schicken",
+    "Preisverhandlung vorbereiten",
+]
+POSITIONS = [p for p, _label in OpportunityCompetitor.Position.choices]
+OPEN_KEYS = ["identified", "qualified", "proposal", "negotiation"]
+
+
+def _register() -> list[Competitor]:
+    register = []
+    for name, website, notes in COMPETITORS:
+        competitor, _created = Competitor.objects.get_or_create(
+            name=name, defaults={"website": website, "notes": notes}
+        )
+        register.append(competitor)
+    return register
+
+
 def seed(users) -> int:
     """Demo records for this app; returns how many were created. Idempotent."""
-    return 0
+    stages = {stage.key: stage for stage in Stage.objects.all()}
+    if not all(key in stages for key in [*OPEN_KEYS, "won", "lost"]):
+        return 0  # an installation with its own pipeline gets no demo deals
+    register = _register()
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    created = 0
+    accounts = (
+        Account.objects.filter(external_id__startswith="DEMO-")
+        .select_related("owner")
+        .prefetch_related("product_lines")
+        .order_by("external_id")
+    )
+    with_deals = set(
+        Opportunity.objects.filter(account__in=accounts).values_list("account_id", flat=True)
+    )
+    for account in accounts:
+        # Draw for every account, also those skipped, so the plan never shifts.
+        is_key = account.status == Account.Status.KEY_ACCOUNT
+        count = rng.randint(2, 6) if is_key else rng.randint(1, 3)
+        plans = [_plan(rng, account, today, index) for index in range(count)]
+        if account.pk in with_deals:
+            continue
+        with _acting_as(account.owner):
+            for plan in plans:
+                _create(account, plan, stages, register)
+                created += 1
+    return created
+
+
+def _plan(rng: random.Random, account: Account, today, index: int) -> dict:
+    lines = [line.name for line in account.product_lines.all()] or list(TITLES)
+    line = rng.choice(lines)
+    # Nearly half of the deals are recent, so the pipeline has open work in every stage.
+    age = rng.randint(5, 240) if rng.random() < 0.45 else rng.randint(240, 3 * 365)
+    created_on = today - timedelta(days=age)
+    cycle = rng.randint(60, 270)
+    close = created_on + timedelta(days=cycle)
+    title = rng.choice(TITLES.get(line, TITLES["Antriebstechnik"])).format(
+        n=index + 1, year=close.year, city=account.city or account.name
+    )
+    value = Decimal(rng.randrange(15, 1500) * 1000)
+    plan = {
+        "title": title,
+        "line": line,
+        "created_on": created_on,
+        "value": value,
+        "margin": (value * Decimal(rng.randint(15, 35)) / 100).quantize(Decimal("1")),
+        "competitors": rng.sample(range(len(COMPETITORS)), rng.randint(1, 3)),
+        "positions": [rng.choice(POSITIONS) for _ in range(3)],
+        "expected_close": close,
+        "reason": "",
+        "closed_on": None,
+        "probability": None,
+        "follow_up": None,
+    }
+    if close < today - timedelta(days=20):
+        won = rng.random() < 0.55
+        plan["stage"] = "won" if won else "lost"
+        plan["reason"] = rng.choice(WON_REASONS if won else LOST_REASONS)
+        plan["closed_on"] = min(today, close + timedelta(days=rng.randint(-15, 15)))
+    else:
+        progress = (today - created_on).days / cycle
+        plan["stage"] = OPEN_KEYS[min(3, max(0, int(progress * 4 + rng.uniform(-0.6, 0.6))))]
+        if rng.random() < 0.25:
+            plan["probability"] = rng.choice([20, 30, 40, 60, 70, 80, 90])
+        plan["follow_up"] = (today + timedelta(days=rng.randint(1, 30)), rng.choice(FOLLOW_UPS))
+    return plan
+
+
+def _create(account: Account, plan: dict, stages: dict, register: list[Competitor]) -> None:
+    line = account.product_lines.filter(name=plan["line"]).first()
+    follow_up_on, follow_up_action = plan["follow_up"] or (None, "")
+    opportunity = services.opportunity_create(
+        actor=account.owner,
+        account=account,
+        product_lines=[line] if line else (),
+        closed_on=plan["closed_on"],
+        title=plan["title"],
+        description="",
+        value=plan["value"],
+        expected_margin=plan["margin"],
+        stage=stages[plan["stage"]],
+        probability=plan["probability"],
+        expected_close_date=plan["expected_close"],
+        next_follow_up_on=follow_up_on,
+        next_follow_up_action=follow_up_action,
+        close_reason=plan["reason"],
+        owner=account.owner,
+    )
+    for index, position in zip(plan["competitors"], plan["positions"], strict=False):
+        services.opportunity_competitor_set(
+            actor=account.owner,
+            opportunity=opportunity,
+            competitor=register[index],
+            position=position,
+        )
+    # Demo deals were opened in the past: date them back so that the timeline and the
+    # history read like three years of work, not one afternoon.
+    when = timezone.make_aware(datetime.combine(plan["created_on"], time(9, 0)))
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=when)
+    Opportunity.history.filter(id=opportunity.pk).update(history_date=when)

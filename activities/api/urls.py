@@ -1,5 +1,12 @@
-from rest_framework.routers import DefaultRouter
+"""Activities and follow-ups under /api/v1/ (kam/urls.py mounts this module there)."""
 
-router = DefaultRouter()
+from django.urls import path
 
-urlpatterns = router.urls
+from activities.api import views
+
+urlpatterns = [
+    path("activities/", views.ActivityList.as_view(), name="api-activity-list"),
+    path("activities/<int:pk>/", views.ActivityDetail.as_view(), name="api-activity-detail"),
+    path("follow-ups/", views.FollowUpList.as_view(), name="api-follow-up-list"),
+    path("follow-ups/<int:pk>/", views.FollowUpDetail.as_view(), name="api-follow-up-detail"),
+]

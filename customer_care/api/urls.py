@@ -1,5 +1,13 @@
-from rest_framework.routers import DefaultRouter
+"""Customer issues, surveys and departments under /api/v1/ (kam/urls.py mounts this)."""
 
-router = DefaultRouter()
+from django.urls import path
 
-urlpatterns = router.urls
+from customer_care.api import views
+
+urlpatterns = [
+    path("issues/", views.IssueList.as_view(), name="api-issue-list"),
+    path("issues/<int:pk>/", views.IssueDetail.as_view(), name="api-issue-detail"),
+    path("surveys/", views.SurveyList.as_view(), name="api-survey-list"),
+    path("surveys/<int:pk>/", views.SurveyDetail.as_view(), name="api-survey-detail"),
+    path("departments/", views.DepartmentList.as_view(), name="api-department-list"),
+]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from activities.models import Activity, FollowUp
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["occurred_at", "kind", "subject", "account"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "account__name"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account", "contacts", "next_step_owner", "created_by"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "owner", "due_on", "done_at"]
+    list_select_related = ["account", "owner"]
+    search_fields = ["title", "account__name"]
+    raw_id_fields = ["account", "owner", "activity", "done_by", "created_by"]

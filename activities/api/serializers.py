@@ -1,0 +1,89 @@
+"""API shapes for activities and follow-ups. They parse and shape only; the services
+validate (see accounts.api.serializers for the pattern)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.access import visible_accounts, visible_contacts
+from accounts.api.serializers import (
+    ParseOnlyModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    UserIdField,
+)
+from accounts.models import Account, Contact
+from activities.models import Activity, FollowUp
+
+
+class ActivitySerializer(ParseOnlyModelSerializer):
+    """An activity. The next step is given once, when the activity is logged, and then
+    lives on as its follow-up (`follow_ups`)."""
+
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    contacts = ScopedPrimaryKeyRelatedField(
+        model=Contact,
+        scope=visible_contacts,
+        many=True,
+        required=False,
+        label=_("customer participants"),
+        help_text=_("Contact ids of the account or its group."),
+    )
+    users = UserIdField(many=True, required=False, label=_("our participants"))
+    next_step_owner = UserIdField(allow_null=True, required=False, label=_("next step owner"))
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("logged by"))
+    follow_ups = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, label=_("follow-ups")
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "account", "kind", "occurred_at", "duration_minutes", "location", "subject",
+            "notes", "outcome", "contacts", "users", "next_step", "next_step_owner",
+            "next_step_due_on", "follow_ups", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class ActivityUpdateSerializer(ActivitySerializer):
+    """Changing an activity: account and next step are fixed once logged."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    next_step_owner = serializers.PrimaryKeyRelatedField(read_only=True, label=_("next step owner"))
+
+    class Meta(ActivitySerializer.Meta):
+        read_only_fields = ["account", "next_step", "next_step_owner", "next_step_due_on"]
+
+
+class FollowUpSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    owner = UserIdField(label=_("owner"))
+    done = serializers.BooleanField(
+        source="is_done",
+        required=False,
+        label=_("done"),
+        help_text=_("PATCH true to mark done (keeps who and when), false to reopen."),
+    )
+    done_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("done by"))
+    activity = serializers.PrimaryKeyRelatedField(read_only=True, label=_("activity"))
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("created by"))
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id", "account", "title", "notes", "owner", "due_on", "activity", "source",
+            "done", "done_at", "done_by", "created_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["done_at", "created_at"]
+        extra_kwargs = {"due_on": {"required": True}}
+
+
+class FollowUpUpdateSerializer(FollowUpSerializer):
+    """Changing a follow-up: it stays with its account."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+
+    class Meta(FollowUpSerializer.Meta):
+        read_only_fields = ["account", "source", "done_at", "created_at"]

@@ -1,0 +1,170 @@
+"""REST API for activities and follow-ups.
+
+The same doors as the pages: reads start from the access scope (an outsider gets a 404),
+writes go through activities.services. Lists take a constant number of queries.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import scoped
+from accounts.models import Contact
+from activities import selectors, services
+from activities.api.serializers import (
+    ActivitySerializer,
+    ActivityUpdateSerializer,
+    FollowUpSerializer,
+    FollowUpUpdateSerializer,
+)
+from activities.filters import ActivityFilter, FollowUpFilter
+from activities.models import Activity, FollowUp
+from users.models import User
+
+FILTERS = [DjangoFilterBackend]
+
+
+def activity_queryset(user) -> QuerySet[Activity]:
+    """Visible activities with the participant and follow-up ids prefetched: a page of any
+    size takes the same five queries (count, page, contacts, users, follow-ups)."""
+    return scoped(user, Activity.objects.all()).prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.only("pk")),
+        Prefetch("users", queryset=User.objects.only("pk")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.only("pk", "activity_id")),
+    )
+
+
+def _read_back(request: Request, activity: Activity) -> dict:
+    fresh = activity_queryset(request.user).get(pk=activity.pk)
+    return ActivitySerializer(fresh, context={"request": request}).data
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List activities")),
+    post=extend_schema(
+        summary=_("Log an activity"),
+        description=_(
+            "A next step (with owner and due date) becomes a follow-up for its owner. "
+            "Customer participants must belong to the account or its group."
+        ),
+    ),
+)
+class ActivityList(generics.ListCreateAPIView):
+    serializer_class = ActivitySerializer
+    filter_backends = FILTERS
+    filterset_class = ActivityFilter
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return activity_queryset(self.request.user).order_by("-occurred_at", "-pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        activity = services.activity_log(
+            actor=request.user,
+            account=fields.pop("account"),
+            contacts=fields.pop("contacts", []),
+            users=fields.pop("users", []),
+            **fields,
+        )
+        return Response(_read_back(request, activity), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("An activity")),
+    put=extend_schema(summary=_("Change an activity"), request=ActivityUpdateSerializer),
+    patch=extend_schema(
+        summary=_("Change some fields of an activity"), request=ActivityUpdateSerializer
+    ),
+)
+class ActivityDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = ActivitySerializer
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return activity_queryset(self.request.user).select_related("account")
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        activity = self.get_object()
+        serializer = ActivityUpdateSerializer(
+            activity,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        activity = services.activity_update(
+            actor=request.user,
+            activity=activity,
+            contacts=fields.pop("contacts", None),
+            users=fields.pop("users", None),
+            **fields,
+        )
+        return Response(_read_back(request, activity))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("List follow-ups"),
+        description=_("Filter with done=false for the open ones, owner=<id> for a person's."),
+    ),
+    post=extend_schema(summary=_("Create a follow-up")),
+)
+class FollowUpList(generics.ListCreateAPIView):
+    serializer_class = FollowUpSerializer
+    filter_backends = FILTERS
+    filterset_class = FollowUpFilter
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return selectors.follow_up_list(self.request.user).order_by("due_on", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        done = fields.pop("is_done", False)
+        follow_up = services.follow_up_create(actor=request.user, **fields)
+        if done:
+            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
+        return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("A follow-up")),
+    put=extend_schema(summary=_("Change a follow-up"), request=FollowUpUpdateSerializer),
+    patch=extend_schema(
+        summary=_("Change, complete or reopen a follow-up"),
+        description=_('Send {"done": true} to mark it done, {"done": false} to reopen it.'),
+        request=FollowUpUpdateSerializer,
+    ),
+)
+class FollowUpDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = FollowUpSerializer
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return selectors.follow_up_list(self.request.user)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        follow_up = self.get_object()
+        serializer = FollowUpUpdateSerializer(
+            follow_up,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        done = fields.pop("is_done", None)
+        if fields:
+            follow_up = services.follow_up_update(actor=request.user, follow_up=follow_up, **fields)
+        if done is True:
+            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
+        elif done is False:
+            follow_up = services.follow_up_reopen(actor=request.user, follow_up=follow_up)
+        fresh = selectors.follow_up_list(request.user).filter(pk=follow_up.pk).first()
+        return Response(FollowUpSerializer(fresh or follow_up, context={"request": request}).data)

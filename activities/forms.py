@@ -1,0 +1,68 @@
+"""Page forms. They collect input; the services validate (one set of rules for page and
+API)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Contact
+from activities.models import Activity
+from users.models import User
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "kind", "occurred_at", "duration_minutes", "location", "subject", "contacts",
+            "users", "notes", "outcome", "next_step", "next_step_owner", "next_step_due_on",
+        ]  # fmt: skip
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "step": 5}),
+            "contacts": forms.CheckboxSelectMultiple,
+            "users": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "next_step_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "next_step": _("Optional. Becomes a follow-up on its owner's “My work” page."),
+        }
+
+    def __init__(self, *args, account: Account, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Customer participants: active contacts of the account's whole group.
+        group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
+        self.fields["contacts"].queryset = (
+            Contact.objects.filter(account__in=group, is_active=True)
+            .select_related("account")
+            .order_by("last_name", "first_name")
+        )
+        self.fields["contacts"].label_from_instance = lambda c: (
+            str(c) if c.account_id == account.pk else f"{c} ({c.account.name})"
+        )
+        self.fields["users"].queryset = _people()
+        self.fields["next_step_owner"].queryset = _people()
+        if not self.is_bound:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("occurred_at", now)
+            self.initial.setdefault("users", [user.pk])
+            self.initial.setdefault("next_step_owner", user.pk)
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        # The owner is preselected for convenience; without a next step it means nothing.
+        if not (cleaned.get("next_step") or "").strip() and not cleaned.get("next_step_due_on"):
+            cleaned["next_step_owner"] = None
+        return cleaned

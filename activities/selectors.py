@@ -1,0 +1,90 @@
+"""Reads of the contact log shared by pages, API and other apps. Each starts from the access
+scope."""
+
+from datetime import timedelta
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from accounts.access import scoped, visible_contacts
+from accounts.models import Account, Contact
+from activities.models import Activity, FollowUp
+from users.models import User
+
+STALE_AFTER_DAYS = 90
+
+
+def last_contacted_at() -> Subquery:
+    """The latest past activity a contact took part in, as an expression for
+    `Contact.objects.annotate(last_contacted_at=last_contacted_at())`.
+
+    Reads the participation table directly (one correlated subquery per row, served by the
+    index on contact_id); planned activities in the future do not count as contact.
+    """
+    through = Activity.contacts.through
+    latest = (
+        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=Now())
+        .order_by("-activity__occurred_at")
+        .values("activity__occurred_at")[:1]
+    )
+    return Subquery(latest, output_field=Activity._meta.get_field("occurred_at"))
+
+
+def activity_list(user: User) -> QuerySet[Activity]:
+    """Visible activities with account and author preloaded and the participants
+    prefetched (two more queries, whatever the page size)."""
+    return (
+        scoped(user, Activity.objects.all())
+        .select_related("account", "created_by", "next_step_owner")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name")),
+            Prefetch("users", queryset=User.objects.order_by("last_name", "first_name")),
+        )
+    )
+
+
+def follow_up_list(user: User) -> QuerySet[FollowUp]:
+    """Visible follow-ups with account, owner, closer and activity preloaded."""
+    return scoped(user, FollowUp.objects.all()).select_related(
+        "account", "owner", "done_by", "activity"
+    )
+
+
+def open_follow_ups_of(user: User) -> QuerySet[FollowUp]:
+    """The user's open follow-ups, earliest due first (so overdue ones lead)."""
+    return follow_up_list(user).filter(owner=user, done_at__isnull=True).order_by("due_on", "pk")
+
+
+def recently_done_follow_ups_of(user: User, *, days: int = 30) -> QuerySet[FollowUp]:
+    """The user's follow-ups closed in the last `days` days, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    return follow_up_list(user).filter(owner=user, done_at__gte=since).order_by("-done_at", "-pk")
+
+
+def stale_contacts(
+    user: User, *, days: int = STALE_AFTER_DAYS, key_accounts_only: bool = True
+) -> QuerySet[Contact]:
+    """Active contacts of visible (key) accounts not contacted for `days` days or never,
+    longest silence first, with `last_contacted_at` annotated and the account preloaded."""
+    cutoff = timezone.now() - timedelta(days=days)
+    contacts = visible_contacts(user).filter(is_active=True)
+    if key_accounts_only:
+        contacts = contacts.filter(account__status=Account.Status.KEY_ACCOUNT)
+    return (
+        contacts.select_related("account")
+        .annotate(last_contacted_at=last_contacted_at())
+        .filter(_silent_since(cutoff))
+        .order_by(F("last_contacted_at").asc(nulls_first=True), "last_name", "pk")
+    )
+
+
+def _silent_since(cutoff) -> Q:
+    return Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True)
+
+
+def group_ids(account: Account) -> dict[int, str]:
+    """The account and every subsidiary below it: {id: name}. Whoever sees an account sees
+    its subsidiaries (accounts.access), so no further scope is needed."""
+    rows = Account.objects.filter(path__startswith=account.path).values_list("pk", "name")
+    return dict(rows)

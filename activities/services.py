@@ -1,0 +1,268 @@
+"""Writes on the contact log and follow-ups.
+
+Each write validates the model, checks the "may change" predicate of accounts.access and
+runs in one transaction: an activity whose next step fails validation leaves nothing behind.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account, Contact
+from activities.models import Activity, FollowUp
+from users.models import User
+
+ACTIVITY_FIELDS = {
+    "kind", "occurred_at", "duration_minutes", "location", "subject", "notes", "outcome",
+}  # fmt: skip
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _check_contacts(account: Account, contacts: Iterable[Contact]) -> list[Contact]:
+    """Customer participants come from the account or its group (same top account)."""
+    contacts = list(contacts)
+    ids = [c.pk for c in contacts]
+    foreign = [
+        contact
+        for contact in Contact.objects.filter(pk__in=ids).select_related("account")
+        if contact.account.root_id != account.root_id
+    ]
+    if foreign:
+        names = ", ".join(str(c) for c in foreign)
+        raise ValidationError(
+            {"contacts": _("%(names)s: a participant from another account.") % {"names": names}}
+        )
+    return contacts
+
+
+def _check_users(users: Iterable[User]) -> list[User]:
+    users = list(users)
+    if any(not user.is_active for user in users):
+        raise ValidationError({"users": _("Only active users can take part.")})
+    return users
+
+
+def _check_owner(owner: User | None, account: Account, field: str) -> None:
+    """An owner who cannot open the account could never work on the follow-up."""
+    if owner is None:
+        return
+    if not owner.is_active or not visible_accounts(owner).filter(pk=account.pk).exists():
+        raise ValidationError({field: _("The owner must be an active user who sees this account.")})
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    actor: User,
+    account: Account,
+    kind: str,
+    occurred_at: datetime,
+    subject: str,
+    duration_minutes: int | None = None,
+    location: str = "",
+    notes: str = "",
+    outcome: str = "",
+    contacts: Iterable[Contact] = (),
+    users: Iterable[User] = (),
+    next_step: str = "",
+    next_step_owner: User | None = None,
+    next_step_due_on: date | None = None,
+) -> Activity:
+    """Log a contact with the customer; a next step becomes a follow-up for its owner."""
+    _require_edit(actor, account)
+    contacts, users = list(contacts), list(users)
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    activity = Activity(
+        account=account,
+        kind=kind,
+        occurred_at=occurred_at,
+        subject=(subject or "").strip(),
+        duration_minutes=duration_minutes,
+        location=(location or "").strip(),
+        notes=(notes or "").replace("\r\n", "\n").strip(),
+        outcome=(outcome or "").replace("\r\n", "\n").strip(),
+        next_step=(next_step or "").strip(),
+        next_step_owner=next_step_owner,
+        next_step_due_on=next_step_due_on,
+        created_by=actor,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        activity.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for check in (
+        lambda: _check_contacts(account, contacts),
+        lambda: _check_users(users),
+        lambda: _check_owner(next_step_owner, account, "next_step_owner"),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    activity.save()
+    activity.contacts.set(contacts)
+    activity.users.set(users)
+    if activity.next_step:
+        _follow_up_save(
+            actor=actor,
+            account=account,
+            owner=next_step_owner,
+            title=activity.next_step,
+            due_on=next_step_due_on,
+            activity=activity,
+        )
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: User,
+    activity: Activity,
+    contacts: Iterable[Contact] | None = None,
+    users: Iterable[User] | None = None,
+    **fields: Any,
+) -> Activity:
+    """Correct what was logged. The next step is not changed here: once given, it lives on
+    as its follow-up, which is changed, closed or reopened on its own."""
+    unknown = set(fields) - ACTIVITY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    _require_edit(actor, activity.account)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()
+        setattr(activity, name, value)
+    activity.full_clean()
+    if contacts is not None:
+        contacts = _check_contacts(activity.account, contacts)
+    if users is not None:
+        users = _check_users(users)
+    activity.save()
+    if contacts is not None:
+        activity.contacts.set(contacts)
+    if users is not None:
+        activity.users.set(users)
+    return activity
+
+
+def _follow_up_save(
+    *,
+    actor: User | None,
+    account: Account,
+    owner: User,
+    title: str,
+    due_on: date | None,
+    notes: str = "",
+    source: str = "",
+    activity: Activity | None = None,
+) -> FollowUp:
+    follow_up = FollowUp(
+        account=account,
+        owner=owner,
+        title=(title or "").strip(),
+        due_on=due_on,
+        notes=(notes or "").replace("\r\n", "\n").strip(),
+        source=source,
+        activity=activity,
+        created_by=actor,
+    )
+    follow_up.full_clean()
+    _check_owner(owner, account, "owner")
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    actor: User | None,
+    account: Account,
+    owner: User,
+    title: str,
+    due_on: date,
+    notes: str = "",
+    source: str = "",
+) -> FollowUp:
+    """A follow-up for `owner`. `actor=None` means the system (e.g. a detractor survey that
+    came in): no edit check then, the caller has decided."""
+    if actor is not None:
+        _require_edit(actor, account)
+    return _follow_up_save(
+        actor=actor,
+        account=account,
+        owner=owner,
+        title=title,
+        due_on=due_on,
+        notes=notes,
+        source=source,
+    )
+
+
+FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
+
+
+@transaction.atomic
+def follow_up_update(*, actor: User, follow_up: FollowUp, **fields: Any) -> FollowUp:
+    unknown = set(fields) - FOLLOW_UP_FIELDS
+    if unknown:
+        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    _require_change(actor, follow_up)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()
+        setattr(follow_up, name, value)
+    follow_up.full_clean()
+    if "owner" in fields:
+        _check_owner(follow_up.owner, follow_up.account, "owner")
+    follow_up.save()
+    return follow_up
+
+
+def _require_change(actor: User, follow_up: FollowUp) -> None:
+    """Its owner may close their own follow-up, even as a reader of the account."""
+    if actor.pk == follow_up.owner_id and actor.is_active:
+        return
+    if not can_edit_account(actor, follow_up.account):
+        raise PermissionDenied(_("Only its owner or an editor of the account may change this."))
+
+
+@transaction.atomic
+def follow_up_complete(
+    *, actor: User, follow_up: FollowUp, done_at: datetime | None = None
+) -> FollowUp:
+    """Mark done, keeping who and when. Done twice keeps the first closing.
+    `done_at` is for imports and demo data; pages and API leave it out."""
+    _require_change(actor, follow_up)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is None:
+        follow_up.done_at = done_at or timezone.now()
+        follow_up.done_by = actor
+        follow_up.save(update_fields=["done_at", "done_by"])
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_reopen(*, actor: User, follow_up: FollowUp) -> FollowUp:
+    _require_change(actor, follow_up)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is not None:
+        follow_up.done_at = None
+        follow_up.done_by = None
+        follow_up.save(update_fields=["done_at", "done_by"])
+    return follow_up

@@ -1,0 +1,73 @@
+"""API shapes for contracts and their documents. Serializers only parse and shape; the
+services' model validation is the one set of rules."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.access import visible_accounts
+from accounts.api.serializers import (
+    ParseOnlyModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    UserIdField,
+)
+from accounts.models import Account
+from contracts.models import Contract, ContractDocument
+
+
+class ContractSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    owner = UserIdField(
+        required=False,
+        label=_("responsible"),
+        help_text=_("A user id; the creating user when left out."),
+    )
+    term_end = serializers.DateField(read_only=True, allow_null=True, label=_("current term ends"))
+    notice_deadline = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        label=_("notice deadline"),
+        help_text=_("The current term end minus the notice period; empty when open-ended."),
+    )
+    next_renewal_on = serializers.DateField(
+        read_only=True, allow_null=True, label=_("next renewal")
+    )
+    document_count = serializers.IntegerField(read_only=True, label=_("documents"))
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id", "account", "account_name", "number", "title", "kind", "status", "start_on",
+            "end_on", "notice_period_months", "auto_renewal", "renewal_term_months",
+            "annual_value", "prices_and_terms", "terminated_on", "owner", "term_end",
+            "notice_deadline", "next_renewal_on", "document_count", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class ContractUpdateSerializer(ContractSerializer):
+    """A contract stays with its account: `account` is read-only on change."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by_name = serializers.StringRelatedField(source="uploaded_by", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContractDocument
+        fields = [
+            "id", "original_name", "content_type", "size", "uploaded_by", "uploaded_by_name",
+            "uploaded_at", "download_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_download_url(self, document: ContractDocument) -> str:
+        return reverse("api-contract-document-download", args=[document.contract_id, document.pk])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label=_("file"), help_text=_("PDF or Office document."))

@@ -1,0 +1,157 @@
+"""REST API for contracts and their documents.
+
+Reads start from the access scope (outside it: 404, also for downloads); writes go
+through contracts.services. Serializers only parse and shape.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.views import CanEditAccount
+from contracts import selectors, services
+from contracts.api.serializers import (
+    ContractSerializer,
+    ContractUpdateSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+)
+from contracts.filters import ContractFilter
+from contracts.models import Contract
+from contracts.views import document_file_response
+
+
+def _fresh(request: Request, contract: Contract) -> Contract:
+    """Read back through the scope, with the computed dates annotated."""
+    return selectors.contract_list(request.user).get(pk=contract.pk)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("List contracts"),
+        description=_(
+            "Filters: account, kind, status, notice_within (days: the notice deadline falls "
+            "between today and that many days from now), q; ordering: number, title, "
+            "account, start, end, notice_deadline, value, status (prefix - to reverse)."
+        ),
+    ),
+    post=extend_schema(summary=_("Create a contract")),
+)
+class ContractList(generics.ListCreateAPIView):
+    serializer_class = ContractSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ContractFilter
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        contract = services.contract_create(
+            actor=request.user, account=fields.pop("account"), **fields
+        )
+        data = self.get_serializer(_fresh(request, contract)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("A contract with its computed dates")),
+    put=extend_schema(summary=_("Change a contract"), request=ContractUpdateSerializer),
+    patch=extend_schema(
+        summary=_("Change some fields of a contract"), request=ContractUpdateSerializer
+    ),
+)
+class ContractDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = ContractSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return selectors.contract_list(self.request.user)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        contract = self.get_object()
+        serializer = ContractUpdateSerializer(
+            contract,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        contract = services.contract_update(
+            actor=request.user, contract=contract, **serializer.validated_data
+        )
+        return Response(self.get_serializer(_fresh(request, contract)).data)
+
+
+class ContractChildView(generics.GenericAPIView):
+    """Documents hang off a contract: fetched through the scope (404), changed only by
+    users who may change the account (403). A contract has a handful of documents, so
+    the list is not paginated."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+    pagination_class = None
+    filter_backends = []
+    serializer_class = DocumentSerializer
+
+    def get_contract(self) -> Contract:
+        contract = selectors.get_contract_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, contract)
+        return contract
+
+
+class DocumentList(ContractChildView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(summary=_("The contract's documents"), responses=DocumentSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        documents = selectors.documents_of(self.get_contract())
+        return Response(DocumentSerializer(documents, many=True).data)
+
+    @extend_schema(
+        summary=_("Upload a document (multipart/form-data, field “file”)"),
+        description=_(
+            "PDF or Office files only, checked by their content; at most UPLOAD_MAX_BYTES "
+            "(10 MB by default). A rejected file is not stored."
+        ),
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        contract = self.get_contract()
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_add(
+            actor=request.user, contract=contract, uploaded_file=serializer.validated_data["file"]
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetail(ContractChildView):
+    @extend_schema(summary=_("Delete a document"), responses={204: None})
+    def delete(self, request: Request, pk: int, document_id: int) -> Response:
+        document = selectors.get_document_for(request.user, pk, document_id)
+        self.check_object_permissions(request, document.contract)
+        services.document_delete(actor=request.user, document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentDownload(ContractChildView):
+    @extend_schema(
+        summary=_("Download a document"),
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, _("The file, as an attachment.")
+            )
+        },
+    )
+    def get(self, request: Request, pk: int, document_id: int):
+        document = selectors.get_document_for(request.user, pk, document_id)
+        return document_file_response(document)

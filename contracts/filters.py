@@ -1,0 +1,54 @@
+"""One set of list filters for the contract pages and the contracts API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.filters import StableOrderingFilter
+from contracts.models import Contract
+from contracts.selectors import notice_within
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    kind = django_filters.ChoiceFilter(choices=Contract.Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Contract.Status.choices, label=_("Status"))
+    notice_within = django_filters.NumberFilter(
+        method="filter_notice_within",
+        min_value=0,
+        max_value=3650,
+        label=_("Notice deadline within (days)"),
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("number", "number"),
+            ("title", "title"),
+            ("account__name", "account"),
+            ("start_on", "start"),
+            ("end_on", "end"),
+            ("notice_deadline", "notice_deadline"),
+            ("annual_value", "value"),
+            ("status", "status"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["account", "kind", "status"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(account__name__icontains=value)
+        )
+
+    def filter_notice_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return notice_within(queryset, int(value))

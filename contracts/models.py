@@ -1,0 +1,188 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import MONEY, NOT_NEGATIVE, Account
+from contracts import terms
+from kam.uploads import stored_name
+
+UPLOAD_FOLDER = "contracts"
+
+
+class Contract(models.Model):
+    class Kind(models.TextChoices):
+        FRAMEWORK = "framework", _("Framework agreement")
+        SUPPLY = "supply", _("Supply contract")
+        SERVICE = "service", _("Service contract")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RENEGOTIATION = "renegotiation", _("In renegotiation")
+        TERMINATED = "terminated", _("Terminated")
+        EXPIRED = "expired", _("Expired")
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("account")
+    )
+    number = models.CharField(_("contract number"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPPLY)
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Leave empty for an open-ended contract.")
+    )
+    notice_period_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"),
+        default=3,
+        validators=[
+            MinValueValidator(0, message=_("Use a notice period from 0 to 60 months.")),
+            MaxValueValidator(60, message=_("Use a notice period from 0 to 60 months.")),
+        ],
+    )
+    auto_renewal = models.BooleanField(
+        _("renews automatically"),
+        default=False,
+        help_text=_("Runs for another term unless notice is given by the deadline."),
+    )
+    renewal_term_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"),
+        default=12,
+        validators=[
+            MinValueValidator(1, message=_("Use a renewal term from 1 to 120 months.")),
+            MaxValueValidator(120, message=_("Use a renewal term from 1 to 120 months.")),
+        ],
+    )
+    annual_value = models.DecimalField(
+        _("annual value"), default=0, validators=NOT_NEGATIVE, **MONEY
+    )
+    prices_and_terms = models.TextField(_("prices and terms"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    terminated_on = models.DateField(
+        _("terminated on"),
+        null=True,
+        blank=True,
+        help_text=_("When notice was given; set to today when the status becomes terminated."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_contracts",
+        verbose_name=_("responsible"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["account__name", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"],
+                name="contract_number_unique_per_account",
+                violation_error_message=_("This account already has a contract with this number."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "end_on"], name="contract_status_end_idx"),
+            models.Index(fields=["start_on"], name="contract_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            errors["end_on"] = _("The end cannot be before the start.")
+        if self.auto_renewal and not self.end_on:
+            errors["end_on"] = _("A contract that renews automatically needs an end date.")
+        if self.terminated_on and self.status != self.Status.TERMINATED:
+            errors["terminated_on"] = _("Only a terminated contract has a termination date.")
+        if errors:
+            raise ValidationError(errors)
+
+    # One contract's computed dates; lists annotate the same values in SQL (terms.with_terms).
+    def _today(self) -> date:
+        return timezone.localdate()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in terms.FINISHED_STATUSES
+
+    @property
+    def current_term_end(self) -> date | None:
+        if self.is_finished:
+            return None
+        return terms.current_term_end(
+            self.end_on,
+            auto_renewal=self.auto_renewal,
+            renewal_term_months=self.renewal_term_months,
+            today=self._today(),
+        )
+
+    @property
+    def computed_notice_deadline(self) -> date | None:
+        if self.is_finished:
+            return None
+        return terms.notice_deadline(
+            self.end_on,
+            notice_period_months=self.notice_period_months,
+            auto_renewal=self.auto_renewal,
+            renewal_term_months=self.renewal_term_months,
+            today=self._today(),
+        )
+
+    @property
+    def computed_next_renewal(self) -> date | None:
+        if self.is_finished:
+            return None
+        return terms.next_renewal(
+            self.end_on,
+            auto_renewal=self.auto_renewal,
+            renewal_term_months=self.renewal_term_months,
+            today=self._today(),
+        )
+
+
+def _upload_to(instance: "ContractDocument", filename: str) -> str:
+    # A random name below MEDIA_ROOT/contracts/; the original name is kept in the row only.
+    return stored_name(filename, UPLOAD_FOLDER)
+
+
+class ContractDocument(models.Model):
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="documents", verbose_name=_("contract")
+    )
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,51 @@
+"""Reads shared by pages, API and the timeline. Each starts from the access scope."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import get_scoped_or_404, scoped
+from contracts.models import Contract, ContractDocument
+from contracts.terms import with_terms
+
+DEFAULT_WITHIN_DAYS = 90
+NEAR_DEADLINE_DAYS = 90  # the account panel highlights deadlines this close
+
+
+def contract_list(user, *, today: date | None = None) -> QuerySet[Contract]:
+    """Contracts the user may see, with account and owner preloaded, the number of
+    documents, and term_end, notice_deadline and next_renewal_on annotated in SQL: one
+    query for a whole page."""
+    today = today or timezone.localdate()
+    queryset = scoped(user, Contract.objects.all()).select_related("account", "owner")
+    return with_terms(queryset, today=today).annotate(document_count=Count("documents"))
+
+
+def get_contract_for(user, pk) -> Contract:
+    """One contract in the user's scope (with its computed dates); 404 for everyone else."""
+    return get_scoped_or_404(user, contract_list(user), pk)
+
+
+def notice_within(queryset: QuerySet[Contract], days: int, *, today: date | None = None):
+    """Contracts whose notice deadline falls between today and `days` days from now."""
+    today = today or timezone.localdate()
+    return queryset.filter(
+        notice_deadline__gte=today, notice_deadline__lte=today + timedelta(days=max(days, 0))
+    )
+
+
+def documents_of(contract: Contract) -> QuerySet[ContractDocument]:
+    """The contract's documents with the uploader preloaded."""
+    return contract.documents.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+
+
+def get_document_for(user, contract_pk, document_pk) -> ContractDocument:
+    """A document of a contract in the user's scope; 404 for everyone else."""
+    contract = get_contract_for(user, contract_pk)
+    document = contract.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    document.contract = contract
+    return document

@@ -1,0 +1,116 @@
+"""Writes on contracts and their documents.
+
+Each write checks the "may change" predicate of the contract's account, validates the
+model (the one set of rules for forms and API) and runs in one transaction. Uploads are
+checked by content before a single byte is stored.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account
+from contracts.models import Contract, ContractDocument
+from kam.uploads import validate_upload
+from users.models import User
+
+CONTRACT_FIELDS = {
+    "number", "title", "kind", "start_on", "end_on", "notice_period_months", "auto_renewal",
+    "renewal_term_months", "annual_value", "prices_and_terms", "status", "terminated_on",
+    "owner",
+}  # fmt: skip
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change the contracts of this account."))
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - CONTRACT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown contract fields: {sorted(unknown)}")
+
+
+def _normalise(contract: Contract) -> None:
+    if isinstance(contract.number, str):
+        contract.number = contract.number.strip()
+    if isinstance(contract.prices_and_terms, str):
+        contract.prices_and_terms = contract.prices_and_terms.replace("\r\n", "\n").strip()
+    if contract.status == Contract.Status.TERMINATED and not contract.terminated_on:
+        contract.terminated_on = timezone.localdate()
+    if contract.status != Contract.Status.TERMINATED:
+        contract.terminated_on = None
+
+
+@transaction.atomic
+def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract:
+    _check_fields(fields)
+    if not visible_accounts(actor).filter(pk=account.pk).exists():
+        raise ValidationError({"account": _("Choose an account you can see.")})
+    _require_edit(actor, account)
+    fields.setdefault("owner", actor)
+    contract = Contract(account=account, **fields)
+    _normalise(contract)
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contract:
+    _check_fields(fields)
+    _require_edit(actor, contract.account)
+    contract = Contract.objects.select_for_update().select_related("account").get(pk=contract.pk)
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    _normalise(contract)
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractDocument:
+    """Check the file (size, real type by content), then store it under a random name.
+
+    Nothing is written when the check fails; if the database write fails after the file
+    was stored, the file is removed again. (A rollback of an outer transaction after this
+    returns would leave an orphaned file under a random name, never a row without a file.)
+    """
+    _require_edit(actor, contract.account)
+    try:
+        checked = validate_upload(uploaded_file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    document = ContractDocument(
+        contract=contract,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    document.file.save(checked.original_name, uploaded_file, save=False)
+    stored = document.file.name
+    storage = document.file.storage
+    try:
+        document.full_clean(exclude=["file"])
+        document.save()
+    except Exception:
+        storage.delete(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor: User, document: ContractDocument) -> None:
+    _require_edit(actor, document.contract.account)
+    name = document.file.name
+    storage = document.file.storage
+    document.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,234 @@
+"""Contract pages. Each view fetches through the access scope and writes through services."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.access import can_edit_account, editable_accounts, get_account_for
+from contracts import selectors, services
+from contracts.filters import ContractFilter
+from contracts.forms import ContractForm, DocumentForm
+from contracts.models import Contract, ContractDocument
+from kam.forms import add_service_errors
+from kam.htmx import render_page
+
+PAGE_SIZE = 25
+MAX_WITHIN_DAYS = 3650
+
+
+def _page_context(request: HttpRequest, contracts) -> dict:
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    return {
+        "page": page,
+        "query": query.urlencode(),
+        "today": today,
+        "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
+    }
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = selectors.contract_list(request.user).order_by("account__name", "number", "pk")
+    filterset = ContractFilter(request.GET or None, queryset=contracts)
+    if filterset.is_valid():
+        contracts = filterset.qs
+    context = {
+        "nav": "contracts",
+        "filter": filterset,
+        "can_create": editable_accounts(request.user).exists(),
+        **_page_context(request, contracts),
+    }
+    return render_page(request, "contracts/list.html", context, partial="results")
+
+
+def _within_days(request: HttpRequest) -> int:
+    try:
+        days = int(request.GET.get("within", selectors.DEFAULT_WITHIN_DAYS))
+    except ValueError:
+        days = selectors.DEFAULT_WITHIN_DAYS
+    return min(max(days, 0), MAX_WITHIN_DAYS)
+
+
+@login_required
+def contract_deadlines(request: HttpRequest) -> HttpResponse:
+    """Contracts whose notice deadline falls in the next `?within=N` days (default 90)."""
+    within = _within_days(request)
+    contracts = selectors.notice_within(selectors.contract_list(request.user), within).order_by(
+        "notice_deadline", "pk"
+    )
+    context = {"nav": "contracts", "within": within, **_page_context(request, contracts)}
+    return render_page(request, "contracts/deadlines.html", context, partial="results")
+
+
+def _to_detail(request: HttpRequest, contract: Contract) -> HttpResponse:
+    url = reverse("contracts:detail", args=[contract.pk])
+    # An htmx form post lands on the contract page as a whole page (and in the history).
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _form_response(request: HttpRequest, form: ContractForm, contract: Contract | None):
+    status = 422 if form.errors else 200
+    context = {"form": form, "contract": contract, "nav": "contracts"}
+    return render_page(request, "contracts/form.html", context, partial="form", status=status)
+
+
+@login_required
+def contract_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.method == "GET" and request.GET.get("account", "").isdigit():
+        account = get_account_for(request.user, int(request.GET["account"]))
+        initial["account"] = account.pk
+    form = ContractForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(
+                actor=request.user, account=form.cleaned_data["account"], **form.service_fields()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("account", str(exc))
+        else:
+            messages.success(
+                request, _("The contract “%(number)s” was created.") % {"number": contract.number}
+            )
+            return _to_detail(request, contract)
+    return _form_response(request, form, None)
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.get_contract_for(request.user, pk)
+    if not can_edit_account(request.user, contract.account):
+        raise PermissionDenied
+    form = ContractForm(request.POST or None, instance=contract, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update(actor=request.user, contract=contract, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return _to_detail(request, contract)
+    return _form_response(request, form, contract)
+
+
+def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:
+    today = timezone.localdate()
+    return {
+        "nav": "contracts",
+        "contract": contract,
+        "account": contract.account,
+        "can_edit": can_edit_account(request.user, contract.account),
+        "documents": selectors.documents_of(contract),
+        "document_form": extra.pop("document_form", None) or DocumentForm(),
+        "history": contract.history.select_related("history_user").order_by("-history_date")[:10],
+        "today": today,
+        "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
+    } | extra
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.get_contract_for(request.user, pk)
+    return render_page(request, "contracts/detail.html", _detail_context(request, contract))
+
+
+def _documents_response(request: HttpRequest, contract: Contract, status: int = 200, **extra):
+    context = _detail_context(request, contract, **extra)
+    if not request.htmx and status == 200:
+        return redirect("contracts:detail", pk=contract.pk)
+    return render_page(
+        request, "contracts/detail.html", context, partial="documents", status=status
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.get_contract_for(request.user, pk)
+    if not can_edit_account(request.user, contract.account):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_add(
+                actor=request.user, contract=contract, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("“%(name)s” was uploaded.") % {"name": document.original_name}
+            )
+            return _documents_response(request, contract)
+    return _documents_response(request, contract, status=422, document_form=form)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+    """The file, only through the access scope: outside it the URL is a 404."""
+    document = selectors.get_document_for(request.user, pk, document_id)
+    return document_file_response(document)
+
+
+def document_file_response(document: ContractDocument) -> FileResponse:
+    """Shared by the page and the API: an attachment, never rendered inline."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    document = selectors.get_document_for(request.user, pk, document_id)
+    services.document_delete(actor=request.user, document=document)
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": document.original_name})
+    return _documents_response(request, document.contract)
+
+
+@login_required
+def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Contracts tab of the account page (loaded by htmx)."""
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('accounts:detail', args=[account.pk])}?tab=contracts")
+    today = timezone.localdate()
+    contracts = (
+        selectors.contract_list(request.user)
+        .filter(account=account)
+        .order_by(F("notice_deadline").asc(nulls_last=True), "-start_on", "pk")
+    )
+    context = {
+        "account": account,
+        "contracts": contracts,
+        "can_edit": can_edit_account(request.user, account),
+        "today": today,
+        "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
+    }
+    return render_page(request, "contracts/account_panel.html", context)

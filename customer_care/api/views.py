@@ -1,0 +1,117 @@
+"""REST API for customer issues, surveys and departments.
+
+The same doors as the pages: reads start from the access scope (an outsider gets a 404),
+writes go through customer_care.services. Serializers only parse and shape.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.views import CanEditAccount
+from customer_care import selectors, services
+from customer_care.api.serializers import (
+    DepartmentSerializer,
+    IssueSerializer,
+    IssueUpdateSerializer,
+    SurveySerializer,
+)
+from customer_care.filters import IssueFilter, SurveyFilter
+from customer_care.models import Department
+
+FILTERS = [DjangoFilterBackend]
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List customer issues")),
+    post=extend_schema(summary=_("Open a customer issue")),
+)
+class IssueList(generics.ListCreateAPIView):
+    serializer_class = IssueSerializer
+    filter_backends = FILTERS
+    filterset_class = IssueFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.issue_list(self.request.user).order_by("-opened_at", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        issue = services.issue_create(actor=request.user, account=fields.pop("account"), **fields)
+        return Response(self.get_serializer(issue).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("A customer issue")),
+    put=extend_schema(summary=_("Change a customer issue"), request=IssueUpdateSerializer),
+    patch=extend_schema(
+        summary=_("Change some fields of a customer issue"),
+        description=_("Resolving or closing (status) needs a resolution."),
+        request=IssueUpdateSerializer,
+    ),
+)
+class IssueDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = IssueSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.issue_list(self.request.user)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        issue = self.get_object()
+        serializer = IssueUpdateSerializer(
+            issue,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        issue = services.issue_update(actor=request.user, issue=issue, **serializer.validated_data)
+        return Response(self.get_serializer(issue).data)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List satisfaction surveys")),
+    post=extend_schema(
+        summary=_("Record a satisfaction survey"),
+        description=_(
+            "A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for the account "
+            "owner in the same transaction."
+        ),
+    ),
+)
+class SurveyList(generics.ListCreateAPIView):
+    serializer_class = SurveySerializer
+    filter_backends = FILTERS
+    filterset_class = SurveyFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.survey_list(self.request.user).order_by("-surveyed_on", "-pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        survey = services.survey_record(actor=request.user, account=fields.pop("account"), **fields)
+        return Response(self.get_serializer(survey).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(summary=_("A satisfaction survey")))
+class SurveyDetail(generics.RetrieveAPIView):
+    serializer_class = SurveySerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.survey_list(self.request.user)
+
+
+@extend_schema_view(get=extend_schema(summary=_("The departments issues are assigned to")))
+class DepartmentList(generics.ListAPIView):
+    serializer_class = DepartmentSerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = Department.objects.order_by("position", "name", "pk")

@@ -1,0 +1,165 @@
+"""Reads of issues and surveys shared by pages, API, "My work" and the timeline. Each
+starts from the access scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractYear, NullIf
+
+from accounts.access import scoped
+from accounts.models import Account
+from customer_care.models import CustomerIssue, Survey
+
+OPEN = CustomerIssue.OPEN_STATUSES
+SEVERITY_RANK = Case(
+    When(severity=CustomerIssue.Severity.CRITICAL, then=Value(4)),
+    When(severity=CustomerIssue.Severity.HIGH, then=Value(3)),
+    When(severity=CustomerIssue.Severity.MEDIUM, then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def issue_list(user) -> QuerySet[CustomerIssue]:
+    """Issues within the user's scope with account, department and owner preloaded and
+    `severity_rank` (4 = critical … 1 = low) annotated for sorting."""
+    return (
+        scoped(user, CustomerIssue.objects.all())
+        .select_related("account", "department", "owner")
+        .annotate(severity_rank=SEVERITY_RANK)
+    )
+
+
+def open_issues_owned_by(user) -> QuerySet[CustomerIssue]:
+    """The unresolved issues (open, in progress, waiting) the user owns on accounts they
+    can see, soonest due first; account and department preloaded ("My work")."""
+    return (
+        scoped(user, CustomerIssue.objects.filter(owner=user, status__in=OPEN))
+        .select_related("account", "department")
+        .order_by("due_on", "-opened_at", "pk")
+    )
+
+
+def open_issues_for_account(account: Account) -> QuerySet[CustomerIssue]:
+    """An account's unresolved issues, most severe and soonest due first; department and
+    owner preloaded. The caller has fetched the account through the scope."""
+    return (
+        account.customer_issues.filter(status__in=OPEN)
+        .select_related("department", "owner")
+        .annotate(severity_rank=SEVERITY_RANK)
+        .order_by("-severity_rank", "due_on", "pk")
+    )
+
+
+def recent_closed_issues_for_account(account: Account, *, limit: int = 10) -> list:
+    """An account's latest resolved or closed issues; department and owner preloaded."""
+    return list(
+        account.customer_issues.filter(status__in=CustomerIssue.DONE_STATUSES)
+        .select_related("department", "owner")
+        .order_by("-resolved_at", "-pk")[:limit]
+    )
+
+
+def open_issue_counts(user, account_ids: list[int] | None = None) -> dict[int, int]:
+    """Per visible account, how many issues are unresolved (one grouped query)."""
+    issues = scoped(user, CustomerIssue.objects.filter(status__in=OPEN))
+    if account_ids is not None:
+        issues = issues.filter(account_id__in=account_ids)
+    rows = issues.values("account_id").annotate(count=Count("pk")).order_by()
+    return {row["account_id"]: row["count"] for row in rows}
+
+
+def survey_list(user) -> QuerySet[Survey]:
+    """Surveys within the user's scope with account, contact and recorder preloaded."""
+    return scoped(user, Survey.objects.all()).select_related("account", "contact", "recorded_by")
+
+
+def nps_by_year(account_ids) -> list[dict]:
+    """Per account and year: responses, promoters (9-10), passives (7-8), detractors
+    (0-6), the NPS (% promoters − % detractors, None without NPS answers), the number of
+    surveys and the CSAT average, all counted in SQL with conditional aggregation.
+
+    Rows are ordered by account and year (oldest first)."""
+    responses = Count("pk", filter=Q(nps__isnull=False))
+    promoters = Count("pk", filter=Q(nps__gte=9))
+    detractors = Count("pk", filter=Q(nps__lte=6))
+    rows = (
+        Survey.objects.filter(account_id__in=account_ids)
+        .annotate(year=ExtractYear("surveyed_on"))
+        .values("account_id", "year")
+        .annotate(
+            surveys=Count("pk"),
+            responses=responses,
+            promoters=promoters,
+            passives=Count("pk", filter=Q(nps__gte=7, nps__lte=8)),
+            detractors=detractors,
+            nps=Cast(promoters - detractors, FloatField())
+            * Value(100.0)
+            / NullIf(Cast(responses, FloatField()), Value(0.0)),
+            csat_average=Avg("csat"),
+            csat_responses=Count("csat"),
+        )
+        .order_by("account_id", "year")
+    )
+    return [
+        row
+        | {
+            "nps": None if row["nps"] is None else round(row["nps"], 1),
+            "csat_average": None
+            if row["csat_average"] is None
+            else round(float(row["csat_average"]), 2),
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class NpsYear:
+    year: int
+    surveys: int
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float | None
+    csat_average: float | None
+    csat_responses: int
+    change: float | None  # against the previous year with an NPS
+    trend: str  # "up", "down", "flat" or "" (no earlier year to compare with)
+
+
+def nps_trend(account: Account) -> list[NpsYear]:
+    """The account's NPS per year, newest first, each with the change against the
+    previous year that had NPS answers (the year-over-year trend)."""
+    rows = [row for row in nps_by_year([account.pk]) if row["account_id"] == account.pk]
+    years: list[NpsYear] = []
+    previous = None
+    for row in rows:
+        change, trend = None, ""
+        if row["nps"] is not None and previous is not None:
+            change = round(row["nps"] - previous, 1)
+            trend = "up" if change > 0 else "down" if change < 0 else "flat"
+        if row["nps"] is not None:
+            previous = row["nps"]
+        fields = {key: row[key] for key in NpsYear.__dataclass_fields__ if key in row}
+        years.append(NpsYear(**fields, change=change, trend=trend))
+    return list(reversed(years))
+
+
+def nps_score(scores: list[int]) -> float | None:
+    """The NPS of a list of scores, for checks and reports outside the database."""
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return round((promoters - detractors) * 100 / len(scores), 1)

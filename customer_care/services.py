@@ -1,0 +1,202 @@
+"""Writes on customer issues and surveys.
+
+Each write checks the "may change" predicate of accounts.access, runs the model
+validation (the one set of rules that forms and API share) and runs in one transaction:
+a detractor survey and the follow-up it creates are saved together or not at all.
+"""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account, Contact
+from customer_care.models import CustomerIssue, Department, Survey, default_due_on
+from users.models import User
+
+ISSUE_FIELDS = {
+    "title", "description", "kind", "severity", "department", "owner", "due_on", "escalated",
+    "status", "resolution", "opened_at",
+}  # fmt: skip
+
+# A detractor survey asks the account owner to call back within this many days.
+FOLLOW_UP_DAYS = 3
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _check_owner(issue: CustomerIssue) -> None:
+    """The owner must be able to open the account, or the issue would never reach their
+    "My work" page."""
+    owner = issue.owner
+    if owner.is_active and not visible_accounts(owner).filter(pk=issue.account_id).exists():
+        raise ValidationError({"owner": _("This user cannot see this account.")})
+
+
+def _apply_status(issue: CustomerIssue, status: str, at: datetime | None) -> None:
+    """Resolved and closed issues keep when they were resolved; reopening clears it."""
+    issue.status = status
+    if status in CustomerIssue.DONE_STATUSES:
+        if issue.resolved_at is None:
+            issue.resolved_at = at or timezone.now()
+    else:
+        issue.resolved_at = None
+
+
+@transaction.atomic
+def issue_create(
+    *,
+    actor: User,
+    account: Account,
+    title: str,
+    department: Department,
+    kind: str = CustomerIssue.Kind.COMPLAINT,
+    severity: str = CustomerIssue.Severity.MEDIUM,
+    owner: User | None = None,
+    due_on: date | None = None,
+    description: str = "",
+    escalated: bool = False,
+    status: str = CustomerIssue.Status.OPEN,
+    resolution: str = "",
+    opened_at: datetime | None = None,
+    resolved_at: datetime | None = None,
+) -> CustomerIssue:
+    """Open an issue. Without a due date it is due after DUE_DAYS_BY_SEVERITY days; without
+    an owner it belongs to the user who records it."""
+    _require_edit(actor, account)
+    issue = CustomerIssue(
+        account=account,
+        title=title,
+        description=description,
+        kind=kind,
+        severity=severity,
+        department=department,
+        owner=owner or actor,
+        escalated=escalated,
+        resolution=resolution,
+        opened_at=opened_at or timezone.now(),
+        created_by=actor,
+    )
+    if due_on is None:
+        due_on = default_due_on(severity, timezone.localtime(issue.opened_at).date())
+    issue.due_on = due_on
+    _apply_status(issue, status, resolved_at)
+    issue.full_clean()
+    _check_owner(issue)
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> CustomerIssue:
+    """Change an issue's fields, status and resolution included (the same status rules as
+    issue_change_status). The account of an issue does not change."""
+    unknown = set(fields) - ISSUE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown issue fields: {sorted(unknown)}")
+    _require_edit(actor, issue.account)
+    issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
+    status = fields.pop("status", None)
+    if fields.get("due_on", "unset") is None:
+        # Cleared: follow the (possibly new) severity again.
+        severity = fields.get("severity", issue.severity)
+        fields["due_on"] = default_due_on(severity, timezone.localtime(issue.opened_at).date())
+    for name, value in fields.items():
+        setattr(issue, name, value)
+    if status is not None:
+        _apply_status(issue, status, None)
+    issue.full_clean()
+    if "owner" in fields:
+        _check_owner(issue)
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_change_status(
+    *,
+    actor: User,
+    issue: CustomerIssue,
+    status: str,
+    resolution: str | None = None,
+    at: datetime | None = None,
+) -> CustomerIssue:
+    """Move an issue to another status. Resolving or closing needs a resolution; `at`
+    (default now) is when it was resolved, for imports of older issues."""
+    _require_edit(actor, issue.account)
+    issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
+    if resolution is not None:
+        issue.resolution = resolution.replace("\r\n", "\n").strip()
+    _apply_status(issue, status, at)
+    issue.full_clean()
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def survey_record(
+    *,
+    actor: User,
+    account: Account,
+    method: str = Survey.Method.EMAIL,
+    nps: int | None = None,
+    csat: int | None = None,
+    contact: Contact | None = None,
+    surveyed_on: date | None = None,
+    comment: str = "",
+) -> Survey:
+    """Record a survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for
+    the account owner in the same transaction; it is attached as `survey.follow_up`
+    (None otherwise)."""
+    _require_edit(actor, account)
+    survey = Survey(
+        account=account,
+        contact=contact,
+        surveyed_on=surveyed_on or timezone.localdate(),
+        method=method,
+        nps=nps,
+        csat=csat,
+        comment=(comment or "").replace("\r\n", "\n").strip(),
+        recorded_by=actor,
+    )
+    survey.full_clean()
+    survey.save()
+    survey.follow_up = None
+    if survey.is_detractor:
+        survey.follow_up = _detractor_follow_up(actor=actor, survey=survey)
+    return survey
+
+
+def _detractor_follow_up(*, actor: User, survey: Survey):
+    # Imported here: activities depends on accounts only, and so must the import graph of
+    # this module at load time.
+    from activities.services import follow_up_create
+
+    who = str(survey.contact) if survey.contact_id else survey.account.name
+    scores = []
+    if survey.nps is not None:
+        scores.append(_("NPS %(score)s") % {"score": survey.nps})
+    if survey.csat is not None:
+        scores.append(_("CSAT %(score)s") % {"score": survey.csat})
+    notes = _("Survey of %(date)s: %(scores)s.") % {
+        "date": survey.surveyed_on.strftime("%d.%m.%Y"),
+        "scores": " / ".join(scores),
+    }
+    if survey.comment:
+        notes += "\n" + survey.comment
+    return follow_up_create(
+        actor=actor,
+        account=survey.account,
+        owner=survey.account.owner,
+        title=_("Detractor feedback from %(who)s: follow up") % {"who": who},
+        due_on=timezone.localdate() + timedelta(days=FOLLOW_UP_DAYS),
+        notes=notes,
+        source="survey",
+    )

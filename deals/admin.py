@@ -1,0 +1,37 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    """The pipeline is configured here: rename a default stage (its translated label then
+    gives way to the new name), change its order or default probability, or add stages."""
+
+    list_display = ["name", "label", "key", "order", "default_probability", "is_won", "is_lost"]
+    list_editable = ["order", "default_probability"]
+    ordering = ["order", "pk"]
+
+
+@admin.register(Competitor)
+class CompetitorAdmin(admin.ModelAdmin):
+    list_display = ["name", "website"]
+    search_fields = ["name"]
+
+
+class CompetitorInline(admin.TabularInline):
+    model = OpportunityCompetitor
+    extra = 0
+    autocomplete_fields = ["competitor"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "stage", "value", "probability", "owner", "closed_on"]
+    list_filter = ["stage"]
+    search_fields = ["title", "account__name"]
+    list_select_related = ["account", "stage", "owner"]
+    raw_id_fields = ["account", "owner"]
+    readonly_fields = ["closed_on"]
+    inlines = [CompetitorInline]

@@ -1,0 +1,87 @@
+"""API shapes for opportunities, their competitors, the competitor register and stages.
+
+Serializers only parse and shape; the model validation run by deals.services is the one
+set of rules.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.access import visible_accounts
+from accounts.api.serializers import (
+    ParseOnlyModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    UserIdField,
+    read_only_money,
+)
+from accounts.models import Account, ProductLine
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+
+
+class StageSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True, label=_("label"))
+
+    class Meta:
+        model = Stage
+        fields = ["id", "key", "name", "label", "order", "default_probability", "is_won", "is_lost"]
+        read_only_fields = fields
+
+
+class CompetitorSerializer(ParseOnlyModelSerializer):
+    class Meta:
+        model = Competitor
+        fields = ["id", "name", "website", "notes", "created_at"]
+
+
+class OpportunityCompetitorSerializer(ParseOnlyModelSerializer):
+    """A competitor on a deal. To add one, send `competitor` (an id from the register) or
+    `competitor_name` (registered if new)."""
+
+    competitor = serializers.PrimaryKeyRelatedField(
+        queryset=Competitor.objects.all(), required=False, allow_null=True, label=_("competitor")
+    )
+    competitor_name = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, label=_("new competitor")
+    )
+    name = serializers.CharField(source="competitor.name", read_only=True, label=_("name"))
+
+    class Meta:
+        model = OpportunityCompetitor
+        fields = ["competitor", "competitor_name", "name", "position", "notes"]
+
+
+class OpportunitySerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    product_lines = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ProductLine.objects.all(), required=False, label=_("product lines")
+    )
+    stage = serializers.PrimaryKeyRelatedField(
+        queryset=Stage.objects.all(),
+        required=False,
+        label=_("stage"),
+        help_text=_("A stage id; the first open stage when left out."),
+    )
+    stage_key = serializers.CharField(source="stage.key", read_only=True)
+    probability = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        label=_("probability (%)"),
+        help_text=_("Left out or null: the stage's default."),
+    )
+    owner = UserIdField(required=False, label=_("owner"), help_text=_("The creator if left out."))
+    weighted_value = read_only_money(_("weighted value"), source="weighted")
+    competitors = OpportunityCompetitorSerializer(
+        many=True, read_only=True, source="competitor_links"
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id", "account", "title", "description", "product_lines", "value",
+            "expected_margin", "stage", "stage_key", "probability", "weighted_value",
+            "expected_close_date", "next_follow_up_on", "next_follow_up_action",
+            "close_reason", "owner", "closed_on", "competitors", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["closed_on"]

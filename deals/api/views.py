@@ -1,0 +1,182 @@
+"""REST API for opportunities, their competitors, the competitor register and stages.
+
+Reads start from the access scope (an outsider gets a 404); writes go through
+deals.services, the same functions the pages call.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.views import FILTERS, CanEditAccount
+from deals import selectors, services
+from deals.api.serializers import (
+    CompetitorSerializer,
+    OpportunityCompetitorSerializer,
+    OpportunitySerializer,
+    StageSerializer,
+)
+from deals.filters import CompetitorFilter, OpportunityFilter
+from deals.models import Competitor, Opportunity, Stage
+
+
+def _read_back(request: Request, opportunity: Opportunity) -> dict:
+    # Through the scope, for `weighted` and the prefetched competitors. A user who just
+    # moved the deal to an account they cannot see gets what they wrote.
+    fresh = selectors.opportunity_list(request.user).filter(pk=opportunity.pk).first()
+    if fresh is None:
+        opportunity.weighted = opportunity.weighted_value
+        fresh = opportunity
+    return OpportunitySerializer(fresh, context={"request": request}).data
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("List opportunities"),
+        description=_(
+            "Filter by account, stage, owner, product_line and status (open, closed, won, lost)."
+        ),
+    ),
+    post=extend_schema(summary=_("Create an opportunity")),
+)
+class OpportunityList(generics.ListCreateAPIView):
+    serializer_class = OpportunitySerializer
+    filter_backends = FILTERS
+    filterset_class = OpportunityFilter
+
+    def get_queryset(self) -> QuerySet[Opportunity]:
+        return selectors.opportunity_list(self.request.user).order_by("expected_close_date", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        opportunity = services.opportunity_create(
+            actor=request.user,
+            account=fields.pop("account"),
+            product_lines=fields.pop("product_lines", ()),
+            **fields,
+        )
+        return Response(_read_back(request, opportunity), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("An opportunity with its competitors")),
+    put=extend_schema(summary=_("Change an opportunity")),
+    patch=extend_schema(
+        summary=_("Change some fields of an opportunity"),
+        description=_(
+            "A new stage sets the stage's default probability unless a probability is sent "
+            "with it; won and lost need close_reason."
+        ),
+    ),
+)
+class OpportunityDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = OpportunitySerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet[Opportunity]:
+        return selectors.opportunity_list(self.request.user)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        opportunity = self.get_object()
+        serializer = self.get_serializer(
+            opportunity, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        product_lines = fields.pop("product_lines", None)
+        opportunity = services.opportunity_update(
+            actor=request.user, opportunity=opportunity, product_lines=product_lines, **fields
+        )
+        return Response(_read_back(request, opportunity))
+
+
+class OpportunityChildView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+    serializer_class = OpportunityCompetitorSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_opportunity(self) -> Opportunity:
+        opportunity = (
+            selectors.opportunity_list(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        )
+        if opportunity is None:
+            raise Http404
+        self.check_object_permissions(self.request, opportunity)
+        return opportunity
+
+
+class OpportunityCompetitors(OpportunityChildView):
+    @extend_schema(
+        summary=_("The competitors on a deal"),
+        responses=OpportunityCompetitorSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        links = self.get_opportunity().competitor_links.all()
+        return Response(self.get_serializer(links, many=True).data)
+
+    @extend_schema(
+        summary=_("Put a competitor on a deal or change their position"),
+        responses={
+            200: OpenApiResponse(OpportunityCompetitorSerializer, _("The entry was changed.")),
+            201: OpenApiResponse(OpportunityCompetitorSerializer, _("The competitor was added.")),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        opportunity = self.get_opportunity()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link, created = services.opportunity_competitor_set(
+            actor=request.user, opportunity=opportunity, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(link).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class OpportunityCompetitor(OpportunityChildView):
+    @extend_schema(summary=_("Take a competitor off a deal"), responses={204: None})
+    def delete(self, request: Request, pk: int, competitor_id: int) -> Response:
+        opportunity = self.get_opportunity()
+        competitor = Competitor.objects.filter(pk=competitor_id).first()
+        if competitor is None or not services.opportunity_competitor_remove(
+            actor=request.user, opportunity=opportunity, competitor=competitor
+        ):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("The competitor register")),
+    post=extend_schema(summary=_("Register a competitor")),
+)
+class CompetitorList(generics.ListCreateAPIView):
+    serializer_class = CompetitorSerializer
+    filter_backends = FILTERS
+    filterset_class = CompetitorFilter
+
+    def get_queryset(self) -> QuerySet[Competitor]:
+        return Competitor.objects.order_by("name", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        competitor = services.competitor_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(competitor).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(summary=_("The pipeline stages, in order")))
+class StageList(generics.ListAPIView):
+    serializer_class = StageSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Stage]:
+        return Stage.objects.order_by("order", "pk")

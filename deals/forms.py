@@ -1,0 +1,118 @@
+"""Page forms. They collect input; the model validation the services run is the one set of
+rules, so a form error and an API 400 say the same thing."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import editable_accounts
+from accounts.models import Account, ProductLine
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from users.models import User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OpportunityForm(forms.ModelForm):
+    probability = forms.IntegerField(
+        label=_("Probability (%)"),
+        required=False,
+        help_text=_("Left empty, the stage's default applies."),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "account", "title", "description", "stage", "probability", "value",
+            "expected_margin", "expected_close_date", "owner", "product_lines",
+            "next_follow_up_on", "next_follow_up_action", "close_reason",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "close_reason": forms.Textarea(attrs={"rows": 2}),
+            "product_lines": forms.CheckboxSelectMultiple,
+            "expected_close_date": DATE,
+            "next_follow_up_on": DATE,
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        accounts = editable_accounts(user)
+        if self.instance.pk:
+            # The current account stays selectable even if the user may not change it.
+            accounts = Account.objects.filter(
+                Q(pk__in=accounts.values("pk")) | Q(pk=self.instance.account_id)
+            )
+        self.fields["account"].queryset = accounts.order_by("name")
+        self.fields["stage"].queryset = Stage.objects.order_by("order", "pk")
+        self.fields["stage"].label_from_instance = lambda stage: stage.label
+        self.fields["stage"].required = False
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["owner"].required = False
+        lines = ProductLine.objects.filter(active=True)
+        if self.instance.pk:
+            lines = ProductLine.objects.filter(
+                Q(active=True) | Q(pk__in=self.instance.product_lines.values("pk"))
+            )
+        self.fields["product_lines"].queryset = lines.order_by("name")
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("product_lines", None)
+        data.pop("account", None)
+        if self.instance.pk and "probability" not in self.changed_data:
+            # An untouched probability follows a stage change (None: the stage's default).
+            data["probability"] = (
+                None if "stage" in self.changed_data else self.instance.probability
+            )
+        for name in ("description", "next_follow_up_action", "close_reason"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+class MoveForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.order_by("order", "pk"), label=_("Stage"), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Reason won or lost"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].label_from_instance = lambda stage: stage.label
+
+
+class CompetitorLinkForm(forms.Form):
+    competitor = forms.ModelChoiceField(
+        queryset=Competitor.objects.order_by("name"),
+        label=_("Competitor"),
+        required=False,
+        empty_label=_("– new competitor –"),
+    )
+    competitor_name = forms.CharField(
+        label=_("New competitor"),
+        required=False,
+        max_length=150,
+        help_text=_("Not in the register yet? Enter the name: it is added."),
+    )
+    position = forms.ChoiceField(
+        label=_("Position"),
+        choices=OpportunityCompetitor.Position.choices,
+        initial=OpportunityCompetitor.Position.UNKNOWN,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

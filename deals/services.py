@@ -1,0 +1,220 @@
+"""Writes on opportunities, their competitors and the competitor register.
+
+Every write checks the "may change" predicate of accounts.access, validates the model
+(the one set of rules that forms and API share) and runs in one transaction.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account
+from accounts.models import Account
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from users.models import User
+
+OPPORTUNITY_FIELDS = {
+    "title", "description", "value", "expected_margin", "stage", "probability",
+    "expected_close_date", "next_follow_up_on", "next_follow_up_action", "close_reason",
+    "owner",
+}  # fmt: skip
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def first_open_stage() -> Stage:
+    stage = Stage.objects.open().order_by("order", "pk").first()
+    if stage is None:
+        raise ValidationError({"stage": _("No open pipeline stage is configured.")})
+    return stage
+
+
+def _apply_stage(
+    opportunity: Opportunity,
+    stage: Stage,
+    *,
+    probability: int | None,
+    closed_on: date | None,
+    moved: bool,
+) -> None:
+    """Stage, probability and closing date move together.
+
+    Entering a stage sets its default probability unless the caller gives one; a won or
+    lost deal always takes the stage's probability (100 or 0), so that the weighted
+    pipeline never counts a closed deal twice or not at all. Closing sets closed_on,
+    reopening clears it.
+    """
+    opportunity.stage = stage
+    if stage.is_closed:
+        opportunity.probability = stage.default_probability
+        if moved or opportunity.closed_on is None:
+            opportunity.closed_on = closed_on or timezone.localdate()
+    else:
+        opportunity.closed_on = None
+        if probability is not None:
+            opportunity.probability = probability
+        elif moved or opportunity.probability is None:
+            opportunity.probability = stage.default_probability
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    actor: User,
+    account: Account,
+    product_lines=(),
+    closed_on: date | None = None,
+    **fields: Any,
+) -> Opportunity:
+    unknown = set(fields) - OPPORTUNITY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    _require_edit(actor, account)
+    stage = fields.pop("stage", None) or first_open_stage()
+    probability = fields.pop("probability", None)
+    fields["owner"] = fields.get("owner") or actor
+    opportunity = Opportunity(account=account, **fields)
+    _apply_stage(opportunity, stage, probability=probability, closed_on=closed_on, moved=True)
+    opportunity.full_clean()
+    opportunity.save()
+    if product_lines:
+        opportunity.product_lines.set(product_lines)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *, actor: User, opportunity: Opportunity, product_lines=None, **fields: Any
+) -> Opportunity:
+    """Change fields. A new stage resets the probability to the stage's default unless a
+    probability is given with it (None means "the default")."""
+    unknown = set(fields) - OPPORTUNITY_FIELDS - {"account"}
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    _require_edit(actor, opportunity.account)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if "account" in fields and fields["account"].pk != opportunity.account_id:
+        _require_edit(actor, fields["account"])
+    stage = fields.pop("stage", None) or opportunity.stage
+    moved = stage.pk != opportunity.stage_id
+    probability = fields.pop("probability", None)
+    if fields.get("owner") is None:
+        fields.pop("owner", None)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    _apply_stage(opportunity, stage, probability=probability, closed_on=None, moved=moved)
+    opportunity.full_clean()
+    opportunity.save()
+    if product_lines is not None:
+        opportunity.product_lines.set(product_lines)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_move(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    stage: Stage,
+    reason: str = "",
+    probability: int | None = None,
+    closed_on: date | None = None,
+) -> Opportunity:
+    """Move a deal to another stage of the pipeline.
+
+    Won and lost need a reason (kept in close_reason); closed_on is today unless given
+    (imports of deals closed earlier).
+    """
+    _require_edit(actor, opportunity.account)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    moved = stage.pk != opportunity.stage_id
+    reason = reason.strip()
+    if stage.is_closed:
+        # A reason given now replaces an old one; an old one does not answer for a new close.
+        opportunity.close_reason = reason if (moved or reason) else opportunity.close_reason
+    elif reason:
+        opportunity.close_reason = reason
+    _apply_stage(
+        opportunity,
+        stage,
+        probability=probability,
+        closed_on=closed_on,
+        moved=moved or bool(closed_on),
+    )
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def competitor_create(*, actor: User, name: str, website: str = "", notes: str = "") -> Competitor:
+    """Add a company to the competitor register, shared by every account."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied
+    competitor = Competitor(name=name.strip(), website=website.strip(), notes=notes.strip())
+    competitor.full_clean()
+    competitor.save()
+    return competitor
+
+
+def _register_competitor(actor: User, name: str) -> Competitor:
+    """The registered competitor of that name (any case), or a new one."""
+    name = name.strip()
+    existing = Competitor.objects.filter(name__iexact=name).first()
+    return existing or competitor_create(actor=actor, name=name)
+
+
+@transaction.atomic
+def opportunity_competitor_set(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    competitor: Competitor | None = None,
+    competitor_name: str = "",
+    position: str = OpportunityCompetitor.Position.UNKNOWN,
+    notes: str = "",
+) -> tuple[OpportunityCompetitor, bool]:
+    """Put a competitor on a deal or change their position; one row per competitor.
+
+    `competitor_name` registers a competitor that is not in the register yet (or finds
+    the one of that name), in the same transaction.
+    """
+    _require_edit(actor, opportunity.account)
+    if competitor is None:
+        if not competitor_name.strip():
+            raise ValidationError(
+                {"competitor": _("Choose a competitor or enter the name of a new one.")}
+            )
+        competitor = _register_competitor(actor, competitor_name)
+    link = OpportunityCompetitor.objects.filter(
+        opportunity=opportunity, competitor=competitor
+    ).first()
+    created = link is None
+    if created:
+        link = OpportunityCompetitor(opportunity=opportunity, competitor=competitor)
+    link.position = position
+    link.notes = notes.strip()
+    link.full_clean(validate_constraints=False)
+    link.save()
+    return link, created
+
+
+@transaction.atomic
+def opportunity_competitor_remove(
+    *, actor: User, opportunity: Opportunity, competitor: Competitor
+) -> bool:
+    _require_edit(actor, opportunity.account)
+    link = OpportunityCompetitor.objects.filter(
+        opportunity=opportunity, competitor=competitor
+    ).first()
+    if link is None:
+        return False
+    link.delete()
+    return True

@@ -1,0 +1,333 @@
+"""Opportunity pages: the pipeline, the list, a deal's page, its form and the account tab.
+
+Each view fetches through the access scope and writes through deals.services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import can_edit_account, editable_accounts, get_account_for
+from accounts.models import Account
+from deals import selectors, services
+from deals.filters import OpportunityFilter
+from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
+from deals.history import opportunity_history
+from deals.models import Competitor, Opportunity, Stage
+from kam.forms import add_service_errors
+from kam.htmx import render_page
+
+PAGE_SIZE = 25
+PANEL_LIMIT = 20
+
+
+def _filtered(request: HttpRequest, params: QueryDict):
+    opportunities = selectors.opportunity_list(request.user)
+    filterset = OpportunityFilter(params or None, queryset=opportunities)
+    if filterset.is_valid():
+        opportunities = filterset.qs
+    return filterset, opportunities
+
+
+def _filter_account(request: HttpRequest, filterset: OpportunityFilter) -> Account | None:
+    """The account the lists are narrowed to, if the user may see it (shown as a chip)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return None
+    account_id = filterset.form.cleaned_data.get("account")
+    if not account_id:
+        return None
+    try:
+        return get_account_for(request.user, int(account_id))
+    except Http404:
+        return None
+
+
+def _query_without(params: QueryDict, *names: str) -> str:
+    query = params.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _pipeline_context(request: HttpRequest, **extra) -> dict:
+    filterset, opportunities = _filtered(request, request.GET)
+    columns = selectors.pipeline(opportunities)
+    editable = set(
+        editable_accounts(request.user)
+        .filter(pk__in={card.account_id for column in columns for card in column.cards})
+        .values_list("pk", flat=True)
+    )
+    return {
+        "nav": "deals",
+        "filter": filterset,
+        "filter_account": _filter_account(request, filterset),
+        "columns": columns,
+        "summary": selectors.pipeline_summary(columns),
+        "editable_account_ids": editable,
+        "query": request.GET.urlencode(),
+        "query_without_account": _query_without(request.GET, "account"),
+        "stages": [column.stage for column in columns],
+        **extra,
+    }
+
+
+@login_required
+def pipeline(request: HttpRequest) -> HttpResponse:
+    return render_page(
+        request, "deals/pipeline.html", _pipeline_context(request), partial="pipeline"
+    )
+
+
+@login_required
+@require_POST
+def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The move control on a pipeline card. The filters travel in the query string, so the
+    pipeline comes back as the user sees it. A won or lost move without a reason returns
+    the card with the reason field (422), in place."""
+    opportunity = _get_opportunity(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_move(
+                actor=request.user,
+                opportunity=opportunity,
+                stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_move_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” was moved to %(stage)s.")
+                % {"title": opportunity.title, "stage": form.cleaned_data["stage"].label},
+            )
+            if request.POST.get("from") == "detail":
+                return _redirect_detail(request, opportunity)
+            if not request.htmx:
+                return redirect(f"{reverse('deals:pipeline')}?{request.GET.urlencode()}")
+            return render_page(
+                request, "deals/pipeline.html", _pipeline_context(request), partial="pipeline"
+            )
+    if request.POST.get("from") == "detail":
+        return _render_detail(request, opportunity.pk, status=422, move_form=form)
+    if not request.htmx:
+        context = _pipeline_context(request, failed_card=opportunity.pk, failed_form=form)
+        return render_page(request, "deals/pipeline.html", context, status=422)
+    context = {
+        "card": opportunity,
+        "failed_card": opportunity.pk,
+        "failed_form": form,
+        "stages": Stage.objects.order_by("order", "pk"),
+        "editable_account_ids": {opportunity.account_id},
+        "query": request.GET.urlencode(),
+    }
+    response = render_page(request, "deals/pipeline.html", context, partial="card", status=422)
+    response["HX-Retarget"] = f"#opportunity-card-{opportunity.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _add_move_errors(form: MoveForm, exc: ValidationError) -> None:
+    """The reason a won or lost deal needs belongs to the reason field of the move form."""
+    for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+        form.add_error("reason" if field == "close_reason" else None, errors)
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    filterset, opportunities = _filtered(request, request.GET)
+    if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
+        opportunities = opportunities.order_by("expected_close_date", "pk")
+    page = Paginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "deals",
+        "filter": filterset,
+        "filter_account": _filter_account(request, filterset),
+        "page": page,
+        "query_without_account": _query_without(request.GET, "account", "page"),
+    }
+    return render_page(request, "deals/list.html", context, partial="results")
+
+
+def _get_opportunity(request: HttpRequest, pk: int) -> Opportunity:
+    opportunity = selectors.opportunity_list(request.user).filter(pk=pk).first()
+    if opportunity is None:
+        raise Http404
+    return opportunity
+
+
+def _redirect_detail(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
+    return redirect("deals:detail", pk=opportunity.pk)
+
+
+def _render_detail(request: HttpRequest, pk: int, status=200, **extra) -> HttpResponse:
+    opportunity = _get_opportunity(request, pk)
+    can_edit = can_edit_account(request.user, opportunity.account)
+    context = {
+        "nav": "deals",
+        "opportunity": opportunity,
+        "account": opportunity.account,
+        "can_edit": can_edit,
+        "history": opportunity_history(opportunity),
+        "move_form": extra.pop("move_form", None)
+        or MoveForm(initial={"stage": opportunity.stage_id}),
+        "competitor_form": extra.pop("competitor_form", None) or CompetitorLinkForm(),
+        **extra,
+    }
+    return render_page(request, "deals/detail.html", context, status=status)
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, pk)
+
+
+def _competitors_response(request, opportunity: Opportunity, status=200, form=None):
+    if not request.htmx:
+        if status == 200:
+            return _redirect_detail(request, opportunity)
+        return _render_detail(request, opportunity.pk, status=status, competitor_form=form)
+    opportunity = _get_opportunity(request, opportunity.pk)
+    context = {
+        "opportunity": opportunity,
+        "can_edit": can_edit_account(request.user, opportunity.account),
+        "competitor_form": form or CompetitorLinkForm(),
+    }
+    return render_page(request, "deals/detail.html", context, partial="competitors", status=status)
+
+
+@login_required
+@require_POST
+def competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _get_opportunity(request, pk)
+    if not can_edit_account(request.user, opportunity.account):
+        raise PermissionDenied
+    form = CompetitorLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            link, created = services.opportunity_competitor_set(
+                actor=request.user, opportunity=opportunity, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            # A new competitor's name errors come from the register ("name").
+            for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+                field = "competitor_name" if field == "name" else field
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if created:
+                message = _("%(name)s was added to this deal.")
+            else:
+                message = _("The position of %(name)s was updated.")
+            messages.success(request, message % {"name": link.competitor.name})
+            return _competitors_response(request, opportunity)
+    return _competitors_response(request, opportunity, status=422, form=form)
+
+
+@login_required
+@require_POST
+def competitor_remove(request: HttpRequest, pk: int, competitor_id: int) -> HttpResponse:
+    opportunity = _get_opportunity(request, pk)
+    competitor = Competitor.objects.filter(pk=competitor_id).first()
+    if competitor is None:
+        raise Http404
+    if services.opportunity_competitor_remove(
+        actor=request.user, opportunity=opportunity, competitor=competitor
+    ):
+        messages.success(
+            request, _("%(name)s was removed from this deal.") % {"name": competitor.name}
+        )
+    return _competitors_response(request, opportunity)
+
+
+def _form_initial(request: HttpRequest) -> dict:
+    """`?account=<id>&product_line=<id>` pre-select the account and product line (links
+    from an account page or the whitespace matrix)."""
+    initial = {}
+    account_id = request.GET.get("account", "")
+    if account_id.isdigit():
+        account = editable_accounts(request.user).filter(pk=int(account_id)).first()
+        if account is not None:
+            initial["account"] = account.pk
+    lines = [v for v in request.GET.getlist("product_line") if v.isdigit()]
+    if lines:
+        initial["product_lines"] = [int(v) for v in lines]
+    return initial
+
+
+@login_required
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    form = OpportunityForm(request.POST or None, user=request.user, initial=_form_initial(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user,
+                account=form.cleaned_data["account"],
+                product_lines=form.cleaned_data["product_lines"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("account", str(exc))
+        else:
+            messages.success(
+                request, _("The opportunity “%(title)s” was created.") % {"title": opportunity}
+            )
+            return redirect("deals:detail", pk=opportunity.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "deals/form.html", {"form": form, "nav": "deals"}, status=status)
+
+
+@login_required
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _get_opportunity(request, pk)
+    if not can_edit_account(request.user, opportunity.account):
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                actor=request.user,
+                opportunity=Opportunity.objects.get(pk=opportunity.pk),
+                account=form.cleaned_data["account"],
+                product_lines=form.cleaned_data["product_lines"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("account", str(exc))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("deals:detail", pk=opportunity.pk)
+    status = 422 if form.errors else 200
+    context = {"form": form, "opportunity": opportunity, "nav": "deals"}
+    return render_page(request, "deals/form.html", context, status=status)
+
+
+@login_required
+def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account page's "Opportunities" tab: open and weighted pipeline and the deals."""
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('accounts:detail', args=[account.pk])}?tab=deals")
+    opportunities = (
+        selectors.opportunity_list(request.user)
+        .filter(account=account)
+        .order_by("stage__is_won", "stage__is_lost", "expected_close_date", "-closed_on", "pk")
+    )
+    context = {
+        "account": account,
+        "can_edit": can_edit_account(request.user, account),
+        "totals": selectors.account_pipeline_totals([account.pk]),
+        "opportunities": opportunities[:PANEL_LIMIT],
+        "total_count": opportunities.count(),
+    }
+    return render_page(request, "deals/account_panel.html", context)

@@ -1,0 +1,72 @@
+"""The contact log as a KAM clicks through it, in Chromium: log a visit with a next step
+from the account page, see it on the timeline and on "My work", and mark it done there.
+
+Locators use ids, test ids and URLs rather than texts, so the test holds in either language.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from activities.models import FollowUp
+from tests.factories import make_contact
+
+pytestmark = pytest.mark.browser
+
+
+def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, kam, account):
+    make_contact(account=account, first_name="Jana", last_name="Krüger")
+    sign_in(kam)
+    page.goto(f"/accounts/{account.pk}/")
+    page.locator("#tab-timeline").click()
+    panel = page.locator("#tab-panel")
+    expect(panel.get_by_test_id("timeline")).to_be_attached()
+
+    panel.locator(f'a[hx-get="/activities/account/{account.pk}/log/"]').click()
+    dialog = page.locator("#activity-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#id_kind").select_option("visit")
+    dialog.locator("#id_subject").fill("Werksbesuch Halle 3")
+    dialog.locator("#id_location").fill("Stuttgart")
+    dialog.get_by_test_id("customer-participants").get_by_label("Jana Krüger").check()
+    dialog.locator("#id_outcome").fill("Muster gewünscht")
+    dialog.locator("#id_next_step").fill("Muster an Frau Krüger schicken")
+    dialog.locator("#id_next_step_owner").select_option(str(kam.pk))
+    dialog.locator("button[type=submit]").last.click()
+
+    # No due date: the dialog stays open with the error, and what was typed is kept.
+    dialog = page.locator("#activity-dialog")
+    expect(dialog.locator(".field-error")).to_have_count(1)
+    expect(dialog.locator("#id_subject")).to_have_value("Werksbesuch Halle 3")
+    assert not FollowUp.objects.exists()
+
+    due = timezone.localdate() + timedelta(days=7)
+    dialog.locator("#id_next_step_due_on").fill(due.isoformat())
+    dialog.locator("button[type=submit]").last.click()
+
+    expect(page.locator("#activity-dialog")).to_have_count(0)
+    first_entry = panel.locator(".timeline-entry").first
+    expect(first_entry).to_contain_text("Werksbesuch Halle 3")
+    expect(first_entry).to_have_attribute("data-kind", "activity.visit")
+    expect(page.locator("#toasts .toast")).to_have_count(1)
+
+    page.locator('header a[href="/activities/my-work/"]').click()
+    open_items = page.get_by_test_id("open-follow-ups")
+    row = open_items.locator("tr", has_text="Muster an Frau Krüger schicken")
+    expect(row).to_contain_text(account.name)
+    row.locator("button[type=submit]").click()
+
+    done_items = page.get_by_test_id("done-follow-ups")
+    expect(done_items).to_contain_text("Muster an Frau Krüger schicken")
+    expect(done_items).to_contain_text(str(kam))
+    expect(page.get_by_test_id("open-follow-ups")).not_to_contain_text("Muster an Frau Krüger")
+    item = FollowUp.objects.get()
+    assert item.done_by == kam and item.done_at is not None
+
+    # The detail page of the activity, reached from the timeline, shows it done.
+    page.goto(f"/accounts/{account.pk}/?tab=timeline")
+    page.locator(".timeline-entry[data-kind='activity.visit'] a").click()
+    expect(page.get_by_test_id("follow-up")).to_contain_text("Muster an Frau Krüger schicken")
+    expect(page.get_by_test_id("follow-up").locator(".badge-ok")).to_have_count(1)
