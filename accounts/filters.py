@@ -68,7 +68,12 @@ class ContactFilter(django_filters.FilterSet):
     attitude = django_filters.ChoiceFilter(choices=Contact.Attitude.choices, label=_("Attitude"))
     is_active = django_filters.BooleanFilter(label=_("Still with the company"))
     ordering = StableOrderingFilter(
-        fields=(("last_name", "name"), ("account__name", "account"), ("updated_at", "updated")),
+        fields=(
+            ("last_name", "name"),
+            ("account__name", "account"),
+            ("updated_at", "updated"),
+            ("last_contacted_at", "last_contact"),
+        ),
         label=_("Sort by"),
     )
 

@@ -202,7 +202,7 @@ def _seed_account(rng: random.Random, account: Account, today: date) -> int:
             owner=account.owner,
             title="Präsentationsmappe für das Jahresgespräch vorbereiten",
             due_on=today + timedelta(days=rng.randint(-5, 30)),
-            source="Jahresgespräch",
+            source="review",
         )
         created += 1
     return created

@@ -99,6 +99,16 @@ class Activity(models.Model):
             raise ValidationError(errors)
 
 
+# Sources other apps use, so that "My work" can name them in the user's language.
+SOURCE_LABELS = {
+    "survey": _("satisfaction survey"),
+    "issue": _("customer issue"),
+    "review": _("annual review"),
+    "deal": _("opportunity"),
+    "contract": _("contract"),
+}
+
+
 class FollowUpQuerySet(models.QuerySet):
     def open(self) -> "FollowUpQuerySet":
         return self.filter(done_at__isnull=True)
@@ -170,6 +180,11 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def source_label(self) -> str:
+        """Known sources translated; anything else as the creating code wrote it."""
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
     @property
     def is_done(self) -> bool:

@@ -196,7 +196,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render_page(request, "activities/my_work.html", context)
 
 
-def _after_follow_up_change(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:
+def _after_follow_up_change(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _render_fragment(
             request, "activities/my_work.html#follow_ups", _follow_up_context(request.user)
@@ -213,7 +213,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_scoped_or_404(request.user, FollowUp.objects.select_related("account"), pk)
     services.follow_up_complete(actor=request.user, follow_up=follow_up)
     messages.success(request, _("“%(title)s” is done.") % {"title": follow_up.title})
-    return _after_follow_up_change(request, follow_up)
+    return _after_follow_up_change(request)
 
 
 @login_required
@@ -222,4 +222,4 @@ def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_scoped_or_404(request.user, FollowUp.objects.select_related("account"), pk)
     services.follow_up_reopen(actor=request.user, follow_up=follow_up)
     messages.success(request, _("“%(title)s” is open again.") % {"title": follow_up.title})
-    return _after_follow_up_change(request, follow_up)
+    return _after_follow_up_change(request)

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
         KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
-        [-n 30] [--warmup 3] [--markdown] [--extra] [--explain] [--account ID]
+        [-n 30] [--warmup 3] [--markdown] [--extra] [--desk] [--explain] [--account ID]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
 middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
@@ -45,6 +45,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Account  # noqa: E402
@@ -92,6 +93,80 @@ def biggest_group() -> Account:
         raise SystemExit("No benchmark accounts found: run benchmarks/generate.py first.")
     root_id, _count = roots.most_common(1)[0]
     return Account.objects.get(pk=int(root_id))
+
+
+def kam_group(username: str = "bench_kam_0") -> Account | None:
+    """The desk cases' account: the root of the biggest group the user owns (bench_kam_0:
+    the two-level group of 6), or their first account when they own no group."""
+    owned = list(
+        Account.objects.filter(owner__username=username, external_id__startswith="BENCH-")
+        .order_by("pk")
+        .only("pk", "path", "parent_id")
+    )
+    if not owned:
+        return None
+    roots = [a for a in owned if a.parent_id is None]
+    sizes = {a.pk: sum(1 for b in owned if b.path.startswith(a.path)) for a in roots}
+    return max(roots, key=lambda a: (sizes[a.pk], -a.pk)) if roots else owned[0]
+
+
+def url(name: str, *args, query: str = "") -> str:
+    """reverse(), or a path that answers 404 (reported as n/a) when the app is missing."""
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        return f"/__missing__/{name}/"
+    return f"{path}?{query}" if query else path
+
+
+def desk_cases(group: Account, extra: bool) -> list[Case]:
+    """Activities, deals, contracts and customer care (data from generate_desk.py)."""
+    head, kam = "bench_head", "bench_kam_0"
+    mine = kam_group(kam)
+    if mine is None:
+        return []
+    size = Account.objects.filter(path__startswith=mine.path).count()
+    timeline = url("activities:account_panel", mine.pk)
+    selected = [
+        Case(f"Timeline, bench_kam_0's group {mine.pk} ({size} acc., htmx)", kam, timeline,
+             HTMX, optional=True),
+        Case("Pipeline (bench_kam_0)", kam, url("deals:pipeline"), optional=True),
+        Case("Pipeline (head of sales, all)", head, url("deals:pipeline"), optional=True),
+        Case("My work (bench_kam_0)", kam, url("activities:my_work"), optional=True),
+        Case("Contract deadlines ?within=90 (bench_kam_0)", kam,
+             url("contracts:deadlines", query="within=90"), optional=True),
+        Case("Contract list ?notice_within=90 (bench_kam_0)", kam,
+             url("contracts:list", query="notice_within=90"), optional=True),
+        Case("Issue list (bench_kam_0)", kam, url("customer_care:issues"), optional=True),
+        Case(f"API activities ?account={mine.pk} (bench_kam_0)", kam,
+             f"/api/v1/activities/?account={mine.pk}", optional=True),
+        Case("API opportunities (head of sales)", head, "/api/v1/opportunities/", optional=True),
+    ]  # fmt: skip
+    if extra:
+        big = url("activities:account_panel", group.pk)
+        selected += [
+            Case(f"Timeline, group {group.pk} (head, htmx)", head, big, HTMX, optional=True),
+            Case(f"Timeline, group {group.pk}, older entries (htmx)", head,
+                 f"{big}?before=2024-06-01T00:00:00%2B00:00", HTMX, optional=True),
+            Case("Pipeline (bench_kam_1, busy KAM)", "bench_kam_1", url("deals:pipeline"),
+                 optional=True),
+            Case("Opportunity list (head)", head, url("deals:list"), optional=True),
+            Case("Activity list (head, 1M)", head, url("activities:list"), optional=True),
+            Case("Activity list (bench_kam_0)", kam, url("activities:list"), optional=True),
+            Case("My work (bench_kam_1)", "bench_kam_1", url("activities:my_work"),
+                 optional=True),
+            Case("Contract list (head)", head, url("contracts:list"), optional=True),
+            Case("Contract deadlines ?within=90 (head)", head,
+                 url("contracts:deadlines", query="within=90"), optional=True),
+            Case("Issue list (head)", head, url("customer_care:issues"), optional=True),
+            Case("API opportunities (bench_kam_0)", kam, "/api/v1/opportunities/",
+                 optional=True),
+            Case("API activities (head, 1M)", head, "/api/v1/activities/", optional=True),
+            Case("API follow-ups (bench_kam_0)", kam, "/api/v1/follow-ups/", optional=True),
+            Case("API issues (head)", head, "/api/v1/issues/", optional=True),
+            Case("API contracts (head)", head, "/api/v1/contracts/", optional=True),
+        ]  # fmt: skip
+    return selected
 
 
 def cases(group: Account, extra: bool) -> list[Case]:
@@ -250,6 +325,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--extra", action="store_true", help="also time more pages and tabs")
+    parser.add_argument(
+        "--desk",
+        action="store_true",
+        help="only the activity, deal, contract and issue pages (generate_desk.py data)",
+    )
+    parser.add_argument("--no-desk", action="store_true", help="only the account pages")
     parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
     parser.add_argument(
         "--explain", action="store_true", help="print the slowest query of each case (PG: plan)"
@@ -265,7 +346,9 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "postgresql":
         print(f"Warning: running on {connection.vendor}, not PostgreSQL.", file=sys.stderr)
     group = Account.objects.get(pk=args.account) if args.account else biggest_group()
-    selected = cases(group, args.extra)
+    selected = [] if args.desk else cases(group, args.extra)
+    if not args.no_desk:
+        selected += desk_cases(group, args.extra)
     names = {case.username for case in selected}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     if len(users) != len(names):

@@ -1,12 +1,26 @@
 """One set of list filters for the contract pages and the contracts API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import StableOrderingFilter
 from contracts.models import Contract
 from contracts.selectors import notice_within
+
+
+class ContractOrderingFilter(StableOrderingFilter):
+    """Open-ended contracts (no end, no deadline) sort last either way, on every database."""
+
+    NULLABLE = {"end_on", "notice_deadline"}
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if name not in self.NULLABLE:
+            return value
+        field = F(name)
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -20,7 +34,7 @@ class ContractFilter(django_filters.FilterSet):
         max_value=3650,
         label=_("Notice deadline within (days)"),
     )
-    ordering = StableOrderingFilter(
+    ordering = ContractOrderingFilter(
         fields=(
             ("number", "number"),
             ("title", "title"),

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import can_edit_account, editable_accounts, get_account_for
+from accounts.access import (
+    can_edit_account,
+    editable_accounts,
+    get_account_for,
+    visible_accounts,
+)
 from contracts import selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
@@ -46,9 +51,13 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filterset = ContractFilter(request.GET or None, queryset=contracts)
     if filterset.is_valid():
         contracts = filterset.qs
+    account_id = filterset.form.cleaned_data.get("account") if filterset.is_valid() else None
     context = {
         "nav": "contracts",
         "filter": filterset,
+        "filtered_account": visible_accounts(request.user).filter(pk=account_id).first()
+        if account_id
+        else None,
         "can_create": editable_accounts(request.user).exists(),
         **_page_context(request, contracts),
     }

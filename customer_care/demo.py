@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.demo import DOMINANT_ACCOUNT, _acting_as
 from accounts.models import Account, Contact, TeamMembership
 from customer_care import services
-from customer_care.models import CustomerIssue, Department, Survey
+from customer_care.models import CustomerIssue, Department, Survey, ensure_default_departments
 from users.models import User
 
 SEED = 2026
@@ -69,6 +69,7 @@ SEVERITIES = [("low", 3), ("medium", 4), ("high", 2), ("critical", 1)]
 
 def seed(users: dict[str, User]) -> int:
     """Demo records for this app; returns how many were created. Idempotent."""
+    ensure_default_departments()
     departments = {d.key: d for d in Department.objects.all()}
     accounts = list(
         Account.objects.filter(external_id__startswith="DEMO-")

@@ -52,6 +52,13 @@ class Department(models.Model):
         return self.name
 
 
+def ensure_default_departments() -> None:
+    """Create the default departments that are missing (the data migration does this once;
+    a database flushed by tests or restored without them gets them back)."""
+    for position, (key, (name, _label)) in enumerate(DEFAULT_DEPARTMENTS.items(), start=1):
+        Department.objects.get_or_create(key=key, defaults={"name": name, "position": position})
+
+
 class CustomerIssue(models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")

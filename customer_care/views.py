@@ -261,13 +261,11 @@ def _surveys_panel(
         ]
     )
     years = selectors.nps_trend(account)
-    csat = [row for row in years if row.csat_average is not None]
     context = {
         "nav": "accounts",
         "account": account,
         "can_edit": can_edit,
         "years": years,
-        "latest_csat": csat[0] if csat else None,
         "surveys": surveys,
         "follow_up": follow_up,
         "survey_form": form or (SurveyForm(account=account) if can_edit else None),

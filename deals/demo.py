@@ -227,3 +227,4 @@ def _create(account: Account, plan: dict, stages: dict, register: list[Competito
     when = timezone.make_aware(datetime.combine(plan["created_on"], time(9, 0)))
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=when)
     Opportunity.history.filter(id=opportunity.pk).update(history_date=when)
+    OpportunityCompetitor.history.filter(opportunity_id=opportunity.pk).update(history_date=when)

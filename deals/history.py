@@ -1,7 +1,9 @@
 """An opportunity's history: field changes of the deal and of its competitors."""
 
+from django.utils.text import capfirst
+
 from accounts.history import Change
-from deals.models import Opportunity, OpportunityCompetitor, Stage
+from deals.models import Competitor, Opportunity, OpportunityCompetitor
 
 HISTORY_LIMIT = 100
 
@@ -13,32 +15,32 @@ def _label(model, field_name: str) -> str:
         return field_name
 
 
-def _text(field: str, value, stages: dict[int, str]) -> str:
+# Foreign keys whose history shows the record's name rather than its id (joined in).
+NAMED = {"stage", "owner", "account"}
+
+
+def _text(row, field: str, value) -> str:
     if value in (None, ""):
         return "–"
-    if field == "stage":
-        return stages.get(value, str(value))
+    if field in NAMED:
+        return str(getattr(row, field))
     return str(value)
 
 
 def opportunity_history(opportunity: Opportunity) -> list[Change]:
-    """Newest first; three queries (stages, deal rows, competitor rows) whatever the length."""
-    stages = {stage.pk: stage.label for stage in Stage.objects.all()}
+    """Newest first; two queries (deal rows, competitor rows) whatever the length."""
     sources = [
         (
             Opportunity,
-            Opportunity.history.filter(id=opportunity.pk).select_related("history_user"),
-            lambda r: str(Opportunity._meta.verbose_name),
+            Opportunity.history.filter(id=opportunity.pk).select_related("history_user", *NAMED),
+            lambda r: capfirst(Opportunity._meta.verbose_name),
         ),
         (
             OpportunityCompetitor,
             OpportunityCompetitor.history.filter(opportunity_id=opportunity.pk).select_related(
                 "history_user", "competitor"
             ),
-            lambda r: (
-                f"{OpportunityCompetitor._meta.get_field('competitor').verbose_name}: "
-                f"{r.competitor}"
-            ),
+            lambda r: f"{capfirst(Competitor._meta.verbose_name)}: {r.competitor}",
         ),
     ]
     records = []
@@ -52,8 +54,8 @@ def opportunity_history(opportunity: Opportunity) -> list[Change]:
                 changes = [
                     (
                         _label(model, change.field),
-                        _text(change.field, change.old, stages),
-                        _text(change.field, change.new, stages),
+                        _text(before, change.field, change.old),
+                        _text(row, change.field, change.new),
                     )
                     for change in row.diff_against(before).changes
                 ]

@@ -111,7 +111,8 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("from") == "detail":
                 return _redirect_detail(request, opportunity)
             if not request.htmx:
-                return redirect(f"{reverse('deals:pipeline')}?{request.GET.urlencode()}")
+                query = request.GET.urlencode()
+                return redirect(reverse("deals:pipeline") + (f"?{query}" if query else ""))
             return render_page(
                 request, "deals/pipeline.html", _pipeline_context(request), partial="pipeline"
             )

@@ -96,3 +96,10 @@ def _fast_password_hashing_and_clean_cache(settings):
 
     cache.clear()  # API throttle counters must not leak from one test into the next
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run live-server and worker tests last: they flush the database afterwards, which
+    also removes rows that data migrations created (default stages, departments)."""
+    flushing = {"browser", "worker"}
+    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in flushing))

@@ -144,6 +144,10 @@ class DocumentDetail(ContractChildView):
 
 
 class DocumentDownload(ContractChildView):
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is the file, whatever the client's Accept header asks for.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         summary=_("Download a document"),
         responses={

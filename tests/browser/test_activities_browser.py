@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import FollowUp
+from tests.activities.conftest import log
 from tests.factories import make_contact
 
 pytestmark = pytest.mark.browser
@@ -70,3 +71,23 @@ def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, 
     page.locator(".timeline-entry[data-kind='activity.visit'] a").click()
     expect(page.get_by_test_id("follow-up")).to_contain_text("Muster an Frau Krüger schicken")
     expect(page.get_by_test_id("follow-up").locator(".badge-ok")).to_have_count(1)
+
+
+def test_dialog_closes_without_saving_and_older_entries_load_on_scroll(page, sign_in, kam, account):
+    for day in range(25):
+        log(account, subject=f"Kontakt {day:02d}", days_ago=day + 1)
+    sign_in(kam)
+    page.goto(f"/accounts/{account.pk}/?tab=timeline")
+    entries = page.locator("#tab-panel .timeline-entry")
+    expect(entries).to_have_count(20)
+
+    page.locator(f'a[hx-get="/activities/account/{account.pk}/log/"]').click()
+    expect(page.locator("#activity-dialog")).to_be_visible()
+    page.locator("#activity-dialog button.close").click()
+    expect(page.locator("#activity-dialog")).to_be_hidden()
+
+    # Scrolling the "loading" line into view fetches the next entries in its place.
+    page.locator(".timeline-more").scroll_into_view_if_needed()
+    expect(entries).to_have_count(25)
+    expect(entries.last).to_contain_text("Kontakt 24")
+    expect(page.locator(".timeline-more")).to_have_count(0)

@@ -8,10 +8,16 @@ import pytest
 from playwright.sync_api import expect
 
 from activities.models import FollowUp
-from customer_care.models import CustomerIssue, Survey
+from customer_care.models import CustomerIssue, Survey, ensure_default_departments
 from tests.factories import make_contact
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _default_departments(db):
+    # Live-server tests flush the database, the migration's departments with it.
+    ensure_default_departments()
 
 
 def test_record_a_detractor_survey_and_see_the_follow_up_on_my_work(page, sign_in, kam, account):

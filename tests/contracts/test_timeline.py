@@ -32,6 +32,13 @@ def test_events_newest_first_with_labels_and_links(account, kam):
     )
     services.contract_update(actor=kam, contract=far, status="terminated")
     make_contract(account=account, number="DRAFT", start_on=today, status="draft")
+    # Ends in 200 days: beyond the window, so only its start is an event.
+    make_contract(
+        account=account,
+        number="T-9",
+        start_on=today - timedelta(days=2000),
+        end_on=today + timedelta(days=200),
+    )
 
     result = events([account.pk], before=None, limit=20)
     assert [(e.kind, e.title.split()[0]) for e in result] == [
@@ -41,9 +48,10 @@ def test_events_newest_first_with_labels_and_links(account, kam):
         ("contract.ending", "T-0"),
         ("contract.started", "T-1"),
         ("contract.started", "T-0"),
+        ("contract.started", "T-9"),
     ]
     assert result[0].url == f"/contracts/{contract.pk}/"
-    assert result[-1].url == f"/contracts/{old.pk}/"
+    assert result[-2].url == f"/contracts/{old.pk}/"
     assert all(e.label and e.account_id == account.pk for e in result)
     assert [e.when for e in result] == sorted((e.when for e in result), reverse=True)
 

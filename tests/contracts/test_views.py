@@ -41,6 +41,7 @@ def test_list_filters_sorts_and_keeps_state_in_the_url(kam_client, account, kam)
     assert numbers(response.text) == ["A-1", "Z-1"]
     response = kam_client.get(url, {"account": other.pk})
     assert numbers(response.text) == ["Z-1"]
+    assert "Zeta AG" in response.text.split('data-testid="account-filter"')[1].split("</p>")[0]
     # The sort links keep the filters.
     assert "kind=service" in kam_client.get(url, {"kind": "service"}).text.split("ordering=")[0]
 
@@ -61,8 +62,15 @@ def test_list_filter_notice_within_days(kam_client, account):
         end_on=add_months(today + timedelta(days=200), 3),
         notice_period_months=3,
     )
-    response = kam_client.get(reverse("contracts:list"), {"notice_within": 90})
+    make_contract(account=account, number="OPEN", end_on=None)
+    url = reverse("contracts:list")
+    response = kam_client.get(url, {"notice_within": 90})
     assert numbers(response.text) == ["SOON"]
+    # Sorted by deadline, open-ended contracts come last in both directions.
+    by_deadline = kam_client.get(url, {"ordering": "notice_deadline"})
+    assert numbers(by_deadline.text) == ["SOON", "LATER", "OPEN"]
+    by_deadline_desc = kam_client.get(url, {"ordering": "-notice_deadline"})
+    assert numbers(by_deadline_desc.text) == ["LATER", "SOON", "OPEN"]
     deadlines = kam_client.get(reverse("contracts:deadlines"))
     assert numbers(deadlines.text) == ["SOON"]
     assert 'data-testid="deadline-near"' in deadlines.text
@@ -79,6 +87,19 @@ def test_htmx_filter_gets_only_the_results(kam_client, account):
     assert "<html" not in response.text
 
 
+def test_pagination_keeps_the_filters(kam_client, account):
+    for index in range(30):
+        make_contract(account=account, number=f"P-{index:02d}", kind="service")
+    make_contract(account=account, number="OTHER", kind="supply")
+    first = kam_client.get(reverse("contracts:list"), {"kind": "service", "ordering": "-number"})
+    assert numbers(first.text)[0] == "P-29"
+    assert "?kind=service&amp;ordering=-number&amp;page=2" in first.text
+    second = kam_client.get(
+        reverse("contracts:list"), {"kind": "service", "ordering": "-number", "page": 2}
+    )
+    assert numbers(second.text) == ["P-04", "P-03", "P-02", "P-01", "P-00"]
+
+
 @pytest.mark.parametrize("rows", [3, 15])
 def test_list_query_count_does_not_grow_with_rows(
     kam, kam_client, django_assert_max_num_queries, rows
@@ -87,9 +108,35 @@ def test_list_query_count_does_not_grow_with_rows(
         account = make_account(owner=kam, name=f"Kunde {index:02d}")
         contract = make_contract(account=account, number=f"N-{index:02d}")
         services.document_add(actor=kam, contract=contract, uploaded_file=pdf_upload())
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = kam_client.get(reverse("contracts:list"))
     assert len(numbers(response.text)) == rows
+    account = contract.account
+    with django_assert_max_num_queries(8):
+        panel = kam_client.get(reverse("contracts:account_panel", args=[account.pk]), **HTMX)
+    assert len(numbers(panel.text)) == 1
+
+
+@pytest.mark.parametrize("rows", [3, 15])
+def test_account_panel_and_deadlines_query_counts_do_not_grow(
+    kam, kam_client, account, django_assert_max_num_queries, rows
+):
+    today = timezone.localdate()
+    for index in range(rows):
+        contract = make_contract(
+            account=account,
+            number=f"D-{index:02d}",
+            start_on=today - timedelta(days=400),
+            end_on=add_months(today + timedelta(days=index + 1), 3),
+            notice_period_months=3,
+        )
+        services.document_add(actor=kam, contract=contract, uploaded_file=pdf_upload())
+    with django_assert_max_num_queries(8):
+        panel = kam_client.get(reverse("contracts:account_panel", args=[account.pk]), **HTMX)
+    assert len(numbers(panel.text)) == rows
+    with django_assert_max_num_queries(5):
+        deadlines = kam_client.get(reverse("contracts:deadlines"))
+    assert len(numbers(deadlines.text)) == rows
 
 
 def test_create_contract_and_see_it(kam_client, account):

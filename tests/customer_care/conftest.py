@@ -7,9 +7,16 @@ import pytest
 
 from accounts import services as account_services
 from customer_care import services
-from customer_care.models import CustomerIssue, Department, Survey
+from customer_care.models import CustomerIssue, Department, Survey, ensure_default_departments
 from tests.conftest import client_for
 from tests.factories import make_account, make_contact
+
+
+@pytest.fixture(autouse=True)
+def _default_departments(db):
+    """The data migration creates them, but a live-server test run earlier in the session
+    flushes the database; bring them back."""
+    ensure_default_departments()
 
 
 @pytest.fixture

@@ -366,3 +366,21 @@ def test_reader_sees_the_deal_without_controls_and_gets_403_on_changes(reader, d
     assert response.status_code == 403
     deal.refresh_from_db()
     assert deal.stage == stages["negotiation"]
+
+
+@pytest.mark.parametrize("rows", [3, 12])
+def test_detail_query_count_does_not_grow_with_competitors_or_history(
+    kam, kam_client, deal, stages, rows, django_assert_max_num_queries
+):
+    for n in range(rows):
+        services.opportunity_competitor_set(
+            actor=kam, opportunity=deal, competitor_name=f"Wettbewerber {n}"
+        )
+        services.opportunity_move(
+            actor=kam, opportunity=deal, stage=stages["proposal" if n % 2 else "qualified"]
+        )
+
+    with django_assert_max_num_queries(17):
+        response = kam_client.get(reverse("deals:detail", args=[deal.pk]))
+
+    assert response.content.decode().count('data-testid="competitor-row"') == rows

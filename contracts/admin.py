@@ -1,0 +1,26 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.models import Contract, ContractDocument
+
+
+class DocumentInline(admin.TabularInline):
+    # Read-only here: uploads go through the contract page or the API, which check the file.
+    model = ContractDocument
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "account", "kind", "status", "start_on", "end_on"]
+    list_filter = ["kind", "status", "auto_renewal"]
+    search_fields = ["number", "title", "account__name"]
+    autocomplete_fields = ["account"]
+    raw_id_fields = ["owner"]
+    inlines = [DocumentInline]

@@ -1,0 +1,30 @@
+"""The demo deals: over three years, in every stage, against named competitors, repeatable."""
+
+from accounts.demo import seed_accounts
+from deals import demo
+from deals.models import Competitor, Opportunity, Stage
+from users.demo import seed_users
+
+
+def test_demo_deals_cover_every_stage_and_running_again_creates_nothing(db):
+    users = seed_users()
+    seed_accounts(users)
+
+    created = demo.seed(users)
+
+    assert created == Opportunity.objects.count() > 60
+    assert Competitor.objects.count() == len(demo.COMPETITORS)
+    assert set(Opportunity.objects.values_list("stage__key", flat=True)) == set(
+        Stage.objects.values_list("key", flat=True)
+    )
+    for opportunity in Opportunity.objects.prefetch_related("competitor_links"):
+        assert 1 <= len(opportunity.competitor_links.all()) <= 3
+        assert (opportunity.closed_on is not None) == opportunity.stage.is_closed
+        if opportunity.stage.is_closed:
+            assert opportunity.close_reason
+    years = {d.year for d in Opportunity.objects.values_list("created_at", flat=True)}
+    assert len(years) >= 3
+    assert Opportunity.objects.exclude(account__external_id__startswith="DEMO-").count() == 0
+
+    assert demo.seed(users) == 0
+    assert Opportunity.objects.count() == created
