@@ -31,6 +31,7 @@ APP_TABS = [
     ("contracts", _lazy("Contracts"), "contracts:account_panel"),
     ("issues", _lazy("Issues"), "customer_care:account_issues_panel"),
     ("satisfaction", _lazy("Satisfaction"), "customer_care:account_surveys_panel"),
+    ("planning", _lazy("Planning"), "planning:account_panel"),
 ]
 
 

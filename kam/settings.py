@@ -157,6 +157,11 @@ LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("KAM_HTTPS", True)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
+# Planning: a plan not reviewed for this many days is stale; the target forecast says
+# "on track" at or above the first share of the target, "at risk" at or above the second.
+PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
+FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
+FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
 
 # Static files, vendored under static/ and served by WhiteNoise.
 STATIC_URL = "static/"

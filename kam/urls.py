@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("contracts.api.urls")),
     path("", include("customer_care.api.urls")),
+    path("", include("planning.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -33,6 +34,7 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("contracts/", include("contracts.urls")),
     path("care/", include("customer_care.urls")),
+    path("planning/", include("planning.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from activities import demo as activities_demo
 from contracts import demo as contracts_demo
 from customer_care import demo as customer_care_demo
 from deals import demo as deals_demo
+from planning import demo as planning_demo
 from users.demo import DEMO_PASSWORD, seed_users
 
 
@@ -19,9 +20,15 @@ class Command(BaseCommand):
         # Deals before activities and care: the timeline and follow-ups refer to them.
         records = sum(
             module.seed(users)
-            for module in (deals_demo, contracts_demo, activities_demo, customer_care_demo)
+            for module in (
+                deals_demo,
+                contracts_demo,
+                activities_demo,
+                customer_care_demo,
+                planning_demo,
+            )
         )
         self.stdout.write(
             f"Demo data ready: {len(users)} users (password {DEMO_PASSWORD!r}), "
-            f"{accounts} accounts, {records} new records in the contact log and deal desk."
+            f"{accounts} accounts, {records} new records in the contact log, deal desk and plans."
         )
