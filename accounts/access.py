@@ -17,14 +17,16 @@ from django.http import Http404
 from accounts.models import Account, Contact
 
 
-def _below_any(user_accounts: QuerySet) -> Q:
+def _below_any(*user_accounts: QuerySet) -> Q:
     """The account itself or one of its ancestors is among user_accounts.
 
     The user's own paths are read first (one small query) and matched with
     `path LIKE '/12/%'`, which the path index serves; a correlated EXISTS compared every
     account with every row of the user's and was two orders of magnitude slower.
     """
-    paths = sorted(set(user_accounts.values_list("path", flat=True)))
+    first, *others = (qs.order_by().values_list("path", flat=True) for qs in user_accounts)
+    # One UNION of indexed lookups (owner, team) instead of an OR across a join.
+    paths = sorted(set(first.union(*others).order_by() if others else first))
     roots: list[str] = []
     for path in paths:  # sorted, so an ancestor comes before its descendants
         if not any(path.startswith(root) for root in roots):
@@ -42,8 +44,7 @@ def visible_account_filter(user) -> Q:
         return Q(pk__in=[])
     if user.sees_all_accounts:
         return Q()
-    mine = Account.objects.filter(Q(owner=user) | Q(team__user=user))
-    return _below_any(mine)
+    return _below_any(Account.objects.filter(owner=user), Account.objects.filter(team__user=user))
 
 
 def editable_account_filter(user) -> Q:
@@ -51,8 +52,10 @@ def editable_account_filter(user) -> Q:
         return Q(pk__in=[])
     if user.sees_all_accounts:
         return Q()
-    mine = Account.objects.filter(Q(owner=user) | Q(team__user=user, team__can_edit=True))
-    return _below_any(mine)
+    return _below_any(
+        Account.objects.filter(owner=user),
+        Account.objects.filter(team__user=user, team__can_edit=True),
+    )
 
 
 def visible_accounts(user) -> QuerySet[Account]:

@@ -2,13 +2,14 @@
 activity list and page, and "My work". Reads go through the access scope, writes through
 activities.services."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +40,8 @@ PAGE_SIZE = 25
 TIMELINE_LIMIT = 20
 STALE_LIMIT = 15
 DONE_LIMIT = 15
+DONE_DAYS = 30  # as activities.selectors.recently_done_follow_ups_of
+PLAN_ACTIONS_LIMIT = 50
 PANEL = "activities/account_panel.html"
 
 
@@ -166,9 +169,22 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_up_context(user: User) -> dict:
+    """The user's open follow-ups (earliest due first) and those closed in the last
+    DONE_DAYS days (newest first, at most DONE_LIMIT), read in one scoped query: My work
+    has several sections and each scoped read costs two queries."""
+    since = timezone.now() - timedelta(days=DONE_DAYS)
+    rows = list(
+        selectors.follow_up_list(user)
+        .filter(owner=user)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
+    )
+    open_rows = sorted((f for f in rows if f.done_at is None), key=lambda f: (f.due_on, f.pk))
+    done_rows = sorted(
+        (f for f in rows if f.done_at is not None), key=lambda f: (f.done_at, f.pk), reverse=True
+    )
     return {
-        "open_follow_ups": list(selectors.open_follow_ups_of(user)),
-        "done_follow_ups": list(selectors.recently_done_follow_ups_of(user)[:DONE_LIMIT]),
+        "open_follow_ups": open_rows,
+        "done_follow_ups": done_rows[:DONE_LIMIT],
         "today": timezone.localdate(),
     }
 
@@ -182,13 +198,24 @@ def _owned_issues(user: User) -> list | None:
     return list(open_issues_owned_by(user)[:50])
 
 
+def _open_plan_actions(user: User) -> list | None:
+    """Open actions of action plans the user owns, if the planning app offers them."""
+    try:
+        from planning.action_plan.selectors import open_actions_of
+    except ImportError:
+        return None
+    return list(open_actions_of(user)[:PLAN_ACTIONS_LIMIT])
+
+
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """Everything waiting for the user: follow-ups, silent key contacts, owned issues."""
+    """Everything waiting for the user: follow-ups, plan actions, silent key contacts, owned
+    issues."""
     user = request.user
     context = {
         "nav": "my_work",
         **_follow_up_context(user),
+        "plan_actions": _open_plan_actions(user),
         "stale_contacts": list(selectors.stale_contacts(user)[:STALE_LIMIT]),
         "stale_days": selectors.STALE_AFTER_DAYS,
         "issues": _owned_issues(user),

@@ -214,7 +214,7 @@ def make_activities(desk: Desk, total: int, counts: dict) -> int:
     created = links_c = links_u = follow_ups = 0
     while created < total:
         size = min(BATCH, total - created)
-        batch, steps = [], []
+        batch = []
         for account_id in desk.accounts(size):
             kind = rng.choices(kinds, cum_weights=kind_cum)[0]
             when = desk.moment()
@@ -554,8 +554,12 @@ def vacuum_analyze() -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--activities", type=int, default=1_000_000)
-    parser.add_argument("--loose-follow-ups", type=int, default=10_000,
-                        help="follow-ups without an activity (on top of 1 in 10 activities)")
+    parser.add_argument(
+        "--loose-follow-ups",
+        type=int,
+        default=10_000,
+        help="follow-ups without an activity (on top of 1 in 10 activities)",
+    )
     parser.add_argument("--opportunities", type=int, default=100_000)
     parser.add_argument("--competitors", type=int, default=200)
     parser.add_argument("--contracts", type=int, default=30_000)
@@ -563,7 +567,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--surveys", type=int, default=20_000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)  # fmt: skip
+    args = parser.parse_args(argv)
     if not 1 <= args.competitors <= len(COMPETITOR_STEMS) * len(COMPETITOR_TRADES):
         parser.error("--competitors must be between 1 and 200")
 

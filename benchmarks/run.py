@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
         KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
-        [-n 30] [--warmup 3] [--markdown] [--extra] [--desk] [--explain] [--account ID]
+        [-n 30] [--warmup 3] [--markdown] [--extra] [--desk | --planning | --no-desk]
+        [--explain] [--account ID]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
 middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
@@ -169,6 +170,73 @@ def desk_cases(group: Account, extra: bool) -> list[Case]:
     return selected
 
 
+def kam_planned_account(username: str = "bench_kam_0") -> Account | None:
+    """The planning cases' account: the user's account with the most objectives this year
+    (ties: the lowest id), or None without planning data."""
+    from django.db.models import Count, Q
+
+    year = timezone.localdate().year
+    return (
+        Account.objects.filter(owner__username=username, external_id__startswith="BENCH-")
+        .annotate(n=Count("objectives", filter=Q(objectives__year=year)))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def planning_cases(group: Account, extra: bool) -> list[Case]:
+    """The planning app (data from generate_planning.py): the Plans page, an account's action
+    plan section, the objectives API and "My work" with its plan actions."""
+    head, kam = "bench_head", "bench_kam_0"
+    try:
+        mine = kam_planned_account(kam)
+    except Exception:  # noqa: BLE001 - no planning app (no `objectives` relation)
+        mine = None
+    plans = url("planning:plans")
+    selected = [
+        Case("Plans (head of sales, all)", head, plans, optional=True),
+        Case("Plans (bench_kam_0)", kam, plans, optional=True),
+    ]
+    if mine is not None:
+        section = url("planning:action_plan_account_section", mine.pk)
+        n = mine.n
+        selected.append(Case(f"Action plan section, account {mine.pk} ({n} obj., htmx)", kam,
+                             section, HTMX, optional=True))  # fmt: skip
+    selected += [
+        Case("API objectives (head of sales)", head, "/api/v1/objectives/", optional=True),
+        Case("My work with plan actions (bench_kam_0)", kam, url("activities:my_work"),
+             optional=True),
+    ]  # fmt: skip
+    if extra:
+        selected += [
+            Case("Plans (bench_kam_1, busy KAM)", "bench_kam_1", plans, optional=True),
+            Case("Plans, results only (head, htmx)", head, plans, HTMX, optional=True),
+            Case("API actions (head of sales)", head, "/api/v1/actions/", optional=True),
+            Case("API objectives (bench_kam_0)", kam, "/api/v1/objectives/", optional=True),
+        ]
+        if mine is not None:
+            selected.append(
+                Case(
+                    f"Planning tab, account {mine.pk} (htmx)",
+                    kam,
+                    url("planning:account_panel", mine.pk),
+                    HTMX,
+                    optional=True,
+                )
+            )
+        selected.append(
+            Case(
+                f"Planning tab, group {group.pk} (head, htmx)",
+                head,
+                url("planning:account_panel", group.pk),
+                HTMX,
+                optional=True,
+            )
+        )
+    return selected
+
+
 def cases(group: Account, extra: bool) -> list[Case]:
     head, kam = "bench_head", "bench_kam_0"
     detail = f"/accounts/{group.pk}/"
@@ -330,6 +398,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the activity, deal, contract and issue pages (generate_desk.py data)",
     )
+    parser.add_argument(
+        "--planning",
+        action="store_true",
+        help="only the planning pages (generate_planning.py data)",
+    )
     parser.add_argument("--no-desk", action="store_true", help="only the account pages")
     parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
     parser.add_argument(
@@ -346,9 +419,14 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "postgresql":
         print(f"Warning: running on {connection.vendor}, not PostgreSQL.", file=sys.stderr)
     group = Account.objects.get(pk=args.account) if args.account else biggest_group()
-    selected = [] if args.desk else cases(group, args.extra)
-    if not args.no_desk:
-        selected += desk_cases(group, args.extra)
+    if args.planning:
+        selected = planning_cases(group, args.extra)
+    else:
+        selected = [] if args.desk else cases(group, args.extra)
+        if not args.no_desk:
+            selected += desk_cases(group, args.extra)
+        if not (args.no_desk or args.desk):
+            selected += planning_cases(group, args.extra)
     names = {case.username for case in selected}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     if len(users) != len(names):

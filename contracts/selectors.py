@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +21,18 @@ def contract_list(user, *, today: date | None = None) -> QuerySet[Contract]:
     query for a whole page."""
     today = today or timezone.localdate()
     queryset = scoped(user, Contract.objects.all()).select_related("account", "owner")
-    return with_terms(queryset, today=today).annotate(document_count=Count("documents"))
+    # A correlated count per row: a JOIN with GROUP BY would group every contract in scope
+    # with its computed term columns before paging.
+    documents = (
+        ContractDocument.objects.filter(contract=OuterRef("pk"))
+        .order_by()
+        .values("contract")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return with_terms(queryset, today=today).annotate(
+        document_count=Coalesce(Subquery(documents, output_field=IntegerField()), 0)
+    )
 
 
 def get_contract_for(user, pk) -> Contract:

@@ -17,6 +17,8 @@ SOURCES = [
     "deals.timeline.events",
     "contracts.timeline.events",
     "customer_care.timeline.events",
+    "planning.account_plan.timeline.events",
+    "planning.coaching.timeline.events",
 ]
 
 

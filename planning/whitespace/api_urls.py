@@ -1,1 +1,13 @@
-urlpatterns = []
+"""The whitespace matrix under /api/v1/whitespace/."""
+
+from rest_framework.routers import DefaultRouter
+
+from planning.whitespace.api import BusinessUnitViewSet, WhitespaceViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+# The units first: "whitespace/" has only a list route, so nothing shadows them.
+router.register("whitespace/units", BusinessUnitViewSet, basename="api-whitespace-unit")
+router.register("whitespace", WhitespaceViewSet, basename="api-whitespace")
+
+urlpatterns = router.urls

@@ -14,6 +14,8 @@ from tests.activities.conftest import follow_up, log
 from tests.factories import make_account, make_contact
 from users.services import api_token_create
 
+NEEDS_DUE_DATE = "Ein nächster Schritt benötigt ein Fälligkeitsdatum."  # German UI default
+
 ACTIVITIES = reverse("api-activity-list")
 FOLLOW_UPS = reverse("api-follow-up-list")
 
@@ -77,7 +79,7 @@ def test_next_step_without_due_date_is_a_400_with_field_errors(kam, account):
         ACTIVITIES, body(account, next_step="Angebot", next_step_owner=kam.pk)
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"next_step_due_on": ["A next step needs a due date."]}
+    assert response.json()["errors"] == {"next_step_due_on": [NEEDS_DUE_DATE]}
     assert not Activity.objects.exists() and not FollowUp.objects.exists()
 
 
@@ -87,7 +89,7 @@ def test_participant_from_another_visible_account_is_a_400(kam, account):
     response = api_as(kam).post(ACTIVITIES, body(account, contacts=[stranger.pk]))
     assert response.status_code == 400
     assert response.json()["errors"]["contacts"] == [
-        "Paul Anders: a participant from another account."
+        "Paul Anders: Teilnehmer eines anderen Kunden."
     ]
     assert not Activity.objects.exists()
 

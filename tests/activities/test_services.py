@@ -12,6 +12,8 @@ from activities.models import Activity, FollowUp
 from tests.activities.conftest import follow_up, log
 from tests.factories import UserFactory, make_account, make_contact
 
+NEEDS_DUE_DATE = "Ein nächster Schritt benötigt ein Fälligkeitsdatum."  # German UI default
+
 
 def test_logging_a_visit_with_a_next_step_creates_its_follow_up(kam, account, contact):
     due = timezone.localdate() + timedelta(days=7)
@@ -37,7 +39,7 @@ def test_next_step_without_due_date_or_owner_is_refused_and_nothing_is_saved(kam
     with pytest.raises(ValidationError) as exc:
         log(account, next_step="Angebot schicken", next_step_owner=None)
     assert set(exc.value.message_dict) == {"next_step_owner", "next_step_due_on"}
-    assert exc.value.message_dict["next_step_due_on"] == ["A next step needs a due date."]
+    assert exc.value.message_dict["next_step_due_on"] == [NEEDS_DUE_DATE]
     assert not Activity.objects.exists() and not FollowUp.objects.exists()
 
 
@@ -50,7 +52,7 @@ def test_owner_and_date_without_a_next_step_are_refused(kam, account):
 def test_participant_from_another_account_is_refused(account, contact, foreign_contact):
     with pytest.raises(ValidationError) as exc:
         log(account, contacts=[contact, foreign_contact])
-    assert exc.value.message_dict["contacts"] == ["Otto Fremd: a participant from another account."]
+    assert exc.value.message_dict["contacts"] == ["Otto Fremd: Teilnehmer eines anderen Kunden."]
     assert not Activity.objects.exists()
 
 

@@ -180,7 +180,7 @@ def test_timeline_shows_openings_resolutions_and_surveys_newest_first(kam, accou
     record(account, nps=4, csat=2, surveyed_on=timezone.localdate() - timedelta(days=5))
     events = timeline.events([account.pk], before=None, limit=10)
     assert [e.kind for e in events] == ["issue.resolved", "survey.detractor", "issue.opened"]
-    assert events[1].label == "Survey recorded (NPS 4 / CSAT 2)"
+    assert events[1].label == "Umfrage erfasst (NPS 4 / CSAT 2)"  # German is the default
     assert events[0].url == f"/care/issues/{issue.pk}/"
     assert all(e.account_id == account.pk for e in events)
 

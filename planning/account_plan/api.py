@@ -1,0 +1,141 @@
+"""REST API of the internal account plan: /api/v1/account-plans/.
+
+The same doors as the pages: reads start from the access scope (an outsider gets a 404),
+writes go through planning.account_plan.services. Serializers only parse and shape.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import visible_accounts
+from accounts.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from accounts.api.views import CanEditAccount
+from accounts.models import Account
+from planning.account_plan import selectors, services
+from planning.account_plan.filters import AccountPlanFilter
+from planning.models import AccountPlan
+
+
+class AccountPlanSerializer(ParseOnlyModelSerializer):
+    """An account plan. The SWOT fields are lists as text, one item per line."""
+
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    is_stale = serializers.SerializerMethodField(label=_("stale"))
+    last_reviewed_by_name = serializers.StringRelatedField(
+        source="last_reviewed_by", read_only=True, label=_("last reviewed by")
+    )
+
+    class Meta:
+        model = AccountPlan
+        fields = [
+            "id", "account", "account_name", "year", "status", *services.CONTENT_FIELDS,
+            "is_stale", "last_reviewed_at", "last_reviewed_by", "last_reviewed_by_name",
+            "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "last_reviewed_at", "last_reviewed_by", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_is_stale(self, plan: AccountPlan) -> bool:
+        return selectors.is_stale(plan)
+
+
+class AccountPlanUpdateSerializer(AccountPlanSerializer):
+    """The account and year of a plan do not change."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+
+    class Meta(AccountPlanSerializer.Meta):
+        read_only_fields = [*AccountPlanSerializer.Meta.read_only_fields, "year"]
+
+
+class PlanCopySerializer(serializers.Serializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    year = serializers.IntegerField(
+        label=_("year"),
+        help_text=_("The year of the new plan; the plan of the year before is copied."),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List account plans")),
+    create=extend_schema(summary=_("Create an account plan")),
+    retrieve=extend_schema(summary=_("An account plan")),
+    update=extend_schema(summary=_("Change an account plan"), request=AccountPlanUpdateSerializer),
+    partial_update=extend_schema(
+        summary=_("Change some fields of an account plan"), request=AccountPlanUpdateSerializer
+    ),
+)
+class AccountPlanViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AccountPlanSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AccountPlanFilter
+
+    def get_queryset(self) -> QuerySet[AccountPlan]:
+        return selectors.plan_list(self.request.user).order_by("-year", "account__name", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        plan = services.plan_create(
+            actor=request.user, account=fields.pop("account"), year=fields.pop("year"), **fields
+        )
+        return Response(self._data(plan), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        plan = self.get_object()
+        serializer = AccountPlanUpdateSerializer(
+            plan,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        # plan_update runs the status change (if any) in the same transaction.
+        plan = services.plan_update(actor=request.user, plan=plan, **serializer.validated_data)
+        return Response(self._data(plan))
+
+    @extend_schema(summary=_("Mark an account plan as reviewed"), request=None)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk=None) -> Response:
+        plan = services.plan_mark_reviewed(actor=request.user, plan=self.get_object())
+        return Response(self._data(plan))
+
+    @extend_schema(
+        summary=_("Start a plan from last year's"),
+        description=_(
+            "Copies the texts and SWOT of the account's plan of `year - 1` into a new draft "
+            "for `year`. Refused when there is no such plan or `year` already has one."
+        ),
+        request=PlanCopySerializer,
+        responses={201: AccountPlanSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def copy(self, request: Request) -> Response:
+        serializer = PlanCopySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        plan = services.plan_copy_from_last_year(actor=request.user, **serializer.validated_data)
+        return Response(self._data(plan), status=status.HTTP_201_CREATED)
+
+    def _data(self, plan: AccountPlan) -> dict:
+        fresh = self.get_queryset().filter(pk=plan.pk).first() or plan
+        return AccountPlanSerializer(fresh, context=self.get_serializer_context()).data

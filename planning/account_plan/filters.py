@@ -1,0 +1,26 @@
+"""List filters of account plans, for the API (and any page that lists plans)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from accounts.filters import StableOrderingFilter
+from planning.models import AccountPlan
+
+
+class AccountPlanFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=AccountPlan.Status.choices, label=_("Status"))
+    ordering = StableOrderingFilter(
+        fields=(
+            ("year", "year"),
+            ("account__name", "account"),
+            ("last_reviewed_at", "reviewed"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = AccountPlan
+        fields = ["account", "year", "status"]

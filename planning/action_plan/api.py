@@ -1,0 +1,261 @@
+"""REST API of the action plan: objectives (with progress and the target forecast computed
+by the server) and their actions.
+
+Reads start from the access scope (an outsider gets a 404); writes go through
+planning.action_plan.services, the same functions the pages call. Serializers only parse
+and shape.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import visible_accounts
+from accounts.api.serializers import (
+    ParseOnlyModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    UserIdField,
+    read_only_money,
+)
+from accounts.api.views import FILTERS, CanEditAccount
+from accounts.models import Account
+from planning.action_plan import selectors, services
+from planning.action_plan.filters import ActionFilter, ObjectiveFilter
+from planning.models import Action, Objective, ObjectiveAdjustment
+
+
+class ForecastSerializer(serializers.Serializer):
+    actual = read_only_money(_("actual revenue of the year"), allow_null=False)
+    weighted_pipeline = read_only_money(
+        _("weighted open pipeline closing in the year"), allow_null=False
+    )
+    total = read_only_money(_("forecast (actual + weighted pipeline)"), allow_null=False)
+    target = read_only_money(_("target"), allow_null=False)
+    percent = read_only_money(_("forecast against target (%)"), decimal_places=1)
+    verdict = serializers.ChoiceField(
+        choices=list(selectors.VERDICT_LABELS), read_only=True, label=_("verdict")
+    )
+    verdict_label = serializers.CharField(read_only=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    actions_done = serializers.IntegerField(read_only=True)
+    actions_total = serializers.IntegerField(
+        read_only=True, help_text=_("Dropped actions are left out.")
+    )
+    actions_percent = read_only_money(decimal_places=1)
+    actual = read_only_money(
+        _("real revenue or contribution margin (revenue and margin objectives)")
+    )
+    figures_percent = read_only_money(decimal_places=1)
+    percent = read_only_money(
+        _("headline progress: the real figures where there are any, else the actions"),
+        decimal_places=1,
+    )
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    changed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ObjectiveAdjustment
+        fields = ["field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
+        read_only_fields = fields
+
+
+class ObjectiveSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    owner = UserIdField(required=False, label=_("owner"), help_text=_("The creator if left out."))
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        label=_("reason"),
+        help_text=_("Required when target_value or due_on changes."),
+    )
+    progress = ProgressSerializer(read_only=True)
+    forecast = ForecastSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Revenue objectives with a target only."),
+    )
+    adjustments = AdjustmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id", "account", "year", "kind", "title", "target_value", "owner", "due_on",
+            "status", "reason", "progress", "forecast", "adjustments", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+
+
+class ActionSerializer(ParseOnlyModelSerializer):
+    objective = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.none(), label=_("objective")
+    )
+    account = serializers.IntegerField(source="objective.account_id", read_only=True)
+    owner = UserIdField(required=False, label=_("owner"), help_text=_("The creator if left out."))
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "objective", "account", "title", "owner", "due_on", "status", "done_on",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["done_on"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # An objective outside the scope answers like one that does not exist.
+        fields["objective"].queryset = Objective.objects.filter(
+            account__in=visible_accounts(self.context["request"].user)
+        )
+        return fields
+
+
+def _objective_data(request: Request, pk: int) -> dict:
+    objective = selectors.objectives_with_details(request.user).filter(pk=pk).first()
+    return ObjectiveSerializer(
+        selectors.decorate([objective])[0], context={"request": request}
+    ).data
+
+
+class DecoratedListMixin:
+    """Lists get progress and forecast attached to the page of objectives."""
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = selectors.decorate(page if page is not None else queryset)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        objective = selectors.decorate([self.get_object()])[0]
+        return Response(self.get_serializer(objective).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List objectives"),
+        description=_(
+            "Filter by account, year, kind, status and owner. Each objective carries its "
+            "progress and, for revenue objectives, the target forecast with its parts, both "
+            "computed by the server."
+        ),
+    ),
+    create=extend_schema(summary=_("Create an objective")),
+    retrieve=extend_schema(summary=_("An objective with progress, forecast and adjustments")),
+    update=extend_schema(summary=_("Change an objective")),
+    partial_update=extend_schema(
+        summary=_("Change some fields of an objective"),
+        description=_("A new target_value or due_on needs `reason`; the change is recorded."),
+    ),
+)
+class ObjectiveViewSet(
+    DecoratedListMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ObjectiveSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+    filter_backends = FILTERS
+    filterset_class = ObjectiveFilter
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        return selectors.objectives_with_details(self.request.user).order_by("due_on", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("reason", None)
+        objective = services.objective_create(
+            actor=request.user, account=fields.pop("account"), year=fields.pop("year"), **fields
+        )
+        return Response(_objective_data(request, objective.pk), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        objective = self.get_object()
+        serializer = self.get_serializer(
+            objective, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        reason = fields.pop("reason", "")
+        account = fields.pop("account", objective.account)
+        year = fields.pop("year", objective.year)
+        if account.pk != objective.account_id or year != objective.year:
+            raise serializers.ValidationError(
+                {"account": [_("An objective stays with its account and year.")]}
+            )
+        services.objective_update(actor=request.user, objective=objective, reason=reason, **fields)
+        return Response(_objective_data(request, objective.pk))
+
+
+class ActionPermission(CanEditAccount):
+    def has_object_permission(self, request: Request, view, obj) -> bool:
+        return super().has_object_permission(request, view, obj.objective)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List actions of objectives"),
+        description=_("Filter by objective, account, owner and status."),
+    ),
+    create=extend_schema(summary=_("Add an action to an objective")),
+    retrieve=extend_schema(summary=_("An action")),
+    update=extend_schema(summary=_("Change an action")),
+    partial_update=extend_schema(
+        summary=_("Change some fields of an action"),
+        description=_("status done sets done_on to today; any other status clears it."),
+    ),
+)
+class ActionViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ActionSerializer
+    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    filter_backends = FILTERS
+    filterset_class = ActionFilter
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return selectors.action_list(self.request.user).order_by("due_on", "pk")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        action = services.action_create(
+            actor=request.user, objective=fields.pop("objective"), **fields
+        )
+        fresh = self.get_queryset().get(pk=action.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        action = self.get_object()
+        serializer = self.get_serializer(
+            action, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        objective = fields.pop("objective", action.objective)
+        if objective.pk != action.objective_id:
+            raise serializers.ValidationError(
+                {"objective": [_("An action stays with its objective.")]}
+            )
+        services.action_update(actor=request.user, action=action, **fields)
+        return Response(self.get_serializer(self.get_queryset().get(pk=action.pk)).data)

@@ -1,0 +1,114 @@
+"""Page forms of the action plan. They collect input; the services validate (the one set of
+rules), so a form error and an API 400 say the same thing."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import Action, Objective
+from users.models import User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["kind", "title", "year", "target_value", "owner", "due_on"]
+        widgets = {"due_on": DATE, "year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, prefix="objective", **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["owner"].required = False  # the service makes the author the owner
+        if not self.is_bound:
+            year = timezone.localdate().year
+            self.fields["owner"].initial = user.pk
+            self.fields["year"].initial = year
+            self.fields["due_on"].initial = f"{year}-12-31"
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("owner") is None:
+            data.pop("owner", None)
+        return data
+
+
+class ObjectiveEditForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "owner", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+    def _post_clean(self):
+        pass
+
+
+class AdjustForm(forms.Form):
+    """A new target value or due date, with the reason the plan keeps."""
+
+    target_value = forms.DecimalField(
+        label=_("Target value"), required=False, max_digits=16, decimal_places=2
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,  # the service says why it is needed
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "due_on"]
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["owner"].required = False  # the service makes the author the owner
+        if not self.is_bound:
+            self.fields["owner"].initial = user.pk
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("owner") is None:
+            data.pop("owner", None)
+        return data
+
+
+class PlansFilterForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        label=_("Owner"),
+        required=False,
+        empty_label=_("All"),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["year"].initial = timezone.localdate().year

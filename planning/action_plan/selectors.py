@@ -1,0 +1,366 @@
+"""Reads of the action plan. Each starts from the access scope.
+
+The progress and the target forecast of objectives are computed in SQL (subqueries per
+row), so a list of any length takes one query; `Forecast` and `Progress` only round the
+values the database returned and put them into words.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import scoped
+from accounts.models import YearlyFigures
+from deals.models import Opportunity
+from deals.selectors import WEIGHTED
+from kam.templatetags.kam import money
+from planning.models import Action, Objective, ObjectiveAdjustment
+from users.models import User
+
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+PERCENT_FIELD = DecimalField(max_digits=12, decimal_places=4)
+ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+OPEN_ACTION = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+CLOSED_OBJECTIVE = [Objective.Status.ACHIEVED, Objective.Status.MISSED, Objective.Status.DROPPED]
+
+ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
+VERDICT_LABELS = {
+    ON_TRACK: _("On track"),
+    AT_RISK: _("At risk"),
+    OFF_TRACK: _("Off track"),
+}
+VERDICT_BADGES = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OFF_TRACK: "badge-bad"}
+
+
+def _figure(field: str) -> Subquery:
+    return Subquery(
+        YearlyFigures.objects.filter(account=OuterRef("account_id"), year=OuterRef("year")).values(
+            field
+        )[:1],
+        output_field=MONEY_FIELD,
+    )
+
+
+def _weighted_pipeline() -> Subquery:
+    """Open deals of the objective's account expected to close in the objective's year,
+    value × probability / 100, summed."""
+    deals = (
+        Opportunity.objects.filter(
+            account=OuterRef("account_id"),
+            stage__is_won=False,
+            stage__is_lost=False,
+            expected_close_date__year=OuterRef("year"),
+        )
+        .order_by()
+        .values("account")
+        .annotate(total=Sum(WEIGHTED))
+        .values("total")
+    )
+    return Subquery(deals, output_field=MONEY_FIELD)
+
+
+def _action_count(condition: Q) -> Coalesce:
+    counted = (
+        Action.objects.filter(condition, objective=OuterRef("pk"))
+        .order_by()
+        .values("objective")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _percent_of_target(field: str) -> Case:
+    # part / (target × 0.01): the factor keeps SQLite away from integer division.
+    return Case(
+        When(
+            target_value__gt=0,
+            then=ExpressionWrapper(
+                F(field) / (F("target_value") * Value(Decimal("0.01"))), output_field=PERCENT_FIELD
+            ),
+        ),
+        default=None,
+        output_field=PERCENT_FIELD,
+    )
+
+
+def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
+    """Annotate progress and forecast, all in SQL:
+
+    - actions_total (dropped ones left out) and actions_done;
+    - actual_revenue and actual_margin (the account's figures of the objective's year);
+    - weighted_pipeline and forecast_total (actual revenue + weighted pipeline);
+    - figures_percent (actual revenue or margin against the target) and forecast_percent;
+    - verdict for revenue objectives with a target: on_track, at_risk or off_track
+      (thresholds settings.FORECAST_ON_TRACK_PERCENT and FORECAST_AT_RISK_PERCENT),
+      compared as total × 100 >= target × threshold so that no division rounds.
+    """
+    on_track = Value(Decimal(settings.FORECAST_ON_TRACK_PERCENT))
+    at_risk = Value(Decimal(settings.FORECAST_AT_RISK_PERCENT))
+    revenue_with_target = Q(kind=Objective.Kind.REVENUE, target_value__gt=0)
+    return (
+        objectives.annotate(
+            actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
+            actions_done=_action_count(Q(status=Action.Status.DONE)),
+            actual_revenue=Coalesce(_figure("revenue"), ZERO),
+            actual_margin=Coalesce(_figure("contribution_margin"), ZERO),
+            weighted_pipeline=Coalesce(_weighted_pipeline(), ZERO),
+        )
+        .annotate(
+            forecast_total=ExpressionWrapper(
+                F("actual_revenue") + F("weighted_pipeline"), output_field=MONEY_FIELD
+            ),
+            revenue_percent=_percent_of_target("actual_revenue"),
+            margin_percent=_percent_of_target("actual_margin"),
+            forecast_percent=_percent_of_target("forecast_total"),
+            forecast_hundredfold=ExpressionWrapper(
+                F("forecast_total") * Value(100), output_field=MONEY_FIELD
+            ),
+        )
+        .annotate(
+            verdict=Case(
+                When(
+                    revenue_with_target & Q(forecast_hundredfold__gte=F("target_value") * on_track),
+                    then=Value(ON_TRACK),
+                ),
+                When(
+                    revenue_with_target & Q(forecast_hundredfold__gte=F("target_value") * at_risk),
+                    then=Value(AT_RISK),
+                ),
+                When(revenue_with_target, then=Value(OFF_TRACK)),
+                default=None,
+                output_field=CharField(),
+            ),
+        )
+    )
+
+
+def objective_list(user: User) -> QuerySet[Objective]:
+    """Visible objectives with account and owner joined and progress and forecast annotated
+    (see with_forecast): one query for a list of any length."""
+    return with_forecast(scoped(user, Objective.objects.all()).select_related("account", "owner"))
+
+
+def objectives_with_details(user: User) -> QuerySet[Objective]:
+    """objective_list plus the actions (with owner) and adjustments (with author)
+    prefetched: two more queries for the whole list."""
+    return objective_list(user).prefetch_related(
+        Prefetch(
+            "actions", queryset=Action.objects.select_related("owner").order_by("due_on", "pk")
+        ),
+        Prefetch(
+            "adjustments",
+            queryset=ObjectiveAdjustment.objects.select_related("changed_by").order_by(
+                "-changed_at", "-pk"
+            ),
+        ),
+    )
+
+
+def action_list(user: User) -> QuerySet[Action]:
+    """Visible actions with objective, account and owner joined."""
+    return Action.objects.filter(
+        objective__in=scoped(user, Objective.objects.all())
+    ).select_related("objective", "objective__account", "owner")
+
+
+def open_actions_of(user: User) -> QuerySet[Action]:
+    """The user's open and in-progress actions within their scope, earliest due first."""
+    return action_list(user).filter(owner=user, status__in=OPEN_ACTION).order_by("due_on", "pk")
+
+
+def overdue_actions(user: User) -> QuerySet[Action]:
+    """Open actions past their due date, oldest first."""
+    today = timezone.localdate()
+    return (
+        action_list(user).filter(status__in=OPEN_ACTION, due_on__lt=today).order_by("due_on", "pk")
+    )
+
+
+def objectives_needing_attention(user: User) -> QuerySet[Objective]:
+    """Revenue objectives still open whose forecast is at risk or off track, the weakest
+    first (the verdict comes from SQL, see with_forecast)."""
+    return (
+        objective_list(user)
+        .exclude(status__in=CLOSED_OBJECTIVE)
+        # The same rows as verdict in (at risk, off track), written as a plain comparison:
+        # PostgreSQL cannot estimate a filter on the CASE and chose nested loops that took
+        # seconds over 10,000 accounts (benchmarks/README.md).
+        .filter(
+            kind=Objective.Kind.REVENUE,
+            target_value__gt=0,
+            forecast_hundredfold__lt=F("target_value")
+            * Value(Decimal(settings.FORECAST_ON_TRACK_PERCENT)),
+        )
+        .order_by(F("forecast_percent").asc(nulls_first=True), "due_on", "pk")
+    )
+
+
+# --- rounding and words --------------------------------------------------------------
+
+
+def _money(value) -> Decimal:
+    return Decimal(value if value is not None else 0).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def _percent(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The target forecast of a revenue objective, with its parts."""
+
+    actual: Decimal
+    weighted_pipeline: Decimal
+    total: Decimal
+    target: Decimal
+    percent: Decimal | None
+    verdict: str | None
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_LABELS.get(self.verdict, ""))
+
+    @property
+    def badge(self) -> str:
+        return VERDICT_BADGES.get(self.verdict, "")
+
+
+def verdict_for(percent: Decimal | None) -> str | None:
+    """The Python reference of the verdict the SQL computes."""
+    if percent is None:
+        return None
+    if percent >= settings.FORECAST_ON_TRACK_PERCENT:
+        return ON_TRACK
+    if percent >= settings.FORECAST_AT_RISK_PERCENT:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def forecast_reference(
+    *, actual: Decimal, open_deals: list[tuple[Decimal, int]], target: Decimal
+) -> Forecast:
+    """The forecast computed in Python from its parts: open_deals are (value, probability)
+    of the open deals closing in the objective's year. Tests hold the SQL against it."""
+    weighted = sum((value * probability / 100 for value, probability in open_deals), Decimal(0))
+    total = actual + weighted
+    percent = total * 100 / target if target else None
+    return Forecast(
+        actual=_money(actual),
+        weighted_pipeline=_money(weighted),
+        total=_money(total),
+        target=_money(target),
+        percent=_percent(percent),
+        verdict=verdict_for(percent),
+    )
+
+
+def forecast_of(objective: Objective) -> Forecast | None:
+    """The forecast of an objective annotated by with_forecast; None unless it is a revenue
+    objective with a target."""
+    if objective.kind != Objective.Kind.REVENUE or not objective.target_value:
+        return None
+    return Forecast(
+        actual=_money(objective.actual_revenue),
+        weighted_pipeline=_money(objective.weighted_pipeline),
+        total=_money(objective.forecast_total),
+        target=_money(objective.target_value),
+        percent=_percent(objective.forecast_percent),
+        verdict=objective.verdict,
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    actions_done: int
+    actions_total: int
+    actions_percent: Decimal | None
+    actual: Decimal | None  # the real revenue or margin, for revenue and margin objectives
+    figures_percent: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The headline: the real figures where the objective has them, else the actions."""
+        return self.figures_percent if self.figures_percent is not None else self.actions_percent
+
+    @property
+    def bar_value(self) -> Decimal:
+        return min(self.percent or Decimal(0), Decimal(100))
+
+    @property
+    def actions_bar_value(self) -> Decimal:
+        return self.actions_percent or Decimal(0)
+
+
+def progress_of(objective: Objective) -> Progress:
+    total, done = objective.actions_total, objective.actions_done
+    actual = figures_percent = None
+    if objective.kind == Objective.Kind.REVENUE:
+        actual, figures_percent = _money(objective.actual_revenue), objective.revenue_percent
+    elif objective.kind == Objective.Kind.MARGIN:
+        actual, figures_percent = _money(objective.actual_margin), objective.margin_percent
+    return Progress(
+        actions_done=done,
+        actions_total=total,
+        actions_percent=_percent(Decimal(done) * 100 / total) if total else None,
+        actual=actual,
+        figures_percent=_percent(figures_percent),
+    )
+
+
+def decorate(objectives) -> list[Objective]:
+    """Attach `forecast` and `progress` to annotated objectives (for templates)."""
+    rows = list(objectives)
+    for objective in rows:
+        objective.forecast = forecast_of(objective)
+        objective.progress = progress_of(objective)
+        if "adjustments" in getattr(objective, "_prefetched_objects_cache", {}):
+            for adjustment in objective.adjustments.all():
+                adjustment.old_display = adjustment_value(adjustment.field, adjustment.old_value)
+                adjustment.new_display = adjustment_value(adjustment.field, adjustment.new_value)
+    return rows
+
+
+ADJUSTED_LABELS = {"target_value": _("Target value"), "due_on": _("Due date")}
+
+
+def adjustment_value(field: str, raw: str) -> str:
+    """An adjustment's stored old or new value (plain text) as the user reads it."""
+    if not raw:
+        return "–"
+    try:
+        if field == "target_value":
+            return money(Decimal(raw))
+        if field == "due_on":
+            return date_format(date.fromisoformat(raw), "SHORT_DATE_FORMAT")
+    except (ValueError, ArithmeticError):
+        pass
+    return raw

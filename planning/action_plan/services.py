@@ -1,0 +1,173 @@
+"""Writes on the action plan: objectives, their actions and the adjustments of targets.
+
+Every write checks the "may change" predicate of accounts.access, validates the model (the
+one set of rules that forms and API share) and runs in one transaction. A change of a
+target value or a due date needs a reason and leaves an ObjectiveAdjustment behind.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account
+from planning.models import Action, Objective, ObjectiveAdjustment
+from users.models import User
+
+OBJECTIVE_FIELDS = {"kind", "title", "target_value", "owner", "due_on", "status"}
+ACTION_FIELDS = {"title", "owner", "due_on", "status", "done_on"}
+# Changing these needs a reason; each change is kept as an ObjectiveAdjustment.
+ADJUSTED_FIELDS = ("target_value", "due_on")
+MEASURED_KINDS = {Objective.Kind.REVENUE, Objective.Kind.MARGIN}
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not visible_accounts(actor).filter(pk=account.pk).exists():
+        # Outside the scope: answered like a record that does not exist.
+        raise PermissionDenied(_("You may not change this account."))
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _check_objective(objective: Objective, *, check_due: bool) -> None:
+    errors: dict[str, str] = {}
+    this_year = timezone.localdate().year
+    if check_due and objective.due_on and objective.due_on.year < this_year:
+        errors["due_on"] = _("%(year)s is a closed year: choose a due date from %(now)s on.") % {
+            "year": objective.due_on.year,
+            "now": this_year,
+        }
+    elif objective.due_on and objective.year and objective.due_on.year < objective.year:
+        errors["due_on"] = _("The due date cannot lie before the objective's year.")
+    if objective.kind in MEASURED_KINDS and not objective.target_value:
+        errors["target_value"] = _("Revenue and margin objectives need a target value above 0.")
+    if objective.owner_id and not objective.owner.is_active:
+        errors["owner"] = _("Choose an active user as the owner.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def objective_create(*, actor: User, account: Account, year: int, **fields: Any) -> Objective:
+    unknown = set(fields) - OBJECTIVE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown objective fields: {sorted(unknown)}")
+    _require_edit(actor, account)
+    fields.setdefault("owner", actor)
+    objective = Objective(account=account, year=year, **fields)
+    if year and year < timezone.localdate().year:
+        raise ValidationError(
+            {"year": _("%(year)s is a closed year: plan objectives for this year or later.")
+             % {"year": year}}
+        )  # fmt: skip
+    objective.full_clean()
+    _check_objective(objective, check_due=True)
+    objective.save()
+    return objective
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@transaction.atomic
+def objective_update(
+    *, actor: User, objective: Objective, reason: str = "", **fields: Any
+) -> Objective:
+    """Change an objective. A new target value or due date needs `reason`; each such change
+    is recorded with the old and the new value, who and why."""
+    unknown = set(fields) - OBJECTIVE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown objective fields: {sorted(unknown)}")
+    _require_edit(actor, objective.account)
+    objective = Objective.objects.select_for_update().select_related("account").get(pk=objective.pk)
+    old = {name: getattr(objective, name) for name in {*ADJUSTED_FIELDS, *fields}}
+    for name, value in fields.items():
+        setattr(objective, name, value)
+    if all(getattr(objective, name) == old[name] for name in fields):
+        return objective  # nothing changed: no history row, no adjustment
+    changed = [name for name in ADJUSTED_FIELDS if getattr(objective, name) != old[name]]
+    reason = (reason or "").strip()
+    if changed and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the target or the due date changes: a reason is required.")}
+        )
+    objective.full_clean()
+    _check_objective(objective, check_due="due_on" in changed)
+    objective.save()
+    for name in changed:
+        ObjectiveAdjustment.objects.create(
+            objective=objective,
+            field=name,
+            old_value=_display(old[name]),
+            new_value=_display(getattr(objective, name)),
+            reason=reason,
+            changed_by=actor,
+        )
+    return objective
+
+
+def _check_action(action: Action) -> None:
+    if action.owner_id and not action.owner.is_active:
+        raise ValidationError({"owner": _("Choose an active user as the owner.")})
+
+
+def _apply_status(action: Action, done_on: date | None = None) -> None:
+    """Done and the done date go together: done sets it (today unless given), any other
+    status clears it."""
+    if action.status == Action.Status.DONE:
+        action.done_on = done_on or action.done_on or timezone.localdate()
+    else:
+        action.done_on = None
+
+
+@transaction.atomic
+def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action:
+    unknown = set(fields) - ACTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+    _require_edit(actor, objective.account)
+    fields.setdefault("owner", actor)
+    done_on = fields.pop("done_on", None)
+    action = Action(objective=objective, **fields)
+    _apply_status(action, done_on)
+    action.full_clean()
+    _check_action(action)
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
+    unknown = set(fields) - ACTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+    _require_edit(actor, action.objective.account)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    done_on = fields.pop("done_on", None)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    _apply_status(action, done_on)
+    action.full_clean()
+    _check_action(action)
+    action.save()
+    return action
+
+
+def action_complete(*, actor: User, action: Action, done_on: date | None = None) -> Action:
+    return action_update(actor=actor, action=action, status=Action.Status.DONE, done_on=done_on)
+
+
+def action_reopen(*, actor: User, action: Action) -> Action:
+    return action_update(actor=actor, action=action, status=Action.Status.OPEN)

@@ -1,0 +1,129 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from planning.models import (
+    AccountPlan,
+    Action,
+    BriefingConfirmation,
+    BusinessCase,
+    BusinessUnit,
+    CoachingMaterial,
+    CoachingPlan,
+    CoachingSession,
+    Objective,
+    ObjectiveAdjustment,
+    Scenario,
+    WhitespaceCell,
+)
+
+
+@admin.register(AccountPlan)
+class AccountPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "year", "status", "last_reviewed_at", "last_reviewed_by"]
+    list_filter = ["status", "year"]
+    search_fields = ["account__name"]
+    list_select_related = ["account", "last_reviewed_by"]
+    raw_id_fields = ["account", "last_reviewed_by", "created_by"]
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "year", "kind", "target_value", "owner", "due_on", "status"]
+    list_filter = ["kind", "status", "year"]
+    search_fields = ["title", "account__name"]
+    list_select_related = ["account", "owner"]
+    raw_id_fields = ["account", "owner"]
+    inlines = [ActionInline]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "objective", "owner", "due_on", "status", "done_on"]
+    list_filter = ["status"]
+    search_fields = ["title", "objective__title"]
+    list_select_related = ["objective", "owner"]
+    raw_id_fields = ["objective", "owner"]
+
+
+@admin.register(ObjectiveAdjustment)
+class ObjectiveAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["objective", "field", "old_value", "new_value", "changed_by", "changed_at"]
+    search_fields = ["objective__title", "reason"]
+    list_select_related = ["objective", "changed_by"]
+    raw_id_fields = ["objective", "changed_by"]
+
+
+@admin.register(CoachingPlan)
+class CoachingPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "created_by", "updated_at"]
+    search_fields = ["title", "account__name"]
+    list_select_related = ["account", "created_by"]
+    raw_id_fields = ["account", "created_by"]
+    filter_horizontal = ["reps"]
+
+
+@admin.register(CoachingMaterial)
+class CoachingMaterialAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "url", "original_name", "size", "uploaded_at"]
+    search_fields = ["title", "plan__title"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan", "uploaded_by"]
+
+
+@admin.register(CoachingSession)
+class CoachingSessionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "held_at"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(BriefingConfirmation)
+class BriefingConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["plan", "rep", "confirmed_at"]
+    list_select_related = ["plan", "rep"]
+    raw_id_fields = ["plan", "rep"]
+
+
+class ScenarioInline(admin.StackedInline):
+    model = Scenario
+    extra = 0
+
+
+@admin.register(BusinessCase)
+class BusinessCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "opportunity", "horizon_years", "created_at"]
+    search_fields = ["title", "account__name"]
+    list_select_related = ["account", "opportunity"]
+    raw_id_fields = ["account", "opportunity", "created_by"]
+    inlines = [ScenarioInline]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ["name", "case", "yearly_volume", "unit_price", "position"]
+    list_select_related = ["case"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(BusinessUnit)
+class BusinessUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "position"]
+    search_fields = ["name", "account__name"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(WhitespaceCell)
+class WhitespaceCellAdmin(SimpleHistoryAdmin):
+    list_display = ["business_unit", "product_line", "state", "revenue", "potential"]
+    list_filter = ["state", "product_line"]
+    search_fields = ["business_unit__name", "business_unit__account__name"]
+    list_select_related = ["business_unit", "product_line"]
+    raw_id_fields = ["business_unit", "opportunity", "competitor"]

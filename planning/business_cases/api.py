@@ -1,0 +1,227 @@
+"""REST API for business cases and their scenarios, with results computed by the server.
+
+Reads start from the access scope (outside it: 404); writes go through
+planning.business_cases.services, whose model validation is the one set of rules.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from accounts.models import Account
+from deals.models import Opportunity
+from planning.business_cases import selectors, services
+from planning.business_cases.filters import BusinessCaseFilter
+from planning.models import BusinessCase, Scenario
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, **kwargs)
+
+
+def _tenth(**kwargs):
+    return serializers.DecimalField(max_digits=12, decimal_places=1, read_only=True, **kwargs)
+
+
+class ResultSerializer(serializers.Serializer):
+    """planning.business_cases.arithmetic.ScenarioResult: every result with its parts."""
+
+    baseline_spend = _money(help_text=_("volume × unit price"))
+    new_volume = _money()
+    new_unit_price = _money()
+    new_spend = _money(help_text=_("new volume × new unit price"))
+    price_effect = _money(help_text=_("new volume × (unit price − new unit price)"))
+    upgrade_saving = _money()
+    yearly_saving = _money(help_text=_("price effect + upgrade saving"))
+    process_cost = _money()
+    process_cost_after = _money()
+    horizon_years = serializers.IntegerField(read_only=True)
+    horizon_saving_gross = _money(help_text=_("yearly saving × horizon years"))
+    one_off_cost = _money()
+    horizon_saving = _money(help_text=_("yearly saving × horizon years − one-off cost"))
+    roi_pct = _tenth(allow_null=True, help_text=_("Empty when there is no one-off cost."))
+    payback_months = _tenth(
+        allow_null=True, help_text=_("Empty when the yearly saving is zero or less.")
+    )
+    payback_reached = serializers.BooleanField(read_only=True)
+    payback_within_horizon = serializers.BooleanField(read_only=True)
+    payback_note = serializers.CharField(read_only=True)
+    revenue_effect = _money(help_text=_("new spend − baseline spend"))
+    baseline_margin = _money()
+    new_margin = _money()
+    margin_effect = _money(help_text=_("new margin − baseline margin"))
+
+
+class ScenarioSerializer(ParseOnlyModelSerializer):
+    results = ResultSerializer(source="result", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "id", "name", "yearly_volume", "unit_price", "process_cost", "price_change_pct",
+            "volume_change_pct", "one_off_cost", "yearly_saving", "margin_pct", "position",
+            "results",
+        ]  # fmt: skip
+        extra_kwargs = {"position": {"required": False}}
+
+
+def _visible_opportunities(user):
+    return Opportunity.objects.filter(account__in=visible_accounts(user))
+
+
+class BusinessCaseSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    opportunity = ScopedPrimaryKeyRelatedField(
+        model=Opportunity,
+        scope=_visible_opportunities,
+        allow_null=True,
+        required=False,
+        label=_("opportunity"),
+    )
+    scenarios = ScenarioSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BusinessCase
+        fields = [
+            "id", "account", "opportunity", "title", "horizon_years", "created_by",
+            "created_at", "scenarios",
+        ]  # fmt: skip
+        read_only_fields = ["created_by", "created_at"]
+
+
+class BusinessCaseUpdateSerializer(BusinessCaseSerializer):
+    class Meta(BusinessCaseSerializer.Meta):
+        read_only_fields = ["account", "created_by", "created_at"]
+
+
+class CanEditCase(permissions.BasePermission):
+    message = _("You may not change this account.")
+
+    def has_object_permission(self, request: Request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_edit_account(request.user, obj.account)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List business cases, with scenarios and results")),
+    retrieve=extend_schema(summary=_("A business case with its scenarios and their results")),
+    create=extend_schema(summary=_("Create a business case")),
+    update=extend_schema(summary=_("Change a business case")),
+    partial_update=extend_schema(summary=_("Change some fields of a business case")),
+    destroy=extend_schema(summary=_("Delete a business case with its scenarios")),
+)
+class BusinessCaseViewSet(viewsets.ModelViewSet):
+    serializer_class = BusinessCaseSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditCase]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = BusinessCaseFilter
+
+    def get_queryset(self):
+        return selectors.visible_cases(self.request.user).order_by("-created_at", "-pk")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return BusinessCaseUpdateSerializer
+        return BusinessCaseSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        for case in page:
+            selectors.with_results(case)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self.get_serializer(selectors.with_results(self.get_object())).data)
+
+    def _detail(self, case: BusinessCase, code=status.HTTP_200_OK) -> Response:
+        case = selectors.get_case_for(self.request.user, case.pk)
+        data = BusinessCaseSerializer(case, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        case = services.business_case_create(
+            actor=request.user, account=fields.pop("account"), **fields
+        )
+        return self._detail(case, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        case = self.get_object()
+        serializer = self.get_serializer(
+            case, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        case = services.business_case_update(
+            actor=request.user,
+            case=BusinessCase.objects.get(pk=case.pk),
+            **serializer.validated_data,
+        )
+        return self._detail(case)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        services.business_case_delete(actor=request.user, case=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Add a scenario to a business case"),
+        request=ScenarioSerializer,
+        responses={201: ScenarioSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="scenarios")
+    def scenarios(self, request: Request, pk=None) -> Response:
+        case = self.get_object()
+        serializer = ScenarioSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scenario = services.scenario_create(
+            actor=request.user, case=case, **serializer.validated_data
+        )
+        return self._scenario(case, scenario.pk, status.HTTP_201_CREATED)
+
+    def _scenario(self, case: BusinessCase, scenario_id: int, code=status.HTTP_200_OK):
+        case = selectors.get_case_for(self.request.user, case.pk)
+        scenario = next(s for s in case.scenarios.all() if s.pk == scenario_id)
+        return Response(ScenarioSerializer(scenario).data, status=code)
+
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary=_("Change a scenario"),
+        request=ScenarioSerializer,
+        responses=ScenarioSerializer,
+    )
+    @extend_schema(methods=["DELETE"], summary=_("Delete a scenario"), responses={204: None})
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path=r"scenarios/(?P<scenario_id>\d+)",
+    )
+    def scenario(self, request: Request, pk=None, scenario_id=None) -> Response:
+        case = self.get_object()
+        scenario = (
+            Scenario.objects.filter(case=case, pk=scenario_id)
+            .select_related("case__account")
+            .first()
+        )
+        if scenario is None:
+            raise Http404
+        if request.method == "DELETE":
+            services.scenario_delete(actor=request.user, scenario=scenario)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = ScenarioSerializer(
+            scenario, data=request.data, partial=request.method == "PATCH"
+        )
+        serializer.is_valid(raise_exception=True)
+        services.scenario_update(actor=request.user, scenario=scenario, **serializer.validated_data)
+        return self._scenario(case, scenario.pk)

@@ -1,0 +1,202 @@
+"""The arithmetic of a business-case scenario: pure functions on Decimal, no database.
+
+Every intermediate value is kept at full precision; each result is rounded ONCE, at the
+end: money to the cent (ROUND_HALF_UP), months and percentages to one decimal. So a
+result's parts may add up to one cent more or less than the rounded result.
+
+Definitions (V = yearly volume, P = unit price, v% = volume change, p% = price change):
+
+- baseline spend (the customer's spend with us per year) = V × P
+- new volume = V × (1 + v%); new unit price = P × (1 + p%)
+- new spend = new volume × new unit price
+- the customer's yearly saving has two parts, both shown:
+  - price effect = new volume × (P − new unit price): what the new price saves (negative
+    when the price rises) on what the customer buys after the change; buying more or less
+    is not a saving, so a volume change alone saves nothing;
+  - upgrade saving = the upgrade's or adaptation's yearly saving, as entered (it lowers
+    the customer's process cost, shown before and after);
+  yearly saving = price effect + upgrade saving
+- saving over the horizon = yearly saving × horizon years − one-off cost
+- ROI (%) = saving over the horizon / one-off cost × 100; none when there is no one-off
+  cost (nothing was invested)
+- payback (months) = one-off cost / (yearly saving / 12); "not reached" when the yearly
+  saving is zero or less; 0 when there is no one-off cost and the saving is positive
+- our revenue effect per year = new spend − baseline spend
+- our contribution-margin effect per year: the margin % is ours at the baseline price, so
+  the variable cost per unit, P × (1 − margin %), stays; the new margin is
+  new volume × (new unit price − unit cost); effect = new margin − baseline margin.
+  Without a price change this is exactly revenue effect × margin %; a price cut comes off
+  the margin in full, as it does in reality.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+HUNDRED = Decimal("100")
+TWELVE = Decimal("12")
+
+
+class InvalidScenario(ValueError):
+    """Inputs the arithmetic cannot work with; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class ScenarioInput:
+    yearly_volume: Decimal
+    unit_price: Decimal
+    horizon_years: int
+    process_cost: Decimal = Decimal("0")
+    price_change_pct: Decimal = Decimal("0")
+    volume_change_pct: Decimal = Decimal("0")
+    one_off_cost: Decimal = Decimal("0")
+    yearly_saving: Decimal = Decimal("0")
+    margin_pct: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    baseline_spend: Decimal
+    new_volume: Decimal
+    new_unit_price: Decimal
+    new_spend: Decimal
+    # The customer's side.
+    price_effect: Decimal
+    upgrade_saving: Decimal
+    yearly_saving: Decimal
+    process_cost: Decimal
+    process_cost_after: Decimal
+    horizon_years: int
+    horizon_saving_gross: Decimal  # yearly saving × horizon, before the one-off cost
+    one_off_cost: Decimal
+    horizon_saving: Decimal  # net of the one-off cost
+    roi_pct: Decimal | None
+    payback_months: Decimal | None
+    payback_note: str  # why there is no payback, or that it lies beyond the horizon
+    # Our side.
+    revenue_effect: Decimal
+    baseline_margin: Decimal
+    new_margin: Decimal
+    margin_effect: Decimal
+
+    @property
+    def payback_reached(self) -> bool:
+        return self.payback_months is not None
+
+    @property
+    def payback_within_horizon(self) -> bool:
+        return self.payback_months is not None and self.payback_months <= self.horizon_years * 12
+
+
+def check(data: ScenarioInput) -> dict[str, str]:
+    """Field errors for inputs the arithmetic refuses (the model validates the same)."""
+    errors: dict[str, str] = {}
+    if data.horizon_years is None or data.horizon_years < 1:
+        errors["horizon_years"] = _("The horizon must be at least one year.")
+    for name in ("yearly_volume", "unit_price", "process_cost", "one_off_cost"):
+        value = getattr(data, name)
+        if value is None or value < 0:
+            errors[name] = _("Must not be negative.")
+    for name in ("price_change_pct", "volume_change_pct"):
+        if getattr(data, name) < -100:
+            errors[name] = _("A change cannot be less than −100 %.")
+    return errors
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _tenth(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def compute(data: ScenarioInput) -> ScenarioResult:
+    """The results of one scenario; raises InvalidScenario for inputs it cannot use."""
+    errors = check(data)
+    if errors:
+        raise InvalidScenario(errors)
+    with localcontext() as ctx:
+        ctx.prec = 40  # well beyond MONEY's 16 digits: no rounding before the end
+        volume, price = Decimal(data.yearly_volume), Decimal(data.unit_price)
+        new_volume = volume * (1 + Decimal(data.volume_change_pct) / HUNDRED)
+        new_price = price * (1 + Decimal(data.price_change_pct) / HUNDRED)
+        baseline_spend = volume * price
+        new_spend = new_volume * new_price
+
+        price_effect = new_volume * (price - new_price)
+        upgrade_saving = Decimal(data.yearly_saving)
+        yearly_saving = price_effect + upgrade_saving
+        one_off = Decimal(data.one_off_cost)
+        gross = yearly_saving * data.horizon_years
+        net = gross - one_off
+
+        roi = net / one_off * HUNDRED if one_off > 0 else None
+        note = ""
+        if yearly_saving <= 0:
+            payback = None
+            note = _("Not reached: the customer saves nothing per year.")
+        elif one_off == 0:
+            payback = Decimal("0")
+        else:
+            payback = one_off / (yearly_saving / TWELVE)
+            if payback > data.horizon_years * 12:
+                note = _("Beyond the horizon of %(years)s years.") % {"years": data.horizon_years}
+
+        margin_rate = Decimal(data.margin_pct) / HUNDRED
+        unit_cost = price * (1 - margin_rate)
+        baseline_margin = volume * (price - unit_cost)
+        new_margin = new_volume * (new_price - unit_cost)
+
+        return ScenarioResult(
+            baseline_spend=_money(baseline_spend),
+            new_volume=_money(new_volume),
+            new_unit_price=_money(new_price),
+            new_spend=_money(new_spend),
+            price_effect=_money(price_effect),
+            upgrade_saving=_money(upgrade_saving),
+            yearly_saving=_money(yearly_saving),
+            process_cost=_money(Decimal(data.process_cost)),
+            process_cost_after=_money(Decimal(data.process_cost) - upgrade_saving),
+            horizon_years=data.horizon_years,
+            horizon_saving_gross=_money(gross),
+            one_off_cost=_money(one_off),
+            horizon_saving=_money(net),
+            roi_pct=None if roi is None else _tenth(roi),
+            payback_months=None if payback is None else _tenth(payback),
+            payback_note=note,
+            revenue_effect=_money(new_spend - baseline_spend),
+            baseline_margin=_money(baseline_margin),
+            new_margin=_money(new_margin),
+            margin_effect=_money(new_margin - baseline_margin),
+        )
+
+
+def scenario_input(scenario, horizon_years: int) -> ScenarioInput:
+    """The arithmetic's input from a planning.models.Scenario and its case's horizon."""
+    return ScenarioInput(
+        yearly_volume=scenario.yearly_volume,
+        unit_price=scenario.unit_price,
+        horizon_years=horizon_years,
+        process_cost=scenario.process_cost,
+        price_change_pct=scenario.price_change_pct,
+        volume_change_pct=scenario.volume_change_pct,
+        one_off_cost=scenario.one_off_cost,
+        yearly_saving=scenario.yearly_saving,
+        margin_pct=scenario.margin_pct,
+    )
+
+
+def scenario_result(scenario, horizon_years: int) -> ScenarioResult | None:
+    """Results of a stored scenario, or None if its inputs cannot be computed."""
+    try:
+        return compute(scenario_input(scenario, horizon_years))
+    except InvalidScenario:
+        return None

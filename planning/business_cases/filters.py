@@ -1,0 +1,15 @@
+"""The list filter shared by the business-case pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import BusinessCase
+
+
+class BusinessCaseFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    opportunity = django_filters.NumberFilter(field_name="opportunity_id", label=_("Opportunity"))
+
+    class Meta:
+        model = BusinessCase
+        fields = ["account", "opportunity"]

@@ -1,0 +1,41 @@
+"""Page forms for business cases. They collect input; the service validates the model."""
+
+from django import forms
+
+from accounts.models import Account
+from deals.models import Opportunity
+from planning.models import BusinessCase, Scenario
+
+
+class BusinessCaseForm(forms.ModelForm):
+    class Meta:
+        model = BusinessCase
+        fields = ["title", "opportunity", "horizon_years"]
+        widgets = {"horizon_years": forms.NumberInput(attrs={"min": 1, "max": 15})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account).order_by(
+            "-created_at", "pk"
+        )
+
+    def _post_clean(self):
+        # Model validation runs in the service, inside its transaction.
+        pass
+
+
+class ScenarioForm(forms.ModelForm):
+    class Meta:
+        model = Scenario
+        fields = [
+            "name", "yearly_volume", "unit_price", "process_cost", "price_change_pct",
+            "volume_change_pct", "one_off_cost", "yearly_saving", "margin_pct",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields[1:]:
+            self.fields[name].widget.attrs.setdefault("step", "any")
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,249 @@
+"""REST API for the whitespace matrix: the matrix of an account, its cells (set by unit and
+product line) and its business units.
+
+Reads start from the access scope (outside it: 404); writes go through
+planning.whitespace.services.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import can_edit_account, get_account_for, scoped, visible_accounts
+from accounts.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from accounts.models import Account, ProductLine
+from deals.models import Competitor, Opportunity
+from planning.models import BusinessUnit, WhitespaceCell
+from planning.whitespace import selectors, services
+from planning.whitespace.filters import BusinessUnitFilter
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, **kwargs)
+
+
+class TotalsSerializer(serializers.Serializer):
+    potential = _money(help_text=_lazy("Open potential: open, competitor and unknown cells."))
+    revenue = _money(help_text=_lazy("Revenue of the sold cells."))
+
+
+class BusinessUnitSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_lazy("account")
+    )
+
+    class Meta:
+        model = BusinessUnit
+        fields = ["id", "account", "name", "position"]
+        read_only_fields = ["position"]
+
+
+class BusinessUnitRenameSerializer(BusinessUnitSerializer):
+    class Meta(BusinessUnitSerializer.Meta):
+        read_only_fields = ["account", "position"]
+
+
+def _visible_opportunities(user):
+    return Opportunity.objects.filter(account__in=visible_accounts(user))
+
+
+class CellSerializer(ParseOnlyModelSerializer):
+    opportunity = ScopedPrimaryKeyRelatedField(
+        model=Opportunity,
+        scope=_visible_opportunities,
+        allow_null=True,
+        required=False,
+        label=_lazy("opportunity"),
+    )
+    competitor = serializers.PrimaryKeyRelatedField(
+        queryset=Competitor.objects.all(), allow_null=True, required=False
+    )
+    competitor_name = serializers.CharField(source="competitor.name", read_only=True, default="")
+
+    class Meta:
+        model = WhitespaceCell
+        fields = [
+            "id", "business_unit", "product_line", "state", "revenue", "potential",
+            "opportunity", "competitor", "competitor_name", "notes",
+        ]  # fmt: skip
+        read_only_fields = ["business_unit", "product_line"]
+        extra_kwargs = {"state": {"required": True}}
+
+
+class MatrixUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="unit.pk")
+    name = serializers.CharField(source="unit.name")
+    position = serializers.IntegerField(source="unit.position")
+    totals = TotalsSerializer()
+
+
+class MatrixLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    totals = TotalsSerializer()
+
+
+class MatrixSerializer(serializers.Serializer):
+    account = serializers.IntegerField(source="account.pk")
+    units = MatrixUnitSerializer(many=True, source="rows")
+    product_lines = serializers.SerializerMethodField()
+    cells = CellSerializer(many=True)
+    totals = TotalsSerializer()
+
+    @extend_schema_field(MatrixLineSerializer(many=True))
+    def get_product_lines(self, matrix) -> list[dict]:
+        return [
+            {
+                "id": line.pk,
+                "name": line.name,
+                "totals": TotalsSerializer(totals).data,
+            }
+            for line, totals in matrix.column_totals
+        ]
+
+
+class CanEditAccountOf(permissions.BasePermission):
+    message = _lazy("You may not change this account.")
+
+    def has_object_permission(self, request: Request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_edit_account(request.user, obj.account)
+
+
+class WhitespaceViewSet(viewsets.ViewSet):
+    """GET /whitespace/?account=<id>: the matrix of one account."""
+
+    @extend_schema(
+        summary=_lazy("The whitespace matrix of an account"),
+        parameters=[OpenApiParameter("account", OpenApiTypes.INT, required=True)],
+        responses=MatrixSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        account_id = request.query_params.get("account", "")
+        if not account_id.isdigit():
+            raise ValidationError({"account": [_("Give the account's id.")]})
+        account = get_account_for(request.user, int(account_id))
+        return Response(MatrixSerializer(selectors.whitespace_matrix(account)).data)
+
+
+class BusinessUnitViewSet(viewsets.ModelViewSet):
+    """The customer's business units and sites: the rows of the matrix."""
+
+    serializer_class = BusinessUnitSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccountOf]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = BusinessUnitFilter
+
+    def get_queryset(self):
+        return scoped(self.request.user, BusinessUnit.objects.select_related("account")).order_by(
+            "account_id", "position", "name", "pk"
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return BusinessUnitRenameSerializer
+        if self.action == "cell":
+            return CellSerializer
+        return BusinessUnitSerializer
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unit = services.unit_create(
+            actor=request.user,
+            account=serializer.validated_data["account"],
+            name=serializer.validated_data.get("name", ""),
+        )
+        return Response(BusinessUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        unit = self.get_object()
+        serializer = self.get_serializer(
+            unit, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data.get("name", unit.name)
+        unit = services.unit_rename(actor=request.user, unit=unit, name=name)
+        return Response(BusinessUnitSerializer(unit).data)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        services.unit_delete(actor=request.user, unit=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=_lazy("One cell of the matrix (404 while it is unknown and unset)"),
+        responses=CellSerializer,
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary=_lazy("Set the cell of a business unit and product line"),
+        request=CellSerializer,
+        responses={
+            200: OpenApiResponse(CellSerializer, _lazy("The cell was changed.")),
+            201: OpenApiResponse(CellSerializer, _lazy("The cell was created.")),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch"],
+        url_path=r"cells/(?P<product_line_id>\d+)",
+    )
+    def cell(self, request: Request, pk=None, product_line_id=None) -> Response:
+        unit = self.get_object()
+        line = get_object_or_404(ProductLine, pk=product_line_id)
+        cell = (
+            WhitespaceCell.objects.filter(business_unit=unit, product_line=line)
+            .select_related("competitor")
+            .first()
+        )
+        if request.method == "GET":
+            if cell is None:
+                raise Http404
+            return Response(CellSerializer(cell, context=self.get_serializer_context()).data)
+        serializer = CellSerializer(
+            cell,
+            data=request.data,
+            partial=request.method == "PATCH",
+            context=self.get_serializer_context(),
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = {
+            "state": getattr(cell, "state", WhitespaceCell.State.UNKNOWN),
+            "revenue": getattr(cell, "revenue", None),
+            "potential": getattr(cell, "potential", None),
+            "opportunity": getattr(cell, "opportunity", None),
+            "competitor": getattr(cell, "competitor", None),
+            "notes": getattr(cell, "notes", ""),
+        }
+        if request.method == "PUT":
+            fields = {"state": None, "revenue": None, "potential": None, "opportunity": None,
+                      "competitor": None, "notes": ""}  # fmt: skip
+        fields.update(serializer.validated_data)
+        cell, created = services.cell_set(
+            actor=request.user,
+            account=unit.account,
+            business_unit=unit,
+            product_line=line,
+            **fields,
+        )
+        cell = WhitespaceCell.objects.select_related("competitor").get(pk=cell.pk)
+        return Response(
+            CellSerializer(cell, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,153 @@
+"""Writes on the whitespace matrix: an account's business units (the rows) and the cells.
+
+Every write checks that the actor may change the account, validates the model and the
+rules below, and runs in one transaction.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account
+from accounts.models import Account, ProductLine
+from deals.models import Competitor, Opportunity
+from planning.models import BusinessUnit, WhitespaceCell
+from users.models import User
+
+State = WhitespaceCell.State
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _unique_name(unit: BusinessUnit) -> None:
+    clash = BusinessUnit.objects.filter(account_id=unit.account_id, name__iexact=unit.name)
+    if unit.pk:
+        clash = clash.exclude(pk=unit.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"name": _("This account already has a business unit or site of this name.")}
+        )
+
+
+@transaction.atomic
+def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
+    _require_edit(actor, account)
+    # Lock the account row: two units added at once get different positions.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    last = BusinessUnit.objects.filter(account=account).aggregate(last=Max("position"))["last"]
+    unit = BusinessUnit(
+        account=account, name=(name or "").strip(), position=0 if last is None else last + 1
+    )
+    unit.full_clean(validate_constraints=False)
+    _unique_name(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
+    _require_edit(actor, unit.account)
+    unit.name = (name or "").strip()
+    unit.full_clean(validate_constraints=False)
+    _unique_name(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
+    """Removes the unit with its cells (their history stays)."""
+    _require_edit(actor, unit.account)
+    unit.delete()
+
+
+@transaction.atomic
+def cell_set(
+    *,
+    actor: User,
+    account: Account,
+    business_unit: BusinessUnit,
+    product_line: ProductLine,
+    state: str,
+    revenue: Decimal | None = None,
+    potential: Decimal | None = None,
+    opportunity: Opportunity | None = None,
+    competitor: Competitor | None = None,
+    notes: str = "",
+) -> tuple[WhitespaceCell, bool]:
+    """Create or replace the cell of one business unit and product line.
+
+    Rules: the unit and the opportunity belong to `account`; a cell on a product line no
+    longer offered can only be changed, not created; "sold" needs the revenue and "held by
+    a competitor" the competitor's name. Values that do not fit the state are cleared, so
+    the totals never count them: revenue only for sold, potential not for sold or not
+    relevant, the competitor only for "held by a competitor".
+    """
+    _require_edit(actor, account)
+    if business_unit.account_id != account.pk:
+        raise ValidationError(
+            {"business_unit": _("Choose a business unit or site of this account.")}
+        )
+    cell = (
+        WhitespaceCell.objects.select_for_update()
+        .filter(business_unit=business_unit, product_line=product_line)
+        .first()
+    )
+    created = cell is None
+    errors: dict[str, str] = {}
+    if created:
+        if not product_line.active:
+            errors["product_line"] = _("This product line is no longer offered.")
+        cell = WhitespaceCell(business_unit=business_unit, product_line=product_line)
+    cell.state = state
+    cell.revenue = revenue if state == State.SOLD else None
+    cell.potential = None if state in (State.SOLD, State.NOT_RELEVANT) else potential
+    cell.competitor = competitor if state == State.COMPETITOR else None
+    cell.opportunity = opportunity
+    cell.notes = (notes or "").strip()
+    if state == State.SOLD and revenue is None:
+        errors["revenue"] = _("Enter the revenue of what was sold.")
+    if state == State.COMPETITOR and competitor is None:
+        errors["competitor"] = _("Name the competitor who holds this business.")
+    if opportunity is not None and opportunity.account_id != account.pk:
+        errors["opportunity"] = _("Choose an opportunity of this account.")
+    try:
+        cell.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
+    cell.save()
+    return cell, created
+
+
+@transaction.atomic
+def cell_link_opportunity(
+    *, actor: User, business_unit: BusinessUnit, product_line: ProductLine, opportunity: Opportunity
+) -> WhitespaceCell:
+    """Link an opportunity started from the matrix to its cell (for the deals app to call
+    after creating it): the cell becomes an open opportunity, unless it is already sold."""
+    account = business_unit.account
+    cell = WhitespaceCell.objects.filter(
+        business_unit=business_unit, product_line=product_line
+    ).first()
+    state = cell.state if cell is not None and cell.state == State.SOLD else State.OPEN
+    linked, _created = cell_set(
+        actor=actor,
+        account=account,
+        business_unit=business_unit,
+        product_line=product_line,
+        state=state,
+        revenue=cell.revenue if cell is not None else None,
+        potential=cell.potential if cell is not None else None,
+        opportunity=opportunity,
+        notes=cell.notes if cell is not None else "",
+    )
+    return linked
