@@ -134,6 +134,7 @@ class CustomerIssue(models.Model):
             models.Index(fields=["owner", "status", "due_on"], name="issue_owner_due_idx"),
             models.Index(fields=["account", "opened_at"], name="issue_account_opened_idx"),
             models.Index(fields=["account", "resolved_at"], name="issue_account_resolved_idx"),
+            models.Index(fields=["-opened_at", "-id"], name="issue_opened_order_idx"),
         ]
 
     def __str__(self) -> str:

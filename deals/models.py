@@ -150,6 +150,8 @@ class Opportunity(models.Model):
             models.Index(fields=["stage", "expected_close_date"], name="opportunity_stage_close"),
             models.Index(fields=["account", "closed_on"], name="opportunity_account_closed"),
             models.Index(fields=["account", "created_at"], name="opportunity_account_created"),
+            # The default list order across all accounts (heads of sales).
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_order"),
         ]
 
     def __str__(self) -> str:

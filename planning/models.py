@@ -101,6 +101,7 @@ class Objective(models.Model):
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on", "id"], name="objective_due_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -130,6 +131,7 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on", "id"], name="plan_action_due_order")]
 
     def __str__(self) -> str:
         return self.title
