@@ -47,7 +47,7 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     fields.setdefault("owner", actor)
     account = Account(**fields)
     _check_parent(actor, account.parent)
-    if account.parent is not None and not actor.sees_all_accounts:
+    if account.parent is not None:
         # Adding a subsidiary to a group changes the group.
         _require_edit_parent(actor, account.parent)
     account.full_clean()

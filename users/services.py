@@ -39,3 +39,17 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, first_name: str, last_name: str, email: str, language: str):
+    """The user's own name, e-mail and interface language (the profile page)."""
+    user.first_name, user.last_name, user.email, user.language = (
+        first_name,
+        last_name,
+        email,
+        language,
+    )
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email", "language"])
+    return user

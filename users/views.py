@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from kam.htmx import render_page
 from users.forms import ApiTokenForm, LanguageForm, ProfileForm
-from users.services import api_token_create, api_token_revoke, user_set_language
+from users.services import (
+    api_token_create,
+    api_token_revoke,
+    user_set_language,
+    user_update_profile,
+)
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -53,7 +58,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         response = redirect("profile")
         _remember_language(response, user.language)
