@@ -7,9 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -19,30 +18,20 @@ from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMem
 from accounts.history import account_history
 from accounts.models import Account, ProfileSection
 from accounts.relationship_map import relationship_map
+from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 
 PAGE_SIZE = 25
 TABS = ["profile", "team", "figures", "contacts", "map", "history"]
-# Tabs whose panel another app renders (loaded on demand from that app's URL).
-APP_TABS = [
-    ("timeline", _lazy("Timeline"), "activities:account_panel"),
-    ("deals", _lazy("Opportunities"), "deals:account_panel"),
-    ("contracts", _lazy("Contracts"), "contracts:account_panel"),
-    ("issues", _lazy("Issues"), "customer_care:account_issues_panel"),
-    ("satisfaction", _lazy("Satisfaction"), "customer_care:account_surveys_panel"),
-    ("planning", _lazy("Planning"), "planning:account_panel"),
-]
 
 
 def _app_tabs(account: Account) -> dict[str, tuple[str, str]]:
-    tabs = {}
-    for key, label, url_name in APP_TABS:
-        try:
-            tabs[key] = (str(label), reverse(url_name, args=[account.pk]))
-        except NoReverseMatch:
-            continue  # that app offers no panel
-    return tabs
+    """Tabs whose panel another app renders (registered in that app's AppConfig.ready())."""
+    return {
+        tab.key: (str(tab.label), reverse(tab.url_name, args=[account.pk]))
+        for tab in registry.account_tabs
+    }
 
 
 @login_required

@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("Contracts")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from contracts import demo
+        from contracts import timeline as contracts_timeline
+        from kam import registry
+        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+
+        registry.account_tabs.register(
+            AccountTab(
+                key="contracts", label=_("Contracts"), url_name="contracts:account_panel", order=30
+            )
+        )
+        registry.timeline_sources.register(
+            TimelineSource(key="contracts", events=contracts_timeline.events)
+        )
+        registry.nav_links.register(
+            NavLink(
+                key="contracts",
+                label=_("Contracts"),
+                url_name="contracts:list",
+                order=50,
+                nav="contracts",
+            )
+        )
+        registry.demo_steps.register(DemoStep(key="contracts", seed=demo.seed, order=20))

@@ -5,3 +5,40 @@ from django.utils.translation import gettext_lazy as _
 class CustomerCareConfig(AppConfig):
     name = "customer_care"
     verbose_name = _("Customer issues and satisfaction")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from customer_care import demo
+        from customer_care import timeline as customer_care_timeline
+        from kam import registry
+        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+
+        registry.account_tabs.register(
+            AccountTab(
+                key="issues",
+                label=_("Issues"),
+                url_name="customer_care:account_issues_panel",
+                order=40,
+            )
+        )
+        registry.account_tabs.register(
+            AccountTab(
+                key="satisfaction",
+                label=_("Satisfaction"),
+                url_name="customer_care:account_surveys_panel",
+                order=50,
+            )
+        )
+        registry.timeline_sources.register(
+            TimelineSource(key="customer_care", events=customer_care_timeline.events)
+        )
+        registry.nav_links.register(
+            NavLink(
+                key="issues",
+                label=_("Issues"),
+                url_name="customer_care:issues",
+                order=70,
+                nav="issues",
+            )
+        )
+        registry.demo_steps.register(DemoStep(key="customer_care", seed=demo.seed, order=40))

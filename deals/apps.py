@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class DealsConfig(AppConfig):
     name = "deals"
     verbose_name = _("Opportunities and competitors")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from deals import demo
+        from deals import timeline as deals_timeline
+        from kam import registry
+        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+
+        registry.account_tabs.register(
+            AccountTab(
+                key="deals", label=_("Opportunities"), url_name="deals:account_panel", order=20
+            )
+        )
+        registry.timeline_sources.register(
+            TimelineSource(key="deals", events=deals_timeline.events)
+        )
+        registry.nav_links.register(
+            NavLink(
+                key="pipeline",
+                label=_("Pipeline"),
+                url_name="deals:pipeline",
+                order=40,
+                nav="deals",
+            )
+        )
+        registry.demo_steps.register(DemoStep(key="deals", seed=demo.seed, order=10))

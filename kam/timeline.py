@@ -1,25 +1,17 @@
 """An account's timeline: activities and the events of deals, contracts, issues and
 surveys, newest first.
 
-Each app contributes a function `events(account_ids, *, before, limit)` that returns at
-most `limit` TimelineEvents older than `before` (None: from now), newest first, in a
-constant number of queries. The timeline merges them and keeps the newest `limit`.
+Each app registers a source (`kam.registry.timeline_sources`) whose function
+`events(account_ids, *, before, limit)` returns at most `limit` TimelineEvents older
+than `before` (None: from now), newest first, in a constant number of queries. The timeline merges
+them and keeps the newest `limit`.
 """
 
 import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.module_loading import import_string
-
-SOURCES = [
-    "activities.timeline.events",
-    "deals.timeline.events",
-    "contracts.timeline.events",
-    "customer_care.timeline.events",
-    "planning.account_plan.timeline.events",
-    "planning.coaching.timeline.events",
-]
+from kam import registry
 
 
 @dataclass(frozen=True)
@@ -36,12 +28,9 @@ class TimelineEvent:
 def account_timeline(
     account_ids: list[int], *, before: datetime | None = None, limit: int = 20
 ) -> list[TimelineEvent]:
-    streams = []
-    for path in SOURCES:
-        try:
-            source = import_string(path)
-        except ImportError:
-            continue  # an app that contributes nothing yet
-        streams.append(source(account_ids, before=before, limit=limit))
+    streams = [
+        source.events(account_ids, before=before, limit=limit)
+        for source in registry.timeline_sources
+    ]
     merged = heapq.merge(*streams, key=lambda event: event.when, reverse=True)
     return [event for _, event in zip(range(limit), merged, strict=False)]

@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from kam import registry
+        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from planning import demo
+        from planning.account_plan import timeline as account_plan_timeline
+        from planning.coaching import timeline as coaching_timeline
+
+        registry.account_tabs.register(
+            AccountTab(
+                key="planning", label=_("Planning"), url_name="planning:account_panel", order=60
+            )
+        )
+        registry.timeline_sources.register(
+            TimelineSource(key="account_plans", events=account_plan_timeline.events)
+        )
+        registry.timeline_sources.register(
+            TimelineSource(key="coaching", events=coaching_timeline.events)
+        )
+        registry.nav_links.register(
+            NavLink(key="plans", label=_("Plans"), url_name="planning:plans", order=60, nav="plans")
+        )
+        registry.demo_steps.register(DemoStep(key="planning", seed=demo.seed, order=50))

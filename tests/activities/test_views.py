@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from activities import services
 from activities.models import Activity, FollowUp
+from kam import registry
 from tests.activities.conftest import follow_up, log
 from tests.factories import make_account, make_contact
 
@@ -120,7 +121,8 @@ def test_timeline_query_count_is_constant(
     for item in FollowUp.objects.all()[: rows // 2]:
         services.follow_up_complete(actor=kam, follow_up=item)
     # This app's share; the other apps' sources pin their own counts.
-    monkeypatch.setattr("kam.timeline.SOURCES", ["activities.timeline.events"])
+    only_activities = {"activities": registry.timeline_sources.get("activities")}
+    monkeypatch.setattr(registry.timeline_sources, "_entries", only_activities)
     with django_assert_max_num_queries(9):
         response = kam_client.get(panel_url(account), **HTMX)
     assert len(entry_titles(response.content.decode())) == min(20, rows + rows // 2)

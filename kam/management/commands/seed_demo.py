@@ -2,11 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import seed_accounts
-from activities import demo as activities_demo
-from contracts import demo as contracts_demo
-from customer_care import demo as customer_care_demo
-from deals import demo as deals_demo
-from planning import demo as planning_demo
+from kam import registry
 from users.demo import DEMO_PASSWORD, seed_users
 
 
@@ -17,17 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = seed_users()
         accounts = seed_accounts(users)
-        # Deals before activities and care: the timeline and follow-ups refer to them.
-        records = sum(
-            module.seed(users)
-            for module in (
-                deals_demo,
-                contracts_demo,
-                activities_demo,
-                customer_care_demo,
-                planning_demo,
-            )
-        )
+        # Each app above accounts registers its step (kam.registry.demo_steps), in order.
+        records = sum(step.seed(users) for step in registry.demo_steps)
         self.stdout.write(
             f"Demo data ready: {len(users)} users (password {DEMO_PASSWORD!r}), "
             f"{accounts} accounts, {records} new records in the contact log, deal desk and plans."
