@@ -3,8 +3,17 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    DateTimeField,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from accounts.access import visible_accounts, visible_contacts
@@ -108,21 +117,22 @@ def contact_list(user) -> QuerySet[Contact]:
     )
 
 
+def last_contacted_at() -> Subquery:
+    """The latest past activity a contact took part in, as an expression for
+    `Contact.objects.annotate(last_contacted_at=last_contacted_at())`.
+
+    Reads the participation table of the contact log through the reverse relation
+    `Contact.activities` (one correlated subquery per row, served by the index on
+    contact_id); planned activities in the future do not count as contact.
+    """
+    through = Contact.activities.through
+    latest = (
+        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=Now())
+        .order_by("-activity__occurred_at")
+        .values("activity__occurred_at")[:1]
+    )
+    return Subquery(latest, output_field=DateTimeField())
+
+
 def with_last_contact(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    # Imported here: the contact log builds on accounts, not the other way round.
-    from activities.selectors import last_contacted_at
-
     return contacts.annotate(last_contacted_at=last_contacted_at())
-
-
-def account_header_figures(account: Account) -> dict:
-    """Open pipeline (and weighted) of the account and its subsidiaries, and its open
-    customer issues: two aggregate queries for the account page header."""
-    from customer_care.selectors import open_issues_for_account
-    from deals.selectors import account_pipeline_totals
-
-    group_ids = Account.objects.filter(path__startswith=account.path).values("pk")
-    return {
-        "pipeline": account_pipeline_totals(group_ids),
-        "open_issue_count": open_issues_for_account(account).count(),
-    }

@@ -3,32 +3,16 @@ scope."""
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Now
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import scoped, visible_contacts
 from accounts.models import Account, Contact
+from accounts.selectors import last_contacted_at
 from activities.models import Activity, FollowUp
 from users.models import User
 
 STALE_AFTER_DAYS = 90
-
-
-def last_contacted_at() -> Subquery:
-    """The latest past activity a contact took part in, as an expression for
-    `Contact.objects.annotate(last_contacted_at=last_contacted_at())`.
-
-    Reads the participation table directly (one correlated subquery per row, served by the
-    index on contact_id); planned activities in the future do not count as contact.
-    """
-    through = Activity.contacts.through
-    latest = (
-        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=Now())
-        .order_by("-activity__occurred_at")
-        .values("activity__occurred_at")[:1]
-    )
-    return Subquery(latest, output_field=Activity._meta.get_field("occurred_at"))
 
 
 def activity_list(user: User) -> QuerySet[Activity]:

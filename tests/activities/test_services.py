@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Contact
+from accounts.selectors import last_contacted_at
 from activities import selectors, services
 from activities.models import Activity, FollowUp
 from tests.activities.conftest import follow_up, log
@@ -143,7 +144,7 @@ def test_last_contacted_at_is_the_latest_past_activity(account, contact):
     log(account, contacts=[contact], days_ago=-5)  # planned: not yet a contact
     rows = dict(
         Contact.objects.filter(account=account)
-        .annotate(last_contacted_at=selectors.last_contacted_at())
+        .annotate(last_contacted_at=last_contacted_at())
         .values_list("last_name", "last_contacted_at")
     )
     assert rows == {"Krüger": latest.occurred_at, "Nie": None}
