@@ -3,17 +3,8 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import (
-    DateTimeField,
-    DecimalField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, Now
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import visible_accounts, visible_contacts
@@ -110,29 +101,5 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded, and
-    `last_contacted_at` (the latest activity they took part in) annotated."""
-    return with_last_contact(
-        visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
-    )
-
-
-def last_contacted_at() -> Subquery:
-    """The latest past activity a contact took part in, as an expression for
-    `Contact.objects.annotate(last_contacted_at=last_contacted_at())`.
-
-    Reads the participation table of the contact log through the reverse relation
-    `Contact.activities` (one correlated subquery per row, served by the index on
-    contact_id); planned activities in the future do not count as contact.
-    """
-    through = Contact.activities.through
-    latest = (
-        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=Now())
-        .order_by("-activity__occurred_at")
-        .values("activity__occurred_at")[:1]
-    )
-    return Subquery(latest, output_field=DateTimeField())
-
-
-def with_last_contact(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return contacts.annotate(last_contacted_at=last_contacted_at())
+    """Visible contacts with account, reports-to and relationship owner preloaded."""
+    return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
