@@ -5,16 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
+from kam.filters import StableOrderingFilter
 from users.models import User
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting with the primary key as the last key, so that pages never repeat or skip
-    rows whose sort values tie."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
 class AccountFilter(django_filters.FilterSet):

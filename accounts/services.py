@@ -7,14 +7,14 @@ the "may change" predicate from accounts.access, and runs in one transaction.
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from users.models import User
 
@@ -22,16 +22,6 @@ ACCOUNT_FIELDS = {
     "name", "legal_name", "external_id", "parent", "industry", "customer_type", "country",
     "city", "region", "website", "status", "tier", "owner", "individual_requirements",
 }  # fmt: skip
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
-
-
-def _require_edit_parent(actor: User, parent: Account) -> None:
-    if not can_edit_account(actor, parent):
-        raise PermissionDenied(_("You may not add accounts to this group."))
 
 
 def _check_parent(actor: User, parent: Account | None) -> None:
@@ -49,7 +39,7 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     _check_parent(actor, account.parent)
     if account.parent is not None:
         # Adding a subsidiary to a group changes the group.
-        _require_edit_parent(actor, account.parent)
+        require_edit(actor, account.parent, message=_("You may not add accounts to this group."))
     account.full_clean()
     account.save()
     account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -64,7 +54,7 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
     unknown = set(fields) - ACCOUNT_FIELDS
     if unknown:
         raise TypeError(f"unknown account fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
     old_path = account.path
@@ -74,7 +64,9 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
         _check_parent(actor, account.parent)
         if account.parent is not None:
             # Moving an account into a group changes the group, as creating one there does.
-            _require_edit_parent(actor, account.parent)
+            require_edit(
+                actor, account.parent, message=_("You may not add accounts to this group.")
+            )
     account.full_clean()
     account.save()
     new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -97,7 +89,7 @@ def _parent_id_of(path: str) -> int | None:
 def profile_section_update(
     *, actor: User, account: Account, kind: str, text: str
 ) -> ProfileSection:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     if kind not in ProfileSection.Kind.values:
         raise ValidationError({"kind": _("Unknown profile section.")})
     # Built unsaved when new, so that history records one creation, not a blank row first.
@@ -116,7 +108,7 @@ def team_member_set(
     *, actor: User, account: Account, user: User, role: str, can_edit: bool
 ) -> tuple[TeamMembership, bool]:
     """Add a user to the team or change their role; one row per user and account."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None
     if created:
@@ -130,7 +122,7 @@ def team_member_set(
 
 @transaction.atomic
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
@@ -139,7 +131,7 @@ def figures_put(
     *, actor: User, account: Account, year: int, **values: Decimal | None
 ) -> tuple[YearlyFigures, bool]:
     """Create or replace one year of figures (idempotent, as ERP imports need)."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
     if created:
@@ -157,7 +149,7 @@ def figures_put(
 
 @transaction.atomic
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
     return bool(deleted)
 
@@ -175,7 +167,7 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     contact = Contact(account=account, **fields)
     contact.full_clean()
     contact.save()
@@ -187,9 +179,9 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS - {"account"}
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
-    _require_edit(actor, contact.account)
+    require_edit(actor, contact.account)
     if "account" in fields and fields["account"].pk != contact.account_id:
-        _require_edit(actor, fields["account"])
+        require_edit(actor, fields["account"])
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.full_clean()

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
 from activities.models import Activity, FollowUp
+from kam.filters import StableOrderingFilter
 from users.models import User
 
 

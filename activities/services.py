@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import can_edit_account, require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from users.models import User
@@ -74,11 +74,6 @@ def refresh_last_contacted_since(*, since: datetime, now: datetime | None = None
     return len(rows)
 
 
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
-
-
 def _check_contacts(account: Account, contacts: Iterable[Contact]) -> list[Contact]:
     """Customer participants come from the account or its group (same top account)."""
     contacts = list(contacts)
@@ -130,7 +125,7 @@ def activity_log(
     next_step_due_on: date | None = None,
 ) -> Activity:
     """Log a contact with the customer; a next step becomes a follow-up for its owner."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     contacts, users = list(contacts), list(users)
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
@@ -196,7 +191,7 @@ def activity_update(
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"unknown activity fields: {sorted(unknown)}")
-    _require_edit(actor, activity.account)
+    require_edit(actor, activity.account)
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
@@ -260,7 +255,7 @@ def follow_up_create(
     """A follow-up for `owner`. `actor=None` means the system (e.g. a detractor survey that
     came in): no edit check then, the caller has decided."""
     if actor is not None:
-        _require_edit(actor, account)
+        require_edit(actor, account)
     return _follow_up_save(
         actor=actor,
         account=account,

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
 from customer_care.models import CustomerIssue, Department, Survey
+from kam.filters import StableOrderingFilter
 from users.models import User
 
 UNRESOLVED = "unresolved"

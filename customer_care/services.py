@@ -8,12 +8,12 @@ a detractor survey and the follow-up it creates are saved together or not at all
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
@@ -26,11 +26,6 @@ ISSUE_FIELDS = {
 
 # A detractor survey asks the account owner to call back within this many days.
 FOLLOW_UP_DAYS = 3
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _check_owner(issue: CustomerIssue) -> None:
@@ -71,7 +66,7 @@ def issue_create(
 ) -> CustomerIssue:
     """Open an issue. Without a due date it is due after DUE_DAYS_BY_SEVERITY days; without
     an owner it belongs to the user who records it."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     issue = CustomerIssue(
         account=account,
         title=title,
@@ -102,7 +97,7 @@ def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> Custome
     unknown = set(fields) - ISSUE_FIELDS
     if unknown:
         raise TypeError(f"unknown issue fields: {sorted(unknown)}")
-    _require_edit(actor, issue.account)
+    require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
     status = fields.pop("status", None)
     if fields.get("due_on", "unset") is None:
@@ -131,7 +126,7 @@ def issue_change_status(
 ) -> CustomerIssue:
     """Move an issue to another status. Resolving or closing needs a resolution; `at`
     (default now) is when it was resolved, for imports of older issues."""
-    _require_edit(actor, issue.account)
+    require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
     if resolution is not None:
         issue.resolution = resolution.replace("\r\n", "\n").strip()
@@ -156,7 +151,7 @@ def survey_record(
     """Record a survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for
     the account owner in the same transaction; it is attached as `survey.follow_up`
     (None otherwise)."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     survey = Survey(
         account=account,
         contact=contact,

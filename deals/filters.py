@@ -5,9 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
 from accounts.models import ProductLine
 from deals.models import Competitor, Opportunity, Stage
+from kam.filters import StableOrderingFilter
 from users.models import User
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from users.models import User
@@ -22,11 +22,6 @@ OPPORTUNITY_FIELDS = {
     "expected_close_date", "next_follow_up_on", "next_follow_up_action", "close_reason",
     "owner",
 }  # fmt: skip
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def first_open_stage() -> Stage:
@@ -76,7 +71,7 @@ def opportunity_create(
     unknown = set(fields) - OPPORTUNITY_FIELDS
     if unknown:
         raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     stage = fields.pop("stage", None) or first_open_stage()
     probability = fields.pop("probability", None)
     fields["owner"] = fields.get("owner") or actor
@@ -98,10 +93,10 @@ def opportunity_update(
     unknown = set(fields) - OPPORTUNITY_FIELDS - {"account"}
     if unknown:
         raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if "account" in fields and fields["account"].pk != opportunity.account_id:
-        _require_edit(actor, fields["account"])
+        require_edit(actor, fields["account"])
     stage = fields.pop("stage", None) or opportunity.stage
     moved = stage.pk != opportunity.stage_id
     probability = fields.pop("probability", None)
@@ -132,7 +127,7 @@ def opportunity_move(
     Won and lost need a reason (kept in close_reason); closed_on is today unless given
     (imports of deals closed earlier).
     """
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     moved = stage.pk != opportunity.stage_id
     reason = reason.strip()
@@ -186,7 +181,7 @@ def opportunity_competitor_set(
     `competitor_name` registers a competitor that is not in the register yet (or finds
     the one of that name), in the same transaction.
     """
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     if competitor is None:
         if not competitor_name.strip():
             raise ValidationError(
@@ -210,7 +205,7 @@ def opportunity_competitor_set(
 def opportunity_competitor_remove(
     *, actor: User, opportunity: Opportunity, competitor: Competitor
 ) -> bool:
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     link = OpportunityCompetitor.objects.filter(
         opportunity=opportunity, competitor=competitor
     ).first()

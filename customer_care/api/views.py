@@ -12,7 +12,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.views import CanEditAccount
+from accounts.api.permissions import CanEditAccount
 from customer_care import selectors, services
 from customer_care.api.serializers import (
     DepartmentSerializer,

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from kam.uploads import stored_name, validate_upload
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
@@ -22,11 +22,6 @@ from users.models import User
 
 PLAN_FIELDS = {"title", "measures", "topics", "dos_and_donts"}
 UPLOAD_FOLDER = "coaching"
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change the coaching plans of this account."))
 
 
 def _check_fields(fields: dict) -> None:
@@ -65,7 +60,9 @@ def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: An
     _check_fields(fields)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
-    _require_edit(actor, account)
+    require_edit(
+        actor, account, message=_("You may not change the coaching plans of this account.")
+    )
     plan = CoachingPlan(account=account, created_by=actor, **fields)
     _normalise(plan)
     plan.full_clean()
@@ -82,7 +79,9 @@ def coaching_plan_update(
     """Change the plan; `reps=None` keeps the reps. A rep taken off the plan loses their
     confirmation (they are no longer briefed by this plan)."""
     _check_fields(fields)
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     plan = CoachingPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -102,7 +101,9 @@ def material_add(
 ) -> CoachingMaterial:
     """A link or a file, never both. The file is checked before it is stored under a random
     name; if the database write fails afterwards, the file is removed again."""
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     url = (url or "").strip()
     title = (title or "").strip()
     if not title and uploaded_file:
@@ -140,7 +141,11 @@ def material_add(
 
 @transaction.atomic
 def material_delete(*, actor: User, material: CoachingMaterial) -> None:
-    _require_edit(actor, material.plan.account)
+    require_edit(
+        actor,
+        material.plan.account,
+        message=_("You may not change the coaching plans of this account."),
+    )
     name = material.file.name if material.file else ""
     storage = material.file.storage
     material.delete()
@@ -153,7 +158,9 @@ def material_delete(*, actor: User, material: CoachingMaterial) -> None:
 def session_add(
     *, actor: User, plan: CoachingPlan, held_at: datetime | None, participants=(), notes: str = ""
 ) -> CoachingSession:
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     session = CoachingSession(plan=plan, held_at=held_at, notes=(notes or "").strip())
     session.full_clean()
     people = _check_people(participants, plan.account, "participants")

@@ -7,7 +7,7 @@ planning.coaching.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +17,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import can_edit_account, get_account_for
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.uploads import attachment_response
 from planning.coaching import selectors, services
 from planning.coaching.forms import CoachingPlanForm, MaterialForm, SessionForm
-from planning.models import CoachingMaterial, CoachingPlan
+from planning.models import CoachingPlan
 
 PLAN_PAGE = "planning/coaching/plan.html"
 
@@ -182,26 +183,11 @@ def material_download(request: HttpRequest, pk: int, material_id: int) -> HttpRe
         if material.url:
             return redirect(material.url)
         raise Http404
-    return material_file_response(material)
-
-
-def material_file_response(material: CoachingMaterial) -> FileResponse:
-    """Shared by the page and the API: an attachment, never rendered inline."""
-    if not material.file:
-        raise Http404
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment_response(
+        material.file,
         filename=material.original_name or material.title,
         content_type=material.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

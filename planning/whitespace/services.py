@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
@@ -21,11 +21,6 @@ from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
 
 State = WhitespaceCell.State
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _unique_name(unit: BusinessUnit) -> None:
@@ -40,7 +35,7 @@ def _unique_name(unit: BusinessUnit) -> None:
 
 @transaction.atomic
 def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     # Lock the account row: two units added at once get different positions.
     Account.objects.select_for_update().filter(pk=account.pk).first()
     last = BusinessUnit.objects.filter(account=account).aggregate(last=Max("position"))["last"]
@@ -55,7 +50,7 @@ def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
 
 @transaction.atomic
 def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
-    _require_edit(actor, unit.account)
+    require_edit(actor, unit.account)
     unit.name = (name or "").strip()
     unit.full_clean(validate_constraints=False)
     _unique_name(unit)
@@ -66,7 +61,7 @@ def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
 @transaction.atomic
 def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
     """Removes the unit with its cells (their history stays)."""
-    _require_edit(actor, unit.account)
+    require_edit(actor, unit.account)
     unit.delete()
 
 
@@ -92,7 +87,7 @@ def cell_set(
     the totals never count them: revenue only for sold, potential not for sold or not
     relevant, the competitor only for "held by a competitor".
     """
-    _require_edit(actor, account)
+    require_edit(actor, account)
     if business_unit.account_id != account.pk:
         raise ValidationError(
             {"business_unit": _("Choose a business unit or site of this account.")}

@@ -3,7 +3,7 @@ material downloads, sessions and the rep's confirmation as sub-resources)."""
 
 from rest_framework.routers import DefaultRouter
 
-from planning.coaching.api import CoachingPlanViewSet
+from planning.coaching.api.views import CoachingPlanViewSet
 
 router = DefaultRouter()
 router.include_root_view = False  # /api/v1/ has its own root; ours would shadow it

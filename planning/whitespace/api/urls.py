@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from planning.whitespace.api import BusinessUnitViewSet, WhitespaceViewSet
+from planning.whitespace.api.views import BusinessUnitViewSet, WhitespaceViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

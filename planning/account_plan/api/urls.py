@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from planning.account_plan.api import AccountPlanViewSet
+from planning.account_plan.api.views import AccountPlanViewSet
 
 
 class Router(DefaultRouter):

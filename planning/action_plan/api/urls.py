@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from planning.action_plan.api import ActionViewSet, ObjectiveViewSet
+from planning.action_plan.api.views import ActionViewSet, ObjectiveViewSet
 
 router = DefaultRouter()
 router.include_root_view = False

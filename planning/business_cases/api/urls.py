@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from planning.business_cases.api import BusinessCaseViewSet
+from planning.business_cases.api.views import BusinessCaseViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
