@@ -251,12 +251,14 @@ def follow_up_create(
     due_on: date,
     notes: str = "",
     source: str = "",
+    done: bool = False,
 ) -> FollowUp:
-    """A follow-up for `owner`. `actor=None` means the system (e.g. a detractor survey that
-    came in): no edit check then, the caller has decided."""
+    """A follow-up for `owner`; with `done`, recorded as done by the actor right away, in
+    the same transaction. `actor=None` means the system (e.g. a detractor survey that came
+    in): no edit check then, the caller has decided."""
     if actor is not None:
         require_edit(actor, account)
-    return _follow_up_save(
+    follow_up = _follow_up_save(
         actor=actor,
         account=account,
         owner=owner,
@@ -265,17 +267,36 @@ def follow_up_create(
         notes=notes,
         source=source,
     )
+    if done and actor is not None:
+        follow_up = follow_up_complete(actor=actor, follow_up=follow_up)
+    return follow_up
 
 
 FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
 
 
 @transaction.atomic
-def follow_up_update(*, actor: User, follow_up: FollowUp, **fields: Any) -> FollowUp:
+def follow_up_update(
+    *, actor: User, follow_up: FollowUp, done: bool | None = None, **fields: Any
+) -> FollowUp:
+    """Change the given fields; `done` True marks the follow-up done, False reopens it,
+    None leaves it as it is. All of it in one transaction."""
     unknown = set(fields) - FOLLOW_UP_FIELDS
     if unknown:
         raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    if not fields and done is None:
+        return follow_up
     _require_change(actor, follow_up)
+    if fields:
+        follow_up = _follow_up_change(follow_up, fields)
+    if done is True:
+        follow_up = follow_up_complete(actor=actor, follow_up=follow_up)
+    elif done is False:
+        follow_up = follow_up_reopen(actor=actor, follow_up=follow_up)
+    return follow_up
+
+
+def _follow_up_change(follow_up: FollowUp, fields: dict[str, Any]) -> FollowUp:
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()

@@ -128,9 +128,7 @@ class FollowUpList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", False)
-        follow_up = services.follow_up_create(actor=request.user, **fields)
-        if done:
-            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
+        follow_up = services.follow_up_create(actor=request.user, done=done, **fields)
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -160,11 +158,8 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", None)
-        if fields:
-            follow_up = services.follow_up_update(actor=request.user, follow_up=follow_up, **fields)
-        if done is True:
-            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
-        elif done is False:
-            follow_up = services.follow_up_reopen(actor=request.user, follow_up=follow_up)
+        follow_up = services.follow_up_update(
+            actor=request.user, follow_up=follow_up, done=done, **fields
+        )
         fresh = selectors.follow_up_list(request.user).filter(pk=follow_up.pk).first()
         return Response(FollowUpSerializer(fresh or follow_up, context={"request": request}).data)
