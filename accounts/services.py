@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.history import records_author
 from users.models import User
 
 ACCOUNT_FIELDS = {
@@ -30,6 +31,7 @@ def _check_parent(actor: User, parent: Account | None) -> None:
 
 
 @transaction.atomic
+@records_author
 def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     unknown = set(fields) - ACCOUNT_FIELDS
     if unknown:
@@ -50,6 +52,7 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
 
 
 @transaction.atomic
+@records_author
 def account_update(*, actor: User, account: Account, product_lines=None, **fields: Any) -> Account:
     unknown = set(fields) - ACCOUNT_FIELDS
     if unknown:
@@ -86,6 +89,7 @@ def _parent_id_of(path: str) -> int | None:
 
 
 @transaction.atomic
+@records_author
 def profile_section_update(
     *, actor: User, account: Account, kind: str, text: str
 ) -> ProfileSection:
@@ -104,6 +108,7 @@ def profile_section_update(
 
 
 @transaction.atomic
+@records_author
 def team_member_set(
     *, actor: User, account: Account, user: User, role: str, can_edit: bool
 ) -> tuple[TeamMembership, bool]:
@@ -121,12 +126,14 @@ def team_member_set(
 
 
 @transaction.atomic
+@records_author
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
     require_edit(actor, account)
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
 @transaction.atomic
+@records_author
 def figures_put(
     *, actor: User, account: Account, year: int, **values: Decimal | None
 ) -> tuple[YearlyFigures, bool]:
@@ -148,6 +155,7 @@ def figures_put(
 
 
 @transaction.atomic
+@records_author
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
     require_edit(actor, account)
     deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
@@ -163,6 +171,7 @@ CONTACT_FIELDS = {
 
 
 @transaction.atomic
+@records_author
 def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
@@ -175,6 +184,7 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
 
 
 @transaction.atomic
+@records_author
 def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS - {"account"}
     if unknown:
@@ -190,6 +200,7 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
 
 
 @transaction.atomic
+@records_author
 def contact_mark_left(*, actor: User, contact: Contact, left_on=None) -> Contact:
     """People leave; their record stays, with the date, so history is never lost."""
     return contact_update(

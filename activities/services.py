@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_edit_account, require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
+from kam.history import records_author
 from users.models import User
 
 ACTIVITY_FIELDS = {
@@ -107,6 +108,7 @@ def _check_owner(owner: User | None, account: Account, field: str) -> None:
 
 
 @transaction.atomic
+@records_author
 def activity_log(
     *,
     actor: User,
@@ -178,6 +180,7 @@ def activity_log(
 
 
 @transaction.atomic
+@records_author
 def activity_update(
     *,
     actor: User,
@@ -242,6 +245,7 @@ def _follow_up_save(
 
 
 @transaction.atomic
+@records_author
 def follow_up_create(
     *,
     actor: User | None,
@@ -276,6 +280,7 @@ FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
 
 
 @transaction.atomic
+@records_author
 def follow_up_update(
     *, actor: User, follow_up: FollowUp, done: bool | None = None, **fields: Any
 ) -> FollowUp:
@@ -317,6 +322,7 @@ def _require_change(actor: User, follow_up: FollowUp) -> None:
 
 
 @transaction.atomic
+@records_author
 def follow_up_complete(
     *, actor: User, follow_up: FollowUp, done_at: datetime | None = None
 ) -> FollowUp:
@@ -332,6 +338,7 @@ def follow_up_complete(
 
 
 @transaction.atomic
+@records_author
 def follow_up_reopen(*, actor: User, follow_up: FollowUp) -> FollowUp:
     _require_change(actor, follow_up)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)

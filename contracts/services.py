@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
+from kam.history import records_author
 from kam.uploads import validate_upload
 from users.models import User
 
@@ -43,6 +44,7 @@ def _normalise(contract: Contract) -> None:
 
 
 @transaction.atomic
+@records_author
 def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract:
     _check_fields(fields)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
@@ -57,6 +59,7 @@ def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract
 
 
 @transaction.atomic
+@records_author
 def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contract:
     _check_fields(fields)
     require_edit(
@@ -72,6 +75,7 @@ def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contra
 
 
 @transaction.atomic
+@records_author
 def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractDocument:
     """Check the file (size, real type by content), then store it under a random name.
 
@@ -106,6 +110,7 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
 
 
 @transaction.atomic
+@records_author
 def document_delete(*, actor: User, document: ContractDocument) -> None:
     require_edit(
         actor,

@@ -26,6 +26,7 @@ from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
 from kam.forms import add_service_errors
+from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.uploads import attachment_response
 
@@ -146,7 +147,7 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:
         "can_edit": can_edit_account(request.user, contract.account),
         "documents": selectors.documents_of(contract),
         "document_form": extra.pop("document_form", None) or DocumentForm(),
-        "history": contract.history.select_related("history_user").order_by("-history_date")[:10],
+        "history": changes([Source(Contract, contract.history.all())], limit=10),
         "today": today,
         "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
     } | extra

@@ -17,6 +17,7 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
+from kam.history import records_author
 from users.models import User
 
 ISSUE_FIELDS = {
@@ -47,6 +48,7 @@ def _apply_status(issue: CustomerIssue, status: str, at: datetime | None) -> Non
 
 
 @transaction.atomic
+@records_author
 def issue_create(
     *,
     actor: User,
@@ -91,6 +93,7 @@ def issue_create(
 
 
 @transaction.atomic
+@records_author
 def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> CustomerIssue:
     """Change an issue's fields, status and resolution included (the same status rules as
     issue_change_status). The account of an issue does not change."""
@@ -116,6 +119,7 @@ def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> Custome
 
 
 @transaction.atomic
+@records_author
 def issue_change_status(
     *,
     actor: User,
@@ -137,6 +141,7 @@ def issue_change_status(
 
 
 @transaction.atomic
+@records_author
 def survey_record(
     *,
     actor: User,

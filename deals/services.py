@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit
 from accounts.models import Account
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from kam.history import records_author
 from users.models import User
 
 OPPORTUNITY_FIELDS = {
@@ -60,6 +61,7 @@ def _apply_stage(
 
 
 @transaction.atomic
+@records_author
 def opportunity_create(
     *,
     actor: User,
@@ -85,6 +87,7 @@ def opportunity_create(
 
 
 @transaction.atomic
+@records_author
 def opportunity_update(
     *, actor: User, opportunity: Opportunity, product_lines=None, **fields: Any
 ) -> Opportunity:
@@ -113,6 +116,7 @@ def opportunity_update(
 
 
 @transaction.atomic
+@records_author
 def opportunity_move(
     *,
     actor: User,
@@ -149,6 +153,7 @@ def opportunity_move(
 
 
 @transaction.atomic
+@records_author
 def competitor_create(*, actor: User, name: str, website: str = "", notes: str = "") -> Competitor:
     """Add a company to the competitor register, shared by every account."""
     if not actor.is_authenticated or not actor.is_active:
@@ -167,6 +172,7 @@ def _register_competitor(actor: User, name: str) -> Competitor:
 
 
 @transaction.atomic
+@records_author
 def opportunity_competitor_set(
     *,
     actor: User,
@@ -202,6 +208,7 @@ def opportunity_competitor_set(
 
 
 @transaction.atomic
+@records_author
 def opportunity_competitor_remove(
     *, actor: User, opportunity: Opportunity, competitor: Competitor
 ) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.access import require_edit
 from accounts.models import Account
+from kam.history import records_author
 from planning.models import AccountPlan
 from users.models import User
 
@@ -74,6 +75,7 @@ def _save_new(plan: AccountPlan) -> AccountPlan:
 
 
 @transaction.atomic
+@records_author
 def plan_create(
     *, actor: User, account: Account, year: int, status: str = Status.DRAFT, **fields: Any
 ) -> AccountPlan:
@@ -88,6 +90,7 @@ def plan_create(
 
 
 @transaction.atomic
+@records_author
 def plan_update(
     *, actor: User, plan: AccountPlan, status: str | None = None, **fields: Any
 ) -> AccountPlan:
@@ -103,6 +106,7 @@ def plan_update(
 
 
 @transaction.atomic
+@records_author
 def plan_mark_reviewed(
     *, actor: User, plan: AccountPlan, at: datetime | None = None
 ) -> AccountPlan:
@@ -123,6 +127,7 @@ def plan_mark_reviewed(
 
 
 @transaction.atomic
+@records_author
 def plan_set_status(*, actor: User, plan: AccountPlan, status: str) -> AccountPlan:
     """Draft, active or archived. Activating a plan archives the account's active plans of
     earlier years: one living plan per account, not a pile of old ones that go stale."""
@@ -149,6 +154,7 @@ def _archive_older(plan: AccountPlan) -> None:
 
 
 @transaction.atomic
+@records_author
 def plan_copy_from_last_year(*, actor: User, account: Account, year: int) -> AccountPlan:
     """A new draft for `year` with the texts and SWOT of the plan of `year - 1`."""
     require_edit(actor, account, message=_("You may not change the plans of this account."))

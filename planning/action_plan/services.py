@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account
+from kam.history import records_author
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -45,6 +46,7 @@ def _check_objective(objective: Objective, *, check_due: bool) -> None:
 
 
 @transaction.atomic
+@records_author
 def objective_create(*, actor: User, account: Account, year: int, **fields: Any) -> Objective:
     unknown = set(fields) - OBJECTIVE_FIELDS
     if unknown:
@@ -74,6 +76,7 @@ def _display(value: Any) -> str:
 
 
 @transaction.atomic
+@records_author
 def objective_update(
     *, actor: User, objective: Objective, reason: str = "", **fields: Any
 ) -> Objective:
@@ -125,6 +128,7 @@ def _apply_status(action: Action, done_on: date | None = None) -> None:
 
 
 @transaction.atomic
+@records_author
 def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
@@ -141,6 +145,7 @@ def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action
 
 
 @transaction.atomic
+@records_author
 def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
@@ -157,9 +162,11 @@ def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
     return action
 
 
+@records_author
 def action_complete(*, actor: User, action: Action, done_on: date | None = None) -> Action:
     return action_update(actor=actor, action=action, status=Action.Status.DONE, done_on=done_on)
 
 
+@records_author
 def action_reopen(*, actor: User, action: Action) -> Action:
     return action_update(actor=actor, action=action, status=Action.Status.OPEN)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account
+from kam.history import records_author
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
@@ -35,6 +36,7 @@ def _check_opportunity(case: BusinessCase) -> None:
 
 
 @transaction.atomic
+@records_author
 def business_case_create(*, actor: User, account: Account, **fields: Any) -> BusinessCase:
     _check_fields(fields, CASE_FIELDS, "business case")
     require_edit(actor, account)
@@ -46,6 +48,7 @@ def business_case_create(*, actor: User, account: Account, **fields: Any) -> Bus
 
 
 @transaction.atomic
+@records_author
 def business_case_update(*, actor: User, case: BusinessCase, **fields: Any) -> BusinessCase:
     _check_fields(fields, CASE_FIELDS, "business case")
     require_edit(actor, case.account)
@@ -58,12 +61,14 @@ def business_case_update(*, actor: User, case: BusinessCase, **fields: Any) -> B
 
 
 @transaction.atomic
+@records_author
 def business_case_delete(*, actor: User, case: BusinessCase) -> None:
     require_edit(actor, case.account)
     case.delete()
 
 
 @transaction.atomic
+@records_author
 def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenario:
     _check_fields(fields, SCENARIO_FIELDS, "scenario")
     require_edit(actor, case.account)
@@ -79,6 +84,7 @@ def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenar
 
 
 @transaction.atomic
+@records_author
 def scenario_update(*, actor: User, scenario: Scenario, **fields: Any) -> Scenario:
     _check_fields(fields, SCENARIO_FIELDS, "scenario")
     require_edit(actor, scenario.case.account)
@@ -90,6 +96,7 @@ def scenario_update(*, actor: User, scenario: Scenario, **fields: Any) -> Scenar
 
 
 @transaction.atomic
+@records_author
 def scenario_delete(*, actor: User, scenario: Scenario) -> None:
     require_edit(actor, scenario.case.account)
     scenario.delete()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
+from kam.history import records_author
 from kam.uploads import stored_name, validate_upload
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
 from users.models import User
@@ -56,6 +57,7 @@ def _check_people(users, account: Account, field: str) -> list[User]:
 
 
 @transaction.atomic
+@records_author
 def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: Any) -> CoachingPlan:
     _check_fields(fields)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
@@ -73,6 +75,7 @@ def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: An
 
 
 @transaction.atomic
+@records_author
 def coaching_plan_update(
     *, actor: User, plan: CoachingPlan, reps=None, **fields: Any
 ) -> CoachingPlan:
@@ -96,6 +99,7 @@ def coaching_plan_update(
 
 
 @transaction.atomic
+@records_author
 def material_add(
     *, actor: User, plan: CoachingPlan, title: str, url: str = "", uploaded_file=None
 ) -> CoachingMaterial:
@@ -140,6 +144,7 @@ def material_add(
 
 
 @transaction.atomic
+@records_author
 def material_delete(*, actor: User, material: CoachingMaterial) -> None:
     require_edit(
         actor,
@@ -155,6 +160,7 @@ def material_delete(*, actor: User, material: CoachingMaterial) -> None:
 
 
 @transaction.atomic
+@records_author
 def session_add(
     *, actor: User, plan: CoachingPlan, held_at: datetime | None, participants=(), notes: str = ""
 ) -> CoachingSession:
@@ -170,6 +176,7 @@ def session_add(
 
 
 @transaction.atomic
+@records_author
 def briefing_confirm(*, actor: User, plan: CoachingPlan) -> tuple[BriefingConfirmation, bool]:
     """The rep confirms they were briefed; only a rep of the plan can, once (a second
     confirmation returns the first)."""

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import can_edit_account, get_account_for
 from kam.forms import add_service_errors
+from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.uploads import attachment_response
 from planning.coaching import selectors, services
@@ -96,7 +97,7 @@ def _plan_context(request: HttpRequest, plan: CoachingPlan, **extra) -> dict:
         "confirmed_count": sum(1 for s in statuses if s.confirmed),
         "materials": selectors.materials_of(plan),
         "sessions": selectors.sessions_of(plan),
-        "history": plan.history.select_related("history_user").order_by("-history_date")[:10],
+        "history": changes([Source(CoachingPlan, plan.history.all())], limit=10),
     }
     if can_edit:
         context["plan_form"] = CoachingPlanForm(instance=plan, account=plan.account)

@@ -17,6 +17,7 @@ from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
+from kam.history import records_author
 from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
 
@@ -34,6 +35,7 @@ def _unique_name(unit: BusinessUnit) -> None:
 
 
 @transaction.atomic
+@records_author
 def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
     require_edit(actor, account)
     # Lock the account row: two units added at once get different positions.
@@ -49,6 +51,7 @@ def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
 
 
 @transaction.atomic
+@records_author
 def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
     require_edit(actor, unit.account)
     unit.name = (name or "").strip()
@@ -59,6 +62,7 @@ def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
 
 
 @transaction.atomic
+@records_author
 def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
     """Removes the unit with its cells (their history stays)."""
     require_edit(actor, unit.account)
@@ -66,6 +70,7 @@ def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
 
 
 @transaction.atomic
+@records_author
 def cell_set(
     *,
     actor: User,
@@ -127,6 +132,7 @@ def cell_set(
 
 
 @transaction.atomic
+@records_author
 def cell_link_opportunity(
     *, actor: User, business_unit: BusinessUnit, product_line: ProductLine, opportunity: Opportunity
 ) -> WhitespaceCell:
@@ -152,6 +158,7 @@ def cell_link_opportunity(
 
 
 @transaction.atomic
+@records_author
 def cell_start_opportunity(
     *,
     actor: User,
