@@ -1,6 +1,7 @@
 """Reads shared by pages, API, search and tasks. Each starts from the access scope."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -38,7 +39,7 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
     )
 
 
-def group_figures(account: Account) -> list[dict]:
+def group_figures(account: Account) -> list[dict[str, Any]]:
     """Per year, the totals of the account and every subsidiary below it, summed in SQL."""
     zero = Value(Decimal("0"), output_field=MONEY_FIELD)
     rows = (
@@ -53,7 +54,7 @@ def group_figures(account: Account) -> list[dict]:
         )
         .order_by("-year")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def group_members(account: Account) -> QuerySet[Account]:

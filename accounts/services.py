@@ -116,7 +116,7 @@ def team_member_set(
     require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None
-    if created:
+    if membership is None:
         membership = TeamMembership(account=account, user=user)
     membership.role = role
     membership.can_edit = can_edit
@@ -141,7 +141,7 @@ def figures_put(
     require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
-    if created:
+    if figures is None:
         figures = YearlyFigures(account=account, year=year)
     for name in (
         "revenue", "contribution_margin", "revenue_target", "margin_target", "revenue_potential",

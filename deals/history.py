@@ -13,7 +13,7 @@ def opportunity_history(opportunity: Opportunity) -> list[Change]:
             Source(
                 Opportunity,
                 Opportunity.history.filter(id=opportunity.pk),
-                lambda r: capfirst(Opportunity._meta.verbose_name),
+                lambda r: str(capfirst(Opportunity._meta.verbose_name)),
             ),
             Source(
                 OpportunityCompetitor,

@@ -198,7 +198,7 @@ def opportunity_competitor_set(
         opportunity=opportunity, competitor=competitor
     ).first()
     created = link is None
-    if created:
+    if link is None:
         link = OpportunityCompetitor(opportunity=opportunity, competitor=competitor)
     link.position = position
     link.notes = notes.strip()

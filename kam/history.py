@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -97,16 +98,16 @@ def changes(sources: Iterable[Source], *, limit: int = HISTORY_LIMIT) -> list[Ch
 
 
 def label(model: type[models.Model], name: str) -> str:
-    try:
-        return str(capfirst(model._meta.get_field(name).verbose_name))
-    except models.FieldDoesNotExist:  # a field removed since: its name is all we have
+    found = _model_field(model, name)
+    if found is None:  # a field removed since: its name is all we have
         return name
+    return str(capfirst(found.verbose_name))
 
 
 def _model_field(model: type[models.Model], name: str) -> models.Field | None:
     try:
         found = model._meta.get_field(name)
-    except models.FieldDoesNotExist:
+    except FieldDoesNotExist:
         return None
     return found if isinstance(found, models.Field) else None
 
@@ -116,8 +117,11 @@ def _related_names(values: Iterable[tuple[type[models.Model], str, Any]]) -> dic
     wanted: dict[type[models.Model], set] = {}
     for model, name, value in values:
         found = _model_field(model, name)
-        if found is not None and found.is_relation and found.many_to_one and value is not None:
-            wanted.setdefault(found.related_model, set()).add(value)
+        if found is None or not (found.many_to_one and found.related_model) or value is None:
+            continue
+        related = found.related_model
+        if isinstance(related, type):
+            wanted.setdefault(related, set()).add(value)
     names = {}
     for related, pks in wanted.items():
         for pk, record in related._default_manager.in_bulk(list(pks)).items():

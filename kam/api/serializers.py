@@ -67,7 +67,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def __init__(self, *, model: type[models.Model], scope, **kwargs):
         self.scope = scope
         # An empty queryset as the fallback: if the scope is ever bypassed, nothing resolves.
-        kwargs.setdefault("queryset", model.objects.none())
+        kwargs.setdefault("queryset", model._default_manager.none())
         super().__init__(**kwargs)
 
     def get_queryset(self):
