@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Account, Contact
-from accounts.selectors import with_last_contact
 
 # Roles whose absence weakens our position at the customer.
 REQUIRED_ROLES = [
@@ -130,7 +129,7 @@ def relationship_map(account: Account) -> RelationshipMap:
     """
     accounts = list(Account.objects.filter(path__startswith=account.path).order_by("path"))
     contacts = list(
-        with_last_contact(Contact.objects.filter(account__path__startswith=account.path))
+        Contact.objects.filter(account__path__startswith=account.path)
         .select_related("account", "relationship_owner")
         .order_by("last_name", "first_name")
     )

@@ -17,7 +17,7 @@ def stamp_existing_actuals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_name_indexes'),
+        ('accounts', '0004_last_contacted_at'),
     ]
 
     operations = [
