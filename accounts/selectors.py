@@ -3,7 +3,17 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -127,8 +137,20 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded."""
-    return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
+    """Visible contacts with account, reports-to and relationship owner preloaded, and
+    `reports_to_visible` (see with_visible_manager)."""
+    return with_visible_manager(
+        visible_contacts(user).select_related("account", "reports_to", "relationship_owner"),
+        user,
+    )
+
+
+def with_visible_manager(contacts: QuerySet[Contact], user) -> QuerySet[Contact]:
+    """Annotate `reports_to_visible`: whether the user may see the contact's manager. A
+    manager at a group company above the user's scope is not named (its page is a 404)."""
+    return contacts.annotate(
+        reports_to_visible=Exists(visible_contacts(user).filter(pk=OuterRef("reports_to_id")))
+    )
 
 
 def account_header_figures(account: Account) -> dict:
