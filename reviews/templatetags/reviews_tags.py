@@ -34,3 +34,8 @@ def event_label(kind: str) -> str:
 @register.filter
 def team_role(role: str) -> str:
     return str(dict(TeamMembership.TeamRole.choices).get(role, role))
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)
