@@ -120,7 +120,9 @@ def review_create(
         backdate_reason=(backdate_reason or "").strip(),
         created_by=actor,
     )
-    review.full_clean()
+    review.full_clean(validate_constraints=False)
+    if AnnualReview.objects.filter(account=account, year=year).exists():
+        raise ValidationError({"year": _("This account already has a review for this year.")})
     try:
         with transaction.atomic():
             review.save()
