@@ -154,12 +154,8 @@ def _context(request: HttpRequest, review: AnnualReview, **forms) -> dict:
         "running": next((v for v in versions if v.is_running), None),
         "charts": charts.review_charts(figure_rows, internal=True),
         "today": timezone.localdate(),
-        "review_form": ReviewForm(instance=review),
-        "agenda_form": AgendaItemForm(),
-        "topic_form": TopicForm(),
-        "market_form": MarketFigureForm(),
-        "project_form": ProjectForm(),
-        "agreement_form": AgreementForm(),
+        "review_form": ReviewForm(instance=review, prefix="review"),
+        **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
     }
     context.update(forms)
@@ -191,7 +187,7 @@ def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
 @require_POST
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
-    form = ReviewForm(request.POST, instance=review)
+    form = ReviewForm(request.POST, instance=review, prefix="review")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -243,6 +239,8 @@ def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 # Lists of the workspace: agenda, topics, market data, projects, agreements ----------------
 
+# area: (form, its name in the context); the area is also the form's prefix, so that the
+# forms of one page never share an input id.
 ADDERS = {
     "agenda": (AgendaItemForm, "agenda_form"),
     "topics": (TopicForm, "topic_form"),
@@ -273,7 +271,7 @@ def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
         raise Http404
     review = _editable_review(request, pk)
     form_class, name = ADDERS[area]
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=area)
     if form.is_valid():
         try:
             _add(request, review, area, form.cleaned_data)

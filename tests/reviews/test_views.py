@@ -56,7 +56,10 @@ def test_reader_sees_but_may_not_change(reader, review):
     client = client_for(reader)
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 200
     url = reverse("reviews:item_add", args=[review.pk, "agenda"])
-    assert client.post(url, {"title": "Begrüßung", "duration_minutes": 10}).status_code == 403
+    assert (
+        client.post(url, {"agenda-title": "Begrüßung", "agenda-duration_minutes": 10}).status_code
+        == 403
+    )
     assert not AgendaItem.objects.exists()
 
 
@@ -83,12 +86,14 @@ def test_closed_year_without_reason_is_an_error_on_the_page(kam_client, account)
 
 def test_agenda_item_without_title_is_refused_in_place(kam_client, review):
     url = reverse("reviews:item_add", args=[review.pk, "agenda"])
-    response = kam_client.post(url, {"title": "", "duration_minutes": 10}, HTTP_HX_REQUEST="true")
+    response = kam_client.post(
+        url, {"agenda-title": "", "agenda-duration_minutes": 10}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert 'id="review-agenda"' in response.content.decode()
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
     assert not AgendaItem.objects.exists()
-    response = kam_client.post(url, {"title": "Begrüßung", "duration_minutes": 10},
+    response = kam_client.post(url, {"agenda-title": "Begrüßung", "agenda-duration_minutes": 10},
                                HTTP_HX_REQUEST="true")  # fmt: skip
     assert response.status_code == 200
     assert "Begrüßung" in response.content.decode()
@@ -132,7 +137,14 @@ def test_second_click_while_rendering_starts_nothing(kam_client, review):
 def test_agreement_shows_on_my_work(kam_client, kam, review):
     url = reverse("reviews:item_add", args=[review.pk, "agreements"])
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
-    kam_client.post(url, {"text": "Angebot Lager senden", "owner": kam.pk, "due_on": due})
+    kam_client.post(
+        url,
+        {
+            "agreements-text": "Angebot Lager senden",
+            "agreements-owner": kam.pk,
+            "agreements-due_on": due,
+        },
+    )
     response = kam_client.get(reverse("activities:my_work"))
     assert "Angebot Lager senden" in response.content.decode()
 
