@@ -397,7 +397,8 @@ def review_counts_by_status(user: User) -> dict[str, int]:
 
 
 def my_work_reviews(*, user: User) -> dict[str, Any] | None:
-    """The open reviews of the accounts the user owns, for "My work" (one query)."""
+    """The open reviews of the accounts the user owns, for "My work" (two queries: the
+    user's scope, then the reviews with their accounts)."""
     reviews = list(
         review_list(user)
         .filter(

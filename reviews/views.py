@@ -230,11 +230,12 @@ def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if section is None:
         raise Http404
     section = services.section_refresh(actor=request.user, section=section)
+    partial = "topics" if kind == Section.Kind.AGENDA else "sections"
     if section.changes:
         messages.info(request, _("Refreshed: %(count)s changes.") % {"count": len(section.changes)})
     else:
         messages.info(request, _("Refreshed: nothing changed."))
-    return _respond(request, pk, "sections")
+    return _respond(request, pk, partial)
 
 
 # Lists of the workspace: agenda, topics, market data, projects, agreements ----------------

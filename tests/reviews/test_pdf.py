@@ -1,7 +1,11 @@
 """The presentation folder, really rendered by WeasyPrint and read back with pypdf."""
 
-from reviews import services
+from decimal import Decimal
+
+from accounts.models import YearlyFigures
+from reviews import pdf, services
 from reviews.models import FolderVersion, Section
+from tests.factories import make_account
 from tests.reviews.conftest import THIS_YEAR
 from tests.reviews.helpers import pdf_text, render
 
@@ -114,8 +118,6 @@ def test_running_render_is_not_started_twice(review, kam):
 
 def test_rendering_again_keeps_one_version(review, kam, django_capture_on_commit_callbacks):
     """A redelivered task (its worker died) renders into the same row and file name."""
-    from reviews import pdf
-
     version, _new = services.folder_request(actor=kam, review=review)
     FolderVersion.objects.filter(pk=version.pk).update(
         status=FolderVersion.Status.RENDERING, attempts=1
@@ -129,11 +131,6 @@ def test_rendering_again_keeps_one_version(review, kam, django_capture_on_commit
 
 
 def test_group_folder_stays_small(kam, account, django_capture_on_commit_callbacks):
-    from decimal import Decimal
-
-    from accounts.models import YearlyFigures
-    from tests.factories import make_account
-
     for number in range(20):
         child = make_account(owner=kam, name=f"Tochter {number} GmbH", parent=account)
         YearlyFigures.objects.create(

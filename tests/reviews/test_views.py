@@ -210,3 +210,13 @@ def test_held_review_is_on_the_account_timeline(kam, kam_client, review):
         reverse("activities:account_panel", args=[review.account_id]), HTTP_HX_REQUEST="true"
     )
     assert "Jahresgespräch geführt" in response.content.decode()
+
+
+def test_new_contract_is_proposed_as_a_topic_on_request(kam, kam_client, review, contract):
+    review.topics.all().delete()
+    url = reverse("reviews:section_refresh", args=[review.pk, "agenda"])
+    response = kam_client.post(url, HTTP_HX_REQUEST="true")
+    assert 'id="review-topics"' in response.content.decode()
+    assert review.topics.get().contract == contract
+    kam_client.post(url, HTTP_HX_REQUEST="true")
+    assert review.topics.count() == 1  # proposed once

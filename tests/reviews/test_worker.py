@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from pypdf import PdfReader
 
+from kam.celery import app
 from reviews import services
 from reviews.models import FolderVersion
 
@@ -38,8 +39,6 @@ def _database_url() -> str:
 @pytest.fixture
 def worker(settings, media_root):
     """A prefork worker with one child process, on the test database and media folder."""
-    from kam.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     app.control.purge()
