@@ -9,7 +9,7 @@ creates nothing new: an account that already has reviews is left alone.
 from datetime import date, timedelta
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.demo import _acting_as
 from accounts.models import Account, Contact
@@ -67,7 +67,8 @@ def seed(users) -> int:
         )[:3]
     )
     created = 0
-    with _acting_as(owner):
+    # The demo is German: texts written from data and the proposed topics in German too.
+    with _acting_as(owner), translation.override("de"):
         last = services.review_create(
             actor=owner,
             account=account,
