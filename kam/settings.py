@@ -165,6 +165,10 @@ LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("KAM_HTTPS", True)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
+# Our name and logo on the cover of the annual review's presentation folder (an SVG or PNG
+# file; empty: the built-in logo).
+COMPANY_NAME = os.environ.get("COMPANY_NAME", "KAM CRM")
+COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
 # Planning: a plan not reviewed for this many days is stale; the target forecast says
 # "on track" at or above the first share of the target, "at risk" at or above the second.
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
@@ -350,5 +354,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("customer_care.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("reviews.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -35,6 +36,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("care/", include("customer_care.urls")),
     path("planning/", include("planning.urls")),
+    path("reviews/", include("reviews.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
