@@ -8,7 +8,7 @@ from users.models import User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "language"]
+        fields = ["first_name", "last_name", "email", "language", "digest_frequency"]
 
 
 class ApiTokenForm(forms.Form):
