@@ -273,7 +273,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# E-mail: printed to the console unless EMAIL_HOST names an SMTP server.
+# E-mail: printed to the console unless EMAIL_HOST names an SMTP server (or EMAIL_FILE_PATH
+# a folder to write them to).
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -285,6 +286,14 @@ if os.environ.get("EMAIL_HOST"):
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each e-mail as a file in this folder (tests that count mails across processes).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:

@@ -3,7 +3,8 @@ user's choice on the profile page), in the user's language.
 
 Sending is recorded per reminder: the Digest row and its reminders are committed before
 the e-mail goes out, `sent_at` after. A run killed at any point and run again never mails
-a reminder twice (a digest claimed but not confirmed is not resent; it is logged).
+a reminder twice (a digest claimed but not confirmed is not resent; it is logged). A
+digest the mail server refused is released and goes out with the next run.
 """
 
 import logging
@@ -103,7 +104,14 @@ def send_digests(*, now: datetime | None = None) -> int:
         digest = _claim(user, period)
         if digest is None:
             continue
-        _send(user, digest)
+        try:
+            _send(user, digest)
+        except Exception:
+            # The mail server refused or was unreachable: nothing went out, so give the
+            # reminders back for the next run.
+            logger.exception("reminders: digest for user %s not sent, retried later", user.pk)
+            digest.delete()
+            continue
         Digest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
         sent += 1
     unconfirmed = Digest.objects.filter(

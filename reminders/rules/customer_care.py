@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
@@ -83,12 +84,14 @@ def mark_escalated(items: list[Due], when: When) -> None:
     issues = list(CustomerIssue.objects.filter(pk__in=ids, escalated=False))
     for issue in issues:
         issue.escalated = True
+    with translation.override(settings.LANGUAGE_CODE):  # history is kept in one language
+        reason = gettext("Escalated automatically: overdue")
     bulk_update_with_history(
         issues,
         CustomerIssue,
         ["escalated"],
         batch_size=1000,
-        default_change_reason=gettext("Escalated automatically: overdue"),
+        default_change_reason=reason,
         default_date=when.now,
     )
 
