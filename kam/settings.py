@@ -344,10 +344,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Reminders (the reminders app; README "Reminders"). Each rule is scanned every
-# REMINDER_SCAN_MINUTES by beat; digests go out from REMINDER_DIGEST_HOUR (local time), the
-# weekly one on REMINDER_DIGEST_WEEKDAY (0 = Monday).
-REMINDER_SCAN_MINUTES = env_int("REMINDER_SCAN_MINUTES", 60, minimum=1, maximum=24 * 60)
+# Reminders (the reminders app; README "Reminders"). Beat scans each rule every
+# REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
+# one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, minimum=0, maximum=23)
 REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
 # Contract notice deadlines are reminded this many days ahead (each stage once).

@@ -34,7 +34,7 @@ class RemindersConfig(AppConfig):
         schedule = {
             f"reminders-{rule.key}": {
                 "task": "reminders.tasks.scan",
-                "schedule": settings.REMINDER_SCAN_MINUTES * 60,
+                "schedule": settings.REMINDER_SCAN_SECONDS,
                 "args": (rule.key,),
             }
             for rule in registry.rules

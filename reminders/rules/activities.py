@@ -22,7 +22,7 @@ def follow_ups_due(when: When):
             due_on=due_on,
             recipient_id=owner_id,
             subject=title,
-            url=f"{my_work}#follow-up-{pk}",
+            url=my_work,
             account_id=account_id,
         )
 
