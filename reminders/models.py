@@ -46,8 +46,13 @@ class Reminder(models.Model):
     object_type = models.CharField(max_length=60)
     object_id = models.PositiveBigIntegerField()
     due_on = models.DateField(_("due on"))
+    # No index of its own: the two indexes below lead with it.
     recipient = models.ForeignKey(
-        USER, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+        USER,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+        db_index=False,
     )
     account = models.ForeignKey(
         Account,

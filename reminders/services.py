@@ -6,6 +6,7 @@ second run create nothing even without the lock. Writes are bulk: a constant num
 queries per rule, whatever the number of accounts.
 """
 
+import json
 import logging
 import zlib
 from collections.abc import Callable, Iterable
@@ -43,23 +44,60 @@ def _active_recipients(items: list[Due]) -> set[int]:
     return active
 
 
-def _rows(rule: Rule, items: Iterable[Due], active: set[int], when: When) -> list[Reminder]:
-    return [
-        Reminder(
-            rule=rule.key,
-            object_type=rule.model,
-            object_id=item.object_id,
-            due_on=item.due_on,
-            recipient_id=item.recipient_id,
-            account_id=item.account_id,
-            subject=item.subject[:250],
-            params=item.params,
-            url=item.url,
-            created_at=when.now,
-        )
-        for item in items
-        if item.recipient_id in active
-    ]
+def _insert(rule: Rule, items: list[Due], active: set[int], when: When) -> int:
+    """Store the items that are not stored yet; returns how many were new."""
+    items = [item for item in items if item.recipient_id in active]
+    if not items:
+        return 0
+    if connection.vendor == "postgresql":
+        return _insert_unnest(rule, items, when)
+    before = Reminder.objects.filter(rule=rule.key).count()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                rule=rule.key,
+                object_type=rule.model,
+                object_id=item.object_id,
+                due_on=item.due_on,
+                recipient_id=item.recipient_id,
+                account_id=item.account_id,
+                subject=item.subject[:250],
+                params=item.params,
+                url=item.url,
+                created_at=when.now,
+            )  # fmt: skip
+            for item in items
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return Reminder.objects.filter(rule=rule.key).count() - before
+
+
+def _insert_unnest(rule: Rule, items: list[Due], when: When) -> int:
+    """One INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING: a single statement
+    for any number of rows, and its row count is the number of new reminders. Building
+    100,000 model instances for bulk_create took most of a scan's time."""
+    table = Reminder._meta.db_table
+    columns = (
+        [item.object_id for item in items],
+        [item.due_on for item in items],
+        [item.recipient_id for item in items],
+        [item.account_id for item in items],
+        [item.subject[:250] for item in items],
+        [json.dumps(item.params) for item in items],
+        [item.url for item in items],
+    )
+    sql = (
+        f'INSERT INTO "{table}" (rule, object_type, object_id, due_on, recipient_id, '
+        "account_id, subject, params, url, created_at) "
+        "SELECT %s, %s, o, d, r, a, s, p::jsonb, u, %s FROM unnest("
+        "%s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::text[], %s::text[], "
+        "%s::text[]) AS t(o, d, r, a, s, p, u) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rule.key, rule.model, when.now, *columns])
+        return cursor.rowcount
 
 
 def run_rule(
@@ -76,11 +114,7 @@ def run_rule(
         _lock(rule)
         items = list(rule.scan(when))
         active = _active_recipients(items)
-        before = Reminder.objects.filter(rule=rule.key).count()
-        Reminder.objects.bulk_create(
-            _rows(rule, items, active, when), batch_size=BATCH, ignore_conflicts=True
-        )
-        created = Reminder.objects.filter(rule=rule.key).count() - before
+        created = _insert(rule, items, active, when)
         if rule.after_scan is not None:
             rule.after_scan(items, when)
         if created and on_new is not None:
