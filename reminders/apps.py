@@ -12,8 +12,10 @@ class RemindersConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_save
 
+        from kam import registry as kam_registry
         from kam.celery import app as celery_app
-        from reminders import registry, signals
+        from kam.registry import DemoStep
+        from reminders import registry, services, signals
         from reminders.rules import accounts, activities, contracts, customer_care, deals, planning
 
         # The registration point for rules of further apps: a module in reminders/rules/
@@ -28,6 +30,13 @@ class RemindersConfig(AppConfig):
                 sender=apps.get_model(model_label),
                 dispatch_uid=f"reminders-clear-{model_label}",
             )
+
+        # Last demo step: what the demo data makes due shows in the bell at once.
+        kam_registry.demo_steps.register(
+            DemoStep(
+                key="reminders", seed=lambda users: sum(services.run_all().values()), order=900
+            )
+        )
 
         # One beat entry per rule; the digest every quarter of an hour (it sends only what
         # is due, see reminders.digests).

@@ -117,3 +117,21 @@ def test_two_concurrent_scans_give_each_reminder_once(kam, head_of_sales, today)
     assert alone == expected
     for issue in CustomerIssue.objects.all():
         assert issue.history.filter(escalated=True).count() == 2  # one per run above
+
+
+@pytest.mark.django_db
+def test_command_scans_the_named_rule(kam, account, today):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from activities import services as activity_services
+
+    activity_services.follow_up_create(
+        actor=kam, account=account, owner=kam, title="Rückruf", due_on=today
+    )
+    out = StringIO()
+    call_command("scan_reminders", "--rule", "follow_up_due", stdout=out)
+    assert out.getvalue() == "follow_up_due: 1 new\n"
+    with pytest.raises(CommandError, match="unknown rules: nope"):
+        call_command("scan_reminders", "--rule", "nope")
