@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from celery import Celery, Task
 from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 
@@ -39,6 +40,4 @@ app.autodiscover_tasks()
 def close_stale_db_connections(**kwargs) -> None:
     # A worker lives for days; drop connections the database may have closed meanwhile,
     # exactly as Django does around each web request.
-    from django.db import close_old_connections
-
     close_old_connections()

@@ -1,29 +1,20 @@
 """Contact silence: no logged contact with a key account for more than the tier's days
-(REMINDER_SILENCE_DAYS, A 30, B 60, C 90), for the account's owner."""
+(REMINDER_SILENCE_DAYS, A 30, B 60, C 90), for the account's owner. The last contact is
+the account's `last_contacted_at` column, kept by the activity services on every write
+(and hourly for planned activities whose time has come); never contacted counts from the
+account's creation."""
 
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from activities.models import Activity
 from reminders.registry import Due, Rule, When
 from reminders.rules import link
-
-
-def _last_contact(now: datetime) -> Subquery:
-    """The latest logged activity up to now (planned ones do not count), served by the
-    (account, -occurred_at) index: one index probe per key account."""
-    latest = (
-        Activity.objects.filter(account=OuterRef("pk"), occurred_at__lte=now)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    return Subquery(latest, output_field=DateTimeField())
 
 
 def silent_key_accounts(when: When):
@@ -37,7 +28,7 @@ def silent_key_accounts(when: When):
     url = link("accounts:detail")
     rows = (
         Account.objects.filter(status=Account.Status.KEY_ACCOUNT)
-        .annotate(silent_since=Coalesce(_last_contact(when.now), "created_at"))
+        .annotate(silent_since=Coalesce("last_contacted_at", "created_at"))
         .filter(silent)
         .values_list("pk", "tier", "silent_since", "owner_id", "name")
         .order_by()
