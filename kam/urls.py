@@ -37,6 +37,7 @@ urlpatterns = [
     path("care/", include("customer_care.urls")),
     path("planning/", include("planning.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reminders/", include("reminders.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
