@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "customer_care",
     "planning",
     "reviews",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,18 @@ CURRENCY = os.environ.get("CURRENCY", "EUR")
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
 FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
 FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
+# Portfolio: ABC lines of the Pareto curve (cumulative share of revenue in %), the days
+# without contact after which an account of tier A, B or C counts as neglected, the
+# "contacted recently" window of the health score, and the health drop that is flagged.
+PORTFOLIO_ABC_A = int(os.environ.get("PORTFOLIO_ABC_A", "80"))
+PORTFOLIO_ABC_B = int(os.environ.get("PORTFOLIO_ABC_B", "95"))
+PORTFOLIO_CONTACT_LIMIT_DAYS = {
+    "A": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_A", "30")),
+    "B": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_B", "60")),
+    "C": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_C", "120")),
+}
+PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
+PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
 
 # Static files, vendored under static/ and served by WhiteNoise.
 STATIC_URL = "static/"
@@ -274,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    "portfolio-nightly-scores": {
+        # The portfolio matrix of this year and this week's health scores.
+        "task": "portfolio.tasks.nightly_scores",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
