@@ -35,6 +35,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("care/", include("customer_care.urls")),
     path("planning/", include("planning.urls")),
+    path("portfolio/", include("portfolio.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
