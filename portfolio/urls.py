@@ -5,4 +5,15 @@ from portfolio import views
 app_name = "portfolio"
 urlpatterns = [
     path("", views.cockpit, name="cockpit"),
+    path("suggestions/", views.suggestion_list, name="suggestions"),
+    path(
+        "suggestions/<int:account_id>/accept/",
+        views.suggestion_accept,
+        name="suggestion_accept",
+    ),
+    path(
+        "suggestions/<int:account_id>/reject/",
+        views.suggestion_reject,
+        name="suggestion_reject",
+    ),
 ]

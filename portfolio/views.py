@@ -1,10 +1,20 @@
 """Portfolio pages. Each reads through the access scope and writes through services."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.access import editable_accounts, get_account_for, scoped
+from accounts.selectors import current_year
 from kam.htmx import render_page
-from portfolio import charts, selectors
+from portfolio import charts, classification, selectors, services
+from portfolio.models import SuggestionDecision
+from portfolio.sentences import suggestion_sentence
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -25,3 +35,92 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "sees_all": request.user.sees_all_accounts,
     }
     return render_page(request, "portfolio/cockpit.html", context)
+
+
+SUGGESTIONS_PAGE = 25
+
+
+def _suggestion_rows(user, suggestions) -> list[dict]:
+    ids = [s.account_id for s in suggestions]
+    if user.sees_all_accounts:
+        editable = set(ids)
+    else:
+        editable = set(editable_accounts(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [
+        {"s": s, "sentence": suggestion_sentence(s), "can_edit": s.account_id in editable}
+        for s in suggestions
+    ]
+
+
+@login_required
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request) or current_year()
+    page_number = request.GET.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    found, total = classification.suggestions(
+        year=year,
+        visible_ids_sql=selectors.visible_ids_sql(request.user),
+        limit=SUGGESTIONS_PAGE,
+        offset=(page_number - 1) * SUGGESTIONS_PAGE,
+    )
+    decisions = (
+        scoped(request.user, SuggestionDecision.objects.all())
+        .select_related("account", "decided_by")
+        .order_by("-decided_at", "-pk")[:10]
+    )
+    context = {
+        "nav": "portfolio",
+        "year": year,
+        "rows": _suggestion_rows(request.user, found),
+        "total": total,
+        "page_number": page_number,
+        "has_next": page_number * SUGGESTIONS_PAGE < total,
+        "decisions": decisions,
+    }
+    return render_page(request, "portfolio/suggestions.html", context, partial="results")
+
+
+def _decide(request: HttpRequest, account_id: int, *, accept: bool) -> HttpResponse:
+    account = get_account_for(request.user, account_id)
+    year = _year(request) or current_year()
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            if accept:
+                services.suggestion_accept(actor=request.user, account=account, year=year)
+            else:
+                services.suggestion_reject(
+                    actor=request.user, account=account, year=year, reason=reason
+                )
+        except ValidationError as exc:
+            suggestion = classification.suggestion_for(account, year=year)
+            errors = exc.message_dict.get("reason") if hasattr(exc, "error_dict") else exc.messages
+            row = _suggestion_rows(request.user, [suggestion])[0] if suggestion else None
+            context = {"row": row, "year": year, "errors": errors, "reason": reason}
+            return render_page(
+                request, "portfolio/suggestions.html", context, partial="row", status=422
+            )
+        account.refresh_from_db()
+        if accept:
+            messages.success(
+                request,
+                _("%(name)s is now: %(status)s.")
+                % {"name": account.name, "status": account.get_status_display()},
+            )
+        else:
+            messages.success(request, _("The suggestion was rejected; the reason is kept."))
+    if request.htmx:
+        return render(request, "portfolio/suggestions.html#decided", {"account": account})
+    return redirect(f"{reverse('portfolio:suggestions')}?year={year}")
+
+
+@require_POST
+@login_required
+def suggestion_accept(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _decide(request, account_id, accept=True)
+
+
+@require_POST
+@login_required
+def suggestion_reject(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _decide(request, account_id, accept=False)
