@@ -9,7 +9,8 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from kam import registry
-        from kam.registry import NavLink
+        from kam.registry import AccountTab, HeaderFact, NavLink
+        from portfolio import selectors
 
         registry.nav_links.register(
             NavLink(
@@ -18,5 +19,18 @@ class PortfolioConfig(AppConfig):
                 url_name="portfolio:cockpit",
                 order=80,
                 nav="portfolio",
+            )
+        )
+        registry.account_tabs.register(
+            AccountTab(
+                key="health", label=_("Health"), url_name="portfolio:account_health", order=90
+            )
+        )
+        registry.header_facts.register(
+            HeaderFact(
+                key="portfolio",
+                compute=selectors.health_header,
+                template="portfolio/partials/header_fact.html",
+                order=90,
             )
         )

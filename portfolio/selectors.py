@@ -5,13 +5,19 @@ whole company's revenue."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.utils import timezone
 
 from accounts.access import visible_accounts
+from accounts.models import Account
 from accounts.selectors import current_year
-from portfolio import concentration
+from portfolio import concentration, health
 from portfolio.concentration import Pareto, Thresholds, UnitRow, YearSummary
+from portfolio.health import HealthScore
+from portfolio.models import HealthSnapshot
 from users.models import User
 
 
@@ -63,3 +69,51 @@ def cockpit(user: User, *, year: int | None = None, limit: int = 25) -> Cockpit:
         pareto=curve,
         limits=limits,
     )
+
+
+@dataclass
+class AccountHealth:
+    current: HealthScore
+    history: list[HealthSnapshot]  # oldest first
+    drop: int | None  # points lost against the best of the previous four stored weeks
+
+    @property
+    def dropped(self) -> bool:
+        return self.drop is not None and self.drop >= settings.PORTFOLIO_HEALTH_DROP
+
+
+def account_health(
+    account: Account, *, today: date | None = None, weeks: int = 26
+) -> AccountHealth:
+    """The live score with its parts and facts, the stored weekly scores, and the drop
+    flag: three queries (facts, weights, history)."""
+    today = today or timezone.localdate()
+    annotated = health.health_facts(Account.objects.filter(pk=account.pk), today=today).get()
+    current = health.score(annotated, weights=health.weights(), today=today)
+    this_week = health.week_of(today)
+    history = list(
+        HealthSnapshot.objects.filter(account=account, week__lt=this_week).order_by("-week")[:weeks]
+    )[::-1]
+    previous = [snapshot.score for snapshot in history[-4:]]
+    drop = max(previous) - current.score if previous else None
+    return AccountHealth(current=current, history=history, drop=drop)
+
+
+def health_header(*, account: Account, group_ids, user) -> dict | None:
+    """The account header's portfolio facts: the dependency warning of the account's
+    group (or the account alone) and the latest stored health score with its drop flag.
+    Three queries."""
+    year = current_year()
+    share = concentration.unit_share(account, year=year)
+    latest = list(HealthSnapshot.objects.filter(account=account).order_by("-week")[:5])
+    if share is None and not latest:
+        return None
+    score = latest[0].score if latest else None
+    drop = max(s.score for s in latest[1:]) - score if len(latest) > 1 else None
+    return {
+        "share": share if share and share.warning else None,
+        "health": score,
+        "health_dropped": drop is not None and drop >= settings.PORTFOLIO_HEALTH_DROP,
+        "health_drop": drop,
+        "account": account,
+    }

@@ -3,6 +3,7 @@ scope (or the role, for company-wide figures) and runs in one transaction."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,13 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account
-from portfolio import classification
-from portfolio.models import AccountPortfolio, CompanyTotals, SuggestionDecision
+from portfolio import classification, health
+from portfolio.models import (
+    AccountPortfolio,
+    CompanyTotals,
+    HealthSnapshot,
+    SuggestionDecision,
+)
 from portfolio.sentences import suggestion_sentence
 from users.models import User
 
@@ -117,3 +123,33 @@ def suggestion_reject(
         decided_by=actor,
         decided_at=timezone.now(),
     )
+
+
+def health_store_week(*, today: date | None = None, chunk: int = 1000) -> int:
+    """Compute every account's health score and store it as this week's snapshot
+    (replacing one stored earlier in the same week). Returns the number stored."""
+    today = today or timezone.localdate()
+    week = health.week_of(today)
+    weights = health.weights()
+    stored = 0
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        accounts = health.health_facts(
+            Account.objects.filter(pk__in=ids[start : start + chunk]), today=today
+        )
+        snapshots = []
+        for account in accounts:
+            result = health.score(account, weights=weights, today=today)
+            snapshots.append(
+                HealthSnapshot(
+                    account=account, week=week, score=result.score, parts=result.as_json()
+                )
+            )
+        HealthSnapshot.objects.bulk_create(
+            snapshots,
+            update_conflicts=True,
+            unique_fields=["account", "week"],
+            update_fields=["score", "parts", "computed_at"],
+        )
+        stored += len(snapshots)
+    return stored

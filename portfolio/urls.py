@@ -16,4 +16,5 @@ urlpatterns = [
         views.suggestion_reject,
         name="suggestion_reject",
     ),
+    path("account/<int:pk>/health/", views.account_health, name="account_health"),
 ]

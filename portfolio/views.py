@@ -1,19 +1,22 @@
 """Portfolio pages. Each reads through the access scope and writes through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import editable_accounts, get_account_for, scoped
 from accounts.selectors import current_year
+from kam import charts as kam_charts
 from kam.htmx import render_page
-from portfolio import charts, classification, selectors, services
-from portfolio.models import SuggestionDecision
+from portfolio import charts, classification, health, selectors, services
+from portfolio.models import AccountPortfolio, SuggestionDecision
 from portfolio.sentences import suggestion_sentence
 
 
@@ -124,3 +127,35 @@ def suggestion_accept(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 def suggestion_reject(request: HttpRequest, account_id: int) -> HttpResponse:
     return _decide(request, account_id, accept=False)
+
+
+def _health_chart(result: selectors.AccountHealth, current_week) -> kam_charts.Chart | None:
+    weeks = [*result.history]
+    if not weeks:
+        return None
+    categories = [f"{s.week:%d.%m.}" for s in weeks] + [f"{current_week:%d.%m.}"]
+    values = [s.score for s in weeks] + [result.current.score]
+    return kam_charts.line_chart(
+        title=_("Health score per week"),
+        description=_("The stored weekly health score, 0 to 100, and this week's score last."),
+        categories=categories,
+        series=[kam_charts.Series(_("Health score"), values)],
+    )
+
+
+@login_required
+def account_health(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('accounts:detail', args=[account.pk])}?tab=health")
+    result = selectors.account_health(account)
+    facts = AccountPortfolio.objects.filter(account=account).first()
+    context = {
+        "account": account,
+        "health": result,
+        "chart": _health_chart(result, health.week_of(timezone.localdate())),
+        "contact_days": settings.PORTFOLIO_HEALTH_CONTACT_DAYS,
+        "drop_limit": settings.PORTFOLIO_HEALTH_DROP,
+        "facts": facts,
+    }
+    return render(request, "portfolio/account_health.html", context)
