@@ -5,6 +5,8 @@ from portfolio import views
 app_name = "portfolio"
 urlpatterns = [
     path("", views.cockpit, name="cockpit"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("dashboard/accounts/", views.dashboard_accounts, name="dashboard_accounts"),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path(
         "suggestions/<int:account_id>/accept/",

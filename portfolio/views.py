@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,11 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import editable_accounts, get_account_for, scoped
+from accounts.access import editable_accounts, get_account_for, scoped, visible_accounts
 from accounts.selectors import current_year
 from kam import charts as kam_charts
 from kam.htmx import render_page
-from portfolio import charts, classification, health, selectors, services
+from portfolio import (
+    charts,
+    classification,
+    concentration,
+    dashboard,
+    health,
+    selectors,
+    services,
+)
 from portfolio.models import AccountPortfolio, SuggestionDecision
 from portfolio.sentences import suggestion_sentence
 
@@ -159,3 +168,87 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
         "facts": facts,
     }
     return render(request, "portfolio/account_health.html", context)
+
+
+def _dashboard_scope(request: HttpRequest):
+    form = dashboard.DashboardFilter(request.GET or None, regions=dashboard.regions(request.user))
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or current_year()
+    accounts = form.apply(visible_accounts(request.user))
+    return form, year, accounts
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    form, year, accounts = _dashboard_scope(request)
+    totals = dashboard.totals(accounts, year=year)
+    bands = dashboard.health_distribution(accounts)
+    limits = concentration.thresholds()
+    warnings = [
+        unit
+        for unit in concentration.ranked_units(
+            year=year,
+            visible_ids_sql=_ids_sql(accounts),
+            limit=10,
+            limits=limits,
+        )
+        if unit.warning
+    ]
+    query = request.GET.copy()
+    query.pop("metric", None)
+    query.pop("value", None)
+    query.pop("page", None)
+    context = {
+        "nav": "portfolio",
+        "form": form,
+        "year": year,
+        "totals": totals,
+        "by_owner": dashboard.attainment_by(accounts, year=year, by="owner"),
+        "by_region": dashboard.attainment_by(accounts, year=year, by="region"),
+        "health_bands": list(zip(range(len(bands)), dashboard.HEALTH_BANDS, bands, strict=True)),
+        "health_chart": kam_charts.histogram(
+            title=_("Health distribution"),
+            description=_("How many accounts have a latest health score in each band."),
+            counts=bands,
+            edges=dashboard.HEALTH_EDGES,
+            series_label=_("Accounts"),
+        ),
+        "warnings": warnings,
+        "limits": dict(settings.PORTFOLIO_CONTACT_LIMIT_DAYS),
+        "filter_query": query.urlencode(),
+    }
+    return render_page(request, "portfolio/dashboard.html", context, partial="results")
+
+
+def _ids_sql(accounts) -> tuple[str, list] | None:
+    try:
+        sql, params = accounts.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL WHERE 1 = 0", []
+    return sql, list(params)
+
+
+@login_required
+def dashboard_accounts(request: HttpRequest) -> HttpResponse:
+    form, year, accounts = _dashboard_scope(request)
+    metric = request.GET.get("metric", "revenue")
+    if metric not in dashboard.DRILLS:
+        metric = "revenue"
+    value = request.GET.get("value", "")
+    rows = dashboard.drill_down(accounts, year=year, metric=metric, value=value)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    back = request.GET.copy()
+    for key in ("metric", "value", "page"):
+        back.pop(key, None)
+    context = {
+        "nav": "portfolio",
+        "form": form,
+        "year": year,
+        "metric": metric,
+        "value": value,
+        "page": page,
+        "back_query": back.urlencode(),
+        "band": dashboard.HEALTH_BANDS[int(value)]
+        if metric == "health" and value.isdigit() and int(value) < len(dashboard.HEALTH_BANDS)
+        else None,
+    }
+    return render_page(request, "portfolio/dashboard_accounts.html", context, partial="results")
