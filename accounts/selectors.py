@@ -103,16 +103,3 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 def contact_list(user) -> QuerySet[Contact]:
     """Visible contacts with account, reports-to and relationship owner preloaded."""
     return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
-
-
-def account_header_figures(account: Account) -> dict:
-    """Open pipeline (and weighted) of the account and its subsidiaries, and its open
-    customer issues: two aggregate queries for the account page header."""
-    from customer_care.selectors import open_issues_for_account
-    from deals.selectors import account_pipeline_totals
-
-    group_ids = Account.objects.filter(path__startswith=account.path).values("pk")
-    return {
-        "pipeline": account_pipeline_totals(group_ids),
-        "open_issue_count": open_issues_for_account(account).count(),
-    }
