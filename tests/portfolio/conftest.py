@@ -1,6 +1,6 @@
 """A small portfolio with hand-computed figures (README "Portfolio").
 
-Year 2026, revenue (margin):
+This year, revenue (margin):
 - Weber group (DE) 100,000 (10,000) with subsidiaries in France 200,000 (20,000) and the
   USA 300,000 (30,000): 600,000 (60,000) = 60 % of revenue and margin, one unit;
 - Bauer GmbH 250,000 (30,000) = 25 % / 30 %;
@@ -12,12 +12,13 @@ Total 1,000,000 (100,000); HHI = 60² + 25² + 10² + 5² = 4,350.
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Account
 from tests.factories import make_account
 
-YEAR = 2026
+YEAR = timezone.localdate().year  # the current year: the header and dashboard show it
 
 
 def put(account, revenue, margin, year=YEAR, **extra):

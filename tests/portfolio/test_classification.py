@@ -60,12 +60,12 @@ def test_the_suggestion_reads_as_a_sentence(portfolio):
     bauer = pending()["Bauer GmbH"]
     with translation.override("en"):
         assert suggestion_sentence(bauer) == (
-            "25.0 % of revenue in 2026, share of wallet 3.0 %, open potential 8.2 M €: "
+            f"25.0 % of revenue in {YEAR}, share of wallet 3.0 %, open potential 8.2 M €: "
             "Key account (rule “Key-account band: 25 to 50 percent of revenue”)"
         )
     with translation.override("de"):
         assert suggestion_sentence(bauer).startswith(
-            "25,0 % des Umsatzes in 2026, Share of Wallet 3,0 %, offenes Potenzial 8,2 Mio. €: "
+            f"25,0 % des Umsatzes in {YEAR}, Share of Wallet 3,0 %, offenes Potenzial 8,2 Mio. €: "
             "Key Account"
         )
 

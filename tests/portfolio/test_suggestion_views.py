@@ -25,7 +25,7 @@ def test_the_page_lists_each_suggestion_as_a_sentence(portfolio, head_client):
     html = head_client.get(URL, {"year": YEAR}).content.decode()
     bauer = portfolio["bauer"]
     assert f'data-testid="suggestion-{bauer.pk}"' in html
-    assert "25,0 % des Umsatzes in 2026" in html
+    assert f"25,0 % des Umsatzes in {YEAR}" in html
     assert "Key-Account-Band: 25 bis 50 Prozent des Umsatzes" in html
 
 
