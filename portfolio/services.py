@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account
-from portfolio import classification, health
+from portfolio import classification, health, matrix
 from portfolio.models import (
     AccountPortfolio,
     CompanyTotals,
     HealthSnapshot,
+    MatrixScore,
     SuggestionDecision,
 )
 from portfolio.sentences import suggestion_sentence
@@ -153,3 +154,31 @@ def health_store_week(*, today: date | None = None, chunk: int = 1000) -> int:
         )
         stored += len(snapshots)
     return stored
+
+
+def matrix_store_year(*, year: int | None = None) -> int:
+    """Compute every account's place in the portfolio matrix of `year` (default: this
+    year) and keep it per year, so the movement over the years can be drawn."""
+    year = year or timezone.localdate().year
+    rows = []
+    for account in matrix.matrix_facts(Account.objects.all(), year=year):
+        attractiveness, position, parts = matrix.scores(account)
+        rows.append(
+            MatrixScore(
+                account=account,
+                year=year,
+                attractiveness=attractiveness,
+                position=position,
+                revenue=account.m_revenue,
+                status=account.status,
+                parts=parts,
+            )
+        )
+    MatrixScore.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["account", "year"],
+        update_fields=["attractiveness", "position", "revenue", "status", "parts", "computed_at"],
+    )
+    return len(rows)

@@ -5,5 +5,5 @@ from portfolio import services
 
 @shared_task
 def nightly_scores() -> dict:
-    """This week's health scores, every night."""
-    return {"health": services.health_store_week()}
+    """This week's health scores and this year's portfolio matrix, every night."""
+    return {"health": services.health_store_week(), "matrix": services.matrix_store_year()}

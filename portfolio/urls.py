@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.cockpit, name="cockpit"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("dashboard/accounts/", views.dashboard_accounts, name="dashboard_accounts"),
+    path("matrix/", views.matrix_view, name="matrix"),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path(
         "suggestions/<int:account_id>/accept/",

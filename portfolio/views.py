@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import editable_accounts, get_account_for, scoped, visible_accounts
+from accounts.models import Account
 from accounts.selectors import current_year
 from kam import charts as kam_charts
 from kam.htmx import render_page
@@ -25,7 +26,7 @@ from portfolio import (
     selectors,
     services,
 )
-from portfolio.models import AccountPortfolio, SuggestionDecision
+from portfolio.models import AccountPortfolio, MatrixScore, SuggestionDecision
 from portfolio.sentences import suggestion_sentence
 
 
@@ -50,6 +51,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 
 SUGGESTIONS_PAGE = 25
+MATRIX_BUBBLES = 40
 
 
 def _suggestion_rows(user, suggestions) -> list[dict]:
@@ -252,3 +254,58 @@ def dashboard_accounts(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render_page(request, "portfolio/dashboard_accounts.html", context, partial="results")
+
+
+STATUS_GROUPS = [
+    Account.Status.KEY_ACCOUNT,
+    Account.Status.POTENTIAL,
+    Account.Status.STANDARD,
+    Account.Status.PROSPECT,
+    Account.Status.FORMER,
+]
+
+
+@login_required
+def matrix_view(request: HttpRequest) -> HttpResponse:
+    year = _year(request) or current_year()
+    visible = visible_accounts(request.user)
+    scores = list(
+        MatrixScore.objects.filter(year=year, account__in=visible.values("pk"))
+        .select_related("account")
+        .order_by("-revenue", "account_id")[:MATRIX_BUBBLES]
+    )
+    trails: dict[int, list[tuple]] = {}
+    earlier = MatrixScore.objects.filter(
+        account_id__in=[s.account_id for s in scores], year__lt=year, year__gte=year - 4
+    ).order_by("year")
+    for old in earlier:
+        trails.setdefault(old.account_id, []).append((old.attractiveness, old.position))
+    chart = None
+    if scores:
+        chart = kam_charts.bubble_chart(
+            title=_("Portfolio matrix %(year)s") % {"year": year},
+            description=_(
+                "Customer attractiveness (up) against our position (right), 0 to 100; the "
+                "bubble's area grows with revenue, a dashed line shows where it stood in "
+                "earlier years."
+            ),
+            bubbles=[
+                kam_charts.Bubble(
+                    label=s.account.name,
+                    x=s.position,
+                    y=s.attractiveness,
+                    size=s.revenue,
+                    group=STATUS_GROUPS.index(s.status) if s.status in STATUS_GROUPS else 0,
+                    url=reverse("accounts:detail", args=[s.account_id]),
+                    trail=[(p, a) for a, p in trails.get(s.account_id, [])],
+                )
+                for s in scores
+            ],
+            groups=[str(status.label) for status in STATUS_GROUPS],
+            x_label=_("Our position"),
+            y_label=_("Customer attractiveness"),
+            size_label=_("Revenue"),
+            size_format=kam_charts.plain_number,
+        )
+    context = {"nav": "portfolio", "year": year, "scores": scores, "chart": chart}
+    return render_page(request, "portfolio/matrix.html", context)
