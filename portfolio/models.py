@@ -291,3 +291,22 @@ class ReadinessAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessed_at:%Y-%m-%d}"
+
+    @property
+    def answers(self) -> list[tuple[str, str, int]]:
+        """(question key, question, answer) in checklist order."""
+        return [
+            (key, str(self._meta.get_field(key).verbose_name), getattr(self, key))
+            for key in self.QUESTIONS
+        ]
+
+    @property
+    def score(self) -> int:
+        """0-100: the answers' sum against the best possible (7 × 5)."""
+        total = sum(getattr(self, key) for key in self.QUESTIONS)
+        return round((total - len(self.QUESTIONS)) * 100 / (4 * len(self.QUESTIONS)))
+
+    @property
+    def weak(self) -> list[str]:
+        """The questions answered with 1 or 2."""
+        return [key for key in self.QUESTIONS if getattr(self, key) <= 2]

@@ -20,6 +20,7 @@ from portfolio.models import (
     CompanyTotals,
     HealthSnapshot,
     MatrixScore,
+    ReadinessAssessment,
     SuggestionDecision,
 )
 from portfolio.sentences import suggestion_sentence
@@ -182,3 +183,36 @@ def matrix_store_year(*, year: int | None = None) -> int:
         update_fields=["attractiveness", "position", "revenue", "status", "parts", "computed_at"],
     )
     return len(rows)
+
+
+@transaction.atomic
+def readiness_assess(
+    *,
+    actor: User,
+    cross_selling: int,
+    needs_advice: int,
+    team_capacity: int,
+    financial_resources: int,
+    know_how: int,
+    travel: int,
+    management_backing: int,
+    notes: str = "",
+) -> ReadinessAssessment:
+    """Keep a new self-assessment against the KAM readiness checklist."""
+    if not actor.sees_all_accounts:
+        raise PermissionDenied(_("Only administrators and heads of sales assess readiness."))
+    assessment = ReadinessAssessment(
+        cross_selling=cross_selling,
+        needs_advice=needs_advice,
+        team_capacity=team_capacity,
+        financial_resources=financial_resources,
+        know_how=know_how,
+        travel=travel,
+        management_backing=management_backing,
+        notes=notes.strip(),
+        assessed_by=actor,
+        assessed_at=timezone.now(),
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("dashboard/accounts/", views.dashboard_accounts, name="dashboard_accounts"),
     path("matrix/", views.matrix_view, name="matrix"),
+    path("readiness/", views.readiness, name="readiness"),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path(
         "suggestions/<int:account_id>/accept/",

@@ -1,9 +1,10 @@
 """Portfolio pages. Each reads through the access scope and writes through services."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from accounts.access import editable_accounts, get_account_for, scoped, visible_
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam import charts as kam_charts
+from kam.forms import add_service_errors
 from kam.htmx import render_page
 from portfolio import (
     charts,
@@ -26,7 +28,12 @@ from portfolio import (
     selectors,
     services,
 )
-from portfolio.models import AccountPortfolio, MatrixScore, SuggestionDecision
+from portfolio.models import (
+    AccountPortfolio,
+    MatrixScore,
+    ReadinessAssessment,
+    SuggestionDecision,
+)
 from portfolio.sentences import suggestion_sentence
 
 
@@ -309,3 +316,38 @@ def matrix_view(request: HttpRequest) -> HttpResponse:
         )
     context = {"nav": "portfolio", "year": year, "scores": scores, "chart": chart}
     return render_page(request, "portfolio/matrix.html", context)
+
+
+class ReadinessForm(forms.ModelForm):
+    class Meta:
+        model = ReadinessAssessment
+        fields = [*ReadinessAssessment.QUESTIONS, "notes"]
+        widgets = {
+            key: forms.Select(choices=[("", "–"), *[(n, n) for n in range(1, 6)]])
+            for key in ReadinessAssessment.QUESTIONS
+        }
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    if not request.user.sees_all_accounts:
+        raise PermissionDenied
+    form = ReadinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.readiness_assess(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The assessment was saved."))
+            return redirect("portfolio:readiness")
+    history = list(ReadinessAssessment.objects.select_related("assessed_by")[:20])
+    context = {
+        "nav": "portfolio",
+        "form": form,
+        "latest": history[0] if history else None,
+        "history": history,
+    }
+    return render_page(
+        request, "portfolio/readiness.html", context, status=422 if form.errors else 200
+    )
