@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("customer_care.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("portfolio.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
