@@ -9,8 +9,8 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from kam import registry
-        from kam.registry import AccountTab, HeaderFact, NavLink
-        from portfolio import selectors
+        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink
+        from portfolio import demo, selectors
 
         registry.nav_links.register(
             NavLink(
@@ -34,3 +34,4 @@ class PortfolioConfig(AppConfig):
                 order=90,
             )
         )
+        registry.demo_steps.register(DemoStep(key="portfolio", seed=demo.seed, order=90))

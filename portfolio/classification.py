@@ -10,7 +10,8 @@ counts with all its subsidiaries, any other account on its own):
   unknown cells on active product lines);
 - strategic fit (1-5, portfolio facts) and need for advice (individual requirements, 0/1).
 The active rules become one CASE expression, tried in their order: the first rule whose
-bounds (inclusive) hold names the suggested status. Former customers get no suggestion.
+bounds (inclusive) hold names the suggested status. Former customers get no suggestion,
+and "potential key account" is no news for an account that is a key account already.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
     if pending:
         pending_filter = f"""
         AND x.suggests <> x.status
+        AND NOT (x.status = 'key_account' AND x.suggests = 'potential')
         AND NOT EXISTS (SELECT 1 FROM {decisions} d WHERE d.account_id = x.id
                         AND d.year = %(year)s AND d.suggested_status = x.suggests
                         AND d.decision = 'rejected')"""
