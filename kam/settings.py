@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "planning",
     "reviews",
     "reminders",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +224,18 @@ COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
 FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
 FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
+# Portfolio: ABC lines of the Pareto curve (cumulative share of revenue in %), the days
+# without contact after which an account of tier A, B or C counts as neglected, the
+# "contacted recently" window of the health score, and the health drop that is flagged.
+PORTFOLIO_ABC_A = int(os.environ.get("PORTFOLIO_ABC_A", "80"))
+PORTFOLIO_ABC_B = int(os.environ.get("PORTFOLIO_ABC_B", "95"))
+PORTFOLIO_CONTACT_LIMIT_DAYS = {
+    "A": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_A", "30")),
+    "B": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_B", "60")),
+    "C": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_C", "120")),
+}
+PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
+PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.
@@ -363,6 +377,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-due-last-contacts": {
         "task": "activities.tasks.refresh_due_last_contacts",
         "schedule": 60 * 60,
+    },
+    "portfolio-nightly-scores": {
+        # The portfolio matrix of this year and this week's health scores.
+        "task": "portfolio.tasks.nightly_scores",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("customer_care.api.urls")),
     path("", include("planning.api.urls")),
     path("", include("reviews.api.urls")),
+    path("", include("portfolio.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -38,6 +39,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("reviews/", include("reviews.urls")),
     path("reminders/", include("reminders.urls")),
+    path("portfolio/", include("portfolio.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
