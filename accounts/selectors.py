@@ -101,18 +101,8 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded, and
-    `last_contacted_at` (the latest activity they took part in) annotated."""
-    return with_last_contact(
-        visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
-    )
-
-
-def with_last_contact(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    # Imported here: the contact log builds on accounts, not the other way round.
-    from activities.selectors import last_contacted_at
-
-    return contacts.annotate(last_contacted_at=last_contacted_at())
+    """Visible contacts with account, reports-to and relationship owner preloaded."""
+    return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
 
 
 def account_header_figures(account: Account) -> dict:

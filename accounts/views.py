@@ -200,7 +200,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             or FiguresForm(initial={"year": selectors.current_year()}),
         } | extra
     if tab == "contacts":
-        contacts = selectors.with_last_contact(
+        contacts = (
             account.contacts.select_related("reports_to", "relationship_owner")
             .annotate(report_count=Count("direct_reports"))
             .order_by("-is_active", "last_name")
