@@ -8,10 +8,11 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo
+        from contracts import demo, home
         from contracts import timeline as contracts_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
@@ -31,3 +32,14 @@ class ContractsConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="contracts", seed=demo.seed, order=20))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="notice_deadlines",
+                label=_("Notice deadlines"),
+                fetch=home.notice_deadlines,
+                template="home/notice_deadlines.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES}),
+                url_name="contracts:deadlines",
+                order=30,
+            )
+        )

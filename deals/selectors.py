@@ -116,6 +116,34 @@ def pipeline(opportunities: QuerySet[Opportunity]) -> list[PipelineColumn]:
     ]
 
 
+def pipeline_totals(
+    opportunities: QuerySet[Opportunity], *, stages: QuerySet[Stage]
+) -> list[PipelineColumn]:
+    """The given stages with count, total and weighted total and no cards: one aggregate
+    query plus the stages."""
+    totals = {
+        row["stage"]: row
+        for row in opportunities.filter(stage__in=stages)
+        .order_by()
+        .values("stage")
+        .annotate(
+            count=Count("pk"),
+            total=Coalesce(Sum("value"), ZERO),
+            weighted_total=Coalesce(Sum(WEIGHTED), ZERO),
+        )
+    }
+    return [
+        PipelineColumn(
+            stage=stage,
+            count=totals.get(stage.pk, {}).get("count", 0),
+            total=totals.get(stage.pk, {}).get("total", Decimal("0")),
+            weighted=totals.get(stage.pk, {}).get("weighted_total", Decimal("0")),
+            cards=[],
+        )
+        for stage in stages.order_by("order", "pk")
+    ]
+
+
 def _union_of_ids(parts: list[QuerySet], *, using: str) -> list[int]:
     """The ids of several LIMITed querysets in one query: a UNION ALL where the database
     allows LIMIT in its parts (PostgreSQL), else the same parts as IN subqueries."""

@@ -9,10 +9,11 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
-        from planning import demo
+        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from planning import demo, home
         from planning.account_plan import timeline as account_plan_timeline
         from planning.coaching import timeline as coaching_timeline
+        from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
@@ -29,3 +30,25 @@ class PlanningConfig(AppConfig):
             NavLink(key="plans", label=_("Plans"), url_name="planning:plans", order=60, nav="plans")
         )
         registry.demo_steps.register(DemoStep(key="planning", seed=demo.seed, order=50))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="objectives_at_risk",
+                label=_("Objectives at risk"),
+                fetch=home.objectives_at_risk,
+                template="home/objectives.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER}),
+                url_name="planning:plans",
+                order=50,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="briefings",
+                label=_("Briefings to confirm"),
+                fetch=home.briefings_to_confirm,
+                template="home/briefings.html",
+                roles=frozenset({Role.SALES_REP}),
+                url_name="planning:plans",
+                order=5,
+            )
+        )
