@@ -146,11 +146,15 @@ def test_drag_a_card_to_won_and_give_the_reason_in_place(page, sign_in, kam, acc
     assert deal.stage == stages["won"] and deal.close_reason == "Bester Service im Wettbewerb"
 
 
-def test_cancel_a_drag_to_lost_puts_the_card_back(page, sign_in, kam, account):
+def test_cancel_a_drag_to_lost_puts_the_card_back_then_lose_it_to_a_competitor(
+    page, sign_in, kam, account
+):
     stages = ensure_default_stages()
     deal = services.opportunity_create(
         actor=kam, account=account, title="Wartungsvertrag", stage=stages["proposal"]
     )
+    vexa = services.competitor_create(actor=kam, name="Vexa Industrial")
+    services.opportunity_competitor_set(actor=kam, opportunity=deal, competitor=vexa)
     sign_in(kam)
     page.goto("/deals/")
     drag(page, deal.pk, "lost")
@@ -160,3 +164,13 @@ def test_cancel_a_drag_to_lost_puts_the_card_back(page, sign_in, kam, account):
     expect(card_in(page, "proposal", deal.pk)).to_be_visible()
     deal.refresh_from_db()
     assert deal.stage == stages["proposal"]
+
+    # With the menu this time: lost, to the competitor named on the deal.
+    move(page, deal.pk, stages["lost"].pk)
+    card = page.locator(f"#opportunity-card-{deal.pk}")
+    card.get_by_label("Verloren an").select_option(label="Vexa Industrial")
+    card.locator("textarea[name=reason]").fill("Preis 8 % unter unserem")
+    card.get_by_role("button", name="Als verloren markieren").click()
+    expect(card_in(page, "lost", deal.pk)).to_be_visible()
+    deal.refresh_from_db()
+    assert deal.stage == stages["lost"] and deal.lost_to == vexa
