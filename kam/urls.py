@@ -29,6 +29,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/<slug:key>/", views.home_block, name="home_block"),
     path("health/", views.health, name="health"),
     path("", include("users.urls")),
     path("accounts/", include("accounts.urls")),
