@@ -7,7 +7,7 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import visible_accounts, visible_contacts
+from accounts.access import visible_accounts, visible_contacts, with_visible_manager
 from accounts.models import Account, Contact, YearlyFigures
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -104,7 +104,9 @@ def contact_list(user) -> QuerySet[Contact]:
     """Visible contacts with account, reports-to and relationship owner preloaded, and
     `last_contacted_at` (the latest activity they took part in) annotated."""
     return with_last_contact(
-        visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
+        with_visible_manager(
+            user, visible_contacts(user).select_related("account", "relationship_owner")
+        )
     )
 
 
