@@ -13,7 +13,6 @@ from accounts import selectors, services
 from accounts.access import can_edit_account, get_account_for, get_contact_for, visible_contacts
 from accounts.filters import ContactFilter
 from accounts.forms import ContactForm, ContactLeftForm
-from accounts.models import Contact
 from accounts.views import _render_tab
 from kam.forms import add_service_errors
 from kam.htmx import render_page
@@ -37,11 +36,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
-    contact.last_contacted_at = (
-        selectors.with_last_contact(Contact.objects.filter(pk=contact.pk))
-        .values_list("last_contacted_at", flat=True)
-        .first()
-    )
     context = {
         "nav": "contacts",
         "contact": contact,

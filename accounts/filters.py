@@ -39,6 +39,7 @@ class AccountFilter(django_filters.FilterSet):
             ("country", "country"),
             ("year_revenue", "revenue"),
             ("updated_at", "updated"),
+            ("last_contacted_at", "last_contact"),
         ),
         label=_("Sort by"),
     )

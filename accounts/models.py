@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from users.models import Role
+
 MONEY = {"max_digits": 16, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("Must not be negative."))]
 
@@ -25,18 +27,6 @@ class ProductLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AccountQuerySet":
-        from accounts.access import visible_account_filter
-
-        return self.filter(visible_account_filter(user))
-
-    def editable_by(self, user) -> "AccountQuerySet":
-        from accounts.access import editable_account_filter
-
-        return self.filter(editable_account_filter(user))
 
 
 class Account(models.Model):
@@ -106,11 +96,16 @@ class Account(models.Model):
     product_lines = models.ManyToManyField(
         ProductLine, blank=True, related_name="accounts", verbose_name=_("product lines")
     )
+    # The latest past activity logged on the account, kept by activities.services on every
+    # write (and by its hourly task for planned activities whose time has come), so that
+    # "last contacted" is a column, not a subquery over the contact log.
+    last_contacted_at = models.DateTimeField(
+        _("last contact"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["path", "updated_at"])
-    objects = AccountQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["path", "updated_at", "last_contacted_at"])
 
     class Meta:
         verbose_name = _("account")
@@ -119,6 +114,7 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["status", "tier"]),
             models.Index(fields=["name", "id"], name="account_name_idx"),
+            models.Index(fields=["last_contacted_at", "id"], name="account_last_contact_idx"),
         ]
 
     def __str__(self) -> str:
@@ -152,8 +148,6 @@ class Account(models.Model):
 
 
 def _may_own_accounts(user) -> bool:
-    from users.models import Role
-
     return user.is_superuser or user.role in {
         Role.KEY_ACCOUNT_MANAGER,
         Role.HEAD_OF_SALES,
@@ -376,14 +370,21 @@ class Contact(models.Model):
         default=LegalBasis.UNKNOWN,
     )
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    # The latest past activity the contact took part in, kept like Account.last_contacted_at.
+    last_contacted_at = models.DateTimeField(
+        _("last contact"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_contacted_at"])
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["last_name", "first_name"]
+        # "Gone quiet" (active contacts, never contacted first, then the longest silence)
+        # has the index contact_last_contact_idx from migration 0004: SQLite cannot declare
+        # NULLS FIRST in an index, so it is written per database there, not here.
         indexes = [models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx")]
 
     def __str__(self) -> str:

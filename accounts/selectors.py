@@ -101,30 +101,8 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded, and
-    `last_contacted_at` (the latest activity they took part in) annotated."""
-    return with_last_contact(
-        with_visible_manager(
-            user, visible_contacts(user).select_related("account", "relationship_owner")
-        )
+    """Visible contacts with account and relationship owner preloaded, and reports-to
+    prefetched where the user may see the manager."""
+    return with_visible_manager(
+        user, visible_contacts(user).select_related("account", "relationship_owner")
     )
-
-
-def with_last_contact(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    # Imported here: the contact log builds on accounts, not the other way round.
-    from activities.selectors import last_contacted_at
-
-    return contacts.annotate(last_contacted_at=last_contacted_at())
-
-
-def account_header_figures(account: Account) -> dict:
-    """Open pipeline (and weighted) of the account and its subsidiaries, and its open
-    customer issues: two aggregate queries for the account page header."""
-    from customer_care.selectors import open_issues_for_account
-    from deals.selectors import account_pipeline_totals
-
-    group_ids = Account.objects.filter(path__startswith=account.path).values("pk")
-    return {
-        "pipeline": account_pipeline_totals(group_ids),
-        "open_issue_count": open_issues_for_account(account).count(),
-    }

@@ -3,8 +3,7 @@ scope."""
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Now
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import scoped, visible_contacts, visible_participants
@@ -13,22 +12,6 @@ from activities.models import Activity, FollowUp
 from users.models import User
 
 STALE_AFTER_DAYS = 90
-
-
-def last_contacted_at() -> Subquery:
-    """The latest past activity a contact took part in, as an expression for
-    `Contact.objects.annotate(last_contacted_at=last_contacted_at())`.
-
-    Reads the participation table directly (one correlated subquery per row, served by the
-    index on contact_id); planned activities in the future do not count as contact.
-    """
-    through = Activity.contacts.through
-    latest = (
-        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=Now())
-        .order_by("-activity__occurred_at")
-        .values("activity__occurred_at")[:1]
-    )
-    return Subquery(latest, output_field=Activity._meta.get_field("occurred_at"))
 
 
 def activity_list(user: User) -> QuerySet[Activity]:
@@ -66,21 +49,20 @@ def stale_contacts(
     user: User, *, days: int = STALE_AFTER_DAYS, key_accounts_only: bool = True
 ) -> QuerySet[Contact]:
     """Active contacts of visible (key) accounts not contacted for `days` days or never,
-    longest silence first, with `last_contacted_at` annotated and the account preloaded."""
+    never contacted first, then the longest silence, with the account preloaded.
+
+    Reads the kept column `Contact.last_contacted_at` in the order of its partial index
+    `contact_last_contact_idx`, so a page of the longest silences is an index range scan.
+    """
     cutoff = timezone.now() - timedelta(days=days)
     contacts = visible_contacts(user).filter(is_active=True)
     if key_accounts_only:
         contacts = contacts.filter(account__status=Account.Status.KEY_ACCOUNT)
     return (
         contacts.select_related("account")
-        .annotate(last_contacted_at=last_contacted_at())
-        .filter(_silent_since(cutoff))
+        .filter(Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True))
         .order_by(F("last_contacted_at").asc(nulls_first=True), "last_name", "pk")
     )
-
-
-def _silent_since(cutoff) -> Q:
-    return Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True)
 
 
 def group_ids(account: Account) -> dict[int, str]:

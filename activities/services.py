@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,56 @@ from users.models import User
 ACTIVITY_FIELDS = {
     "kind", "occurred_at", "duration_minutes", "location", "subject", "notes", "outcome",
 }  # fmt: skip
+
+
+def refresh_last_contacted(
+    *,
+    contact_ids: Iterable[int] | None = None,
+    account_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Recompute `last_contacted_at` (the latest activity at or before `now`) of the given
+    contacts and accounts; None means all of them. Two UPDATE statements whatever the
+    number of rows. Recomputing rather than comparing keeps it right when an activity is
+    moved back in time or a participant is removed."""
+    now = now or timezone.now()
+    through = Activity.contacts.through
+    contacts = Contact.objects.all()
+    if contact_ids is not None:
+        contacts = contacts.filter(pk__in=list(contact_ids))
+    latest_of_contact = (
+        through.objects.filter(contact_id=OuterRef("pk"), activity__occurred_at__lte=now)
+        .order_by("-activity__occurred_at")
+        .values("activity__occurred_at")[:1]
+    )
+    contacts.update(last_contacted_at=Subquery(latest_of_contact))
+    accounts = Account.objects.all()
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=list(account_ids))
+    latest_of_account = (
+        Activity.objects.filter(account_id=OuterRef("pk"), occurred_at__lte=now)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    accounts.update(last_contacted_at=Subquery(latest_of_account))
+
+
+def refresh_last_contacted_since(*, since: datetime, now: datetime | None = None) -> int:
+    """Planned activities whose time has come (occurred_at in (since, now]) now count as
+    contact: refresh their participants and accounts. Returns the number of activities."""
+    now = now or timezone.now()
+    due = Activity.objects.filter(occurred_at__gt=since, occurred_at__lte=now)
+    rows = list(due.values_list("pk", "account_id"))
+    if not rows:
+        return 0
+    through = Activity.contacts.through
+    activity_ids = [pk for pk, account_id in rows]
+    contact_ids = set(
+        through.objects.filter(activity_id__in=activity_ids).values_list("contact_id", flat=True)
+    )
+    account_ids = {account_id for pk, account_id in rows}
+    refresh_last_contacted(contact_ids=contact_ids, account_ids=account_ids, now=now)
+    return len(rows)
 
 
 def _require_edit(actor: User, account: Account) -> None:
@@ -119,6 +170,8 @@ def activity_log(
     activity.save()
     activity.contacts.set(contacts)
     activity.users.set(users)
+    if activity.occurred_at <= timezone.now():
+        refresh_last_contacted(contact_ids=[c.pk for c in contacts], account_ids=[account.pk])
     if activity.next_step:
         _follow_up_save(
             actor=actor,
@@ -161,11 +214,16 @@ def activity_update(
         contacts = [*contacts, *hidden]
     if users is not None:
         users = _check_users(users)
+    before = set(activity.contacts.values_list("pk", flat=True))
     activity.save()
     if contacts is not None:
         activity.contacts.set(contacts)
     if users is not None:
         activity.users.set(users)
+    # The date may have moved either way and participants may have left: recompute for
+    # everyone the activity touched, before and after.
+    after = before if contacts is None else {c.pk for c in contacts}
+    refresh_last_contacted(contact_ids=before | after, account_ids=[activity.account_id])
     return activity
 
 

@@ -47,6 +47,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Account, Contact, ProductLine, TeamMembership  # noqa: E402
+from activities import services  # noqa: E402
 from activities.models import Activity, FollowUp  # noqa: E402
 from contracts.models import Contract  # noqa: E402
 from customer_care.models import (  # noqa: E402
@@ -521,8 +522,14 @@ def make_surveys(desk: Desk, total: int) -> int:
 TABLES = [
     Activity, Activity.contacts.through, Activity.users.through, FollowUp, Competitor,
     Opportunity, OpportunityCompetitor, Opportunity.product_lines.through, Contract,
-    CustomerIssue, Survey,
+    CustomerIssue, Survey, Contact, Account,
 ]  # fmt: skip
+
+
+def fill_last_contacted() -> int:
+    """bulk_create bypasses the services that keep `last_contacted_at`: fill it once."""
+    services.refresh_last_contacted()
+    return Contact.objects.filter(last_contacted_at__isnull=False).count()
 
 
 def check_database() -> None:
@@ -586,6 +593,7 @@ def main(argv: list[str] | None = None) -> None:
                   counts)  # fmt: skip
         print(f"    {counts['contact_links']:,} contact and {counts['user_links']:,} user "
               f"participants, {counts['follow_ups']:,} follow-ups", flush=True)  # fmt: skip
+        steps.run("contacts with a last contact", fill_last_contacted)
         steps.run("follow-ups without activity", make_loose_follow_ups, desk,
                   args.loose_follow_ups)  # fmt: skip
         competitors = steps.run("competitors", make_competitors, desk, args.competitors)

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kam.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    "refresh-due-last-contacts": {
+        "task": "activities.tasks.refresh_due_last_contacts",
+        "schedule": 60 * 60,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -177,7 +177,7 @@ class AccountSerializer(ParseOnlyModelSerializer):
             "id", "name", "legal_name", "external_id", "parent", "owner", "status", "tier",
             "industry", "customer_type", "country", "city", "region", "website",
             "individual_requirements", "product_lines", "year_revenue", "year_revenue_target",
-            "year_revenue_potential", "created_at", "updated_at",
+            "year_revenue_potential", "last_contacted_at", "created_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -260,5 +260,6 @@ class ContactSerializer(ParseOnlyModelSerializer):
             "id", "account", "name", "first_name", "last_name", "job_title", "department",
             "email", "phone", "mobile", "preferred_language", "reports_to", "buying_role",
             "influence", "attitude", "relationship_strength", "relationship_owner",
-            "is_active", "left_on", "legal_basis", "consent_on", "created_at", "updated_at",
+            "is_active", "left_on", "legal_basis", "consent_on", "last_contacted_at",
+            "created_at", "updated_at",
         ]  # fmt: skip

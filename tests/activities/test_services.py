@@ -144,16 +144,56 @@ def test_a_reader_may_not_close_someone_elses_follow_up(account, reader, kam):
 
 
 def test_last_contacted_at_is_the_latest_past_activity(account, contact):
-    make_contact(account=account, last_name="Nie")
+    never = make_contact(account=account, last_name="Nie")
     log(account, contacts=[contact], days_ago=40)
     latest = log(account, contacts=[contact], days_ago=10)
     log(account, contacts=[contact], days_ago=-5)  # planned: not yet a contact
-    rows = dict(
-        Contact.objects.filter(account=account)
-        .annotate(last_contacted_at=selectors.last_contacted_at())
-        .values_list("last_name", "last_contacted_at")
+    contact.refresh_from_db()
+    never.refresh_from_db()
+    account.refresh_from_db()
+    assert contact.last_contacted_at == latest.occurred_at
+    assert never.last_contacted_at is None
+    assert account.last_contacted_at == latest.occurred_at
+
+
+def test_correcting_an_activity_recomputes_the_last_contact(kam, account, contact):
+    other = make_contact(account=account, last_name="Weber")
+    earlier = log(account, contacts=[contact], days_ago=30)
+    latest = log(account, contacts=[contact, other], days_ago=2)
+    services.activity_update(
+        actor=kam,
+        activity=latest,
+        contacts=[contact],
+        occurred_at=timezone.now() - timedelta(days=50),
     )
-    assert rows == {"Krüger": latest.occurred_at, "Nie": None}
+    contact.refresh_from_db()
+    other.refresh_from_db()
+    account.refresh_from_db()
+    assert contact.last_contacted_at == earlier.occurred_at  # moved back behind the other one
+    assert other.last_contacted_at is None  # no longer a participant
+    assert account.last_contacted_at == earlier.occurred_at
+
+
+def test_a_planned_activity_counts_once_its_time_has_come(account, contact):
+    planned = log(account, contacts=[contact], days_ago=-0.5)
+    contact.refresh_from_db()
+    assert contact.last_contacted_at is None
+    later = timezone.now() + timedelta(days=1)
+    refreshed = services.refresh_last_contacted_since(since=later - timedelta(days=2), now=later)
+    contact.refresh_from_db()
+    account.refresh_from_db()
+    assert refreshed == 1
+    assert contact.last_contacted_at == planned.occurred_at == account.last_contacted_at
+
+
+def test_the_hourly_task_refreshes_planned_activities_that_have_passed(account, contact):
+    from activities.tasks import refresh_due_last_contacts
+
+    passed = log(account, contacts=[contact], days_ago=0.1)
+    Contact.objects.update(last_contacted_at=None)  # as if it had been planned when logged
+    assert refresh_due_last_contacts.delay().get(timeout=10) == 1
+    contact.refresh_from_db()
+    assert contact.last_contacted_at == passed.occurred_at
 
 
 def test_stale_contacts_are_key_account_contacts_silent_for_90_days(kam, account, contact):

@@ -331,9 +331,7 @@ def test_my_work_lists_silent_key_account_contacts(kam, kam_client, account, con
 
 
 @pytest.mark.parametrize("rows", [3, 15])
-def test_my_work_query_count_is_constant(
-    kam, kam_client, account, django_assert_max_num_queries, rows
-):
+def test_my_work_query_count_is_constant(kam, kam_client, account, django_assert_num_queries, rows):
     account_services.account_update(actor=kam, account=account, status="key_account")
     for index in range(rows):
         contact = make_contact(account=account)
@@ -343,6 +341,34 @@ def test_my_work_query_count_is_constant(
         )  # fmt: skip
         if index % 2:
             services.follow_up_complete(actor=kam, follow_up=activity.follow_ups.get())
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(10):
         response = kam_client.get(reverse("activities:my_work"))
     assert response.content.decode().count("Schritt ") == rows
+
+
+# --- Last contact on the account list and the relationship map ---------------------------
+
+
+def test_account_list_shows_and_sorts_by_the_last_contact(kam, kam_client, account, contact):
+    quiet = make_account(owner=kam, name="Stille GmbH")
+    make_account(owner=kam, name="Nie Kontakt AG")
+    log(quiet, days_ago=300)
+    recent = log(account, contacts=[contact], days_ago=2)
+    html = kam_client.get(reverse("accounts:list"), {"ordering": "last_contact"}).text
+    rows = re.findall(r'<a href="/accounts/\d+/">([^<]+)</a>', html)
+    assert rows.index("Stille GmbH") < rows.index(account.name)  # longest silence first
+    assert f"{timezone.localtime(recent.occurred_at):%d.%m.%Y}" in html
+
+
+@pytest.mark.parametrize("rows", [3, 12])
+def test_relationship_map_shows_each_contacts_last_contact(
+    kam_client, account, django_assert_num_queries, rows
+):
+    contacts = [make_contact(account=account, last_name=f"Kontakt {n:02d}") for n in range(rows)]
+    for number, contact in enumerate(contacts[1:]):
+        log(account, contacts=[contact], days_ago=number + 3)
+    with django_assert_num_queries(7):
+        html = kam_client.get(reverse("accounts:tab", args=[account.pk, "map"]), **HTMX).text
+    seen = timezone.localtime(timezone.now() - timedelta(days=3))
+    assert f"Letzter Kontakt: {seen:%d.%m.%Y}" in html
+    assert html.count("Letzter Kontakt: nie") == 1
