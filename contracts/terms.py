@@ -25,7 +25,13 @@ from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.db.models.lookups import LessThan
 
+from kam.validators import DATE_MAX, DATE_MIN, is_sane_date
+
 FINISHED_STATUSES = ("terminated", "expired")
+# The model refuses values outside these; rows stored before (or by hand) are computed as
+# having no term end, so no date arithmetic can leave the calendar and fail a list.
+MAX_NOTICE_MONTHS = 60
+MAX_RENEWAL_MONTHS = 120
 
 
 def add_months(day: date, months: int) -> date:
@@ -40,9 +46,9 @@ def add_months(day: date, months: int) -> date:
 def current_term_end(
     end_on: date | None, *, auto_renewal: bool, renewal_term_months: int, today: date
 ) -> date | None:
-    if end_on is None:
+    if not is_sane_date(end_on) or not is_sane_date(today):
         return None
-    if not auto_renewal or end_on >= today or renewal_term_months < 1:
+    if not auto_renewal or end_on >= today or not 1 <= renewal_term_months <= MAX_RENEWAL_MONTHS:
         return end_on
     # Count the terms from the original end date (not term by term), so that a 31st that
     # once fell on a 30th does not stay shortened for every later term.
@@ -65,7 +71,7 @@ def notice_deadline(
     term_end = current_term_end(
         end_on, auto_renewal=auto_renewal, renewal_term_months=renewal_term_months, today=today
     )
-    if term_end is None:
+    if term_end is None or not 0 <= notice_period_months <= MAX_NOTICE_MONTHS:
         return None
     return add_months(term_end, -notice_period_months)
 
@@ -127,7 +133,12 @@ def term_end_expression(today: date):
     )
     return Case(
         When(
-            Q(end_on__lt=today, auto_renewal=True, renewal_term_months__gte=1),
+            Q(
+                end_on__lt=today,
+                auto_renewal=True,
+                renewal_term_months__gte=1,
+                renewal_term_months__lte=MAX_RENEWAL_MONTHS,
+            ),
             then=rolled,
         ),
         default=F("end_on"),
@@ -138,7 +149,7 @@ def term_end_expression(today: date):
 def with_terms(queryset, *, today: date):
     """Annotate `term_end`, `notice_deadline` and `next_renewal_on` (None for finished and
     open-ended contracts), computed in SQL so that lists filter and sort by them."""
-    live = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__isnull=False)
+    live = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__range=(DATE_MIN, DATE_MAX))
     return queryset.annotate(
         term_end=Case(
             When(live, then=term_end_expression(today)),
@@ -147,7 +158,10 @@ def with_terms(queryset, *, today: date):
         ),
     ).annotate(
         notice_deadline=Case(
-            When(live, then=AddMonths(F("term_end"), -F("notice_period_months"))),
+            When(
+                live & Q(notice_period_months__range=(0, MAX_NOTICE_MONTHS)),
+                then=AddMonths(F("term_end"), -F("notice_period_months")),
+            ),
             default=None,
             output_field=models.DateField(),
         ),

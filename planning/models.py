@@ -4,12 +4,16 @@ plans for the sales reps, business cases and the whitespace matrix."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
+from planning.business_cases import arithmetic
+
+MAX_HORIZON_YEARS = 15
 
 USER = settings.AUTH_USER_MODEL
 
@@ -261,7 +265,7 @@ class BusinessCase(models.Model):
         default=3,
         validators=[
             MinValueValidator(1, message=_("The horizon must be at least one year.")),
-            MaxValueValidator(15, message=_("The horizon can be at most 15 years.")),
+            MaxValueValidator(MAX_HORIZON_YEARS, message=_("The horizon can be at most 15 years.")),
         ],
     )
     created_by = models.ForeignKey(
@@ -319,6 +323,17 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Checked at the longest horizon a case may have, so that lengthening the case
+        # later cannot make a stored scenario's results overflow.
+        data = arithmetic.scenario_input(self, MAX_HORIZON_YEARS)
+        if None in (data.yearly_volume, data.unit_price) or arithmetic.check(data):
+            return  # the field validators answer these
+        try:
+            arithmetic.compute(data)
+        except arithmetic.ScenarioTooLarge as exc:
+            raise ValidationError(exc.errors) from None
 
 
 class BusinessUnit(models.Model):

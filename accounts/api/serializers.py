@@ -14,7 +14,6 @@ from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
-from accounts.selectors import MONEY_FIELD
 from users.models import User
 
 # Only the keyword arguments that carry a rule; types, choices and nullability stay.
@@ -121,8 +120,11 @@ class _ScopedManyRelatedField(serializers.ManyRelatedField):
 
 
 def read_only_money(label=None, *, allow_null: bool = True, decimal_places: int = 2, **kwargs):
+    """A computed amount or percentage. No digit limit: a sum or a ratio of stored values
+    may be larger than any one stored value (a share of wallet against a potential of
+    one cent), and showing it must never fail."""
     return serializers.DecimalField(
-        max_digits=MONEY_FIELD.max_digits,
+        max_digits=None,
         decimal_places=decimal_places,
         read_only=True,
         allow_null=allow_null,
