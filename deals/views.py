@@ -99,6 +99,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
                 opportunity=opportunity,
                 stage=form.cleaned_data["stage"],
                 reason=form.cleaned_data["reason"],
+                lost_to=form.cleaned_data.get("lost_to"),
             )
         except ValidationError as exc:
             _add_move_errors(form, exc)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0001_contracts_and_documents'),
+        ('contracts', '0002_month_arithmetic_functions'),
     ]
 
     operations = [
