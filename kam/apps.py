@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KamConfig(AppConfig):
@@ -6,6 +7,20 @@ class KamConfig(AppConfig):
     verbose_name = "KAM CRM"
 
     def ready(self) -> None:
+        from kam import home, registry
+        from users.models import Role
+
+        registry.home_blocks.register(
+            registry.HomeBlock(
+                key="dashboards",
+                label=_("Dashboards"),
+                fetch=home.dashboards,
+                template="home/dashboards.html",
+                roles=frozenset({Role.HEAD_OF_SALES}),
+                order=90,
+            )
+        )
+
         # Imported here because models are not ready at module import time.
         from simple_history.signals import pre_create_historical_record
 

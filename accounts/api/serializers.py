@@ -10,13 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
-from kam.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-    read_only_money,
-)
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 
 
 class AccountSerializer(ParseOnlyModelSerializer):

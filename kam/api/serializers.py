@@ -14,9 +14,6 @@ from rest_framework import serializers
 
 from users.models import User
 
-# Money columns and sums: 18 digits, 2 decimal places (as the selectors' MONEY_FIELD).
-MONEY_MAX_DIGITS = 18
-
 # Only the keyword arguments that carry a rule; types, choices and nullability stay.
 RULE_KWARGS = ("validators", "max_length", "min_length", "min_value", "max_value")
 
@@ -52,31 +49,12 @@ class ParseOnlyModelSerializer(serializers.ModelSerializer):
         return []
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id resolved inside the requesting user's access scope.
-
-    An id outside the scope answers exactly like an id that does not exist, so the API
-    never confirms that somebody else's account or contact is there.
-    """
-
-    default_error_messages = {
-        "does_not_exist": _("Not found."),
-        "incorrect_type": _("Expected an id, not {data_type}."),
-    }
-
-    def __init__(self, *, model: type[models.Model], scope, **kwargs):
-        self.scope = scope
-        # An empty queryset as the fallback: if the scope is ever bypassed, nothing resolves.
-        kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.scope(self.context["request"].user)
-
-
 def read_only_money(label=None, *, allow_null: bool = True, decimal_places: int = 2, **kwargs):
+    """A computed amount or percentage. No digit limit: a sum or a ratio of stored values
+    may be larger than any one stored value (a share of wallet against a potential of
+    one cent), and showing it must never fail."""
     return serializers.DecimalField(
-        max_digits=MONEY_MAX_DIGITS,
+        max_digits=None,
         decimal_places=decimal_places,
         read_only=True,
         allow_null=allow_null,

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
-from kam.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from kam.api.serializers import ParseOnlyModelSerializer
 from planning.account_plan import selectors, services
 from planning.models import AccountPlan
 

@@ -5,13 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
-from kam.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-    read_only_money,
-)
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 from planning.action_plan import selectors
 from planning.models import Action, Objective, ObjectiveAdjustment
 

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from deals.models import Opportunity
-from kam.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from kam.api.serializers import ParseOnlyModelSerializer
 from planning.models import BusinessCase, Scenario
 
 

@@ -9,8 +9,9 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
-from kam.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField, UserIdField
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 from planning.coaching import selectors
 from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
 

@@ -7,14 +7,16 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from deals.models import Competitor, Opportunity
-from kam.api.serializers import ParseOnlyModelSerializer, ScopedPrimaryKeyRelatedField
+from kam.api.serializers import ParseOnlyModelSerializer
 from planning.models import BusinessUnit, WhitespaceCell
 
 
 def _money(**kwargs):
-    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, **kwargs)
+    # No digit limit: a sum of stored amounts may be larger than any one of them.
+    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True, **kwargs)
 
 
 class TotalsSerializer(serializers.Serializer):
