@@ -98,13 +98,13 @@ def changes(sources: Iterable[Source], *, limit: int = HISTORY_LIMIT) -> list[Ch
 
 
 def label(model: type[models.Model], name: str) -> str:
-    found = _model_field(model, name)
+    found = model_field(model, name)
     if found is None:  # a field removed since: its name is all we have
         return name
     return str(capfirst(found.verbose_name))
 
 
-def _model_field(model: type[models.Model], name: str) -> models.Field | None:
+def model_field(model: type[models.Model], name: str) -> models.Field | None:
     try:
         found = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -116,7 +116,7 @@ def _related_names(values: Iterable[tuple[type[models.Model], str, Any]]) -> dic
     """{(related model, pk): str(record)} for the foreign keys named in the changes."""
     wanted: dict[type[models.Model], set] = {}
     for model, name, value in values:
-        found = _model_field(model, name)
+        found = model_field(model, name)
         if found is None or not (found.many_to_one and found.related_model) or value is None:
             continue
         related = found.related_model
@@ -133,7 +133,7 @@ def display(model: type[models.Model], name: str, value: Any, names: Mapping) ->
     """A stored value as the user reads it."""
     if value is None or value == "":
         return EMPTY
-    found = _model_field(model, name)
+    found = model_field(model, name)
     if found is None:
         return str(value)
     if found.is_relation and found.many_to_one:

@@ -35,7 +35,7 @@ def test_account_history_shows_choice_labels_and_the_owner_by_name(kam, other_ka
     account_services.account_update(
         actor=kam, account=account, status=Account.Status.KEY_ACCOUNT, owner=other_kam
     )
-    lines = _lines(account_history(account))
+    lines = _lines(account_history(account, viewer=kam))
     assert (
         label(Account, "status"),
         str(Account.Status.PROSPECT.label),
