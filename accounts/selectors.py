@@ -151,16 +151,3 @@ def with_visible_manager(contacts: QuerySet[Contact], user) -> QuerySet[Contact]
     return contacts.annotate(
         reports_to_visible=Exists(visible_contacts(user).filter(pk=OuterRef("reports_to_id")))
     )
-
-
-def account_header_figures(account: Account) -> dict:
-    """Open pipeline (and weighted) of the account and its subsidiaries, and its open
-    customer issues: two aggregate queries for the account page header."""
-    from customer_care.selectors import open_issues_for_account
-    from deals.selectors import account_pipeline_totals
-
-    group_ids = Account.objects.filter(path__startswith=account.path).values("pk")
-    return {
-        "pipeline": account_pipeline_totals(group_ids),
-        "open_issue_count": open_issues_for_account(account).count(),
-    }

@@ -20,8 +20,10 @@ from django.db.models.functions import Cast, ExtractYear, NullIf
 from accounts.access import scoped
 from accounts.models import Account
 from customer_care.models import CustomerIssue, Survey
+from users.models import User
 
 OPEN = CustomerIssue.OPEN_STATUSES
+MY_WORK_LIMIT = 50
 SEVERITY_RANK = Case(
     When(severity=CustomerIssue.Severity.CRITICAL, then=Value(4)),
     When(severity=CustomerIssue.Severity.HIGH, then=Value(3)),
@@ -194,3 +196,13 @@ def nps_score(scores: list[int]) -> float | None:
     promoters = sum(1 for s in scores if s >= 9)
     detractors = sum(1 for s in scores if s <= 6)
     return round((promoters - detractors) * 100 / len(scores), 1)
+
+
+def header_open_issues(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+    """The account header's count of the account's unresolved issues."""
+    return {"count": open_issues_for_account(account).count()}
+
+
+def my_work_issues(*, user: User) -> dict:
+    """The open issues the user owns, for "My work" (at most MY_WORK_LIMIT)."""
+    return {"issues": list(open_issues_owned_by(user)[:MY_WORK_LIMIT])}

@@ -50,6 +50,7 @@ ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 OPEN_ACTION = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+MY_WORK_LIMIT = 50
 CLOSED_OBJECTIVE = [Objective.Status.ACHIEVED, Objective.Status.MISSED, Objective.Status.DROPPED]
 
 ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
@@ -560,3 +561,8 @@ def adjustment_value(field: str, raw: str) -> str:
     except (ValueError, ArithmeticError):
         pass
     return raw
+
+
+def my_work_actions(*, user: User) -> dict:
+    """The user's open plan actions, for "My work" (at most MY_WORK_LIMIT)."""
+    return {"plan_actions": list(open_actions_of(user)[:MY_WORK_LIMIT])}
