@@ -139,15 +139,18 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 def contact_list(user) -> QuerySet[Contact]:
     """Visible contacts with account, reports-to and relationship owner preloaded, and
     `reports_to_visible` (see with_visible_manager)."""
+    visible = visible_contacts(user)
     return with_visible_manager(
-        visible_contacts(user).select_related("account", "reports_to", "relationship_owner"),
-        user,
+        visible.select_related("account", "reports_to", "relationship_owner"), visible=visible
     )
 
 
-def with_visible_manager(contacts: QuerySet[Contact], user) -> QuerySet[Contact]:
-    """Annotate `reports_to_visible`: whether the user may see the contact's manager. A
-    manager at a group company above the user's scope is not named (its page is a 404)."""
+def with_visible_manager(
+    contacts: QuerySet[Contact], *, visible: QuerySet[Contact]
+) -> QuerySet[Contact]:
+    """Annotate `reports_to_visible`: whether the manager is among `visible` (the user's
+    visible contacts). A manager at a group company above the user's scope is not named
+    (its page is a 404)."""
     return contacts.annotate(
-        reports_to_visible=Exists(visible_contacts(user).filter(pk=OuterRef("reports_to_id")))
+        reports_to_visible=Exists(visible.filter(pk=OuterRef("reports_to_id")))
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.access import can_edit_account, get_account_for, visible_accounts
+from accounts.access import can_edit_account, get_account_for, visible_accounts, visible_contacts
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
 from accounts.history import account_history
@@ -216,7 +216,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             account.contacts.select_related("reports_to", "relationship_owner")
             .annotate(report_count=Count("direct_reports"))
             .order_by("-is_active", "last_name"),
-            request.user,
+            visible=visible_contacts(request.user),
         )
         return {"contacts": contacts} | extra
     if tab == "map":
