@@ -11,7 +11,14 @@ class DealsConfig(AppConfig):
         from deals import demo, selectors
         from deals import timeline as deals_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink, TimelineSource
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HeaderFact,
+            MyWorkSection,
+            NavLink,
+            TimelineSource,
+        )
 
         registry.account_tabs.register(
             AccountTab(
@@ -36,6 +43,14 @@ class DealsConfig(AppConfig):
                 compute=selectors.header_pipeline,
                 template="deals/partials/header_pipeline.html",
                 order=10,
+            )
+        )
+        registry.my_work_sections.register(
+            MyWorkSection(
+                key="deal_follow_ups",
+                fetch=selectors.my_work_deal_follow_ups,
+                template="deals/partials/my_work_follow_ups.html",
+                order=5,
             )
         )
         registry.demo_steps.register(DemoStep(key="deals", seed=demo.seed, order=10))
