@@ -2,6 +2,8 @@
 
 from django.utils.cache import patch_cache_control
 
+from kam.views import bad_request
+
 
 class PrivateNoStoreMiddleware:
     """`Cache-Control: private, no-store` on every page and API answer for a signed-in
@@ -19,3 +21,20 @@ class PrivateNoStoreMiddleware:
         if signed_in or request.path.startswith("/api/"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address is refused with a 400 before any view runs: no text
+    search, filter or lookup may send it to the database (PostgreSQL refuses it with an
+    error). Form and API fields refuse NUL in bodies themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return bad_request(request)
+        return self.get_response(request)

@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kam.middleware.PrivateNoStoreMiddleware",
+    "kam.middleware.RefuseNulMiddleware",
     "users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -430,6 +431,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kam.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "kam.api.metadata.Metadata",
+    "DEFAULT_PARSER_CLASSES": [
+        "kam.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "kam.api.throttling.AnonThrottle",
         "kam.api.throttling.UserThrottle",
