@@ -1,10 +1,10 @@
 """One set of list filters for the account and contact pages and their API endpoints."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
+from accounts.search import MIN_LENGTH, search_accounts, search_contacts
 from users.models import User
 
 
@@ -49,15 +49,10 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["status", "tier", "owner", "industry", "customer_type", "country", "region"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """Best match first, unless the user sorts (`ordering` is applied after this)."""
+        if len(value.strip()) < MIN_LENGTH:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(legal_name__icontains=value)
-            | Q(city__icontains=value)
-            | Q(external_id__iexact=value)
-        )
+        return search_accounts(queryset, value)
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -83,12 +78,6 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "buying_role", "attitude", "is_active"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if len(value.strip()) < MIN_LENGTH:
             return queryset
-        return queryset.filter(
-            Q(last_name__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(email__icontains=value)
-            | Q(account__name__icontains=value)
-        )
+        return search_contacts(queryset, value, account_name=True)
