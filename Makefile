@@ -46,7 +46,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete --no-location
 
 benchmark: install
 	$(PY) benchmarks/run.py

@@ -1,0 +1,326 @@
+"""Charts drawn by the server as inline SVG, for pages and for the PDF folders alike.
+
+A chart is readable without colour: each series has a fill pattern (bars) or a dash and
+marker shape (lines) of its own, and every value is written next to its bar or point.
+It is accessible: the SVG has a title and a description, and `Chart.table` gives the
+numbers for a table beside it (templates/partials/chart.html renders both).
+
+Only SVG presentation attributes are used, no `style`, so the Content Security Policy
+(style-src 'self') and WeasyPrint both accept the markup as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+Number = Decimal | int | float
+
+# Grey levels and hatchings that stay distinct in black-and-white print.
+_INKS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#404040"]
+_PATTERNS = ["solid", "hatch", "dots", "cross", "back-hatch", "grid"]
+_DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
+_MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square"]
+
+
+def plain_number(value: Number) -> str:
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[Number | None]
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    svg: SafeString
+    categories: list[str]
+    series_labels: list[str]
+    # One row per category: (category, [formatted value per series]).
+    table: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.svg
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The plotting area inside the SVG and the value scale."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    low: float
+    high: float
+
+    @property
+    def plot_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    def y(self, value: float) -> float:
+        span = self.high - self.low or 1.0
+        return self.top + self.plot_height * (1 - (value - self.low) / span)
+
+
+def _nice_step(span: float, ticks: int = 4) -> float:
+    raw = span / ticks if span > 0 else 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _scale(values: list[float], *, zero: bool) -> tuple[float, float, float]:
+    """Low and high end of the axis and the tick step, with zero on the axis for bars."""
+    low = min(values, default=0.0)
+    high = max(values, default=1.0)
+    if zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    if low == high:
+        high = low + 1.0
+    step = _nice_step(high - low)
+    low = step * (low // step)
+    high = step * -(-high // step)
+    return low, high, step
+
+
+def _defs(chart_id: str, count: int) -> str:
+    parts = []
+    for index in range(count):
+        ink, kind = _INKS[index % len(_INKS)], _PATTERNS[index % len(_PATTERNS)]
+        pid = f"{chart_id}-p{index}"
+        shapes = {
+            "solid": "",
+            "hatch": '<path d="M0,6 L6,0" stroke="#fff" stroke-width="1.5"/>',
+            "back-hatch": '<path d="M0,0 L6,6" stroke="#fff" stroke-width="1.5"/>',
+            "dots": '<circle cx="3" cy="3" r="1.2" fill="#fff"/>',
+            "cross": '<path d="M0,3 H6 M3,0 V6" stroke="#fff" stroke-width="1"/>',
+            "grid": '<path d="M0,0 H6 V6" fill="none" stroke="#fff" stroke-width="1"/>',
+        }[kind]
+        parts.append(
+            f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="{ink}"/>{shapes}</pattern>'
+        )
+    return "<defs>" + "".join(parts) + "</defs>"
+
+
+def _axis(frame: _Frame, step: float, fmt: Callable[[Number], str]) -> str:
+    parts = []
+    tick = frame.low
+    while tick <= frame.high + step / 1000:
+        y = frame.y(tick)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y:.1f}" '
+            f'y2="{y:.1f}" stroke="#d0d0d0" stroke-width="0.5"/>'
+            f'<text x="{frame.left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9" '
+            f'fill="#333">{escape(fmt(tick))}</text>'
+        )
+        tick += step
+    return "".join(parts)
+
+
+def _legend(frame: _Frame, chart_id: str, labels: list[str], *, lines: bool) -> str:
+    parts = []
+    x = frame.left
+    y = frame.height - 8
+    for index, label in enumerate(labels):
+        if lines:
+            parts.append(
+                f'<line x1="{x}" x2="{x + 18}" y1="{y - 3}" y2="{y - 3}" '
+                f'stroke="{_INKS[index % len(_INKS)]}" stroke-width="2" '
+                f'stroke-dasharray="{_DASHES[index % len(_DASHES)]}"/>'
+                + _marker(index, x + 9, y - 3)
+            )
+        else:
+            parts.append(
+                f'<rect x="{x}" y="{y - 9}" width="12" height="10" '
+                f'fill="url(#{chart_id}-p{index})" stroke="#000" stroke-width="0.5"/>'
+            )
+        parts.append(
+            f'<text x="{x + 22}" y="{y}" font-size="10" fill="#000">{escape(label)}</text>'
+        )
+        x += 30 + 6 * len(label)
+    return "".join(parts)
+
+
+def _marker(index: int, x: float, y: float) -> str:
+    ink = _INKS[index % len(_INKS)]
+    shape = _MARKERS[index % len(_MARKERS)]
+    if shape == "square":
+        return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{ink}"/>'
+    if shape == "triangle":
+        points = [(x, y - 4), (x + 4, y + 3), (x - 4, y + 3)]
+        return _polygon(points, ink)
+    if shape == "diamond":
+        points = [(x, y - 4), (x + 4, y), (x, y + 4), (x - 4, y)]
+        return _polygon(points, ink)
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ink}"/>'
+
+
+def _polygon(points: list[tuple[float, float]], ink: str) -> str:
+    return (
+        '<path d="M' + " L".join(f"{px:.1f},{py:.1f}" for px, py in points) + f' Z" fill="{ink}"/>'
+    )
+
+
+def _svg(chart_id: str, title: str, description: str, frame: _Frame, body: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - every text in body is escaped where it is built
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
+        f'width="{frame.width}" height="{frame.height}" role="img" class="chart" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" font-family="DejaVu Sans, sans-serif">'
+        f'<title id="{chart_id}-t">{escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>{body}</svg>'
+    )
+
+
+def _table(
+    categories: list[str], series: Sequence[Series], fmt: Callable[[Number], str]
+) -> list[tuple[str, list[str]]]:
+    return [
+        (category, ["–" if s.values[i] is None else fmt(s.values[i]) for s in series])  # type: ignore[arg-type]
+        for i, category in enumerate(categories)
+    ]
+
+
+def _chart_id(title: str, categories: Sequence[str], series: Sequence[Series]) -> str:
+    """Stable per content, so the same chart renders the same bytes (PDF checksums)."""
+    key = repr((title, list(categories), [(s.label, list(s.values)) for s in series]))
+    return "chart-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _check(categories: Sequence[str], series: Sequence[Series]) -> None:
+    for s in series:
+        if len(s.values) != len(categories):
+            raise ValueError(
+                f"series {s.label!r} has {len(s.values)} values, not {len(categories)}"
+            )
+
+
+def bar_chart(
+    *,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    value_format: Callable[[Number], str] = plain_number,
+    width: int = 560,
+    height: int = 260,
+) -> Chart:
+    """Grouped vertical bars: one group per category, one bar per series."""
+    _check(categories, series)
+    chart_id = _chart_id(title, categories, series)
+    values = [float(v) for s in series for v in s.values if v is not None]
+    low, high, step = _scale(values, zero=True)
+    frame = _Frame(width, height, left=64, right=12, top=16, bottom=48, low=low, high=high)
+    group = frame.plot_width / max(len(categories), 1)
+    bar = group * 0.8 / max(len(series), 1)
+    body = [_defs(chart_id, len(series)), _axis(frame, step, value_format)]
+    for c, category in enumerate(categories):
+        x0 = frame.left + c * group + group * 0.1
+        for s_index, s in enumerate(series):
+            value = s.values[c]
+            if value is None:
+                continue
+            top, base = frame.y(max(float(value), 0.0)), frame.y(min(float(value), 0.0))
+            x = x0 + s_index * bar
+            body.append(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar * 0.92:.1f}" '
+                f'height="{max(base - top, 0.5):.1f}" fill="url(#{chart_id}-p{s_index})" '
+                f'stroke="#000" stroke-width="0.5"><title>{escape(s.label)}, {escape(category)}: '
+                f"{escape(value_format(value))}</title></rect>"
+            )
+            if bar >= 18:
+                body.append(
+                    f'<text x="{x + bar * 0.46:.1f}" y="{top - 3:.1f}" text-anchor="middle" '
+                    f'font-size="8" fill="#000">{escape(value_format(value))}</text>'
+                )
+        body.append(
+            f'<text x="{x0 + group * 0.4:.1f}" y="{frame.height - frame.bottom + 14}" '
+            f'text-anchor="middle" font-size="10" fill="#000">{escape(category)}</text>'
+        )
+    body.append(_legend(frame, chart_id, [s.label for s in series], lines=False))
+    return Chart(
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, frame, "".join(body)),
+        categories=list(categories),
+        series_labels=[s.label for s in series],
+        table=_table(list(categories), series, value_format),
+    )
+
+
+def line_chart(
+    *,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    value_format: Callable[[Number], str] = plain_number,
+    zero_based: bool = True,
+    width: int = 560,
+    height: int = 260,
+) -> Chart:
+    """One line per series over the categories (e.g. years); gaps where a value is None."""
+    _check(categories, series)
+    chart_id = _chart_id(title, categories, series)
+    values = [float(v) for s in series for v in s.values if v is not None]
+    low, high, step = _scale(values, zero=zero_based)
+    frame = _Frame(width, height, left=64, right=24, top=16, bottom=48, low=low, high=high)
+    slot = frame.plot_width / max(len(categories), 1)
+    xs = [frame.left + slot * (i + 0.5) for i in range(len(categories))]
+    body = [_axis(frame, step, value_format)]
+    for s_index, s in enumerate(series):
+        ink = _INKS[s_index % len(_INKS)]
+        path, pen_down = [], False
+        for x, value in zip(xs, s.values, strict=True):
+            if value is None:
+                pen_down = False
+                continue
+            path.append(f"{'L' if pen_down else 'M'}{x:.1f},{frame.y(float(value)):.1f}")
+            pen_down = True
+        body.append(
+            f'<path d="{" ".join(path)}" fill="none" stroke="{ink}" stroke-width="2" '
+            f'stroke-dasharray="{_DASHES[s_index % len(_DASHES)]}"/>'
+        )
+        for x, value in zip(xs, s.values, strict=True):
+            if value is None:
+                continue
+            y = frame.y(float(value))
+            body.append(_marker(s_index, x, y))
+            body.append(
+                f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="8" '
+                f'fill="#000">{escape(value_format(value))}</text>'
+            )
+    for x, category in zip(xs, categories, strict=True):
+        body.append(
+            f'<text x="{x:.1f}" y="{frame.height - frame.bottom + 14}" text-anchor="middle" '
+            f'font-size="10" fill="#000">{escape(category)}</text>'
+        )
+    body.append(_legend(frame, chart_id, [s.label for s in series], lines=True))
+    return Chart(
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, frame, "".join(body)),
+        categories=list(categories),
+        series_labels=[s.label for s in series],
+        table=_table(list(categories), series, value_format),
+    )
