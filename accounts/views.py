@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,6 +20,7 @@ from accounts.relationship_map import relationship_map
 from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.paging import page_of
 
 PAGE_SIZE = 25
 TABS = ["profile", "team", "figures", "contacts", "map", "history"]
@@ -40,7 +40,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     filterset = AccountFilter(request.GET or None, queryset=accounts)
     if filterset.is_valid():
         accounts = filterset.qs
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(accounts, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
