@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
-from users.models import User
+from kam.forms import UserField, UserTypeahead
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -17,13 +17,23 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+class UserFilter(django_filters.Filter):
+    """One user, picked in a type-ahead box (kam.forms.UserTypeahead) instead of a select of
+    every user; `?owner=` takes a username or a user id. `scope="all"` suggests every active
+    user, otherwise the users who own accounts."""
+
+    field_class = UserField
+
+    def __init__(self, *args, scope: str = "", **kwargs):
+        kwargs.setdefault("widget", UserTypeahead("accounts:user_options", scope=scope))
+        super().__init__(*args, **kwargs)
+
+
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Account.Status.choices, label=_("Status"))
     tier = django_filters.ChoiceFilter(choices=Account.Tier.choices, label=_("Tier"))
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(is_active=True), label=_("Key account manager")
-    )
+    owner = UserFilter(label=_("Key account manager"))
     industry = django_filters.CharFilter(lookup_expr="iexact", label=_("Industry"))
     customer_type = django_filters.ChoiceFilter(
         choices=Account.CustomerType.choices, label=_("Customer type")
