@@ -59,11 +59,11 @@ def editable_account_filter(user) -> Q:
 
 
 def visible_accounts(user) -> QuerySet[Account]:
-    return Account.objects.visible_to(user)
+    return Account.objects.filter(visible_account_filter(user))
 
 
 def editable_accounts(user) -> QuerySet[Account]:
-    return Account.objects.editable_by(user)
+    return Account.objects.filter(editable_account_filter(user))
 
 
 def can_edit_account(user, account: Account) -> bool:

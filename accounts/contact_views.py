@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.access import can_edit_account, get_account_for, get_contact_for
+from accounts.access import can_edit_account, get_account_for, get_contact_for, visible_contacts
 from accounts.filters import ContactFilter
 from accounts.forms import ContactForm, ContactLeftForm
 from accounts.views import _render_tab
@@ -42,6 +42,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "account": contact.account,
         "can_edit": can_edit_account(request.user, contact.account),
         "direct_reports": contact.direct_reports.select_related("account"),
+        "manager_visible": contact.reports_to_id is not None
+        and visible_contacts(request.user).filter(pk=contact.reports_to_id).exists(),
         "left_form": ContactLeftForm(),
     }
     return render_page(request, "accounts/contact_detail.html", context)

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from users.models import Role
+
 MONEY = {"max_digits": 16, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("Must not be negative."))]
 
@@ -25,18 +27,6 @@ class ProductLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AccountQuerySet":
-        from accounts.access import visible_account_filter
-
-        return self.filter(visible_account_filter(user))
-
-    def editable_by(self, user) -> "AccountQuerySet":
-        from accounts.access import editable_account_filter
-
-        return self.filter(editable_account_filter(user))
 
 
 class Account(models.Model):
@@ -116,7 +106,6 @@ class Account(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["path", "updated_at", "last_contacted_at"])
-    objects = AccountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("account")
@@ -159,8 +148,6 @@ class Account(models.Model):
 
 
 def _may_own_accounts(user) -> bool:
-    from users.models import Role
-
     return user.is_superuser or user.role in {
         Role.KEY_ACCOUNT_MANAGER,
         Role.HEAD_OF_SALES,
@@ -265,6 +252,15 @@ class YearlyFigures(models.Model):
         validators=NOT_NEGATIVE,
         help_text=_("The customer's total spend in our field."),
         **MONEY,
+    )
+    actuals_as_of = models.DateField(
+        _("actuals as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day up to which revenue and contribution margin are booked (set by the ERP;"
+            " today when left out)."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -4,6 +4,7 @@ Every write validates the model (the one set of rules that forms and API share),
 the "may change" predicate from accounts.access, and runs in one transaction.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -134,25 +135,102 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
+class _Unset:
+    """A keyword left out (as opposed to None, which clears a value)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _figures_save(figures: YearlyFigures, changes: dict[str, Any]) -> YearlyFigures:
+    for name, value in changes.items():
+        if value is not UNSET:
+            setattr(figures, name, value)
+    figures.full_clean(validate_constraints=False)
+    figures.save()
+    return figures
+
+
 @transaction.atomic
 def figures_put(
-    *, actor: User, account: Account, year: int, **values: Decimal | None
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    revenue: Decimal = Decimal("0"),
+    contribution_margin: Decimal = Decimal("0"),
+    actuals_as_of: date | None = None,
+    revenue_target: Decimal | None = UNSET,
+    margin_target: Decimal | None = UNSET,
+    revenue_potential: Decimal | None = UNSET,
 ) -> tuple[YearlyFigures, bool]:
-    """Create or replace one year of figures (idempotent, as ERP imports need)."""
+    """Create or replace the actuals of one year (idempotent, as ERP pushes need).
+
+    Field ownership: the actuals (revenue, contribution margin) come from the ERP and are
+    replaced as a whole (left out: 0), stamped with the day they stand at (`actuals_as_of`,
+    today when left out). Targets and potential belong to the key account manager: they
+    change only when given (None clears), so an ERP push never wipes planning data.
+    """
     _require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
     if created:
         figures = YearlyFigures(account=account, year=year)
-    for name in (
-        "revenue", "contribution_margin", "revenue_target", "margin_target", "revenue_potential",
-    ):  # fmt: skip
-        default = Decimal("0") if name in ("revenue", "contribution_margin") else None
-        value = values.get(name, default)
-        setattr(figures, name, default if value is None else value)
-    figures.full_clean(validate_constraints=False)
-    figures.save()
-    return figures, created
+    changes = {
+        "revenue": Decimal("0") if revenue is None else revenue,
+        "contribution_margin": Decimal("0") if contribution_margin is None else contribution_margin,
+        "actuals_as_of": actuals_as_of or timezone.localdate(),
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes), created
+
+
+@transaction.atomic
+def figures_patch(
+    *,
+    actor: User,
+    figures: YearlyFigures,
+    revenue: Decimal = UNSET,
+    contribution_margin: Decimal = UNSET,
+    actuals_as_of: date | None = UNSET,
+    revenue_target: Decimal | None = UNSET,
+    margin_target: Decimal | None = UNSET,
+    revenue_potential: Decimal | None = UNSET,
+) -> YearlyFigures:
+    """Change only the given values of an existing year. New actuals without a date stand
+    at today."""
+    _require_edit(actor, figures.account)
+    figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    new_actuals = revenue is not UNSET or contribution_margin is not UNSET
+    if new_actuals and actuals_as_of is UNSET:
+        actuals_as_of = timezone.localdate()
+    changes = {
+        "revenue": revenue,
+        "contribution_margin": contribution_margin,
+        "actuals_as_of": actuals_as_of,
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes)
+
+
+@transaction.atomic
+def figures_target_set(
+    *, actor: User, account: Account, year: int, revenue_target: Decimal | None
+) -> YearlyFigures:
+    """Set the revenue target of a year, creating the year without actuals if needed (the
+    revenue objective of the year sets it, see planning.action_plan.services)."""
+    _require_edit(actor, account)
+    figures, _created = YearlyFigures.objects.select_for_update().get_or_create(
+        account=account, year=year
+    )
+    return _figures_save(figures, {"revenue_target": revenue_target})
 
 
 @transaction.atomic

@@ -137,8 +137,20 @@ def _header_context(account: Account, user) -> dict:
         "subsidiary_count": Account.objects.filter(path__startswith=account.path)
         .exclude(pk=account.pk)
         .count(),
-        **selectors.account_header_figures(account),
+        "header_facts": _header_facts(account, user),
     }
+
+
+def _header_facts(account: Account, user) -> list[tuple[str, dict]]:
+    """The facts other apps show in the header (open pipeline, open issues, ...), as
+    (template, context) pairs; the group is the account and all accounts below it."""
+    group_ids = Account.objects.filter(path__startswith=account.path).values("pk")
+    facts = []
+    for fact in registry.header_facts:
+        context = fact.compute(account=account, group_ids=group_ids, user=user)
+        if context is not None:
+            facts.append((fact.template, context))
+    return facts
 
 
 @login_required
@@ -220,10 +232,11 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             or FiguresForm(initial={"year": selectors.current_year()}),
         } | extra
     if tab == "contacts":
-        contacts = (
+        contacts = selectors.with_visible_manager(
             account.contacts.select_related("reports_to", "relationship_owner")
             .annotate(report_count=Count("direct_reports"))
-            .order_by("-is_active", "last_name")
+            .order_by("-is_active", "last_name"),
+            request.user,
         )
         return {"contacts": contacts} | extra
     if tab == "map":
@@ -325,10 +338,18 @@ def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     accounts, contacts = selectors.search(request.user, query)
+    searched = len(query.strip()) >= 2
     context = {
         "search_query": query,
         "accounts": accounts,
         "contacts": contacts,
-        "searched": len(query.strip()) >= 2,
+        "searched": searched,
+        # Other apps' results (kam.registry.search_providers), one group per provider.
+        "provider_results": [
+            (provider.label, provider.search(user=request.user, query=query.strip(), limit=8))
+            for provider in registry.search_providers
+        ]
+        if searched
+        else [],
     }
     return render_page(request, "accounts/search.html", context, partial="results")

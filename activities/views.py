@@ -31,6 +31,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm
 from activities.models import FollowUp
+from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.timeline import account_timeline
@@ -41,7 +42,6 @@ TIMELINE_LIMIT = 20
 STALE_LIMIT = 15
 DONE_LIMIT = 15
 DONE_DAYS = 30  # as activities.selectors.recently_done_follow_ups_of
-PLAN_ACTIONS_LIMIT = 50
 PANEL = "activities/account_panel.html"
 
 
@@ -189,22 +189,15 @@ def _follow_up_context(user: User) -> dict:
     }
 
 
-def _owned_issues(user: User) -> list | None:
-    """Open customer issues the user owns, if the customer care app offers them."""
-    try:
-        from customer_care.selectors import open_issues_owned_by
-    except ImportError:
-        return None
-    return list(open_issues_owned_by(user)[:50])
-
-
-def _open_plan_actions(user: User) -> list | None:
-    """Open actions of action plans the user owns, if the planning app offers them."""
-    try:
-        from planning.action_plan.selectors import open_actions_of
-    except ImportError:
-        return None
-    return list(open_actions_of(user)[:PLAN_ACTIONS_LIMIT])
+def _my_work_sections(user: User) -> list[tuple[str, dict]]:
+    """The blocks other apps add to My work (plan actions, owned issues, ...), as
+    (template, context) pairs; a section with nothing to say returns None."""
+    sections = []
+    for section in registry.my_work_sections:
+        context = section.fetch(user=user)
+        if context is not None:
+            sections.append((section.template, context))
+    return sections
 
 
 @login_required
@@ -215,10 +208,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "my_work",
         **_follow_up_context(user),
-        "plan_actions": _open_plan_actions(user),
+        "my_work_sections": _my_work_sections(user),
         "stale_contacts": list(selectors.stale_contacts(user)[:STALE_LIMIT]),
         "stale_days": selectors.STALE_AFTER_DAYS,
-        "issues": _owned_issues(user),
     }
     return render_page(request, "activities/my_work.html", context)
 

@@ -133,17 +133,31 @@ class Contract(models.Model):
             today=self._today(),
         )
 
+    def _notice_args(self) -> dict:
+        return {
+            "notice_period_months": self.notice_period_months,
+            "auto_renewal": self.auto_renewal,
+            "renewal_term_months": self.renewal_term_months,
+            "today": self._today(),
+        }
+
     @property
     def computed_notice_deadline(self) -> date | None:
-        if self.is_finished:
+        if self.status in terms.NO_NOTICE_STATUSES:
             return None
-        return terms.notice_deadline(
-            self.end_on,
-            notice_period_months=self.notice_period_months,
-            auto_renewal=self.auto_renewal,
-            renewal_term_months=self.renewal_term_months,
-            today=self._today(),
-        )
+        return terms.notice_deadline(self.end_on, **self._notice_args())
+
+    @property
+    def computed_missed_notice_deadline(self) -> date | None:
+        if self.status in terms.NO_NOTICE_STATUSES:
+            return None
+        return terms.missed_notice_deadline(self.end_on, **self._notice_args())
+
+    @property
+    def computed_next_notice_deadline(self) -> date | None:
+        if self.status in terms.NO_NOTICE_STATUSES:
+            return None
+        return terms.next_notice_deadline(self.end_on, **self._notice_args())
 
     @property
     def computed_next_renewal(self) -> date | None:

@@ -8,10 +8,17 @@ class CustomerCareConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from customer_care import demo
+        from customer_care import demo, selectors
         from customer_care import timeline as customer_care_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HeaderFact,
+            MyWorkSection,
+            NavLink,
+            TimelineSource,
+        )
 
         registry.account_tabs.register(
             AccountTab(
@@ -39,6 +46,22 @@ class CustomerCareConfig(AppConfig):
                 url_name="customer_care:issues",
                 order=70,
                 nav="issues",
+            )
+        )
+        registry.header_facts.register(
+            HeaderFact(
+                key="open_issues",
+                compute=selectors.header_open_issues,
+                template="customer_care/partials/header_open_issues.html",
+                order=20,
+            )
+        )
+        registry.my_work_sections.register(
+            MyWorkSection(
+                key="issues",
+                fetch=selectors.my_work_issues,
+                template="customer_care/partials/my_work_issues.html",
+                order=20,
             )
         )
         registry.demo_steps.register(DemoStep(key="customer_care", seed=demo.seed, order=40))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.demo import DOMINANT_ACCOUNT, _acting_as
 from accounts.models import Account, Contact, TeamMembership
+from activities.services import follow_up_complete
 from customer_care import services
 from customer_care.models import CustomerIssue, Department, Survey, ensure_default_departments
 from users.models import User
@@ -156,8 +157,6 @@ def _status_for_age(rng: random.Random, age: int) -> str:
 
 
 def _seed_surveys(rng: random.Random, account: Account, today) -> int:
-    from activities.services import follow_up_complete
-
     contacts = list(Contact.objects.filter(account=account, is_active=True).order_by("pk"))
     count = rng.randint(2, 8)
     base = rng.uniform(7.4, 9.2)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_edit_account, visible_accounts
 from accounts.models import Account, Contact
+from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
 from users.models import User
 
@@ -175,10 +176,6 @@ def survey_record(
 
 
 def _detractor_follow_up(*, actor: User, survey: Survey):
-    # Imported here: activities depends on accounts only, and so must the import graph of
-    # this module at load time.
-    from activities.services import follow_up_create
-
     who = str(survey.contact) if survey.contact_id else survey.account.name
     scores = []
     if survey.nps is not None:

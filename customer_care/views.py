@@ -4,6 +4,7 @@ the access scope and writes through customer_care.services."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -261,11 +262,22 @@ def _surveys_panel(
         ]
     )
     years = selectors.nps_trend(account)
+    nps_tables = [{"title": _("Net Promoter Score per year"), "years": years, "prefix": ""}]
+    if Account.objects.filter(path__startswith=account.path).exclude(pk=account.pk).exists():
+        nps_tables.append(
+            {
+                "title": _("Group NPS (this account and all subsidiaries)"),
+                "years": selectors.group_nps_trend(account),
+                "prefix": "group-",
+            }
+        )
     context = {
         "nav": "accounts",
         "account": account,
         "can_edit": can_edit,
         "years": years,
+        "nps_tables": nps_tables,
+        "min_answers": settings.NPS_MIN_ANSWERS,
         "surveys": surveys,
         "follow_up": follow_up,
         "survey_form": form or (SurveyForm(account=account) if can_edit else None),

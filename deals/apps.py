@@ -8,10 +8,10 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from deals import demo
+        from deals import demo, selectors
         from deals import timeline as deals_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink, TimelineSource
 
         registry.account_tabs.register(
             AccountTab(
@@ -28,6 +28,14 @@ class DealsConfig(AppConfig):
                 url_name="deals:pipeline",
                 order=40,
                 nav="deals",
+            )
+        )
+        registry.header_facts.register(
+            HeaderFact(
+                key="pipeline",
+                compute=selectors.header_pipeline,
+                template="deals/partials/header_pipeline.html",
+                order=10,
             )
         )
         registry.demo_steps.register(DemoStep(key="deals", seed=demo.seed, order=10))

@@ -18,8 +18,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.access import scoped
-from accounts.models import ProductLine
+from accounts.models import Account, ProductLine
 from deals.models import Opportunity, OpportunityCompetitor, Stage
+from users.models import User
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
@@ -144,3 +145,8 @@ def pipeline_by_account(account_ids) -> dict[int, dict]:
         )
     )
     return {row.pop("account_id"): row for row in rows}
+
+
+def header_pipeline(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+    """The account header's open pipeline: the group's open and weighted value."""
+    return account_pipeline_totals(group_ids)

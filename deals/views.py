@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -100,6 +99,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
                 opportunity=opportunity,
                 stage=form.cleaned_data["stage"],
                 reason=form.cleaned_data["reason"],
+                lost_to=form.cleaned_data.get("lost_to"),
             )
         except ValidationError as exc:
             _add_move_errors(form, exc)
@@ -250,7 +250,7 @@ def competitor_remove(request: HttpRequest, pk: int, competitor_id: int) -> Http
 
 def _form_initial(request: HttpRequest) -> dict:
     """`?account=<id>&product_line=<id>` pre-select the account and product line (links
-    from an account page or the whitespace matrix)."""
+    from an account page)."""
     initial = {}
     account_id = request.GET.get("account", "")
     if account_id.isdigit():
@@ -265,36 +265,17 @@ def _form_initial(request: HttpRequest) -> dict:
     return initial
 
 
-def _link_to_whitespace_cell(request: HttpRequest, opportunity) -> None:
-    """An opportunity started from a whitespace cell (`?business_unit=<id>`) is linked to
-    that cell, so the matrix shows it as an open opportunity."""
-    from planning.models import BusinessUnit
-    from planning.whitespace.services import cell_link_opportunity
-
-    unit_id = request.GET.get("business_unit", "")
-    lines = list(opportunity.product_lines.all())
-    if not unit_id.isdigit() or len(lines) != 1:
-        return
-    unit = BusinessUnit.objects.filter(account=opportunity.account, pk=int(unit_id)).first()
-    if unit is not None:
-        cell_link_opportunity(
-            actor=request.user, business_unit=unit, product_line=lines[0], opportunity=opportunity
-        )
-
-
 @login_required
 def opportunity_create(request: HttpRequest) -> HttpResponse:
     form = OpportunityForm(request.POST or None, user=request.user, initial=_form_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                opportunity = services.opportunity_create(
-                    actor=request.user,
-                    account=form.cleaned_data["account"],
-                    product_lines=form.cleaned_data["product_lines"],
-                    **form.service_fields(),
-                )
-                _link_to_whitespace_cell(request, opportunity)
+            opportunity = services.opportunity_create(
+                actor=request.user,
+                account=form.cleaned_data["account"],
+                product_lines=form.cleaned_data["product_lines"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 
@@ -17,6 +18,4 @@ app.autodiscover_tasks()
 def close_stale_db_connections(**kwargs) -> None:
     # A worker lives for days; drop connections the database may have closed meanwhile,
     # exactly as Django does around each web request.
-    from django.db import close_old_connections
-
     close_old_connections()

@@ -3,9 +3,11 @@
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +170,18 @@ CURRENCY = os.environ.get("CURRENCY", "EUR")
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
 FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
 FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
+# Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
+NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
+# Business cases: the default discount rate (%) for net present value and IRR.
+BUSINESS_CASE_DISCOUNT_RATE = Decimal(os.environ.get("BUSINESS_CASE_DISCOUNT_RATE", "8"))
+# The run-rate part of the forecast for the months not yet covered by actuals: "last_year"
+# (last year's revenue, pro rata), "trailing_year" (the twelve months up to the actuals'
+# day, pro rata) or "none".
+FORECAST_RUN_RATE = os.environ.get("FORECAST_RUN_RATE", "last_year")
+if FORECAST_RUN_RATE not in ("last_year", "trailing_year", "none"):
+    raise ImproperlyConfigured(
+        f"FORECAST_RUN_RATE={FORECAST_RUN_RATE!r}: use last_year, trailing_year or none"
+    )
 
 # Static files, vendored under static/ and served by WhiteNoise.
 STATIC_URL = "static/"

@@ -8,11 +8,14 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
+        from deals.signals import opportunity_closed
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, MyWorkSection, NavLink, TimelineSource
         from planning import demo
         from planning.account_plan import timeline as account_plan_timeline
+        from planning.action_plan import selectors as action_plan_selectors
         from planning.coaching import timeline as coaching_timeline
+        from planning.whitespace import services as whitespace_services
 
         registry.account_tabs.register(
             AccountTab(
@@ -28,4 +31,15 @@ class PlanningConfig(AppConfig):
         registry.nav_links.register(
             NavLink(key="plans", label=_("Plans"), url_name="planning:plans", order=60, nav="plans")
         )
+        registry.my_work_sections.register(
+            MyWorkSection(
+                key="plan_actions",
+                fetch=action_plan_selectors.my_work_actions,
+                template="planning/partials/my_work_actions.html",
+                order=10,
+            )
+        )
         registry.demo_steps.register(DemoStep(key="planning", seed=demo.seed, order=50))
+        opportunity_closed.connect(
+            whitespace_services.cells_follow_closed_deal, dispatch_uid="whitespace_follows_deal"
+        )

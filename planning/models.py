@@ -4,12 +4,14 @@ plans for the sales reps, business cases and the whitespace matrix."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
+from kam.templatetags.kam import money
 
 USER = settings.AUTH_USER_MODEL
 
@@ -247,6 +249,10 @@ class BriefingConfirmation(models.Model):
 PERCENT = {"max_digits": 7, "decimal_places": 2}
 
 
+def default_discount_rate() -> Decimal:
+    return Decimal(settings.BUSINESS_CASE_DISCOUNT_RATE)
+
+
 class BusinessCase(models.Model):
     """Scenarios that show the customer what a change is worth to them."""
 
@@ -262,6 +268,17 @@ class BusinessCase(models.Model):
         validators=[
             MinValueValidator(1, message=_("The horizon must be at least one year.")),
             MaxValueValidator(15, message=_("The horizon can be at most 15 years.")),
+        ],
+    )
+    discount_rate_pct = models.DecimalField(
+        _("discount rate in %"),
+        max_digits=5,
+        decimal_places=2,
+        default=default_discount_rate,
+        help_text=_("For the net present value and the internal rate of return."),
+        validators=[
+            MinValueValidator(Decimal("0"), message=_("Use a discount rate from 0 to 100 %.")),
+            MaxValueValidator(Decimal("100"), message=_("Use a discount rate from 0 to 100 %.")),
         ],
     )
     created_by = models.ForeignKey(
@@ -319,6 +336,24 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The same rule as the arithmetic's check(), so the page and the API refuse it.
+        if (
+            self.yearly_saving is not None
+            and self.process_cost is not None
+            and self.yearly_saving > self.process_cost
+        ):
+            raise ValidationError(
+                {
+                    "yearly_saving": _(
+                        "The yearly saving (%(saving)s) cannot be larger than the customer's"
+                        " process cost (%(cost)s): the saving lowers that cost. Enter the"
+                        " process cost first."
+                    )
+                    % {"saving": money(self.yearly_saving), "cost": money(self.process_cost)}
+                }
+            )
 
 
 class BusinessUnit(models.Model):

@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kam.htmx import render_page
 from users.forms import ApiTokenForm, LanguageForm, ProfileForm
 from users.services import (
     api_token_create,
@@ -63,11 +63,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("profile")
         _remember_language(response, user.language)
         return response
-    return render_page(
-        request,
-        "users/profile.html",
-        {"form": form, "token_form": ApiTokenForm(), "tokens": user.api_tokens.all()},
-    )
+    context = {"form": form, "token_form": ApiTokenForm(), "tokens": user.api_tokens.all()}
+    return render(request, "users/profile.html", context)
 
 
 @login_required
@@ -98,4 +95,10 @@ def _tokens_partial(
         "tokens": request.user.api_tokens.all(),
         "new_key": new_key,
     }
-    return render_page(request, "users/profile.html", context, partial="tokens", status=status)
+    # An htmx request gets the token list only; a plain POST (no JavaScript) the whole page.
+    # (users sits below kam, so kam.htmx.render_page is not available here.)
+    wants_partial = request.htmx and not request.htmx.history_restore_request
+    name = "users/profile.html#tokens" if wants_partial else "users/profile.html"
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -144,6 +144,16 @@ class GroupYearSerializer(serializers.Serializer):
     revenue_target = read_only_money()
     margin_target = read_only_money()
     revenue_potential = read_only_money()
+    share_of_wallet = read_only_money(
+        _("share of wallet (%); empty unless every member with revenue has a potential"),
+        decimal_places=1,
+    )
+    accounts_without_potential = serializers.IntegerField(
+        read_only=True, label=_("members with revenue but no potential")
+    )
+    share_of_wallet_covered = read_only_money(
+        _("share of wallet (%) of the members that have a potential"), decimal_places=1
+    )
 
 
 class AccountDetailSerializer(AccountSerializer):
@@ -177,8 +187,10 @@ class TeamMemberSerializer(ParseOnlyModelSerializer):
 
 
 class FiguresSerializer(ParseOnlyModelSerializer):
-    """One year of figures. On PUT, a value left out is reset to its default (0 for
-    revenue and contribution margin, empty for targets and potential)."""
+    """One year of figures. The ERP owns the actuals (revenue, contribution margin,
+    actuals_as_of), the key account manager the targets and the potential: a PUT replaces
+    the actuals (left out: 0) and keeps targets and potential unless they are sent; a PATCH
+    changes only what is sent."""
 
     share_of_wallet = read_only_money(_("share of wallet (%)"), decimal_places=1)
     target_attainment = read_only_money(_("target attainment (%)"), decimal_places=1)
@@ -187,7 +199,8 @@ class FiguresSerializer(ParseOnlyModelSerializer):
         model = YearlyFigures
         fields = [
             "year", "revenue", "contribution_margin", "revenue_target", "margin_target",
-            "revenue_potential", "share_of_wallet", "target_attainment", "updated_at",
+            "revenue_potential", "share_of_wallet", "target_attainment", "actuals_as_of",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = ["year"]
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import scoped
+from planning.account_plan.services import SWOT_FIELDS
 from planning.models import AccountPlan
 
 LIVING = (AccountPlan.Status.DRAFT, AccountPlan.Status.ACTIVE)
@@ -56,8 +57,6 @@ def plan_list(user) -> QuerySet[AccountPlan]:
 
 def swot_items(plan: AccountPlan) -> dict[str, list[str]]:
     """The four SWOT lists as lists of lines."""
-    from planning.account_plan.services import SWOT_FIELDS
-
     return {
         name: [line for line in getattr(plan, name).splitlines() if line.strip()]
         for name in SWOT_FIELDS

@@ -4,6 +4,7 @@ forecast, their actions, adjustments) and the "Plans" page across the user's acc
 Each view fetches through the access scope and writes through planning.action_plan.services.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
 from accounts.models import Account
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from planning.account_plan.selectors import stale_plans
 from planning.action_plan import selectors, services
 from planning.action_plan.forms import (
     ActionForm,
@@ -81,7 +83,8 @@ def _section_context(
     objectives = selectors.decorate(
         selectors.objectives_with_details(request.user)
         .filter(account=account, year=year)
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk"),
+        with_deals=True,
     )
     for objective in objectives:
         _attach_forms(request, objective, choices, failed)
@@ -136,7 +139,7 @@ def _objective_response(
     fresh = selectors.objectives_with_details(request.user).filter(pk=objective.pk).first()
     if fresh is None:
         raise Http404
-    fresh = selectors.decorate([fresh])[0]
+    fresh = selectors.decorate([fresh], with_deals=True)[0]
     _attach_forms(request, fresh, _people_choices(), failed or {})
     context = {
         "objective": fresh,
@@ -266,11 +269,6 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stale_plans(user: User, *, year: int, owner: User | None):
-    """Stale account plans, if the account plan part offers them (None otherwise)."""
-    try:
-        from planning.account_plan.selectors import stale_plans
-    except ImportError:
-        return None
     plans = stale_plans(user).filter(year=year)
     if owner is not None:
         plans = plans.filter(account__owner=owner)
@@ -292,7 +290,7 @@ def plans(request: HttpRequest) -> HttpResponse:
         objectives = objectives.filter(owner=owner)
         actions = actions.filter(owner=owner)
     stale = _stale_plans(request.user, year=year, owner=owner)
-    stale_rows = list(stale[: PLANS_LIMIT + 1]) if stale is not None else None
+    stale_rows = list(stale[: PLANS_LIMIT + 1])
     objective_rows = selectors.decorate(objectives[: PLANS_LIMIT + 1])
     action_rows = list(actions[: PLANS_LIMIT + 1])
     context = {
@@ -300,8 +298,8 @@ def plans(request: HttpRequest) -> HttpResponse:
         "form": form,
         "year": year,
         "limit": PLANS_LIMIT,
-        "stale_plans": stale_rows[:PLANS_LIMIT] if stale_rows is not None else None,
-        "more_stale": stale_rows is not None and len(stale_rows) > PLANS_LIMIT,
+        "stale_plans": stale_rows[:PLANS_LIMIT],
+        "more_stale": len(stale_rows) > PLANS_LIMIT,
         "objectives": objective_rows[:PLANS_LIMIT],
         "more_objectives": len(objective_rows) > PLANS_LIMIT,
         "actions": action_rows[:PLANS_LIMIT],
@@ -312,6 +310,4 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 def _stale_days() -> int:
-    from django.conf import settings
-
     return settings.PLAN_STALE_DAYS

@@ -4,7 +4,9 @@ Every write checks that the actor may change the account, validates the model an
 rules below, and runs in one transaction.
 """
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_edit_account
 from accounts.models import Account, ProductLine
+from deals import services as deals_services
 from deals.models import Competitor, Opportunity
 from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
@@ -151,3 +154,45 @@ def cell_link_opportunity(
         notes=cell.notes if cell is not None else "",
     )
     return linked
+
+
+@transaction.atomic
+def cell_start_opportunity(
+    *,
+    actor: User,
+    business_unit: BusinessUnit,
+    account: Account,
+    product_lines: Sequence[ProductLine],
+    opportunity_fields: Mapping[str, Any],
+) -> Opportunity:
+    """Create an opportunity started from a whitespace cell and link it to the cell, in one
+    transaction. The link is made only when the opportunity stays on the unit's account
+    and names exactly one product line (the cell's column)."""
+    opportunity = deals_services.opportunity_create(
+        actor=actor, account=account, product_lines=product_lines, **opportunity_fields
+    )
+    lines = list(opportunity.product_lines.all())
+    if business_unit.account_id == opportunity.account_id and len(lines) == 1:
+        cell_link_opportunity(
+            actor=actor, business_unit=business_unit, product_line=lines[0], opportunity=opportunity
+        )
+    return opportunity
+
+
+def cells_follow_closed_deal(sender, *, opportunity: Opportunity, **kwargs) -> None:
+    """Receiver of deals.signals.opportunity_closed, inside the closing transaction: the
+    open cells of the deal follow it. Won: sold, with the deal's value as the year's
+    revenue (no open potential left). Lost: held by the competitor it was lost to, or
+    unknown again when none is recorded."""
+    cells = WhitespaceCell.objects.select_for_update().filter(
+        opportunity=opportunity, state=State.OPEN
+    )
+    for cell in cells:
+        if opportunity.stage.is_won:
+            cell.state, cell.revenue, cell.potential = State.SOLD, opportunity.value, None
+            cell.competitor = None
+        else:
+            cell.state = State.COMPETITOR if opportunity.lost_to_id else State.UNKNOWN
+            cell.competitor, cell.revenue = opportunity.lost_to, None
+        cell.full_clean(validate_constraints=False)
+        cell.save()

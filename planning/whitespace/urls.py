@@ -10,6 +10,11 @@ urlpatterns = [
         views.cell_edit,
         name="whitespace_cell",
     ),
+    path(
+        "account/<int:pk>/cell/<int:unit_id>/<int:line_id>/opportunity/",
+        views.start_opportunity,
+        name="whitespace_start_opportunity",
+    ),
     path("account/<int:pk>/units/", views.unit_add, name="whitespace_unit_add"),
     path(
         "account/<int:pk>/units/<int:unit_id>/rename/",

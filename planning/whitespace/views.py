@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_account, get_account_for
 from accounts.models import Account, ProductLine
+from deals.forms import OpportunityForm
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from planning.models import BusinessUnit
@@ -150,3 +151,38 @@ def unit_delete(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     services.unit_delete(actor=request.user, unit=unit)
     messages.success(request, _("“%(name)s” was removed.") % {"name": unit.name})
     return _section(request, account)
+
+
+@login_required
+def start_opportunity(request: HttpRequest, pk: int, unit_id: int, line_id: int) -> HttpResponse:
+    """A new opportunity for a cell of the matrix: the deal form with the account, the
+    product line and a title filled in; once created, the cell shows it as open."""
+    account = _editable_account(request, pk)
+    unit = _unit(account, unit_id)
+    line = get_object_or_404(ProductLine, pk=line_id)
+    initial = {
+        "account": account.pk,
+        "product_lines": [line.pk],
+        "title": f"{unit.name} – {line.name}",
+    }
+    form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.cell_start_opportunity(
+                actor=request.user,
+                business_unit=unit,
+                account=form.cleaned_data["account"],
+                product_lines=form.cleaned_data["product_lines"],
+                opportunity_fields=form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("account", str(exc))
+        else:
+            messages.success(
+                request, _("The opportunity “%(title)s” was created.") % {"title": opportunity}
+            )
+            return redirect("deals:detail", pk=opportunity.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "deals/form.html", {"form": form, "nav": "deals"}, status=status)

@@ -208,12 +208,10 @@ def test_a_detractor_creates_a_follow_up_for_the_account_owner(kam, account, con
 
 
 def test_survey_and_follow_up_are_one_transaction(account, monkeypatch):
-    import activities.services
-
     def broken(**kwargs):
         raise ValidationError({"title": "kaputt"})
 
-    monkeypatch.setattr(activities.services, "follow_up_create", broken)
+    monkeypatch.setattr(services, "follow_up_create", broken)
     with pytest.raises(ValidationError):
         record(account, nps=2)
     assert not Survey.objects.exists()

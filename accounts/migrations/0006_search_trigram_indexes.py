@@ -29,6 +29,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_last_contacted_at")]
+    dependencies = [("accounts", "0005_figures_actuals_as_of")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
