@@ -3,9 +3,12 @@
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,53 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    """A whole number within bounds; anything else stops the start with a clear line."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        sys.exit(f"KAM CRM refuses to start: {name}={value!r} is not a whole number.")
+    if not minimum <= number <= maximum:
+        sys.exit(f"KAM CRM refuses to start: {name}={number} is outside {minimum}..{maximum}.")
+    return number
+
+
+def env_int_map(name: str, default: dict[str, int], *, maximum: int) -> dict[str, int]:
+    """`A=30,B=60,C=90`: whole numbers for exactly the keys of `default` (the missing ones
+    keep their default); an unknown key or a bad number stops the start."""
+    value = os.environ.get(name, "").strip()
+    result = dict(default)
+    if value == "":
+        return result
+    for item in value.split(","):
+        key, sep, number = (part.strip() for part in item.partition("="))
+        if not sep or key not in default or not number.isdigit() or int(number) > maximum:
+            sys.exit(
+                f"KAM CRM refuses to start: {name}={value!r}; write e.g. "
+                + ",".join(f"{k}={v}" for k, v in default.items())
+                + f" with numbers from 0 to {maximum}."
+            )
+        result[key] = int(number)
+    return result
+
+
+def env_int_list(name: str, default: list[int], *, maximum: int) -> list[int]:
+    """`90,30,7`: distinct whole numbers from 1 to `maximum`, returned largest first."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return sorted(default, reverse=True)
+    items = [item.strip() for item in value.split(",")]
+    if not all(item.isdigit() and 1 <= int(item) <= maximum for item in items):
+        sys.exit(
+            f"KAM CRM refuses to start: {name}={value!r}; write whole numbers from 1 to "
+            f"{maximum} separated by commas, e.g. " + ",".join(map(str, default)) + "."
+        )
+    return sorted({int(item) for item in items}, reverse=True)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -63,6 +113,8 @@ INSTALLED_APPS = [
     "customer_care",
     "planning",
     "reviews",
+    "reminders",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +224,30 @@ COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
 FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
 FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
+# Portfolio: ABC lines of the Pareto curve (cumulative share of revenue in %), the days
+# without contact after which an account of tier A, B or C counts as neglected, the
+# "contacted recently" window of the health score, and the health drop that is flagged.
+PORTFOLIO_ABC_A = int(os.environ.get("PORTFOLIO_ABC_A", "80"))
+PORTFOLIO_ABC_B = int(os.environ.get("PORTFOLIO_ABC_B", "95"))
+PORTFOLIO_CONTACT_LIMIT_DAYS = {
+    "A": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_A", "30")),
+    "B": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_B", "60")),
+    "C": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_C", "120")),
+}
+PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
+PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
+# Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
+NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
+# Business cases: the default discount rate (%) for net present value and IRR.
+BUSINESS_CASE_DISCOUNT_RATE = Decimal(os.environ.get("BUSINESS_CASE_DISCOUNT_RATE", "8"))
+# The run-rate part of the forecast for the months not yet covered by actuals: "last_year"
+# (last year's revenue, pro rata), "trailing_year" (the twelve months up to the actuals'
+# day, pro rata) or "none".
+FORECAST_RUN_RATE = os.environ.get("FORECAST_RUN_RATE", "last_year")
+if FORECAST_RUN_RATE not in ("last_year", "trailing_year", "none"):
+    raise ImproperlyConfigured(
+        f"FORECAST_RUN_RATE={FORECAST_RUN_RATE!r}: use last_year, trailing_year or none"
+    )
 
 # Static files, vendored under static/ and served by WhiteNoise.
 STATIC_URL = "static/"
@@ -229,7 +305,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# E-mail: printed to the console unless EMAIL_HOST names an SMTP server.
+# E-mail: printed to the console unless EMAIL_HOST names an SMTP server (or EMAIL_FILE_PATH
+# a folder to write them to).
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -241,6 +318,14 @@ if os.environ.get("EMAIL_HOST"):
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each e-mail as a file in this folder (tests that count mails across processes).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:
@@ -261,7 +346,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Redis hands an unacknowledged task to another worker after this many seconds. Tasks are
+# acknowledged late, so a task must finish (time limit) well within it, and no task may be
+# scheduled with an ETA or countdown beyond it (Redis would deliver it twice).
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=600, maximum=7 * 24 * 3600
+)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -270,6 +363,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -283,7 +378,40 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.refresh_due_last_contacts",
         "schedule": 60 * 60,
     },
+    "portfolio-nightly-scores": {
+        # The portfolio matrix of this year and this week's health scores.
+        "task": "portfolio.tasks.nightly_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# Reminders (the reminders app; README "Reminders"). Beat scans each rule every
+# REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
+# one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, minimum=0, maximum=23)
+REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
+# Contract notice deadlines are reminded this many days ahead (each stage once).
+REMINDER_NOTICE_DAYS = env_int_list("REMINDER_NOTICE_DAYS", [90, 30, 7], maximum=365)
+# Contact silence: a key account without logged contact for more than this many days, by tier.
+REMINDER_SILENCE_DAYS = env_int_map(
+    "REMINDER_SILENCE_DAYS", {"A": 30, "B": 60, "C": 90}, maximum=3650
+)
+# An overdue customer issue is escalated to its department's lead and the heads of sales
+# this many days after its due date, by severity.
+REMINDER_ESCALATION_DAYS = env_int_map(
+    "REMINDER_ESCALATION_DAYS",
+    {"critical": 0, "high": 1, "medium": 3, "low": 7},
+    maximum=365,
+)
+# Annual reviews: a key account without one for this many months; preparation starts this
+# many days before a planned review.
+REMINDER_REVIEW_MONTHS = env_int("REMINDER_REVIEW_MONTHS", 12, minimum=1, maximum=60)
+REMINDER_REVIEW_PREPARATION_DAYS = env_int(
+    "REMINDER_REVIEW_PREPARATION_DAYS", 30, minimum=0, maximum=365
+)
+# Links in e-mails: the address users open the CRM at.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
