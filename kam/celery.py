@@ -37,7 +37,11 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_stale_db_connections(**kwargs) -> None:
+def close_stale_db_connections(task=None, **kwargs) -> None:
     # A worker lives for days; drop connections the database may have closed meanwhile,
-    # exactly as Django does around each web request.
+    # exactly as Django does around each web request. Not for a task run in process (no
+    # REDIS_URL): it shares the caller's connection, maybe inside its transaction, which
+    # closing would break.
+    if task is not None and task.request.is_eager:
+        return
     close_old_connections()
