@@ -253,6 +253,15 @@ class YearlyFigures(models.Model):
         help_text=_("The customer's total spend in our field."),
         **MONEY,
     )
+    actuals_as_of = models.DateField(
+        _("actuals as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day up to which revenue and contribution margin are booked (set by the ERP;"
+            " today when left out)."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -1,8 +1,11 @@
 """The buying center as an org chart drawn from reports-to lines, with what is missing."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account, Contact
 
@@ -28,11 +31,103 @@ class RelationshipMap:
     contact_count: int
 
 
+# A decision maker we have not spoken to for longer than this is flagged.
+DECISION_MAKER_CONTACT_DAYS = 90
+
+
+def _role_gaps(accounts: list[Account], contacts: list[Contact]) -> list[tuple[str, str]]:
+    """Each account on its own: a decision maker at a subsidiary abroad does not cover the
+    holding."""
+    roles: dict[int, set[str]] = {a.pk: set() for a in accounts}
+    for contact in contacts:
+        if contact.is_active:
+            roles.setdefault(contact.account_id, set()).add(contact.buying_role)
+    messages = {
+        "no_decision_maker": _("No decision maker known at %(account)s."),
+        "no_champion": _("No champion on the customer side at %(account)s."),
+        "no_executive_sponsor": _("No executive sponsor on the customer side at %(account)s."),
+    }
+    return [
+        (code, messages[code] % {"account": account.name})
+        for account in accounts
+        for role, code in REQUIRED_ROLES
+        if role not in roles[account.pk]
+    ]
+
+
+def _is_key_player(contact: Contact) -> bool:
+    return contact.influence == Contact.Influence.HIGH or contact.buying_role in dict(
+        REQUIRED_ROLES
+    )
+
+
+def _contradictions(contacts: list[Contact]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    since = timezone.now() - timedelta(days=DECISION_MAKER_CONTACT_DAYS)
+    for contact in contacts:
+        if not contact.is_active:
+            continue
+        name = {"name": contact.name, "account": contact.account.name}
+        decides = contact.buying_role == Contact.BuyingRole.DECISION_MAKER
+        if (
+            contact.buying_role == Contact.BuyingRole.CHAMPION
+            and contact.attitude == Contact.Attitude.CRITIC
+        ):
+            found.append(
+                (
+                    "critical_champion",
+                    _("%(name)s (%(account)s) is recorded as champion but is critical of us.")
+                    % name,
+                )
+            )
+        if (
+            decides
+            and contact.influence == Contact.Influence.HIGH
+            and contact.relationship_strength is not None
+            and contact.relationship_strength <= 2
+        ):
+            found.append(
+                (
+                    "weak_decision_maker",
+                    _(
+                        "%(name)s (%(account)s) decides with high influence, but our "
+                        "relationship is weak (%(strength)s of 5)."
+                    )
+                    % (name | {"strength": contact.relationship_strength}),
+                )
+            )
+        if _is_key_player(contact) and contact.relationship_owner_id is None:
+            found.append(
+                (
+                    "unowned_key_player",
+                    _("Nobody on our side owns the relationship with %(name)s (%(account)s).")
+                    % name,
+                )
+            )
+        if decides and (contact.last_contacted_at is None or contact.last_contacted_at < since):
+            found.append(
+                (
+                    "decision_maker_not_contacted",
+                    ngettext(
+                        "No contact logged with decision maker %(name)s (%(account)s) for"
+                        " more than %(days)s day.",
+                        "No contact logged with decision maker %(name)s (%(account)s) for"
+                        " more than %(days)s days.",
+                        DECISION_MAKER_CONTACT_DAYS,
+                    )
+                    % (name | {"days": DECISION_MAKER_CONTACT_DAYS}),
+                )
+            )
+    return found
+
+
 def relationship_map(account: Account) -> RelationshipMap:
-    """For an account and everything below it (one query): trees of contacts and the gaps.
+    """For an account and everything below it (two queries): trees of contacts, the roles
+    missing at each account, and contradictions in the buying center.
 
     A contact whose manager is outside the map (another branch of the group) starts a tree.
     """
+    accounts = list(Account.objects.filter(path__startswith=account.path).order_by("path"))
     contacts = list(
         Contact.objects.filter(account__path__startswith=account.path)
         .select_related("account", "relationship_owner")
@@ -47,19 +142,8 @@ def relationship_map(account: Account) -> RelationshipMap:
         else:
             roots.append(node)
 
-    active_roles = {c.buying_role for c in contacts if c.is_active}
-    messages = {
-        "no_decision_maker": _("No decision maker known."),
-        "no_champion": _("No champion on the customer side."),
-        "no_executive_sponsor": _("No executive sponsor on the customer side."),
-    }
-    gaps = [(code, messages[code]) for role, code in REQUIRED_ROLES if role not in active_roles]
-    departed = [
-        c
-        for c in contacts
-        if not c.is_active
-        and (c.influence == Contact.Influence.HIGH or c.buying_role in dict(REQUIRED_ROLES))
-    ]
+    gaps = _role_gaps(accounts, contacts) + _contradictions(contacts)
+    departed = [c for c in contacts if not c.is_active and _is_key_player(c)]
     if departed:
         gaps.append(("key_player_left", _("Key players have left the company.")))
     return RelationshipMap(

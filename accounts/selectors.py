@@ -3,12 +3,21 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import visible_accounts, visible_contacts
-from accounts.models import Account, Contact, YearlyFigures
+from accounts.access import visible_accounts, visible_contacts, with_visible_manager
+from accounts.models import Account, Contact, YearlyFigures, share_of_wallet
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
@@ -39,12 +48,25 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
 
 
 def group_figures(account: Account) -> list[dict]:
-    """Per year, the totals of the account and every subsidiary below it, summed in SQL."""
+    """Per year, the totals of the account and every subsidiary below it, summed in SQL
+    (two queries).
+
+    A potential compares with the revenue of the same accounts: `share_of_wallet` is given
+    only when every member with revenue has a potential; otherwise
+    `accounts_without_potential` counts (and `missing_potential` names) the members whose
+    potential is missing, and `share_of_wallet_covered` compares the potential with the
+    revenue of the members that have one."""
     zero = Value(Decimal("0"), output_field=MONEY_FIELD)
-    rows = (
-        YearlyFigures.objects.filter(account__path__startswith=account.path)
-        .values("year")
+    in_group = YearlyFigures.objects.filter(account__path__startswith=account.path)
+    without_potential = Q(revenue_potential__isnull=True, revenue__gt=0)
+    rows = list(
+        in_group.values("year")
         .annotate(
+            # Before `revenue` is renamed to its sum below.
+            covered_revenue=Coalesce(
+                Sum("revenue", filter=Q(revenue_potential__isnull=False)), zero
+            ),
+            accounts_without_potential=Count("pk", filter=without_potential),
             revenue=Coalesce(Sum("revenue"), zero),
             contribution_margin=Coalesce(Sum("contribution_margin"), zero),
             revenue_target=Sum("revenue_target"),
@@ -53,7 +75,20 @@ def group_figures(account: Account) -> list[dict]:
         )
         .order_by("-year")
     )
-    return list(rows)
+    missing: dict[int, list[str]] = {}
+    for year, name in (
+        in_group.filter(without_potential)
+        .order_by("year", "account__name")
+        .values_list("year", "account__name")
+    ):
+        missing.setdefault(year, []).append(name)
+    for row in rows:
+        covered = share_of_wallet(row.pop("covered_revenue"), row["revenue_potential"])
+        complete = not row["accounts_without_potential"]
+        row["share_of_wallet"] = covered if complete else None
+        row["share_of_wallet_covered"] = covered
+        row["missing_potential"] = missing.get(row["year"], [])
+    return rows
 
 
 def group_members(account: Account) -> QuerySet[Account]:
@@ -101,5 +136,8 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded."""
-    return visible_contacts(user).select_related("account", "reports_to", "relationship_owner")
+    """Visible contacts with account and relationship owner preloaded, and reports-to
+    prefetched where the user may see the manager."""
+    return with_visible_manager(
+        user, visible_contacts(user).select_related("account", "relationship_owner")
+    )

@@ -4,6 +4,7 @@ Every write validates the model (the one set of rules that forms and API share),
 the "may change" predicate from accounts.access, and runs in one transaction.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import (
+    can_edit_account,
+    is_visible_account_id,
+    is_visible_contact_id,
+    visible_accounts,
+)
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from users.models import User
 
@@ -68,6 +74,15 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
     old_path = account.path
+    if (
+        "parent" in fields
+        and fields["parent"] is None
+        and account.parent_id is not None
+        and not is_visible_account_id(actor, account.parent_id)
+    ):
+        # A parent the actor cannot see is shown as none (pages and API): sending "none"
+        # back keeps it, so saving never moves a subsidiary out of its group by accident.
+        fields.pop("parent")
     for name, value in fields.items():
         setattr(account, name, value)
     if "parent" in fields and account.parent_id != _parent_id_of(old_path):
@@ -134,25 +149,102 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
+class _Unset:
+    """A keyword left out (as opposed to None, which clears a value)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _figures_save(figures: YearlyFigures, changes: dict[str, Any]) -> YearlyFigures:
+    for name, value in changes.items():
+        if value is not UNSET:
+            setattr(figures, name, value)
+    figures.full_clean(validate_constraints=False)
+    figures.save()
+    return figures
+
+
 @transaction.atomic
 def figures_put(
-    *, actor: User, account: Account, year: int, **values: Decimal | None
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    revenue: Decimal = Decimal("0"),
+    contribution_margin: Decimal = Decimal("0"),
+    actuals_as_of: date | None = None,
+    revenue_target: Decimal | None = UNSET,
+    margin_target: Decimal | None = UNSET,
+    revenue_potential: Decimal | None = UNSET,
 ) -> tuple[YearlyFigures, bool]:
-    """Create or replace one year of figures (idempotent, as ERP imports need)."""
+    """Create or replace the actuals of one year (idempotent, as ERP pushes need).
+
+    Field ownership: the actuals (revenue, contribution margin) come from the ERP and are
+    replaced as a whole (left out: 0), stamped with the day they stand at (`actuals_as_of`,
+    today when left out). Targets and potential belong to the key account manager: they
+    change only when given (None clears), so an ERP push never wipes planning data.
+    """
     _require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
     if created:
         figures = YearlyFigures(account=account, year=year)
-    for name in (
-        "revenue", "contribution_margin", "revenue_target", "margin_target", "revenue_potential",
-    ):  # fmt: skip
-        default = Decimal("0") if name in ("revenue", "contribution_margin") else None
-        value = values.get(name, default)
-        setattr(figures, name, default if value is None else value)
-    figures.full_clean(validate_constraints=False)
-    figures.save()
-    return figures, created
+    changes = {
+        "revenue": Decimal("0") if revenue is None else revenue,
+        "contribution_margin": Decimal("0") if contribution_margin is None else contribution_margin,
+        "actuals_as_of": actuals_as_of or timezone.localdate(),
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes), created
+
+
+@transaction.atomic
+def figures_patch(
+    *,
+    actor: User,
+    figures: YearlyFigures,
+    revenue: Decimal = UNSET,
+    contribution_margin: Decimal = UNSET,
+    actuals_as_of: date | None = UNSET,
+    revenue_target: Decimal | None = UNSET,
+    margin_target: Decimal | None = UNSET,
+    revenue_potential: Decimal | None = UNSET,
+) -> YearlyFigures:
+    """Change only the given values of an existing year. New actuals without a date stand
+    at today."""
+    _require_edit(actor, figures.account)
+    figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    new_actuals = revenue is not UNSET or contribution_margin is not UNSET
+    if new_actuals and actuals_as_of is UNSET:
+        actuals_as_of = timezone.localdate()
+    changes = {
+        "revenue": revenue,
+        "contribution_margin": contribution_margin,
+        "actuals_as_of": actuals_as_of,
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes)
+
+
+@transaction.atomic
+def figures_target_set(
+    *, actor: User, account: Account, year: int, revenue_target: Decimal | None
+) -> YearlyFigures:
+    """Set the revenue target of a year, creating the year without actuals if needed (the
+    revenue objective of the year sets it, see planning.action_plan.services)."""
+    _require_edit(actor, account)
+    figures, _created = YearlyFigures.objects.select_for_update().get_or_create(
+        account=account, year=year
+    )
+    return _figures_save(figures, {"revenue_target": revenue_target})
 
 
 @transaction.atomic
@@ -170,6 +262,14 @@ CONTACT_FIELDS = {
 }  # fmt: skip
 
 
+def _check_reports_to(actor: User, contact: Contact) -> None:
+    if contact.reports_to_id is not None and not is_visible_contact_id(
+        actor, contact.reports_to_id
+    ):
+        # Answered like an id that does not exist: no name, no hint.
+        raise ValidationError({"reports_to": _("Not found.")})
+
+
 @transaction.atomic
 def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
@@ -177,6 +277,7 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     _require_edit(actor, account)
     contact = Contact(account=account, **fields)
+    _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
     return contact
@@ -188,10 +289,24 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     _require_edit(actor, contact.account)
+    # A fresh row: the caller's may carry `reports_to` preloaded as None where the actor
+    # cannot see the manager.
+    contact = Contact.objects.select_related("account").get(pk=contact.pk)
     if "account" in fields and fields["account"].pk != contact.account_id:
         _require_edit(actor, fields["account"])
+    if (
+        "reports_to" in fields
+        and fields["reports_to"] is None
+        and contact.reports_to_id is not None
+        and not is_visible_contact_id(actor, contact.reports_to_id)
+    ):
+        # A manager the actor cannot see is shown as none: sending "none" back keeps it.
+        fields.pop("reports_to")
+    old_reports_to_id = contact.reports_to_id
     for name, value in fields.items():
         setattr(contact, name, value)
+    if contact.reports_to_id != old_reports_to_id:
+        _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
     return contact

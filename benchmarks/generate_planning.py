@@ -422,7 +422,7 @@ def make_business_cases(p: Planning, count: int) -> int:
                     name=name,
                     yearly_volume=money(volume),
                     unit_price=money(price),
-                    process_cost=money(volume * price * rng.uniform(0.05, 0.2)),
+                    process_cost=money(volume * price * rng.uniform(0.05, 0.2) + 120_000),
                     price_change_pct=money(0 if position == 0 else rng.uniform(-5, 8)),
                     volume_change_pct=money(0 if position == 0 else rng.uniform(0, 15)),
                     one_off_cost=money(0 if position == 0 else rng.uniform(10_000, 250_000)),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,11 +9,13 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo
+        from contracts import demo, home, terms
         from contracts import timeline as contracts_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from users.models import Role
 
+        connection_created.connect(terms.register_sqlite_functions)
         registry.account_tabs.register(
             AccountTab(
                 key="contracts", label=_("Contracts"), url_name="contracts:account_panel", order=30
@@ -31,3 +34,14 @@ class ContractsConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="contracts", seed=demo.seed, order=20))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="notice_deadlines",
+                label=_("Notice deadlines"),
+                fetch=home.notice_deadlines,
+                template="home/notice_deadlines.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES}),
+                url_name="contracts:deadlines",
+                order=30,
+            )
+        )

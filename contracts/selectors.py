@@ -17,7 +17,7 @@ NEAR_DEADLINE_DAYS = 90  # the account panel highlights deadlines this close
 
 def contract_list(user, *, today: date | None = None) -> QuerySet[Contract]:
     """Contracts the user may see, with account and owner preloaded, the number of
-    documents, and term_end, notice_deadline and next_renewal_on annotated in SQL: one
+    documents, and the computed dates of `contracts.terms.with_terms` annotated in SQL: one
     query for a whole page."""
     today = today or timezone.localdate()
     queryset = scoped(user, Contract.objects.all()).select_related("account", "owner")
@@ -41,10 +41,12 @@ def get_contract_for(user, pk) -> Contract:
 
 
 def notice_within(queryset: QuerySet[Contract], days: int, *, today: date | None = None):
-    """Contracts whose notice deadline falls between today and `days` days from now."""
+    """Contracts whose next notice deadline that can still be met falls between today and
+    `days` days from now (a contract whose deadline was missed is listed by its next one)."""
     today = today or timezone.localdate()
+    days = min(max(days, 0), (date.max - today).days)
     return queryset.filter(
-        notice_deadline__gte=today, notice_deadline__lte=today + timedelta(days=max(days, 0))
+        next_notice_deadline__gte=today, next_notice_deadline__lte=today + timedelta(days=days)
     )
 
 

@@ -1,20 +1,30 @@
 """Contract dates: the current term end, the notice deadline and the next renewal.
 
-The same rules twice, on purpose: plain Python for one contract (forms, services, tests),
-and SQL expressions for lists, so that filtering and sorting by the notice deadline happen
-in the database and a page of any size is one query. Tests check that both agree.
+The same rules twice, on purpose: plain Python for one contract (forms, services, reminders,
+tests), and SQL expressions for lists, so that filtering and sorting by the notice deadline
+happen in the database and a page of any size is one query. Tests check that both agree.
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
-February, the last day of the shorter month, as contracts and PostgreSQL count.
+February, the last day of the shorter month, as contracts and PostgreSQL count. A date that
+would fall outside the years 1-9999 has no value (None in Python, NULL in SQL), so no stored
+date, however odd, can make a list fail.
 
 Rules:
 - a contract without an end date (open-ended) has no term end, deadline or renewal;
 - the term end is the end date; for an automatically renewing contract whose end date has
   passed, it rolls forward by whole renewal terms to the end of the current term;
-- the notice deadline is the term end minus the notice period;
+- the notice deadline is the last day on which notice can reach the other side so that the
+  notice period has run by the term end, counted by §§ 187 (1), 188 (2) and (3) BGB: notice
+  received on day D runs to the day with D's number N months later (or that month's last
+  day). So the deadline is the term end moved back N calendar months, and when the term
+  ends on the last day of a month, the last day of that earlier month (term end 30 June,
+  6 months: 31 December; 28 February, 6 months: 31 August);
+- a notice deadline is *missed* when it has passed while the term still runs; the *next
+  notice deadline* is the first one that can still be met (today counts): for an
+  automatically renewing contract the deadline of a later term, for any other none;
 - the next renewal is the current term end of an automatically renewing contract (unless
   notice is given by the deadline, the contract then runs for another term);
-- terminated and expired contracts have none of these.
+- drafts have no notice deadline yet; terminated and expired contracts have none of these.
 """
 
 import calendar
@@ -22,10 +32,12 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Greatest
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 
 FINISHED_STATUSES = ("terminated", "expired")
+# A draft is not signed yet: nobody can give notice on it.
+NO_NOTICE_STATUSES = ("draft", *FINISHED_STATUSES)
 
 
 def add_months(day: date, months: int) -> date:
@@ -37,6 +49,32 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def _shift(day: date, months: int) -> date | None:
+    """add_months(), or None when the result lies outside the years 1-9999."""
+    index = day.year * 12 + (day.month - 1) + months
+    if not date.min.year * 12 <= index < (date.max.year + 1) * 12:
+        return None
+    return add_months(day, months)
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def notice_deadline_for(term_end: date, notice_period_months: int) -> date | None:
+    """The last day notice may be received for a term ending on `term_end` (§§ 187, 188
+    BGB): the term end moved back by the notice period in calendar months, and the last
+    day of that month when the term ends on a month's last day."""
+    deadline = _shift(term_end, -notice_period_months)
+    if deadline is not None and term_end == _month_end(term_end):
+        return _month_end(deadline)
+    return deadline
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month
+
+
 def current_term_end(
     end_on: date | None, *, auto_renewal: bool, renewal_term_months: int, today: date
 ) -> date | None:
@@ -46,11 +84,11 @@ def current_term_end(
         return end_on
     # Count the terms from the original end date (not term by term), so that a 31st that
     # once fell on a 30th does not stay shortened for every later term.
-    months_since = (today.year - end_on.year) * 12 + today.month - end_on.month
+    months_since = _month_index(today) - _month_index(end_on)
     terms = -(-months_since // renewal_term_months)  # ceiling
-    term_end = add_months(end_on, terms * renewal_term_months)
-    if term_end < today:
-        term_end = add_months(end_on, (terms + 1) * renewal_term_months)
+    term_end = _shift(end_on, terms * renewal_term_months)
+    if term_end is not None and term_end < today:
+        term_end = _shift(end_on, (terms + 1) * renewal_term_months)
     return term_end
 
 
@@ -62,12 +100,60 @@ def notice_deadline(
     renewal_term_months: int,
     today: date,
 ) -> date | None:
+    """The notice deadline of the current term, whether or not it has passed."""
     term_end = current_term_end(
         end_on, auto_renewal=auto_renewal, renewal_term_months=renewal_term_months, today=today
     )
     if term_end is None:
         return None
-    return add_months(term_end, -notice_period_months)
+    return notice_deadline_for(term_end, notice_period_months)
+
+
+def missed_notice_deadline(
+    end_on: date | None,
+    *,
+    notice_period_months: int,
+    auto_renewal: bool,
+    renewal_term_months: int,
+    today: date,
+) -> date | None:
+    """The current term's notice deadline if it has passed while the term still runs
+    (notice can no longer end this term), else None."""
+    term_end = current_term_end(
+        end_on, auto_renewal=auto_renewal, renewal_term_months=renewal_term_months, today=today
+    )
+    if term_end is None or term_end < today:
+        return None
+    deadline = notice_deadline_for(term_end, notice_period_months)
+    return deadline if deadline is not None and deadline < today else None
+
+
+def next_notice_deadline(
+    end_on: date | None,
+    *,
+    notice_period_months: int,
+    auto_renewal: bool,
+    renewal_term_months: int,
+    today: date,
+) -> date | None:
+    """The first notice deadline on or after `today`: the current term's, or, for an
+    automatically renewing contract whose deadline has passed, that of the first later
+    term that notice can still end. None when no deadline can be met any more."""
+    if end_on is None:
+        return None
+    if not auto_renewal or renewal_term_months < 1:
+        deadline = notice_deadline_for(end_on, notice_period_months)
+        return deadline if deadline is not None and deadline >= today else None
+    # Terms before the one ending in the month `notice_period_months` after this one cannot
+    # have a deadline today or later; that term or the next one has.
+    months_needed = _month_index(today) + notice_period_months - _month_index(end_on)
+    first = max(0, -(-months_needed // renewal_term_months))
+    for terms in (first, first + 1):
+        term_end = _shift(end_on, terms * renewal_term_months)
+        deadline = None if term_end is None else notice_deadline_for(term_end, notice_period_months)
+        if deadline is not None and deadline >= today:
+            return deadline
+    return None
 
 
 def next_renewal(
@@ -81,45 +167,74 @@ def next_renewal(
 
 
 class AddMonths(Func):
-    """SQL: a date moved by a number of months, clamped to the month's last day."""
+    """SQL: a date moved by a number of months, clamped to the month's last day; NULL
+    outside the years 1-9999, as `_shift()`. A database function: on PostgreSQL created by
+    migration 0002, on SQLite the Python function (register_sqlite_functions())."""
 
+    function = "kam_add_months"
     output_field = models.DateField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra_context):
-        day_sql, day_params = compiler.compile(self.source_expressions[0])
-        months_sql, months_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            # PostgreSQL's interval arithmetic already clamps (31 Jan + 1 month = 28/29 Feb).
-            sql = f"(({day_sql}) + make_interval(months => ({months_sql})::integer))::date"
-            return sql, (*day_params, *months_params)
-        if connection.vendor == "sqlite":
-            # SQLite's "+N months" overflows into the next month (31 Jan + 1 month = 3 Mar):
-            # take the first of the target month, add the day of the month, and cap the
-            # result at the target month's last day.
-            first = f"date({day_sql}, 'start of month', printf('%%+d months', {months_sql}))"
-            day_of_month = f"CAST(strftime('%%d', {day_sql}) AS INTEGER)"
-            shifted = f"date({first}, printf('%%+d days', {day_of_month} - 1))"
-            last = (
-                f"date({day_sql}, 'start of month', printf('%%+d months', ({months_sql}) + 1),"
-                " '-1 day')"
-            )
-            params = (*day_params, *months_params, *day_params, *day_params, *months_params)
-            return f"min({shifted}, {last})", params
-        raise NotImplementedError(f"AddMonths is not written for {connection.vendor}")
+    def __init__(self, day, months, **extra):
+        super().__init__(day, Cast(months, models.IntegerField()), **extra)
+
+
+class MonthEnd(Func):
+    """SQL: the last day of a date's month (database function `kam_month_end`)."""
+
+    function = "kam_month_end"
+    output_field = models.DateField()
+    arity = 1
+
+
+def _sqlite_add_months(day: str | None, months: int | None) -> str | None:
+    if day is None or months is None:
+        return None
+    moved = _shift(date.fromisoformat(day), int(months))
+    return None if moved is None else moved.isoformat()
+
+
+def _sqlite_month_end(day: str | None) -> str | None:
+    return None if day is None else _month_end(date.fromisoformat(day)).isoformat()
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Connect the month arithmetic to each new SQLite connection (`connection_created`)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "kam_add_months", 2, _sqlite_add_months, deterministic=True
+        )
+        connection.connection.create_function(
+            "kam_month_end", 1, _sqlite_month_end, deterministic=True
+        )
+
+
+def notice_deadline_expression(term_end):
+    """SQL for notice_deadline_for(term_end, notice_period_months)."""
+    moved = AddMonths(term_end, -F("notice_period_months"))
+    return Case(
+        When(Exact(MonthEnd(term_end), term_end), then=MonthEnd(moved)),
+        default=moved,
+        output_field=models.DateField(),
+    )
+
+
+def _months_since_end(today: date, extra_months=0):
+    # EXTRACT gives numeric on PostgreSQL: cast, so that a division of it is an integer
+    # division (rounding towards zero), as on SQLite.
+    return Cast(
+        Value(today.year * 12 + today.month)
+        + extra_months
+        - (ExtractYear("end_on") * 12 + ExtractMonth("end_on")),
+        models.IntegerField(),
+    )
 
 
 def term_end_expression(today: date):
     """SQL for current_term_end() of a contract that has an end date."""
-    today_index = today.year * 12 + today.month
     term = F("renewal_term_months")
-    # EXTRACT gives numeric on PostgreSQL: cast, so that the division below is an integer
-    # division (rounding down the non-negative numbers that reach it), as on SQLite.
-    months_since = Cast(
-        Value(today_index) - (ExtractYear("end_on") * 12 + ExtractMonth("end_on")),
-        models.IntegerField(),
-    )
-    terms = Cast((months_since + term - 1) / term, models.IntegerField())
+    # Only reached for end dates before today: the division rounds a non-negative number.
+    terms = Cast((_months_since_end(today) + term - 1) / term, models.IntegerField())
     first_try = AddMonths(F("end_on"), terms * term)
     rolled = Case(
         When(LessThan(first_try, Value(today)), then=AddMonths(F("end_on"), (terms + 1) * term)),
@@ -135,25 +250,67 @@ def term_end_expression(today: date):
     )
 
 
+def next_notice_deadline_expression(today: date):
+    """SQL for next_notice_deadline() of a contract that has an end date; `notice_deadline`
+    must be annotated already."""
+    term = F("renewal_term_months")
+    needed = _months_since_end(today, F("notice_period_months"))
+    # A ceiling for positive numbers; negative ones round towards zero and become 0.
+    first = Greatest(Value(0), Cast((needed + term - 1) / term, models.IntegerField()))
+    at_first = notice_deadline_expression(AddMonths(F("end_on"), first * term))
+    at_next = notice_deadline_expression(AddMonths(F("end_on"), (first + 1) * term))
+    renewing = Case(
+        When(GreaterThanOrEqual(at_first, Value(today)), then=at_first),
+        default=at_next,
+        output_field=models.DateField(),
+    )
+    return Case(
+        When(Q(auto_renewal=True, renewal_term_months__gte=1), then=renewing),
+        When(notice_deadline__gte=today, then=F("notice_deadline")),
+        default=None,
+        output_field=models.DateField(),
+    )
+
+
 def with_terms(queryset, *, today: date):
-    """Annotate `term_end`, `notice_deadline` and `next_renewal_on` (None for finished and
-    open-ended contracts), computed in SQL so that lists filter and sort by them."""
+    """Annotate `term_end`, `notice_deadline` (of the current term), `missed_notice_deadline`,
+    `next_notice_deadline` and `next_renewal_on` (None where they do not apply), computed in
+    SQL so that lists filter and sort by them."""
     live = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__isnull=False)
-    return queryset.annotate(
-        term_end=Case(
-            When(live, then=term_end_expression(today)),
-            default=None,
-            output_field=models.DateField(),
-        ),
-    ).annotate(
-        notice_deadline=Case(
-            When(live, then=AddMonths(F("term_end"), -F("notice_period_months"))),
-            default=None,
-            output_field=models.DateField(),
-        ),
-        next_renewal_on=Case(
-            When(live & Q(auto_renewal=True), then=F("term_end")),
-            default=None,
-            output_field=models.DateField(),
-        ),
+    noticeable = ~Q(status__in=NO_NOTICE_STATUSES) & Q(end_on__isnull=False)
+    return (
+        queryset.annotate(
+            term_end=Case(
+                When(live, then=term_end_expression(today)),
+                default=None,
+                output_field=models.DateField(),
+            ),
+        )
+        .annotate(
+            notice_deadline=Case(
+                When(noticeable, then=notice_deadline_expression(F("term_end"))),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            next_renewal_on=Case(
+                When(live & Q(auto_renewal=True), then=F("term_end")),
+                default=None,
+                output_field=models.DateField(),
+            ),
+        )
+        .annotate(
+            missed_notice_deadline=Case(
+                When(
+                    Q(notice_deadline__lt=today, term_end__gte=today),
+                    then=F("notice_deadline"),
+                ),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            next_notice_deadline=Case(
+                When(noticeable, then=next_notice_deadline_expression(today)),
+                default=None,
+                output_field=models.DateField(),
+            ),
+        )
     )

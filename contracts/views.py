@@ -77,7 +77,7 @@ def contract_deadlines(request: HttpRequest) -> HttpResponse:
     """Contracts whose notice deadline falls in the next `?within=N` days (default 90)."""
     within = _within_days(request)
     contracts = selectors.notice_within(selectors.contract_list(request.user), within).order_by(
-        "notice_deadline", "pk"
+        "next_notice_deadline", "pk"
     )
     context = {"nav": "contracts", "within": within, **_page_context(request, contracts)}
     return render_page(request, "contracts/deadlines.html", context, partial="results")
@@ -231,7 +231,7 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
     contracts = (
         selectors.contract_list(request.user)
         .filter(account=account)
-        .order_by(F("notice_deadline").asc(nulls_last=True), "-start_on", "pk")
+        .order_by(F("next_notice_deadline").asc(nulls_last=True), "-start_on", "pk")
     )
     context = {
         "account": account,

@@ -3,6 +3,7 @@ starts from the access scope."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     Case,
@@ -86,19 +87,13 @@ def survey_list(user) -> QuerySet[Survey]:
     return scoped(user, Survey.objects.all()).select_related("account", "contact", "recorded_by")
 
 
-def nps_by_year(account_ids) -> list[dict]:
-    """Per account and year: responses, promoters (9-10), passives (7-8), detractors
-    (0-6), the NPS (% promoters − % detractors, None without NPS answers), the number of
-    surveys and the CSAT average, all counted in SQL with conditional aggregation.
-
-    Rows are ordered by account and year (oldest first)."""
+def _nps_rows(surveys: QuerySet[Survey], *group_by: str) -> list[dict]:
     responses = Count("pk", filter=Q(nps__isnull=False))
     promoters = Count("pk", filter=Q(nps__gte=9))
     detractors = Count("pk", filter=Q(nps__lte=6))
     rows = (
-        Survey.objects.filter(account_id__in=account_ids)
-        .annotate(year=ExtractYear("surveyed_on"))
-        .values("account_id", "year")
+        surveys.annotate(year=ExtractYear("surveyed_on"))
+        .values(*group_by, "year")
         .annotate(
             surveys=Count("pk"),
             responses=responses,
@@ -111,7 +106,7 @@ def nps_by_year(account_ids) -> list[dict]:
             csat_average=Avg("csat"),
             csat_responses=Count("csat"),
         )
-        .order_by("account_id", "year")
+        .order_by(*group_by, "year")
     )
     return [
         row
@@ -125,37 +120,73 @@ def nps_by_year(account_ids) -> list[dict]:
     ]
 
 
+def nps_by_year(account_ids) -> list[dict]:
+    """Per account and year: responses, promoters (9-10), passives (7-8), detractors
+    (0-6), the NPS (% promoters − % detractors, None without NPS answers), the number of
+    surveys and the CSAT average, all counted in SQL with conditional aggregation.
+
+    Rows are ordered by account and year (oldest first)."""
+    return _nps_rows(Survey.objects.filter(account_id__in=account_ids), "account_id")
+
+
 @dataclass(frozen=True)
 class NpsYear:
     year: int
     surveys: int
-    responses: int
+    responses: int  # NPS answers
     promoters: int
     passives: int
     detractors: int
     nps: float | None
     csat_average: float | None
     csat_responses: int
-    change: float | None  # against the previous year with an NPS
-    trend: str  # "up", "down", "flat" or "" (no earlier year to compare with)
+    change: float | None  # against the previous year with an NPS, if both have enough answers
+    trend: str  # "up", "down", "flat" or "" (nothing to compare with)
+    too_few_answers: bool = False  # fewer NPS answers than settings.NPS_MIN_ANSWERS
+
+    @property
+    def change_points(self) -> int:
+        """The change as a whole number of points, without its sign (for the words)."""
+        return abs(round(self.change)) if self.change is not None else 0
 
 
-def nps_trend(account: Account) -> list[NpsYear]:
-    """The account's NPS per year, newest first, each with the change against the
-    previous year that had NPS answers (the year-over-year trend)."""
-    rows = [row for row in nps_by_year([account.pk]) if row["account_id"] == account.pk]
+def _with_trend(rows: list[dict]) -> list[NpsYear]:
+    """Newest first, each with the change against the previous year that had NPS answers;
+    no trend where either year has fewer answers than settings.NPS_MIN_ANSWERS (one answer
+    moving a score by 200 points is no trend)."""
+    minimum = settings.NPS_MIN_ANSWERS
     years: list[NpsYear] = []
     previous = None
     for row in rows:
         change, trend = None, ""
-        if row["nps"] is not None and previous is not None:
-            change = round(row["nps"] - previous, 1)
+        enough = row["responses"] >= minimum
+        comparable = previous is not None and previous["responses"] >= minimum
+        if row["nps"] is not None and enough and comparable:
+            change = round(row["nps"] - previous["nps"], 1)
             trend = "up" if change > 0 else "down" if change < 0 else "flat"
         if row["nps"] is not None:
-            previous = row["nps"]
+            previous = row
         fields = {key: row[key] for key in NpsYear.__dataclass_fields__ if key in row}
-        years.append(NpsYear(**fields, change=change, trend=trend))
+        years.append(
+            NpsYear(
+                **fields,
+                change=change,
+                trend=trend,
+                too_few_answers=row["nps"] is not None and not enough,
+            )
+        )
     return list(reversed(years))
+
+
+def nps_trend(account: Account) -> list[NpsYear]:
+    """The account's own NPS per year, newest first, with the year-over-year trend."""
+    return _with_trend(_nps_rows(Survey.objects.filter(account=account)))
+
+
+def group_nps_trend(account: Account) -> list[NpsYear]:
+    """The NPS per year of the account and every subsidiary below it, all answers together,
+    newest first, with the trend."""
+    return _with_trend(_nps_rows(Survey.objects.filter(account__path__startswith=account.path)))
 
 
 def nps_score(scores: list[int]) -> float | None:

@@ -4,17 +4,24 @@ the access scope and writes through customer_care.services."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
+from accounts.access import (
+    can_edit_account,
+    get_account_for,
+    get_scoped_or_404,
+    visible_contacts,
+)
 from accounts.models import Account
 from customer_care import selectors, services
 from customer_care.filters import IssueFilter
@@ -256,19 +263,31 @@ def _surveys_panel(
 ) -> HttpResponse:
     can_edit = can_edit_account(request.user, account)
     surveys = list(
-        account.surveys.select_related("contact", "recorded_by").order_by("-surveyed_on", "-pk")[
-            :RECENT_SURVEYS
-        ]
+        account.surveys.select_related("recorded_by")
+        .prefetch_related(Prefetch("contact", queryset=visible_contacts(request.user)))
+        .order_by("-surveyed_on", "-pk")[:RECENT_SURVEYS]
     )
     years = selectors.nps_trend(account)
+    nps_tables = [{"title": _("Net Promoter Score per year"), "years": years, "prefix": ""}]
+    if Account.objects.filter(path__startswith=account.path).exclude(pk=account.pk).exists():
+        nps_tables.append(
+            {
+                "title": _("Group NPS (this account and all subsidiaries)"),
+                "years": selectors.group_nps_trend(account),
+                "prefix": "group-",
+            }
+        )
     context = {
         "nav": "accounts",
         "account": account,
         "can_edit": can_edit,
         "years": years,
+        "nps_tables": nps_tables,
+        "min_answers": settings.NPS_MIN_ANSWERS,
         "surveys": surveys,
         "follow_up": follow_up,
-        "survey_form": form or (SurveyForm(account=account) if can_edit else None),
+        "survey_form": form
+        or (SurveyForm(account=account, user=request.user) if can_edit else None),
     }
     return render_page(
         request, "customer_care/account_surveys.html", context, partial="panel", status=status
@@ -289,7 +308,7 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
-    form = SurveyForm(request.POST, account=account)
+    form = SurveyForm(request.POST, account=account, user=request.user)
     if form.is_valid():
         try:
             survey = services.survey_record(

@@ -89,6 +89,12 @@ class MoveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    lost_to = forms.ModelChoiceField(
+        queryset=Competitor.objects.order_by("name"),
+        label=_("Lost to"),
+        required=False,
+        help_text=_("For a lost deal: the competitor who won it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

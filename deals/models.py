@@ -129,6 +129,18 @@ class Opportunity(models.Model):
         verbose_name=_("owner"),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # When the deal was closed, so that the timeline orders the events of a day as they
+    # happened; set and cleared with closed_on by the services.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    lost_to = models.ForeignKey(
+        Competitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals_won_from_us",
+        verbose_name=_("lost to"),
+        help_text=_("The competitor who won the deal (lost deals only)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

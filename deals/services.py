@@ -4,7 +4,7 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 (the one set of rules that forms and API share) and runs in one transaction.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.access import can_edit_account
 from accounts.models import Account
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from deals.signals import opportunity_closed
 from users.models import User
 
 OPPORTUNITY_FIELDS = {
     "title", "description", "value", "expected_margin", "stage", "probability",
     "expected_close_date", "next_follow_up_on", "next_follow_up_action", "close_reason",
-    "owner",
+    "owner", "lost_to",
 }  # fmt: skip
 
 
@@ -34,6 +35,14 @@ def first_open_stage() -> Stage:
     if stage is None:
         raise ValidationError({"stage": _("No open pipeline stage is configured.")})
     return stage
+
+
+def _closing_time(closed_on: date) -> datetime:
+    """Now for a deal closed today; for one recorded as closed on an earlier day (imports),
+    the end of that day, so that it follows whatever else happened that day."""
+    if closed_on >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(closed_on, time.max))
 
 
 def _apply_stage(
@@ -56,8 +65,11 @@ def _apply_stage(
         opportunity.probability = stage.default_probability
         if moved or opportunity.closed_on is None:
             opportunity.closed_on = closed_on or timezone.localdate()
+            opportunity.closed_at = _closing_time(opportunity.closed_on)
     else:
-        opportunity.closed_on = None
+        opportunity.closed_on = opportunity.closed_at = None
+    if not stage.is_lost:
+        opportunity.lost_to = None
         if probability is not None:
             opportunity.probability = probability
         elif moved or opportunity.probability is None:
@@ -114,6 +126,8 @@ def opportunity_update(
     opportunity.save()
     if product_lines is not None:
         opportunity.product_lines.set(product_lines)
+    if stage.is_closed and moved:
+        opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity
 
 
@@ -126,11 +140,13 @@ def opportunity_move(
     reason: str = "",
     probability: int | None = None,
     closed_on: date | None = None,
+    lost_to: Competitor | None = None,
 ) -> Opportunity:
     """Move a deal to another stage of the pipeline.
 
     Won and lost need a reason (kept in close_reason); closed_on is today unless given
-    (imports of deals closed earlier).
+    (imports of deals closed earlier); a lost deal may name the competitor it was lost to.
+    Closing sends `deals.signals.opportunity_closed` (the whitespace matrix follows it).
     """
     _require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -141,6 +157,8 @@ def opportunity_move(
         opportunity.close_reason = reason if (moved or reason) else opportunity.close_reason
     elif reason:
         opportunity.close_reason = reason
+    if stage.is_lost and lost_to is not None:
+        opportunity.lost_to = lost_to
     _apply_stage(
         opportunity,
         stage,
@@ -150,6 +168,8 @@ def opportunity_move(
     )
     opportunity.full_clean()
     opportunity.save()
+    if stage.is_closed and moved:
+        opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity
 
 

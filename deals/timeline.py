@@ -1,6 +1,6 @@
 """Deal events on the account timeline: opportunities created, deals won and lost."""
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,26 +11,19 @@ from kam.templatetags.kam import money
 from kam.timeline import TimelineEvent
 
 
-def _start_of_day(day) -> datetime:
-    # A deal closes on a date; it sits at the start of that day on the timeline.
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def events(
     account_ids: list[int], *, before: datetime | None = None, limit: int = 20
 ) -> list[TimelineEvent]:
     """At most `limit` events older than `before` (None: up to now), newest first; two
-    queries."""
+    queries. A closing sits at the moment the deal was closed (`closed_at`), so the events
+    of one day keep the order in which they happened."""
     before = before or timezone.now()
     base = Opportunity.objects.filter(account_id__in=account_ids).select_related("stage")
     created = list(base.filter(created_at__lt=before).order_by("-created_at", "-pk")[:limit])
-    cutoff = timezone.localtime(before)
-    if cutoff.time() == time.min:
-        closed_filter = {"closed_on__lt": cutoff.date()}
-    else:
-        closed_filter = {"closed_on__lte": cutoff.date()}
     closed = list(
-        base.filter(closed_on__isnull=False, **closed_filter).order_by("-closed_on", "-pk")[:limit]
+        base.filter(closed_at__isnull=False, closed_at__lt=before).order_by("-closed_at", "-pk")[
+            :limit
+        ]
     )
     result = [
         TimelineEvent(
@@ -48,7 +41,7 @@ def events(
         won = opportunity.stage.is_won
         result.append(
             TimelineEvent(
-                when=_start_of_day(opportunity.closed_on),
+                when=opportunity.closed_at,
                 kind="deal.won" if won else "deal.lost",
                 label=_("Deal won") if won else _("Deal lost"),
                 title=opportunity.title,

@@ -324,3 +324,202 @@ def line_chart(
         series_labels=[s.label for s in series],
         table=_table(list(categories), series, value_format),
     )
+
+
+def _x_axis(frame: _Frame, low: float, high: float, step: float, fmt, x_of) -> str:
+    parts = []
+    tick = low
+    while tick <= high + step / 1000:
+        x = x_of(tick)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" '
+            f'y2="{frame.height - frame.bottom}" stroke="#e4e4e4" stroke-width="0.5"/>'
+            f'<text x="{x:.1f}" y="{frame.height - frame.bottom + 12}" text-anchor="middle" '
+            f'font-size="9" fill="#333">{escape(fmt(tick))}</text>'
+        )
+        tick += step
+    return "".join(parts)
+
+
+def _axis_label(frame: _Frame, x_label: str, y_label: str) -> str:
+    mid_y = frame.top + frame.plot_height / 2
+    return (
+        f'<text x="{frame.left + frame.plot_width / 2:.1f}" '
+        f'y="{frame.height - frame.bottom + 26}" text-anchor="middle" font-size="10" '
+        f'fill="#000">{escape(x_label)}</text>'
+        f'<text x="12" y="{mid_y:.1f}" text-anchor="middle" font-size="10" fill="#000" '
+        f'transform="rotate(-90 12 {mid_y:.1f})">{escape(y_label)}</text>'
+    )
+
+
+def percent_label(value: Number) -> str:
+    return f"{number_format(value, decimal_pos=1)} %"
+
+
+def pareto_chart(
+    *,
+    title: str,
+    description: str,
+    points: Sequence[tuple[int, Number]],
+    units: int,
+    lines: Sequence[tuple[Number, str]] = (),
+    x_label: str = "",
+    y_label: str = "",
+    table_points: Sequence[tuple[int, Number]] | None = None,
+    width: int = 560,
+    height: int = 280,
+) -> Chart:
+    """A cumulative share (0-100 %) over ranks 1..units, as a stepped line with markers,
+    and horizontal reference lines (e.g. the ABC lines) labelled at their right end.
+    `table_points` chooses the rows of the table (all points by default)."""
+    chart_id = _chart_id(
+        title, [str(rank) for rank, _ in points], [Series("", [v for _, v in points])]
+    )
+    frame = _Frame(width, height, left=56, right=64, top=16, bottom=44, low=0.0, high=100.0)
+    units = max(units, 1)
+
+    def x_of(rank: float) -> float:
+        return frame.left + frame.plot_width * rank / units
+
+    rank_step = max(1.0, _nice_step(units))
+    body = [
+        _axis(frame, 20.0, lambda v: f"{plain_number(v)} %"),
+        _x_axis(frame, 0.0, float(units), rank_step, plain_number, x_of),
+    ]
+    for value, label in lines:
+        y = frame.y(float(value))
+        body.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y:.1f}" '
+            f'y2="{y:.1f}" stroke="#000" stroke-width="0.8" stroke-dasharray="4 3"/>'
+            f'<text x="{frame.width - frame.right + 4}" y="{y + 3:.1f}" font-size="9" '
+            f'fill="#000">{escape(label)}</text>'
+        )
+    path = [f"M{x_of(0):.1f},{frame.y(0):.1f}"]
+    path += [f"L{x_of(rank):.1f},{frame.y(float(value)):.1f}" for rank, value in points]
+    body.append(f'<path d="{" ".join(path)}" fill="none" stroke="{_INKS[0]}" stroke-width="2"/>')
+    for rank, value in points[:20]:
+        body.append(_marker(0, x_of(rank), frame.y(float(value))))
+    body.append(_axis_label(frame, x_label, y_label))
+    rows = table_points if table_points is not None else points
+    return Chart(
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, frame, "".join(body)),
+        categories=[str(rank) for rank, _ in rows],
+        series_labels=[y_label],
+        table=[(plain_number(rank), [percent_label(value)]) for rank, value in rows],
+    )
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One bubble: x and y in 0-100, `size` (e.g. revenue) scales the area, `group` picks
+    the ink and marker shape (e.g. the status), `url` makes it a link, `trail` holds
+    earlier (x, y) positions, oldest first, drawn as a dashed path into the bubble."""
+
+    label: str
+    x: Number
+    y: Number
+    size: Number
+    group: int = 0
+    url: str = ""
+    trail: Sequence[tuple[Number, Number]] = ()
+
+
+def bubble_chart(
+    *,
+    title: str,
+    description: str,
+    bubbles: Sequence[Bubble],
+    groups: Sequence[str],
+    x_label: str,
+    y_label: str,
+    size_label: str,
+    size_format: Callable[[Number], str] = plain_number,
+    width: int = 560,
+    height: int = 420,
+) -> Chart:
+    """A 0-100 × 0-100 portfolio matrix with quadrant lines at 50; bubble areas grow with
+    `size`; groups differ by ink *and* by the shape of the centre marker."""
+    key = [Series(b.label, [b.x, b.y, b.size]) for b in bubbles]
+    chart_id = _chart_id(title, list(groups), key)
+    frame = _Frame(width, height, left=56, right=16, top=16, bottom=64, low=0.0, high=100.0)
+
+    def x_of(value: float) -> float:
+        return frame.left + frame.plot_width * value / 100
+
+    body = [
+        _axis(frame, 25.0, plain_number),
+        _x_axis(frame, 0.0, 100.0, 25.0, plain_number, x_of),
+        f'<line x1="{x_of(50):.1f}" x2="{x_of(50):.1f}" y1="{frame.top}" '
+        f'y2="{frame.height - frame.bottom}" stroke="#000" stroke-width="0.8"/>'
+        f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{frame.y(50):.1f}" '
+        f'y2="{frame.y(50):.1f}" stroke="#000" stroke-width="0.8"/>',
+    ]
+    biggest = max((float(b.size) for b in bubbles), default=0.0) or 1.0
+    # Biggest first, so small bubbles stay on top and clickable.
+    for bubble in sorted(bubbles, key=lambda b: -float(b.size)):
+        ink = _INKS[bubble.group % len(_INKS)]
+        x, y = x_of(float(bubble.x)), frame.y(float(bubble.y))
+        radius = 4 + 22 * math.sqrt(max(float(bubble.size), 0.0) / biggest)
+        trail = ""
+        if bubble.trail:
+            steps = [f"{x_of(float(tx)):.1f},{frame.y(float(ty)):.1f}" for tx, ty in bubble.trail]
+            trail = (
+                f'<path d="M{" L".join([*steps, f"{x:.1f},{y:.1f}"])}" fill="none" '
+                f'stroke="{ink}" stroke-width="1" stroke-dasharray="3 2"/>'
+            )
+        tip = (
+            f"{bubble.label}: {x_label} {plain_number(bubble.x)}, {y_label} "
+            f"{plain_number(bubble.y)}, {size_label} {size_format(bubble.size)}"
+        )
+        shape = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{ink}" '
+            f'fill-opacity="0.35" stroke="{ink}" stroke-width="1"><title>{escape(tip)}</title>'
+            f"</circle>{_marker(bubble.group, x, y)}"
+            f'<text x="{x:.1f}" y="{y - radius - 2:.1f}" text-anchor="middle" font-size="8" '
+            f'fill="#000">{escape(bubble.label)}</text>'
+        )
+        if bubble.url:
+            shape = f'<a href="{escape(bubble.url)}" aria-label="{escape(tip)}">{shape}</a>'
+        body.append(trail + shape)
+    body.append(_axis_label(frame, x_label, y_label))
+    body.append(_legend(frame, chart_id, list(groups), lines=True))
+    return Chart(
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, frame, "".join(body)),
+        categories=[b.label for b in bubbles],
+        series_labels=[x_label, y_label, size_label],
+        table=[
+            (b.label, [plain_number(b.x), plain_number(b.y), size_format(b.size)]) for b in bubbles
+        ],
+    )
+
+
+def histogram(
+    *,
+    title: str,
+    description: str,
+    counts: Sequence[int],
+    edges: Sequence[Number],
+    series_label: str,
+    width: int = 560,
+    height: int = 240,
+) -> Chart:
+    """Counts per bin as bars; bin i runs from edges[i] to edges[i + 1] (the last bin
+    includes its upper edge). The binning itself belongs in SQL, next to the data."""
+    if len(edges) != len(counts) + 1:
+        raise ValueError(f"{len(counts)} bins need {len(counts) + 1} edges, not {len(edges)}")
+    categories = [
+        f"{plain_number(low)}–{plain_number(high)}"
+        for low, high in zip(edges, edges[1:], strict=False)
+    ]
+    return bar_chart(
+        title=title,
+        description=description,
+        categories=categories,
+        series=[Series(series_label, list(counts))],
+        width=width,
+        height=height,
+    )

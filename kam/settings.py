@@ -3,9 +3,12 @@
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "planning",
     "reviews",
     "reminders",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -211,11 +215,39 @@ LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("KAM_HTTPS", True)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
+# Our name and logo on the cover of the annual review's presentation folder (an SVG or PNG
+# file; empty: the built-in logo).
+COMPANY_NAME = os.environ.get("COMPANY_NAME", "KAM CRM")
+COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
 # Planning: a plan not reviewed for this many days is stale; the target forecast says
 # "on track" at or above the first share of the target, "at risk" at or above the second.
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
 FORECAST_ON_TRACK_PERCENT = int(os.environ.get("FORECAST_ON_TRACK_PERCENT", "95"))
 FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
+# Portfolio: ABC lines of the Pareto curve (cumulative share of revenue in %), the days
+# without contact after which an account of tier A, B or C counts as neglected, the
+# "contacted recently" window of the health score, and the health drop that is flagged.
+PORTFOLIO_ABC_A = int(os.environ.get("PORTFOLIO_ABC_A", "80"))
+PORTFOLIO_ABC_B = int(os.environ.get("PORTFOLIO_ABC_B", "95"))
+PORTFOLIO_CONTACT_LIMIT_DAYS = {
+    "A": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_A", "30")),
+    "B": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_B", "60")),
+    "C": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_C", "120")),
+}
+PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
+PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
+# Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
+NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
+# Business cases: the default discount rate (%) for net present value and IRR.
+BUSINESS_CASE_DISCOUNT_RATE = Decimal(os.environ.get("BUSINESS_CASE_DISCOUNT_RATE", "8"))
+# The run-rate part of the forecast for the months not yet covered by actuals: "last_year"
+# (last year's revenue, pro rata), "trailing_year" (the twelve months up to the actuals'
+# day, pro rata) or "none".
+FORECAST_RUN_RATE = os.environ.get("FORECAST_RUN_RATE", "last_year")
+if FORECAST_RUN_RATE not in ("last_year", "trailing_year", "none"):
+    raise ImproperlyConfigured(
+        f"FORECAST_RUN_RATE={FORECAST_RUN_RATE!r}: use last_year, trailing_year or none"
+    )
 
 # Static files, vendored under static/ and served by WhiteNoise.
 STATIC_URL = "static/"
@@ -346,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.refresh_due_last_contacts",
         "schedule": 60 * 60,
     },
+    "portfolio-nightly-scores": {
+        # The portfolio matrix of this year and this week's health scores.
+        "task": "portfolio.tasks.nightly_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Reminders (the reminders app; README "Reminders"). Beat scans each rule every
@@ -431,5 +468,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -4,12 +4,17 @@ plans for the sales reps, business cases and the whitespace matrix."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
+from kam.templatetags.kam import money
+from planning.business_cases import arithmetic
+
+MAX_HORIZON_YEARS = 15
 
 USER = settings.AUTH_USER_MODEL
 
@@ -247,6 +252,10 @@ class BriefingConfirmation(models.Model):
 PERCENT = {"max_digits": 7, "decimal_places": 2}
 
 
+def default_discount_rate() -> Decimal:
+    return Decimal(settings.BUSINESS_CASE_DISCOUNT_RATE)
+
+
 class BusinessCase(models.Model):
     """Scenarios that show the customer what a change is worth to them."""
 
@@ -261,7 +270,18 @@ class BusinessCase(models.Model):
         default=3,
         validators=[
             MinValueValidator(1, message=_("The horizon must be at least one year.")),
-            MaxValueValidator(15, message=_("The horizon can be at most 15 years.")),
+            MaxValueValidator(MAX_HORIZON_YEARS, message=_("The horizon can be at most 15 years.")),
+        ],
+    )
+    discount_rate_pct = models.DecimalField(
+        _("discount rate in %"),
+        max_digits=5,
+        decimal_places=2,
+        default=default_discount_rate,
+        help_text=_("For the net present value and the internal rate of return."),
+        validators=[
+            MinValueValidator(Decimal("0"), message=_("Use a discount rate from 0 to 100 %.")),
+            MaxValueValidator(Decimal("100"), message=_("Use a discount rate from 0 to 100 %.")),
         ],
     )
     created_by = models.ForeignKey(
@@ -319,6 +339,33 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The same rule as the arithmetic's check(), so the page and the API refuse it.
+        if (
+            self.yearly_saving is not None
+            and self.process_cost is not None
+            and self.yearly_saving > self.process_cost
+        ):
+            raise ValidationError(
+                {
+                    "yearly_saving": _(
+                        "The yearly saving (%(saving)s) cannot be larger than the customer's"
+                        " process cost (%(cost)s): the saving lowers that cost. Enter the"
+                        " process cost first."
+                    )
+                    % {"saving": money(self.yearly_saving), "cost": money(self.process_cost)}
+                }
+            )
+        # Checked at the longest horizon a case may have, so that lengthening the case
+        # later cannot make a stored scenario's results overflow.
+        data = arithmetic.scenario_input(self, MAX_HORIZON_YEARS)
+        if None in (data.yearly_volume, data.unit_price) or arithmetic.check(data):
+            return  # the field validators answer these
+        try:
+            arithmetic.compute(data)
+        except arithmetic.ScenarioTooLarge as exc:
+            raise ValidationError(exc.errors) from None
 
 
 class BusinessUnit(models.Model):

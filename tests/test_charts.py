@@ -8,7 +8,15 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from kam.charts import Series, bar_chart, line_chart
+from kam.charts import (
+    Bubble,
+    Series,
+    bar_chart,
+    bubble_chart,
+    histogram,
+    line_chart,
+    pareto_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -114,3 +122,61 @@ def test_weasyprint_prints_the_chart_with_its_values():
     pdf = weasyprint.HTML(string=f"<html><body>{html}</body></html>").write_pdf()
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "1.800.000" in text and "Ziel" in text
+
+
+def test_pareto_chart_draws_the_curve_the_lines_and_a_table_of_the_chosen_points():
+    with translation.override("de"):
+        chart = pareto_chart(
+            title="Pareto",
+            description="Kumulierter Umsatzanteil",
+            points=[(1, Decimal("60")), (2, Decimal("85")), (3, Decimal("95")), (4, 100)],
+            units=4,
+            lines=[(80, "A-Grenze 80 %"), (95, "B-Grenze 95 %")],
+            y_label="Anteil",
+            table_points=[(1, Decimal("60")), (4, 100)],
+        )
+    root = ET.fromstring(str(chart.svg))
+    curve = [p for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
+    assert curve[0].get("d").count("L") == 4  # from the origin through every point
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "A-Grenze 80 %" in texts and "B-Grenze 95 %" in texts
+    assert chart.table == [("1", ["60,0 %"]), ("4", ["100,0 %"])]
+
+
+def test_bubble_chart_links_each_bubble_sizes_it_by_value_and_draws_trails():
+    chart = bubble_chart(
+        title="Portfolio-Matrix",
+        description="Attraktivität gegen Position",
+        bubbles=[
+            Bubble("Groß & Co", 80, 70, 1_000_000, group=0, url="/accounts/1/", trail=[(60, 50)]),
+            Bubble("Klein", 20, 30, 10_000, group=1, url="/accounts/2/"),
+        ],
+        groups=["Key Account", "Standardkunde"],
+        x_label="Position",
+        y_label="Attraktivität",
+        size_label="Umsatz",
+    )
+    root = ET.fromstring(str(chart.svg))
+    links = {a.get("href"): a for a in root.iter(f"{SVG}a")}
+    assert set(links) == {"/accounts/1/", "/accounts/2/"}
+    radius = {href: float(a.find(f"{SVG}circle").get("r")) for href, a in links.items()}
+    assert radius["/accounts/1/"] > radius["/accounts/2/"]
+    trails = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray") == "3 2"]
+    assert len(trails) == 1
+    assert chart.table[1] == ("Klein", ["20", "30", "10.000"])
+    assert "Groß &amp; Co" in chart.svg
+
+
+def test_histogram_labels_each_bin_and_needs_one_edge_more_than_bins():
+    with translation.override("de"):
+        chart = histogram(
+            title="Health",
+            description="d",
+            counts=[1, 0, 4],
+            edges=[0, 40, 70, 100],
+            series_label="Kunden",
+        )
+    assert chart.categories == ["0–40", "40–70", "70–100"]
+    assert chart.table[2] == ("70–100", ["4"])
+    with pytest.raises(ValueError, match="3 bins need 4 edges"):
+        histogram(title="t", description="d", counts=[1, 2, 3], edges=[0, 1], series_label="x")

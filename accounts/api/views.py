@@ -219,10 +219,13 @@ class FiguresYear(AccountChildView):
         return Response(self.get_serializer(figures).data)
 
     @extend_schema(
-        summary=_("Create or replace one year of figures"),
+        summary=_("Create or replace the actuals of one year (ERP push)"),
         description=_(
             "Idempotent, for ERP pushes: sending the same body twice leaves one row. "
-            "Values left out are reset to their defaults."
+            "Field ownership: revenue, contribution margin and actuals_as_of belong to the "
+            "ERP and are replaced (left out: 0, and today for actuals_as_of); targets and "
+            "potential belong to the key account manager and change only when they are "
+            "sent, so a push never wipes them."
         ),
         responses={
             200: OpenApiResponse(FiguresSerializer, _("The year was replaced.")),
@@ -240,6 +243,22 @@ class FiguresYear(AccountChildView):
             self.get_serializer(figures).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        summary=_("Change some values of one year"),
+        description=_("Only the values sent change; 404 when the year has no figures."),
+    )
+    def patch(self, request: Request, pk: int, year: int) -> Response:
+        account = self.get_account()
+        figures = account.figures.filter(year=year).first()
+        if figures is None:
+            raise Http404
+        serializer = self.get_serializer(figures, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        figures = services.figures_patch(
+            actor=request.user, figures=figures, **serializer.validated_data
+        )
+        return Response(self.get_serializer(figures).data)
 
     @extend_schema(summary=_("Delete one year of figures"), responses={204: None})
     def delete(self, request: Request, pk: int, year: int) -> Response:

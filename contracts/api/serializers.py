@@ -30,7 +30,22 @@ class ContractSerializer(ParseOnlyModelSerializer):
         read_only=True,
         allow_null=True,
         label=_("notice deadline"),
-        help_text=_("The current term end minus the notice period; empty when open-ended."),
+        help_text=_(
+            "The last day notice may be received to end the current term (§§ 187, 188 BGB);"
+            " empty for open-ended contracts and drafts."
+        ),
+    )
+    missed_notice_deadline = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        label=_("missed notice deadline"),
+        help_text=_("The current term's deadline when it has passed while the term runs."),
+    )
+    next_notice_deadline = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        label=_("next notice deadline"),
+        help_text=_("The first notice deadline, today or later, that can still be met."),
     )
     next_renewal_on = serializers.DateField(
         read_only=True, allow_null=True, label=_("next renewal")
@@ -43,7 +58,8 @@ class ContractSerializer(ParseOnlyModelSerializer):
             "id", "account", "account_name", "number", "title", "kind", "status", "start_on",
             "end_on", "notice_period_months", "auto_renewal", "renewal_term_months",
             "annual_value", "prices_and_terms", "terminated_on", "owner", "term_end",
-            "notice_deadline", "next_renewal_on", "document_count", "created_at", "updated_at",
+            "notice_deadline", "missed_notice_deadline", "next_notice_deadline",
+            "next_renewal_on", "document_count", "created_at", "updated_at",
         ]  # fmt: skip
 
 

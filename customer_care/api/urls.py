@@ -10,4 +10,5 @@ urlpatterns = [
     path("surveys/", views.SurveyList.as_view(), name="api-survey-list"),
     path("surveys/<int:pk>/", views.SurveyDetail.as_view(), name="api-survey-detail"),
     path("departments/", views.DepartmentList.as_view(), name="api-department-list"),
+    path("accounts/<int:pk>/nps/", views.AccountNps.as_view(), name="api-account-nps"),
 ]

@@ -4,14 +4,16 @@ The same doors as the pages: reads start from the access scope (an outsider gets
 writes go through customer_care.services. Serializers only parse and shape.
 """
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import get_account_for
 from accounts.api.views import CanEditAccount
 from customer_care import selectors, services
 from customer_care.api.serializers import (
@@ -115,3 +117,43 @@ class DepartmentList(generics.ListAPIView):
     pagination_class = None
     filter_backends = []
     queryset = Department.objects.order_by("position", "name", "pk")
+
+
+class NpsYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    responses = serializers.IntegerField(help_text=_("NPS answers"))
+    promoters = serializers.IntegerField()
+    passives = serializers.IntegerField()
+    detractors = serializers.IntegerField()
+    nps = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(
+        allow_null=True, help_text=_("Against the previous year with enough answers.")
+    )
+    trend = serializers.CharField(help_text=_("up, down, flat, or empty"))
+    too_few_answers = serializers.BooleanField()
+    csat_average = serializers.FloatField(allow_null=True)
+    surveys = serializers.IntegerField()
+
+
+class AccountNpsSerializer(serializers.Serializer):
+    min_answers = serializers.IntegerField(help_text=_("A trend needs this many NPS answers."))
+    account = NpsYearSerializer(many=True, help_text=_("The account's own answers, newest first"))
+    group = NpsYearSerializer(
+        many=True, help_text=_("The account and all its subsidiaries, newest first")
+    )
+
+
+class AccountNps(generics.GenericAPIView):
+    """NPS per year of an account and of its group, with answers and trend."""
+
+    serializer_class = AccountNpsSerializer
+
+    @extend_schema(summary=_("NPS per year of an account and of its group"))
+    def get(self, request: Request, pk: int) -> Response:
+        account = get_account_for(request.user, pk)
+        data = {
+            "min_answers": settings.NPS_MIN_ANSWERS,
+            "account": selectors.nps_trend(account),
+            "group": selectors.group_nps_trend(account),
+        }
+        return Response(AccountNpsSerializer(data).data)

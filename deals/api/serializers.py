@@ -82,6 +82,7 @@ class OpportunitySerializer(ParseOnlyModelSerializer):
             "id", "account", "title", "description", "product_lines", "value",
             "expected_margin", "stage", "stage_key", "probability", "weighted_value",
             "expected_close_date", "next_follow_up_on", "next_follow_up_action",
-            "close_reason", "owner", "closed_on", "competitors", "created_at", "updated_at",
+            "close_reason", "lost_to", "owner", "closed_on", "closed_at", "competitors",
+            "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["closed_on"]
+        read_only_fields = ["closed_on", "closed_at"]

@@ -28,11 +28,30 @@ from planning.models import Action, Objective, ObjectiveAdjustment
 
 
 class ForecastSerializer(serializers.Serializer):
-    actual = read_only_money(_("actual revenue of the year"), allow_null=False)
+    actual = read_only_money(
+        _("actual revenue of the year (the account and its subsidiaries)"), allow_null=False
+    )
+    won_not_invoiced = read_only_money(
+        _("won deals of the year closed after the day the actuals stand at"), allow_null=False
+    )
     weighted_pipeline = read_only_money(
         _("weighted open pipeline closing in the year"), allow_null=False
     )
-    total = read_only_money(_("forecast (actual + weighted pipeline)"), allow_null=False)
+    months_to_come = serializers.IntegerField(
+        read_only=True, label=_("months of the year not yet covered by actuals")
+    )
+    run_rate = read_only_money(
+        _("run-rate for the months still to come (setting FORECAST_RUN_RATE)"), allow_null=False
+    )
+    total = read_only_money(
+        _("forecast (actual + won not invoiced + weighted pipeline + run-rate)"),
+        allow_null=False,
+    )
+    gap = read_only_money(_("gap to target (0 when reached)"), allow_null=False)
+    pipeline_needed = read_only_money(
+        _("open pipeline still needed at the average probability of the open deals"),
+        allow_null=False,
+    )
     target = read_only_money(_("target"), allow_null=False)
     percent = read_only_money(_("forecast against target (%)"), decimal_places=1)
     verdict = serializers.ChoiceField(

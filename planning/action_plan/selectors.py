@@ -5,7 +5,7 @@ row), so a list of any length takes one query; `Forecast` and `Progress` only ro
 values the database returned and put them into words.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -14,10 +14,13 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -27,7 +30,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -58,31 +62,102 @@ VERDICT_LABELS = {
 VERDICT_BADGES = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OFF_TRACK: "badge-bad"}
 
 
-def _figure(field: str) -> Subquery:
+def _in_group(outer: str = "account__path") -> Q:
+    """The objective's account and every subsidiary below it (a group objective rolls up
+    its group, as the group figures do)."""
+    return Q(account__path__startswith=OuterRef(outer))
+
+
+def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -> Subquery:
+    figures = YearlyFigures.objects.filter(_in_group(), year=OuterRef("year") - years_back)
+    if condition is not None:
+        figures = figures.filter(condition)
     return Subquery(
-        YearlyFigures.objects.filter(account=OuterRef("account_id"), year=OuterRef("year")).values(
-            field
-        )[:1],
+        figures.order_by().values("year").annotate(total=Sum(field)).values("total"),
         output_field=MONEY_FIELD,
     )
 
 
-def _weighted_pipeline() -> Subquery:
-    """Open deals of the objective's account expected to close in the objective's year,
-    value × probability / 100, summed."""
-    deals = (
+def _actuals_as_of() -> Subquery:
+    """The latest day the group's actuals of the objective's year stand at."""
+    figures = YearlyFigures.objects.filter(_in_group(), year=OuterRef("year"))
+    return Subquery(
+        figures.order_by().values("year").annotate(last=Max("actuals_as_of")).values("last"),
+        output_field=DateField(),
+    )
+
+
+def _open_deals() -> QuerySet[Opportunity]:
+    """Open deals of the group expected to close in the objective's year, grouped on a
+    column that is the same for all of them, so that a sum is one row."""
+    return (
         Opportunity.objects.filter(
-            account=OuterRef("account_id"),
+            _in_group(),
             stage__is_won=False,
             stage__is_lost=False,
             expected_close_date__year=OuterRef("year"),
         )
         .order_by()
-        .values("account")
-        .annotate(total=Sum(WEIGHTED))
-        .values("total")
+        .values("stage__is_won")
     )
-    return Subquery(deals, output_field=MONEY_FIELD)
+
+
+def _weighted_pipeline() -> Subquery:
+    """value × probability / 100 of the open deals, summed."""
+    return Subquery(
+        _open_deals().annotate(total=Sum(WEIGHTED)).values("total"), output_field=MONEY_FIELD
+    )
+
+
+def _open_pipeline() -> Subquery:
+    return Subquery(
+        _open_deals().annotate(total=Sum("value")).values("total"), output_field=MONEY_FIELD
+    )
+
+
+def _won_not_invoiced() -> Subquery:
+    """Won deals of the group closed in the objective's year after the day their account's
+    actuals of that year stand at; all of them while the year has no actuals (an ERP that
+    sends figures only at year end)."""
+    invoiced = YearlyFigures.objects.filter(
+        account=OuterRef("account_id"),
+        year=OuterRef(OuterRef("year")),
+        actuals_as_of__gte=OuterRef("closed_on"),
+    )
+    deals = Opportunity.objects.filter(
+        _in_group(), stage__is_won=True, closed_on__year=OuterRef("year")
+    ).filter(~Exists(invoiced))
+    return Subquery(
+        deals.order_by().values("stage__is_won").annotate(total=Sum("value")).values("total"),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _months_to_come(today: date) -> Case:
+    """Months of the objective's year not covered by actuals: none for a past year, the
+    months after the actuals' day, all twelve while the year has none."""
+    return Case(
+        When(year__lt=today.year, then=Value(0)),
+        When(figures_as_of__isnull=True, then=Value(12)),
+        When(GreaterThan(ExtractYear("figures_as_of"), F("year")), then=Value(0)),
+        When(LessThan(ExtractYear("figures_as_of"), F("year")), then=Value(12)),
+        default=Value(12) - ExtractMonth("figures_as_of"),
+        output_field=IntegerField(),
+    )
+
+
+def _run_rate_base():
+    """The yearly revenue the run-rate continues (settings.FORECAST_RUN_RATE)."""
+    method = settings.FORECAST_RUN_RATE
+    if method == "last_year":
+        return F("last_year_revenue")
+    if method == "trailing_year":
+        # The twelve months up to the actuals' day: this year's actuals plus the share of
+        # last year's revenue for the months not yet covered.
+        return F("actual_revenue") + F("last_year_revenue") * F("months_to_come") * Value(
+            Decimal("1.0")
+        ) / Value(12)
+    return ZERO
 
 
 def _action_count(condition: Q) -> Coalesce:
@@ -114,9 +189,14 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     """Annotate progress and forecast, all in SQL:
 
     - actions_total (dropped ones left out) and actions_done;
-    - actual_revenue and actual_margin (the account's figures of the objective's year);
-    - weighted_pipeline and forecast_total (actual revenue + weighted pipeline);
-    - figures_percent (actual revenue or margin against the target) and forecast_percent;
+    - actual_revenue and actual_margin (the figures of the objective's year of the account
+      and every subsidiary below it), share_of_wallet (their revenue against their
+      potential, where there is one);
+    - won_not_invoiced, weighted_pipeline, months_to_come, run_rate and forecast_total
+      (actual revenue + won deals not yet invoiced + weighted open pipeline + run-rate,
+      see README "Target forecast"), and open_pipeline (unweighted);
+    - revenue_percent, margin_percent, share_percent (against the target) and
+      forecast_percent;
     - verdict for revenue objectives with a target: on_track, at_risk or off_track
       (thresholds settings.FORECAST_ON_TRACK_PERCENT and FORECAST_AT_RISK_PERCENT),
       compared as total × 100 >= target × threshold so that no division rounds.
@@ -124,20 +204,52 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     on_track = Value(Decimal(settings.FORECAST_ON_TRACK_PERCENT))
     at_risk = Value(Decimal(settings.FORECAST_AT_RISK_PERCENT))
     revenue_with_target = Q(kind=Objective.Kind.REVENUE, target_value__gt=0)
+    today = timezone.localdate()
     return (
         objectives.annotate(
             actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
             actions_done=_action_count(Q(status=Action.Status.DONE)),
-            actual_revenue=Coalesce(_figure("revenue"), ZERO),
-            actual_margin=Coalesce(_figure("contribution_margin"), ZERO),
+            actual_revenue=Coalesce(_group_sum("revenue"), ZERO),
+            actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
+            last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
+            potential=_group_sum("revenue_potential"),
+            covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
+            figures_as_of=_actuals_as_of(),
+            won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
             weighted_pipeline=Coalesce(_weighted_pipeline(), ZERO),
+            open_pipeline=Coalesce(_open_pipeline(), ZERO),
+        )
+        .annotate(months_to_come=_months_to_come(today))
+        .annotate(
+            run_rate=ExpressionWrapper(
+                _run_rate_base() * F("months_to_come") * Value(Decimal("1.0")) / Value(12),
+                output_field=MONEY_FIELD,
+            ),
+            share_of_wallet=Case(
+                When(
+                    potential__gt=0,
+                    then=ExpressionWrapper(
+                        F("covered_revenue") * Value(Decimal("100.0")) / F("potential"),
+                        output_field=PERCENT_FIELD,
+                    ),
+                ),
+                default=None,
+                output_field=PERCENT_FIELD,
+            ),
         )
         .annotate(
             forecast_total=ExpressionWrapper(
-                F("actual_revenue") + F("weighted_pipeline"), output_field=MONEY_FIELD
+                F("actual_revenue")
+                + F("won_not_invoiced")
+                + F("weighted_pipeline")
+                + F("run_rate"),
+                output_field=MONEY_FIELD,
             ),
             revenue_percent=_percent_of_target("actual_revenue"),
             margin_percent=_percent_of_target("actual_margin"),
+            share_percent=_percent_of_target("share_of_wallet"),
+        )
+        .annotate(
             forecast_percent=_percent_of_target("forecast_total"),
             forecast_hundredfold=ExpressionWrapper(
                 F("forecast_total") * Value(100), output_field=MONEY_FIELD
@@ -245,6 +357,13 @@ class Forecast:
     target: Decimal
     percent: Decimal | None
     verdict: str | None
+    won_not_invoiced: Decimal = Decimal("0.00")
+    run_rate: Decimal = Decimal("0.00")
+    # Not compared: the Python reference takes the run-rate as given.
+    months_to_come: int = field(default=0, compare=False)
+    open_pipeline: Decimal = Decimal("0.00")
+    # The open deals behind the weighted pipeline, where attached.
+    deals: tuple = field(default=(), compare=False)
 
     @property
     def verdict_label(self) -> str:
@@ -253,6 +372,26 @@ class Forecast:
     @property
     def badge(self) -> str:
         return VERDICT_BADGES.get(self.verdict, "")
+
+    @property
+    def gap(self) -> Decimal:
+        """What the forecast lacks to reach the target (0 when it reaches it)."""
+        return max(self.target - self.total, Decimal("0.00"))
+
+    @property
+    def average_probability(self) -> Decimal | None:
+        """The open deals' weighted value against their value, in %."""
+        if not self.open_pipeline:
+            return None
+        return _percent(self.weighted_pipeline * 100 / self.open_pipeline)
+
+    @property
+    def pipeline_needed(self) -> Decimal:
+        """New open pipeline that would close the gap at the open deals' average
+        probability (the gap itself when there are no open deals)."""
+        if not self.gap or not self.weighted_pipeline:
+            return self.gap
+        return _money(self.gap * self.open_pipeline / self.weighted_pipeline)
 
 
 def verdict_for(percent: Decimal | None) -> str | None:
@@ -267,12 +406,17 @@ def verdict_for(percent: Decimal | None) -> str | None:
 
 
 def forecast_reference(
-    *, actual: Decimal, open_deals: list[tuple[Decimal, int]], target: Decimal
+    *,
+    actual: Decimal,
+    open_deals: list[tuple[Decimal, int]],
+    target: Decimal,
+    won_not_invoiced: Decimal = Decimal("0"),
+    run_rate: Decimal = Decimal("0"),
 ) -> Forecast:
     """The forecast computed in Python from its parts: open_deals are (value, probability)
     of the open deals closing in the objective's year. Tests hold the SQL against it."""
     weighted = sum((value * probability / 100 for value, probability in open_deals), Decimal(0))
-    total = actual + weighted
+    total = actual + won_not_invoiced + weighted + run_rate
     percent = total * 100 / target if target else None
     return Forecast(
         actual=_money(actual),
@@ -281,6 +425,9 @@ def forecast_reference(
         target=_money(target),
         percent=_percent(percent),
         verdict=verdict_for(percent),
+        won_not_invoiced=_money(won_not_invoiced),
+        run_rate=_money(run_rate),
+        open_pipeline=_money(sum((value for value, _p in open_deals), Decimal(0))),
     )
 
 
@@ -296,7 +443,41 @@ def forecast_of(objective: Objective) -> Forecast | None:
         target=_money(objective.target_value),
         percent=_percent(objective.forecast_percent),
         verdict=objective.verdict,
+        won_not_invoiced=_money(objective.won_not_invoiced),
+        run_rate=_money(objective.run_rate),
+        months_to_come=objective.months_to_come,
+        open_pipeline=_money(objective.open_pipeline),
+        deals=tuple(getattr(objective, "forecast_deals", ())),
     )
+
+
+def attach_forecast_deals(objectives: list[Objective]) -> None:
+    """Set `forecast_deals` on revenue objectives: the open deals of their group closing
+    in their year, biggest weighted value first (one query for all of them)."""
+    wanted = {
+        (o.account.path, o.year)
+        for o in objectives
+        if o.kind == Objective.Kind.REVENUE and o.target_value
+    }
+    if not wanted:
+        return
+    condition = Q()
+    for path, year in wanted:
+        condition |= Q(account__path__startswith=path, expected_close_date__year=year)
+    deals = list(
+        Opportunity.objects.filter(condition, stage__is_won=False, stage__is_lost=False)
+        .select_related("account", "stage")
+        .annotate(weighted=WEIGHTED)
+        .order_by("-weighted", "pk")
+    )
+    for objective in objectives:
+        objective.forecast_deals = [
+            deal
+            for deal in deals
+            if deal.account.path.startswith(objective.account.path)
+            and deal.expected_close_date
+            and deal.expected_close_date.year == objective.year
+        ]
 
 
 @dataclass(frozen=True)
@@ -304,8 +485,9 @@ class Progress:
     actions_done: int
     actions_total: int
     actions_percent: Decimal | None
-    actual: Decimal | None  # the real revenue or margin, for revenue and margin objectives
+    actual: Decimal | None  # revenue or margin (money), or the share of wallet (%)
     figures_percent: Decimal | None
+    unit: str = "money"  # "money", "percent", or "" for objectives without a figure
 
     @property
     def percent(self) -> Decimal | None:
@@ -321,6 +503,14 @@ class Progress:
         return self.actions_percent or Decimal(0)
 
 
+# The unit of an objective's target value.
+UNITS = {
+    Objective.Kind.REVENUE: "money",
+    Objective.Kind.MARGIN: "money",
+    Objective.Kind.SHARE_OF_WALLET: "percent",
+}
+
+
 def progress_of(objective: Objective) -> Progress:
     total, done = objective.actions_total, objective.actions_done
     actual = figures_percent = None
@@ -328,18 +518,24 @@ def progress_of(objective: Objective) -> Progress:
         actual, figures_percent = _money(objective.actual_revenue), objective.revenue_percent
     elif objective.kind == Objective.Kind.MARGIN:
         actual, figures_percent = _money(objective.actual_margin), objective.margin_percent
+    elif objective.kind == Objective.Kind.SHARE_OF_WALLET and objective.share_of_wallet is not None:
+        actual, figures_percent = _percent(objective.share_of_wallet), objective.share_percent
     return Progress(
         actions_done=done,
         actions_total=total,
         actions_percent=_percent(Decimal(done) * 100 / total) if total else None,
         actual=actual,
         figures_percent=_percent(figures_percent),
+        unit=UNITS.get(objective.kind, ""),
     )
 
 
-def decorate(objectives) -> list[Objective]:
-    """Attach `forecast` and `progress` to annotated objectives (for templates)."""
+def decorate(objectives, *, with_deals: bool = False) -> list[Objective]:
+    """Attach `forecast` and `progress` to annotated objectives (for templates); with
+    `with_deals`, the forecast lists its open deals (one more query)."""
     rows = list(objectives)
+    if with_deals:
+        attach_forecast_deals(rows)
     for objective in rows:
         objective.forecast = forecast_of(objective)
         objective.progress = progress_of(objective)

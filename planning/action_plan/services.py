@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_edit_account, visible_accounts
 from accounts.models import Account
+from accounts.services import figures_target_set
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -68,7 +69,20 @@ def objective_create(*, actor: User, account: Account, year: int, **fields: Any)
     objective.full_clean()
     _check_objective(objective, check_due=True)
     objective.save()
+    _sync_figures_target(actor, objective)
     return objective
+
+
+def _sync_figures_target(actor: User, objective: Objective) -> None:
+    """One target per account and year: the revenue objective of the year sets the
+    revenue target of the yearly figures (the account header shows that number)."""
+    if objective.kind == Objective.Kind.REVENUE and objective.target_value:
+        figures_target_set(
+            actor=actor,
+            account=objective.account,
+            year=objective.year,
+            revenue_target=objective.target_value,
+        )
 
 
 def _display(value: Any) -> str:
@@ -106,6 +120,7 @@ def objective_update(
     objective.full_clean()
     _check_objective(objective, check_due="due_on" in changed)
     objective.save()
+    _sync_figures_target(actor, objective)
     for name in changed:
         ObjectiveAdjustment.objects.create(
             objective=objective,

@@ -83,7 +83,8 @@ def _section_context(
     objectives = selectors.decorate(
         selectors.objectives_with_details(request.user)
         .filter(account=account, year=year)
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk"),
+        with_deals=True,
     )
     for objective in objectives:
         _attach_forms(request, objective, choices, failed)
@@ -138,7 +139,7 @@ def _objective_response(
     fresh = selectors.objectives_with_details(request.user).filter(pk=objective.pk).first()
     if fresh is None:
         raise Http404
-    fresh = selectors.decorate([fresh])[0]
+    fresh = selectors.decorate([fresh], with_deals=True)[0]
     _attach_forms(request, fresh, _people_choices(), failed or {})
     context = {
         "objective": fresh,

@@ -53,7 +53,19 @@ class ResultSerializer(serializers.Serializer):
     payback_reached = serializers.BooleanField(read_only=True)
     payback_within_horizon = serializers.BooleanField(read_only=True)
     payback_note = serializers.CharField(read_only=True)
+    discount_rate_pct = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    npv = _money(
+        help_text=_("net present value: − one-off cost + yearly saving discounted per year")
+    )
+    irr_pct = _tenth(
+        allow_null=True,
+        help_text=_("internal rate of return; empty without a one-off cost or a saving"),
+    )
     revenue_effect = _money(help_text=_("new spend − baseline spend"))
+    revenue_effect_first_year = _money(help_text=_("revenue effect + the one-off price"))
+    revenue_effect_horizon = _money(
+        help_text=_("revenue effect × horizon years + the one-off price")
+    )
     baseline_margin = _money()
     new_margin = _money()
     margin_effect = _money(help_text=_("new margin − baseline margin"))
@@ -92,8 +104,8 @@ class BusinessCaseSerializer(ParseOnlyModelSerializer):
     class Meta:
         model = BusinessCase
         fields = [
-            "id", "account", "opportunity", "title", "horizon_years", "created_by",
-            "created_at", "scenarios",
+            "id", "account", "opportunity", "title", "horizon_years", "discount_rate_pct",
+            "created_by", "created_at", "scenarios",
         ]  # fmt: skip
         read_only_fields = ["created_by", "created_at"]
 

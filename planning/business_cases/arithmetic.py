@@ -21,7 +21,15 @@ Definitions (V = yearly volume, P = unit price, v% = volume change, p% = price c
   cost (nothing was invested)
 - payback (months) = one-off cost / (yearly saving / 12); "not reached" when the yearly
   saving is zero or less; 0 when there is no one-off cost and the saving is positive
-- our revenue effect per year = new spend − baseline spend
+- the upgrade saving cannot exceed the customer's process cost: it lowers that cost, and
+  a cost below zero is no saving (refused with a field error)
+- net present value (NPV) at the case's discount rate r = − one-off cost + Σ yearly saving
+  / (1 + r)^t for t = 1 … horizon years; internal rate of return (IRR) = the r at which
+  the NPV is 0 (found by bisection); none without a one-off cost or without a positive
+  yearly saving (there is no investment to pay back)
+- our revenue effect per year = new spend − baseline spend; the one-off price the customer
+  pays us (the one-off cost) comes on top in the first year: first-year revenue effect =
+  revenue effect + one-off cost, over the horizon = revenue effect × years + one-off cost
 - our contribution-margin effect per year: the margin % is ours at the baseline price, so
   the variable cost per unit, P × (1 − margin %), stays; the new margin is
   new volume × (new unit price − unit cost); effect = new margin − baseline margin.
@@ -34,7 +42,14 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.translation import gettext as _
 
+from kam.templatetags.kam import money
+
 CENT = Decimal("0.01")
+# What a money field (16 digits, 2 of them decimals) and a percentage or month result
+# (12 digits, 1 decimal) hold: a scenario whose results do not fit is refused, so that no
+# stored scenario can break a page, the API or a sum.
+MONEY_LIMIT = Decimal("99999999999999.99")
+RATIO_LIMIT = Decimal("99999999999.9")
 TENTH = Decimal("0.1")
 HUNDRED = Decimal("100")
 TWELVE = Decimal("12")
@@ -48,6 +63,10 @@ class InvalidScenario(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
+class ScenarioTooLarge(InvalidScenario):
+    """Valid inputs whose results would not fit the money and percentage fields."""
+
+
 @dataclass(frozen=True)
 class ScenarioInput:
     yearly_volume: Decimal
@@ -59,6 +78,7 @@ class ScenarioInput:
     one_off_cost: Decimal = Decimal("0")
     yearly_saving: Decimal = Decimal("0")
     margin_pct: Decimal = Decimal("0")
+    discount_rate_pct: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -80,8 +100,13 @@ class ScenarioResult:
     roi_pct: Decimal | None
     payback_months: Decimal | None
     payback_note: str  # why there is no payback, or that it lies beyond the horizon
+    discount_rate_pct: Decimal
+    npv: Decimal
+    irr_pct: Decimal | None
     # Our side.
     revenue_effect: Decimal
+    revenue_effect_first_year: Decimal  # with the one-off price the customer pays us
+    revenue_effect_horizon: Decimal
     baseline_margin: Decimal
     new_margin: Decimal
     margin_effect: Decimal
@@ -107,7 +132,31 @@ def check(data: ScenarioInput) -> dict[str, str]:
     for name in ("price_change_pct", "volume_change_pct"):
         if getattr(data, name) < -100:
             errors[name] = _("A change cannot be less than −100 %.")
+    process_cost = data.process_cost or Decimal("0")
+    if data.yearly_saving is not None and data.yearly_saving > process_cost:
+        errors["yearly_saving"] = _(
+            "The yearly saving (%(saving)s) cannot be larger than the customer's process cost"
+            " (%(cost)s): the saving lowers that cost. Enter the process cost first."
+        ) % {"saving": money(data.yearly_saving), "cost": money(process_cost)}
     return errors
+
+
+def _npv(rate: Decimal, *, one_off: Decimal, yearly: Decimal, years: int) -> Decimal:
+    return -one_off + sum(yearly / (1 + rate) ** t for t in range(1, years + 1))
+
+
+def _irr(*, one_off: Decimal, yearly: Decimal, years: int) -> Decimal | None:
+    """The rate at which the NPV is 0; the NPV falls as the rate rises, so bisect."""
+    if one_off <= 0 or yearly <= 0:
+        return None
+    low, high = Decimal("-0.9999"), Decimal("1000")
+    for _step in range(200):
+        middle = (low + high) / 2
+        if _npv(middle, one_off=one_off, yearly=yearly, years=years) > 0:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
 
 def _money(value: Decimal) -> Decimal:
@@ -149,13 +198,19 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             payback = one_off / (yearly_saving / TWELVE)
             if payback > data.horizon_years * 12:
                 note = _("Beyond the horizon of %(years)s years.") % {"years": data.horizon_years}
+            if payback > RATIO_LIMIT:
+                payback = None  # further off than any field holds: only the note says it
+
+        rate = Decimal(data.discount_rate_pct) / HUNDRED
+        npv = _npv(rate, one_off=one_off, yearly=yearly_saving, years=data.horizon_years)
+        irr = _irr(one_off=one_off, yearly=yearly_saving, years=data.horizon_years)
 
         margin_rate = Decimal(data.margin_pct) / HUNDRED
         unit_cost = price * (1 - margin_rate)
         baseline_margin = volume * (price - unit_cost)
         new_margin = new_volume * (new_price - unit_cost)
 
-        return ScenarioResult(
+        result = ScenarioResult(
             baseline_spend=_money(baseline_spend),
             new_volume=_money(new_volume),
             new_unit_price=_money(new_price),
@@ -172,15 +227,45 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             roi_pct=None if roi is None else _tenth(roi),
             payback_months=None if payback is None else _tenth(payback),
             payback_note=note,
+            discount_rate_pct=Decimal(data.discount_rate_pct),
+            npv=_money(npv),
+            irr_pct=None if irr is None else _tenth(irr * HUNDRED),
             revenue_effect=_money(new_spend - baseline_spend),
+            revenue_effect_first_year=_money(new_spend - baseline_spend + one_off),
+            revenue_effect_horizon=_money(
+                (new_spend - baseline_spend) * data.horizon_years + one_off
+            ),
             baseline_margin=_money(baseline_margin),
             new_margin=_money(new_margin),
             margin_effect=_money(new_margin - baseline_margin),
         )
+    _check_size(result)
+    return result
 
 
-def scenario_input(scenario, horizon_years: int) -> ScenarioInput:
-    """The arithmetic's input from a planning.models.Scenario and its case's horizon."""
+def _check_size(result: ScenarioResult) -> None:
+    ratio_names = ("roi_pct", "payback_months", "irr_pct", "discount_rate_pct")
+    money = [v for k, v in vars(result).items() if isinstance(v, Decimal) and k not in ratio_names]
+    if any(abs(v) > MONEY_LIMIT for v in money):
+        raise ScenarioTooLarge(
+            {
+                "yearly_volume": _(
+                    "Volume and price give amounts too large to compute; the amounts of a"
+                    " scenario must stay below 100 trillion."
+                )
+            }
+        )
+    if any(v is not None and abs(v) > RATIO_LIMIT for v in (result.roi_pct, result.irr_pct)):
+        raise ScenarioTooLarge(
+            {"one_off_cost": _("The one-off cost is too small against the saving to compute.")}
+        )
+
+
+def scenario_input(
+    scenario, horizon_years: int, discount_rate_pct: Decimal = Decimal("0")
+) -> ScenarioInput:
+    """The arithmetic's input from a planning.models.Scenario and its case's horizon and
+    discount rate."""
     return ScenarioInput(
         yearly_volume=scenario.yearly_volume,
         unit_price=scenario.unit_price,
@@ -191,12 +276,15 @@ def scenario_input(scenario, horizon_years: int) -> ScenarioInput:
         one_off_cost=scenario.one_off_cost,
         yearly_saving=scenario.yearly_saving,
         margin_pct=scenario.margin_pct,
+        discount_rate_pct=discount_rate_pct,
     )
 
 
-def scenario_result(scenario, horizon_years: int) -> ScenarioResult | None:
+def scenario_result(
+    scenario, horizon_years: int, discount_rate_pct: Decimal = Decimal("0")
+) -> ScenarioResult | None:
     """Results of a stored scenario, or None if its inputs cannot be computed."""
     try:
-        return compute(scenario_input(scenario, horizon_years))
+        return compute(scenario_input(scenario, horizon_years, discount_rate_pct))
     except InvalidScenario:
         return None

@@ -10,8 +10,11 @@ from planning.models import BusinessCase, Scenario
 class BusinessCaseForm(forms.ModelForm):
     class Meta:
         model = BusinessCase
-        fields = ["title", "opportunity", "horizon_years"]
-        widgets = {"horizon_years": forms.NumberInput(attrs={"min": 1, "max": 15})}
+        fields = ["title", "opportunity", "horizon_years", "discount_rate_pct"]
+        widgets = {
+            "horizon_years": forms.NumberInput(attrs={"min": 1, "max": 15}),
+            "discount_rate_pct": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "any"}),
+        }
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)

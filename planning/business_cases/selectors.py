@@ -26,7 +26,7 @@ def with_results(case: BusinessCase) -> BusinessCase:
     """Attach `result` (planning.business_cases.arithmetic.ScenarioResult) to each
     prefetched scenario; no queries beyond the prefetch."""
     for scenario in case.scenarios.all():
-        scenario.result = scenario_result(scenario, case.horizon_years)
+        scenario.result = scenario_result(scenario, case.horizon_years, case.discount_rate_pct)
     return case
 
 

@@ -16,7 +16,7 @@ from accounts.models import Account
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
-CASE_FIELDS = {"title", "opportunity", "horizon_years"}
+CASE_FIELDS = {"title", "opportunity", "horizon_years", "discount_rate_pct"}
 SCENARIO_FIELDS = {
     "name", "yearly_volume", "unit_price", "process_cost", "price_change_pct",
     "volume_change_pct", "one_off_cost", "yearly_saving", "margin_pct", "position",

@@ -177,3 +177,22 @@ def cell_start_opportunity(
             actor=actor, business_unit=business_unit, product_line=lines[0], opportunity=opportunity
         )
     return opportunity
+
+
+def cells_follow_closed_deal(sender, *, opportunity: Opportunity, **kwargs) -> None:
+    """Receiver of deals.signals.opportunity_closed, inside the closing transaction: the
+    open cells of the deal follow it. Won: sold, with the deal's value as the year's
+    revenue (no open potential left). Lost: held by the competitor it was lost to, or
+    unknown again when none is recorded."""
+    cells = WhitespaceCell.objects.select_for_update().filter(
+        opportunity=opportunity, state=State.OPEN
+    )
+    for cell in cells:
+        if opportunity.stage.is_won:
+            cell.state, cell.revenue, cell.potential = State.SOLD, opportunity.value, None
+            cell.competitor = None
+        else:
+            cell.state = State.COMPETITOR if opportunity.lost_to_id else State.UNKNOWN
+            cell.competitor, cell.revenue = opportunity.lost_to, None
+        cell.full_clean(validate_constraints=False)
+        cell.save()

@@ -155,7 +155,7 @@ def test_account_list_query_count_does_not_grow_with_rows(
         member.product_lines.set(lines)
         add_figures(member, current_year(), "100")
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         response = kam_api.get(ACCOUNTS)
 
     assert len(response.json()["results"]) == rows
@@ -290,6 +290,9 @@ def test_account_detail_rolls_up_the_whole_group(kam_api, kam, account):
             "revenue_target": "150.00",
             "margin_target": None,
             "revenue_potential": "80.00",
+            "share_of_wallet": None,  # only one of three members has a potential
+            "accounts_without_potential": 2,
+            "share_of_wallet_covered": "31.2",  # 25 of 80
         },
         {
             "year": 2023,
@@ -298,6 +301,9 @@ def test_account_detail_rolls_up_the_whole_group(kam_api, kam, account):
             "revenue_target": None,
             "margin_target": None,
             "revenue_potential": None,
+            "share_of_wallet": None,
+            "accounts_without_potential": 1,
+            "share_of_wallet_covered": None,
         },
     ]
     # A subsidiary's roll-up covers only what is below it.
@@ -381,7 +387,7 @@ def test_put_financials_is_idempotent(kam_api, account):
     assert second.json()["target_attainment"] == "83.3"
 
 
-def test_put_financials_replaces_the_whole_year(kam_api, account):
+def test_put_financials_replaces_the_actuals_and_keeps_the_target(kam_api, account):
     add_figures(account, 2024, "500", revenue_target=Decimal("900"))
 
     response = kam_api.put(financials_url(account, 2024), {"revenue": "700"})
@@ -389,7 +395,7 @@ def test_put_financials_replaces_the_whole_year(kam_api, account):
     assert response.status_code == 200
     figures = YearlyFigures.objects.get(account=account, year=2024)
     assert figures.revenue == Decimal("700")
-    assert figures.revenue_target is None  # left out, so reset
+    assert figures.revenue_target == Decimal("900")  # the KAM's, not the ERP's
 
 
 def test_negative_revenue_is_refused(kam_api, account):
@@ -561,7 +567,7 @@ def test_contact_list_query_count_does_not_grow_with_rows(
     for _ in range(rows - 1):
         make_contact(account=subsidiary, reports_to=boss, relationship_owner=kam)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(9):
         response = kam_api.get(CONTACTS)
 
     assert len(response.json()["results"]) == rows

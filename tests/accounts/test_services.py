@@ -75,8 +75,8 @@ def test_figures_put_creates_then_replaces_one_row(kam, account):
     row = YearlyFigures.objects.get(account=account, year=2025)
     assert row.pk == figures.pk
     assert row.revenue == Decimal("1200.50")
-    # A replace is a replace: values not sent are cleared, as an ERP import expects.
-    assert row.revenue_target is None
+    # The ERP replaces the actuals; the target belongs to the key account manager.
+    assert row.revenue_target == Decimal("500")
     assert YearlyFigures.objects.filter(account=account).count() == 1
 
 

@@ -50,6 +50,11 @@ def test_objective_list_carries_forecast_parts_verdict_and_progress(kam, account
         "percent": "90.6",
         "verdict": "at_risk",
         "verdict_label": item["forecast"]["verdict_label"],
+        "won_not_invoiced": "0.00",
+        "run_rate": "0.00",  # no revenue last year
+        "months_to_come": item["forecast"]["months_to_come"],
+        "gap": "75000.00",
+        "pipeline_needed": "180000.00",
     }
     assert item["progress"]["actions_done"] == 0 and item["progress"]["actions_total"] == 1
     assert item["progress"]["figures_percent"] == "75.0"

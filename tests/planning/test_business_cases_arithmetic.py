@@ -71,7 +71,7 @@ def test_roi_and_payback_round_half_up():
     result = compute(
         ScenarioInput(
             yearly_volume=D("0"), unit_price=D("0"), horizon_years=1,
-            one_off_cost=D("2000"), yearly_saving=D("2245"),
+            process_cost=D("3000"), one_off_cost=D("2000"), yearly_saving=D("2245"),
         )
     )  # fmt: skip
     assert result.horizon_saving == D("245.00")
@@ -122,7 +122,7 @@ def test_payback_beyond_the_horizon_says_so():
     result = compute(
         ScenarioInput(
             yearly_volume=D("0"), unit_price=D("0"), horizon_years=3,
-            one_off_cost=D("10000"), yearly_saving=D("1000"),
+            process_cost=D("1000"), one_off_cost=D("10000"), yearly_saving=D("1000"),
         )
     )  # fmt: skip
     assert result.payback_months == D("120.0")  # 10,000 / (1,000 / 12)

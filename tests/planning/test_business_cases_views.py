@@ -41,7 +41,7 @@ def add_scenarios(case, count: int) -> None:
         services.scenario_create(
             actor=case.account.owner, case=case, name=f"Szenario {n}",
             yearly_volume=D("100") + n, unit_price=D("10"), one_off_cost=D("500"),
-            yearly_saving=D("300"), price_change_pct=D("-2"),
+            process_cost=D("400"), yearly_saving=D("300"), price_change_pct=D("-2"),
         )  # fmt: skip
 
 

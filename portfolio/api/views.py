@@ -1,0 +1,212 @@
+"""The portfolio under /api/v1/: the same selectors and services as the pages, within the
+access scope (a key account manager's portfolio is their accounts; shares stay shares of
+the whole company)."""
+
+from dataclasses import asdict
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import get_account_for
+from accounts.selectors import current_year
+from portfolio import classification, selectors, services
+from portfolio.api.serializers import AcceptSerializer, CompanyTotalsSerializer, RejectSerializer
+from portfolio.models import CompanyTotals
+from portfolio.sentences import suggestion_sentence
+
+YEAR = OpenApiParameter("year", int, description=_("The year (default: this year)."))
+
+
+def _year(request: Request) -> int | None:
+    value = request.query_params.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+def _limit(request: Request, default: int = 25) -> int:
+    value = request.query_params.get("limit", "")
+    return min(int(value), 200) if value.isdigit() and int(value) > 0 else default
+
+
+class PortfolioView(APIView):
+    @extend_schema(
+        summary=_("Shares, HHI, Pareto curve and ABC classes"),
+        parameters=[YEAR, OpenApiParameter("limit", int, description=_("Units, at most 200."))],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        cockpit = selectors.cockpit(request.user, year=_year(request), limit=_limit(request))
+        return Response(
+            {
+                "year": cockpit.year,
+                "years": [
+                    {
+                        **asdict(s),
+                        "uses_company_totals": s.uses_company_totals,
+                        "key_share_typical": s.key_share_typical,
+                    }
+                    for s in cockpit.summaries
+                ],
+                "thresholds": asdict(cockpit.limits),
+                "units": [{**asdict(u), "is_group": u.is_group} for u in cockpit.units],
+                "pareto": {
+                    "units": cockpit.pareto.units,
+                    "points": [
+                        {"rank": r, "cumulative_share": v} for r, v in cockpit.pareto.points
+                    ],
+                    "classes": [asdict(c) for c in cockpit.pareto.classes],
+                }
+                if cockpit.pareto
+                else None,
+            }
+        )
+
+
+class CompanyTotalsList(APIView):
+    @extend_schema(
+        summary=_("The company's totals per year"), responses=CompanyTotalsSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        rows = CompanyTotals.objects.order_by("-year")
+        return Response(CompanyTotalsSerializer(rows, many=True).data)
+
+
+class CompanyTotalsYear(APIView):
+    serializer_class = CompanyTotalsSerializer
+
+    @extend_schema(summary=_("The company's totals of one year"))
+    def get(self, request: Request, year: int) -> Response:
+        totals = CompanyTotals.objects.filter(year=year).first()
+        if totals is None:
+            raise Http404
+        return Response(CompanyTotalsSerializer(totals).data)
+
+    @extend_schema(
+        summary=_("Create or replace the company's totals of one year"),
+        description=_("Idempotent, for ERP pushes. Administrators and heads of sales only."),
+    )
+    def put(self, request: Request, year: int) -> Response:
+        serializer = CompanyTotalsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        totals, created = services.company_totals_put(
+            actor=request.user, year=year, **serializer.validated_data
+        )
+        return Response(
+            CompanyTotalsSerializer(totals).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(summary=_("Delete the company's totals of one year"), responses={204: None})
+    def delete(self, request: Request, year: int) -> Response:
+        if not services.company_totals_delete(actor=request.user, year=year):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _suggestion_data(suggestion) -> dict:
+    return {
+        "account": suggestion.account_id,
+        "name": suggestion.name,
+        "year": suggestion.year,
+        "status": suggestion.status,
+        "suggested_status": suggestion.suggested_status,
+        "rule": suggestion.rule.name,
+        "sentence": suggestion_sentence(suggestion),
+        "revenue": suggestion.revenue,
+        "revenue_share": suggestion.revenue_share,
+        "margin_share": suggestion.margin_share,
+        "share_of_wallet": suggestion.share_of_wallet,
+        "open_potential": suggestion.open_wallet,
+        "whitespace_potential": suggestion.whitespace,
+        "strategic_fit": suggestion.strategic_fit,
+        "needs_advice": suggestion.needs_advice,
+    }
+
+
+class SuggestionList(APIView):
+    @extend_schema(
+        summary=_("Pending status suggestions"),
+        parameters=[YEAR, OpenApiParameter("page", int)],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        year = _year(request) or current_year()
+        page = request.query_params.get("page", "1")
+        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        size = _limit(request)
+        found, total = classification.suggestions(
+            year=year,
+            visible_ids_sql=selectors.visible_ids_sql(request.user),
+            limit=size,
+            offset=(page - 1) * size,
+        )
+        return Response({"count": total, "results": [_suggestion_data(s) for s in found]})
+
+
+class SuggestionAccept(APIView):
+    @extend_schema(
+        summary=_("Accept the suggested status"), request=AcceptSerializer, responses={200: dict}
+    )
+    def post(self, request: Request, account_id: int) -> Response:
+        account = get_account_for(request.user, account_id)
+        serializer = AcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        year = serializer.validated_data.get("year") or current_year()
+        decision = services.suggestion_accept(actor=request.user, account=account, year=year)
+        return Response(
+            {
+                "account": account.pk,
+                "status": decision.suggested_status,
+                "decision": decision.decision,
+            }
+        )
+
+
+class SuggestionReject(APIView):
+    @extend_schema(
+        summary=_("Reject the suggested status with a reason"),
+        request=RejectSerializer,
+        responses={200: dict},
+    )
+    def post(self, request: Request, account_id: int) -> Response:
+        account = get_account_for(request.user, account_id)
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        year = serializer.validated_data.get("year") or current_year()
+        decision = services.suggestion_reject(
+            actor=request.user,
+            account=account,
+            year=year,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(
+            {
+                "account": account.pk,
+                "status": account.status,
+                "decision": decision.decision,
+                "reason": decision.reason,
+            }
+        )
+
+
+class AccountHealth(APIView):
+    @extend_schema(
+        summary=_("An account's health score, its parts and history"), responses={200: dict}
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        account = get_account_for(request.user, pk)
+        result = selectors.account_health(account)
+        return Response(
+            {
+                "account": account.pk,
+                "score": result.current.score,
+                "parts": result.current.as_json(),
+                "drop": result.drop,
+                "dropped": result.dropped,
+                "history": [{"week": s.week, "score": s.score} for s in result.history],
+            }
+        )

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    name = "portfolio"
+    verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from kam import registry
+        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink
+        from portfolio import demo, selectors
+
+        registry.nav_links.register(
+            NavLink(
+                key="portfolio",
+                label=_("Portfolio"),
+                url_name="portfolio:cockpit",
+                order=80,
+                nav="portfolio",
+            )
+        )
+        registry.account_tabs.register(
+            AccountTab(
+                key="health", label=_("Health"), url_name="portfolio:account_health", order=90
+            )
+        )
+        registry.header_facts.register(
+            HeaderFact(
+                key="portfolio",
+                compute=selectors.health_header,
+                template="portfolio/partials/header_fact.html",
+                order=90,
+            )
+        )
+        registry.demo_steps.register(DemoStep(key="portfolio", seed=demo.seed, order=90))
