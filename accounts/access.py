@@ -11,7 +11,7 @@ Rules:
   subsidiaries below such an account.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Account, Contact
@@ -102,3 +102,40 @@ def get_scoped_or_404(user, queryset: QuerySet, pk):
     if record is None:
         raise Http404
     return record
+
+
+def group_contacts(user, account: Account) -> QuerySet[Contact]:
+    """The contacts a user may link to a record of `account`: contacts of the account's
+    group (same top account) that the user can see.
+
+    Every picker and every write that names contacts (activity participants, a survey's
+    answerer, a contact's manager) uses this, pages and API alike, so a contact of a
+    group account outside the user's scope can neither be offered nor saved.
+    """
+    return visible_contacts(user).filter(account__path__startswith=f"/{account.root_id}/")
+
+
+def is_visible_account_id(user, account_id: int | None) -> bool:
+    if account_id is None:
+        return False
+    return visible_accounts(user).filter(pk=account_id).exists()
+
+
+def is_visible_contact_id(user, contact_id: int | None) -> bool:
+    if contact_id is None:
+        return False
+    return visible_contacts(user).filter(pk=contact_id).exists()
+
+
+def with_visible_manager(user, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Contacts with `reports_to` preloaded only where the user may see the manager
+    (one more query): for a manager outside the scope `contact.reports_to` is None while
+    `reports_to_id` stays, so a page can say "a contact you cannot see" without a name."""
+    return contacts.prefetch_related(Prefetch("reports_to", queryset=visible_contacts(user)))
+
+
+def visible_participants(user) -> Prefetch:
+    """`Prefetch` for an activity's customer participants: only those the user can see."""
+    return Prefetch(
+        "contacts", queryset=visible_contacts(user).order_by("last_name", "first_name", "pk")
+    )

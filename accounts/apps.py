@@ -5,3 +5,33 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and contacts")
+
+    def ready(self) -> None:
+        # Imported here because models are not ready at module import time.
+        from accounts import home
+        from kam import registry
+        from kam.registry import HomeBlock
+        from users.models import Role
+
+        registry.home_blocks.register(
+            HomeBlock(
+                key="key_accounts",
+                label=_("My key accounts"),
+                fetch=home.my_key_accounts,
+                template="home/key_accounts.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER}),
+                url_name="accounts:list",
+                order=35,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="team_figures",
+                label=_("Team figures against target"),
+                fetch=home.team_figures,
+                template="home/team_figures.html",
+                roles=frozenset({Role.HEAD_OF_SALES}),
+                url_name="accounts:list",
+                order=10,
+            )
+        )

@@ -41,9 +41,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "account": contact.account,
         "can_edit": can_edit_account(request.user, contact.account),
-        "direct_reports": contact.direct_reports.select_related("account"),
-        "manager_visible": contact.reports_to_id is not None
-        and visible_contacts(request.user).filter(pk=contact.reports_to_id).exists(),
+        # Only people the viewer may see: a manager or report in a group account outside
+        # the scope is not named.
+        "manager": visible_contacts(request.user).filter(pk=contact.reports_to_id).first(),
+        "direct_reports": visible_contacts(request.user)
+        .filter(reports_to=contact)
+        .select_related("account"),
         "left_form": ContactLeftForm(),
     }
     return render_page(request, "accounts/contact_detail.html", context)
@@ -55,7 +58,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, account=account)
+    form = ContactForm(request.POST or None, account=account, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(
@@ -83,7 +86,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     if not can_edit_account(request.user, contact.account):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, instance=contact, account=contact.account)
+    form = ContactForm(
+        request.POST or None, instance=contact, account=contact.account, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(actor=request.user, contact=contact, **form.cleaned_data)

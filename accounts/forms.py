@@ -2,10 +2,14 @@
 one set of rules, so a form error and an API 400 say the same thing."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_accounts
+from accounts.access import (
+    group_contacts,
+    is_visible_account_id,
+    is_visible_contact_id,
+    visible_accounts,
+)
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from users.models import Role, User
 
@@ -26,18 +30,18 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = visible_accounts(user)
-        if self.instance.parent_id:
-            # Keep the current parent selectable even if the user cannot open it: saving the
-            # form must never move a subsidiary out of its group by accident.
-            parents = Account.objects.filter(
-                Q(pk__in=parents.values("pk")) | Q(pk=self.instance.parent_id)
-            )
-        parents = parents.order_by("name")
+        parents = visible_accounts(user).order_by("name")
         if self.instance.pk:
             # Neither the account itself nor anything below it can become its parent.
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents
+        self.parent_hidden = bool(
+            self.instance.parent_id and not is_visible_account_id(user, self.instance.parent_id)
+        )
+        if self.parent_hidden:
+            # The group account is outside the user's scope: it is neither named nor offered,
+            # and the service keeps it, so saving never moves the account out of its group.
+            del self.fields["parent"]
         self.fields["owner"].queryset = _people().filter(
             role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN]
         )
@@ -100,14 +104,19 @@ class ContactForm(forms.ModelForm):
             "consent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        # Managers come from the same account or group.
-        group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
-        bosses = Contact.objects.filter(account__in=group, is_active=True).select_related("account")
+        # Managers come from the same account or group, as far as the user can see it.
+        bosses = group_contacts(user, account).filter(is_active=True).select_related("account")
         if self.instance.pk:
             bosses = bosses.exclude(pk=self.instance.pk)
         self.fields["reports_to"].queryset = bosses.order_by("last_name")
+        self.reports_to_hidden = bool(
+            self.instance.reports_to_id
+            and not is_visible_contact_id(user, self.instance.reports_to_id)
+        )
+        if self.reports_to_hidden:
+            del self.fields["reports_to"]
         self.fields["relationship_owner"].queryset = _people()
 
     def _post_clean(self):

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import models
+from django.utils.translation import gettext as _
+
+from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from users.models import User
 
 HISTORY_LIMIT = 100
 
@@ -24,21 +29,67 @@ def _label(model, field_name: str) -> str:
         return field_name
 
 
-def _describe(record, previous, model) -> list[tuple[str, str, str]]:
+def _describe(record, previous, model, names) -> list[tuple[str, str, str]]:
     if previous is None:
         return []
     delta = record.diff_against(previous)
     return [
-        (_label(model, change.field), _text(change.old), _text(change.new))
+        (
+            _label(model, change.field),
+            names(model, change.field, change.old),
+            names(model, change.field, change.new),
+        )
         for change in delta.changes
     ]
+
+
+class _Names:
+    """Links in history rows (parent, reports-to, owner) as names: an account or contact
+    the viewer may not see is never named or shown by id."""
+
+    def __init__(self, viewer: User, records) -> None:
+        wanted: dict[type, set] = {Account: set(), Contact: set(), User: set()}
+        self.fields: dict[tuple[type, str], type] = {}
+        for model, record, _label_text, before in records:
+            if before is None:
+                continue
+            for change in record.diff_against(before).changes:
+                related = self._related(model, change.field)
+                if related is not None:
+                    wanted[related].update(v for v in (change.old, change.new) if v is not None)
+        self.known = {
+            Account: dict(
+                visible_accounts(viewer).filter(pk__in=wanted[Account]).values_list("pk", "name")
+            ),
+            Contact: {
+                c.pk: str(c) for c in visible_contacts(viewer).filter(pk__in=wanted[Contact])
+            },
+            User: {u.pk: str(u) for u in User.objects.filter(pk__in=wanted[User])},
+        }
+
+    def _related(self, model, field_name: str):
+        key = (model, field_name)
+        if key not in self.fields:
+            try:
+                field = model._meta.get_field(field_name)
+            except Exception:  # noqa: BLE001 - a removed field keeps its raw name
+                field = None
+            related = field.related_model if isinstance(field, models.ForeignKey) else None
+            self.fields[key] = related if related in (Account, Contact, User) else None
+        return self.fields[key]
+
+    def __call__(self, model, field_name: str, value) -> str:
+        related = self._related(model, field_name)
+        if related is None or value in (None, ""):
+            return _text(value)
+        return self.known[related].get(value) or _("a record you cannot see")
 
 
 def _text(value) -> str:
     return "–" if value in (None, "") else str(value)
 
 
-def account_history(account: Account) -> list[Change]:
+def account_history(account: Account, *, viewer: User) -> list[Change]:
     """The latest changes, newest first (a bounded number of history rows per model)."""
     sources = [
         (Account, Account.history.filter(id=account.pk), lambda r: str(account)),
@@ -75,13 +126,15 @@ def account_history(account: Account) -> list[Change]:
             records.append((model, row, name(row), previous.get(row.id)))
             previous[row.id] = row
     records.sort(key=lambda item: item[1].history_date, reverse=True)
+    records = records[:HISTORY_LIMIT]
+    names = _Names(viewer, records)
     return [
         Change(
             when=record.history_date,
             who=str(record.history_user) if record.history_user else "–",
             what=label,
             kind=record.history_type,
-            changes=_describe(record, before, model),
+            changes=_describe(record, before, model, names),
         )
-        for model, record, label, before in records[:HISTORY_LIMIT]
+        for model, record, label, before in records
     ]

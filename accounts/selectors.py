@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -17,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import visible_accounts, visible_contacts
+from accounts.access import visible_accounts, visible_contacts, with_visible_manager
 from accounts.models import Account, Contact, YearlyFigures, share_of_wallet
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -137,17 +136,8 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
 
 
 def contact_list(user) -> QuerySet[Contact]:
-    """Visible contacts with account, reports-to and relationship owner preloaded, and
-    `reports_to_visible` (see with_visible_manager)."""
+    """Visible contacts with account and relationship owner preloaded, and reports-to
+    prefetched where the user may see the manager."""
     return with_visible_manager(
-        visible_contacts(user).select_related("account", "reports_to", "relationship_owner"),
-        user,
-    )
-
-
-def with_visible_manager(contacts: QuerySet[Contact], user) -> QuerySet[Contact]:
-    """Annotate `reports_to_visible`: whether the user may see the contact's manager. A
-    manager at a group company above the user's scope is not named (its page is a 404)."""
-    return contacts.annotate(
-        reports_to_visible=Exists(visible_contacts(user).filter(pk=OuterRef("reports_to_id")))
+        user, visible_contacts(user).select_related("account", "relationship_owner")
     )

@@ -15,7 +15,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import (
+    can_edit_account,
+    is_visible_account_id,
+    is_visible_contact_id,
+    visible_accounts,
+)
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from users.models import User
 
@@ -69,6 +74,15 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
     old_path = account.path
+    if (
+        "parent" in fields
+        and fields["parent"] is None
+        and account.parent_id is not None
+        and not is_visible_account_id(actor, account.parent_id)
+    ):
+        # A parent the actor cannot see is shown as none (pages and API): sending "none"
+        # back keeps it, so saving never moves a subsidiary out of its group by accident.
+        fields.pop("parent")
     for name, value in fields.items():
         setattr(account, name, value)
     if "parent" in fields and account.parent_id != _parent_id_of(old_path):
@@ -248,6 +262,14 @@ CONTACT_FIELDS = {
 }  # fmt: skip
 
 
+def _check_reports_to(actor: User, contact: Contact) -> None:
+    if contact.reports_to_id is not None and not is_visible_contact_id(
+        actor, contact.reports_to_id
+    ):
+        # Answered like an id that does not exist: no name, no hint.
+        raise ValidationError({"reports_to": _("Not found.")})
+
+
 @transaction.atomic
 def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
@@ -255,6 +277,7 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     _require_edit(actor, account)
     contact = Contact(account=account, **fields)
+    _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
     return contact
@@ -266,10 +289,24 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     _require_edit(actor, contact.account)
+    # A fresh row: the caller's may carry `reports_to` preloaded as None where the actor
+    # cannot see the manager.
+    contact = Contact.objects.select_related("account").get(pk=contact.pk)
     if "account" in fields and fields["account"].pk != contact.account_id:
         _require_edit(actor, fields["account"])
+    if (
+        "reports_to" in fields
+        and fields["reports_to"] is None
+        and contact.reports_to_id is not None
+        and not is_visible_contact_id(actor, contact.reports_to_id)
+    ):
+        # A manager the actor cannot see is shown as none: sending "none" back keeps it.
+        fields.pop("reports_to")
+    old_reports_to_id = contact.reports_to_id
     for name, value in fields.items():
         setattr(contact, name, value)
+    if contact.reports_to_id != old_reports_to_id:
+        _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
     return contact

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.access import can_edit_account, get_account_for, visible_accounts
+from accounts.access import (
+    can_edit_account,
+    get_account_for,
+    visible_accounts,
+    with_visible_manager,
+)
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
 from accounts.history import account_history
@@ -212,17 +217,23 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             or FiguresForm(initial={"year": selectors.current_year()}),
         } | extra
     if tab == "contacts":
-        contacts = selectors.with_visible_manager(
-            account.contacts.select_related("reports_to", "relationship_owner")
-            .annotate(report_count=Count("direct_reports"))
-            .order_by("-is_active", "last_name"),
-            request.user,
+        contacts = (
+            with_visible_manager(
+                request.user, account.contacts.select_related("relationship_owner")
+            )
+            .annotate(
+                report_count=Count(
+                    "direct_reports",
+                    filter=Q(direct_reports__account__in=visible_accounts(request.user)),
+                )
+            )
+            .order_by("-is_active", "last_name")
         )
         return {"contacts": contacts} | extra
     if tab == "map":
         return {"map": relationship_map(account)} | extra
     if tab == "history":
-        return {"history": account_history(account)} | extra
+        return {"history": account_history(account, viewer=request.user)} | extra
     return extra
 
 

@@ -8,10 +8,11 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from activities import demo
+        from activities import demo, home
         from activities import timeline as activities_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
@@ -31,3 +32,36 @@ class ActivitiesConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="activities", seed=demo.seed, order=30))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="follow_ups",
+                label=_("Follow-ups due"),
+                fetch=home.follow_ups,
+                template="home/follow_ups.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.SALES_REP}),
+                url_name="activities:my_work",
+                order=10,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="silent_accounts",
+                label=_("Key accounts gone quiet"),
+                fetch=home.silent_key_accounts,
+                template="home/silent_accounts.html",
+                roles=frozenset({Role.HEAD_OF_SALES}),
+                url_name="accounts:list",
+                order=20,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="visits",
+                label=_("Upcoming visits and meetings"),
+                fetch=home.upcoming_visits,
+                template="home/visits.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER}),
+                url_name="activities:list",
+                order=20,
+            )
+        )

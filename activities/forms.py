@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Contact
+from accounts.access import group_contacts
+from accounts.models import Account
 from activities.models import Activity
 from users.models import User
 
@@ -38,10 +39,11 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        # Customer participants: active contacts of the account's whole group.
-        group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
+        # Customer participants: active contacts of the account's whole group that the
+        # user can see.
         self.fields["contacts"].queryset = (
-            Contact.objects.filter(account__in=group, is_active=True)
+            group_contacts(user, account)
+            .filter(is_active=True)
             .select_related("account")
             .order_by("last_name", "first_name")
         )

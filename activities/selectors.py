@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import scoped, visible_contacts
+from accounts.access import scoped, visible_contacts, visible_participants
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from users.models import User
@@ -21,7 +21,7 @@ def activity_list(user: User) -> QuerySet[Activity]:
         scoped(user, Activity.objects.all())
         .select_related("account", "created_by", "next_step_owner")
         .prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name")),
+            visible_participants(user),
             Prefetch("users", queryset=User.objects.order_by("last_name", "first_name")),
         )
     )

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import can_edit_account, group_contacts, visible_accounts, visible_contacts
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from users.models import User
@@ -79,15 +79,17 @@ def _require_edit(actor: User, account: Account) -> None:
         raise PermissionDenied(_("You may not change this account."))
 
 
-def _check_contacts(account: Account, contacts: Iterable[Contact]) -> list[Contact]:
-    """Customer participants come from the account or its group (same top account)."""
+def _check_contacts(actor: User, account: Account, contacts: Iterable[Contact]) -> list[Contact]:
+    """Customer participants come from the account or its group (same top account), and
+    only from the part of it the actor can see."""
     contacts = list(contacts)
     ids = [c.pk for c in contacts]
-    foreign = [
-        contact
-        for contact in Contact.objects.filter(pk__in=ids).select_related("account")
-        if contact.account.root_id != account.root_id
-    ]
+    allowed = set(group_contacts(actor, account).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(visible_contacts(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    if set(ids) - visible:
+        # Answered like an id that does not exist: no name, no hint.
+        raise ValidationError({"contacts": _("Not found.")})
+    foreign = [contact for contact in contacts if contact.pk not in allowed]
     if foreign:
         names = ", ".join(str(c) for c in foreign)
         raise ValidationError(
@@ -154,7 +156,7 @@ def activity_log(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     for check in (
-        lambda: _check_contacts(account, contacts),
+        lambda: _check_contacts(actor, account, contacts),
         lambda: _check_users(users),
         lambda: _check_owner(next_step_owner, account, "next_step_owner"),
     ):
@@ -203,7 +205,13 @@ def activity_update(
         setattr(activity, name, value)
     activity.full_clean()
     if contacts is not None:
-        contacts = _check_contacts(activity.account, contacts)
+        contacts = _check_contacts(actor, activity.account, contacts)
+        # Participants the actor cannot see stay: nobody removes what they cannot see.
+        # (Read from the table: `activity.contacts` may be preloaded with the visible ones.)
+        hidden = Contact.objects.filter(activities=activity).exclude(
+            pk__in=visible_contacts(actor).values("pk")
+        )
+        contacts = [*contacts, *hidden]
     if users is not None:
         users = _check_users(users)
     before = set(activity.contacts.values_list("pk", flat=True))

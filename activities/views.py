@@ -2,6 +2,7 @@
 activity list and page, and "My work". Reads go through the access scope, writes through
 activities.services."""
 
+import json
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -217,9 +218,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 def _after_follow_up_change(request: HttpRequest) -> HttpResponse:
     if request.htmx:
-        return _render_fragment(
+        response = _render_fragment(
             request, "activities/my_work.html#follow_ups", _follow_up_context(request.user)
         )
+        # Blocks that count the user's work (the home page) reload themselves.
+        response["HX-Trigger"] = json.dumps({"kam:work-changed": True})
+        return response
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)

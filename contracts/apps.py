@@ -9,10 +9,11 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo, terms
+        from contracts import demo, home, terms
         from contracts import timeline as contracts_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from users.models import Role
 
         connection_created.connect(terms.register_sqlite_functions)
         registry.account_tabs.register(
@@ -33,3 +34,14 @@ class ContractsConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="contracts", seed=demo.seed, order=20))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="notice_deadlines",
+                label=_("Notice deadlines"),
+                fetch=home.notice_deadlines,
+                template="home/notice_deadlines.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES}),
+                url_name="contracts:deadlines",
+                order=30,
+            )
+        )

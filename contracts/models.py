@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import MONEY, NOT_NEGATIVE, Account
 from contracts import terms
 from kam.uploads import stored_name
+from kam.validators import SANE_DATE
 
 UPLOAD_FOLDER = "contracts"
 
@@ -35,9 +36,13 @@ class Contract(models.Model):
     number = models.CharField(_("contract number"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPPLY)
-    start_on = models.DateField(_("start"))
+    start_on = models.DateField(_("start"), validators=SANE_DATE)
     end_on = models.DateField(
-        _("end"), null=True, blank=True, help_text=_("Leave empty for an open-ended contract.")
+        _("end"),
+        null=True,
+        blank=True,
+        validators=SANE_DATE,
+        help_text=_("Leave empty for an open-ended contract."),
     )
     notice_period_months = models.PositiveSmallIntegerField(
         _("notice period (months)"),
@@ -71,6 +76,7 @@ class Contract(models.Model):
         _("terminated on"),
         null=True,
         blank=True,
+        validators=SANE_DATE,
         help_text=_("When notice was given; set to today when the status becomes terminated."),
     )
     owner = models.ForeignKey(

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import editable_accounts
-from accounts.models import Account, Contact
+from accounts.access import editable_accounts, group_contacts
+from accounts.models import Account
 from customer_care.models import CustomerIssue, Department, Survey
 from users.models import User
 
@@ -91,12 +91,13 @@ class SurveyForm(forms.ModelForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        # Contacts of the account and of its whole group (a parent's buyer may answer).
-        group = Account.objects.filter(path__startswith=f"/{account.root_id}/")
+        # Contacts of the account and of its whole group (a parent's buyer may answer), as
+        # far as the user can see them.
         self.fields["contact"].queryset = (
-            Contact.objects.filter(account__in=group, is_active=True)
+            group_contacts(user, account)
+            .filter(is_active=True)
             .select_related("account")
             .order_by("last_name", "first_name")
         )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import can_edit_account, is_visible_contact_id, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
@@ -168,6 +168,9 @@ def survey_record(
         recorded_by=actor,
     )
     survey.full_clean()
+    if contact is not None and not is_visible_contact_id(actor, contact.pk):
+        # Answered like an id that does not exist: no name, no hint.
+        raise ValidationError({"contact": _("Not found.")})
     survey.save()
     survey.follow_up = None
     if survey.is_detractor:

@@ -96,7 +96,11 @@ def _survey_events(account_ids: list[int], before: datetime | None, limit: int) 
                 when=_survey_when(survey.surveyed_on),
                 kind="survey.detractor" if survey.is_detractor else "survey.recorded",
                 label=label,
-                title=str(survey.contact) if survey.contact_id else survey.get_method_display(),
+                # A contact of a group account above these is not named: the viewer may
+                # not see it.
+                title=str(survey.contact)
+                if survey.contact_id and survey.contact.account_id in account_ids
+                else survey.get_method_display(),
                 account_id=survey.account_id,
                 detail=survey.comment[:200],
                 url=url,

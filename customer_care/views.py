@@ -9,13 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
+from accounts.access import (
+    can_edit_account,
+    get_account_for,
+    get_scoped_or_404,
+    visible_contacts,
+)
 from accounts.models import Account
 from customer_care import selectors, services
 from customer_care.filters import IssueFilter
@@ -257,9 +263,9 @@ def _surveys_panel(
 ) -> HttpResponse:
     can_edit = can_edit_account(request.user, account)
     surveys = list(
-        account.surveys.select_related("contact", "recorded_by").order_by("-surveyed_on", "-pk")[
-            :RECENT_SURVEYS
-        ]
+        account.surveys.select_related("recorded_by")
+        .prefetch_related(Prefetch("contact", queryset=visible_contacts(request.user)))
+        .order_by("-surveyed_on", "-pk")[:RECENT_SURVEYS]
     )
     years = selectors.nps_trend(account)
     nps_tables = [{"title": _("Net Promoter Score per year"), "years": years, "prefix": ""}]
@@ -280,7 +286,8 @@ def _surveys_panel(
         "min_answers": settings.NPS_MIN_ANSWERS,
         "surveys": surveys,
         "follow_up": follow_up,
-        "survey_form": form or (SurveyForm(account=account) if can_edit else None),
+        "survey_form": form
+        or (SurveyForm(account=account, user=request.user) if can_edit else None),
     }
     return render_page(
         request, "customer_care/account_surveys.html", context, partial="panel", status=status
@@ -301,7 +308,7 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
-    form = SurveyForm(request.POST, account=account)
+    form = SurveyForm(request.POST, account=account, user=request.user)
     if form.is_valid():
         try:
             survey = services.survey_record(

@@ -8,10 +8,18 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from deals import demo, selectors
+        from deals import demo, home, selectors
         from deals import timeline as deals_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink, TimelineSource
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HeaderFact,
+            HomeBlock,
+            NavLink,
+            TimelineSource,
+        )
+        from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
@@ -39,3 +47,25 @@ class DealsConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="deals", seed=demo.seed, order=10))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="my_pipeline",
+                label=_("My open pipeline"),
+                fetch=home.my_pipeline,
+                template="home/my_pipeline.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER}),
+                url_name="deals:pipeline",
+                order=40,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="big_deals",
+                label=_("Biggest deals closing this quarter"),
+                fetch=home.big_deals_this_quarter,
+                template="home/big_deals.html",
+                roles=frozenset({Role.HEAD_OF_SALES}),
+                url_name="deals:list",
+                order=30,
+            )
+        )

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
+from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
@@ -13,9 +16,8 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
 from accounts.access import scoped
 from accounts.models import Account, ProductLine
@@ -66,11 +68,21 @@ class PipelineColumn:
         return self.count - len(self.cards)
 
 
+# Cards of a column: closed deals newest first, open ones by expected close date.
+CARD_ORDER = (
+    F("closed_on").desc(nulls_last=True),
+    F("expected_close_date").asc(nulls_last=True),
+    F("pk").asc(),
+)
+
+
 def pipeline(opportunities: QuerySet[Opportunity]) -> list[PipelineColumn]:
     """Every stage with the count, total and weighted total of the given (scoped, filtered)
-    opportunities, summed in one SQL query, and at most CARDS_PER_STAGE cards per stage
-    (open ones by close date, closed ones newest first) in one more query plus the
-    prefetches of opportunity_list."""
+    opportunities, summed in one SQL query, and the first CARDS_PER_STAGE cards of each
+    stage: one UNION ALL of a LIMIT per stage picks their ids (each part walks the
+    stage's index and stops, instead of ranking every deal), one more query loads them
+    with the prefetches of opportunity_list."""
+    stages = list(Stage.objects.order_by("order", "pk"))
     totals = {
         row["stage"]: row
         for row in opportunities.order_by()
@@ -81,35 +93,80 @@ def pipeline(opportunities: QuerySet[Opportunity]) -> list[PipelineColumn]:
             weighted_total=Coalesce(Sum(WEIGHTED), ZERO),
         )
     }
-    ranked = opportunities.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("stage_id")],
-            order_by=[
-                F("closed_on").desc(nulls_last=True),
-                F("expected_close_date").asc(nulls_last=True),
-                F("pk").asc(),
-            ],
-        )
-    ).filter(rank__lte=CARDS_PER_STAGE)
+    ids_per_stage = [
+        opportunities.filter(stage=stage)
+        .order_by(*CARD_ORDER)
+        .values_list("pk", flat=True)[:CARDS_PER_STAGE]
+        for stage in stages
+        if totals.get(stage.pk)
+    ]
     cards: dict[int, list[Opportunity]] = {}
-    for opportunity in ranked.order_by(
-        F("closed_on").desc(nulls_last=True), F("expected_close_date").asc(nulls_last=True), "pk"
-    ):
-        cards.setdefault(opportunity.stage_id, []).append(opportunity)
-    columns = []
-    for stage in Stage.objects.order_by("order", "pk"):
-        row = totals.get(stage.pk, {})
-        columns.append(
-            PipelineColumn(
-                stage=stage,
-                count=row.get("count", 0),
-                total=row.get("total", Decimal("0")),
-                weighted=row.get("weighted_total", Decimal("0")),
-                cards=cards.get(stage.pk, []),
-            )
+    if ids_per_stage:
+        ids = _union_of_ids(ids_per_stage, using=opportunities.db)
+        for opportunity in opportunities.filter(pk__in=ids).order_by(*CARD_ORDER):
+            cards.setdefault(opportunity.stage_id, []).append(opportunity)
+    return [
+        PipelineColumn(
+            stage=stage,
+            count=totals.get(stage.pk, {}).get("count", 0),
+            total=totals.get(stage.pk, {}).get("total", Decimal("0")),
+            weighted=totals.get(stage.pk, {}).get("weighted_total", Decimal("0")),
+            cards=cards.get(stage.pk, []),
         )
-    return columns
+        for stage in stages
+    ]
+
+
+def pipeline_totals(
+    opportunities: QuerySet[Opportunity], *, stages: QuerySet[Stage]
+) -> list[PipelineColumn]:
+    """The given stages with count, total and weighted total and no cards: one aggregate
+    query plus the stages."""
+    totals = {
+        row["stage"]: row
+        for row in opportunities.filter(stage__in=stages)
+        .order_by()
+        .values("stage")
+        .annotate(
+            count=Count("pk"),
+            total=Coalesce(Sum("value"), ZERO),
+            weighted_total=Coalesce(Sum(WEIGHTED), ZERO),
+        )
+    }
+    return [
+        PipelineColumn(
+            stage=stage,
+            count=totals.get(stage.pk, {}).get("count", 0),
+            total=totals.get(stage.pk, {}).get("total", Decimal("0")),
+            weighted=totals.get(stage.pk, {}).get("weighted_total", Decimal("0")),
+            cards=[],
+        )
+        for stage in stages.order_by("order", "pk")
+    ]
+
+
+def _union_of_ids(parts: list[QuerySet], *, using: str) -> list[int]:
+    """The ids of several LIMITed querysets in one query: a UNION ALL where the database
+    allows LIMIT in its parts (PostgreSQL), else the same parts as IN subqueries."""
+    if len(parts) == 1:
+        return list(parts[0])
+    if connections[using].features.supports_slicing_ordering_in_compound:
+        return list(parts[0].union(*parts[1:], all=True).order_by())
+    where = reduce(or_, (Q(pk__in=part) for part in parts))
+    return list(Opportunity.objects.filter(where).values_list("pk", flat=True))
+
+
+def stage_cards(
+    opportunities: QuerySet[Opportunity], *, stage: Stage, offset: int
+) -> tuple[list[Opportunity], bool]:
+    """The next CARDS_PER_STAGE cards of one column after `offset`, and whether more
+    follow ("show more" on the board). One query plus the prefetches."""
+    page = list(
+        opportunities.filter(stage=stage).order_by(*CARD_ORDER)[
+            offset : offset + CARDS_PER_STAGE + 1
+        ]
+    )
+    return page[:CARDS_PER_STAGE], len(page) > CARDS_PER_STAGE
 
 
 def pipeline_summary(columns: list[PipelineColumn]) -> dict:

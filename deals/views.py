@@ -85,6 +85,33 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def stage_cards(request: HttpRequest, stage_pk: int) -> HttpResponse:
+    """ "Show more" on a board column: the next cards of one stage, with the filters."""
+    stage = Stage.objects.filter(pk=stage_pk).first()
+    if stage is None:
+        raise Http404
+    offset = request.GET.get("offset", "")
+    offset = int(offset) if offset.isdigit() else 0
+    _, opportunities = _filtered(request, request.GET)
+    cards, has_more = selectors.stage_cards(opportunities, stage=stage, offset=offset)
+    context = {
+        "nav": "deals",
+        "cards": cards,
+        "has_more": has_more,
+        "stage": stage,
+        "offset": offset + len(cards),
+        "stages": Stage.objects.order_by("order", "pk"),
+        "editable_account_ids": set(
+            editable_accounts(request.user)
+            .filter(pk__in={card.account_id for card in cards})
+            .values_list("pk", flat=True)
+        ),
+        "query": _query_without(request.GET, "offset"),
+    }
+    return render_page(request, "deals/pipeline.html#more_cards", context)
+
+
+@login_required
 @require_POST
 def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """The move control on a pipeline card. The filters travel in the query string, so the

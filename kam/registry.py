@@ -3,8 +3,9 @@
 Apps import downward only (users <- kam <- accounts <- activities, deals, contracts,
 customer_care <- planning <- reviews <- portfolio, reminders). When a lower app must show
 what an upper app has (an account tab, a timeline source, a header fact, a section on
-"My work", a search provider, a demo-data step, a link in the navigation), the upper app
-registers an entry here in its `AppConfig.ready()`; the lower app only iterates.
+"My work", a block on the home page, a search provider, a demo-data step, a link in the
+navigation), the upper app registers an entry here in its `AppConfig.ready()`; the lower
+app only iterates.
 
 An entry is registered once per key: a second registration with the same key is an
 error, so a typo or a double import fails loudly instead of showing a tab twice.
@@ -99,6 +100,22 @@ class MyWorkSection:
 
 
 @dataclass(frozen=True)
+class HomeBlock:
+    """A block on the home page (`/`) of the users whose role is in `roles`; it loads by
+    itself from `/home/<key>/`. `fetch(*, user)` returns the context of `template`, or
+    None when the user has nothing there; it runs a constant number of queries.
+    `url_name` (no arguments) is the full list the block's heading links to."""
+
+    key: str
+    label: str | Promise
+    fetch: Callable[..., dict[str, Any] | None]
+    template: str
+    roles: frozenset[str]
+    url_name: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link in the header navigation; `nav` is the value views put in their context
     to mark the link as the current page."""
@@ -135,6 +152,7 @@ account_tabs: Registry[AccountTab] = Registry("account tabs")
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
 header_facts: Registry[HeaderFact] = Registry("account header facts")
 my_work_sections: Registry[MyWorkSection] = Registry("My work sections")
+home_blocks: Registry[HomeBlock] = Registry("home page blocks")
 nav_links: Registry[NavLink] = Registry("navigation links")
 search_providers: Registry[SearchProvider] = Registry("search providers")
 demo_steps: Registry[DemoStep] = Registry("demo data steps")

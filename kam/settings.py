@@ -23,6 +23,53 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    """A whole number within bounds; anything else stops the start with a clear line."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        sys.exit(f"KAM CRM refuses to start: {name}={value!r} is not a whole number.")
+    if not minimum <= number <= maximum:
+        sys.exit(f"KAM CRM refuses to start: {name}={number} is outside {minimum}..{maximum}.")
+    return number
+
+
+def env_int_map(name: str, default: dict[str, int], *, maximum: int) -> dict[str, int]:
+    """`A=30,B=60,C=90`: whole numbers for exactly the keys of `default` (the missing ones
+    keep their default); an unknown key or a bad number stops the start."""
+    value = os.environ.get(name, "").strip()
+    result = dict(default)
+    if value == "":
+        return result
+    for item in value.split(","):
+        key, sep, number = (part.strip() for part in item.partition("="))
+        if not sep or key not in default or not number.isdigit() or int(number) > maximum:
+            sys.exit(
+                f"KAM CRM refuses to start: {name}={value!r}; write e.g. "
+                + ",".join(f"{k}={v}" for k, v in default.items())
+                + f" with numbers from 0 to {maximum}."
+            )
+        result[key] = int(number)
+    return result
+
+
+def env_int_list(name: str, default: list[int], *, maximum: int) -> list[int]:
+    """`90,30,7`: distinct whole numbers from 1 to `maximum`, returned largest first."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return sorted(default, reverse=True)
+    items = [item.strip() for item in value.split(",")]
+    if not all(item.isdigit() and 1 <= int(item) <= maximum for item in items):
+        sys.exit(
+            f"KAM CRM refuses to start: {name}={value!r}; write whole numbers from 1 to "
+            f"{maximum} separated by commas, e.g. " + ",".join(map(str, default)) + "."
+        )
+    return sorted({int(item) for item in items}, reverse=True)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -66,6 +113,7 @@ INSTALLED_APPS = [
     "customer_care",
     "planning",
     "reviews",
+    "reminders",
     "portfolio",
 ]
 
@@ -167,6 +215,10 @@ LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("KAM_HTTPS", True)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
+# Our name and logo on the cover of the annual review's presentation folder (an SVG or PNG
+# file; empty: the built-in logo).
+COMPANY_NAME = os.environ.get("COMPANY_NAME", "KAM CRM")
+COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
 # Planning: a plan not reviewed for this many days is stale; the target forecast says
 # "on track" at or above the first share of the target, "at risk" at or above the second.
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))
@@ -253,7 +305,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# E-mail: printed to the console unless EMAIL_HOST names an SMTP server.
+# E-mail: printed to the console unless EMAIL_HOST names an SMTP server (or EMAIL_FILE_PATH
+# a folder to write them to).
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -265,6 +318,14 @@ if os.environ.get("EMAIL_HOST"):
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each e-mail as a file in this folder (tests that count mails across processes).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:
@@ -285,7 +346,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Redis hands an unacknowledged task to another worker after this many seconds. Tasks are
+# acknowledged late, so a task must finish (time limit) well within it, and no task may be
+# scheduled with an ETA or countdown beyond it (Redis would deliver it twice).
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=600, maximum=7 * 24 * 3600
+)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -294,6 +363,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -313,6 +384,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# Reminders (the reminders app; README "Reminders"). Beat scans each rule every
+# REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
+# one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, minimum=0, maximum=23)
+REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
+# Contract notice deadlines are reminded this many days ahead (each stage once).
+REMINDER_NOTICE_DAYS = env_int_list("REMINDER_NOTICE_DAYS", [90, 30, 7], maximum=365)
+# Contact silence: a key account without logged contact for more than this many days, by tier.
+REMINDER_SILENCE_DAYS = env_int_map(
+    "REMINDER_SILENCE_DAYS", {"A": 30, "B": 60, "C": 90}, maximum=3650
+)
+# An overdue customer issue is escalated to its department's lead and the heads of sales
+# this many days after its due date, by severity.
+REMINDER_ESCALATION_DAYS = env_int_map(
+    "REMINDER_ESCALATION_DAYS",
+    {"critical": 0, "high": 1, "medium": 3, "low": 7},
+    maximum=365,
+)
+# Annual reviews: a key account without one for this many months; preparation starts this
+# many days before a planned review.
+REMINDER_REVIEW_MONTHS = env_int("REMINDER_REVIEW_MONTHS", 12, minimum=1, maximum=60)
+REMINDER_REVIEW_PREPARATION_DAYS = env_int(
+    "REMINDER_REVIEW_PREPARATION_DAYS", 30, minimum=0, maximum=365
+)
+# Links in e-mails: the address users open the CRM at.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -369,5 +468,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("customer_care.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("reviews.api.urls")),
     path("", include("portfolio.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -28,6 +29,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/<slug:key>/", views.home_block, name="home_block"),
     path("health/", views.health, name="health"),
     path("", include("users.urls")),
     path("accounts/", include("accounts.urls")),
@@ -36,6 +38,8 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("care/", include("customer_care.urls")),
     path("planning/", include("planning.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("reminders/", include("reminders.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

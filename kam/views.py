@@ -4,12 +4,16 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kam import registry
 from kam.tasks import ping
+from users.models import Role
 
 
 def _check_database() -> str | None:
@@ -63,9 +67,47 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if down else 200)
 
 
+def home_role(user) -> str:
+    """The role whose home page the user sees; administrators see the head of sales'."""
+    return Role.HEAD_OF_SALES if user.sees_all_accounts else user.role
+
+
+def _home_blocks(user) -> list[registry.HomeBlock]:
+    role = home_role(user)
+    return [block for block in registry.home_blocks if role in block.roles]
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("accounts:list")
+    """The start of the day: the blocks registered for the user's role. The page shows at
+    once; each block then loads by itself (queued one after another, so a burst of
+    requests does not compete for the database)."""
+    blocks = [
+        {
+            "key": block.key,
+            "label": block.label,
+            "url": reverse(block.url_name) if block.url_name else "",
+        }
+        for block in _home_blocks(request.user)
+    ]
+    context = {"nav": "home", "blocks": blocks, "role": Role(home_role(request.user)).label}
+    return render(request, "home.html", context)
+
+
+@login_required
+def home_block(request: HttpRequest, key: str) -> HttpResponse:
+    block = registry.home_blocks.get(key)
+    if block is None or block not in _home_blocks(request.user):
+        raise Http404
+    if not request.htmx:
+        return redirect("home")
+    context = block.fetch(user=request.user)
+    if context is None:
+        return render(request, "home.html#empty_block", {"block": block})
+    url = reverse(block.url_name) if block.url_name else ""
+    response = render(request, block.template, {**context, "block": block, "list_url": url})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:

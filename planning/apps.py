@@ -10,12 +10,20 @@ class PlanningConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from deals.signals import opportunity_closed
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, MyWorkSection, NavLink, TimelineSource
-        from planning import demo
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HomeBlock,
+            MyWorkSection,
+            NavLink,
+            TimelineSource,
+        )
+        from planning import demo, home
         from planning.account_plan import timeline as account_plan_timeline
         from planning.action_plan import selectors as action_plan_selectors
         from planning.coaching import timeline as coaching_timeline
         from planning.whitespace import services as whitespace_services
+        from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
@@ -40,6 +48,28 @@ class PlanningConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="planning", seed=demo.seed, order=50))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="objectives_at_risk",
+                label=_("Objectives at risk"),
+                fetch=home.objectives_at_risk,
+                template="home/objectives.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER}),
+                url_name="planning:plans",
+                order=50,
+            )
+        )
+        registry.home_blocks.register(
+            HomeBlock(
+                key="briefings",
+                label=_("Briefings to confirm"),
+                fetch=home.briefings_to_confirm,
+                template="home/briefings.html",
+                roles=frozenset({Role.SALES_REP}),
+                url_name="planning:plans",
+                order=5,
+            )
+        )
         opportunity_closed.connect(
             whitespace_services.cells_follow_closed_deal, dispatch_uid="whitespace_follows_deal"
         )

@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
 from kam.templatetags.kam import money
+from planning.business_cases import arithmetic
+
+MAX_HORIZON_YEARS = 15
 
 USER = settings.AUTH_USER_MODEL
 
@@ -267,7 +270,7 @@ class BusinessCase(models.Model):
         default=3,
         validators=[
             MinValueValidator(1, message=_("The horizon must be at least one year.")),
-            MaxValueValidator(15, message=_("The horizon can be at most 15 years.")),
+            MaxValueValidator(MAX_HORIZON_YEARS, message=_("The horizon can be at most 15 years.")),
         ],
     )
     discount_rate_pct = models.DecimalField(
@@ -354,6 +357,15 @@ class Scenario(models.Model):
                     % {"saving": money(self.yearly_saving), "cost": money(self.process_cost)}
                 }
             )
+        # Checked at the longest horizon a case may have, so that lengthening the case
+        # later cannot make a stored scenario's results overflow.
+        data = arithmetic.scenario_input(self, MAX_HORIZON_YEARS)
+        if None in (data.yearly_volume, data.unit_price) or arithmetic.check(data):
+            return  # the field validators answer these
+        try:
+            arithmetic.compute(data)
+        except arithmetic.ScenarioTooLarge as exc:
+            raise ValidationError(exc.errors) from None
 
 
 class BusinessUnit(models.Model):

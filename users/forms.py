@@ -8,7 +8,15 @@ from users.models import User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "language"]
+        fields = ["first_name", "last_name", "email", "language", "digest_frequency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, an API client), the choice stays as it was.
+        self.fields["digest_frequency"].required = False
+
+    def clean_digest_frequency(self) -> str:
+        return self.cleaned_data["digest_frequency"] or self.instance.digest_frequency
 
 
 class ApiTokenForm(forms.Form):

@@ -14,10 +14,23 @@ class Role(models.TextChoices):
     SALES_REP = "sales_rep", _("Sales rep")
 
 
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("Off")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.SALES_REP)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="de"
+    )
+    digest_frequency = models.CharField(
+        _("reminder e-mail"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_("A summary of your new reminders, sent in the morning."),
     )
 
     class Meta:

@@ -42,14 +42,25 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, first_name: str, last_name: str, email: str, language: str):
-    """The user's own name, e-mail and interface language (the profile page)."""
+def user_update_profile(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str,
+    digest_frequency: str | None = None,
+):
+    """The user's own name, e-mail, interface language and reminder e-mail frequency (the
+    profile page); a frequency left out stays as it was."""
     user.first_name, user.last_name, user.email, user.language = (
         first_name,
         last_name,
         email,
         language,
     )
+    if digest_frequency is not None:
+        user.digest_frequency = digest_frequency
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["first_name", "last_name", "email", "language"])
+    user.save(update_fields=["first_name", "last_name", "email", "language", "digest_frequency"])
     return user

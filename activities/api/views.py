@@ -12,8 +12,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import scoped
-from accounts.models import Contact
+from accounts.access import scoped, visible_contacts
 from activities import selectors, services
 from activities.api.serializers import (
     ActivitySerializer,
@@ -32,7 +31,8 @@ def activity_queryset(user) -> QuerySet[Activity]:
     """Visible activities with the participant and follow-up ids prefetched: a page of any
     size takes the same five queries (count, page, contacts, users, follow-ups)."""
     return scoped(user, Activity.objects.all()).prefetch_related(
-        Prefetch("contacts", queryset=Contact.objects.only("pk")),
+        # Only the participants the user may see; their account decides (see the field).
+        Prefetch("contacts", queryset=visible_contacts(user).only("pk", "account_id")),
         Prefetch("users", queryset=User.objects.only("pk")),
         Prefetch("follow_ups", queryset=FollowUp.objects.only("pk", "activity_id")),
     )

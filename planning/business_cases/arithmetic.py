@@ -45,6 +45,11 @@ from django.utils.translation import gettext as _
 from kam.templatetags.kam import money
 
 CENT = Decimal("0.01")
+# What a money field (16 digits, 2 of them decimals) and a percentage or month result
+# (12 digits, 1 decimal) hold: a scenario whose results do not fit is refused, so that no
+# stored scenario can break a page, the API or a sum.
+MONEY_LIMIT = Decimal("99999999999999.99")
+RATIO_LIMIT = Decimal("99999999999.9")
 TENTH = Decimal("0.1")
 HUNDRED = Decimal("100")
 TWELVE = Decimal("12")
@@ -56,6 +61,10 @@ class InvalidScenario(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class ScenarioTooLarge(InvalidScenario):
+    """Valid inputs whose results would not fit the money and percentage fields."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +198,8 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             payback = one_off / (yearly_saving / TWELVE)
             if payback > data.horizon_years * 12:
                 note = _("Beyond the horizon of %(years)s years.") % {"years": data.horizon_years}
+            if payback > RATIO_LIMIT:
+                payback = None  # further off than any field holds: only the note says it
 
         rate = Decimal(data.discount_rate_pct) / HUNDRED
         npv = _npv(rate, one_off=one_off, yearly=yearly_saving, years=data.horizon_years)
@@ -199,7 +210,7 @@ def compute(data: ScenarioInput) -> ScenarioResult:
         baseline_margin = volume * (price - unit_cost)
         new_margin = new_volume * (new_price - unit_cost)
 
-        return ScenarioResult(
+        result = ScenarioResult(
             baseline_spend=_money(baseline_spend),
             new_volume=_money(new_volume),
             new_unit_price=_money(new_price),
@@ -227,6 +238,26 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             baseline_margin=_money(baseline_margin),
             new_margin=_money(new_margin),
             margin_effect=_money(new_margin - baseline_margin),
+        )
+    _check_size(result)
+    return result
+
+
+def _check_size(result: ScenarioResult) -> None:
+    ratio_names = ("roi_pct", "payback_months", "irr_pct", "discount_rate_pct")
+    money = [v for k, v in vars(result).items() if isinstance(v, Decimal) and k not in ratio_names]
+    if any(abs(v) > MONEY_LIMIT for v in money):
+        raise ScenarioTooLarge(
+            {
+                "yearly_volume": _(
+                    "Volume and price give amounts too large to compute; the amounts of a"
+                    " scenario must stay below 100 trillion."
+                )
+            }
+        )
+    if any(v is not None and abs(v) > RATIO_LIMIT for v in (result.roi_pct, result.irr_pct)):
+        raise ScenarioTooLarge(
+            {"one_off_cost": _("The one-off cost is too small against the saving to compute.")}
         )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.access import get_scoped_or_404, scoped
+from accounts.access import get_scoped_or_404, scoped, visible_participants
 from accounts.models import Account, Contact, YearlyFigures
 from accounts.relationship_map import relationship_map
 from accounts.selectors import current_year
@@ -147,11 +147,11 @@ def split_dos_and_donts(text: str) -> tuple[list[str], list[str], list[str]]:
     return dos, donts, notes
 
 
-def briefing_sheet(plan: CoachingPlan) -> BriefingSheet:
+def briefing_sheet(plan: CoachingPlan, *, viewer: User) -> BriefingSheet:
     """Everything a rep needs before a meeting, in a constant number of queries: this year's
     figures, the active buying center, its gaps, open issues, open opportunities with their
-    competitors, and the last contacts with participants. The caller fetched the plan
-    through the scope (with its account)."""
+    competitors, and the last contacts with the participants the viewer may see. The
+    caller fetched the plan through the scope (with its account)."""
     account = plan.account
     year = current_year()
     figures = YearlyFigures.objects.filter(account=account, year=year).first()
@@ -179,7 +179,7 @@ def briefing_sheet(plan: CoachingPlan) -> BriefingSheet:
         Activity.objects.filter(account=account)
         .prefetch_related(
             Prefetch("users", queryset=User.objects.order_by(*PEOPLE_ORDER)),
-            Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name")),
+            visible_participants(viewer),
         )
         .order_by("-occurred_at", "-pk")[:LAST_CONTACTS]
     )

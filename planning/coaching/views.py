@@ -232,7 +232,7 @@ def _briefing_context(request: HttpRequest, plan: CoachingPlan, *, sheet: bool =
         "my_status": next((s for s in statuses if s.rep.pk == request.user.pk), None),
     }
     if sheet:
-        context["sheet"] = selectors.briefing_sheet(plan)
+        context["sheet"] = selectors.briefing_sheet(plan, viewer=request.user)
     return context
 
 

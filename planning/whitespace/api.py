@@ -33,7 +33,8 @@ from planning.whitespace.filters import BusinessUnitFilter
 
 
 def _money(**kwargs):
-    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, **kwargs)
+    # No digit limit: a sum of stored amounts may be larger than any one of them.
+    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True, **kwargs)
 
 
 class TotalsSerializer(serializers.Serializer):

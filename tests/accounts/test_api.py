@@ -155,7 +155,7 @@ def test_account_list_query_count_does_not_grow_with_rows(
         member.product_lines.set(lines)
         add_figures(member, current_year(), "100")
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         response = kam_api.get(ACCOUNTS)
 
     assert len(response.json()["results"]) == rows
@@ -567,7 +567,7 @@ def test_contact_list_query_count_does_not_grow_with_rows(
     for _ in range(rows - 1):
         make_contact(account=subsidiary, reports_to=boss, relationship_owner=kam)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(9):
         response = kam_api.get(CONTACTS)
 
     assert len(response.json()["results"]) == rows

@@ -164,7 +164,7 @@ def test_activity_list_query_count_is_constant(kam, account, django_assert_max_n
             next_step_owner=kam, next_step_due_on=timezone.localdate(),
         )  # fmt: skip
     client = api_as(kam)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         response = client.get(ACTIVITIES)
     assert len(response.json()["results"]) == rows
 

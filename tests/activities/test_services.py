@@ -49,10 +49,17 @@ def test_owner_and_date_without_a_next_step_are_refused(kam, account):
     assert "next_step" in exc.value.message_dict
 
 
-def test_participant_from_another_account_is_refused(account, contact, foreign_contact):
+def test_participant_from_another_account_is_refused(admin_user, account, contact, foreign_contact):
+    with pytest.raises(ValidationError) as exc:
+        log(account, actor=admin_user, contacts=[contact, foreign_contact])
+    assert exc.value.message_dict["contacts"] == ["Otto Fremd: Teilnehmer eines anderen Kunden."]
+    assert not Activity.objects.exists()
+
+
+def test_participant_outside_the_scope_is_refused_without_a_name(account, contact, foreign_contact):
     with pytest.raises(ValidationError) as exc:
         log(account, contacts=[contact, foreign_contact])
-    assert exc.value.message_dict["contacts"] == ["Otto Fremd: Teilnehmer eines anderen Kunden."]
+    assert exc.value.message_dict["contacts"] == ["Nicht gefunden."]
     assert not Activity.objects.exists()
 
 

@@ -373,7 +373,7 @@ def test_panels_query_counts_do_not_grow_with_rows(
         )
     with django_assert_max_num_queries(11):
         issues = kam_client.get(issues_panel(account), **HTMX)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         surveys = kam_client.get(surveys_panel(account), **HTMX)
     assert len(listed_titles(issues.text)) == rows
     assert surveys.text.count("Jana Krüger</td>") == min(rows, 10)

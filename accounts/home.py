@@ -1,0 +1,45 @@
+"""Blocks of the accounts on the home page (kam.registry.home_blocks)."""
+
+from decimal import Decimal
+
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.access import visible_accounts
+from accounts.models import Account, YearlyFigures
+from accounts.selectors import MONEY_FIELD, current_year
+
+LIMIT = 10
+
+
+def my_key_accounts(*, user) -> dict | None:
+    """The user's own key accounts, the longest silence first (never contacted leads), with
+    the last contact: one query on the indexed last_contacted_at."""
+    accounts = (
+        Account.objects.filter(owner=user, status=Account.Status.KEY_ACCOUNT)
+        .order_by(F("last_contacted_at").asc(nulls_first=True), "name", "pk")
+        .only("pk", "name", "tier", "last_contacted_at")
+    )
+    return {"accounts": list(accounts[:LIMIT])}
+
+
+def team_figures(*, user) -> dict | None:
+    """This year's revenue and contribution margin of every visible account against their
+    targets, summed in one aggregate query."""
+    year = current_year()
+    totals = YearlyFigures.objects.filter(account__in=visible_accounts(user), year=year).aggregate(
+        revenue=Coalesce(Sum("revenue"), Decimal("0"), output_field=MONEY_FIELD),
+        revenue_target=Sum("revenue_target"),
+        margin=Coalesce(Sum("contribution_margin"), Decimal("0"), output_field=MONEY_FIELD),
+        margin_target=Sum("margin_target"),
+    )
+
+    def percent(actual, target):
+        return actual * 100 / target if target else None
+
+    return {
+        "year": year,
+        **totals,
+        "revenue_percent": percent(totals["revenue"], totals["revenue_target"]),
+        "margin_percent": percent(totals["margin"], totals["margin_target"]),
+    }

@@ -1,0 +1,144 @@
+"""Time the presentation folder of an annual review: a 10-page folder with 6 charts.
+
+    .venv/bin/python benchmarks/folder.py [-n 20] [--warmup 2] [--internal] [--language de]
+
+Builds its own data in a throwaway SQLite database under a temporary folder (migrated on
+start, about half a minute): one key account with five years of figures, surveys, issues
+and contracts, and a review with agenda, topics, market data and next year's projects,
+sized to a 10-page folder. Then it renders the folder (templates and WeasyPrint, the work
+of the Celery task without storing the file) `--warmup` times unmeasured and `-n` times
+measured, pinned to one CPU core, and prints the median and the 95th percentile (nearest
+rank) of the wall time and of the CPU time of the process, the pages, the charts and the
+size of the PDF. On a busy machine the wall time includes waiting for the core; the CPU
+time is the work itself.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["KAM_DATA_DIR"] = tempfile.mkdtemp(prefix="kam-folder-bench-")
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("KAM_HTTPS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts import services as account_services  # noqa: E402
+from accounts.models import YearlyFigures  # noqa: E402
+from contracts.models import Contract  # noqa: E402
+from customer_care.models import CustomerIssue, Department, Survey  # noqa: E402
+from reviews import pdf, services  # noqa: E402
+from reviews.models import JointProject, Section  # noqa: E402
+from users.models import Role, User  # noqa: E402
+
+
+def build():
+    call_command("migrate", verbosity=0)
+    kam = User.objects.create(username="bench-kam", first_name="Karla", last_name="Mertens",
+                              role=Role.KEY_ACCOUNT_MANAGER, email="kam@example.com")  # fmt: skip
+    account = account_services.account_create(
+        actor=kam, owner=kam, name="Brenner Automotive AG", city="Stuttgart"
+    )
+    year = timezone.localdate().year
+    for offset in range(5):
+        revenue = Decimal(4_000_000 + 450_000 * (4 - offset))
+        YearlyFigures.objects.create(
+            account=account, year=year - offset, revenue=revenue,
+            contribution_margin=revenue * Decimal("0.24"), revenue_target=Decimal(5_000_000),
+            revenue_potential=Decimal(14_000_000),
+        )  # fmt: skip
+        for n in range(6):
+            Survey.objects.create(
+                account=account,
+                surveyed_on=date(year - offset, 3 + n, 10),
+                nps=(10, 9, 9, 8, 7, 5)[n],
+                csat=4,
+            )
+        for n in range(4):
+            opened = datetime(year - offset, 2 + 2 * n, 5, 10, tzinfo=UTC)
+            CustomerIssue.objects.create(
+                account=account, title=f"Lieferverzug {n}", opened_at=opened,
+                due_on=opened.date() + timedelta(days=10),
+                resolved_at=opened + timedelta(days=3 + 5 * n), status="resolved", owner=kam,
+                department=Department.objects.order_by("position").first(),
+            )  # fmt: skip
+        Contract.objects.create(
+            account=account, number=f"RV-{year - offset}", title="Rahmenvertrag Antriebe",
+            start_on=date(year - offset, 1, 1), end_on=date(year + 1, 3, 31),
+            notice_period_months=3, annual_value=Decimal(900_000), status="active", owner=kam,
+        )  # fmt: skip
+    review = services.review_create(actor=kam, account=account, year=year)
+    for n in range(8):
+        services.agenda_item_save(actor=kam, review=review, title=f"Tagesordnungspunkt {n + 1}",
+                                  duration_minutes=15, presenter="Karla Mertens")  # fmt: skip
+    for n in range(10):
+        services.topic_save(actor=kam, review=review, title=f"Thema {n + 1}: Liefermodell",
+                            goal="Preise und Leistungen für die nächste Laufzeit vereinbaren",
+                            owner=kam, customer_side="Leitung Einkauf")  # fmt: skip
+    for n in range(30):
+        services.market_figure_save(
+            actor=kam, review=review, topic=f"Marktsegment {n + 1}", figure=f"{n + 1},5 Mrd. €",
+            source="VDMA", year=year - 1,
+        )  # fmt: skip
+    for n, (area, _label) in enumerate(JointProject.Area.choices * 3):
+        services.project_save(actor=kam, review=review, area=area, title=f"Projekt {n + 1}",
+                              goal="Gemeinsam wachsen", target="+5 %")  # fmt: skip
+    for kind in (Section.Kind.RELATIONSHIP, Section.Kind.MEASURES, Section.Kind.OUTLOOK):
+        section = review.sections.get(kind=kind)
+        services.section_update(actor=kam, section=section, text="Unsere Zusammenarbeit. " * 60)
+    return review
+
+
+def nearest_rank(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--internal", action="store_true")
+    parser.add_argument("--language", default="de")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    review = build()
+    charts = len(pdf.folder_context(review, internal=args.internal)["charts"])
+    for _ in range(args.warmup):
+        pdf.render_folder_pdf(review, internal=args.internal, language=args.language)
+    walls, cpus = [], []
+    for _ in range(args.n):
+        wall, cpu = time.perf_counter(), time.process_time()
+        content, pages = pdf.render_folder_pdf(
+            review, internal=args.internal, language=args.language
+        )
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    print(f"folder: {pages} pages, {charts} charts, {len(content) / 1024:.0f} KiB, n={args.n}")
+    print(f"wall ms: median {statistics.median(walls) * 1000:.0f}, "
+          f"p95 {nearest_rank(walls, 95) * 1000:.0f}")  # fmt: skip
+    print(f"CPU ms:  median {statistics.median(cpus) * 1000:.0f}, "
+          f"p95 {nearest_rank(cpus, 95) * 1000:.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

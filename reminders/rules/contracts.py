@@ -1,0 +1,139 @@
+"""Contract notice deadlines: reminded 90, 30 and 7 days ahead (REMINDER_NOTICE_DAYS) to
+the contract's and the account's owner; a deadline that passed without termination is
+reported once as missed, with the next deadline that can still be met."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from contracts import terms
+from contracts.models import Contract
+from reminders.registry import Due, Rule, When
+from reminders.rules import link
+
+FIELDS = (
+    "pk", "notice_deadline", "owner_id", "account__owner_id", "number", "title", "account_id",
+    "end_on", "auto_renewal", "renewal_term_months", "notice_period_months",
+)  # fmt: skip
+
+
+def _recipients(contract_owner: int, account_owner: int) -> list[int]:
+    return [contract_owner] if contract_owner == account_owner else [contract_owner, account_owner]
+
+
+def _contracts(when: When, *, first: date, last: date):
+    return (
+        terms.with_terms(Contract.objects.all(), today=when.today)
+        .filter(notice_deadline__gte=first, notice_deadline__lte=last)
+        .values_list(*FIELDS)
+        .order_by()
+    )
+
+
+def notice_deadlines_ahead(when: When):
+    stages = settings.REMINDER_NOTICE_DAYS  # largest first
+    url = link("contracts:detail")
+    rows = _contracts(when, first=when.today, last=when.today + timedelta(days=stages[0]))
+    for pk, deadline, owner, account_owner, number, title, account, *_terms in rows.iterator(
+        chunk_size=5000
+    ):
+        days_left = (deadline - when.today).days
+        # The nearest stage reached: a scan that missed days (Redis down) still reminds once.
+        stage = min(days for days in stages if days >= days_left)
+        for recipient in _recipients(owner, account_owner):
+            yield Due(
+                object_id=pk,
+                due_on=deadline - timedelta(days=stage),
+                recipient_id=recipient,
+                subject=f"{number} {title}",
+                url=url(pk),
+                account_id=account,
+                params={"deadline_on": deadline.isoformat(), "days": days_left},
+            )
+
+
+def next_meetable_deadline(
+    end_on: date,
+    *,
+    auto_renewal: bool,
+    renewal_term_months: int,
+    notice_period_months: int,
+    today: date,
+) -> date | None:
+    """The first notice deadline on or after `today` of an automatically renewing contract
+    (the later terms' deadlines); None for a contract that does not renew."""
+    if not auto_renewal or renewal_term_months < 1:
+        return None
+    probe = today
+    for _term in range(1000):  # a notice period longer than many terms still ends
+        term_end = terms.current_term_end(
+            end_on, auto_renewal=True, renewal_term_months=renewal_term_months, today=probe
+        )
+        deadline = terms.add_months(term_end, -notice_period_months)
+        if deadline >= today:
+            return deadline
+        probe = term_end + timedelta(days=1)
+    return None
+
+
+def notice_deadlines_missed(when: When):
+    # Missed deadlines are looked for as far back as the first reminder stage: older ones
+    # were reported by earlier scans (or predate the reminders).
+    lookback = settings.REMINDER_NOTICE_DAYS[0]
+    url = link("contracts:detail")
+    rows = _contracts(
+        when, first=when.today - timedelta(days=lookback), last=when.today - timedelta(days=1)
+    )
+    for row in rows.iterator(chunk_size=5000):
+        pk, deadline, owner, account_owner, number, title, account = row[:7]
+        end_on, auto_renewal, renewal_term_months, notice_period_months = row[7:]
+        next_deadline = next_meetable_deadline(
+            end_on,
+            auto_renewal=auto_renewal,
+            renewal_term_months=renewal_term_months,
+            notice_period_months=notice_period_months,
+            today=when.today,
+        )
+        for recipient in _recipients(owner, account_owner):
+            yield Due(
+                object_id=pk,
+                due_on=deadline,
+                recipient_id=recipient,
+                subject=f"{number} {title}",
+                url=url(pk),
+                account_id=account,
+                params={
+                    "deadline_on": deadline.isoformat(),
+                    "next_deadline_on": next_deadline.isoformat() if next_deadline else "",
+                },
+            )
+
+
+def _finished(contract: Contract) -> bool:
+    return contract.status in terms.FINISHED_STATUSES
+
+
+RULES = [
+    Rule(
+        key="contract_notice",
+        label=_("Contract notice deadlines"),
+        model="contracts.contract",
+        message=_("Notice deadline of contract %(subject)s: %(deadline_on)s (in %(days)s days)."),
+        scan=notice_deadlines_ahead,
+        settled=_finished,
+        order=30,
+    ),
+    Rule(
+        key="contract_notice_missed",
+        label=_("Missed notice deadlines"),
+        model="contracts.contract",
+        message=_(
+            "The notice deadline %(deadline_on)s of contract %(subject)s passed without "
+            "notice. Next deadline that can still be met: %(next_deadline_on)s."
+        ),
+        scan=notice_deadlines_missed,
+        settled=_finished,
+        order=31,
+    ),
+]

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviews.models import AgendaItem, AnnualReview, FolderVersion, Section, Topic
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = ["kind", "text", "refreshed_at"]
+    readonly_fields = ["kind", "refreshed_at"]
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    extra = 0
+    raw_id_fields = ["owner", "contract"]
+
+
+class VersionInline(admin.TabularInline):
+    model = FolderVersion
+    extra = 0
+    fields = ["number", "internal", "language", "status", "error", "attempts", "pages", "size"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "year", "meeting_on", "status", "language"]
+    list_filter = ["status", "year", "language"]
+    search_fields = ["account__name"]
+    raw_id_fields = ["account", "created_by", "customer_participants"]
+    filter_horizontal = ["our_participants"]
+    inlines = [SectionInline, AgendaInline, TopicInline, VersionInline]

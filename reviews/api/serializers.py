@@ -1,0 +1,150 @@
+"""API shapes for annual reviews. Serializers only parse and shape; the services validate."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.access import editable_accounts, visible_contacts
+from accounts.api.serializers import (
+    ParseOnlyModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    UserIdField,
+)
+from accounts.models import Account, Contact
+from reviews.models import (
+    FOLDER_LANGUAGES,
+    AgendaItem,
+    Agreement,
+    AnnualReview,
+    FolderVersion,
+    JointProject,
+    MarketFigure,
+    Section,
+    Topic,
+)
+
+
+class ReviewSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=editable_accounts, label=_("account")
+    )
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    language = serializers.ChoiceField(
+        choices=FOLDER_LANGUAGES,
+        required=False,
+        allow_blank=True,
+        help_text=_("Left out: the preferred language of the account's main contact."),
+    )
+    our_participants = UserIdField(many=True, required=False)
+    customer_participants = ScopedPrimaryKeyRelatedField(
+        model=Contact, scope=visible_contacts, many=True, required=False
+    )
+
+    class Meta:
+        model = AnnualReview
+        fields = [
+            "id", "account", "account_name", "year", "meeting_on", "place", "status",
+            "language", "backdate_reason", "our_participants", "customer_participants",
+            "minutes", "next_review_on", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "minutes", "next_review_on", "created_at", "updated_at"]
+
+
+class ReviewUpdateSerializer(ReviewSerializer):
+    class Meta(ReviewSerializer.Meta):
+        read_only_fields = ["account", "year", "created_at", "updated_at"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="get_kind_display", read_only=True)
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+
+    class Meta:
+        model = Section
+        fields = [
+            "kind",
+            "label",
+            "internal",
+            "text",
+            "data",
+            "changes",
+            "refreshed_at",
+            "updated_at",
+        ]
+        read_only_fields = ["kind", "data", "changes", "refreshed_at", "updated_at"]
+
+
+class AgendaItemSerializer(ParseOnlyModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "title", "duration_minutes", "presenter", "position"]
+        read_only_fields = ["position"]
+
+
+class TopicSerializer(ParseOnlyModelSerializer):
+    owner = UserIdField(required=False, allow_null=True)
+
+    class Meta:
+        model = Topic
+        fields = ["id", "title", "goal", "owner", "customer_side", "renegotiate", "contract",
+                  "position"]  # fmt: skip
+        read_only_fields = ["contract", "position"]
+
+
+class MarketFigureSerializer(ParseOnlyModelSerializer):
+    class Meta:
+        model = MarketFigure
+        fields = ["id", "topic", "figure", "source", "year", "position"]
+        read_only_fields = ["position"]
+
+
+class ProjectSerializer(ParseOnlyModelSerializer):
+    class Meta:
+        model = JointProject
+        fields = ["id", "area", "title", "goal", "target", "objective", "position"]
+        read_only_fields = ["objective", "position"]
+
+
+class AgreementSerializer(ParseOnlyModelSerializer):
+    owner = UserIdField(required=False, allow_null=True)
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "text", "owner", "due_on", "follow_up", "created_at"]
+        read_only_fields = ["follow_up", "created_at"]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FolderVersion
+        fields = [
+            "id", "number", "internal", "language", "status", "error", "attempts", "pages",
+            "size", "checksum", "changes", "requested_by", "requested_at", "finished_at",
+            "download_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_download_url(self, version: FolderVersion) -> str | None:
+        if version.status != FolderVersion.Status.DONE:
+            return None
+        return reverse("api-review-download", args=[version.review_id, version.pk])
+
+
+class ReviewDetailSerializer(ReviewSerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+    agenda = AgendaItemSerializer(many=True, read_only=True)
+    topics = TopicSerializer(many=True, read_only=True)
+    market_data = MarketFigureSerializer(many=True, read_only=True)
+    projects = ProjectSerializer(many=True, read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
+    versions = VersionSerializer(many=True, read_only=True)
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [*ReviewSerializer.Meta.fields, "sections", "agenda", "topics", "market_data",
+                  "projects", "agreements", "versions"]  # fmt: skip
+
+
+class RenderSerializer(serializers.Serializer):
+    internal = serializers.BooleanField(required=False, default=False)

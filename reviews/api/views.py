@@ -1,0 +1,364 @@
+"""REST API for annual reviews, their parts and the presentation folder.
+
+Reads start from the access scope (outside it: 404, also for downloads); writes go through
+reviews.services, exactly as the pages do.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import can_edit_account
+from accounts.api.views import CanEditAccount
+from reviews import selectors, services
+from reviews.api.serializers import (
+    AgendaItemSerializer,
+    AgreementSerializer,
+    MarketFigureSerializer,
+    ProjectSerializer,
+    RenderSerializer,
+    ReviewDetailSerializer,
+    ReviewSerializer,
+    ReviewUpdateSerializer,
+    SectionSerializer,
+    TopicSerializer,
+    VersionSerializer,
+)
+from reviews.models import AnnualReview, FolderVersion, Section
+from reviews.views import version_file_response
+
+
+class ReviewFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="account_id")
+    year = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=AnnualReview.Status.choices)
+
+    class Meta:
+        model = AnnualReview
+        fields = ["account", "year", "status"]
+
+
+def _review(request: Request, pk: int) -> AnnualReview:
+    return selectors.get_review_for(request.user, pk)
+
+
+def _editable_review(request: Request, pk: int) -> AnnualReview:
+    review = _review(request, pk)
+    if not can_edit_account(request.user, review.account):
+        raise PermissionDenied(CanEditAccount.message)
+    return review
+
+
+def _detail(request: Request, pk: int) -> dict:
+    review = selectors.review_workspace(request.user, pk)
+    return ReviewDetailSerializer(review, context={"request": request}).data
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("List annual reviews (filters: account, year, status)")),
+    post=extend_schema(summary=_("Create an annual review, filled from the account's data")),
+)
+class ReviewList(generics.ListCreateAPIView):
+    serializer_class = ReviewSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReviewFilter
+
+    def get_queryset(self) -> QuerySet[AnnualReview]:
+        return (
+            selectors.review_list(self.request.user)
+            .prefetch_related("our_participants", "customer_participants")
+            .order_by("-year", "account__name", "pk")
+        )
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        review = services.review_create(
+            actor=request.user,
+            account=data["account"],
+            year=data["year"],
+            meeting_on=data.get("meeting_on"),
+            place=data.get("place", ""),
+            language=data.get("language", ""),
+            backdate_reason=data.get("backdate_reason", ""),
+            our_participants=data.get("our_participants", ()),
+            customer_participants=data.get("customer_participants", ()),
+        )
+        return Response(_detail(request, review.pk), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("A review with its sections, agenda, topics and versions")),
+    put=extend_schema(summary=_("Change a review"), request=ReviewUpdateSerializer),
+    patch=extend_schema(
+        summary=_("Change some fields of a review"), request=ReviewUpdateSerializer
+    ),
+)
+class ReviewDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = ReviewDetailSerializer
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
+
+    def get_queryset(self) -> QuerySet[AnnualReview]:
+        return selectors.review_list(self.request.user)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(_detail(request, kwargs["pk"]))
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        review = self.get_object()
+        serializer = ReviewUpdateSerializer(
+            review, data=request.data, partial=kwargs.get("partial", False),
+            context={"request": request},
+        )  # fmt: skip
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services.review_update(
+            actor=request.user,
+            review=review,
+            our_participants=data.pop("our_participants", None),
+            customer_participants=data.pop("customer_participants", None),
+            **{name: value for name, value in data.items() if name in services.REVIEW_FIELDS},
+        )
+        return Response(_detail(request, review.pk))
+
+
+class SectionDetail(APIView):
+    @extend_schema(summary=_("One section of a review"), responses=SectionSerializer)
+    def get(self, request: Request, pk: int, kind: str) -> Response:
+        section = _review(request, pk).sections.filter(kind=kind).first()
+        if section is None:
+            raise Http404
+        return Response(SectionSerializer(section).data)
+
+    @extend_schema(summary=_("Change a section's text"), request=SectionSerializer,
+                   responses=SectionSerializer)  # fmt: skip
+    def patch(self, request: Request, pk: int, kind: str) -> Response:
+        review = _editable_review(request, pk)
+        section = review.sections.filter(kind=kind).first()
+        if section is None:
+            raise Http404
+        serializer = SectionSerializer(section, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        section = services.section_update(
+            actor=request.user, section=section, text=serializer.validated_data.get("text", "")
+        )
+        return Response(SectionSerializer(section).data)
+
+
+class SectionRefresh(APIView):
+    @extend_schema(summary=_("Refresh a section from live data"), request=None,
+                   responses=SectionSerializer)  # fmt: skip
+    def post(self, request: Request, pk: int, kind: str) -> Response:
+        review = _editable_review(request, pk)
+        section = review.sections.filter(kind=kind).first()
+        if section is None or kind not in (*services.REFRESHABLE, Section.Kind.AGENDA):
+            raise Http404
+        section = services.section_refresh(actor=request.user, section=section)
+        return Response(SectionSerializer(section).data)
+
+
+class _NestedList(generics.GenericAPIView):
+    """GET the rows of one part of a review, POST a new one through its service."""
+
+    related_name = ""
+
+    def get_queryset(self):
+        return getattr(_review(self.request, self.kwargs["pk"]), self.related_name).all()
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    def post(self, request: Request, pk: int) -> Response:
+        review = _editable_review(request, pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = self.save(review, dict(serializer.validated_data))
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+    def save(self, review: AnnualReview, data: dict):
+        raise NotImplementedError
+
+
+class _NestedDetail(generics.GenericAPIView):
+    related_name = ""
+
+    def _row(self, request: Request, pk: int, item_id: int):
+        row = getattr(_review(request, pk), self.related_name).filter(pk=item_id).first()
+        if row is None:
+            raise Http404
+        return row
+
+    def get(self, request: Request, pk: int, item_id: int) -> Response:
+        return Response(self.get_serializer(self._row(request, pk, item_id)).data)
+
+    def delete(self, request: Request, pk: int, item_id: int) -> Response:
+        _editable_review(request, pk)
+        services.item_delete(actor=request.user, item=self._row(request, pk, item_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(summary=_("Agenda items")),
+                    post=extend_schema(summary=_("Add an agenda item")))  # fmt: skip
+class AgendaList(_NestedList):
+    serializer_class = AgendaItemSerializer
+    related_name = "agenda"
+
+    def save(self, review, data):
+        return services.agenda_item_save(
+            actor=self.request.user, review=review, title=data.get("title", ""),
+            duration_minutes=data.get("duration_minutes", 15),
+            presenter=data.get("presenter", ""),
+        )  # fmt: skip
+
+
+class AgendaDetail(_NestedDetail):
+    serializer_class = AgendaItemSerializer
+    related_name = "agenda"
+
+
+@extend_schema_view(get=extend_schema(summary=_("Topic plan")),
+                    post=extend_schema(summary=_("Add a topic")))  # fmt: skip
+class TopicList(_NestedList):
+    serializer_class = TopicSerializer
+    related_name = "topics"
+
+    def save(self, review, data):
+        return services.topic_save(
+            actor=self.request.user, review=review, title=data.get("title", ""),
+            goal=data.get("goal", ""), owner=data.get("owner"),
+            customer_side=data.get("customer_side", ""),
+            renegotiate=data.get("renegotiate", False),
+        )  # fmt: skip
+
+
+class TopicDetail(_NestedDetail):
+    serializer_class = TopicSerializer
+    related_name = "topics"
+
+
+@extend_schema_view(get=extend_schema(summary=_("Market data")),
+                    post=extend_schema(summary=_("Add a row of market data")))  # fmt: skip
+class MarketList(_NestedList):
+    serializer_class = MarketFigureSerializer
+    related_name = "market_data"
+
+    def save(self, review, data):
+        return services.market_figure_save(
+            actor=self.request.user, review=review, topic=data.get("topic", ""),
+            figure=data.get("figure", ""), source=data.get("source", ""),
+            year=data.get("year"),
+        )  # fmt: skip
+
+
+class MarketDetail(_NestedDetail):
+    serializer_class = MarketFigureSerializer
+    related_name = "market_data"
+
+
+@extend_schema_view(get=extend_schema(summary=_("Next year's joint projects")),
+                    post=extend_schema(summary=_("Add a joint project")))  # fmt: skip
+class ProjectList(_NestedList):
+    serializer_class = ProjectSerializer
+    related_name = "projects"
+
+    def save(self, review, data):
+        return services.project_save(
+            actor=self.request.user, review=review, area=data.get("area", ""),
+            title=data.get("title", ""), goal=data.get("goal", ""),
+            target=data.get("target", ""),
+        )  # fmt: skip
+
+
+class ProjectDetail(_NestedDetail):
+    serializer_class = ProjectSerializer
+    related_name = "projects"
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("Agreements of the meeting")),
+    post=extend_schema(summary=_("Add an agreement (a follow-up with owner and due date)")),
+)
+class AgreementList(_NestedList):
+    serializer_class = AgreementSerializer
+    related_name = "agreements"
+
+    def save(self, review, data):
+        return services.agreement_add(
+            actor=self.request.user, review=review, text=data.get("text", ""),
+            owner=data.get("owner"), due_on=data.get("due_on"),
+        )  # fmt: skip
+
+
+class FollowUp(APIView):
+    @extend_schema(summary=_("Follow up: joint projects become next year's objectives"),
+                   request=None, responses=OpenApiTypes.OBJECT)  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        review = _editable_review(request, pk)
+        created = services.review_follow_up(actor=request.user, review=review)
+        return Response({"objectives_created": created})
+
+
+class Render(APIView):
+    @extend_schema(
+        summary=_("Render the presentation folder"),
+        description=_(
+            "Answers 202 with the new version to poll; while a render of this review runs, "
+            "that version is answered (200) and no second render starts."
+        ),
+        request=RenderSerializer,
+        responses={202: VersionSerializer, 200: VersionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        review = _review(request, pk)
+        serializer = RenderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version, new = services.folder_request(
+            actor=request.user, review=review, internal=serializer.validated_data["internal"]
+        )
+        version.refresh_from_db()
+        return Response(
+            VersionSerializer(version).data,
+            status=status.HTTP_202_ACCEPTED if new else status.HTTP_200_OK,
+        )
+
+
+@extend_schema_view(get=extend_schema(summary=_("Folder versions, newest first")))
+class VersionList(generics.ListAPIView):
+    serializer_class = VersionSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[FolderVersion]:
+        return _review(self.request, self.kwargs["pk"]).versions.order_by("-number")
+
+
+@extend_schema_view(get=extend_schema(summary=_("One folder version")))
+class VersionDetail(generics.RetrieveAPIView):
+    serializer_class = VersionSerializer
+    lookup_url_kwarg = "version_id"
+
+    def get_queryset(self) -> QuerySet[FolderVersion]:
+        return _review(self.request, self.kwargs["pk"]).versions.all()
+
+
+class VersionDownload(APIView):
+    @extend_schema(
+        summary=_("Download a folder version (PDF, as an attachment)"),
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request: Request, pk: int, version_id: int):
+        review = _review(request, pk)
+        version = review.versions.filter(pk=version_id, status=FolderVersion.Status.DONE).first()
+        if version is None:
+            raise Http404
+        version.review = review
+        return version_file_response(version)

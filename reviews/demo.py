@@ -1,0 +1,150 @@
+"""Demo annual reviews for `manage.py seed_demo`: for the biggest demo key account, last
+year's review (held, with agenda, topics, market data, projects, agreements and two rendered
+folder versions) and this year's review in preparation.
+
+Written through reviews.services; the two PDFs are rendered in process. Running it again
+creates nothing new: an account that already has reviews is left alone.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone, translation
+
+from accounts.demo import _acting_as
+from accounts.models import Account, Contact
+from reviews import pdf, services
+from reviews.models import AnnualReview, JointProject, Section
+
+AGENDA = [
+    ("Begrüßung und Ziele des Gesprächs", 10, "Key Account Manager"),
+    ("Rückblick auf die Zusammenarbeit", 20, "Key Account Manager"),
+    ("Kennzahlen und Marktentwicklung", 25, "Vertriebsleitung"),
+    ("Preise und Leistungen ab dem neuen Vertragsjahr", 30, "Key Account Manager"),
+    ("Gemeinsamer Plan für das kommende Jahr", 25, "alle"),
+]
+MARKET = [
+    ("Marktvolumen Antriebstechnik DACH", "4,2 Mrd. €", "VDMA Branchenreport", -1),
+    ("Marktwachstum Ersatzteilgeschäft", "+3,5 %", "Statistisches Bundesamt", -1),
+    ("Anteil Onlinebestellungen im B2B", "41 %", "Bitkom Studie", -1),
+]
+PROJECTS = [
+    (JointProject.Area.LOGISTICS, "Konsignationslager im Werk", "Lieferzeit halbieren", "48 h"),
+    (
+        JointProject.Area.SALES,
+        "Gemeinsamer Auftritt auf der Hannover Messe",
+        "Neue Kunden",
+        "3 Leads",
+    ),
+    (JointProject.Area.PRODUCT, "Pilot vernetzte Sensorik", "Ausfallzeiten senken", "-20 %"),
+    (JointProject.Area.SERVICE, "Servicevertrag mit Reaktionszeit 4 h", "Verfügbarkeit", "99 %"),
+]
+
+
+def _biggest_key_account() -> Account | None:
+    year = timezone.localdate().year - 1
+    return (
+        Account.objects.filter(
+            external_id__startswith="DEMO-", status=Account.Status.KEY_ACCOUNT, parent=None
+        )
+        .filter(figures__year=year)
+        .annotate(last_revenue=Sum("figures__revenue"))
+        .select_related("owner")
+        .order_by("-last_revenue", "pk")
+        .first()
+    )
+
+
+def seed(users) -> int:
+    account = _biggest_key_account()
+    if account is None or AnnualReview.objects.filter(account=account).exists():
+        return 0
+    today = timezone.localdate()
+    owner = account.owner
+    contacts = list(
+        Contact.objects.filter(account__path__startswith=account.path, is_active=True).order_by(
+            "pk"
+        )[:3]
+    )
+    created = 0
+    # The demo is German: texts written from data and the proposed topics in German too.
+    with _acting_as(owner), translation.override("de"):
+        last = services.review_create(
+            actor=owner,
+            account=account,
+            year=today.year - 1,
+            meeting_on=date(today.year - 1, 11, 18),
+            place=account.city or "",
+            backdate_reason="Nachträglich erfasst (Demo-Daten).",
+            customer_participants=contacts,
+        )
+        for title, minutes, presenter in AGENDA:
+            services.agenda_item_save(
+                actor=owner, review=last, title=title, duration_minutes=minutes, presenter=presenter
+            )
+        for topic, figure, source, offset in MARKET:
+            services.market_figure_save(
+                actor=owner, review=last, topic=topic, figure=figure, source=source,
+                year=last.year + offset,
+            )  # fmt: skip
+        services.topic_save(
+            actor=owner,
+            review=last,
+            title="Preisanpassung Rahmenvertrag",
+            goal="Materialkosten weitergeben, höchstens 4 %",
+            owner=owner,
+            customer_side="Leitung Einkauf",
+            renegotiate=True,
+        )
+        for area, title, goal, target in PROJECTS:
+            services.project_save(
+                actor=owner, review=last, area=area, title=title, goal=goal, target=target
+            )
+        sections = {section.kind: section for section in last.sections.all()}
+        services.section_update(
+            actor=owner,
+            section=sections[Section.Kind.OUTLOOK],
+            text="Wir wollen gemeinsam wachsen: schnellere Lieferung, mehr Service, neue Produkte.",
+        )
+        services.section_update(
+            actor=owner,
+            section=sections[Section.Kind.NOTES],
+            text="Verhandlungsgrenze Preisanpassung: mindestens 2,5 %. Risiko: Wettbewerber "
+            "bietet 5 % Rabatt.",
+        )
+        for internal in (False, True):
+            version, _new = services.folder_request(actor=owner, review=last, internal=internal)
+            pdf.render_version(version_id=version.pk)
+            created += 1
+        services.review_update(
+            actor=owner,
+            review=last,
+            status=AnnualReview.Status.HELD,
+            minutes="Preisanpassung von 3 % ab Januar vereinbart; Pilot Sensorik startet im "
+            "Frühjahr.",
+            next_review_on=date(today.year, 11, 17),
+        )
+        services.agreement_add(
+            actor=owner,
+            review=last,
+            text="Angebot Konsignationslager senden",
+            owner=owner,
+            due_on=today + timedelta(days=14),
+        )
+        created += 1
+        meeting = today + timedelta(days=21)
+        this = services.review_create(
+            actor=owner,
+            account=account,
+            year=today.year,
+            meeting_on=meeting if meeting.year == today.year else None,
+            place=account.city or "",
+            customer_participants=contacts,
+        )
+        services.market_data_copy_from_last_year(actor=owner, review=this)
+        for title, minutes, presenter in AGENDA[:3]:
+            services.agenda_item_save(
+                actor=owner, review=this, title=title, duration_minutes=minutes, presenter=presenter
+            )
+        created += 2
+    return created

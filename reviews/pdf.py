@@ -1,0 +1,200 @@
+"""The presentation folder: HTML templates of its own (templates/reviews/print/), rendered
+to PDF by WeasyPrint, called from the Celery task (reviews.tasks.render_folder).
+
+The customer's folder never shows the internal notes, the contribution margin or anything
+marked internal; the internal version includes them and says INTERNAL on every page.
+Empty sections are left out, not printed empty.
+"""
+
+import base64
+import hashlib
+import logging
+import mimetypes
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+
+from reviews import charts
+from reviews.models import AnnualReview, FolderVersion, Section
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOGO = Path(settings.BASE_DIR) / "static" / "img" / "favicon.svg"
+FOLDER = "reviews"
+
+
+def _logo_data_uri() -> str:
+    """The logo inlined, so that WeasyPrint fetches nothing over the network."""
+    path = Path(settings.COMPANY_LOGO) if settings.COMPANY_LOGO else DEFAULT_LOGO
+    content_type = mimetypes.guess_type(path.name)[0] or "image/svg+xml"
+    return f"data:{content_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
+    """Everything the folder prints; sections without content are left out."""
+    sections = {section.kind: section for section in review.sections.all()}
+
+    def text(kind: str) -> str:
+        section = sections.get(kind)
+        return section.text if section else ""
+
+    def data(kind: str) -> dict[str, Any]:
+        section = sections.get(kind)
+        return (section.data or {}) if section else {}
+
+    relationship = data(Section.Kind.RELATIONSHIP)
+    figures = data(Section.Kind.FIGURES).get("rows", [])
+    measures = data(Section.Kind.MEASURES)
+    agenda = list(review.agenda.all())
+    topics = list(review.topics.all())
+    market = list(review.market_data.all())
+    projects = list(review.projects.all())
+    contacts = list(review.customer_participants.all())
+    our_people = list(review.our_participants.all())
+    parts: list[dict[str, Any]] = []
+
+    def add(key: str, title: str, present: bool, **extra: Any) -> None:
+        if present:
+            parts.append({"key": key, "title": title, **extra})
+
+    add("agenda", Section.Kind.AGENDA.label, bool(agenda))
+    add(
+        "relationship",
+        Section.Kind.RELATIONSHIP.label,
+        bool(text(Section.Kind.RELATIONSHIP) or relationship.get("events")),
+    )
+    add("figures", Section.Kind.FIGURES.label, bool(figures or text(Section.Kind.FIGURES)))
+    add(
+        "measures",
+        Section.Kind.MEASURES.label,
+        bool(
+            text(Section.Kind.MEASURES)
+            or measures.get("actions")
+            or measures.get("projects")
+            or measures.get("issues")
+        ),
+    )
+    add("market", Section.Kind.MARKET.label, bool(market or text(Section.Kind.MARKET)))
+    add("topics", _("Topic plan"), bool(topics))
+    add("outlook", Section.Kind.OUTLOOK.label, bool(projects or text(Section.Kind.OUTLOOK)))
+    add("contacts", _("Your contacts"), bool(contacts or our_people))
+    if internal:
+        add("notes", Section.Kind.NOTES.label, bool(text(Section.Kind.NOTES)))
+    return {
+        "review": review,
+        "account": review.account,
+        "internal": internal,
+        "company_name": settings.COMPANY_NAME,
+        "logo": _logo_data_uri(),
+        "parts": parts,
+        "keys": {part["key"] for part in parts},
+        "texts": {kind: text(kind) for kind, _label in Section.Kind.choices},
+        "relationship": relationship,
+        "figures": figures,
+        "measures": measures,
+        "agenda": agenda,
+        "agenda_minutes": sum(item.duration_minutes for item in agenda),
+        "topics": topics,
+        "market": market,
+        "projects": projects,
+        "contacts": contacts,
+        "our_people": our_people,
+        "charts": charts.review_charts(figures, internal=internal),
+        "today": timezone.localdate(),
+    }
+
+
+def render_folder_html(review: AnnualReview, *, internal: bool, language: str) -> str:
+    with translation.override(language):
+        return render_to_string(
+            "reviews/print/folder.html", folder_context(review, internal=internal)
+        )
+
+
+def render_folder_pdf(review: AnnualReview, *, internal: bool, language: str) -> tuple[bytes, int]:
+    """(PDF bytes, number of pages)."""
+    html = render_folder_html(review, internal=internal, language=language)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def _store_atomically(name: str, content: bytes) -> str:
+    """Write under a temporary name next to the target and move it into place, so that a
+    killed worker leaves the old file or the new one, never half a file."""
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # a remote storage: it writes whole objects anyway
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return default_storage.save(name, ContentFile(content))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rendering-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def render_version(*, version_id: int) -> FolderVersion:
+    """Render one version into its file. Idempotent: a done or failed version is left as
+    it is; a version found "rendering" (its worker died) is rendered again into the same
+    row and file name, so a retry never makes a second version."""
+    with transaction.atomic():
+        version = (
+            FolderVersion.objects.select_for_update()
+            .select_related("review__account")
+            .get(pk=version_id)
+        )
+        if version.status in (FolderVersion.Status.DONE, FolderVersion.Status.FAILED):
+            return version
+        version.status = FolderVersion.Status.RENDERING
+        version.attempts += 1
+        version.save(update_fields=["status", "attempts"])
+    try:
+        content, pages = render_folder_pdf(
+            version.review, internal=version.internal, language=version.language
+        )
+        name = _store_atomically(
+            f"{FOLDER}/{version.review_id}/{version.pk}-v{version.number}.pdf", content
+        )
+    except Exception as exc:  # a broken template, a full disk: say so, never hang
+        log.exception("Rendering folder version %s failed", version_id)
+        FolderVersion.objects.filter(pk=version_id).update(
+            status=FolderVersion.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+            finished_at=timezone.now(),
+        )
+        version.refresh_from_db()
+        return version
+    FolderVersion.objects.filter(pk=version_id).update(
+        status=FolderVersion.Status.DONE,
+        file=name,
+        size=len(content),
+        pages=pages,
+        checksum=hashlib.sha256(content).hexdigest(),
+        error="",
+        finished_at=timezone.now(),
+    )
+    version.refresh_from_db()
+    return version

@@ -1,0 +1,410 @@
+"""Reads for reviews: the scoped lists and the live data that fills a review's sections.
+
+Section data is plain JSON (amounts as strings, dates as ISO strings) so that it can be kept
+as a snapshot on the section and compared with a later refresh.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import visible_accounts
+from accounts.models import Account, Contact, TeamMembership, YearlyFigures, percent
+from activities.models import Activity
+from contracts.models import Contract
+from contracts.terms import with_terms
+from customer_care.models import CustomerIssue, Survey
+from deals.models import Opportunity
+from planning.models import Action
+from reviews.models import (
+    Agreement,
+    AnnualReview,
+    FolderVersion,
+    JointProject,
+    Section,
+    Topic,
+)
+from users.models import User
+
+FIGURE_YEARS = 5
+KEY_EVENT_LIMIT = 12
+TOP_LEVEL_ROLES = ("decision_maker", "economic_buyer")
+
+
+def review_list(user: User) -> QuerySet[AnnualReview]:
+    """Reviews of the accounts the user sees; preloads the account."""
+    return AnnualReview.objects.filter(account__in=visible_accounts(user)).select_related("account")
+
+
+def get_review_for(user: User, pk: int) -> AnnualReview:
+    review = review_list(user).select_related("account__owner").filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    return review
+
+
+def review_workspace(user: User, pk: int) -> AnnualReview:
+    """The review with everything its page shows, in a fixed number of queries: sections,
+    agenda, topics (with owner and contract), market data, projects (with objective),
+    agreements (with owner and follow-up), participants and versions."""
+    queryset = (
+        review_list(user)
+        .select_related("account__owner", "created_by")
+        .prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("pk")),
+            "agenda",
+            Prefetch("topics", queryset=_topics()),
+            "market_data",
+            Prefetch("projects", queryset=_projects()),
+            Prefetch("agreements", queryset=_agreements()),
+            "our_participants",
+            Prefetch("customer_participants", queryset=Contact.objects.select_related("account")),
+            Prefetch(
+                "versions",
+                queryset=FolderVersion.objects.select_related("requested_by").order_by("-number"),
+            ),
+        )
+    )
+    review = queryset.filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    return review
+
+
+def _topics() -> QuerySet[Topic]:
+    return Topic.objects.select_related("owner", "contract")
+
+
+def _projects() -> QuerySet[JointProject]:
+    return JointProject.objects.select_related("objective")
+
+
+def _agreements() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("owner", "follow_up")
+
+
+def group_account_ids(account: Account) -> list[int]:
+    return list(Account.objects.filter(path__startswith=account.path).values_list("pk", flat=True))
+
+
+def overdue_key_accounts(user: User, *, today: date | None = None) -> QuerySet[Account]:
+    """Key accounts in the user's scope without a held review in the last 12 months."""
+    today = today or timezone.localdate()
+    held = AnnualReview.objects.filter(
+        account=OuterRef("pk"),
+        status__in=(AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP),
+        meeting_on__gte=today - timedelta(days=365),
+    )
+    return (
+        visible_accounts(user)
+        .filter(status=Account.Status.KEY_ACCOUNT)
+        .annotate(recently_reviewed=Exists(held))
+        .filter(recently_reviewed=False)
+        .select_related("owner")
+        .order_by("name")
+    )
+
+
+def main_contact_language(account: Account) -> str:
+    """The preferred language of the account's main contact: a decision maker first."""
+    contact = (
+        Contact.objects.filter(account=account, is_active=True)
+        .annotate(main=Case(When(buying_role="decision_maker", then=Value(0)), default=Value(1)))
+        .order_by("main", "pk")
+        .first()
+    )
+    return contact.preferred_language if contact and contact.preferred_language else "de"
+
+
+# Live data for the sections ---------------------------------------------------------------
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def _period(review: AnnualReview) -> tuple[date, date]:
+    """The twelve months before the meeting (or before today while no date is set)."""
+    end = review.meeting_on or timezone.localdate()
+    return end - timedelta(days=365), end
+
+
+def relationship_data(review: AnnualReview) -> dict[str, Any]:
+    account = review.account
+    ids = group_account_ids(account)
+    start, end = _period(review)
+    since = date(review.year - 3, 1, 1)
+    first_year = (
+        YearlyFigures.objects.filter(account_id__in=ids, revenue__gt=0)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    first_contract = (
+        Contract.objects.filter(account_id__in=ids)
+        .order_by("start_on")
+        .values_list("start_on", flat=True)
+        .first()
+    )
+    starts = [y for y in (first_year, first_contract.year if first_contract else None) if y]
+    customer_since = min(starts) if starts else account.created_at.year
+    events: list[dict[str, Any]] = []
+    for deal in (
+        Opportunity.objects.filter(account_id__in=ids, closed_on__gte=since, closed_on__lte=end)
+        .select_related("stage")
+        .order_by("-closed_on")[:KEY_EVENT_LIMIT]
+    ):
+        if deal.stage.is_won or deal.stage.is_lost:
+            events.append(
+                {
+                    "date": deal.closed_on.isoformat(),
+                    "kind": "deal.won" if deal.stage.is_won else "deal.lost",
+                    "title": deal.title,
+                    "value": _money(deal.value),
+                }
+            )
+    for contract in Contract.objects.filter(
+        account_id__in=ids, start_on__gte=since, start_on__lte=end
+    ).exclude(status=Contract.Status.DRAFT)[:KEY_EVENT_LIMIT]:
+        events.append(
+            {
+                "date": contract.start_on.isoformat(),
+                "kind": "contract.started",
+                "title": f"{contract.number} {contract.title}",
+                "value": _money(contract.annual_value),
+            }
+        )
+    for issue in CustomerIssue.objects.filter(
+        account_id__in=ids, escalated=True, opened_at__date__gte=since
+    ).order_by("-opened_at")[:KEY_EVENT_LIMIT]:
+        events.append(
+            {
+                "date": timezone.localtime(issue.opened_at).date().isoformat(),
+                "kind": "issue.escalated",
+                "title": issue.title,
+                "value": None,
+            }
+        )
+    top_level = Contact.objects.filter(activities=OuterRef("pk"), buying_role__in=TOP_LEVEL_ROLES)
+    for activity in (
+        Activity.objects.filter(
+            account_id__in=ids,
+            kind__in=(Activity.Kind.VISIT, Activity.Kind.MEETING),
+            occurred_at__date__gte=since,
+            occurred_at__date__lte=end,
+        )
+        .filter(Exists(top_level))
+        .order_by("-occurred_at")[:KEY_EVENT_LIMIT]
+    ):
+        events.append(
+            {
+                "date": timezone.localtime(activity.occurred_at).date().isoformat(),
+                "kind": "activity.top_level",
+                "title": activity.subject,
+                "value": None,
+            }
+        )
+    events.sort(key=lambda event: (event["date"], event["title"]), reverse=True)
+    team = [
+        {"name": str(member.user), "role": member.role}
+        for member in TeamMembership.objects.filter(account=account).select_related("user")
+    ]
+    team.insert(0, {"name": str(account.owner), "role": "key_account_manager"})
+    return {
+        "customer_since": customer_since,
+        "years": max(review.year - customer_since, 0),
+        "events": events[:KEY_EVENT_LIMIT],
+        "team": team,
+        "period": [start.isoformat(), end.isoformat()],
+    }
+
+
+def figures_data(review: AnnualReview) -> dict[str, Any]:
+    """The last five years up to the review's year, summed over the group in SQL."""
+    ids = group_account_ids(review.account)
+    first = review.year - FIGURE_YEARS + 1
+    years = range(first, review.year + 1)
+    rows = {
+        row["year"]: row
+        for row in YearlyFigures.objects.filter(account_id__in=ids, year__in=years)
+        .values("year")
+        .annotate(
+            revenue=Sum("revenue"),
+            margin=Sum("contribution_margin"),
+            revenue_target=Sum("revenue_target"),
+            margin_target=Sum("margin_target"),
+            potential=Sum("revenue_potential"),
+        )
+        .order_by("year")
+    }
+    surveys = {
+        row["year"]: row
+        for row in Survey.objects.filter(account_id__in=ids, surveyed_on__year__in=years)
+        .annotate(year=ExtractYear("surveyed_on"))
+        .values("year")
+        .annotate(
+            answers=Count("nps"),
+            promoters=Count("pk", filter=Q(nps__gte=9)),
+            detractors=Count("pk", filter=Q(nps__lte=6)),
+            csat=Avg("csat"),
+        )
+        .order_by("year")
+    }
+    issues = {
+        row["year"]: row
+        for row in CustomerIssue.objects.filter(account_id__in=ids, opened_at__year__in=years)
+        .annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
+        .values("year")
+        .annotate(
+            opened=Count("pk"),
+            solved_in_time=Count(
+                "pk",
+                filter=Q(resolved_at__isnull=False, resolved_at__date__lte=F("due_on")),
+            ),
+        )
+        .order_by("year")
+    }
+    contract_value = Contract.objects.filter(account_id__in=ids).exclude(
+        status=Contract.Status.DRAFT
+    )
+    values = contract_value.aggregate(
+        **{
+            f"y{year}": Sum(
+                "annual_value",
+                filter=Q(start_on__year__lte=year)
+                & (Q(end_on__isnull=True) | Q(end_on__year__gte=year)),
+            )
+            for year in years
+        }
+    )
+    result = []
+    for year in years:
+        row = rows.get(year)
+        survey = surveys.get(year)
+        issue = issues.get(year)
+        if not row and not survey and not issue and not values.get(f"y{year}"):
+            continue
+        nps = None
+        if survey and survey["answers"]:
+            nps = round((survey["promoters"] - survey["detractors"]) * 100 / survey["answers"])
+        result.append(
+            {
+                "year": year,
+                "revenue": _money(row["revenue"]) if row else None,
+                "margin": _money(row["margin"]) if row else None,
+                "revenue_target": _money(row["revenue_target"]) if row else None,
+                "margin_target": _money(row["margin_target"]) if row else None,
+                "attainment": _money(percent(row["revenue"], row["revenue_target"]))
+                if row
+                else None,
+                "share_of_wallet": _money(percent(row["revenue"], row["potential"]))
+                if row
+                else None,
+                "nps": nps,
+                "csat": _money(Decimal(str(survey["csat"])).quantize(Decimal("0.1")))
+                if survey and survey["csat"] is not None
+                else None,
+                "issues_opened": issue["opened"] if issue else 0,
+                "issues_solved_in_time": issue["solved_in_time"] if issue else 0,
+                "contract_value": _money(values.get(f"y{year}")),
+            }
+        )
+    return {"rows": result, "group": len(ids) > 1, "accounts": len(ids)}
+
+
+def measures_data(review: AnnualReview) -> dict[str, Any]:
+    ids = group_account_ids(review.account)
+    start, end = _period(review)
+    actions = [
+        {
+            "title": action.title,
+            "objective": action.objective.title,
+            "date": action.done_on.isoformat(),
+        }
+        for action in Action.objects.filter(
+            objective__account_id__in=ids,
+            status=Action.Status.DONE,
+            done_on__gte=start,
+            done_on__lte=end,
+        )
+        .select_related("objective")
+        .order_by("-done_on", "pk")[:30]
+    ]
+    projects = [
+        {"title": deal.title, "date": deal.closed_on.isoformat(), "value": _money(deal.value)}
+        for deal in Opportunity.objects.filter(
+            account_id__in=ids, stage__is_won=True, closed_on__gte=start, closed_on__lte=end
+        ).order_by("-closed_on", "pk")[:30]
+    ]
+    issues = [
+        {
+            "title": issue.title,
+            "date": timezone.localtime(issue.resolved_at).date().isoformat(),
+        }
+        for issue in CustomerIssue.objects.filter(
+            account_id__in=ids,
+            resolved_at__date__gte=start,
+            resolved_at__date__lte=end,
+        ).order_by("-resolved_at", "pk")[:30]
+    ]
+    return {"actions": actions, "projects": projects, "issues": issues}
+
+
+def contracts_to_renegotiate(review: AnnualReview) -> list[Contract]:
+    """Contracts of the group whose notice deadline falls within 12 months from the meeting
+    (or from today), earliest first: the prices and services to renegotiate."""
+    start = review.meeting_on or timezone.localdate()
+    ids = group_account_ids(review.account)
+    return list(
+        with_terms(Contract.objects.filter(account_id__in=ids), today=start)
+        .filter(notice_deadline__gte=start, notice_deadline__lte=start + timedelta(days=365))
+        .order_by("notice_deadline", "pk")
+    )
+
+
+def live_data(review: AnnualReview, kind: str) -> dict[str, Any]:
+    builders = {
+        Section.Kind.RELATIONSHIP: relationship_data,
+        Section.Kind.FIGURES: figures_data,
+        Section.Kind.MEASURES: measures_data,
+    }
+    builder = builders.get(kind)
+    return builder(review) if builder else {}
+
+
+def review_counts_by_status(user: User) -> dict[str, int]:
+    rows = review_list(user).order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def my_work_reviews(*, user: User) -> dict[str, Any] | None:
+    """The open reviews of the accounts the user owns, for "My work" (two queries: the
+    user's scope, then the reviews with their accounts)."""
+    reviews = list(
+        review_list(user)
+        .filter(
+            account__owner=user,
+            status__in=(AnnualReview.Status.PREPARING, AnnualReview.Status.READY),
+        )
+        .order_by(F("meeting_on").asc(nulls_last=True), "pk")[:20]
+    )
+    return {"reviews": reviews} if reviews else None

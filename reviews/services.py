@@ -1,0 +1,611 @@
+"""Writes on annual reviews, shared by pages, API, tasks and the demo data.
+
+Every write checks the "may change" predicate of accounts.access (outside the scope it is
+answered like a record that does not exist), validates, and runs in one transaction, so
+that bad input leaves nothing half-saved.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_account, visible_accounts
+from accounts.models import Account, Contact
+from activities.services import follow_up_create
+from planning.action_plan.services import objective_create
+from planning.models import Objective
+from reviews import selectors
+from reviews.models import (
+    AgendaItem,
+    Agreement,
+    AnnualReview,
+    FolderVersion,
+    JointProject,
+    MarketFigure,
+    Section,
+    Topic,
+)
+from reviews.tasks import render_folder
+from users.models import User
+
+SECTION_ORDER = [kind for kind, _label in Section.Kind.choices]
+REFRESHABLE = (Section.Kind.RELATIONSHIP, Section.Kind.FIGURES, Section.Kind.MEASURES)
+
+
+def _require_edit(actor: User, account: Account) -> None:
+    if not visible_accounts(actor).filter(pk=account.pk).exists():
+        raise PermissionDenied(_("You may not change this account."))
+    if not can_edit_account(actor, account):
+        raise PermissionDenied(_("You may not change this account."))
+
+
+def _check_dates(*, year: int, meeting_on: date | None, backdate_reason: str) -> None:
+    this_year = timezone.localdate().year
+    errors: dict[str, str] = {}
+    if meeting_on and meeting_on.year != year:
+        errors["meeting_on"] = _("The meeting date must lie in the review's year %(year)s.") % {
+            "year": year
+        }
+    elif (year < this_year or (meeting_on and meeting_on.year < this_year)) and not (
+        backdate_reason or ""
+    ).strip():
+        errors["backdate_reason"] = _(
+            "%(year)s is a closed year: say why the review is recorded for it."
+        ) % {"year": year}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_participants(
+    account: Account, contacts: Iterable[Contact], users: Iterable[User]
+) -> tuple[list[Contact], list[User]]:
+    contacts = list(contacts)
+    users = list(users)
+    foreign = [c for c in contacts if c.account.root_id != account.root_id]
+    errors: dict[str, str] = {}
+    if foreign:
+        errors["customer_participants"] = _("%(names)s: a participant from another group.") % {
+            "names": ", ".join(str(c) for c in foreign)
+        }
+    if any(not user.is_active for user in users):
+        errors["our_participants"] = _("Only active users can take part.")
+    if errors:
+        raise ValidationError(errors)
+    return contacts, users
+
+
+def _summary_text(kind: str, data: dict[str, Any]) -> str:
+    """The first words of a section, written from its data; the manager edits them."""
+    if kind == Section.Kind.RELATIONSHIP and data.get("customer_since"):
+        return _("Customer since %(year)s: %(years)s years of working together.") % {
+            "year": data["customer_since"],
+            "years": data["years"],
+        }
+    return ""
+
+
+@transaction.atomic
+def review_create(
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    meeting_on: date | None = None,
+    place: str = "",
+    language: str = "",
+    backdate_reason: str = "",
+    our_participants: Iterable[User] = (),
+    customer_participants: Iterable[Contact] = (),
+) -> AnnualReview:
+    """A review with its sections filled from live data and the contracts to renegotiate
+    proposed as topics."""
+    _require_edit(actor, account)
+    _check_dates(year=year, meeting_on=meeting_on, backdate_reason=backdate_reason)
+    contacts, users = _check_participants(account, customer_participants, our_participants)
+    review = AnnualReview(
+        account=account,
+        year=year,
+        meeting_on=meeting_on,
+        place=(place or "").strip(),
+        language=language or selectors.main_contact_language(account),
+        backdate_reason=(backdate_reason or "").strip(),
+        created_by=actor,
+    )
+    review.full_clean(validate_constraints=False)
+    if AnnualReview.objects.filter(account=account, year=year).exists():
+        raise ValidationError({"year": _("This account already has a review for this year.")})
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"year": _("This account already has a review for this year.")}
+        ) from exc
+    review.our_participants.set(users or [actor])
+    review.customer_participants.set(contacts)
+    now = timezone.now()
+    sections = []
+    for kind in SECTION_ORDER:
+        data = selectors.live_data(review, kind)
+        sections.append(
+            Section(
+                review=review,
+                kind=kind,
+                data=data,
+                text=_summary_text(kind, data),
+                refreshed_at=now if kind in REFRESHABLE else None,
+                updated_by=actor,
+            )
+        )
+    Section.objects.bulk_create(sections)
+    _propose_topics(review)
+    return review
+
+
+def _propose_topics(review: AnnualReview) -> int:
+    known = set(review.topics.exclude(contract=None).values_list("contract_id", flat=True))
+    start = review.topics.aggregate(m=Max("position"))["m"] or 0
+    topics = []
+    for contract in selectors.contracts_to_renegotiate(review):
+        if contract.pk in known:
+            continue
+        start += 1
+        topics.append(
+            Topic(
+                review=review,
+                title=_("Renegotiate %(contract)s")
+                % {"contract": f"{contract.number} {contract.title}"},
+                goal=_("Notice deadline %(date)s: agree prices and services for the next term.")
+                % {"date": date_format(contract.notice_deadline, "SHORT_DATE_FORMAT")},
+                renegotiate=True,
+                contract=contract,
+                owner=review.account.owner,
+                position=start,
+            )
+        )
+    Topic.objects.bulk_create(topics)
+    return len(topics)
+
+
+REVIEW_FIELDS = {
+    "meeting_on", "place", "language", "status", "backdate_reason", "minutes",
+    "next_review_on",
+}  # fmt: skip
+
+
+@transaction.atomic
+def review_update(
+    *,
+    actor: User,
+    review: AnnualReview,
+    our_participants: Iterable[User] | None = None,
+    customer_participants: Iterable[Contact] | None = None,
+    **fields: Any,
+) -> AnnualReview:
+    unknown = set(fields) - REVIEW_FIELDS
+    if unknown:
+        raise TypeError(f"unknown review fields: {sorted(unknown)}")
+    _require_edit(actor, review.account)
+    review = AnnualReview.objects.select_for_update().select_related("account").get(pk=review.pk)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()
+        setattr(review, name, value)
+    if "meeting_on" in fields or "backdate_reason" in fields:
+        _check_dates(
+            year=review.year, meeting_on=review.meeting_on, backdate_reason=review.backdate_reason
+        )
+    if review.status in (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP) and (
+        not review.meeting_on
+    ):
+        raise ValidationError({"meeting_on": _("A held review needs its meeting date.")})
+    contacts, users = _check_participants(
+        review.account, customer_participants or [], our_participants or []
+    )
+    review.full_clean()
+    review.save()
+    if our_participants is not None:
+        review.our_participants.set(users)
+    if customer_participants is not None:
+        review.customer_participants.set(contacts)
+    return review
+
+
+@transaction.atomic
+def section_update(*, actor: User, section: Section, text: str) -> Section:
+    _require_edit(actor, section.review.account)
+    section.text = (text or "").replace("\r\n", "\n").strip()
+    section.updated_by = actor
+    section.save(update_fields=["text", "updated_at", "updated_by"])
+    return section
+
+
+def _diff_lists(old: list[dict], new: list[dict], label: str) -> list[str]:
+    old_titles = {item.get("title") for item in old}
+    new_titles = {item.get("title") for item in new}
+    changes = [
+        _("%(what)s added: %(title)s") % {"what": label, "title": title}
+        for title in sorted(new_titles - old_titles, key=str)
+    ]
+    changes += [
+        _("%(what)s removed: %(title)s") % {"what": label, "title": title}
+        for title in sorted(old_titles - new_titles, key=str)
+    ]
+    return changes
+
+
+def figure_label(key: str) -> str:
+    labels = {
+        "revenue": _("Revenue"),
+        "margin": _("Contribution margin"),
+        "revenue_target": _("Revenue target"),
+        "margin_target": _("Contribution margin target"),
+        "attainment": _("Target attainment"),
+        "share_of_wallet": _("Share of wallet"),
+        "nps": _("NPS"),
+        "csat": _("CSAT"),
+        "issues_opened": _("Issues opened"),
+        "issues_solved_in_time": _("Issues solved in time"),
+        "contract_value": _("Contract value"),
+    }
+    return str(labels.get(key, key))
+
+
+def _diff_figures(old: list[dict], new: list[dict]) -> list[str]:
+    old_rows = {row["year"]: row for row in old}
+    changes = []
+    for row in new:
+        before = old_rows.pop(row["year"], None)
+        if before is None:
+            changes.append(_("Figures of %(year)s added") % {"year": row["year"]})
+            continue
+        for key, value in row.items():
+            if key != "year" and before.get(key) != value:
+                changes.append(
+                    _("%(figure)s %(year)s: %(old)s → %(new)s")
+                    % {
+                        "figure": figure_label(key),
+                        "year": row["year"],
+                        "old": before.get(key) if before.get(key) is not None else "–",
+                        "new": value if value is not None else "–",
+                    }
+                )
+    changes += [_("Figures of %(year)s removed") % {"year": year} for year in old_rows]
+    return changes
+
+
+def describe_changes(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    if kind == Section.Kind.FIGURES:
+        return _diff_figures(old.get("rows", []), new.get("rows", []))
+    if kind == Section.Kind.RELATIONSHIP:
+        changes = _diff_lists(old.get("events", []), new.get("events", []), _("Key event"))
+        changes += _diff_lists(
+            [{"title": m["name"]} for m in old.get("team", [])],
+            [{"title": m["name"]} for m in new.get("team", [])],
+            _("Team member"),
+        )
+        return changes
+    if kind == Section.Kind.MEASURES:
+        return (
+            _diff_lists(old.get("actions", []), new.get("actions", []), _("Action"))
+            + _diff_lists(old.get("projects", []), new.get("projects", []), _("Project"))
+            + _diff_lists(old.get("issues", []), new.get("issues", []), _("Solved issue"))
+        )
+    return []
+
+
+@transaction.atomic
+def section_refresh(*, actor: User, section: Section) -> Section:
+    """Take the section's data from live data again; `changes` lists what differs. The
+    manager's text stays as it is."""
+    _require_edit(actor, section.review.account)
+    if section.kind == Section.Kind.AGENDA:
+        added = _propose_topics(section.review)
+        section.changes = (
+            [_("%(count)s renegotiation topics proposed") % {"count": added}] if added else []
+        )
+    else:
+        new = selectors.live_data(section.review, section.kind)
+        section.changes = describe_changes(section.kind, section.data or {}, new)
+        section.data = new
+    section.refreshed_at = timezone.now()
+    section.updated_by = actor
+    section.save()
+    return section
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def agenda_item_save(
+    *,
+    actor: User,
+    review: AnnualReview,
+    title: str,
+    duration_minutes: int = 15,
+    presenter: str = "",
+    item: AgendaItem | None = None,
+) -> AgendaItem:
+    _require_edit(actor, review.account)
+    item = item or AgendaItem(review=review, position=_next_position(review.agenda))
+    item.title = (title or "").strip()
+    item.duration_minutes = duration_minutes
+    item.presenter = (presenter or "").strip()
+    if not item.title:
+        raise ValidationError({"title": _("An agenda item needs a title.")})
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, actor: User, item: AgendaItem, up: bool) -> None:
+    _require_edit(actor, item.review.account)
+    items = list(item.review.agenda.all())
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, entry in enumerate(items, start=1):
+        if entry.position != position:
+            entry.position = position
+            entry.save(update_fields=["position"])
+
+
+def _check_owner(owner: User | None, account: Account, field: str) -> None:
+    if owner is None:
+        return
+    if not owner.is_active or not visible_accounts(owner).filter(pk=account.pk).exists():
+        raise ValidationError({field: _("The owner must be an active user who sees this account.")})
+
+
+@transaction.atomic
+def topic_save(
+    *,
+    actor: User,
+    review: AnnualReview,
+    title: str,
+    goal: str = "",
+    owner: User | None = None,
+    customer_side: str = "",
+    renegotiate: bool = False,
+    topic: Topic | None = None,
+) -> Topic:
+    _require_edit(actor, review.account)
+    topic = topic or Topic(review=review, position=_next_position(review.topics))
+    topic.title = (title or "").strip()
+    topic.goal = (goal or "").replace("\r\n", "\n").strip()
+    topic.owner = owner
+    topic.customer_side = (customer_side or "").strip()
+    topic.renegotiate = renegotiate
+    if not topic.title:
+        raise ValidationError({"title": _("A topic needs a title.")})
+    topic.full_clean()
+    _check_owner(owner, review.account, "owner")
+    topic.save()
+    return topic
+
+
+@transaction.atomic
+def market_figure_save(
+    *,
+    actor: User,
+    review: AnnualReview,
+    topic: str,
+    figure: str,
+    source: str = "",
+    year: int | None = None,
+    row: MarketFigure | None = None,
+) -> MarketFigure:
+    _require_edit(actor, review.account)
+    row = row or MarketFigure(review=review, position=_next_position(review.market_data))
+    row.topic = (topic or "").strip()
+    row.figure = (figure or "").strip()
+    row.source = (source or "").strip()
+    row.year = year
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def market_data_copy_from_last_year(*, actor: User, review: AnnualReview) -> int:
+    """Copy the market data of the account's previous review; rows already there stay."""
+    _require_edit(actor, review.account)
+    previous = (
+        AnnualReview.objects.filter(account=review.account, year__lt=review.year)
+        .order_by("-year")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(_("There is no earlier review of this account to copy from."))
+    have = set(review.market_data.values_list("topic", "figure", "source", "year"))
+    position = _next_position(review.market_data)
+    rows = []
+    for row in previous.market_data.all():
+        if (row.topic, row.figure, row.source, row.year) in have:
+            continue
+        rows.append(
+            MarketFigure(
+                review=review,
+                topic=row.topic,
+                figure=row.figure,
+                source=row.source,
+                year=row.year,
+                position=position,
+            )
+        )
+        position += 1
+    MarketFigure.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def project_save(
+    *,
+    actor: User,
+    review: AnnualReview,
+    area: str,
+    title: str,
+    goal: str = "",
+    target: str = "",
+    project: JointProject | None = None,
+) -> JointProject:
+    _require_edit(actor, review.account)
+    project = project or JointProject(review=review, position=_next_position(review.projects))
+    project.area = area
+    project.title = (title or "").strip()
+    project.goal = (goal or "").replace("\r\n", "\n").strip()
+    project.target = (target or "").strip()
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def agreement_add(
+    *,
+    actor: User,
+    review: AnnualReview,
+    text: str,
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Agreement:
+    """An agreement of the meeting; with owner and due date it becomes a follow-up on the
+    owner's "My work" (source "review")."""
+    _require_edit(actor, review.account)
+    agreement = Agreement(review=review, text=(text or "").strip(), owner=owner, due_on=due_on)
+    if bool(owner) != bool(due_on):
+        field = "due_on" if owner else "owner"
+        raise ValidationError({field: _("A follow-up needs both an owner and a due date.")})
+    agreement.full_clean()
+    if owner and due_on:
+        agreement.follow_up = follow_up_create(
+            actor=actor,
+            account=review.account,
+            owner=owner,
+            title=agreement.text,
+            due_on=due_on,
+            notes=_("Agreed in the annual review %(year)s") % {"year": review.year},
+            source="review",
+        )
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def item_delete(*, actor: User, item: AgendaItem | Topic | MarketFigure | JointProject) -> None:
+    _require_edit(actor, item.review.account)
+    item.delete()
+
+
+@transaction.atomic
+def review_follow_up(*, actor: User, review: AnnualReview) -> int:
+    """Each joint project becomes an objective of next year's action plan, once; the review
+    is then followed up. Returns how many objectives were created."""
+    _require_edit(actor, review.account)
+    review = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    if review.status not in (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP):
+        raise ValidationError(_("Only a held review can be followed up."))
+    created = 0
+    for project in review.projects.select_for_update().filter(objective__isnull=True):
+        objective = objective_create(
+            actor=actor,
+            account=review.account,
+            year=review.year + 1,
+            kind=Objective.Kind.OTHER,
+            title=f"{project.get_area_display()}: {project.title}"[:200],
+            owner=review.account.owner if review.account.owner.is_active else actor,
+            due_on=date(review.year + 1, 12, 31),
+        )
+        project.objective = objective
+        project.save(update_fields=["objective"])
+        created += 1
+    review.status = AnnualReview.Status.FOLLOWED_UP
+    review.save(update_fields=["status", "updated_at"])
+    return created
+
+
+# The presentation folder ------------------------------------------------------------------
+
+
+def _hash(value: Any) -> str:
+    encoded = json.dumps(value, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def fingerprint(review: AnnualReview) -> dict[str, Any]:
+    """What a folder shows, reduced to one hash per section plus the key figures, so that
+    the next version can say what changed."""
+    sections = {s.kind: s for s in review.sections.all()}
+    rows = {
+        Section.Kind.MARKET: list(
+            review.market_data.values_list("topic", "figure", "source", "year")
+        ),
+        Section.Kind.AGENDA: [
+            list(review.agenda.values_list("title", "duration_minutes", "presenter")),
+            list(review.topics.values_list("title", "goal", "owner_id", "customer_side")),
+        ],
+        Section.Kind.OUTLOOK: list(review.projects.values_list("area", "title", "goal", "target")),
+    }
+    result: dict[str, Any] = {"sections": {}}
+    for kind in SECTION_ORDER:
+        section = sections.get(kind)
+        content = [section.text, section.data] if section else []
+        result["sections"][kind] = _hash([content, rows.get(kind)])
+    figures = sections.get(Section.Kind.FIGURES)
+    result["figures"] = (figures.data or {}).get("rows", []) if figures else []
+    return result
+
+
+def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
+    if not previous:
+        return [_("First version")]
+    changes = []
+    labels = dict(Section.Kind.choices)
+    for kind in SECTION_ORDER:
+        if previous.get("sections", {}).get(kind) != current["sections"].get(kind):
+            changes.append(_("Section edited: %(section)s") % {"section": labels[kind]})
+    changes += _diff_figures(previous.get("figures", []), current.get("figures", []))
+    return changes or [_("No changes since the last version")]
+
+
+@transaction.atomic
+def folder_request(
+    *, actor: User, review: AnnualReview, internal: bool = False
+) -> tuple[FolderVersion, bool]:
+    """A new numbered version, queued for the worker; while one render of the review runs,
+    that one is returned instead (a second click starts nothing). Returns (version, new)."""
+    if not visible_accounts(actor).filter(pk=review.account_id).exists():
+        raise PermissionDenied(_("You may not change this account."))
+    review = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    running = review.versions.filter(
+        status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING)
+    ).first()
+    if running is not None:
+        return running, False
+    number = (review.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    current = fingerprint(review)
+    previous = review.versions.filter(status=FolderVersion.Status.DONE).order_by("-number").first()
+    version = FolderVersion.objects.create(
+        review=review,
+        number=number,
+        internal=internal,
+        language=review.language,
+        requested_by=actor,
+        fingerprint=current,
+        changes=version_changes(previous.fingerprint if previous else None, current),
+    )
+    transaction.on_commit(lambda: render_folder.delay(version.pk))
+    return version, True

@@ -1,0 +1,386 @@
+"""Review pages: the Reviews page, the account tab, and the review workspace.
+
+Each view fetches through the access scope (404 outside it) and writes through
+reviews.services; the API calls the same services. An htmx request gets the partial of the
+area it changed, a plain request the whole page.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.access import can_edit_account, editable_accounts, get_account_for
+from kam.forms import add_service_errors
+from kam.htmx import render_page
+from reviews import charts, selectors, services
+from reviews.forms import (
+    AgendaItemForm,
+    AgreementForm,
+    MarketFigureForm,
+    ProjectForm,
+    RenderForm,
+    ReviewCreateForm,
+    ReviewForm,
+    SectionForm,
+    TopicForm,
+)
+from reviews.models import (
+    AgendaItem,
+    AnnualReview,
+    FolderVersion,
+    JointProject,
+    MarketFigure,
+    Section,
+    Topic,
+)
+
+DETAIL = "reviews/detail.html"
+LIST_LIMIT = 100
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming and in-preparation reviews, and key accounts whose review is overdue."""
+    today = timezone.localdate()
+    reviews = selectors.review_list(request.user).select_related("account__owner")
+    open_statuses = (AnnualReview.Status.PREPARING, AnnualReview.Status.READY)
+    context = {
+        "nav": "reviews",
+        "today": today,
+        "upcoming": list(
+            reviews.filter(status__in=open_statuses, meeting_on__gte=today).order_by(
+                "meeting_on", "pk"
+            )[:LIST_LIMIT]
+        ),
+        "preparing": list(
+            reviews.filter(status__in=open_statuses)
+            .exclude(meeting_on__gte=today)
+            .order_by("-year", "account__name", "pk")[:LIST_LIMIT]
+        ),
+        "recent": list(
+            reviews.exclude(status__in=open_statuses)
+            .filter(meeting_on__gte=today - timedelta(days=365))
+            .order_by("-meeting_on", "pk")[:LIST_LIMIT]
+        ),
+        "overdue": list(selectors.overdue_key_accounts(request.user, today=today)[:LIST_LIMIT]),
+    }
+    return render_page(request, "reviews/list.html", context)
+
+
+@login_required
+def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Reviews tab of the account page (loaded by htmx)."""
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('accounts:detail', args=[account.pk])}?tab=reviews")
+    context = {
+        "account": account,
+        "reviews": selectors.review_list(request.user)
+        .filter(account=account)
+        .prefetch_related("versions")
+        .order_by("-year"),
+        "can_edit": can_edit_account(request.user, account),
+    }
+    return render_page(request, "reviews/account_panel.html", context)
+
+
+@login_required
+def review_create(request: HttpRequest) -> HttpResponse:
+    accounts = editable_accounts(request.user).order_by("name")
+    if request.method == "POST":
+        form = ReviewCreateForm(request.POST, accounts=accounts)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.review_create(
+                    actor=request.user,
+                    account=data["account"],
+                    year=data["year"],
+                    meeting_on=data["meeting_on"],
+                    place=data["place"],
+                    language=data["language"],
+                    backdate_reason=data["backdate_reason"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The review was created from the account's data."))
+                url = reverse("reviews:detail", args=[review.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        status = 422
+    else:
+        initial = {}
+        account_id = request.GET.get("account", "")
+        if account_id.isdigit():
+            initial["account"] = accounts.filter(pk=account_id).first()
+        form = ReviewCreateForm(accounts=accounts, initial=initial)
+        status = 200
+    context = {"form": form, "nav": "reviews"}
+    return render_page(request, "reviews/form.html", context, partial="form", status=status)
+
+
+def _context(request: HttpRequest, review: AnnualReview, **forms) -> dict:
+    """The workspace: the review with everything prefetched and a form for each area; a
+    form that failed comes back in `forms` with its errors."""
+    can_edit = can_edit_account(request.user, review.account)
+    sections = {section.kind: section for section in review.sections.all()}
+    for section in sections.values():
+        section.form = forms.pop(f"section_{section.kind}", None) or SectionForm(
+            initial={"text": section.text}, prefix=section.kind
+        )
+    versions = list(review.versions.all())
+    figure_rows = (
+        (sections[Section.Kind.FIGURES].data or {}).get("rows", [])
+        if (Section.Kind.FIGURES in sections)
+        else []
+    )
+    context = {
+        "nav": "reviews",
+        "review": review,
+        "account": review.account,
+        "can_edit": can_edit,
+        "sections": sections,
+        "kinds": Section.Kind,
+        "versions": versions,
+        "running": next((v for v in versions if v.is_running), None),
+        "charts": charts.review_charts(figure_rows, internal=True),
+        "today": timezone.localdate(),
+        "review_form": ReviewForm(instance=review, prefix="review"),
+        **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
+        "render_form": RenderForm(),
+    }
+    context.update(forms)
+    return context
+
+
+def _respond(
+    request: HttpRequest, pk: int, partial: str, *, status: int = 200, **forms
+) -> HttpResponse:
+    review = selectors.review_workspace(request.user, pk)
+    return render_page(request, DETAIL, _context(request, review, **forms), partial=partial,
+                       status=status)  # fmt: skip
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_workspace(request.user, pk)
+    return render_page(request, DETAIL, _context(request, review))
+
+
+def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
+    review = selectors.get_review_for(request.user, pk)
+    if not can_edit_account(request.user, review.account):
+        raise PermissionDenied(_("You may not change this account."))
+    return review
+
+
+@login_required
+@require_POST
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    form = ReviewForm(request.POST, instance=review, prefix="review")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_update(
+                actor=request.user,
+                review=review,
+                our_participants=data["our_participants"],
+                customer_participants=data["customer_participants"],
+                **{name: data[name] for name in services.REVIEW_FIELDS},
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The review was saved."))
+            return _respond(request, pk, "meta")
+    review.refresh_from_db()
+    return _respond(request, pk, "meta", status=422, review_form=form)
+
+
+@login_required
+@require_POST
+def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    review = _editable_review(request, pk)
+    section = review.sections.filter(kind=kind).first()
+    if section is None:
+        raise Http404
+    form = SectionForm(request.POST, prefix=kind)
+    if not form.is_valid():
+        return _respond(request, pk, "sections", status=422, **{f"section_{kind}": form})
+    services.section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
+    messages.success(request, _("“%(section)s” was saved.") % {"section": section})
+    return _respond(request, pk, "sections")
+
+
+@login_required
+@require_POST
+def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    review = _editable_review(request, pk)
+    section = review.sections.select_related("review__account").filter(kind=kind).first()
+    if section is None:
+        raise Http404
+    section = services.section_refresh(actor=request.user, section=section)
+    partial = "topics" if kind == Section.Kind.AGENDA else "sections"
+    if section.changes:
+        messages.info(request, _("Refreshed: %(count)s changes.") % {"count": len(section.changes)})
+    else:
+        messages.info(request, _("Refreshed: nothing changed."))
+    return _respond(request, pk, partial)
+
+
+# Lists of the workspace: agenda, topics, market data, projects, agreements ----------------
+
+# area: (form, its name in the context); the area is also the form's prefix, so that the
+# forms of one page never share an input id.
+ADDERS = {
+    "agenda": (AgendaItemForm, "agenda_form"),
+    "topics": (TopicForm, "topic_form"),
+    "market": (MarketFigureForm, "market_form"),
+    "projects": (ProjectForm, "project_form"),
+    "agreements": (AgreementForm, "agreement_form"),
+}
+
+
+def _add(request: HttpRequest, review: AnnualReview, area: str, data: dict) -> None:
+    actor = request.user
+    if area == "agenda":
+        services.agenda_item_save(actor=actor, review=review, **data)
+    elif area == "topics":
+        services.topic_save(actor=actor, review=review, **data)
+    elif area == "market":
+        services.market_figure_save(actor=actor, review=review, **data)
+    elif area == "projects":
+        services.project_save(actor=actor, review=review, **data)
+    else:
+        services.agreement_add(actor=actor, review=review, **data)
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+    if area not in ADDERS:
+        raise Http404
+    review = _editable_review(request, pk)
+    form_class, name = ADDERS[area]
+    form = form_class(request.POST, prefix=area)
+    if form.is_valid():
+        try:
+            _add(request, review, area, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _respond(request, pk, area)
+    return _respond(request, pk, area, status=422, **{name: form})
+
+
+MODELS = {"agenda": AgendaItem, "topics": Topic, "market": MarketFigure, "projects": JointProject}
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
+    if area not in MODELS:
+        raise Http404
+    review = _editable_review(request, pk)
+    item = MODELS[area].objects.filter(review=review, pk=item_id).first()
+    if item is None:
+        raise Http404
+    services.item_delete(actor=request.user, item=item)
+    return _respond(request, pk, area)
+
+
+@login_required
+@require_POST
+def agenda_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    item = review.agenda.select_related("review__account").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    services.agenda_item_move(actor=request.user, item=item, up=request.POST.get("up") == "1")
+    return _respond(request, pk, "agenda")
+
+
+@login_required
+@require_POST
+def market_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    try:
+        copied = services.market_data_copy_from_last_year(actor=request.user, review=review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "market", status=422)
+    messages.success(request, _("%(count)s rows copied from last year.") % {"count": copied})
+    return _respond(request, pk, "market")
+
+
+@login_required
+@require_POST
+def review_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    try:
+        created = services.review_follow_up(actor=request.user, review=review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "projects", status=422)
+    messages.success(
+        request,
+        _("%(count)s objectives added to next year's action plan.") % {"count": created},
+    )
+    return _respond(request, pk, "projects")
+
+
+# The presentation folder ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.get_review_for(request.user, pk)
+    form = RenderForm(request.POST)
+    internal = form.is_valid() and form.cleaned_data["internal"]
+    version, new = services.folder_request(actor=request.user, review=review, internal=internal)
+    if not new:
+        messages.info(request, _("Version %(number)s is still being rendered.") % {
+            "number": version.number
+        })  # fmt: skip
+    return _respond(request, pk, "versions", status=202 if new else 200)
+
+
+@login_required
+def folder_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The versions list; the page polls it while a render runs."""
+    return _respond(request, pk, "versions")
+
+
+@login_required
+def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileResponse:
+    review = selectors.get_review_for(request.user, pk)
+    version = review.versions.filter(pk=version_id, status=FolderVersion.Status.DONE).first()
+    if version is None:
+        raise Http404
+    version.review = review
+    return version_file_response(version)
+
+
+def version_file_response(version: FolderVersion) -> FileResponse:
+    """Shared by the page and the API: an attachment with a safe name, never inline."""
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.download_name(), content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,61 @@
+"""The annual review in Chromium: create it from the account, edit a section, add an agenda
+item and a topic, render the folder, watch the status reach done, download the PDF."""
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.factories import make_account
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def account(kam, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return make_account(owner=kam, name="Hanse Logistik AG", city="Bremen")
+
+
+def test_prepare_a_review_and_download_its_folder(page, sign_in, kam, account, tmp_path):
+    sign_in(kam)
+    page.goto(f"/accounts/{account.pk}/?tab=reviews")
+    page.get_by_test_id("new-review").click()
+    expect(page.get_by_role("heading", level=1, name="Neues Jahresgespräch")).to_be_visible()
+    page.get_by_label("Ort").fill("Bremen")
+    page.get_by_role("button", name="Jahresgespräch anlegen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hanse Logistik AG")
+
+    outlook = page.get_by_test_id("section-outlook")
+    outlook.get_by_test_id("edit-outlook").click()
+    outlook.get_by_label("Text").fill("Gemeinsam neue Märkte erschließen")
+    outlook.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_test_id("section-outlook").get_by_test_id("section-text")).to_have_text(
+        "Gemeinsam neue Märkte erschließen"
+    )
+
+    agenda = page.get_by_test_id("agenda-form")
+    agenda.get_by_role("button", name="Agendapunkt hinzufügen").click()  # no title yet
+    expect(page.locator("#review-agenda .field-error")).to_have_count(1)
+    page.locator("#id_agenda-title").fill("Rückblick auf das Jahr")
+    page.get_by_test_id("agenda-form").get_by_role("button").click()
+    expect(page.get_by_test_id("agenda-item")).to_contain_text(["Rückblick auf das Jahr"])
+
+    page.locator("#id_topics-title").fill("Preise ab Januar")
+    page.get_by_test_id("topic-form").get_by_role("button", name="Thema hinzufügen").click()
+    expect(page.get_by_test_id("topic")).to_contain_text(["Preise ab Januar"])
+
+    page.get_by_test_id("render").click()
+    status = page.get_by_test_id("version-status").first
+    expect(status).to_have_attribute("data-status", "done", timeout=60_000)
+    expect(status).to_have_text("Erledigt")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("download").first.click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("hanse-logistik-ag-")
+    target = tmp_path / "folder.pdf"
+    download.save_as(target)
+    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Hanse Logistik AG" in text
+    assert "Rückblick auf das Jahr" in text and "Preise ab Januar" in text
+    assert "Gemeinsam neue Märkte erschließen" in text

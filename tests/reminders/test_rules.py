@@ -1,0 +1,319 @@
+"""Each rule with dates around its threshold: a day before, on it, a day after; and with
+scans near midnight, where "today" is the date in Europe/Berlin, not in UTC."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts import services as account_services
+from activities import services as activity_services
+from contracts import services as contract_services
+from customer_care import services as care_services
+from customer_care.models import CustomerIssue, Department, ensure_default_departments
+from deals import services as deal_services
+from planning.account_plan import services as plan_services
+from planning.action_plan import services as objective_services
+from reminders.models import DepartmentLead, Reminder
+from reminders.services import run_rule
+from tests.deals.conftest import ensure_default_stages
+from tests.factories import UserFactory, make_account
+from tests.reminders.conftest import at, at_utc, keys, scan
+from users.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+# Follow-ups -----------------------------------------------------------------------------
+
+
+def test_follow_up_is_reminded_from_its_due_day_on(kam, account, today, days):
+    follow_up = activity_services.follow_up_create(
+        actor=kam, account=account, owner=kam, title="Angebot nachfassen", due_on=days(3)
+    )
+    assert scan("follow_up_due", days(2)) == set()
+    key = (follow_up.pk, days(3), kam.pk)
+    assert scan("follow_up_due", days(3)) == {key}
+    assert scan("follow_up_due", days(4)) == {key}  # overdue: the same reminder, not a second
+
+
+def test_follow_up_due_today_in_berlin_while_utc_is_still_yesterday(kam, account, days):
+    follow_up = activity_services.follow_up_create(
+        actor=kam, account=account, owner=kam, title="Rückruf", due_on=days(3)
+    )
+    evening = datetime.combine(days(2), datetime.min.time()) + timedelta(hours=22, minutes=30)
+    # 22:30 UTC in winter is 23:30 in Berlin: still the day before.
+    run_rule("follow_up_due", when=at_utc(evening))
+    assert keys("follow_up_due") == set()
+    # 23:30 UTC is 00:30 the next day in Berlin: the follow-up is due today.
+    run_rule("follow_up_due", when=at_utc(evening + timedelta(hours=1)))
+    assert keys("follow_up_due") == {(follow_up.pk, days(3), kam.pk)}
+
+
+def test_done_follow_up_is_not_reminded_and_done_clears_its_reminder(kam, account, days):
+    follow_up = activity_services.follow_up_create(
+        actor=kam, account=account, owner=kam, title="Rückruf", due_on=days(1)
+    )
+    scan("follow_up_due", days(1))
+    reminder = Reminder.objects.get()
+    assert reminder.is_unread
+    activity_services.follow_up_complete(actor=kam, follow_up=follow_up)
+    reminder.refresh_from_db()
+    assert reminder.cleared_at is not None
+    Reminder.objects.all().delete()
+    assert scan("follow_up_due", days(2)) == set()
+
+
+# Deal follow-ups ------------------------------------------------------------------------
+
+
+def test_deal_next_step_is_reminded_from_its_date_on(kam, account, days):
+    ensure_default_stages()
+    deal = deal_services.opportunity_create(
+        actor=kam, account=account, title="Flottenausstattung", value=Decimal("50000"),
+        next_follow_up_on=days(5), next_follow_up_action="Angebot nachfassen",
+    )  # fmt: skip
+    assert scan("deal_follow_up_due", days(4)) == set()
+    assert scan("deal_follow_up_due", days(5)) == {(deal.pk, days(5), kam.pk)}
+    assert scan("deal_follow_up_due", days(6)) == {(deal.pk, days(5), kam.pk)}
+
+
+def test_closed_deal_is_not_reminded(kam, account, days):
+    stages = ensure_default_stages()
+    deal_services.opportunity_create(
+        actor=kam, account=account, title="Verloren", stage=stages["lost"],
+        close_reason="Preis", next_follow_up_on=days(-1),
+    )  # fmt: skip
+    assert scan("deal_follow_up_due", days(0)) == set()
+
+
+# Contract notice deadlines --------------------------------------------------------------
+
+
+@pytest.fixture
+def contract(kam, account, today):
+    """Ends in a year; three months' notice: the deadline is nine months away."""
+    end = today.replace(year=today.year + 1)
+    return contract_services.contract_create(
+        actor=kam, account=account, number="RV-1", title="Rahmenvertrag",
+        start_on=today.replace(year=today.year - 1), end_on=end, notice_period_months=3,
+        status="active",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("stage", [90, 30, 7])
+def test_notice_deadline_is_reminded_at_each_stage(contract, kam, stage):
+    deadline = contract.computed_notice_deadline
+    stage_day = deadline - timedelta(days=stage)
+    before = scan("contract_notice", stage_day - timedelta(days=1))
+    assert (contract.pk, stage_day, kam.pk) not in before
+    assert (contract.pk, stage_day, kam.pk) in scan("contract_notice", stage_day)
+    assert (contract.pk, stage_day, kam.pk) in scan(
+        "contract_notice", stage_day + timedelta(days=1)
+    )
+
+
+def test_notice_stages_each_remind_once_and_a_late_scan_only_the_nearest(contract, kam):
+    deadline = contract.computed_notice_deadline
+    # No scan ran for weeks (Redis was down): ten days before the deadline, only the
+    # 30-day stage is due, not the 90-day one.
+    assert scan("contract_notice", deadline - timedelta(days=10)) == {
+        (contract.pk, deadline - timedelta(days=30), kam.pk)
+    }
+    reminder = Reminder.objects.get()
+    assert reminder.params == {"deadline_on": deadline.isoformat(), "days": 10}
+
+
+def test_notice_reminder_goes_to_contract_and_account_owner(contract, kam, account, other_kam):
+    contract_services.contract_update(actor=kam, contract=contract, owner=other_kam)
+    deadline = contract.computed_notice_deadline
+    assert scan("contract_notice", deadline - timedelta(days=7)) == {
+        (contract.pk, deadline - timedelta(days=7), other_kam.pk),
+        (contract.pk, deadline - timedelta(days=7), kam.pk),
+    }
+
+
+def test_missed_notice_deadline_is_reported_once_with_the_next_one(kam, account, today):
+    contract = contract_services.contract_create(
+        actor=kam, account=account, number="LV-2", title="Liefervertrag",
+        start_on=today.replace(year=today.year - 2), end_on=today + timedelta(days=40),
+        notice_period_months=3, auto_renewal=True, renewal_term_months=12, status="active",
+    )  # fmt: skip
+    deadline = contract.computed_notice_deadline  # about 50 days ago
+    assert deadline < today
+    assert scan("contract_notice_missed", deadline) == set()
+    found = scan("contract_notice_missed", today)
+    assert found == {(contract.pk, deadline, kam.pk)}
+    assert scan("contract_notice_missed", today + timedelta(days=1)) == found
+    params = Reminder.objects.get(rule="contract_notice_missed").params
+    next_term_end = contract.end_on.replace(year=contract.end_on.year + 1)
+    assert params["next_deadline_on"] > today.isoformat()
+    assert params["next_deadline_on"] < next_term_end.isoformat()
+
+
+def test_terminated_contract_is_not_reminded(contract, kam, today):
+    deadline = contract.computed_notice_deadline
+    contract_services.contract_update(
+        actor=kam, contract=contract, status="terminated", terminated_on=today
+    )
+    assert scan("contract_notice", deadline - timedelta(days=7)) == set()
+
+
+# Contact silence ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tier", "limit"), [("A", 30), ("B", 60), ("C", 90)])
+def test_key_account_silent_for_more_than_its_tier_days(kam, today, tier, limit):
+    account = make_account(owner=kam, status="key_account", tier=tier)
+    activity_services.activity_log(
+        actor=kam, account=account, kind="call", subject="Telefonat",
+        occurred_at=timezone.now() - timedelta(days=2),
+    )  # fmt: skip
+    last = today - timedelta(days=2)
+    due = last + timedelta(days=limit + 1)
+    assert scan("contact_silence", due - timedelta(days=1)) == set()  # exactly `limit` days
+    assert scan("contact_silence", due) == {(account.pk, due, kam.pk)}
+    assert scan("contact_silence", due + timedelta(days=1)) == {(account.pk, due, kam.pk)}
+
+
+def test_silence_only_for_key_accounts_and_honours_settings(kam, today, settings):
+    settings.REMINDER_SILENCE_DAYS = {"A": 5, "B": 60, "C": 90}
+    key = make_account(owner=kam, status="key_account", tier="A")
+    make_account(owner=kam, status="standard", tier="A")
+    created = timezone.localdate(key.created_at)
+    due = created + timedelta(days=6)
+    assert scan("contact_silence", due) == {(key.pk, due, kam.pk)}
+
+
+# Plans ----------------------------------------------------------------------------------
+
+
+def test_plan_not_reviewed_for_90_days(kam, account, today):
+    plan = plan_services.plan_create(actor=kam, account=account, year=today.year, status="active")
+    reviewed = timezone.now() - timedelta(days=1)
+    plan_services.plan_mark_reviewed(actor=kam, plan=plan, at=reviewed)
+    due = timezone.localdate(reviewed) + timedelta(days=90)
+    assert scan("plan_not_reviewed", due - timedelta(days=1)) == set()
+    assert scan("plan_not_reviewed", due) == {(plan.pk, due, kam.pk)}
+    assert scan("plan_not_reviewed", due + timedelta(days=1)) == {(plan.pk, due, kam.pk)}
+
+
+def test_objective_off_track_or_at_risk_is_reminded(kam, account, today):
+    objective = objective_services.objective_create(
+        actor=kam, account=account, year=today.year, kind="revenue", title="Umsatz +10 %",
+        target_value=Decimal("100000"), due_on=today.replace(month=12, day=31),
+    )  # fmt: skip
+    assert scan("objective_at_risk", today) == {(objective.pk, objective.due_on, kam.pk)}
+    assert Reminder.objects.get().params == {"verdict": "off_track"}
+
+
+def test_objective_on_track_is_not_reminded(kam, account, today):
+    objective_services.objective_create(
+        actor=kam, account=account, year=today.year, kind="revenue", title="Umsatz halten",
+        target_value=Decimal("100000"), due_on=today.replace(month=12, day=31),
+    )  # fmt: skip
+    account_services.figures_put(
+        actor=kam, account=account, year=today.year, revenue=Decimal("100000")
+    )
+    assert scan("objective_at_risk", today) == set()
+
+
+def test_plan_action_overdue_from_the_day_after_its_due_date(kam, account, today, days):
+    objective = objective_services.objective_create(
+        actor=kam, account=account, year=today.year, kind="relationship", title="Vorstand",
+        due_on=today.replace(month=12, day=31),
+    )  # fmt: skip
+    action = objective_services.action_create(
+        actor=kam, objective=objective, title="Termin beim CFO", due_on=days(2)
+    )
+    assert scan("plan_action_overdue", days(2)) == set()
+    assert scan("plan_action_overdue", days(3)) == {(action.pk, days(2), kam.pk)}
+    objective_services.action_complete(actor=kam, action=action)
+    assert Reminder.objects.get().cleared_at is not None
+
+
+# Customer issues ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def department(db):
+    ensure_default_departments()
+    return Department.objects.get(key="logistics")
+
+
+@pytest.fixture
+def lead(department):
+    user = UserFactory(username="lead1", role=Role.SALES_REP)
+    DepartmentLead.objects.create(department=department, lead=user)
+    return user
+
+
+def _issue(kam, account, department, *, severity: str, due_on):
+    return care_services.issue_create(
+        actor=kam, account=account, title="Lieferverzug", department=department,
+        severity=severity, due_on=due_on,
+    )  # fmt: skip
+
+
+def test_overdue_issue_is_reminded_from_the_day_after_its_due_date(kam, account, department, days):
+    issue = _issue(kam, account, department, severity="medium", due_on=days(1))
+    assert scan("issue_overdue", days(1)) == set()
+    assert scan("issue_overdue", days(2)) == {(issue.pk, days(1), kam.pk)}
+
+
+@pytest.mark.parametrize(("severity", "after"), [("critical", 0), ("high", 1), ("low", 7)])
+def test_issue_is_escalated_after_its_severity_days(
+    kam, account, department, lead, head_of_sales, days, severity, after
+):
+    issue = _issue(kam, account, department, severity=severity, due_on=days(1))
+    first = days(1) + timedelta(days=after + 1)
+    assert scan("issue_escalated", first - timedelta(days=1)) == set()
+    assert scan("issue_escalated", first) == {
+        (issue.pk, days(1), lead.pk),
+        (issue.pk, days(1), head_of_sales.pk),
+    }
+    issue.refresh_from_db()
+    assert issue.escalated
+    assert issue.history.latest().history_change_reason == "Automatisch eskaliert: überfällig"
+    assert issue.history.filter(escalated=True).count() == 1
+    # The next day nothing more happens: no second escalation, no new history entry.
+    assert scan("issue_escalated", first + timedelta(days=1)) == keys("issue_escalated")
+    assert issue.history.filter(escalated=True).count() == 1
+
+
+def test_escalation_shows_in_the_issue_history_page(
+    kam, account, department, lead, head_of_sales, days, kam_client
+):
+    issue = _issue(kam, account, department, severity="critical", due_on=days(1))
+    run_rule("issue_escalated", when=at(days(3)))
+    page = kam_client.get(issue.get_absolute_url()).content.decode()
+    history = page[page.index('<ol class="history">') :]
+    assert "eskaliert: <del>False</del> → <ins>True</ins>" in history
+
+
+def test_resolved_issue_is_neither_reminded_nor_escalated(
+    kam, account, department, lead, head_of_sales, days
+):
+    issue = _issue(kam, account, department, severity="critical", due_on=days(1))
+    care_services.issue_change_status(
+        actor=kam, issue=issue, status="resolved", resolution="Nachgeliefert"
+    )
+    assert scan("issue_overdue", days(5)) == set()
+    assert scan("issue_escalated", days(5)) == set()
+    assert not CustomerIssue.objects.get(pk=issue.pk).escalated
+
+
+# Recipients -----------------------------------------------------------------------------
+
+
+def test_inactive_recipient_is_skipped_with_a_log_line(kam, account, days, caplog):
+    follow_up = activity_services.follow_up_create(
+        actor=kam, account=account, owner=kam, title="Rückruf", due_on=days(0)
+    )
+    kam.is_active = False
+    kam.save(update_fields=["is_active"])
+    with caplog.at_level("INFO", logger="reminders"):
+        assert scan("follow_up_due", days(0)) == set()
+    assert f"user {kam.pk} is inactive" in caplog.text
+    assert follow_up.pk
