@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import can_edit_account, editable_accounts, get_account_for
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.uploads import attachment_response
 from reviews import charts, selectors, services
 from reviews.forms import (
     AgendaItemForm,
@@ -369,18 +370,6 @@ def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileRespo
     if version is None:
         raise Http404
     version.review = review
-    return version_file_response(version)
-
-
-def version_file_response(version: FolderVersion) -> FileResponse:
-    """Shared by the page and the API: an attachment with a safe name, never inline."""
-    try:
-        handle = version.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.download_name(), content_type="application/pdf"
+    return attachment_response(
+        version.file, filename=version.download_name(), content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.access import can_edit_account
 from accounts.api.permissions import CanEditAccount
+from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
     AgendaItemSerializer,
@@ -34,7 +35,6 @@ from reviews.api.serializers import (
     VersionSerializer,
 )
 from reviews.models import AnnualReview, FolderVersion, Section
-from reviews.views import version_file_response
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -366,4 +366,6 @@ class VersionDownload(APIView):
         if version is None:
             raise Http404
         version.review = review
-        return version_file_response(version)
+        return attachment_response(
+            version.file, filename=version.download_name(), content_type="application/pdf"
+        )
