@@ -488,6 +488,9 @@ SPECTACULAR_SETTINGS = {
         "ObjectiveKindEnum": "planning.models.Objective.Kind",
         "ObjectiveStatusEnum": "planning.models.Objective.Status",
         "PlanActionStatusEnum": "planning.models.Action.Status",
+        "ReviewStatusEnum": "reviews.models.AnnualReview.Status",
+        "FolderVersionStatusEnum": "reviews.models.FolderVersion.Status",
+        "LanguageEnum": "reviews.models.FOLDER_LANGUAGES",
     },
 }
 
