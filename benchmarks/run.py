@@ -296,6 +296,31 @@ def planning_cases(group: Account, extra: bool) -> list[Case]:
     return selected
 
 
+def portfolio_cases(extra: bool) -> list[Case]:
+    """The portfolio view over the whole company (5 years of figures): the cockpit and the
+    dashboard, against the floor of a bare page (the profile: base template, session and
+    user, nothing else)."""
+    head, kam = "bench_head", "bench_kam_0"
+    selected = [
+        Case("Floor: profile page (bare page)", head, url("profile")),
+        Case("Portfolio cockpit (head of sales, all)", head, url("portfolio:cockpit"),
+             optional=True),
+        Case("Portfolio cockpit (bench_kam_0)", kam, url("portfolio:cockpit"), optional=True),
+        Case("Sales dashboard (head of sales, all)", head, url("portfolio:dashboard"),
+             optional=True),
+        Case("Sales dashboard (bench_kam_0)", kam, url("portfolio:dashboard"), optional=True),
+        Case("API portfolio (head of sales)", head, "/api/v1/portfolio/", optional=True),
+    ]  # fmt: skip
+    if extra:
+        selected += [
+            Case("Dashboard drill-down: no contact (head)", head,
+                 url("portfolio:dashboard_accounts", query="metric=no_contact"), optional=True),
+            Case("Status suggestions (head)", head, url("portfolio:suggestions"), optional=True),
+            Case("Portfolio matrix (head)", head, url("portfolio:matrix"), optional=True),
+        ]  # fmt: skip
+    return selected
+
+
 def cases(group: Account, extra: bool) -> list[Case]:
     head, kam = "bench_head", "bench_kam_0"
     detail = f"/accounts/{group.pk}/"
@@ -521,6 +546,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the planning pages (generate_planning.py data)",
     )
+    parser.add_argument(
+        "--portfolio",
+        action="store_true",
+        help="only the portfolio cockpit and dashboard, with the floor of a bare page",
+    )
     parser.add_argument("--no-desk", action="store_true", help="only the account pages")
     parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
     parser.add_argument(
@@ -547,7 +577,9 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "postgresql":
         print(f"Warning: running on {connection.vendor}, not PostgreSQL.", file=sys.stderr)
     group = Account.objects.get(pk=args.account) if args.account else biggest_group()
-    if args.planning:
+    if args.portfolio:
+        selected = portfolio_cases(args.extra)
+    elif args.planning:
         selected = planning_cases(group, args.extra)
     else:
         selected = [] if args.desk else cases(group, args.extra)

@@ -237,6 +237,9 @@ def _ranked_sql(where: str, limit: str = "") -> str:
         FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
         WHERE f.year = %(year)s
         GROUP BY {root_sql()}
+    ), members AS (
+        SELECT {root_sql()} AS unit_id, COUNT(*) - 1 AS subsidiaries
+        FROM accounts_account a GROUP BY {root_sql()}
     ), ranked AS (
         SELECT unit_id, revenue, margin,
                ROW_NUMBER() OVER (ORDER BY revenue DESC, unit_id) AS rnk,
@@ -262,11 +265,10 @@ def _ranked_sql(where: str, limit: str = "") -> str:
            m.revenue * 100.0 / COALESCE(ct.revenue, NULLIF(m.sys_revenue, 0)),
            m.margin * 100.0 / COALESCE(ct.contribution_margin, NULLIF(m.sys_margin, 0)),
            m.cum * 100.0 / NULLIF(m.sys_revenue, 0),
-           m.abc, m.next_abc, m.n,
-           (SELECT COUNT(*) FROM accounts_account s
-             WHERE s.path LIKE a.path || '%%' AND s.id <> a.id) AS subsidiaries
+           m.abc, m.next_abc, m.n, COALESCE(mb.subsidiaries, 0)
     FROM marked m
     JOIN accounts_account a ON a.id = m.unit_id
+    LEFT JOIN members mb ON mb.unit_id = m.unit_id
     LEFT JOIN portfolio_companytotals ct ON ct.year = %(year)s
     WHERE {where}
     ORDER BY m.rnk
