@@ -1183,10 +1183,27 @@ def _create(
                 )
             )
         for year, values in sorted(plan.figures.items()):
-            services.figures_put(actor=owner, account=account, year=year, **values)
+            services.figures_put(
+                actor=owner,
+                account=account,
+                year=year,
+                actuals_as_of=_actuals_as_of(year),
+                **values,
+            )
         for kind, text in plan.profile.items():
             services.profile_section_update(actor=owner, account=account, kind=kind, text=text)
     return account
+
+
+def _actuals_as_of(year: int) -> date:
+    """The ERP books monthly: past years are complete, this year stands at the end of last
+    month (deals won since then count as won, not yet invoiced, in the forecast)."""
+    today = timezone.localdate()
+    if year < today.year:
+        return date(year, 12, 31)
+    if today.month == 1:
+        return max(date(year, 1, 1), today - timedelta(days=1))
+    return today.replace(day=1) - timedelta(days=1)
 
 
 def _top_contact(account: Account) -> Contact | None:

@@ -118,7 +118,7 @@ def activity_log(
     *,
     actor: User,
     account: Account,
-    kind: str,
+    kind: str = Activity.Kind.MEETING,
     occurred_at: datetime,
     subject: str,
     duration_minutes: int | None = None,

@@ -66,6 +66,10 @@ def minimal_pdf(text: str) -> bytes:
     return bytes(out)
 
 
+def _month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
 def _plan(rng: random.Random, index: int, today: date) -> list[dict]:
     """1-3 contracts for the account at `index`; the first accounts tell the stories."""
     plans = []
@@ -113,6 +117,23 @@ def _plan(rng: random.Random, index: int, today: date) -> list[dict]:
         first["notice_period_months"] = 1
         if first["start_on"] > first["end_on"]:
             first["start_on"] = add_months(first["end_on"], -24)
+    if index == 1:
+        # A missed notice deadline: the term ends in two months, notice needed six months
+        # ahead. It renews by itself; the page names the next deadline that can be met.
+        plans.append(
+            first
+            | {
+                "number": f"KV-{index:03d}-M",
+                "title": "Wartungsvertrag Prüfstände",
+                "kind": K.SERVICE,
+                "start_on": add_months(today, -22).replace(day=1),
+                "end_on": _month_end(add_months(today, 2)),
+                "notice_period_months": 6,
+                "auto_renewal": True,
+                "renewal_term_months": 12,
+                "status": S.ACTIVE,
+            }
+        )
     if index == 5:
         first.update(
             status=S.TERMINATED,

@@ -16,6 +16,7 @@ class DealsConfig(AppConfig):
             DemoStep,
             HeaderFact,
             HomeBlock,
+            MyWorkSection,
             NavLink,
             TimelineSource,
         )
@@ -44,6 +45,14 @@ class DealsConfig(AppConfig):
                 compute=selectors.header_pipeline,
                 template="deals/partials/header_pipeline.html",
                 order=10,
+            )
+        )
+        registry.my_work_sections.register(
+            MyWorkSection(
+                key="deal_follow_ups",
+                fetch=selectors.my_work_deal_follow_ups,
+                template="deals/partials/my_work_follow_ups.html",
+                order=5,
             )
         )
         registry.demo_steps.register(DemoStep(key="deals", seed=demo.seed, order=10))

@@ -148,11 +148,54 @@ def seed(users) -> int:
         plans = [_plan(rng, account, today, index) for index in range(count)]
         if account.pk in with_deals:
             continue
+        if account.external_id == SHOWCASE_ACCOUNT:
+            plans += _showcase(account, today)
         with _acting_as(account.owner):
             for plan in plans:
                 _create(account, plan, stages, register)
                 created += 1
     return created
+
+
+# The first demo key account shows what the forecast and My work are for.
+SHOWCASE_ACCOUNT = "DEMO-001"
+
+
+def _showcase(account: Account, today) -> list[dict]:
+    """A deal won today (after the figures' last update: won, not yet invoiced, in the
+    target forecast) and an open deal whose follow-up is a week overdue (on My work)."""
+    lines = [line.name for line in account.product_lines.all()] or ["Antriebstechnik"]
+    common = {
+        "line": lines[0],
+        "margin": Decimal("42000"),
+        "competitors": [0, 1],
+        "positions": ["challenger", "incumbent"],
+        "probability": None,
+    }
+    return [
+        common
+        | {
+            "title": f"Rahmenvertrag Ersatzteile {today.year + 1}",
+            "created_on": today - timedelta(days=120),
+            "value": Decimal("168000"),
+            "expected_close": today,
+            "stage": "won",
+            "reason": "Bestes Gesamtangebot inklusive Servicevertrag.",
+            "closed_on": today,
+            "follow_up": None,
+        },
+        common
+        | {
+            "title": f"Modernisierung Prüfstand {account.city or account.name}",
+            "created_on": today - timedelta(days=60),
+            "value": Decimal("95000"),
+            "expected_close": today + timedelta(days=40),
+            "stage": "proposal",
+            "reason": "",
+            "closed_on": None,
+            "follow_up": (today - timedelta(days=7), "Angebot nachfassen"),
+        },
+    ]
 
 
 def _plan(rng: random.Random, account: Account, today, index: int) -> dict:

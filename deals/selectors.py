@@ -207,3 +207,21 @@ def pipeline_by_account(account_ids) -> dict[int, dict]:
 def header_pipeline(*, account: Account, group_ids: QuerySet, user: User) -> dict:
     """The account header's open pipeline: the group's open and weighted value."""
     return account_pipeline_totals(group_ids)
+
+
+MY_WORK_LIMIT = 50
+
+
+def open_follow_ups_owned_by(user) -> QuerySet[Opportunity]:
+    """The user's open deals with a next follow-up date, on accounts they can see, earliest
+    first; account preloaded ("My work")."""
+    return (
+        scoped(user, Opportunity.objects.filter(OPEN, owner=user, next_follow_up_on__isnull=False))
+        .select_related("account")
+        .order_by("next_follow_up_on", "pk")
+    )
+
+
+def my_work_deal_follow_ups(*, user) -> dict:
+    """The next follow-ups of the user's open deals, for "My work" (at most MY_WORK_LIMIT)."""
+    return {"deals": list(open_follow_ups_owned_by(user)[:MY_WORK_LIMIT])}

@@ -25,6 +25,7 @@ from accounts.api.serializers import (
 )
 from accounts.filters import AccountFilter, ContactFilter
 from accounts.models import Account, Contact, ProductLine
+from kam.api.pagination import IdsFirstPagination
 
 
 class CanEditAccount(permissions.BasePermission):
@@ -81,6 +82,7 @@ class AccountList(generics.ListCreateAPIView):
     serializer_class = AccountSerializer
     filter_backends = FILTERS
     filterset_class = AccountFilter
+    pagination_class = IdsFirstPagination  # the year's figures for the page's rows only
 
     def get_queryset(self) -> QuerySet[Account]:
         return account_queryset(self.request.user).order_by("name", "pk")

@@ -22,6 +22,7 @@ from activities.api.serializers import (
 )
 from activities.filters import ActivityFilter, FollowUpFilter
 from activities.models import Activity, FollowUp
+from kam.api.pagination import KeysetOrPageNumberPagination
 from users.models import User
 
 FILTERS = [DjangoFilterBackend]
@@ -43,6 +44,10 @@ def _read_back(request: Request, activity: Activity) -> dict:
     return ActivitySerializer(fresh, context={"request": request}).data
 
 
+class ActivityPagination(KeysetOrPageNumberPagination):
+    keyset_ordering = ("-occurred_at", "-pk")  # served by activity_time_idx
+
+
 @extend_schema_view(
     get=extend_schema(summary=_("List activities")),
     post=extend_schema(
@@ -57,6 +62,7 @@ class ActivityList(generics.ListCreateAPIView):
     serializer_class = ActivitySerializer
     filter_backends = FILTERS
     filterset_class = ActivityFilter
+    pagination_class = ActivityPagination
 
     def get_queryset(self) -> QuerySet[Activity]:
         return activity_queryset(self.request.user).order_by("-occurred_at", "-pk")

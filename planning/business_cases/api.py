@@ -111,6 +111,10 @@ class BusinessCaseSerializer(ParseOnlyModelSerializer):
 
 
 class BusinessCaseUpdateSerializer(BusinessCaseSerializer):
+    """Changing a case: it stays with its account (an `account` sent along is ignored)."""
+
+    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+
     class Meta(BusinessCaseSerializer.Meta):
         read_only_fields = ["account", "created_by", "created_at"]
 

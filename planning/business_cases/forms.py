@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import Account
 from deals.models import Opportunity
-from planning.models import BusinessCase, Scenario
+from planning.models import BusinessCase, Scenario, default_discount_rate
 
 
 class BusinessCaseForm(forms.ModelForm):
@@ -18,9 +18,15 @@ class BusinessCaseForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left empty: the installation's default rate.
+        self.fields["discount_rate_pct"].required = False
         self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account).order_by(
             "-created_at", "pk"
         )
+
+    def clean_discount_rate_pct(self):
+        rate = self.cleaned_data.get("discount_rate_pct")
+        return default_discount_rate() if rate is None else rate
 
     def _post_clean(self):
         # Model validation runs in the service, inside its transaction.

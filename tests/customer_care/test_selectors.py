@@ -85,7 +85,8 @@ def test_nps_is_per_account_and_year(account, other_kam):
     ]  # fmt: skip
 
 
-def test_trend_compares_each_year_with_the_previous_one(account):
+def test_trend_compares_each_year_with_the_previous_one(account, settings):
+    settings.NPS_MIN_ANSWERS = 1
     scores(account, THIS_YEAR - 3, [10, 9, 6, 7])  # 50 − 25 = 25
     scores(account, THIS_YEAR - 2, [10, 9, 9, 8])  # 75
     scores(account, THIS_YEAR - 1, csat_scores=[3])  # no NPS: skipped in the comparison
@@ -99,7 +100,8 @@ def test_trend_compares_each_year_with_the_previous_one(account):
     ]
 
 
-def test_a_year_with_the_same_nps_is_flat(account):
+def test_a_year_with_the_same_nps_is_flat(account, settings):
+    settings.NPS_MIN_ANSWERS = 1
     scores(account, 2024, [10, 6])
     scores(account, 2025, [7])
     assert [y.trend for y in selectors.nps_trend(account)] == ["flat", ""]
