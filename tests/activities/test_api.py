@@ -165,10 +165,10 @@ def test_activity_list_query_count_is_constant(kam, account, django_assert_num_q
             next_step_owner=kam, next_step_due_on=timezone.localdate(),
         )  # fmt: skip
     client = api_as(kam)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(ACTIVITIES)
     assert len(response.json()["results"]) == rows
-    with django_assert_num_queries(6):  # no count
+    with django_assert_num_queries(9):  # no count; the token stamped its last use already
         response = client.get(ACTIVITIES, {"cursor": ""})
     assert len(response.json()["results"]) == rows
 
