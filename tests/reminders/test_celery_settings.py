@@ -13,6 +13,7 @@ from reminders.tasks import scan, send_digests
 def test_visibility_timeout_is_explicit_and_longer_than_any_task():
     timeout = app.conf.broker_transport_options["visibility_timeout"]
     assert timeout == settings.CELERY_VISIBILITY_TIMEOUT
+    assert app.conf.result_backend_transport_options["visibility_timeout"] == timeout
     assert app.conf.task_time_limit < timeout
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
 
