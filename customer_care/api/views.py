@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -148,7 +149,10 @@ class AccountNps(generics.GenericAPIView):
 
     serializer_class = AccountNpsSerializer
 
-    @extend_schema(summary=_("NPS per year of an account and of its group"))
+    @extend_schema(
+        summary=_("NPS per year of an account and of its group"),
+        parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
     def get(self, request: Request, pk: int) -> Response:
         account = get_account_for(request.user, pk)
         data = {
