@@ -1,29 +1,31 @@
 """One set of list filters for the account and contact pages and their API endpoints."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
-from users.models import User
+from accounts.search import MIN_LENGTH, search_accounts, search_contacts
+from kam.filters import StableOrderingFilter
+from kam.forms import UserField, UserTypeahead
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting with the primary key as the last key, so that pages never repeat or skip
-    rows whose sort values tie."""
+class UserFilter(django_filters.Filter):
+    """One user, picked in a type-ahead box (kam.forms.UserTypeahead) instead of a select of
+    every user; `?owner=` takes a username or a user id. `scope="all"` suggests every active
+    user, otherwise the users who own accounts."""
 
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+    field_class = UserField
+
+    def __init__(self, *args, scope: str = "", **kwargs):
+        kwargs.setdefault("widget", UserTypeahead("accounts:user_options", scope=scope))
+        super().__init__(*args, **kwargs)
 
 
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Account.Status.choices, label=_("Status"))
     tier = django_filters.ChoiceFilter(choices=Account.Tier.choices, label=_("Tier"))
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(is_active=True), label=_("Key account manager")
-    )
+    owner = UserFilter(label=_("Key account manager"))
     industry = django_filters.CharFilter(lookup_expr="iexact", label=_("Industry"))
     customer_type = django_filters.ChoiceFilter(
         choices=Account.CustomerType.choices, label=_("Customer type")
@@ -49,15 +51,10 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["status", "tier", "owner", "industry", "customer_type", "country", "region"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """Best match first, unless the user sorts (`ordering` is applied after this)."""
+        if len(value.strip()) < MIN_LENGTH:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(legal_name__icontains=value)
-            | Q(city__icontains=value)
-            | Q(external_id__iexact=value)
-        )
+        return search_accounts(queryset, value)
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -83,12 +80,6 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "buying_role", "attitude", "is_active"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if len(value.strip()) < MIN_LENGTH:
             return queryset
-        return queryset.filter(
-            Q(last_name__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(email__icontains=value)
-            | Q(account__name__icontains=value)
-        )
+        return search_contacts(queryset, value, account_name=True)

@@ -1,8 +1,8 @@
 """Reads shared by pages, API, search and tasks. Each starts from the access scope."""
 
 from decimal import Decimal
+from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.access import visible_accounts, visible_contacts, with_visible_manager
 from accounts.models import Account, Contact, YearlyFigures, share_of_wallet
+from accounts.search import search_accounts, search_contacts
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
@@ -47,7 +48,7 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
     )
 
 
-def group_figures(account: Account) -> list[dict]:
+def group_figures(account: Account) -> list[dict[str, Any]]:
     """Per year, the totals of the account and every subsidiary below it, summed in SQL
     (two queries).
 
@@ -97,41 +98,10 @@ def group_members(account: Account) -> QuerySet[Account]:
 
 
 def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Contact]]:
-    """Accounts by name, legal name, city or external ID; contacts by name or e-mail.
-
-    On PostgreSQL, trigram similarity also finds near misses ("Mülller"); SQLite falls back
-    to substring matching.
-    """
-    query = query.strip()
-    if len(query) < 2:
-        return [], []
-    account_match = (
-        Q(name__icontains=query)
-        | Q(legal_name__icontains=query)
-        | Q(city__icontains=query)
-        | Q(external_id__iexact=query)
-    )
-    contact_match = (
-        Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
-    )
-    accounts = visible_accounts(user)
-    contacts = visible_contacts(user).select_related("account")
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        accounts = (
-            accounts.annotate(similarity=TrigramWordSimilarity(query, "name"))
-            .filter(account_match | Q(similarity__gt=0.4))
-            .order_by("-similarity", "name")
-        )
-        contacts = (
-            contacts.annotate(similarity=TrigramWordSimilarity(query, "last_name"))
-            .filter(contact_match | Q(similarity__gt=0.4))
-            .order_by("-similarity", "last_name")
-        )
-    else:
-        accounts = accounts.filter(account_match).order_by("name")
-        contacts = contacts.filter(contact_match).order_by("last_name")
+    """The header search: visible accounts by name, legal name, city or external ID and
+    visible contacts by name or e-mail, best match first (accounts.search)."""
+    accounts = search_accounts(visible_accounts(user), query)
+    contacts = search_contacts(visible_contacts(user).select_related("account"), query)
     return list(accounts[:limit]), list(contacts[:limit])
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     path("search/", views.search, name="search"),
+    path("user-options/", views.user_options, name="user_options"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/tab/<slug:tab>/", views.account_tab, name="tab"),

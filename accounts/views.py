@@ -3,10 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,8 +25,11 @@ from accounts.relationship_map import relationship_map
 from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.paging import page_of
+from users.models import User
 
 PAGE_SIZE = 25
+USER_OPTIONS = 20
 TABS = ["profile", "team", "figures", "contacts", "map", "history"]
 
 
@@ -45,7 +47,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     filterset = AccountFilter(request.GET or None, queryset=accounts)
     if filterset.is_valid():
         accounts = filterset.qs
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(accounts, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -57,6 +59,24 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "can_create": True,
     }
     return render_page(request, "accounts/list.html", context, partial="results")
+
+
+@login_required
+def user_options(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a user type-ahead box (kam.forms.UserTypeahead): at most 20 active
+    users whose name contains what was typed; only account owners unless `scope=all`."""
+    typed = request.GET.get(request.GET.get("field", "q"), "").strip()
+    users = User.objects.filter(is_active=True)
+    if request.GET.get("scope") != "all":
+        users = users.filter(Exists(Account.objects.filter(owner=OuterRef("pk"))))
+    if typed:
+        users = users.filter(
+            Q(first_name__icontains=typed)
+            | Q(last_name__icontains=typed)
+            | Q(username__icontains=typed)
+        )
+    users = users.order_by("last_name", "first_name", "pk")[:USER_OPTIONS]
+    return render(request, "partials/user_options.html", {"users": users})
 
 
 @login_required

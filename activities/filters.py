@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
+from accounts.filters import UserFilter
 from activities.models import Activity, FollowUp
-from users.models import User
+from kam.filters import StableOrderingFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -19,11 +19,7 @@ class ActivityFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__lte", label=_("To")
     )
-    participant = django_filters.ModelChoiceFilter(
-        field_name="users",
-        queryset=User.objects.filter(is_active=True),
-        label=_("Our participant"),
-    )
+    participant = UserFilter(field_name="users", scope="all", label=_("Our participant"))
     contact = django_filters.NumberFilter(field_name="contacts", label=_("Customer participant"))
     ordering = StableOrderingFilter(
         fields=(

@@ -36,6 +36,7 @@ from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.timeline import account_timeline
+from kam.validators import is_sane_date
 from users.models import User
 
 PAGE_SIZE = 25
@@ -87,8 +88,12 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_account_tab_url(account))
     raw_before = request.GET.get("before")
     if raw_before:
-        before = parse_datetime(raw_before)
-        if before is None:
+        try:
+            before = parse_datetime(raw_before)
+        except ValueError:
+            before = None
+        # Far outside business use the conversion to UTC would leave the calendar.
+        if before is None or not is_sane_date(before.date()):
             return HttpResponseBadRequest(_("Not a date and time."))
         if timezone.is_naive(before):
             before = timezone.make_aware(before)

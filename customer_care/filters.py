@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
+from accounts.filters import UserFilter
 from customer_care.models import CustomerIssue, Department, Survey
-from users.models import User
+from kam.filters import StableOrderingFilter
 
 UNRESOLVED = "unresolved"
 STATUS_CHOICES = [(UNRESOLVED, _("Not yet resolved")), *CustomerIssue.Status.choices]
@@ -26,9 +26,7 @@ class IssueFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("Department")
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(is_active=True), label=_("Owner")
-    )
+    owner = UserFilter(scope="all", label=_("Owner"))
     escalated = django_filters.BooleanFilter(label=_("Escalated"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     ordering = StableOrderingFilter(

@@ -5,10 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
+from accounts.filters import UserFilter
 from accounts.models import ProductLine
 from deals.models import Competitor, Opportunity, Stage
-from users.models import User
+from kam.filters import StableOrderingFilter
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -23,10 +23,7 @@ class OpportunityFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(
         field_name="account_id", label=_("Account"), widget=forms.HiddenInput
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
-        label=_("Owner"),
-    )
+    owner = UserFilter(scope="all", label=_("Owner"))
     stage = django_filters.ModelChoiceFilter(
         queryset=Stage.objects.order_by("order", "pk"), label=_("Stage")
     )

@@ -37,7 +37,10 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_stale_db_connections(**kwargs) -> None:
+def close_stale_db_connections(task=None, **kwargs) -> None:
     # A worker lives for days; drop connections the database may have closed meanwhile,
-    # exactly as Django does around each web request.
+    # exactly as Django does around each web request. A task run eagerly (no Redis) runs
+    # inside the caller's request or transaction, whose connection must stay open.
+    if task is not None and task.request.is_eager:
+        return
     close_old_connections()

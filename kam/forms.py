@@ -1,5 +1,13 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from users.models import User
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -9,3 +17,50 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class UserTypeahead(forms.TextInput):
+    """A text box for one user, with suggestions loaded by htmx as the user types (from
+    `url_name`, which answers `<option>`s for a `<datalist>`), instead of a `<select>`
+    holding every user. The value is a username (or, from older links, a user id)."""
+
+    template_name = "partials/user_typeahead.html"
+    input_type = "search"
+
+    def __init__(self, url_name: str, scope: str = "", attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.url_name = url_name
+        self.scope = scope
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id', name)}-options"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        query = urlencode({"field": name, "scope": self.scope} if self.scope else {"field": name})
+        context["widget"]["options_url"] = f"{reverse(self.url_name)}?{query}"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's templates, not the form renderer's (which sees only Django's own).
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+
+class UserField(forms.Field):
+    """One active user, given as username or id: what UserTypeahead sends."""
+
+    default_error_messages = {"invalid": _("No active user with this name.")}
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        users = User.objects.filter(is_active=True)
+        user = (
+            users.filter(pk=int(value)).first()
+            if value.isdigit()
+            else users.filter(username=value).first()
+        )
+        if user is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return user

@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kam.middleware.PrivateNoStoreMiddleware",
+    "kam.middleware.RefuseNulMiddleware",
     "users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -341,6 +343,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kam",
+            # Fail fast when Redis is away: requests must not hang on the cache.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -353,8 +357,18 @@ CELERY_VISIBILITY_TIMEOUT = env_int(
     "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=600, maximum=7 * 24 * 3600
 )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A web request that queues work must not hang while Redis is away.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Reading a result with Redis away: a few quick tries, not about 20 s of them.
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                     "interval_max": 1},
+}  # fmt: skip
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -368,6 +382,14 @@ if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues work or reads a result must not hang while Redis is away
+# (the defaults retry for about 20 s): a few quick tries, then the error reaches the view.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+}  # fmt: skip
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -427,9 +449,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kam.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "kam.api.metadata.Metadata",
+    "DEFAULT_PARSER_CLASSES": [
+        "kam.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "kam.api.throttling.AnonThrottle",
+        "kam.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
@@ -460,6 +488,9 @@ SPECTACULAR_SETTINGS = {
         "ObjectiveKindEnum": "planning.models.Objective.Kind",
         "ObjectiveStatusEnum": "planning.models.Objective.Status",
         "PlanActionStatusEnum": "planning.models.Action.Status",
+        "ReviewStatusEnum": "reviews.models.AnnualReview.Status",
+        "FolderVersionStatusEnum": "reviews.models.FolderVersion.Status",
+        "LanguageEnum": "reviews.models.FOLDER_LANGUAGES",
     },
 }
 

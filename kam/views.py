@@ -4,7 +4,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -112,6 +112,16 @@ def home_block(request: HttpRequest, key: str) -> HttpResponse:
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django refuses before any view (a body over the upload limit, a NUL in the
+    address): JSON under /api/, like every other API error."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": _("The request could not be read."), "code": "bad_request"}, status=400
+        )
+    return HttpResponseBadRequest(_("The request could not be read."), content_type="text/plain")
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -9,8 +9,9 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HeaderFact, NavLink
-        from portfolio import demo, selectors
+        from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
+        from portfolio import demo, home, selectors
+        from users.models import Role
 
         registry.nav_links.register(
             NavLink(
@@ -35,3 +36,14 @@ class PortfolioConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="portfolio", seed=demo.seed, order=90))
+        registry.home_blocks.register(
+            HomeBlock(
+                key="key_account_health",
+                label=_("Key accounts by health"),
+                fetch=home.weakest_health,
+                template="portfolio/home_health.html",
+                roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES}),
+                url_name="portfolio:dashboard",
+                order=60,
+            )
+        )

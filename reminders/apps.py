@@ -16,11 +16,20 @@ class RemindersConfig(AppConfig):
         from kam.celery import app as celery_app
         from kam.registry import DemoStep
         from reminders import registry, services, signals
-        from reminders.rules import accounts, activities, contracts, customer_care, deals, planning
+        from reminders.rules import (
+            accounts,
+            activities,
+            contracts,
+            customer_care,
+            deals,
+            planning,
+            reviews,
+        )
 
         # The registration point for rules of further apps: a module in reminders/rules/
-        # with a RULES list, added here (the annual reviews once that app has its models).
-        for module in (activities, deals, contracts, accounts, planning, customer_care):
+        # with a RULES list, added here.
+        modules = (activities, deals, contracts, accounts, planning, customer_care, reviews)
+        for module in modules:
             for rule in module.RULES:
                 registry.rules.register(rule)
 

@@ -7,10 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Annual reviews")
 
     def ready(self) -> None:
-        # Imported here because models are not ready at module import time.
+        # Imported here because models are not ready at module import time. The agreements
+        # of a review reach "My work" as follow-ups (activities), so no section of its own.
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, MyWorkSection, NavLink, TimelineSource
-        from reviews import demo, selectors
+        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
+        from reviews import demo
         from reviews import timeline as reviews_timeline
 
         registry.account_tabs.register(
@@ -25,12 +26,4 @@ class ReviewsConfig(AppConfig):
             NavLink(key="reviews", label=_("Reviews"), url_name="reviews:list", order=70,
                     nav="reviews")
         )  # fmt: skip
-        registry.my_work_sections.register(
-            MyWorkSection(
-                key="reviews",
-                fetch=selectors.my_work_reviews,
-                template="reviews/partials/my_work.html",
-                order=60,
-            )
-        )
         registry.demo_steps.register(DemoStep(key="reviews", seed=demo.seed, order=60))

@@ -394,17 +394,3 @@ def live_data(review: AnnualReview, kind: str) -> dict[str, Any]:
 def review_counts_by_status(user: User) -> dict[str, int]:
     rows = review_list(user).order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
-
-
-def my_work_reviews(*, user: User) -> dict[str, Any] | None:
-    """The open reviews of the accounts the user owns, for "My work" (two queries: the
-    user's scope, then the reviews with their accounts)."""
-    reviews = list(
-        review_list(user)
-        .filter(
-            account__owner=user,
-            status__in=(AnnualReview.Status.PREPARING, AnnualReview.Status.READY),
-        )
-        .order_by(F("meeting_on").asc(nulls_last=True), "pk")[:20]
-    )
-    return {"reviews": reviews} if reviews else None

@@ -80,7 +80,8 @@ def extremes(admin_user, kam):
     ):
         case_services.scenario_create(
             actor=admin_user, case=case, name=name, yearly_volume=volume, unit_price=price,
-            one_off_cost=one_off, yearly_saving=Decimal("1000"), price_change_pct=Decimal("-100"),
+            one_off_cost=one_off, process_cost=Decimal("1000"), yearly_saving=Decimal("1000"),
+            price_change_pct=Decimal("-100"),
         )  # fmt: skip
     unit = whitespace_services.unit_create(actor=admin_user, account=account, name="Werk")
     whitespace_services.cell_set(

@@ -33,9 +33,12 @@ def block_keys(html: str) -> list[str]:
 def test_each_role_gets_its_own_blocks(kam, head_of_sales, sales_rep, admin_user):
     assert block_keys(client_for(kam).get(HOME).content.decode()) == [
         "follow_ups", "visits", "notice_deadlines", "key_accounts", "my_pipeline",
-        "objectives_at_risk",
+        "objectives_at_risk", "key_account_health",
     ]  # fmt: skip
-    head = ["team_figures", "silent_accounts", "big_deals", "notice_deadlines", "dashboards"]
+    head = [
+        "team_figures", "silent_accounts", "big_deals", "notice_deadlines",
+        "key_account_health", "dashboards",
+    ]  # fmt: skip
     assert block_keys(client_for(head_of_sales).get(HOME).content.decode()) == head
     assert block_keys(client_for(admin_user).get(HOME).content.decode()) == head
     assert block_keys(client_for(sales_rep).get(HOME).content.decode()) == [
@@ -100,11 +103,11 @@ def test_every_block_runs_a_constant_number_of_queries(
         coaching_services.coaching_plan_create(
             actor=kam, account=account, reps=[sales_rep], title=f"Briefing {n}"
         )
-    # session and user, then the block's own queries (+1: the scope of a user who does not
-    # see every account)
+    # session and user, then the block's own queries (the scope of a user who does not see
+    # every account adds one or two)
     expected = {
         "follow_ups": 2 + 1 + 2,
-        "visits": 2 + 1 + 1,
+        "visits": 2 + 2 + 1,
         "notice_deadlines": 2 + 1 + 1,
         "key_accounts": 2 + 1,
         "my_pipeline": 2 + 1 + 2,
@@ -114,6 +117,7 @@ def test_every_block_runs_a_constant_number_of_queries(
         "big_deals": 2 + 1,
         "dashboards": 2,
         "briefings": 2 + 1 + 1,
+        "key_account_health": 2 + 1 + 1,
     }
     users = {"team_figures": head_of_sales, "silent_accounts": head_of_sales}
     users |= {"big_deals": head_of_sales, "dashboards": head_of_sales, "briefings": sales_rep}

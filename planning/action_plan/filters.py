@@ -3,13 +3,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
+from accounts.filters import UserFilter
+from kam.filters import StableOrderingFilter
 from planning.models import Action, Objective
-from users.models import User
-
-
-def _people():
-    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
 class ObjectiveFilter(django_filters.FilterSet):
@@ -17,7 +13,7 @@ class ObjectiveFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(choices=Objective.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Objective.Status.choices, label=_("Status"))
-    owner = django_filters.ModelChoiceFilter(queryset=_people(), label=_("Owner"))
+    owner = UserFilter(scope="all", label=_("Owner"))
     ordering = StableOrderingFilter(
         fields=(("due_on", "due"), ("title", "title"), ("forecast_percent", "forecast")),
         label=_("Sort by"),
@@ -31,7 +27,7 @@ class ObjectiveFilter(django_filters.FilterSet):
 class ActionFilter(django_filters.FilterSet):
     objective = django_filters.NumberFilter(field_name="objective_id", label=_("Objective"))
     account = django_filters.NumberFilter(field_name="objective__account_id", label=_("Account"))
-    owner = django_filters.ModelChoiceFilter(queryset=_people(), label=_("Owner"))
+    owner = UserFilter(scope="all", label=_("Owner"))
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
 
     class Meta:

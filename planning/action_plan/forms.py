@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.forms import UserField, UserTypeahead
 from planning.models import Action, Objective
 from users.models import User
 
@@ -94,11 +95,10 @@ class ActionForm(forms.ModelForm):
 
 
 class PlansFilterForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+    owner = UserField(
         label=_("Owner"),
         required=False,
-        empty_label=_("All"),
+        widget=UserTypeahead("accounts:user_options", scope="all"),
     )
     year = forms.IntegerField(
         label=_("Year"),

@@ -1,6 +1,7 @@
 """Contract notice deadlines: reminded 90, 30 and 7 days ahead (REMINDER_NOTICE_DAYS) to
 the contract's and the account's owner; a deadline that passed without termination is
-reported once as missed, with the next deadline that can still be met."""
+reported once as missed, with the next deadline that can still be met (both as
+contracts.terms computes them)."""
 
 from datetime import date, timedelta
 
@@ -12,10 +13,7 @@ from contracts.models import Contract
 from reminders.registry import Due, Rule, When
 from reminders.rules import link
 
-FIELDS = (
-    "pk", "notice_deadline", "owner_id", "account__owner_id", "number", "title", "account_id",
-    "end_on", "auto_renewal", "renewal_term_months", "notice_period_months",
-)  # fmt: skip
+FIELDS = ("pk", "notice_deadline", "owner_id", "account__owner_id", "number", "title", "account_id")
 
 
 def _recipients(contract_owner: int, account_owner: int) -> list[int]:
@@ -35,7 +33,7 @@ def notice_deadlines_ahead(when: When):
     stages = settings.REMINDER_NOTICE_DAYS  # largest first
     url = link("contracts:detail")
     rows = _contracts(when, first=when.today, last=when.today + timedelta(days=stages[0]))
-    for pk, deadline, owner, account_owner, number, title, account, *_terms in rows.iterator(
+    for pk, deadline, owner, account_owner, number, title, account in rows.iterator(
         chunk_size=5000
     ):
         days_left = (deadline - when.today).days
@@ -53,59 +51,32 @@ def notice_deadlines_ahead(when: When):
             )
 
 
-def next_meetable_deadline(
-    end_on: date,
-    *,
-    auto_renewal: bool,
-    renewal_term_months: int,
-    notice_period_months: int,
-    today: date,
-) -> date | None:
-    """The first notice deadline on or after `today` of an automatically renewing contract
-    (the later terms' deadlines); None for a contract that does not renew."""
-    if not auto_renewal or renewal_term_months < 1:
-        return None
-    probe = today
-    for _term in range(1000):  # a notice period longer than many terms still ends
-        term_end = terms.current_term_end(
-            end_on, auto_renewal=True, renewal_term_months=renewal_term_months, today=probe
-        )
-        deadline = terms.add_months(term_end, -notice_period_months)
-        if deadline >= today:
-            return deadline
-        probe = term_end + timedelta(days=1)
-    return None
-
-
 def notice_deadlines_missed(when: When):
-    # Missed deadlines are looked for as far back as the first reminder stage: older ones
-    # were reported by earlier scans (or predate the reminders).
-    lookback = settings.REMINDER_NOTICE_DAYS[0]
+    """Deadlines that passed while the term still runs (contracts.terms decides which, and
+    which later deadline can still be met): reported once, the key's date being the
+    missed deadline."""
     url = link("contracts:detail")
-    rows = _contracts(
-        when, first=when.today - timedelta(days=lookback), last=when.today - timedelta(days=1)
-    )
-    for row in rows.iterator(chunk_size=5000):
-        pk, deadline, owner, account_owner, number, title, account = row[:7]
-        end_on, auto_renewal, renewal_term_months, notice_period_months = row[7:]
-        next_deadline = next_meetable_deadline(
-            end_on,
-            auto_renewal=auto_renewal,
-            renewal_term_months=renewal_term_months,
-            notice_period_months=notice_period_months,
-            today=when.today,
-        )
+    rows = (
+        terms.with_terms(Contract.objects.all(), today=when.today)
+        .filter(missed_notice_deadline__isnull=False)
+        .values_list("pk", "missed_notice_deadline", "next_notice_deadline", "owner_id",
+                     "account__owner_id", "number", "title", "account_id")
+        .order_by()
+    )  # fmt: skip
+    for pk, missed, following, owner, account_owner, number, title, account in rows.iterator(
+        chunk_size=5000
+    ):
         for recipient in _recipients(owner, account_owner):
             yield Due(
                 object_id=pk,
-                due_on=deadline,
+                due_on=missed,
                 recipient_id=recipient,
                 subject=f"{number} {title}",
                 url=url(pk),
                 account_id=account,
                 params={
-                    "deadline_on": deadline.isoformat(),
-                    "next_deadline_on": next_deadline.isoformat() if next_deadline else "",
+                    "deadline_on": missed.isoformat(),
+                    "next_deadline_on": following.isoformat() if following else "",
                 },
             )
 

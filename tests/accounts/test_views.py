@@ -592,7 +592,7 @@ def test_edit_records_history_with_the_acting_user(kam, kam_client, account):
     first_entry = history[history.index("<li>") : history.index("</li>\n")]
     assert str(kam) in first_entry
     assert "geändert" in first_entry
-    assert "<del>prospect</del> → <ins>key_account</ins>" in first_entry
+    assert "Status: <del>Interessent</del> → <ins>Key Account</ins>" in first_entry
 
 
 @pytest.fixture
@@ -826,3 +826,47 @@ def test_sales_rep_on_no_team_sees_an_empty_list(db):
     rep = UserFactory(role=Role.SALES_REP)
     make_account(owner=UserFactory(role=Role.KEY_ACCOUNT_MANAGER), name="Irgendwer")
     assert result_names(client_for(rep).get(reverse("accounts:list")).text) == []
+
+
+def test_deep_page_shows_its_own_rows_in_order_with_their_figures(kam, kam_client):
+    for number in range(30):
+        account = make_account(owner=kam, name=f"Firma {number:02d}")
+        services.figures_put(
+            actor=kam, account=account, year=timezone.localdate().year, revenue=1000 + number
+        )
+    response = kam_client.get(reverse("accounts:list"), {"page": "2", "ordering": "-revenue"})
+    assert result_names(response.text) == [f"Firma {n:02d}" for n in range(4, -1, -1)]
+    assert "1.004" in response.text
+
+
+def test_owner_filter_is_a_type_ahead_not_a_select_of_every_user(kam, other_kam, kam_client):
+    make_account(owner=kam, name="Eigene GmbH")
+    html = kam_client.get(reverse("accounts:list")).text
+    assert 'name="owner"' in html and '<select name="owner"' not in html
+    assert str(other_kam.get_full_name()) not in html  # no user list in the page
+
+
+def test_owner_suggestions_are_account_owners_matching_what_was_typed(
+    kam, other_kam, kam_client, django_assert_num_queries
+):
+    make_account(owner=kam, name="Eigene GmbH")  # other_kam owns no account
+    url = reverse("accounts:user_options")
+    with django_assert_num_queries(3):  # session, user, suggestions
+        html = kam_client.get(url, {"field": "owner", "owner": kam.last_name[:3]}, **HTMX).text
+    assert f'<option value="{kam.username}">' in html
+    assert other_kam.username not in kam_client.get(url, {"field": "owner"}).text
+    everyone = kam_client.get(url, {"field": "owner", "scope": "all"}).text
+    assert other_kam.username in everyone
+
+
+def test_owner_filter_takes_a_username_or_an_id(kam, other_kam, kam_client):
+    make_account(owner=kam, name="Eigene GmbH")
+    make_account(owner=other_kam, actor=other_kam, name="Fremde GmbH")
+    services_visible = {"owner": kam.username}
+    assert result_names(kam_client.get(reverse("accounts:list"), services_visible).text) == [
+        "Eigene GmbH"
+    ]
+    by_id = kam_client.get(reverse("accounts:list"), {"owner": kam.pk}).text
+    assert result_names(by_id) == ["Eigene GmbH"]
+    unknown = kam_client.get(reverse("accounts:list"), {"owner": "niemand"}).text
+    assert "Kein aktiver Benutzer mit diesem Namen." in unknown

@@ -150,3 +150,25 @@ def test_back_button_after_filtering_shows_the_whole_list_again(page, sign_in, k
     expect(page).to_have_url(re.compile(r"status=key_account"))
     expect(page.locator("#id_status")).to_have_value("key_account")
     expect(rows).to_have_count(1)
+
+
+def test_owner_filter_suggests_account_owners_as_one_types(
+    page, sign_in, kam, other_kam, head_of_sales
+):
+    make_account(owner=kam, name="Alpha Werke")
+    make_account(owner=other_kam, actor=other_kam, name="Omega Logistik")
+    sign_in(head_of_sales)
+    page.goto("/accounts/")
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+
+    owner = page.locator("#id_owner")
+    owner.fill(other_kam.username)  # "kam2": not part of kam1's name
+    suggestions = page.locator("#id_owner-options option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions.first).to_have_attribute("value", other_kam.username)
+    owner.press("Enter")
+
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Omega Logistik")
+    expect(page).to_have_url(re.compile(rf"owner={other_kam.username}"))

@@ -1,7 +1,7 @@
 """Each rule with dates around its threshold: a day before, on it, a day after; and with
 scans near midnight, where "today" is the date in Europe/Berlin, not in UTC."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from planning.account_plan import services as plan_services
 from planning.action_plan import services as objective_services
 from reminders.models import DepartmentLead, Reminder
 from reminders.services import run_rule
+from reviews import services as review_services
 from tests.deals.conftest import ensure_default_stages
 from tests.factories import UserFactory, make_account
 from tests.reminders.conftest import at, at_utc, keys, scan
@@ -317,3 +318,50 @@ def test_inactive_recipient_is_skipped_with_a_log_line(kam, account, days, caplo
         assert scan("follow_up_due", days(0)) == set()
     assert f"user {kam.pk} is inactive" in caplog.text
     assert follow_up.pk
+
+
+# Annual reviews -------------------------------------------------------------------------
+
+
+def test_key_account_without_a_review_for_twelve_months(kam, today):
+    account = make_account(owner=kam, status="key_account", tier="A")
+    held_on = date(today.year, 1, 15)
+    review = review_services.review_create(
+        actor=kam, account=account, year=today.year, meeting_on=held_on
+    )
+    review_services.review_update(actor=kam, review=review, status="held")
+    due = date(today.year + 1, 1, 15)
+    assert scan("review_missing", due - timedelta(days=1)) == set()
+    assert scan("review_missing", due) == {(account.pk, due, kam.pk)}
+    assert scan("review_missing", due + timedelta(days=1)) == {(account.pk, due, kam.pk)}
+
+
+def test_never_reviewed_key_account_counts_from_its_creation(kam, today):
+    account = make_account(owner=kam, status="key_account", tier="B")
+    make_account(owner=kam, status="standard", tier="B")
+    created = timezone.localdate(account.created_at)
+    due = created.replace(year=created.year + 1)
+    assert scan("review_missing", due - timedelta(days=1)) == set()
+    assert scan("review_missing", due) == {(account.pk, due, kam.pk)}
+
+
+def test_review_preparation_starts_thirty_days_before_the_meeting(kam, account, today):
+    meeting = date(today.year + 1, 3, 10)
+    review = review_services.review_create(
+        actor=kam, account=account, year=meeting.year, meeting_on=meeting
+    )
+    start = meeting - timedelta(days=30)
+    assert scan("review_preparation", start - timedelta(days=1)) == set()
+    assert scan("review_preparation", start) == {(review.pk, start, kam.pk)}
+    assert scan("review_preparation", start + timedelta(days=1)) == {(review.pk, start, kam.pk)}
+    review_services.review_update(actor=kam, review=review, status="held")
+    assert Reminder.objects.get(rule="review_preparation").cleared_at is not None
+
+
+def test_a_planned_review_silences_the_missing_review_reminder(kam, today):
+    account = make_account(owner=kam, status="key_account", tier="A")
+    review_services.review_create(
+        actor=kam, account=account, year=today.year + 1, meeting_on=date(today.year + 1, 6, 1)
+    )
+    later = timezone.localdate(account.created_at) + timedelta(days=400)
+    assert scan("review_missing", later) == set()

@@ -12,6 +12,7 @@ from customer_care.models import Department
 from deals import services as deal_services
 from planning.account_plan import services as plan_services
 from planning.action_plan import services as objective_services
+from reviews import services as review_services
 from tests.factories import make_account
 from users.models import User
 
@@ -49,3 +50,14 @@ def build(*, owner: User, today: date, number: int) -> None:
         actor=owner, account=account, title="Reklamation", severity="high",
         department=Department.objects.get(key="logistics"), due_on=soon,
     )  # fmt: skip
+    # The last review was held in January: twelve months are over by the scan day.
+    review = review_services.review_create(
+        actor=owner, account=account, year=today.year, meeting_on=date(today.year, 1, 15)
+    )
+    review_services.review_update(actor=owner, review=review, status="held")
+    # Another key account's review is planned a few days after the scan day.
+    planned = make_account(owner=owner, status="key_account", tier="B", name=f"Plan {number}")
+    meeting = today + timedelta(days=SCAN_DAY + 10)
+    review_services.review_create(
+        actor=owner, account=planned, year=meeting.year, meeting_on=meeting
+    )

@@ -196,12 +196,6 @@ def test_account_tab_lists_reviews(kam_client, review):
     assert f"Jahresgespräch {THIS_YEAR}" in response.content.decode()
 
 
-def test_my_work_lists_the_reviews_to_prepare(kam_client, review):
-    page = kam_client.get(reverse("activities:my_work")).content.decode()
-    assert 'data-testid="my-reviews"' in page
-    assert reverse("reviews:detail", args=[review.pk]) in page
-
-
 def test_held_review_is_on_the_account_timeline(kam, kam_client, review):
     services.review_update(
         actor=kam, review=review, status=AnnualReview.Status.HELD, meeting_on=timezone.localdate()

@@ -1,11 +1,10 @@
 """/api/v1/account-plans/ (planning/api/urls.py mounts this)."""
 
-from rest_framework.routers import DefaultRouter
+from kam.api.routers import IdRouter
+from planning.account_plan.api.views import AccountPlanViewSet
 
-from planning.account_plan.api import AccountPlanViewSet
 
-
-class Router(DefaultRouter):
+class Router(IdRouter):
     # Five planning routers share /api/v1/: none of them owns its root page.
     include_root_view = False
     include_format_suffixes = False

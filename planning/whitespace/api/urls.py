@@ -1,10 +1,9 @@
 """The whitespace matrix under /api/v1/whitespace/."""
 
-from rest_framework.routers import DefaultRouter
+from kam.api.routers import IdRouter
+from planning.whitespace.api.views import BusinessUnitViewSet, WhitespaceViewSet
 
-from planning.whitespace.api import BusinessUnitViewSet, WhitespaceViewSet
-
-router = DefaultRouter(trailing_slash=True)
+router = IdRouter(trailing_slash=True)
 router.include_root_view = False
 # The units first: "whitespace/" has only a list route, so nothing shadows them.
 router.register("whitespace/units", BusinessUnitViewSet, basename="api-whitespace-unit")

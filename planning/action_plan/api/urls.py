@@ -1,10 +1,9 @@
 """Objectives and actions under /api/v1/ (planning/api/urls.py includes this list)."""
 
-from rest_framework.routers import DefaultRouter
+from kam.api.routers import IdRouter
+from planning.action_plan.api.views import ActionViewSet, ObjectiveViewSet
 
-from planning.action_plan.api import ActionViewSet, ObjectiveViewSet
-
-router = DefaultRouter()
+router = IdRouter()
 router.include_root_view = False
 router.register("objectives", ObjectiveViewSet, basename="api-objective")
 router.register("actions", ActionViewSet, basename="api-plan-action")

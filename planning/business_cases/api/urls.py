@@ -1,10 +1,9 @@
 """Business cases under /api/v1/business-cases/."""
 
-from rest_framework.routers import DefaultRouter
+from kam.api.routers import IdRouter
+from planning.business_cases.api.views import BusinessCaseViewSet
 
-from planning.business_cases.api import BusinessCaseViewSet
-
-router = DefaultRouter(trailing_slash=True)
+router = IdRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("business-cases", BusinessCaseViewSet, basename="api-business-case")
 

@@ -1,0 +1,87 @@
+"""Text search over accounts and contacts: one function per model, used by the header
+search, the list filters (`?q=` on the pages) and the API.
+
+On PostgreSQL every condition has the shape a trigram GIN index serves (migration 0005):
+`column ILIKE '%query%'` (a substring anywhere, any case) or `column %> query` (a near
+miss such as "Mülller", word similarity above pg_trgm's threshold), OR-ed over the indexed
+columns of one table, so the plan is a BitmapOr of index scans instead of a sequential
+scan. Results are ranked by the best word similarity. SQLite matches substrings only.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models.functions import Greatest
+
+from accounts.models import Account, Contact
+
+ACCOUNT_COLUMNS = ("name", "legal_name", "city")
+CONTACT_COLUMNS = ("last_name", "first_name", "email")
+MIN_LENGTH = 2
+
+
+class ILike(Lookup):
+    """`lhs ILIKE rhs`. Django's `icontains` compares `UPPER(col::text)`, which no trigram
+    index on the column can serve."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def _text_match(query: str, columns: tuple[str, ...]) -> Q:
+    if not settings.IS_POSTGRES:
+        return _or(Q(**{f"{column}__icontains": query}) for column in columns)
+    pattern = f"%{connection.ops.prep_for_like_query(query)}%"
+    return _or(
+        Q(ILike(F(column), pattern)) | Q(**{f"{column}__trigram_word_similar": query})
+        for column in columns
+    )
+
+
+def _or(conditions) -> Q:
+    result = Q()
+    for condition in conditions:
+        result |= condition
+    return result
+
+
+def _ranked(queryset: QuerySet, query: str, columns: tuple[str, ...], *tie_breakers: str):
+    if not settings.IS_POSTGRES:
+        return queryset.order_by(*tie_breakers, "pk")
+    rank = Greatest(*(TrigramWordSimilarity(query, column) for column in columns))
+    return queryset.annotate(search_rank=rank).order_by("-search_rank", *tie_breakers, "pk")
+
+
+def search_accounts(accounts: QuerySet[Account], query: str) -> QuerySet[Account]:
+    """Accounts whose name, legal name or city contains the query (or nearly matches it on
+    PostgreSQL), or whose external ID is the query; best match first."""
+    query = query.strip()
+    if len(query) < MIN_LENGTH:
+        return accounts.none()
+    # The external ID has a unique (b-tree) index: an exact match, as typed or upper-case.
+    by_id = Q(external_id__in={query, query.upper()})
+    matches = accounts.filter(_text_match(query, ACCOUNT_COLUMNS) | by_id)
+    return _ranked(matches, query, ACCOUNT_COLUMNS, "name")
+
+
+def search_contacts(
+    contacts: QuerySet[Contact], query: str, *, account_name: bool = False
+) -> QuerySet[Contact]:
+    """Contacts whose last name, first name or e-mail contains the query (or nearly matches
+    it on PostgreSQL); with `account_name` also the contacts of accounts whose name does
+    (read first as a list of ids, one more query, so the condition stays on this table's
+    indexes). Best match first."""
+    query = query.strip()
+    if len(query) < MIN_LENGTH:
+        return contacts.none()
+    condition = _text_match(query, CONTACT_COLUMNS)
+    if account_name:
+        named = Account.objects.filter(_text_match(query, ("name",))).values_list("pk", flat=True)
+        condition |= Q(account_id__in=list(named))
+    matches = contacts.filter(condition)
+    return _ranked(matches, query, CONTACT_COLUMNS, "last_name", "first_name")

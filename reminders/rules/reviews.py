@@ -1,0 +1,100 @@
+"""Annual reviews ("Jahresgespräch"): a key account without a held review for
+REMINDER_REVIEW_MONTHS (12) months, and the preparation of a planned review from
+REMINDER_REVIEW_PREPARATION_DAYS (30) days before its date; both for the account's owner."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import DateField, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from contracts.terms import add_months
+from reminders.registry import Due, Rule, When
+from reminders.rules import link
+from reviews.models import AnnualReview
+
+HELD = (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP)
+OPEN = (AnnualReview.Status.PREPARING, AnnualReview.Status.READY)
+
+
+def key_accounts_without_review(when: When):
+    """Never reviewed counts from the account's creation. An account with a review in
+    preparation is left to the preparation rule."""
+    months = settings.REMINDER_REVIEW_MONTHS
+    last_held = (
+        AnnualReview.objects.filter(account=OuterRef("pk"), status__in=HELD)
+        .exclude(meeting_on__isnull=True)
+        .order_by("-meeting_on")
+        .values("meeting_on")[:1]
+    )
+    url = link("accounts:detail")
+    rows = (
+        Account.objects.filter(status=Account.Status.KEY_ACCOUNT)
+        .annotate(
+            since=Coalesce(Subquery(last_held, output_field=DateField()), TruncDate("created_at"))
+        )
+        .filter(since__lte=add_months(when.today, -months))
+        .exclude(Exists(AnnualReview.objects.filter(account=OuterRef("pk"), status__in=OPEN)))
+        .values_list("pk", "since", "owner_id", "name")
+        .order_by()
+    )
+    for pk, since, owner_id, name in rows.iterator(chunk_size=5000):
+        yield Due(
+            object_id=pk,
+            due_on=add_months(since, months),
+            recipient_id=owner_id,
+            subject=name,
+            url=url(pk),
+            account_id=pk,
+            params={"since_on": since.isoformat(), "months": months},
+        )
+
+
+def reviews_to_prepare(when: When):
+    days = settings.REMINDER_REVIEW_PREPARATION_DAYS
+    url = link("reviews:detail")
+    rows = (
+        AnnualReview.objects.filter(
+            status__in=OPEN,
+            meeting_on__gte=when.today,
+            meeting_on__lte=when.today + timedelta(days=days),
+        )
+        .values_list("pk", "meeting_on", "account__owner_id", "account__name", "account_id")
+        .order_by()
+    )
+    for pk, meeting_on, owner_id, name, account_id in rows.iterator(chunk_size=5000):
+        yield Due(
+            object_id=pk,
+            due_on=meeting_on - timedelta(days=days),
+            recipient_id=owner_id,
+            subject=name,
+            url=url(pk),
+            account_id=account_id,
+            params={"meeting_on": meeting_on.isoformat()},
+        )
+
+
+RULES = [
+    Rule(
+        key="review_missing",
+        label=_("Key accounts without an annual review"),
+        model="accounts.account",
+        message=_(
+            "The key account %(subject)s has had no annual review since %(since_on)s "
+            "(at least every %(months)s months)."
+        ),
+        scan=key_accounts_without_review,
+        order=70,
+    ),
+    Rule(
+        key="review_preparation",
+        label=_("Annual reviews to prepare"),
+        model="reviews.annualreview",
+        message=_("Prepare the annual review with %(subject)s on %(meeting_on)s."),
+        scan=reviews_to_prepare,
+        settled=lambda review: not review.is_open,
+        order=71,
+    ),
+]
