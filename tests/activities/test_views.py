@@ -341,7 +341,7 @@ def test_my_work_query_count_is_constant(kam, kam_client, account, django_assert
         )  # fmt: skip
         if index % 2:
             services.follow_up_complete(actor=kam, follow_up=activity.follow_ups.get())
-    with django_assert_num_queries(14):  # 2 for the deal follow-ups (scope, list)
+    with django_assert_num_queries(12):  # 2 for the deal follow-ups (scope, list)
         response = kam_client.get(reverse("activities:my_work"))
     assert response.content.decode().count("Schritt ") == rows
 
