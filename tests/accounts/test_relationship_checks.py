@@ -25,8 +25,8 @@ def test_a_decision_maker_abroad_does_not_cover_the_holding(kam, account):
     text = messages(result)
     assert "no_decision_maker" in codes(result)
     # Missing at the holding (named), not at the Spanish subsidiary.
-    assert f"No decision maker known at {account.name}." in text
-    assert "No decision maker known at Müller España S.L." not in text
+    assert f"Kein Entscheider bekannt bei {account.name}." in text
+    assert "Kein Entscheider bekannt bei Müller España S.L." not in text
 
 
 def test_contradictions_are_flagged(kam, account):
