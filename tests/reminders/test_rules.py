@@ -290,7 +290,7 @@ def test_escalation_shows_in_the_issue_history_page(
     run_rule("issue_escalated", when=at(days(3)))
     page = kam_client.get(issue.get_absolute_url()).content.decode()
     history = page[page.index('<ol class="history">') :]
-    assert "eskaliert: <del>nein</del> → <ins>ja</ins>" in history
+    assert "Eskaliert: <del>nein</del> → <ins>ja</ins>" in history
 
 
 def test_resolved_issue_is_neither_reminded_nor_escalated(
