@@ -9,6 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import visible_accounts
@@ -25,10 +26,15 @@ def visible_ids_sql(user: User) -> tuple[str, list] | None:
     """The user's visible account ids as SQL for a subquery; None when they see all."""
     if user.sees_all_accounts:
         return None
+    return ids_sql(visible_accounts(user))
+
+
+def ids_sql(accounts: QuerySet[Account]) -> tuple[str, list]:
+    """The ids of `accounts` as SQL for a subquery in the raw portfolio queries."""
     try:
-        sql, params = visible_accounts(user).order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # a user who sees no account at all
-        return "SELECT NULL WHERE 1 = 0", []
+        sql, params = accounts.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing visible: an empty set of the ids' type
+        return "SELECT CAST(NULL AS bigint) WHERE 1 = 0", []
     return sql, list(params)
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -196,7 +196,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         unit
         for unit in concentration.ranked_units(
             year=year,
-            visible_ids_sql=_ids_sql(accounts),
+            visible_ids_sql=selectors.ids_sql(accounts),
             limit=10,
             limits=limits,
         )
@@ -226,14 +226,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "filter_query": query.urlencode(),
     }
     return render_page(request, "portfolio/dashboard.html", context, partial="results")
-
-
-def _ids_sql(accounts) -> tuple[str, list] | None:
-    try:
-        sql, params = accounts.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:
-        return "SELECT NULL WHERE 1 = 0", []
-    return sql, list(params)
 
 
 @login_required
