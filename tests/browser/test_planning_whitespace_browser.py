@@ -45,7 +45,7 @@ def test_click_an_empty_cell_and_land_in_a_new_opportunity(page, sign_in, kam, a
     expect(sold.get_by_test_id("ws-start")).to_have_count(0)
     empty.get_by_test_id("ws-start").click()
 
-    page.wait_for_url(re.compile(r"/deals/new/\?account=\d+&product_line=\d+&business_unit=\d+"))
+    page.wait_for_url(re.compile(r"/planning/whitespace/account/\d+/cell/\d+/\d+/opportunity/"))
     form = page.locator("#opportunity-form")
     expect(form.locator("#id_account")).to_have_value(str(account.pk))
     expect(form.locator("#id_title")).to_have_value(re.compile("–"))  # "<unit> – <line>"

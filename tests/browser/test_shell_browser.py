@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -6,6 +8,9 @@ pytestmark = pytest.mark.browser
 
 def test_sign_in_switch_language_and_sign_out(page, sign_in, kam):
     sign_in(kam)
+    # Signing in lands on the home page.
+    expect(page.get_by_role("heading", name=re.compile("^Willkommen, "))).to_be_visible()
+    page.goto("/accounts/")
     expect(page.get_by_role("heading", name="Kunden", exact=True)).to_be_visible()
 
     page.get_by_test_id("language-en").click()
