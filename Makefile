@@ -40,6 +40,7 @@ beat: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=$${SECRET_KEY:-lint-only-secret-key} DEBUG=1 $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -11,8 +11,10 @@ Rules:
   subsidiaries below such an account.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
 
@@ -70,6 +72,15 @@ def can_edit_account(user, account: Account) -> bool:
     if user.is_authenticated and user.sees_all_accounts:
         return True
     return editable_accounts(user).filter(pk=account.pk).exists()
+
+
+def require_edit(user, account: Account, *, message: str | None = None) -> None:
+    """What every service checks before it changes anything of an account: PermissionDenied
+    (with `message`, or "You may not change this account.") unless the user may change it.
+    Views have fetched the account through the scope already, so an outsider got a 404
+    before any service ran."""
+    if not can_edit_account(user, account):
+        raise PermissionDenied(message or _("You may not change this account."))
 
 
 def get_account_for(user, pk) -> Account:

@@ -13,19 +13,16 @@ that hangs off it.
 import random
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts import services
 from accounts.access import can_edit_account
 from accounts.models import Account, Contact, ProductLine, ProfileSection, TeamMembership
+from kam.history import authored_by
 from users.models import User
 
 SEED = 2026
@@ -1086,21 +1083,6 @@ def _plan_profile(rng: random.Random, plan: AccountPlan, year: int) -> dict[str,
     return profile
 
 
-@contextmanager
-def _acting_as(user: User) -> Iterator[None]:
-    """Record `user` as the author of the history rows, as the request middleware would."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del context.request
-        else:
-            context.request = previous
-
-
 def seed_accounts(users: dict[str, User]) -> int:
     """Create the demo accounts that do not exist yet; return how many demo accounts exist."""
     lines = {name: ProductLine.objects.get_or_create(name=name)[0] for name in PRODUCT_LINES}
@@ -1126,7 +1108,7 @@ def _create(
     parent = accounts[spec.parent] if spec.parent else None
     # A subsidiary is created by whoever may change the group: its owner or the admin.
     creator = owner if parent is None or can_edit_account(owner, parent) else users["admin"]
-    with _acting_as(creator):
+    with authored_by(creator):
         account = services.account_create(
             actor=creator,
             product_lines=[lines[name] for name in spec.lines],
@@ -1145,7 +1127,7 @@ def _create(
             owner=owner,
             individual_requirements=spec.individual,
         )
-    with _acting_as(owner):
+    with authored_by(owner):
         for user, role, can_edit in spec.team:
             services.team_member_set(
                 actor=owner, account=account, user=users[user], role=role, can_edit=can_edit

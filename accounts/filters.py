@@ -5,16 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
+from kam.filters import StableOrderingFilter
 from kam.forms import UserField, UserTypeahead
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting with the primary key as the last key, so that pages never repeat or skip
-    rows whose sort values tie."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
 class UserFilter(django_filters.Filter):

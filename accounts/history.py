@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.history import display, model_field
 from users.models import User
 
 HISTORY_LIMIT = 100
@@ -80,8 +81,13 @@ class _Names:
 
     def __call__(self, model, field_name: str, value) -> str:
         related = self._related(model, field_name)
-        if related is None or value in (None, ""):
+        if value in (None, ""):
             return _text(value)
+        if related is None:
+            field = model_field(model, field_name)
+            if field is None or field.is_relation:
+                return _text(value)
+            return display(model, field_name, value, {})  # choice labels, dates, yes/no
         return self.known[related].get(value) or _("a record you cannot see")
 
 

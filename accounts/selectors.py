@@ -1,6 +1,7 @@
 """Reads shared by pages, API, search and tasks. Each starts from the access scope."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -47,7 +48,7 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
     )
 
 
-def group_figures(account: Account) -> list[dict]:
+def group_figures(account: Account) -> list[dict[str, Any]]:
     """Per year, the totals of the account and every subsidiary below it, summed in SQL
     (two queries).
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import (
-    can_edit_account,
     is_visible_account_id,
     is_visible_contact_id,
+    require_edit,
     visible_accounts,
 )
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.history import records_author
 from users.models import User
 
 ACCOUNT_FIELDS = {
@@ -30,22 +31,13 @@ ACCOUNT_FIELDS = {
 }  # fmt: skip
 
 
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
-
-
-def _require_edit_parent(actor: User, parent: Account) -> None:
-    if not can_edit_account(actor, parent):
-        raise PermissionDenied(_("You may not add accounts to this group."))
-
-
 def _check_parent(actor: User, parent: Account | None) -> None:
     if parent is not None and not visible_accounts(actor).filter(pk=parent.pk).exists():
         raise ValidationError({"parent": _("Choose a parent account you can see.")})
 
 
 @transaction.atomic
+@records_author
 def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     unknown = set(fields) - ACCOUNT_FIELDS
     if unknown:
@@ -55,7 +47,7 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
     _check_parent(actor, account.parent)
     if account.parent is not None:
         # Adding a subsidiary to a group changes the group.
-        _require_edit_parent(actor, account.parent)
+        require_edit(actor, account.parent, message=_("You may not add accounts to this group."))
     account.full_clean()
     account.save()
     account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -66,11 +58,12 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
 
 
 @transaction.atomic
+@records_author
 def account_update(*, actor: User, account: Account, product_lines=None, **fields: Any) -> Account:
     unknown = set(fields) - ACCOUNT_FIELDS
     if unknown:
         raise TypeError(f"unknown account fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
     old_path = account.path
@@ -89,7 +82,9 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
         _check_parent(actor, account.parent)
         if account.parent is not None:
             # Moving an account into a group changes the group, as creating one there does.
-            _require_edit_parent(actor, account.parent)
+            require_edit(
+                actor, account.parent, message=_("You may not add accounts to this group.")
+            )
     account.full_clean()
     account.save()
     new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
@@ -109,10 +104,11 @@ def _parent_id_of(path: str) -> int | None:
 
 
 @transaction.atomic
+@records_author
 def profile_section_update(
     *, actor: User, account: Account, kind: str, text: str
 ) -> ProfileSection:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     if kind not in ProfileSection.Kind.values:
         raise ValidationError({"kind": _("Unknown profile section.")})
     # Built unsaved when new, so that history records one creation, not a blank row first.
@@ -127,14 +123,15 @@ def profile_section_update(
 
 
 @transaction.atomic
+@records_author
 def team_member_set(
     *, actor: User, account: Account, user: User, role: str, can_edit: bool
 ) -> tuple[TeamMembership, bool]:
     """Add a user to the team or change their role; one row per user and account."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None
-    if created:
+    if membership is None:
         membership = TeamMembership(account=account, user=user)
     membership.role = role
     membership.can_edit = can_edit
@@ -144,8 +141,9 @@ def team_member_set(
 
 
 @transaction.atomic
+@records_author
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
@@ -169,6 +167,7 @@ def _figures_save(figures: YearlyFigures, changes: dict[str, Any]) -> YearlyFigu
 
 
 @transaction.atomic
+@records_author
 def figures_put(
     *,
     actor: User,
@@ -188,10 +187,10 @@ def figures_put(
     today when left out). Targets and potential belong to the key account manager: they
     change only when given (None clears), so an ERP push never wipes planning data.
     """
-    _require_edit(actor, account)
+    require_edit(actor, account)
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
-    if created:
+    if figures is None:
         figures = YearlyFigures(account=account, year=year)
     changes = {
         "revenue": Decimal("0") if revenue is None else revenue,
@@ -205,6 +204,7 @@ def figures_put(
 
 
 @transaction.atomic
+@records_author
 def figures_patch(
     *,
     actor: User,
@@ -218,7 +218,7 @@ def figures_patch(
 ) -> YearlyFigures:
     """Change only the given values of an existing year. New actuals without a date stand
     at today."""
-    _require_edit(actor, figures.account)
+    require_edit(actor, figures.account)
     figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
     new_actuals = revenue is not UNSET or contribution_margin is not UNSET
     if new_actuals and actuals_as_of is UNSET:
@@ -235,12 +235,13 @@ def figures_patch(
 
 
 @transaction.atomic
+@records_author
 def figures_target_set(
     *, actor: User, account: Account, year: int, revenue_target: Decimal | None
 ) -> YearlyFigures:
     """Set the revenue target of a year, creating the year without actuals if needed (the
     revenue objective of the year sets it, see planning.action_plan.services)."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     figures, _created = YearlyFigures.objects.select_for_update().get_or_create(
         account=account, year=year
     )
@@ -248,8 +249,9 @@ def figures_target_set(
 
 
 @transaction.atomic
+@records_author
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
     return bool(deleted)
 
@@ -271,11 +273,12 @@ def _check_reports_to(actor: User, contact: Contact) -> None:
 
 
 @transaction.atomic
+@records_author
 def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     contact = Contact(account=account, **fields)
     _check_reports_to(actor, contact)
     contact.full_clean()
@@ -284,16 +287,17 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
 
 
 @transaction.atomic
+@records_author
 def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS - {"account"}
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
-    _require_edit(actor, contact.account)
+    require_edit(actor, contact.account)
     # A fresh row: the caller's may carry `reports_to` preloaded as None where the actor
     # cannot see the manager.
     contact = Contact.objects.select_related("account").get(pk=contact.pk)
     if "account" in fields and fields["account"].pk != contact.account_id:
-        _require_edit(actor, fields["account"])
+        require_edit(actor, fields["account"])
     if (
         "reports_to" in fields
         and fields["reports_to"] is None
@@ -313,6 +317,7 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
 
 
 @transaction.atomic
+@records_author
 def contact_mark_left(*, actor: User, contact: Contact, left_on=None) -> Contact:
     """People leave; their record stays, with the date, so history is never lost."""
     return contact_update(

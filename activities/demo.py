@@ -6,17 +6,14 @@ activities is left alone, so running seed_demo again creates nothing new.
 """
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Contact
 from activities import services
 from activities.models import Activity
+from kam.history import authored_by
 from users.models import User
 
 SEED = 20260404
@@ -100,21 +97,6 @@ LOCATIONS = {
 }
 
 
-@contextmanager
-def _acting_as(user: User) -> Iterator[None]:
-    """Record `user` as the author of the history rows, as the request middleware would."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del context.request
-        else:
-            context.request = previous
-
-
 def seed(users: dict[str, User]) -> int:
     """Demo records for this app; returns how many were created. Idempotent."""
     accounts = list(
@@ -130,7 +112,7 @@ def seed(users: dict[str, User]) -> int:
         if account.pk in seeded:
             continue
         rng = random.Random(f"{SEED}-{account.external_id}")
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             created += _seed_account(rng, account, today)
     return created
 

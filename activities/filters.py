@@ -4,8 +4,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter, UserFilter
+from accounts.filters import UserFilter
 from activities.models import Activity, FollowUp
+from kam.filters import StableOrderingFilter
 
 
 class ActivityFilter(django_filters.FilterSet):

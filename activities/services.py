@@ -14,9 +14,16 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, group_contacts, visible_accounts, visible_contacts
+from accounts.access import (
+    can_edit_account,
+    group_contacts,
+    require_edit,
+    visible_accounts,
+    visible_contacts,
+)
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
+from kam.history import records_author
 from users.models import User
 
 ACTIVITY_FIELDS = {
@@ -74,11 +81,6 @@ def refresh_last_contacted_since(*, since: datetime, now: datetime | None = None
     return len(rows)
 
 
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
-
-
 def _check_contacts(actor: User, account: Account, contacts: Iterable[Contact]) -> list[Contact]:
     """Customer participants come from the account or its group (same top account), and
     only from the part of it the actor can see."""
@@ -114,6 +116,7 @@ def _check_owner(owner: User | None, account: Account, field: str) -> None:
 
 
 @transaction.atomic
+@records_author
 def activity_log(
     *,
     actor: User,
@@ -132,7 +135,7 @@ def activity_log(
     next_step_due_on: date | None = None,
 ) -> Activity:
     """Log a contact with the customer; a next step becomes a follow-up for its owner."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     contacts, users = list(contacts), list(users)
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
@@ -185,6 +188,7 @@ def activity_log(
 
 
 @transaction.atomic
+@records_author
 def activity_update(
     *,
     actor: User,
@@ -198,7 +202,7 @@ def activity_update(
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"unknown activity fields: {sorted(unknown)}")
-    _require_edit(actor, activity.account)
+    require_edit(actor, activity.account)
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
@@ -255,6 +259,7 @@ def _follow_up_save(
 
 
 @transaction.atomic
+@records_author
 def follow_up_create(
     *,
     actor: User | None,
@@ -264,12 +269,14 @@ def follow_up_create(
     due_on: date,
     notes: str = "",
     source: str = "",
+    done: bool = False,
 ) -> FollowUp:
-    """A follow-up for `owner`. `actor=None` means the system (e.g. a detractor survey that
-    came in): no edit check then, the caller has decided."""
+    """A follow-up for `owner`; with `done`, recorded as done by the actor right away, in
+    the same transaction. `actor=None` means the system (e.g. a detractor survey that came
+    in): no edit check then, the caller has decided."""
     if actor is not None:
-        _require_edit(actor, account)
-    return _follow_up_save(
+        require_edit(actor, account)
+    follow_up = _follow_up_save(
         actor=actor,
         account=account,
         owner=owner,
@@ -278,17 +285,37 @@ def follow_up_create(
         notes=notes,
         source=source,
     )
+    if done and actor is not None:
+        follow_up = follow_up_complete(actor=actor, follow_up=follow_up)
+    return follow_up
 
 
 FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
 
 
 @transaction.atomic
-def follow_up_update(*, actor: User, follow_up: FollowUp, **fields: Any) -> FollowUp:
+@records_author
+def follow_up_update(
+    *, actor: User, follow_up: FollowUp, done: bool | None = None, **fields: Any
+) -> FollowUp:
+    """Change the given fields; `done` True marks the follow-up done, False reopens it,
+    None leaves it as it is. All of it in one transaction."""
     unknown = set(fields) - FOLLOW_UP_FIELDS
     if unknown:
         raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    if not fields and done is None:
+        return follow_up
     _require_change(actor, follow_up)
+    if fields:
+        follow_up = _follow_up_change(follow_up, fields)
+    if done is True:
+        follow_up = follow_up_complete(actor=actor, follow_up=follow_up)
+    elif done is False:
+        follow_up = follow_up_reopen(actor=actor, follow_up=follow_up)
+    return follow_up
+
+
+def _follow_up_change(follow_up: FollowUp, fields: dict[str, Any]) -> FollowUp:
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
@@ -309,6 +336,7 @@ def _require_change(actor: User, follow_up: FollowUp) -> None:
 
 
 @transaction.atomic
+@records_author
 def follow_up_complete(
     *, actor: User, follow_up: FollowUp, done_at: datetime | None = None
 ) -> FollowUp:
@@ -324,6 +352,7 @@ def follow_up_complete(
 
 
 @transaction.atomic
+@records_author
 def follow_up_reopen(*, actor: User, follow_up: FollowUp) -> FollowUp:
     _require_change(actor, follow_up)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)

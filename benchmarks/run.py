@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
         KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
         [-n 30] [--warmup 3] [--markdown] [--extra] [--desk | --planning | --no-desk]
-        [--explain] [--account ID]
+        [--explain] [--account ID] [--scale SMALL_URL BIG_URL]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
 middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
@@ -12,17 +12,27 @@ percentile (nearest rank) of the wall time. One more request under CaptureQuerie
 gives the number of SQL queries, "SQL ms" (the time spent in cursor.execute: database work
 and transfer of the rows, not building model instances) and the response size.
 
+Each case is compared with its floor (benchmarks/floor.py, served by the benchmark
+settings benchmarks/settings.py): one query for the same number of rows of the same table,
+rendered as a bare HTML table, timed in the same run with the same repetitions; the table
+shows the floor's median and the case's ratio to it. `--scale SMALL_URL BIG_URL` runs the
+suite on two databases (e.g. 1,000 and 10,000 accounts) in turn and adds the small run's
+median and the growth from it.
+
 SECRET_KEY, DEBUG=0, KAM_HTTPS=0 and ALLOWED_HOSTS=testserver,localhost are the defaults.
 Static files must have been collected (manage.py collectstatic --noinput): with DEBUG=0 the
 manifest storage refuses to render pages otherwise.
 """
 
 import argparse
+import json
 import logging
 import math
 import os
 import platform
+import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -31,7 +41,8 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+# The app's settings plus the floor view (benchmarks/floor.py).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 # Only signs the sessions of the in-process test clients; no server is started.
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 os.environ.setdefault("DEBUG", "0")
@@ -73,6 +84,14 @@ class Result:
     sql_ms: float | None = None
     size_kb: float | None = None
     slowest: dict | None = None  # the slowest captured query: {"sql": ..., "ms": ...}
+    rows: int | None = None  # table rows (HTML) or results (API) in the response
+    floor: "Result | None" = None  # the floor of the same table and number of rows
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median is None or self.floor is None or not self.floor.median:
+            return None
+        return self.median / self.floor.median
 
     @property
     def median(self) -> float | None:
@@ -84,6 +103,44 @@ class Result:
             return None
         ordered = sorted(self.times_ms)
         return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+# The table a case mainly shows, by path (first match wins): the floor reads its rows.
+FLOOR_TABLES = [
+    ("/tab/figures/", "accounts.yearlyfigures"),
+    ("/tab/contacts/", "accounts.contact"),
+    ("/tab/map/", "accounts.contact"),
+    ("/accounts/contacts/", "accounts.contact"),
+    ("/api/v1/contacts/", "accounts.contact"),
+    ("/accounts/", "accounts.account"),
+    ("/api/v1/accounts/", "accounts.account"),
+    ("/api/v1/activities/", "activities.activity"),
+    ("/api/v1/follow-ups/", "activities.followup"),
+    ("/activities/", "activities.activity"),
+    ("/deals/", "deals.opportunity"),
+    ("/api/v1/opportunities/", "deals.opportunity"),
+    ("/contracts/", "contracts.contract"),
+    ("/api/v1/contracts/", "contracts.contract"),
+    ("/care/", "customer_care.customerissue"),
+    ("/api/v1/issues/", "customer_care.customerissue"),
+    ("/api/v1/actions/", "planning.action"),
+    ("/planning/", "planning.objective"),
+    ("/api/v1/objectives/", "planning.objective"),
+]
+
+
+def floor_table(path: str) -> str:
+    return next((label for prefix, label in FLOOR_TABLES if prefix in path), "accounts.account")
+
+
+def count_rows(response) -> int:
+    """What the floor has to match: the results of an API page, or the table rows and
+    cards of an HTML page."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = json.loads(response.content)
+        return len(body.get("results", [])) if isinstance(body, dict) else len(body)
+    html = response.content.decode(errors="replace")
+    return len(re.findall(r"<tr[\s>]", html)) + len(re.findall(r"<article[\s>]", html))
 
 
 def biggest_group() -> Account:
@@ -163,6 +220,8 @@ def desk_cases(group: Account, extra: bool) -> list[Case]:
             Case("API opportunities (bench_kam_0)", kam, "/api/v1/opportunities/",
                  optional=True),
             Case("API activities (head, 1M)", head, "/api/v1/activities/", optional=True),
+            Case("API activities ?cursor= (head, 1M, keyset)", head,
+                 "/api/v1/activities/?cursor=", optional=True),
             Case("API follow-ups (bench_kam_0)", kam, "/api/v1/follow-ups/", optional=True),
             Case("API issues (head)", head, "/api/v1/issues/", optional=True),
             Case("API contracts (head)", head, "/api/v1/contracts/", optional=True),
@@ -328,6 +387,7 @@ def measure(client: Client, case: Case, repetitions: int, warmup: int) -> Result
     queries = captured.captured_queries
     result.queries = len(queries)
     result.size_kb = len(response.content) / 1024
+    result.rows = count_rows(response)
     if len(durations) != len(queries):  # should not happen; fall back to the rounded times
         durations = [float(q["time"]) * 1000 for q in queries]
     result.sql_ms = sum(durations)
@@ -364,17 +424,29 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def table(results: list[Result], markdown: bool) -> str:
-    header = ["Request", "median ms", "p95 ms", "queries", "SQL ms", "KiB"]
+def table(results: list[dict], markdown: bool, small: list[dict] | None = None) -> str:
+    """One row per case (rows from as_row()); with `small` (the same cases on the smaller
+    data set of a --scale run) also its median and the growth."""
+    header = ["Request", "median ms", "p95 ms", "queries", "SQL ms", "KiB", "rows",
+              "floor ms", "× floor"]  # fmt: skip
+    if small is not None:
+        header += ["median, small", "growth"]
     rows = []
-    for r in results:
-        if r.times_ms:
-            rows.append([
-                r.case.label, fmt(r.median), fmt(r.p95), str(r.queries), fmt(r.sql_ms),
-                fmt(r.size_kb, 0),
-            ])  # fmt: skip
+    for index, r in enumerate(results):
+        if r["median"] is not None:
+            row = [
+                r["label"], fmt(r["median"]), fmt(r["p95"]), str(r["queries"]),
+                fmt(r["sql_ms"]), fmt(r["kib"], 0), str(r["rows"]), fmt(r["floor_ms"]),
+                fmt(r["ratio"]),
+            ]  # fmt: skip
         else:
-            rows.append([r.case.label, r.status, "", "", "", ""])
+            row = [r["label"], r["status"]] + [""] * (len(header) - 2 - (2 if small else 0))
+        if small is not None:
+            other = small[index] if index < len(small) else None
+            before = other["median"] if other else None
+            growth = r["median"] / before if before and r["median"] is not None else None
+            row += [fmt(before), fmt(growth, 2)]
+        rows.append(row)
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -388,6 +460,52 @@ def table(results: list[Result], markdown: bool) -> str:
         )
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def as_row(r: Result) -> dict:
+    return {
+        "label": r.case.label, "status": r.status, "median": r.median, "p95": r.p95,
+        "queries": r.queries, "sql_ms": r.sql_ms, "kib": r.size_kb, "rows": r.rows,
+        "floor_ms": r.floor.median if r.floor else None, "ratio": r.ratio,
+    }  # fmt: skip
+
+
+def measure_floor(floors: dict, case: Case, result: Result, args) -> None:
+    """The floor of the case's table and number of rows, measured once per run."""
+    if not result.times_ms:
+        return
+    key = (floor_table(case.path), max(result.rows or 0, 1))
+    if key not in floors:
+        path = reverse("floor", args=key)
+        floors[key] = measure(Client(), Case(f"floor {key}", "", path), args.repetitions,
+                              args.warmup)  # fmt: skip
+    result.floor = floors[key]
+
+
+def scale(args, argv: list[str]) -> None:
+    """The same suite on two databases (smaller first), one after the other in
+    subprocesses, and the growth of each case's median from the first to the second."""
+    small_url, big_url = args.scale
+    forwarded = [a for a in argv if a not in ("--markdown",)]
+    i = forwarded.index("--scale")
+    del forwarded[i : i + 3]
+    runs = []
+    for database in (small_url, big_url):
+        print(f"# running on {database.rsplit('/', 1)[-1]} …", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, *forwarded, "--json"],
+            env={**os.environ, "DATABASE_URL": database},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    small, big = runs
+    for about in (small["about"], big["about"]):
+        print("\n".join(f"{line}  " if args.markdown else f"# {line}" for line in about))
+    if args.markdown:
+        print()
+    print(table(big["results"], args.markdown, small=small["results"]))
 
 
 def describe_machine() -> str:
@@ -439,7 +557,17 @@ def main(argv: list[str] | None = None) -> None:
         "--explain", action="store_true", help="print the slowest query of each case (PG: plan)"
     )
     parser.add_argument("--traceback", action="store_true", help="log the errors of failing pages")
+    parser.add_argument(
+        "--scale",
+        nargs=2,
+        metavar=("SMALL_URL", "BIG_URL"),
+        help="run on two databases (e.g. 1,000 and 10,000 accounts) and print the growth",
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.scale:
+        scale(args, list(sys.argv[1:] if argv is None else argv))
+        return
     if not args.traceback:
         # A failing page is one line in the table; its traceback would drown the output.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
@@ -470,20 +598,26 @@ def main(argv: list[str] | None = None) -> None:
         f"{Account.objects.count():,} accounts; group {group.pk} {group.name!r} has "
         f"{group_size} accounts; {args.warmup} warm-ups, {args.repetitions} measured requests",
     ]
-    print("\n".join(f"{line}  " if args.markdown else f"# {line}" for line in about), flush=True)
-    if args.markdown:
-        print()
+    if not args.json:
+        print("\n".join(f"{line}  " if args.markdown else f"# {line}" for line in about))
+        if args.markdown:
+            print()
     clients: dict[str, Client] = {}
+    floors: dict[tuple[str, int], Result] = {}
     results = []
     for case in selected:
         if case.username not in clients:
             clients[case.username] = Client()
             clients[case.username].force_login(users[case.username])
         results.append(measure(clients[case.username], case, args.repetitions, args.warmup))
+        measure_floor(floors, case, results[-1], args)
         print(f"  … {case.label}: {results[-1].status}", file=sys.stderr, flush=True)
     for client in clients.values():
         client.logout()  # removes the session rows force_login wrote
-    print(table(results, args.markdown))
+    if args.json:
+        print(json.dumps({"about": about, "results": [as_row(r) for r in results]}))
+        return
+    print(table([as_row(r) for r in results], args.markdown))
     if args.explain:
         print(explain(results))
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account
 from contracts import services
 from contracts.models import Contract
 from contracts.terms import add_months
+from kam.history import authored_by
 from users.models import User
 
 SEED = 4711
@@ -159,7 +159,7 @@ def seed(users: dict[str, User]) -> int:
             if (account.pk, plan["number"]) in existing:
                 continue
             actor = account.owner
-            with _acting_as(actor):
+            with authored_by(actor):
                 contract = services.contract_create(actor=actor, account=account, **plan)
                 created += 1
                 if documents_left and contract.status in (S.ACTIVE, S.RENEGOTIATION):

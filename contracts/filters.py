@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
 from contracts.models import Contract
 from contracts.selectors import notice_within
+from kam.filters import StableOrderingFilter
 
 
 class ContractOrderingFilter(StableOrderingFilter):

@@ -17,7 +17,7 @@ def notice_deadlines(*, user) -> dict | None:
     if not user.sees_all_accounts:
         contracts = contracts.filter(Q(owner=user) | Q(account__owner=user))
     return {
-        "contracts": list(contracts.order_by("notice_deadline", "pk")[:LIMIT]),
+        "contracts": list(contracts.order_by("next_notice_deadline", "pk")[:LIMIT]),
         "today": today,
         "days": WITHIN_DAYS,
     }

@@ -7,14 +7,15 @@ checked by content before a single byte is stored.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
+from kam.history import records_author
 from kam.uploads import validate_upload
 from users.models import User
 
@@ -23,11 +24,6 @@ CONTRACT_FIELDS = {
     "renewal_term_months", "annual_value", "prices_and_terms", "status", "terminated_on",
     "owner",
 }  # fmt: skip
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change the contracts of this account."))
 
 
 def _check_fields(fields: dict) -> None:
@@ -48,11 +44,12 @@ def _normalise(contract: Contract) -> None:
 
 
 @transaction.atomic
+@records_author
 def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract:
     _check_fields(fields)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
-    _require_edit(actor, account)
+    require_edit(actor, account, message=_("You may not change the contracts of this account."))
     fields.setdefault("owner", actor)
     contract = Contract(account=account, **fields)
     _normalise(contract)
@@ -62,9 +59,12 @@ def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract
 
 
 @transaction.atomic
+@records_author
 def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contract:
     _check_fields(fields)
-    _require_edit(actor, contract.account)
+    require_edit(
+        actor, contract.account, message=_("You may not change the contracts of this account.")
+    )
     contract = Contract.objects.select_for_update().select_related("account").get(pk=contract.pk)
     for name, value in fields.items():
         setattr(contract, name, value)
@@ -75,6 +75,7 @@ def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contra
 
 
 @transaction.atomic
+@records_author
 def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractDocument:
     """Check the file (size, real type by content), then store it under a random name.
 
@@ -82,7 +83,9 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
     was stored, the file is removed again. (A rollback of an outer transaction after this
     returns would leave an orphaned file under a random name, never a row without a file.)
     """
-    _require_edit(actor, contract.account)
+    require_edit(
+        actor, contract.account, message=_("You may not change the contracts of this account.")
+    )
     try:
         checked = validate_upload(uploaded_file)
     except ValidationError as exc:
@@ -107,8 +110,13 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
 
 
 @transaction.atomic
+@records_author
 def document_delete(*, actor: User, document: ContractDocument) -> None:
-    _require_edit(actor, document.contract.account)
+    require_edit(
+        actor,
+        document.contract.account,
+        message=_("You may not change the contracts of this account."),
+    )
     name = document.file.name
     storage = document.file.storage
     document.delete()

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,11 @@ from accounts.access import (
 from contracts import selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
-from contracts.models import Contract, ContractDocument
+from contracts.models import Contract
 from kam.forms import add_service_errors
+from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.uploads import attachment_response
 
 PAGE_SIZE = 25
 MAX_WITHIN_DAYS = 3650
@@ -145,7 +147,7 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:
         "can_edit": can_edit_account(request.user, contract.account),
         "documents": selectors.documents_of(contract),
         "document_form": extra.pop("document_form", None) or DocumentForm(),
-        "history": contract.history.select_related("history_user").order_by("-history_date")[:10],
+        "history": changes([Source(Contract, contract.history.all())], limit=10),
         "today": today,
         "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
     } | extra
@@ -192,24 +194,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
     """The file, only through the access scope: outside it the URL is a 404."""
     document = selectors.get_document_for(request.user, pk, document_id)
-    return document_file_response(document)
-
-
-def document_file_response(document: ContractDocument) -> FileResponse:
-    """Shared by the page and the API: an attachment, never rendered inline."""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return attachment_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -15,11 +15,12 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from accounts.demo import DOMINANT_ACCOUNT, _acting_as
+from accounts.demo import DOMINANT_ACCOUNT
 from accounts.models import Account, Contact, TeamMembership
 from activities.services import follow_up_complete
 from customer_care import services
 from customer_care.models import CustomerIssue, Department, Survey, ensure_default_departments
+from kam.history import authored_by
 from users.models import User
 
 SEED = 2026
@@ -88,7 +89,7 @@ def seed(users: dict[str, User]) -> int:
     for number, account in enumerate(accounts):
         rng = random.Random(f"{SEED}-{account.external_id}")
         key = account.status == Account.Status.KEY_ACCOUNT
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             if (key or number % 2 == 0) and account.pk not in has_issues:
                 created += _seed_issues(rng, account, departments, today)
             if key and account.pk not in has_surveys:

@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter, UserFilter
+from accounts.filters import UserFilter
 from customer_care.models import CustomerIssue, Department, Survey
+from kam.filters import StableOrderingFilter
 
 UNRESOLVED = "unresolved"
 STATUS_CHOICES = [(UNRESOLVED, _("Not yet resolved")), *CustomerIssue.Status.choices]

@@ -8,15 +8,16 @@ a detractor survey and the follow-up it creates are saved together or not at all
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, is_visible_contact_id, visible_accounts
+from accounts.access import is_visible_contact_id, require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
+from kam.history import records_author
 from users.models import User
 
 ISSUE_FIELDS = {
@@ -26,11 +27,6 @@ ISSUE_FIELDS = {
 
 # A detractor survey asks the account owner to call back within this many days.
 FOLLOW_UP_DAYS = 3
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _check_owner(issue: CustomerIssue) -> None:
@@ -52,6 +48,7 @@ def _apply_status(issue: CustomerIssue, status: str, at: datetime | None) -> Non
 
 
 @transaction.atomic
+@records_author
 def issue_create(
     *,
     actor: User,
@@ -71,7 +68,7 @@ def issue_create(
 ) -> CustomerIssue:
     """Open an issue. Without a due date it is due after DUE_DAYS_BY_SEVERITY days; without
     an owner it belongs to the user who records it."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     issue = CustomerIssue(
         account=account,
         title=title,
@@ -96,13 +93,14 @@ def issue_create(
 
 
 @transaction.atomic
+@records_author
 def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> CustomerIssue:
     """Change an issue's fields, status and resolution included (the same status rules as
     issue_change_status). The account of an issue does not change."""
     unknown = set(fields) - ISSUE_FIELDS
     if unknown:
         raise TypeError(f"unknown issue fields: {sorted(unknown)}")
-    _require_edit(actor, issue.account)
+    require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
     status = fields.pop("status", None)
     if fields.get("due_on", "unset") is None:
@@ -121,6 +119,7 @@ def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> Custome
 
 
 @transaction.atomic
+@records_author
 def issue_change_status(
     *,
     actor: User,
@@ -131,7 +130,7 @@ def issue_change_status(
 ) -> CustomerIssue:
     """Move an issue to another status. Resolving or closing needs a resolution; `at`
     (default now) is when it was resolved, for imports of older issues."""
-    _require_edit(actor, issue.account)
+    require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
     if resolution is not None:
         issue.resolution = resolution.replace("\r\n", "\n").strip()
@@ -142,6 +141,7 @@ def issue_change_status(
 
 
 @transaction.atomic
+@records_author
 def survey_record(
     *,
     actor: User,
@@ -156,7 +156,7 @@ def survey_record(
     """Record a survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for
     the account owner in the same transaction; it is attached as `survey.follow_up`
     (None otherwise)."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     survey = Survey(
         account=account,
         contact=contact,

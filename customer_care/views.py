@@ -1,9 +1,6 @@
 """Issue pages and the account's Issues and Satisfaction panels. Each view fetches through
 the access scope and writes through customer_care.services."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +25,7 @@ from customer_care.filters import IssueFilter
 from customer_care.forms import IssueForm, IssueStatusForm, SurveyForm
 from customer_care.models import CustomerIssue
 from kam.forms import add_service_errors
+from kam.history import Source, changes
 from kam.htmx import render_page
 
 PAGE_SIZE = 25
@@ -110,45 +108,6 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "customer_care/issue_form.html", context, status=status)
 
 
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    kind: str
-    changes: list[tuple[str, str, str]]
-
-
-def _issue_history(issue: CustomerIssue, limit: int = 50) -> list[HistoryEntry]:
-    records = list(
-        issue.history.select_related("history_user").order_by("-history_id")[: limit + 1]
-    )
-    entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=False):
-        changes = []
-        if previous is not None and record.history_type == "~":
-            for change in record.diff_against(previous).changes:
-                field = CustomerIssue._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), _text(change.old), _text(change.new)))
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=str(record.history_user or "–"),
-                kind=record.history_type,
-                changes=changes,
-            )
-        )
-    return entries[:limit]
-
-
-def _text(value) -> str:
-    if value in (None, ""):
-        return "–"
-    for status, label in CustomerIssue.Status.choices:
-        if value == status:
-            return str(label)
-    return str(value)
-
-
 def _issue_context(request: HttpRequest, issue: CustomerIssue, **extra) -> dict:
     return {
         "nav": "issues",
@@ -157,7 +116,7 @@ def _issue_context(request: HttpRequest, issue: CustomerIssue, **extra) -> dict:
         "can_edit": can_edit_account(request.user, issue.account),
         "status_form": extra.pop("status_form", None)
         or IssueStatusForm(initial={"status": issue.status, "resolution": issue.resolution}),
-        "history": _issue_history(issue),
+        "history": changes([Source(CustomerIssue, issue.history.all())], limit=50),
     } | extra
 
 

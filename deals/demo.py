@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account
 from deals import services
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from kam.history import authored_by
 
 SEED = 2026
 
@@ -150,7 +150,7 @@ def seed(users) -> int:
             continue
         if account.external_id == SHOWCASE_ACCOUNT:
             plans += _showcase(account, today)
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             for plan in plans:
                 _create(account, plan, stages, register)
                 created += 1

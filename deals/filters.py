@@ -5,9 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter, UserFilter
+from accounts.filters import UserFilter
 from accounts.models import ProductLine
 from deals.models import Competitor, Opportunity, Stage
+from kam.filters import StableOrderingFilter
 
 
 class OpportunityFilter(django_filters.FilterSet):

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
+from kam.history import records_author
 from users.models import User
 
 OPPORTUNITY_FIELDS = {
@@ -23,11 +24,6 @@ OPPORTUNITY_FIELDS = {
     "expected_close_date", "next_follow_up_on", "next_follow_up_action", "close_reason",
     "owner", "lost_to",
 }  # fmt: skip
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def first_open_stage() -> Stage:
@@ -77,6 +73,7 @@ def _apply_stage(
 
 
 @transaction.atomic
+@records_author
 def opportunity_create(
     *,
     actor: User,
@@ -88,7 +85,7 @@ def opportunity_create(
     unknown = set(fields) - OPPORTUNITY_FIELDS
     if unknown:
         raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     stage = fields.pop("stage", None) or first_open_stage()
     probability = fields.pop("probability", None)
     fields["owner"] = fields.get("owner") or actor
@@ -102,6 +99,7 @@ def opportunity_create(
 
 
 @transaction.atomic
+@records_author
 def opportunity_update(
     *, actor: User, opportunity: Opportunity, product_lines=None, **fields: Any
 ) -> Opportunity:
@@ -110,10 +108,10 @@ def opportunity_update(
     unknown = set(fields) - OPPORTUNITY_FIELDS - {"account"}
     if unknown:
         raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if "account" in fields and fields["account"].pk != opportunity.account_id:
-        _require_edit(actor, fields["account"])
+        require_edit(actor, fields["account"])
     stage = fields.pop("stage", None) or opportunity.stage
     moved = stage.pk != opportunity.stage_id
     probability = fields.pop("probability", None)
@@ -132,6 +130,7 @@ def opportunity_update(
 
 
 @transaction.atomic
+@records_author
 def opportunity_move(
     *,
     actor: User,
@@ -148,7 +147,7 @@ def opportunity_move(
     (imports of deals closed earlier); a lost deal may name the competitor it was lost to.
     Closing sends `deals.signals.opportunity_closed` (the whitespace matrix follows it).
     """
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     moved = stage.pk != opportunity.stage_id
     reason = reason.strip()
@@ -174,6 +173,7 @@ def opportunity_move(
 
 
 @transaction.atomic
+@records_author
 def competitor_create(*, actor: User, name: str, website: str = "", notes: str = "") -> Competitor:
     """Add a company to the competitor register, shared by every account."""
     if not actor.is_authenticated or not actor.is_active:
@@ -192,6 +192,7 @@ def _register_competitor(actor: User, name: str) -> Competitor:
 
 
 @transaction.atomic
+@records_author
 def opportunity_competitor_set(
     *,
     actor: User,
@@ -206,7 +207,7 @@ def opportunity_competitor_set(
     `competitor_name` registers a competitor that is not in the register yet (or finds
     the one of that name), in the same transaction.
     """
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     if competitor is None:
         if not competitor_name.strip():
             raise ValidationError(
@@ -217,7 +218,7 @@ def opportunity_competitor_set(
         opportunity=opportunity, competitor=competitor
     ).first()
     created = link is None
-    if created:
+    if link is None:
         link = OpportunityCompetitor(opportunity=opportunity, competitor=competitor)
     link.position = position
     link.notes = notes.strip()
@@ -227,10 +228,11 @@ def opportunity_competitor_set(
 
 
 @transaction.atomic
+@records_author
 def opportunity_competitor_remove(
     *, actor: User, opportunity: Opportunity, competitor: Competitor
 ) -> bool:
-    _require_edit(actor, opportunity.account)
+    require_edit(actor, opportunity.account)
     link = OpportunityCompetitor.objects.filter(
         opportunity=opportunity, competitor=competitor
     ).first()

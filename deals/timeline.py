@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deals.models import Opportunity
-from kam.templatetags.kam import money
+from kam.formats import money
 from kam.timeline import TimelineEvent
 
 

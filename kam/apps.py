@@ -20,3 +20,10 @@ class KamConfig(AppConfig):
                 order=90,
             )
         )
+
+        # Imported here because models are not ready at module import time.
+        from simple_history.signals import pre_create_historical_record
+
+        from kam.history import set_author
+
+        pre_create_historical_record.connect(set_author, dispatch_uid="kam.history.set_author")

@@ -13,7 +13,8 @@ def render_page(
 ) -> HttpResponse:
     """The server decides: htmx requests get `template#partial`, others the full page."""
     # Back/forward after an in-place update: htmx asks for the whole page again.
-    wants_partial = request.htmx and not request.htmx.history_restore_request
+    htmx = getattr(request, "htmx", None)  # set by django_htmx's middleware
+    wants_partial = bool(htmx and not htmx.history_restore_request)
     name = f"{template}#{partial}" if partial and wants_partial else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

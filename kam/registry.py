@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 
 class _Entry(Protocol):
-    key: str
-    order: int
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def order(self) -> int: ...
 
 
 class Registry[T: _Entry]:

@@ -13,6 +13,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -137,3 +139,20 @@ def stored_name(original_name: str, folder: str) -> str:
     if not extension[1:].isalnum():
         extension = ""
     return f"{folder.strip('/')}/{secrets.token_hex(16)}{extension}"
+
+
+def attachment_response(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """A stored document as a download (pages and API alike), never rendered inline; a
+    file missing from the storage answers 404."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

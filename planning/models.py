@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
-from kam.templatetags.kam import money
+from kam.formats import money
 from planning.business_cases import arithmetic
 
 MAX_HORIZON_YEARS = 15

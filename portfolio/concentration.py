@@ -137,34 +137,33 @@ class YearSummary:
 
 
 def _year_summaries_sql() -> str:
+    # One pass over the figures: per year and unit, then per year (the key-account sums
+    # ride along per unit, so the figures are not read twice).
     return f"""
-    WITH fig AS (
-        SELECT f.year, {root_sql()} AS unit_id, f.revenue, f.contribution_margin AS margin,
-               a.status
+    WITH units AS (
+        SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
+               SUM(f.contribution_margin) AS margin,
+               SUM(CASE WHEN a.status = %s THEN f.revenue ELSE 0 END) AS key_revenue,
+               SUM(CASE WHEN a.status = %s THEN f.contribution_margin ELSE 0 END) AS key_margin
         FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-    ), units AS (
-        SELECT year, unit_id, SUM(revenue) AS revenue FROM fig GROUP BY year, unit_id
+        GROUP BY f.year, {root_sql()}
     ), ranked AS (
-        SELECT year, revenue,
+        SELECT u.*,
                ROW_NUMBER() OVER (PARTITION BY year ORDER BY revenue DESC, unit_id) AS rnk
-        FROM units
+        FROM units u
     ), per_year AS (
-        SELECT year, COUNT(*) AS units, SUM(revenue * revenue) AS sum_sq,
+        SELECT year, COUNT(*) AS units, SUM(revenue) AS revenue, SUM(margin) AS margin,
+               SUM(revenue * revenue) AS sum_sq,
                SUM(CASE WHEN rnk <= 5 THEN revenue ELSE 0 END) AS top5,
-               SUM(CASE WHEN rnk <= 10 THEN revenue ELSE 0 END) AS top10
+               SUM(CASE WHEN rnk <= 10 THEN revenue ELSE 0 END) AS top10,
+               SUM(key_revenue) AS key_revenue, SUM(key_margin) AS key_margin
         FROM ranked GROUP BY year
-    ), totals AS (
-        SELECT year, SUM(revenue) AS revenue, SUM(margin) AS margin,
-               SUM(CASE WHEN status = %s THEN revenue ELSE 0 END) AS key_revenue,
-               SUM(CASE WHEN status = %s THEN margin ELSE 0 END) AS key_margin
-        FROM fig GROUP BY year
     )
-    SELECT t.year, t.revenue, t.margin, ct.revenue, ct.contribution_margin, p.units,
-           p.sum_sq, p.top5, p.top10, t.key_revenue, t.key_margin
-    FROM totals t
-    JOIN per_year p ON p.year = t.year
-    LEFT JOIN portfolio_companytotals ct ON ct.year = t.year
-    ORDER BY t.year
+    SELECT p.year, p.revenue, p.margin, ct.revenue, ct.contribution_margin, p.units,
+           p.sum_sq, p.top5, p.top10, p.key_revenue, p.key_margin
+    FROM per_year p
+    LEFT JOIN portfolio_companytotals ct ON ct.year = p.year
+    ORDER BY p.year
     """
 
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account, YearlyFigures
+from kam.history import authored_by
 from portfolio import classification, health, services
 from portfolio.models import (
     AccountPortfolio,
@@ -164,7 +164,7 @@ def _rejected_suggestion(users: dict[str, User]) -> int:
     if not pending:
         return 0
     account = Account.objects.select_related("owner").get(pk=pending[-1].account_id)
-    with _acting_as(account.owner):
+    with authored_by(account.owner):
         services.suggestion_reject(
             actor=account.owner,
             account=account,

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from kam.templatetags.kam import SYMBOLS
+from kam.formats import SYMBOLS
 from portfolio.classification import Suggestion
 
 

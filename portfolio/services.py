@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account
+from kam.history import records_author
 from portfolio import classification, health, matrix
 from portfolio.models import (
     AccountPortfolio,
@@ -33,6 +34,7 @@ def _require_company_figures_right(actor: User) -> None:
 
 
 @transaction.atomic
+@records_author
 def company_totals_put(
     *, actor: User, year: int, revenue: Decimal, contribution_margin: Decimal
 ) -> tuple[CompanyTotals, bool]:
@@ -50,6 +52,7 @@ def company_totals_put(
 
 
 @transaction.atomic
+@records_author
 def company_totals_delete(*, actor: User, year: int) -> bool:
     _require_company_figures_right(actor)
     deleted, _count = CompanyTotals.objects.filter(year=year).delete()
@@ -57,6 +60,7 @@ def company_totals_delete(*, actor: User, year: int) -> bool:
 
 
 @transaction.atomic
+@records_author
 def portfolio_facts_update(
     *, actor: User, account: Account, supplier_rank: int | None, strategic_fit: int | None
 ) -> AccountPortfolio:
@@ -80,6 +84,7 @@ def _current_suggestion(account: Account, year: int) -> classification.Suggestio
 
 
 @transaction.atomic
+@records_author
 def suggestion_accept(*, actor: User, account: Account, year: int) -> SuggestionDecision:
     """Set the suggested status through the account service (its history records the
     change) and keep the decision."""
@@ -103,6 +108,7 @@ def suggestion_accept(*, actor: User, account: Account, year: int) -> Suggestion
 
 
 @transaction.atomic
+@records_author
 def suggestion_reject(
     *, actor: User, account: Account, year: int, reason: str
 ) -> SuggestionDecision:
@@ -186,6 +192,7 @@ def matrix_store_year(*, year: int | None = None) -> int:
 
 
 @transaction.atomic
+@records_author
 def readiness_assess(
     *,
     actor: User,

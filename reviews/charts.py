@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kam.charts import Chart, Series, bar_chart, line_chart
-from kam.templatetags.kam import money
+from kam.formats import money
 
 
 def _values(rows: list[dict[str, Any]], key: str) -> list[Decimal | None]:

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone, translation
 
-from accounts.demo import _acting_as
 from accounts.models import Account, Contact
+from kam.history import authored_by
 from reviews import pdf, services
 from reviews.models import AnnualReview, JointProject, Section
 
@@ -68,7 +68,7 @@ def seed(users) -> int:
     )
     created = 0
     # The demo is German: texts written from data and the proposed topics in German too.
-    with _acting_as(owner), translation.override("de"):
+    with authored_by(owner), translation.override("de"):
         last = services.review_create(
             actor=owner,
             account=account,

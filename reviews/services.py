@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
+from kam.history import records_author
 from planning.action_plan.services import objective_create
 from planning.models import Objective
 from reviews import selectors
@@ -39,13 +40,6 @@ from users.models import User
 
 SECTION_ORDER = [kind for kind, _label in Section.Kind.choices]
 REFRESHABLE = (Section.Kind.RELATIONSHIP, Section.Kind.FIGURES, Section.Kind.MEASURES)
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not visible_accounts(actor).filter(pk=account.pk).exists():
-        raise PermissionDenied(_("You may not change this account."))
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _check_dates(*, year: int, meeting_on: date | None, backdate_reason: str) -> None:
@@ -94,6 +88,7 @@ def _summary_text(kind: str, data: dict[str, Any]) -> str:
 
 
 @transaction.atomic
+@records_author
 def review_create(
     *,
     actor: User,
@@ -108,7 +103,7 @@ def review_create(
 ) -> AnnualReview:
     """A review with its sections filled from live data and the contracts to renegotiate
     proposed as topics."""
-    _require_edit(actor, account)
+    require_edit(actor, account)
     _check_dates(year=year, meeting_on=meeting_on, backdate_reason=backdate_reason)
     contacts, users = _check_participants(account, customer_participants, our_participants)
     review = AnnualReview(
@@ -183,6 +178,7 @@ REVIEW_FIELDS = {
 
 
 @transaction.atomic
+@records_author
 def review_update(
     *,
     actor: User,
@@ -194,7 +190,7 @@ def review_update(
     unknown = set(fields) - REVIEW_FIELDS
     if unknown:
         raise TypeError(f"unknown review fields: {sorted(unknown)}")
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     review = AnnualReview.objects.select_for_update().select_related("account").get(pk=review.pk)
     for name, value in fields.items():
         if isinstance(value, str):
@@ -221,8 +217,9 @@ def review_update(
 
 
 @transaction.atomic
+@records_author
 def section_update(*, actor: User, section: Section, text: str) -> Section:
-    _require_edit(actor, section.review.account)
+    require_edit(actor, section.review.account)
     section.text = (text or "").replace("\r\n", "\n").strip()
     section.updated_by = actor
     section.save(update_fields=["text", "updated_at", "updated_by"])
@@ -304,10 +301,11 @@ def describe_changes(kind: str, old: dict[str, Any], new: dict[str, Any]) -> lis
 
 
 @transaction.atomic
+@records_author
 def section_refresh(*, actor: User, section: Section) -> Section:
     """Take the section's data from live data again; `changes` lists what differs. The
     manager's text stays as it is."""
-    _require_edit(actor, section.review.account)
+    require_edit(actor, section.review.account)
     if section.kind == Section.Kind.AGENDA:
         added = _propose_topics(section.review)
         section.changes = (
@@ -328,6 +326,7 @@ def _next_position(queryset) -> int:
 
 
 @transaction.atomic
+@records_author
 def agenda_item_save(
     *,
     actor: User,
@@ -337,7 +336,7 @@ def agenda_item_save(
     presenter: str = "",
     item: AgendaItem | None = None,
 ) -> AgendaItem:
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     item = item or AgendaItem(review=review, position=_next_position(review.agenda))
     item.title = (title or "").strip()
     item.duration_minutes = duration_minutes
@@ -350,8 +349,9 @@ def agenda_item_save(
 
 
 @transaction.atomic
+@records_author
 def agenda_item_move(*, actor: User, item: AgendaItem, up: bool) -> None:
-    _require_edit(actor, item.review.account)
+    require_edit(actor, item.review.account)
     items = list(item.review.agenda.all())
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     other = index - 1 if up else index + 1
@@ -371,6 +371,7 @@ def _check_owner(owner: User | None, account: Account, field: str) -> None:
 
 
 @transaction.atomic
+@records_author
 def topic_save(
     *,
     actor: User,
@@ -382,7 +383,7 @@ def topic_save(
     renegotiate: bool = False,
     topic: Topic | None = None,
 ) -> Topic:
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     topic = topic or Topic(review=review, position=_next_position(review.topics))
     topic.title = (title or "").strip()
     topic.goal = (goal or "").replace("\r\n", "\n").strip()
@@ -398,6 +399,7 @@ def topic_save(
 
 
 @transaction.atomic
+@records_author
 def market_figure_save(
     *,
     actor: User,
@@ -408,7 +410,7 @@ def market_figure_save(
     year: int | None = None,
     row: MarketFigure | None = None,
 ) -> MarketFigure:
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     row = row or MarketFigure(review=review, position=_next_position(review.market_data))
     row.topic = (topic or "").strip()
     row.figure = (figure or "").strip()
@@ -420,9 +422,10 @@ def market_figure_save(
 
 
 @transaction.atomic
+@records_author
 def market_data_copy_from_last_year(*, actor: User, review: AnnualReview) -> int:
     """Copy the market data of the account's previous review; rows already there stay."""
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     previous = (
         AnnualReview.objects.filter(account=review.account, year__lt=review.year)
         .order_by("-year")
@@ -452,6 +455,7 @@ def market_data_copy_from_last_year(*, actor: User, review: AnnualReview) -> int
 
 
 @transaction.atomic
+@records_author
 def project_save(
     *,
     actor: User,
@@ -462,7 +466,7 @@ def project_save(
     target: str = "",
     project: JointProject | None = None,
 ) -> JointProject:
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     project = project or JointProject(review=review, position=_next_position(review.projects))
     project.area = area
     project.title = (title or "").strip()
@@ -474,6 +478,7 @@ def project_save(
 
 
 @transaction.atomic
+@records_author
 def agreement_add(
     *,
     actor: User,
@@ -484,7 +489,7 @@ def agreement_add(
 ) -> Agreement:
     """An agreement of the meeting; with owner and due date it becomes a follow-up on the
     owner's "My work" (source "review")."""
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     agreement = Agreement(review=review, text=(text or "").strip(), owner=owner, due_on=due_on)
     if bool(owner) != bool(due_on):
         field = "due_on" if owner else "owner"
@@ -505,16 +510,18 @@ def agreement_add(
 
 
 @transaction.atomic
+@records_author
 def item_delete(*, actor: User, item: AgendaItem | Topic | MarketFigure | JointProject) -> None:
-    _require_edit(actor, item.review.account)
+    require_edit(actor, item.review.account)
     item.delete()
 
 
 @transaction.atomic
+@records_author
 def review_follow_up(*, actor: User, review: AnnualReview) -> int:
     """Each joint project becomes an objective of next year's action plan, once; the review
     is then followed up. Returns how many objectives were created."""
-    _require_edit(actor, review.account)
+    require_edit(actor, review.account)
     review = AnnualReview.objects.select_for_update().get(pk=review.pk)
     if review.status not in (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP):
         raise ValidationError(_("Only a held review can be followed up."))
@@ -582,6 +589,7 @@ def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) ->
 
 
 @transaction.atomic
+@records_author
 def folder_request(
     *, actor: User, review: AnnualReview, internal: bool = False
 ) -> tuple[FolderVersion, bool]:

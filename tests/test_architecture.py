@@ -93,12 +93,39 @@ def swallowed_import_errors(root: Path) -> list[str]:
     return found
 
 
+def module_rule_violations(root: Path) -> list[str]:
+    """API modules do not import HTML view modules (shared code lives in services,
+    selectors or kam/), and selectors do not import template tags (kam.formats has the
+    formatting both use)."""
+    found = []
+    for app in sorted(LAYER_OF):
+        for path in sorted((root / app).rglob("*.py")):
+            where = path.relative_to(root)
+            is_api = "api" in where.parts[:-1] or where.name == "api.py"
+            is_selector = where.name == "selectors.py"
+            if not (is_api or is_selector):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for line, name in _imported_names(tree):
+                parts = name.split(".")
+                own = parts[0] in LAYER_OF
+                if is_api and own and parts[-1] == "views" and "api" not in parts:
+                    found.append(f"{where}:{line}: API module imports {name}")
+                if is_selector and "templatetags" in parts:
+                    found.append(f"{where}:{line}: selector imports {name}")
+    return found
+
+
 def test_apps_import_downward_only():
     assert import_violations(ROOT) == []
 
 
 def test_no_import_error_is_swallowed():
     assert swallowed_import_errors(ROOT) == []
+
+
+def test_api_modules_and_selectors_keep_to_their_part():
+    assert module_rule_violations(ROOT) == []
 
 
 def test_allowed_sibling_imports_stay_on_one_layer_and_one_way():
@@ -181,3 +208,22 @@ def test_the_check_finds_a_swallowed_import_error(tmp_path):
     source = "try:\n    from deals import timeline\nexcept ImportError:\n    timeline = None\n"
     root = _tree(tmp_path, {"kam/timeline.py": source})
     assert swallowed_import_errors(root) == ["kam/timeline.py:3"]
+
+
+def test_the_check_finds_an_api_importing_a_page_view_and_a_selector_importing_a_filter(
+    tmp_path,
+):
+    root = _tree(
+        tmp_path,
+        {
+            "contracts/api/views.py": (
+                "from contracts.views import document_response\n"
+                "from contracts.api.serializers import ContractSerializer\n"
+            ),
+            "planning/action_plan/selectors.py": "from kam.templatetags.kam import money\n",
+        },
+    )
+    assert module_rule_violations(root) == [
+        "contracts/api/views.py:1: API module imports contracts.views",
+        "planning/action_plan/selectors.py:1: selector imports kam.templatetags.kam",
+    ]

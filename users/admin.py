@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role and language"), {"fields": ["role", "language"]}),
     ]
     add_fieldsets = [

@@ -8,14 +8,14 @@ validation is the one set of rules. Serializers only parse and shape.
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import selectors, services
-from accounts.access import can_edit_account, get_account_for
+from accounts.access import get_account_for
+from accounts.api.permissions import CanEditAccount
 from accounts.api.serializers import (
     AccountDetailSerializer,
     AccountSerializer,
@@ -25,27 +25,8 @@ from accounts.api.serializers import (
 )
 from accounts.filters import AccountFilter, ContactFilter
 from accounts.models import Account, Contact, ProductLine
+from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination
-
-
-class CanEditAccount(permissions.BasePermission):
-    """Reading needs only the scope (the queryset); changing needs the "may change"
-    predicate of accounts.access, checked before the body is parsed so that a reader gets
-    403 rather than a list of field errors. The services check it again."""
-
-    message = _("You may not change this account.")
-
-    def has_object_permission(self, request: Request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        account = obj if isinstance(obj, Account) else obj.account
-        return can_edit_account(request.user, account)
-
-
-# The filtersets carry their own `ordering` parameter (the same names as the pages use:
-# name, status, tier, country, revenue, updated), so DRF's OrderingFilter stays out: it
-# would reset an ordering it does not know, such as "revenue", to the default.
-FILTERS = [DjangoFilterBackend]
 
 
 def account_queryset(user) -> QuerySet[Account]:

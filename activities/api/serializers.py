@@ -1,17 +1,14 @@
 """API shapes for activities and follow-ups. They parse and shape only; the services
-validate (see accounts.api.serializers for the pattern)."""
+validate (see kam.api.serializers for the pattern)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-)
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
 class ActivitySerializer(ParseOnlyModelSerializer):

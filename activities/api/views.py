@@ -6,7 +6,6 @@ writes go through activities.services. Lists take a constant number of queries.
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -22,10 +21,9 @@ from activities.api.serializers import (
 )
 from activities.filters import ActivityFilter, FollowUpFilter
 from activities.models import Activity, FollowUp
+from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from users.models import User
-
-FILTERS = [DjangoFilterBackend]
 
 
 def activity_queryset(user) -> QuerySet[Activity]:
@@ -134,9 +132,7 @@ class FollowUpList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", False)
-        follow_up = services.follow_up_create(actor=request.user, **fields)
-        if done:
-            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
+        follow_up = services.follow_up_create(actor=request.user, done=done, **fields)
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,11 +162,8 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", None)
-        if fields:
-            follow_up = services.follow_up_update(actor=request.user, follow_up=follow_up, **fields)
-        if done is True:
-            follow_up = services.follow_up_complete(actor=request.user, follow_up=follow_up)
-        elif done is False:
-            follow_up = services.follow_up_reopen(actor=request.user, follow_up=follow_up)
+        follow_up = services.follow_up_update(
+            actor=request.user, follow_up=follow_up, done=done, **fields
+        )
         fresh = selectors.follow_up_list(request.user).filter(pk=follow_up.pk).first()
         return Response(FollowUpSerializer(fresh or follow_up, context={"request": request}).data)

@@ -6,13 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-)
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
 class ContractSerializer(ParseOnlyModelSerializer):

@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.views import CanEditAccount
+from accounts.api.permissions import CanEditAccount
 from contracts import selectors, services
 from contracts.api.serializers import (
     ContractSerializer,
@@ -24,7 +24,7 @@ from contracts.api.serializers import (
 )
 from contracts.filters import ContractFilter
 from contracts.models import Contract
-from contracts.views import document_file_response
+from kam.uploads import attachment_response
 
 
 def _fresh(request: Request, contract: Contract) -> Contract:
@@ -158,4 +158,6 @@ class DocumentDownload(ContractChildView):
     )
     def get(self, request: Request, pk: int, document_id: int):
         document = selectors.get_document_for(request.user, pk, document_id)
-        return document_file_response(document)
+        return attachment_response(
+            document.file, filename=document.original_name, content_type=document.content_type
+        )

@@ -5,13 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-)
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
 from customer_care.models import CustomerIssue, Department, Survey
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

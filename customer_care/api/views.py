@@ -7,14 +7,13 @@ writes go through customer_care.services. Serializers only parse and shape.
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import get_account_for
-from accounts.api.views import CanEditAccount
+from accounts.api.permissions import CanEditAccount
 from customer_care import selectors, services
 from customer_care.api.serializers import (
     DepartmentSerializer,
@@ -24,8 +23,7 @@ from customer_care.api.serializers import (
 )
 from customer_care.filters import IssueFilter, SurveyFilter
 from customer_care.models import Department
-
-FILTERS = [DjangoFilterBackend]
+from kam.api.filters import FILTERS
 
 
 @extend_schema_view(

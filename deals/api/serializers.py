@@ -8,14 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-    read_only_money,
-)
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 
 
 class StageSerializer(serializers.ModelSerializer):

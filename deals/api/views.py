@@ -12,7 +12,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.views import FILTERS, CanEditAccount
+from accounts.api.permissions import CanEditAccount
 from deals import selectors, services
 from deals.api.serializers import (
     CompetitorSerializer,
@@ -22,6 +22,7 @@ from deals.api.serializers import (
 )
 from deals.filters import CompetitorFilter, OpportunityFilter
 from deals.models import Competitor, Opportunity, Stage
+from kam.api.filters import FILTERS
 
 
 def _read_back(request: Request, opportunity: Opportunity) -> dict:

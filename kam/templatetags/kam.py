@@ -1,28 +1,11 @@
-from decimal import Decimal
-
 from django import template
-from django.conf import settings
-from django.utils.formats import number_format
+
+from kam import formats
 
 register = template.Library()
 
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
-
-
-@register.filter
-def money(value, decimals: int = 0) -> str:
-    """An amount in the installation's currency, formatted for the active language."""
-    if value is None or value == "":
-        return "–"
-    amount = number_format(Decimal(value), decimal_pos=int(decimals), force_grouping=True)
-    return f"{amount} {SYMBOLS.get(settings.CURRENCY, settings.CURRENCY)}"
-
-
-@register.filter
-def pct(value) -> str:
-    if value is None:
-        return "–"
-    return f"{number_format(value, decimal_pos=1)} %"
+register.filter("money", formats.money)
+register.filter("pct", formats.pct)
 
 
 @register.simple_tag(takes_context=True)

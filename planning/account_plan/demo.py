@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account
+from kam.history import authored_by
 from planning.account_plan import services
 from planning.models import AccountPlan
 from users.models import User
@@ -98,7 +98,7 @@ def seed(users: dict[str, User]) -> int:
             continue
         rng = random.Random(f"{SEED}-{account.external_id}")
         owner = account.owner
-        with _acting_as(owner):
+        with authored_by(owner):
             first = year - 2 if account.external_id in THREE_YEARS else year - 1
             for plan_year in range(first, year):
                 plan = services.plan_create(

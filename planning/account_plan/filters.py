@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter
 from planning.models import AccountPlan
 
 

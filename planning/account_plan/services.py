@@ -7,14 +7,15 @@ runs in one transaction, so the page and the API refuse the same input with the 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account
+from kam.history import records_author
 from planning.models import AccountPlan
 from users.models import User
 
@@ -33,11 +34,6 @@ SWOT_LABELS = {
 CONTENT_FIELDS = (*TEXT_FIELDS, *SWOT_FIELDS)
 
 Status = AccountPlan.Status
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change the plans of this account."))
 
 
 def _clean_text(value: str | None) -> str:
@@ -79,11 +75,12 @@ def _save_new(plan: AccountPlan) -> AccountPlan:
 
 
 @transaction.atomic
+@records_author
 def plan_create(
     *, actor: User, account: Account, year: int, status: str = Status.DRAFT, **fields: Any
 ) -> AccountPlan:
     """A new plan of `account` for `year` (one per account and year)."""
-    _require_edit(actor, account)
+    require_edit(actor, account, message=_("You may not change the plans of this account."))
     plan = AccountPlan(account=account, year=year, status=status, created_by=actor)
     _set_content(plan, fields)
     plan = _save_new(plan)
@@ -93,11 +90,12 @@ def plan_create(
 
 
 @transaction.atomic
+@records_author
 def plan_update(
     *, actor: User, plan: AccountPlan, status: str | None = None, **fields: Any
 ) -> AccountPlan:
     """Change the texts and SWOT lists; `status`, when given, goes through plan_set_status."""
-    _require_edit(actor, plan.account)
+    require_edit(actor, plan.account, message=_("You may not change the plans of this account."))
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     _set_content(plan, fields)
     plan.full_clean(validate_constraints=False)
@@ -108,11 +106,12 @@ def plan_update(
 
 
 @transaction.atomic
+@records_author
 def plan_mark_reviewed(
     *, actor: User, plan: AccountPlan, at: datetime | None = None
 ) -> AccountPlan:
     """The plan was looked at and still holds: remember when and by whom."""
-    _require_edit(actor, plan.account)
+    require_edit(actor, plan.account, message=_("You may not change the plans of this account."))
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     if plan.status == Status.ARCHIVED:
         raise ValidationError(
@@ -128,10 +127,11 @@ def plan_mark_reviewed(
 
 
 @transaction.atomic
+@records_author
 def plan_set_status(*, actor: User, plan: AccountPlan, status: str) -> AccountPlan:
     """Draft, active or archived. Activating a plan archives the account's active plans of
     earlier years: one living plan per account, not a pile of old ones that go stale."""
-    _require_edit(actor, plan.account)
+    require_edit(actor, plan.account, message=_("You may not change the plans of this account."))
     if status not in Status.values:
         raise ValidationError({"status": _("Choose draft, active or archived.")})
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
@@ -154,9 +154,10 @@ def _archive_older(plan: AccountPlan) -> None:
 
 
 @transaction.atomic
+@records_author
 def plan_copy_from_last_year(*, actor: User, account: Account, year: int) -> AccountPlan:
     """A new draft for `year` with the texts and SWOT of the plan of `year - 1`."""
-    _require_edit(actor, account)
+    require_edit(actor, account, message=_("You may not change the plans of this account."))
     previous = AccountPlan.objects.filter(account=account, year=year - 1).first()
     if previous is None:
         raise ValidationError(

@@ -1,8 +1,6 @@
 """The account page's Planning tab and the plan page. Each view fetches through the access
 scope and writes through planning.account_plan.services."""
 
-from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -12,8 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +17,7 @@ from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam.forms import add_service_errors
+from kam.history import Change, Source, changes
 from kam.htmx import render_page
 from planning.account_plan import selectors, services
 from planning.account_plan.forms import PlanForm, PlanStatusForm
@@ -278,52 +275,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- History ------------------------------------------------------------------------------
 
 
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    kind: str  # "+", "~", "-"
-    changes: list[tuple[str, str, str]]  # (field label, old, new)
-
-
-def _history(plan: AccountPlan) -> list[HistoryEntry]:
-    """Newest first; one query whatever the length."""
-    records = list(
-        plan.history.select_related("history_user", "last_reviewed_by").order_by(
-            "-history_date", "-history_id"
-        )[: HISTORY_LIMIT + 1]
-    )
-    entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=False):
-        changes = []
-        if previous is not None and record.history_type == "~":
-            for change in record.diff_against(previous).changes:
-                label = services.SWOT_LABELS.get(change.field) or _field_label(change.field)
-                old = _history_text(previous, change.field, change.old)
-                new = _history_text(record, change.field, change.new)
-                changes.append((label, old, new))
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=str(record.history_user or "–"),
-                kind=record.history_type,
-                changes=changes,
-            )
-        )
-    return entries[:HISTORY_LIMIT]
-
-
-def _field_label(name: str) -> str:
-    return str(AccountPlan._meta.get_field(name).verbose_name)
-
-
-def _history_text(record, field: str, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if field == "status":
-        return str(AccountPlan.Status(value).label)
-    if field == "last_reviewed_by":
-        return str(record.last_reviewed_by or "–")
-    if isinstance(value, datetime):
-        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
-    return str(value)
+def _history(plan: AccountPlan) -> list[Change]:
+    """Newest first; a fixed number of queries whatever the length."""
+    source = Source(AccountPlan, plan.history.all(), labels=services.SWOT_LABELS)
+    return changes([source], limit=HISTORY_LIMIT)

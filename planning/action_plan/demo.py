@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account, YearlyFigures
+from kam.history import authored_by
 from planning.action_plan import services
 from planning.models import Objective
 
@@ -94,7 +94,7 @@ def seed(users) -> int:
         if account.pk in with_objectives:
             continue
         own = {y: figures.get((account.pk, y)) for y in (year, year - 1)}
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             for kind, spec in zip(kinds, plan, strict=True):
                 created += _create(account, kind, spec, own, year, today, rep)
     return created

@@ -3,7 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import StableOrderingFilter, UserFilter
+from accounts.filters import UserFilter
+from kam.filters import StableOrderingFilter
 from planning.models import Action, Objective
 
 

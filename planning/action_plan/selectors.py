@@ -40,7 +40,7 @@ from accounts.access import scoped
 from accounts.models import YearlyFigures
 from deals.models import Opportunity
 from deals.selectors import WEIGHTED
-from kam.templatetags.kam import money
+from kam.formats import money
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 

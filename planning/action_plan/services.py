@@ -9,14 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit
 from accounts.models import Account
 from accounts.services import figures_target_set
+from kam.history import records_author
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -25,14 +26,6 @@ ACTION_FIELDS = {"title", "owner", "due_on", "status", "done_on"}
 # Changing these needs a reason; each change is kept as an ObjectiveAdjustment.
 ADJUSTED_FIELDS = ("target_value", "due_on")
 MEASURED_KINDS = {Objective.Kind.REVENUE, Objective.Kind.MARGIN}
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not visible_accounts(actor).filter(pk=account.pk).exists():
-        # Outside the scope: answered like a record that does not exist.
-        raise PermissionDenied(_("You may not change this account."))
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _check_objective(objective: Objective, *, check_due: bool) -> None:
@@ -54,11 +47,12 @@ def _check_objective(objective: Objective, *, check_due: bool) -> None:
 
 
 @transaction.atomic
+@records_author
 def objective_create(*, actor: User, account: Account, year: int, **fields: Any) -> Objective:
     unknown = set(fields) - OBJECTIVE_FIELDS
     if unknown:
         raise TypeError(f"unknown objective fields: {sorted(unknown)}")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     fields.setdefault("owner", actor)
     objective = Objective(account=account, year=year, **fields)
     if year and year < timezone.localdate().year:
@@ -96,6 +90,7 @@ def _display(value: Any) -> str:
 
 
 @transaction.atomic
+@records_author
 def objective_update(
     *, actor: User, objective: Objective, reason: str = "", **fields: Any
 ) -> Objective:
@@ -104,7 +99,7 @@ def objective_update(
     unknown = set(fields) - OBJECTIVE_FIELDS
     if unknown:
         raise TypeError(f"unknown objective fields: {sorted(unknown)}")
-    _require_edit(actor, objective.account)
+    require_edit(actor, objective.account)
     objective = Objective.objects.select_for_update().select_related("account").get(pk=objective.pk)
     old = {name: getattr(objective, name) for name in {*ADJUSTED_FIELDS, *fields}}
     for name, value in fields.items():
@@ -148,11 +143,12 @@ def _apply_status(action: Action, done_on: date | None = None) -> None:
 
 
 @transaction.atomic
+@records_author
 def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
-    _require_edit(actor, objective.account)
+    require_edit(actor, objective.account)
     fields.setdefault("owner", actor)
     done_on = fields.pop("done_on", None)
     action = Action(objective=objective, **fields)
@@ -164,11 +160,12 @@ def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action
 
 
 @transaction.atomic
+@records_author
 def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
-    _require_edit(actor, action.objective.account)
+    require_edit(actor, action.objective.account)
     action = Action.objects.select_for_update().get(pk=action.pk)
     done_on = fields.pop("done_on", None)
     for name, value in fields.items():
@@ -180,9 +177,11 @@ def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
     return action
 
 
+@records_author
 def action_complete(*, actor: User, action: Action, done_on: date | None = None) -> Action:
     return action_update(actor=actor, action=action, status=Action.Status.DONE, done_on=done_on)
 
 
+@records_author
 def action_reopen(*, actor: User, action: Action) -> Action:
     return action_update(actor=actor, action=action, status=Action.Status.OPEN)

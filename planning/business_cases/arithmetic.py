@@ -42,7 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.translation import gettext as _
 
-from kam.templatetags.kam import money
+from kam.formats import money
 
 CENT = Decimal("0.01")
 # What a money field (16 digits, 2 of them decimals) and a percentage or month result

@@ -9,9 +9,9 @@ from decimal import Decimal as D
 
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account
 from deals.models import Opportunity
+from kam.history import authored_by
 from planning.business_cases import services
 from planning.models import BusinessCase
 
@@ -74,7 +74,7 @@ def seed(users) -> int:
             .order_by("-created_at")
             .first()
         )
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             case = services.business_case_create(
                 actor=account.owner,
                 account=account,

@@ -6,13 +6,14 @@ one set of rules that forms and API share) and runs in one transaction.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account
+from kam.history import records_author
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
@@ -21,11 +22,6 @@ SCENARIO_FIELDS = {
     "name", "yearly_volume", "unit_price", "process_cost", "price_change_pct",
     "volume_change_pct", "one_off_cost", "yearly_saving", "margin_pct", "position",
 }  # fmt: skip
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _check_fields(fields: dict, allowed: set[str], what: str) -> None:
@@ -40,9 +36,10 @@ def _check_opportunity(case: BusinessCase) -> None:
 
 
 @transaction.atomic
+@records_author
 def business_case_create(*, actor: User, account: Account, **fields: Any) -> BusinessCase:
     _check_fields(fields, CASE_FIELDS, "business case")
-    _require_edit(actor, account)
+    require_edit(actor, account)
     case = BusinessCase(account=account, created_by=actor, **fields)
     case.full_clean()
     _check_opportunity(case)
@@ -51,9 +48,10 @@ def business_case_create(*, actor: User, account: Account, **fields: Any) -> Bus
 
 
 @transaction.atomic
+@records_author
 def business_case_update(*, actor: User, case: BusinessCase, **fields: Any) -> BusinessCase:
     _check_fields(fields, CASE_FIELDS, "business case")
-    _require_edit(actor, case.account)
+    require_edit(actor, case.account)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
@@ -63,15 +61,17 @@ def business_case_update(*, actor: User, case: BusinessCase, **fields: Any) -> B
 
 
 @transaction.atomic
+@records_author
 def business_case_delete(*, actor: User, case: BusinessCase) -> None:
-    _require_edit(actor, case.account)
+    require_edit(actor, case.account)
     case.delete()
 
 
 @transaction.atomic
+@records_author
 def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenario:
     _check_fields(fields, SCENARIO_FIELDS, "scenario")
-    _require_edit(actor, case.account)
+    require_edit(actor, case.account)
     # Lock the case so that two scenarios added at once get different positions.
     BusinessCase.objects.select_for_update().filter(pk=case.pk).first()
     if "position" not in fields:
@@ -84,9 +84,10 @@ def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenar
 
 
 @transaction.atomic
+@records_author
 def scenario_update(*, actor: User, scenario: Scenario, **fields: Any) -> Scenario:
     _check_fields(fields, SCENARIO_FIELDS, "scenario")
-    _require_edit(actor, scenario.case.account)
+    require_edit(actor, scenario.case.account)
     for name, value in fields.items():
         setattr(scenario, name, value)
     scenario.full_clean()
@@ -95,6 +96,7 @@ def scenario_update(*, actor: User, scenario: Scenario, **fields: Any) -> Scenar
 
 
 @transaction.atomic
+@records_author
 def scenario_delete(*, actor: User, scenario: Scenario) -> None:
-    _require_edit(actor, scenario.case.account)
+    require_edit(actor, scenario.case.account)
     scenario.delete()

@@ -12,8 +12,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from accounts.demo import _acting_as
 from accounts.models import Account, TeamMembership
+from kam.history import authored_by
 from planning.coaching import services
 from planning.models import CoachingPlan
 from users.models import User
@@ -90,7 +90,7 @@ def seed(users: dict[str, User]) -> int:
         if (account.pk, title) in existing:
             continue
         kam = account.owner
-        with _acting_as(kam):
+        with authored_by(kam):
             plan = services.coaching_plan_create(
                 actor=kam,
                 account=account,
@@ -114,7 +114,7 @@ def seed(users: dict[str, User]) -> int:
                     notes=note,
                 )
         if index > 0:  # the first plan waits for the rep's confirmation
-            with _acting_as(rep):
+            with authored_by(rep):
                 services.briefing_confirm(actor=rep, plan=plan)
         created += 1
     return created

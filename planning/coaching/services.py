@@ -14,19 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account, visible_accounts
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
+from kam.history import records_author
 from kam.uploads import stored_name, validate_upload
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
 from users.models import User
 
 PLAN_FIELDS = {"title", "measures", "topics", "dos_and_donts"}
 UPLOAD_FOLDER = "coaching"
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change the coaching plans of this account."))
 
 
 def _check_fields(fields: dict) -> None:
@@ -61,11 +57,14 @@ def _check_people(users, account: Account, field: str) -> list[User]:
 
 
 @transaction.atomic
+@records_author
 def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: Any) -> CoachingPlan:
     _check_fields(fields)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
-    _require_edit(actor, account)
+    require_edit(
+        actor, account, message=_("You may not change the coaching plans of this account.")
+    )
     plan = CoachingPlan(account=account, created_by=actor, **fields)
     _normalise(plan)
     plan.full_clean()
@@ -76,13 +75,16 @@ def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: An
 
 
 @transaction.atomic
+@records_author
 def coaching_plan_update(
     *, actor: User, plan: CoachingPlan, reps=None, **fields: Any
 ) -> CoachingPlan:
     """Change the plan; `reps=None` keeps the reps. A rep taken off the plan loses their
     confirmation (they are no longer briefed by this plan)."""
     _check_fields(fields)
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     plan = CoachingPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -97,12 +99,15 @@ def coaching_plan_update(
 
 
 @transaction.atomic
+@records_author
 def material_add(
     *, actor: User, plan: CoachingPlan, title: str, url: str = "", uploaded_file=None
 ) -> CoachingMaterial:
     """A link or a file, never both. The file is checked before it is stored under a random
     name; if the database write fails afterwards, the file is removed again."""
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     url = (url or "").strip()
     title = (title or "").strip()
     if not title and uploaded_file:
@@ -139,8 +144,13 @@ def material_add(
 
 
 @transaction.atomic
+@records_author
 def material_delete(*, actor: User, material: CoachingMaterial) -> None:
-    _require_edit(actor, material.plan.account)
+    require_edit(
+        actor,
+        material.plan.account,
+        message=_("You may not change the coaching plans of this account."),
+    )
     name = material.file.name if material.file else ""
     storage = material.file.storage
     material.delete()
@@ -150,10 +160,13 @@ def material_delete(*, actor: User, material: CoachingMaterial) -> None:
 
 
 @transaction.atomic
+@records_author
 def session_add(
     *, actor: User, plan: CoachingPlan, held_at: datetime | None, participants=(), notes: str = ""
 ) -> CoachingSession:
-    _require_edit(actor, plan.account)
+    require_edit(
+        actor, plan.account, message=_("You may not change the coaching plans of this account.")
+    )
     session = CoachingSession(plan=plan, held_at=held_at, notes=(notes or "").strip())
     session.full_clean()
     people = _check_people(participants, plan.account, "participants")
@@ -163,6 +176,7 @@ def session_add(
 
 
 @transaction.atomic
+@records_author
 def briefing_confirm(*, actor: User, plan: CoachingPlan) -> tuple[BriefingConfirmation, bool]:
     """The rep confirms they were briefed; only a rep of the plan can, once (a second
     confirmation returns the first)."""

@@ -7,7 +7,7 @@ planning.coaching.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,10 +16,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import can_edit_account, get_account_for
 from kam.forms import add_service_errors
+from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.uploads import attachment_response
 from planning.coaching import selectors, services
 from planning.coaching.forms import CoachingPlanForm, MaterialForm, SessionForm
-from planning.models import CoachingMaterial, CoachingPlan
+from planning.models import CoachingPlan
 
 PLAN_PAGE = "planning/coaching/plan.html"
 
@@ -95,7 +97,7 @@ def _plan_context(request: HttpRequest, plan: CoachingPlan, **extra) -> dict:
         "confirmed_count": sum(1 for s in statuses if s.confirmed),
         "materials": selectors.materials_of(plan),
         "sessions": selectors.sessions_of(plan),
-        "history": plan.history.select_related("history_user").order_by("-history_date")[:10],
+        "history": changes([Source(CoachingPlan, plan.history.all())], limit=10),
     }
     if can_edit:
         context["plan_form"] = CoachingPlanForm(instance=plan, account=plan.account)
@@ -182,26 +184,11 @@ def material_download(request: HttpRequest, pk: int, material_id: int) -> HttpRe
         if material.url:
             return redirect(material.url)
         raise Http404
-    return material_file_response(material)
-
-
-def material_file_response(material: CoachingMaterial) -> FileResponse:
-    """Shared by the page and the API: an attachment, never rendered inline."""
-    if not material.file:
-        raise Http404
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment_response(
+        material.file,
         filename=material.original_name or material.title,
         content_type=material.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

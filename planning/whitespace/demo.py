@@ -8,9 +8,9 @@ is left alone.
 import random
 from decimal import Decimal
 
-from accounts.demo import _acting_as
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity
+from kam.history import authored_by
 from planning.models import WhitespaceCell
 from planning.whitespace import services
 
@@ -46,7 +46,7 @@ def seed(users) -> int:
                 account=account, stage__is_won=False, stage__is_lost=False
             ).order_by("pk")
         )
-        with _acting_as(account.owner):
+        with authored_by(account.owner):
             for name, cells in plan:
                 unit = services.unit_create(actor=account.owner, account=account, name=name)
                 created += 1

@@ -8,24 +8,20 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_account
+from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
+from kam.history import records_author
 from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
 
 State = WhitespaceCell.State
-
-
-def _require_edit(actor: User, account: Account) -> None:
-    if not can_edit_account(actor, account):
-        raise PermissionDenied(_("You may not change this account."))
 
 
 def _unique_name(unit: BusinessUnit) -> None:
@@ -39,8 +35,9 @@ def _unique_name(unit: BusinessUnit) -> None:
 
 
 @transaction.atomic
+@records_author
 def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
-    _require_edit(actor, account)
+    require_edit(actor, account)
     # Lock the account row: two units added at once get different positions.
     Account.objects.select_for_update().filter(pk=account.pk).first()
     last = BusinessUnit.objects.filter(account=account).aggregate(last=Max("position"))["last"]
@@ -54,8 +51,9 @@ def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
 
 
 @transaction.atomic
+@records_author
 def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
-    _require_edit(actor, unit.account)
+    require_edit(actor, unit.account)
     unit.name = (name or "").strip()
     unit.full_clean(validate_constraints=False)
     _unique_name(unit)
@@ -64,13 +62,15 @@ def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
 
 
 @transaction.atomic
+@records_author
 def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
     """Removes the unit with its cells (their history stays)."""
-    _require_edit(actor, unit.account)
+    require_edit(actor, unit.account)
     unit.delete()
 
 
 @transaction.atomic
+@records_author
 def cell_set(
     *,
     actor: User,
@@ -92,7 +92,7 @@ def cell_set(
     the totals never count them: revenue only for sold, potential not for sold or not
     relevant, the competitor only for "held by a competitor".
     """
-    _require_edit(actor, account)
+    require_edit(actor, account)
     if business_unit.account_id != account.pk:
         raise ValidationError(
             {"business_unit": _("Choose a business unit or site of this account.")}
@@ -132,6 +132,7 @@ def cell_set(
 
 
 @transaction.atomic
+@records_author
 def cell_link_opportunity(
     *, actor: User, business_unit: BusinessUnit, product_line: ProductLine, opportunity: Opportunity
 ) -> WhitespaceCell:
@@ -157,6 +158,7 @@ def cell_link_opportunity(
 
 
 @transaction.atomic
+@records_author
 def cell_start_opportunity(
     *,
     actor: User,

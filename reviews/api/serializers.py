@@ -5,12 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import editable_accounts, visible_contacts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-)
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,

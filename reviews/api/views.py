@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import can_edit_account
-from accounts.api.views import CanEditAccount
+from accounts.api.permissions import CanEditAccount
 from reviews import selectors, services
 from reviews.api.serializers import (
     AgendaItemSerializer,

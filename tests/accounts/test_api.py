@@ -158,7 +158,7 @@ def test_account_list_query_count_does_not_grow_with_rows(
         member.product_lines.set(lines)
         add_figures(member, current_year(), "100")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = kam_api.get(ACCOUNTS)
 
     assert len(response.json()["results"]) == rows

@@ -592,7 +592,7 @@ def test_edit_records_history_with_the_acting_user(kam, kam_client, account):
     first_entry = history[history.index("<li>") : history.index("</li>\n")]
     assert str(kam) in first_entry
     assert "geändert" in first_entry
-    assert "<del>prospect</del> → <ins>key_account</ins>" in first_entry
+    assert "Status: <del>Interessent</del> → <ins>Key Account</ins>" in first_entry
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ query counts."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -164,10 +165,10 @@ def test_activity_list_query_count_is_constant(kam, account, django_assert_num_q
             next_step_owner=kam, next_step_due_on=timezone.localdate(),
         )  # fmt: skip
     client = api_as(kam)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(ACTIVITIES)
     assert len(response.json()["results"]) == rows
-    with django_assert_num_queries(6):  # no count
+    with django_assert_num_queries(9):  # no count; the token stamped its last use already
         response = client.get(ACTIVITIES, {"cursor": ""})
     assert len(response.json()["results"]) == rows
 
@@ -238,6 +239,35 @@ def test_patch_done_true_completes_through_the_service_and_false_reopens(kam, ac
     assert data["done"] is True and data["done_by"] == kam.pk and data["done_at"]
     response = client.patch(follow_up_url(item), {"done": False})
     assert response.json()["done"] is False and response.json()["done_by"] is None
+
+
+def test_create_a_follow_up_that_is_done_already(kam, account):
+    due = timezone.localdate().isoformat()
+    response = api_as(kam).post(
+        FOLLOW_UPS,
+        {"account": account.pk, "owner": kam.pk, "title": "Erledigt", "due_on": due, "done": True},
+    )
+    assert response.status_code == 201, response.json()
+    item = FollowUp.objects.get()
+    assert (item.done_by, item.done_at is not None) == (kam, True)
+
+
+def test_patch_with_a_bad_field_and_done_changes_nothing(kam, account):
+    item = follow_up(account, title="Angebot nachfassen")
+    response = api_as(kam).patch(follow_up_url(item), {"title": "", "done": True}, format="json")
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert (item.title, item.done_at) == ("Angebot nachfassen", None)
+
+
+def test_an_invalid_change_neither_saves_nor_reopens(kam, account, reader):
+    item = follow_up(account, title="Alt", owner=kam)
+    services.follow_up_complete(actor=kam, follow_up=item)
+    item.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.follow_up_update(actor=kam, follow_up=item, owner=reader, done=False, title="")
+    item.refresh_from_db()
+    assert (item.title, item.owner, item.done_at is not None) == ("Alt", kam, True)
 
 
 def test_owner_who_only_reads_the_account_may_close_their_follow_up(reader, account):

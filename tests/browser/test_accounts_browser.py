@@ -95,7 +95,9 @@ def test_add_contacts_inline_and_see_the_org_chart_with_gaps(page, sign_in, kam,
     boss = chart.locator(":scope > li").filter(has_text="Sabine Hoffmann")
     expect(boss).to_have_count(1)
     expect(boss.locator("ul .person")).to_contain_text("Tom Becker")
-    expect(page.locator('[data-gap="no_decision_maker"]')).to_have_text("Kein Entscheider bekannt.")
+    expect(page.locator('[data-gap="no_decision_maker"]')).to_have_text(
+        f"Kein Entscheider bekannt bei {account.name}."
+    )
 
 
 @pytest.fixture

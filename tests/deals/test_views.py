@@ -109,7 +109,7 @@ def test_pipeline_query_count_does_not_grow_with_rows(
             actor=kam, opportunity=opportunity, competitor=competitor
         )
 
-    with django_assert_num_queries(14) as captured:
+    with django_assert_num_queries(13) as captured:
         response = kam_client.get(PIPELINE)
 
     assert response.content.decode().count('data-testid="opportunity-card"') == rows

@@ -10,13 +10,12 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from planning.models import Action, ObjectiveAdjustment
 from tests.factories import make_account
-from tests.planning.test_action_plan_helpers import (
+from tests.planning.action_plan_helpers import (
     YEAR,
     make_action,
     make_objective,
     open_deal,
     set_revenue,
-    stages,  # noqa: F401 (fixture)
 )
 
 pytestmark = pytest.mark.usefixtures("stages")

@@ -5,7 +5,7 @@ from accounts.demo import seed_accounts
 from accounts.models import YearlyFigures
 from planning.action_plan import demo, selectors
 from planning.models import Action, Objective, ObjectiveAdjustment
-from tests.planning.test_action_plan_helpers import YEAR
+from tests.planning.action_plan_helpers import YEAR
 from users.demo import seed_users
 
 

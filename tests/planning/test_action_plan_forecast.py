@@ -9,13 +9,12 @@ import pytest
 from planning.action_plan import selectors, services
 from planning.models import Action, Objective
 from tests.factories import make_account
-from tests.planning.test_action_plan_helpers import (
+from tests.planning.action_plan_helpers import (
     YEAR,
     make_action,
     make_objective,
     open_deal,
     set_revenue,
-    stages,  # noqa: F401 (fixture)
 )
 
 pytestmark = pytest.mark.usefixtures("stages")

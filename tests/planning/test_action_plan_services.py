@@ -12,7 +12,7 @@ from accounts import services as account_services
 from planning.action_plan import services
 from planning.models import Action, Objective, ObjectiveAdjustment
 from tests.factories import make_account
-from tests.planning.test_action_plan_helpers import YEAR, make_action, make_objective
+from tests.planning.action_plan_helpers import YEAR, make_action, make_objective
 
 
 def test_changing_the_target_without_a_reason_is_refused(kam, account):

@@ -13,14 +13,13 @@ from planning.action_plan import services
 from planning.models import Action, Objective, ObjectiveAdjustment
 from tests.conftest import client_for
 from tests.factories import make_account
-from tests.planning.test_action_plan_helpers import (
+from tests.planning.action_plan_helpers import (
     HTMX,
     YEAR,
     make_action,
     make_objective,
     open_deal,
     set_revenue,
-    stages,  # noqa: F401 (fixture)
 )
 
 pytestmark = pytest.mark.usefixtures("stages")

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_coaching_fixtures)
 """The coaching plans API: every endpoint, inside and outside the access scope."""
 
 import pytest
@@ -8,15 +7,11 @@ from rest_framework.test import APIClient
 from planning.coaching import services
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan
 from tests.factories import make_account
-from tests.planning.test_coaching_fixtures import (  # noqa: F401 (fixtures)
+from tests.planning.coaching_helpers import (
     de,
     fake_pdf,
     make_plan,
-    media_root,
     pdf_upload,
-    plan,
-    put_on_team,
-    rep,
     session_time,
     stored_files,
 )

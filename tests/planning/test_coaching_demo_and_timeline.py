@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_coaching_fixtures)
 """Demo coaching plans (idempotent, one rep not yet confirmed) and the coaching timeline."""
 
 from datetime import timedelta
@@ -9,14 +8,7 @@ from accounts.demo import seed_accounts
 from planning.coaching import demo, services
 from planning.coaching import timeline as coaching_timeline
 from planning.models import BriefingConfirmation, CoachingPlan, CoachingSession
-from tests.planning.test_coaching_fixtures import (  # noqa: F401 (fixtures)
-    make_plan,
-    media_root,
-    plan,
-    put_on_team,
-    rep,
-    session_time,
-)
+from tests.planning.coaching_helpers import session_time
 from users.demo import seed_users
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_coaching_fixtures)
 """Coaching plan writes: who may change what, reps on the team, uploads checked first,
 confirmations only from the plan's reps."""
 
@@ -11,15 +10,12 @@ from planning.coaching import services
 from planning.coaching.selectors import confirmation_status, split_dos_and_donts
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan
 from tests.factories import UserFactory, make_account
-from tests.planning.test_coaching_fixtures import (  # noqa: F401 (fixtures)
+from tests.planning.coaching_helpers import (
     de,
     fake_pdf,
     make_plan,
-    media_root,
     pdf_upload,
-    plan,
     put_on_team,
-    rep,
     session_time,
     stored_files,
 )

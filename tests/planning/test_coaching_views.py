@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_coaching_fixtures)
 """Coaching pages: the account section, the plan page, uploads, downloads and the briefing
 sheet with the rep's confirmation. Everything through the access scope."""
 
@@ -16,15 +15,11 @@ from planning.coaching import services
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan
 from tests.conftest import client_for
 from tests.factories import make_contact
-from tests.planning.test_coaching_fixtures import (  # noqa: F401 (fixtures)
+from tests.planning.coaching_helpers import (
     de,
     fake_pdf,
     make_plan,
-    media_root,
     pdf_upload,
-    plan,
-    put_on_team,
-    rep,
     session_time,
     stored_files,
 )

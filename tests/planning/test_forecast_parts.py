@@ -15,12 +15,7 @@ from deals.models import Stage
 from planning.action_plan import selectors, services
 from planning.models import Objective
 from tests.factories import make_account
-from tests.planning.test_action_plan_helpers import (
-    YEAR,
-    make_objective,
-    open_deal,
-    stages,  # noqa: F401 (fixture)
-)
+from tests.planning.action_plan_helpers import YEAR, make_objective, open_deal
 
 pytestmark = pytest.mark.usefixtures("stages")
 

@@ -1,12 +1,7 @@
-"""Shared set-up for the coaching tests (imported by the test_coaching_* modules).
-
-Uploaded files go to a temporary MEDIA_ROOT per test; the account has a sales rep on its
-team (may see, may not edit) who is the rep of the coaching plan.
-"""
+"""Helpers of the coaching tests; their fixtures are in tests/planning/conftest.py."""
 
 from datetime import timedelta
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -65,20 +60,3 @@ def make_plan(*, account, actor=None, reps=(), **fields):
 
 def session_time(days_ago: int = 3):
     return timezone.now() - timedelta(days=days_ago)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def rep(account, sales_rep):
-    put_on_team(account, sales_rep)
-    return sales_rep
-
-
-@pytest.fixture
-def plan(account, rep):
-    return make_plan(account=account, reps=[rep])

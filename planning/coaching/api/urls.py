@@ -2,7 +2,7 @@
 material downloads, sessions and the rep's confirmation as sub-resources)."""
 
 from kam.api.routers import IdRouter
-from planning.coaching.api import CoachingPlanViewSet
+from planning.coaching.api.views import CoachingPlanViewSet
 
 router = IdRouter()
 router.include_root_view = False  # /api/v1/ has its own root; ours would shadow it

@@ -5,137 +5,33 @@ planning.coaching.services. Serializers only parse and shape.
 """
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import visible_accounts
-from accounts.api.serializers import (
-    ParseOnlyModelSerializer,
-    ScopedPrimaryKeyRelatedField,
-    UserIdField,
-)
-from accounts.api.views import CanEditAccount
-from accounts.models import Account
+from accounts.api.permissions import CanEditAccount
+from kam.uploads import attachment_response
 from planning.coaching import selectors, services
+from planning.coaching.api.serializers import (
+    CoachingPlanDetailSerializer,
+    CoachingPlanSerializer,
+    CoachingPlanUpdateSerializer,
+    ConfirmationStatusSerializer,
+    MaterialCreateSerializer,
+    MaterialSerializer,
+    SessionSerializer,
+)
 from planning.coaching.filters import CoachingPlanFilter
-from planning.coaching.views import material_file_response
-from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
-
-# Serializers ----------------------------------------------------------------------------
-
-
-class CoachingPlanSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
-        model=Account, scope=visible_accounts, label=_("account")
-    )
-    account_name = serializers.CharField(source="account.name", read_only=True)
-    reps = UserIdField(many=True, required=False, label=_("sales reps"))
-    material_count = serializers.IntegerField(read_only=True, label=_("materials"))
-    session_count = serializers.IntegerField(read_only=True, label=_("sessions"))
-    confirmation_count = serializers.IntegerField(read_only=True, label=_("confirmations"))
-    briefing_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CoachingPlan
-        fields = [
-            "id", "account", "account_name", "title", "reps", "measures", "topics",
-            "dos_and_donts", "created_by", "created_at", "updated_at", "material_count",
-            "session_count", "confirmation_count", "briefing_url",
-        ]  # fmt: skip
-        read_only_fields = ["created_by"]
-
-    def get_briefing_url(self, plan: CoachingPlan) -> str:
-        return reverse("planning:briefing_sheet", args=[plan.pk])
-
-
-class CoachingPlanUpdateSerializer(CoachingPlanSerializer):
-    """A plan stays with its account: `account` is read-only on change."""
-
-    account = serializers.PrimaryKeyRelatedField(read_only=True)
-
-
-class MaterialSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CoachingMaterial
-        fields = [
-            "id", "title", "url", "original_name", "content_type", "size", "uploaded_by",
-            "uploaded_at", "download_url",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_download_url(self, material: CoachingMaterial) -> str | None:
-        if not material.file:
-            return None
-        return reverse("api-coaching-plan-download", args=[material.plan_id, material.pk])
-
-
-class MaterialCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, label=_("title"))
-    url = serializers.CharField(
-        required=False, allow_blank=True, label=_("link"), help_text=_("A link, or …")
-    )
-    file = serializers.FileField(
-        required=False, label=_("file"), help_text=_("… a PDF or Office file (multipart).")
-    )
-
-
-class SessionSerializer(ParseOnlyModelSerializer):
-    participants = UserIdField(many=True, required=False, label=_("participants"))
-
-    class Meta:
-        model = CoachingSession
-        fields = ["id", "held_at", "participants", "notes"]
-
-
-class ConfirmationStatusSerializer(serializers.Serializer):
-    rep = serializers.IntegerField(source="rep.pk", read_only=True)
-    rep_name = serializers.SerializerMethodField()
-    confirmed = serializers.BooleanField(read_only=True)
-    confirmed_at = serializers.DateTimeField(
-        source="confirmation.confirmed_at", read_only=True, allow_null=True, default=None
-    )
-
-    def get_rep_name(self, status) -> str:
-        return status.rep.get_full_name() or status.rep.username
-
-
-class CoachingPlanDetailSerializer(CoachingPlanSerializer):
-    materials = serializers.SerializerMethodField()
-    sessions = serializers.SerializerMethodField()
-    confirmations = serializers.SerializerMethodField()
-
-    class Meta(CoachingPlanSerializer.Meta):
-        fields = [*CoachingPlanSerializer.Meta.fields, "materials", "sessions", "confirmations"]
-
-    @extend_schema_field(MaterialSerializer(many=True))
-    def get_materials(self, plan: CoachingPlan) -> list[dict]:
-        return MaterialSerializer(selectors.materials_of(plan), many=True).data
-
-    @extend_schema_field(SessionSerializer(many=True))
-    def get_sessions(self, plan: CoachingPlan) -> list[dict]:
-        return SessionSerializer(selectors.sessions_of(plan), many=True).data
-
-    @extend_schema_field(ConfirmationStatusSerializer(many=True))
-    def get_confirmations(self, plan: CoachingPlan) -> list[dict]:
-        return ConfirmationStatusSerializer(selectors.confirmation_status(plan), many=True).data
-
-
-# Views ----------------------------------------------------------------------------------
+from planning.models import CoachingPlan
 
 
 @extend_schema_view(
@@ -269,7 +165,11 @@ class CoachingPlanViewSet(
     )
     def download(self, request: Request, pk=None, material_id=None):
         material = selectors.get_material_for(request.user, pk, material_id)
-        return material_file_response(material)
+        return attachment_response(
+            material.file,
+            filename=material.original_name or material.title,
+            content_type=material.content_type or "application/octet-stream",
+        )
 
     @extend_schema(
         summary=_("Add a coaching session"), request=SessionSerializer, responses=SessionSerializer

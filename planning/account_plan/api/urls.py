@@ -1,7 +1,7 @@
 """/api/v1/account-plans/ (planning/api/urls.py mounts this)."""
 
 from kam.api.routers import IdRouter
-from planning.account_plan.api import AccountPlanViewSet
+from planning.account_plan.api.views import AccountPlanViewSet
 
 
 class Router(IdRouter):

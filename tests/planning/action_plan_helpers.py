@@ -4,22 +4,15 @@ opportunities and figures through their apps' services."""
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from accounts import services as account_services
 from planning.action_plan import services
 from planning.models import Action, Objective
-from tests.deals.conftest import ensure_default_stages
 from tests.deals.helpers import make_opportunity
 
 YEAR = timezone.localdate().year
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def stages(db):
-    return ensure_default_stages()
 
 
 def make_objective(account, *, actor=None, **fields) -> Objective:

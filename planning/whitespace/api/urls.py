@@ -1,7 +1,7 @@
 """The whitespace matrix under /api/v1/whitespace/."""
 
 from kam.api.routers import IdRouter
-from planning.whitespace.api import BusinessUnitViewSet, WhitespaceViewSet
+from planning.whitespace.api.views import BusinessUnitViewSet, WhitespaceViewSet
 
 router = IdRouter(trailing_slash=True)
 router.include_root_view = False

@@ -1,7 +1,7 @@
 """Objectives and actions under /api/v1/ (planning/api/urls.py includes this list)."""
 
 from kam.api.routers import IdRouter
-from planning.action_plan.api import ActionViewSet, ObjectiveViewSet
+from planning.action_plan.api.views import ActionViewSet, ObjectiveViewSet
 
 router = IdRouter()
 router.include_root_view = False

@@ -1,0 +1,123 @@
+"""API shapes of the action plan (objectives and actions): serializers only parse and
+shape (see views.py)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.access import visible_accounts
+from accounts.api.fields import ScopedPrimaryKeyRelatedField
+from accounts.models import Account
+from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from planning.action_plan import selectors
+from planning.models import Action, Objective, ObjectiveAdjustment
+
+
+class ForecastSerializer(serializers.Serializer):
+    actual = read_only_money(
+        _("actual revenue of the year (the account and its subsidiaries)"), allow_null=False
+    )
+    won_not_invoiced = read_only_money(
+        _("won deals of the year closed after the day the actuals stand at"), allow_null=False
+    )
+    weighted_pipeline = read_only_money(
+        _("weighted open pipeline closing in the year"), allow_null=False
+    )
+    months_to_come = serializers.IntegerField(
+        read_only=True, label=_("months of the year not yet covered by actuals")
+    )
+    run_rate = read_only_money(
+        _("run-rate for the months still to come (setting FORECAST_RUN_RATE)"), allow_null=False
+    )
+    total = read_only_money(
+        _("forecast (actual + won not invoiced + weighted pipeline + run-rate)"),
+        allow_null=False,
+    )
+    gap = read_only_money(_("gap to target (0 when reached)"), allow_null=False)
+    pipeline_needed = read_only_money(
+        _("open pipeline still needed at the average probability of the open deals"),
+        allow_null=False,
+    )
+    target = read_only_money(_("target"), allow_null=False)
+    percent = read_only_money(_("forecast against target (%)"), decimal_places=1)
+    verdict = serializers.ChoiceField(
+        choices=list(selectors.VERDICT_LABELS), read_only=True, label=_("verdict")
+    )
+    verdict_label = serializers.CharField(read_only=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    actions_done = serializers.IntegerField(read_only=True)
+    actions_total = serializers.IntegerField(
+        read_only=True, help_text=_("Dropped actions are left out.")
+    )
+    actions_percent = read_only_money(decimal_places=1)
+    actual = read_only_money(
+        _("real revenue or contribution margin (revenue and margin objectives)")
+    )
+    figures_percent = read_only_money(decimal_places=1)
+    percent = read_only_money(
+        _("headline progress: the real figures where there are any, else the actions"),
+        decimal_places=1,
+    )
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    changed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ObjectiveAdjustment
+        fields = ["field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
+        read_only_fields = fields
+
+
+class ObjectiveSerializer(ParseOnlyModelSerializer):
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, scope=visible_accounts, label=_("account")
+    )
+    owner = UserIdField(required=False, label=_("owner"), help_text=_("The creator if left out."))
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        label=_("reason"),
+        help_text=_("Required when target_value or due_on changes."),
+    )
+    progress = ProgressSerializer(read_only=True)
+    forecast = ForecastSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Revenue objectives with a target only."),
+    )
+    adjustments = AdjustmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id", "account", "year", "kind", "title", "target_value", "owner", "due_on",
+            "status", "reason", "progress", "forecast", "adjustments", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+
+
+class ActionSerializer(ParseOnlyModelSerializer):
+    objective = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.none(), label=_("objective")
+    )
+    account = serializers.IntegerField(source="objective.account_id", read_only=True)
+    owner = UserIdField(required=False, label=_("owner"), help_text=_("The creator if left out."))
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "objective", "account", "title", "owner", "due_on", "status", "done_on",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["done_on"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # An objective outside the scope answers like one that does not exist.
+        fields["objective"].queryset = Objective.objects.filter(
+            account__in=visible_accounts(self.context["request"].user)
+        )
+        return fields
