@@ -34,4 +34,4 @@ def test_health_with_the_broker_down_answers_within_its_limit():
     took, status, down = result.stdout.strip().splitlines()[-1].split(" ", 2)
     assert status == "503"
     assert "worker" in down and "redis" in down
-    assert float(took) < 5  # the default retries took about 19 s
+    assert float(took) < 8  # within the 10 s limit of /health/; the default retries took 19 s
