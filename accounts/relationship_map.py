@@ -22,6 +22,12 @@ class Node:
     contact: Contact
     children: list["Node"] = field(default_factory=list)
 
+    @property
+    def stacks_children(self) -> bool:
+        """Three or more reports with no reports of their own are drawn as a column under
+        their manager, so a wide team does not make the chart wider than a page."""
+        return len(self.children) > 2 and not any(child.children for child in self.children)
+
 
 @dataclass
 class RelationshipMap:

@@ -1,5 +1,6 @@
 """Reads shared by pages, API, search and tasks. Each starts from the access scope."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import visible_accounts, visible_contacts, with_visible_manager
-from accounts.models import Account, Contact, YearlyFigures, share_of_wallet
+from accounts.models import Account, Contact, YearlyFigures, percent, share_of_wallet
 from accounts.search import search_accounts, search_contacts
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -111,3 +112,40 @@ def contact_list(user) -> QuerySet[Contact]:
     return with_visible_manager(
         user, visible_contacts(user).select_related("account", "relationship_owner")
     )
+
+
+@dataclass
+class GroupNode:
+    account: Account
+    children: list["GroupNode"] = field(default_factory=list)
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        return percent(self.account.year_margin, self.account.year_revenue)  # type: ignore[attr-defined]
+
+
+def group_tree(user, account: Account, *, year: int | None = None) -> list[GroupNode]:
+    """The account's whole group (from its top account down) as a tree, within the user's
+    scope: each visible member with this year's `year_revenue` and `year_margin` annotated,
+    hung under its nearest visible ancestor. Members the user cannot see are left out, so
+    they are not named. One query for the members and their figures, plus the scope's."""
+    year = year or current_year()
+    members = list(
+        visible_accounts(user)
+        .filter(path__startswith=f"/{account.root_id}/")
+        .annotate(
+            year_revenue=_year_value("revenue", year),
+            year_margin=_year_value("contribution_margin", year),
+        )
+        .order_by("path")
+    )
+    nodes = {member.pk: GroupNode(member) for member in members}
+    roots: list[GroupNode] = []
+    for node in nodes.values():
+        parent = next(
+            (nodes[pk] for pk in reversed(node.account.ancestor_ids()) if pk in nodes), None
+        )
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda child: child.account.name.lower())
+    return roots

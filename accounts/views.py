@@ -30,7 +30,7 @@ from users.models import User
 
 PAGE_SIZE = 25
 USER_OPTIONS = 20
-TABS = ["profile", "team", "figures", "contacts", "map", "history"]
+TABS = ["profile", "team", "figures", "group", "contacts", "map", "history"]
 
 
 def _app_tabs(account: Account) -> dict[str, tuple[str, str]]:
@@ -165,32 +165,40 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = request.GET.get("tab", "profile")
     if tab not in TABS and tab not in app_tabs:
         tab = "profile"
+    header = _header_context(account, request.user)
+    # Only a member of a group has the group's tree.
+    in_group = bool(account.parent_id or header["subsidiary_count"])
+    if tab == "group" and not in_group:
+        tab = "profile"
     context = {
         "nav": "accounts",
         "account": account,
         "tab": tab,
-        "tabs": _tab_labels(app_tabs),
+        "tabs": _tab_labels(app_tabs, in_group=in_group),
         "app_tab_url": app_tabs.get(tab, (None, None))[1],
         "can_edit": can_edit_account(request.user, account),
-        **_header_context(account, request.user),
+        **header,
         **_tab_context(request, account, tab),
     }
     return render_page(request, "accounts/detail.html", context)
 
 
-def _tab_labels(app_tabs: dict[str, tuple[str, str]]) -> list[tuple[str, str, str | None]]:
-    """(key, label, panel URL of another app or None) for each tab."""
+def _tab_labels(
+    app_tabs: dict[str, tuple[str, str]], *, in_group: bool
+) -> list[tuple[str, str, str | None]]:
+    """(key, label, panel URL of another app or None) for each tab: the account's own
+    first (the map next to the contacts it draws), then the other apps', history last."""
     own = [
         ("profile", _("Profile")),
         ("team", _("Team")),
         ("figures", _("Figures")),
+        *([("group", _("Group structure"))] if in_group else []),
         ("contacts", _("Contacts")),
         ("map", _("Relationship map")),
-        ("history", _("History")),
     ]
-    tabs = [(key, label, None) for key, label in own[:4]]
+    tabs: list[tuple[str, str, str | None]] = [(key, label, None) for key, label in own]
     tabs += [(key, label, url) for key, (label, url) in app_tabs.items()]
-    tabs += [(key, label, None) for key, label in own[4:]]
+    tabs.append(("history", _("History"), None))
     return tabs
 
 
@@ -252,6 +260,11 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
         return {"contacts": contacts} | extra
     if tab == "map":
         return {"map": relationship_map(account)} | extra
+    if tab == "group":
+        return {
+            "group_tree": selectors.group_tree(request.user, account),
+            "year": selectors.current_year(),
+        } | extra
     if tab == "history":
         return {"history": account_history(account, viewer=request.user)} | extra
     return extra
@@ -281,7 +294,9 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
         if status == 200:
             return redirect(f"{account_url(account)}?tab={tab}")
         header = _header_context(account, request.user)
-        context |= {"nav": "accounts", "tabs": _tab_labels(_app_tabs(account)), **header}
+        in_group = bool(account.parent_id or header["subsidiary_count"])
+        tabs = _tab_labels(_app_tabs(account), in_group=in_group)
+        context |= {"nav": "accounts", "tabs": tabs, **header}
         return render_page(request, "accounts/detail.html", context, status=status)
     return render_page(
         request, "accounts/detail.html", context, partial=f"tab_{tab}", status=status
