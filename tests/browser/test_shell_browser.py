@@ -13,6 +13,8 @@ def test_sign_in_switch_language_and_sign_out(page, sign_in, kam):
     page.goto("/accounts/")
     expect(page.get_by_role("heading", name="Kunden", exact=True)).to_be_visible()
 
+    # The language switch sits in the user menu.
+    page.get_by_test_id("user-menu").click()
     page.get_by_test_id("language-en").click()
     expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -39,6 +41,9 @@ def test_phone_width_keeps_navigation_usable(browser, live_server, kam, sign_in,
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(kam)
     nav = page.get_by_role("navigation", name="Hauptnavigation")
+    # The navigation is folded into a menu button on a phone.
+    expect(nav.get_by_role("link", name="Kunden")).to_be_hidden()
+    page.get_by_text("Menü", exact=True).click()
     expect(nav.get_by_role("link", name="Kunden")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, f"page scrolls sideways at phone width ({width}px)"
