@@ -37,8 +37,11 @@ def group_tab(client, account) -> str:
 def tree_names(html: str) -> list[str]:
     """Account names in the tree, in order, with their depth (nested <ul> count)."""
     names, depth = [], 0
-    for token in re.finditer(r"<ul>|</ul>|<strong aria-current=\"page\">([^<]+)<|"
-                             r"\?tab=group\">([^<]+)<", html):
+    for token in re.finditer(
+        r"<ul>|</ul>|<strong aria-current=\"page\">([^<]+)<|"
+        r"\?tab=group\">([^<]+)<",
+        html,
+    ):
         if token.group(0) == "<ul>":
             depth += 1
         elif token.group(0) == "</ul>":
@@ -87,6 +90,8 @@ def test_group_tab_runs_a_constant_number_of_queries(
     url = reverse("accounts:tab", args=[group["ulm"].pk, "group"])
     with CaptureQueriesContext(connection) as small:
         kam_client.get(url, **HTMX)
+    # Session, user, account in scope (2), may-edit check, then the scope and members.
+    assert len(small.captured_queries) == 8
     for number in range(4):
         child = make_account(owner=kam, name=f"Niederlassung {number}", parent=group["press"])
         figures(kam, child, "1000", "100")
@@ -133,6 +138,8 @@ def test_map_runs_a_constant_number_of_queries(kam_client, account, django_asser
     url = reverse("accounts:tab", args=[account.pk, "map"])
     with CaptureQueriesContext(connection) as small:
         kam_client.get(url, **HTMX)
+    # Session, user, account in scope (2), may-edit check, accounts and contacts of the map.
+    assert len(small.captured_queries) == 8
     for name in ["Zwei", "Drei", "Vier", "Fünf"]:
         make_contact(account=account, last_name=name, reports_to=boss)
     with django_assert_num_queries(len(small.captured_queries)):
