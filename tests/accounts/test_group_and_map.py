@@ -90,7 +90,7 @@ def test_group_tab_runs_a_constant_number_of_queries(
     url = reverse("accounts:tab", args=[group["ulm"].pk, "group"])
     with CaptureQueriesContext(connection) as small:
         kam_client.get(url, **HTMX)
-    # Session, user, account in scope (2), may-edit check, then the scope and members.
+    # The same count with four more members (below).
     assert len(small.captured_queries) == 8
     for number in range(4):
         child = make_account(owner=kam, name=f"Niederlassung {number}", parent=group["press"])
@@ -138,7 +138,7 @@ def test_map_runs_a_constant_number_of_queries(kam_client, account, django_asser
     url = reverse("accounts:tab", args=[account.pk, "map"])
     with CaptureQueriesContext(connection) as small:
         kam_client.get(url, **HTMX)
-    # Session, user, account in scope (2), may-edit check, accounts and contacts of the map.
+    # The same count with four more contacts (below).
     assert len(small.captured_queries) == 8
     for name in ["Zwei", "Drei", "Vier", "Fünf"]:
         make_contact(account=account, last_name=name, reports_to=boss)
