@@ -21,6 +21,8 @@ REQUIRED_ROLES = [
 class Node:
     contact: Contact
     children: list["Node"] = field(default_factory=list)
+    # The manager at another account of the group, for a chart's top person.
+    manager_elsewhere: Contact | None = None
 
     @property
     def stacks_children(self) -> bool:
@@ -131,7 +133,8 @@ def relationship_map(account: Account) -> RelationshipMap:
     """For an account and everything below it (two queries): trees of contacts, the roles
     missing at each account, and contradictions in the buying center.
 
-    A contact whose manager is outside the map (another branch of the group) starts a tree.
+    A contact whose manager is outside the map (another branch of the group) starts a tree;
+    so does one whose manager works at another account of the map (`manager_elsewhere`).
     """
     accounts = list(Account.objects.filter(path__startswith=account.path).order_by("path"))
     contacts = list(
@@ -143,10 +146,19 @@ def relationship_map(account: Account) -> RelationshipMap:
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.contact.reports_to_id)
-        if parent is not None and parent is not node:
-            parent.children.append(node)
-        else:
+        if parent is None or parent is node:
             roots.append(node)
+        elif parent.contact.account_id != node.contact.account_id:
+            # Each account of the group gets its own chart; the line to the manager at
+            # another account is named instead of drawn across one very wide chart.
+            node.manager_elsewhere = parent.contact
+            roots.append(node)
+        else:
+            parent.children.append(node)
+
+    # One chart per account of the group (the template regroups by account), each in
+    # the contacts' name order: a group's charts one below the other, not one wide row.
+    roots.sort(key=lambda node: node.contact.account.path)
 
     gaps = _role_gaps(accounts, contacts) + _contradictions(contacts)
     departed = [c for c in contacts if not c.is_active and _is_key_player(c)]
