@@ -140,7 +140,8 @@ def count_rows(response) -> int:
         body = json.loads(response.content)
         return len(body.get("results", [])) if isinstance(body, dict) else len(body)
     html = response.content.decode(errors="replace")
-    return len(re.findall(r"<tr[\s>]", html)) + len(re.findall(r"<article[\s>]", html))
+    cards = len(re.findall(r'<li class="board-card[\s"]', html))
+    return len(re.findall(r"<tr[\s>]", html)) + len(re.findall(r"<article[\s>]", html)) + cards
 
 
 def biggest_group() -> Account:
