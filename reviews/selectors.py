@@ -72,9 +72,13 @@ def get_review_for(user: User, pk: int) -> AnnualReview:
 def review_workspace(user: User, pk: int) -> AnnualReview:
     """The review with everything its page shows, in a fixed number of queries: sections,
     agenda, topics (with owner and contract), market data, projects (with objective),
-    agreements (with owner and follow-up), participants and versions."""
+    agreements (with owner and follow-up), participants (the customer's only where the
+    user may see them) and versions."""
+    # One scope for the reviews and the participants: the customer's participants may come
+    # from anywhere in the group, and only those the user may see are shown.
+    accounts = visible_accounts(user)
     queryset = (
-        review_list(user)
+        AnnualReview.objects.filter(account__in=accounts)
         .select_related("account__owner", "created_by")
         .prefetch_related(
             Prefetch("sections", queryset=Section.objects.order_by("pk")),
@@ -84,7 +88,10 @@ def review_workspace(user: User, pk: int) -> AnnualReview:
             Prefetch("projects", queryset=_projects()),
             Prefetch("agreements", queryset=_agreements()),
             "our_participants",
-            Prefetch("customer_participants", queryset=Contact.objects.select_related("account")),
+            Prefetch(
+                "customer_participants",
+                queryset=Contact.objects.filter(account__in=accounts).select_related("account"),
+            ),
             Prefetch(
                 "versions",
                 queryset=FolderVersion.objects.select_related("requested_by").order_by("-number"),

@@ -212,7 +212,9 @@ def review_update(
     if our_participants is not None:
         review.our_participants.set(users)
     if customer_participants is not None:
-        review.customer_participants.set(contacts)
+        # Participants the actor cannot see stay: nobody removes what they cannot see.
+        hidden = review.customer_participants.exclude(account__in=visible_accounts(actor))
+        review.customer_participants.set([*contacts, *hidden])
     return review
 
 

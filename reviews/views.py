@@ -164,7 +164,7 @@ def _context(
         "running": next((v for v in versions if v.is_running), None),
         "charts": charts.review_charts(figure_rows, internal=True),
         "today": timezone.localdate(),
-        "review_form": ReviewForm(instance=review, prefix="review"),
+        "review_form": ReviewForm(instance=review, prefix="review", user=request.user),
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
         "editing": {"area": editing[0], "pk": editing[1], "form": editing[2]}
@@ -206,7 +206,7 @@ def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
 @require_POST
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
-    form = ReviewForm(request.POST, instance=review, prefix="review")
+    form = ReviewForm(request.POST, instance=review, prefix="review", user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -13,7 +13,7 @@ from reviews import services
 from reviews.models import AgendaItem, AnnualReview, FolderVersion
 from reviews.selectors import my_work_reviews, search
 from tests.conftest import client_for
-from tests.factories import make_account
+from tests.factories import make_account, make_contact
 from tests.reviews.conftest import THIS_YEAR
 from tests.reviews.helpers import render
 
@@ -164,10 +164,11 @@ def test_review_page_runs_a_constant_number_of_queries(
     url = reverse("reviews:detail", args=[review.pk])
     _grow(review, kam, 1)
     kam_client.get(url)
-    with django_assert_num_queries(19):
+    # 20 with the scope of the participant picker (only contacts the user may see).
+    with django_assert_num_queries(20):
         kam_client.get(url)
     _grow(review, kam, 4)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         kam_client.get(url)
 
 
@@ -277,3 +278,29 @@ def test_review_search_takes_two_queries(kam, review, django_assert_num_queries)
     with django_assert_num_queries(2):  # the scope, the reviews with their accounts
         results = search(user=kam, query="Müller", limit=8)
     assert [r.url for r in results] == [reverse("reviews:detail", args=[review.pk])]
+
+
+def test_participants_outside_the_scope_are_neither_shown_nor_dropped(kam, sales_rep, account):
+    """A rep on a subsidiary's team prepares its review; a contact of the parent takes part
+    too. The rep neither sees that contact on the page nor removes it by saving."""
+    child = make_account(owner=kam, name="Müller Service GmbH", parent=account)
+    team_member_set(actor=kam, account=child, user=sales_rep, role="sales_rep", can_edit=True)
+    boss = make_contact(account=account, first_name="Verena", last_name="Vorstand")
+    mine = make_contact(account=child, first_name="Sam", last_name="Service")
+    review = services.review_create(
+        actor=kam, account=child, year=THIS_YEAR, customer_participants=[boss, mine]
+    )
+    client = client_for(sales_rep)
+    page = client.get(reverse("reviews:detail", args=[review.pk])).text
+    assert "Service" in page and "Vorstand" not in page
+    response = client.post(
+        reverse("reviews:edit", args=[review.pk]),
+        {
+            "review-status": "preparing",
+            "review-language": "de",
+            "review-customer_participants": [mine.pk],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200, response.text
+    assert set(review.customer_participants.all()) == {boss, mine}
