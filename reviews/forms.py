@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,8 +71,10 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["our_participants"].queryset = _people()
-        self.fields["customer_participants"].queryset = _group_contacts(user, self.instance.account)
+        people = cast(forms.ModelMultipleChoiceField, self.fields["our_participants"])
+        people.queryset = _people()
+        contacts = cast(forms.ModelMultipleChoiceField, self.fields["customer_participants"])
+        contacts.queryset = _group_contacts(user, self.instance.account)
 
 
 class SectionForm(forms.Form):

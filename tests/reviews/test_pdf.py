@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from accounts.models import YearlyFigures
 from contracts.models import Contract
-from customer_care.models import CustomerIssue, Department
+from customer_care.models import CustomerIssue, Department, ensure_default_departments
 from reviews import pdf, services
 from reviews.models import FolderVersion, Section
 from tests.factories import make_account, make_contact
@@ -139,6 +139,7 @@ def test_folder_of_a_group_with_20_subsidiaries_stays_under_2_mb(
     """The whole group in one folder: five years of figures, a contract and an escalated
     issue (key events) and a contact per subsidiary, every contact taking part. Really
     rendered by WeasyPrint, read back with pypdf."""
+    ensure_default_departments()
     department = Department.objects.order_by("position").first()
     contacts = []
     for number in range(20):
