@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import lookups
 from users.models import Role
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -432,3 +433,6 @@ def _reports_chain_contains(contact: Contact, contact_id: int) -> bool:
         seen.add(current.pk)
         current = current.reports_to
     return False
+
+
+lookups.register(Account._meta.get_field("path"))
