@@ -7,4 +7,5 @@ from reviews import pdf
 def render_folder(version_id: int) -> str:
     """Render one folder version. The version row exists before the task is queued; a
     redelivered task (its worker died) renders into the same row, never a second one."""
-    return pdf.render_version(version_id=version_id).status
+    version = pdf.render_version(version_id=version_id)
+    return version.status if version else "deleted"

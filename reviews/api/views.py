@@ -103,8 +103,9 @@ class ReviewList(generics.ListCreateAPIView):
     patch=extend_schema(
         summary=_("Change some fields of a review"), request=ReviewUpdateSerializer
     ),
+    delete=extend_schema(summary=_("Delete a review with its folder versions and their PDFs")),
 )
-class ReviewDetail(generics.RetrieveUpdateAPIView):
+class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ReviewDetailSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
@@ -130,6 +131,10 @@ class ReviewDetail(generics.RetrieveUpdateAPIView):
             **{name: value for name, value in data.items() if name in services.REVIEW_FIELDS},
         )
         return Response(_detail(request, review.pk))
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        services.review_delete(actor=request.user, review=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SectionDetail(APIView):
@@ -191,21 +196,40 @@ class _NestedList(generics.ListCreateAPIView):
 
 
 class _NestedDetail(generics.GenericAPIView):
+    """GET one row, PATCH it through its service (the fields left out keep their values),
+    DELETE it."""
+
     related_name = ""
 
     def _row(self, request: Request, pk: int, item_id: int):
-        row = getattr(_review(request, pk), self.related_name).filter(pk=item_id).first()
+        review = _review(request, pk)
+        row = getattr(review, self.related_name).filter(pk=item_id).first()
         if row is None:
             raise Http404
+        row.review = review
         return row
 
     def get(self, request: Request, pk: int, item_id: int) -> Response:
         return Response(self.get_serializer(self._row(request, pk, item_id)).data)
 
+    def patch(self, request: Request, pk: int, item_id: int) -> Response:
+        review = _editable_review(request, pk)
+        row = self._row(request, pk, item_id)
+        serializer = self.get_serializer(row, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current = {name: getattr(row, name) for name in self.editable}
+        row = self.change(review, row, {**current, **serializer.validated_data})
+        return Response(self.get_serializer(row).data)
+
     def delete(self, request: Request, pk: int, item_id: int) -> Response:
         _editable_review(request, pk)
         services.item_delete(actor=request.user, item=self._row(request, pk, item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    editable: tuple[str, ...] = ()
+
+    def change(self, review: AnnualReview, row, data: dict):
+        raise NotImplementedError
 
 
 @extend_schema_view(get=extend_schema(summary=_("Agenda items")),
@@ -222,9 +246,14 @@ class AgendaList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change an agenda item")))
 class AgendaDetail(_NestedDetail):
     serializer_class = AgendaItemSerializer
     related_name = "agenda"
+    editable = ("title", "duration_minutes", "presenter")
+
+    def change(self, review, row, data):
+        return services.agenda_item_save(actor=self.request.user, review=review, item=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Topic plan")),
@@ -242,9 +271,14 @@ class TopicList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a topic")))
 class TopicDetail(_NestedDetail):
     serializer_class = TopicSerializer
     related_name = "topics"
+    editable = ("title", "goal", "owner", "customer_side", "renegotiate")
+
+    def change(self, review, row, data):
+        return services.topic_save(actor=self.request.user, review=review, topic=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Market data")),
@@ -261,9 +295,14 @@ class MarketList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a row of market data")))
 class MarketDetail(_NestedDetail):
     serializer_class = MarketFigureSerializer
     related_name = "market_data"
+    editable = ("topic", "figure", "source", "year")
+
+    def change(self, review, row, data):
+        return services.market_figure_save(actor=self.request.user, review=review, row=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Next year's joint projects")),
@@ -280,9 +319,30 @@ class ProjectList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a joint project")))
 class ProjectDetail(_NestedDetail):
     serializer_class = ProjectSerializer
     related_name = "projects"
+    editable = ("area", "title", "goal", "target")
+
+    def change(self, review, row, data):
+        return services.project_save(actor=self.request.user, review=review, project=row, **data)
+
+
+@extend_schema_view(patch=extend_schema(summary=_("Change an agreement (and its follow-up)")))
+class AgreementDetail(_NestedDetail):
+    serializer_class = AgreementSerializer
+    related_name = "agreements"
+    editable = ("text", "owner", "due_on")
+
+    def change(self, review, row, data):
+        return services.agreement_update(actor=self.request.user, agreement=row, **data)
+
+    def delete(self, request: Request, pk: int, item_id: int) -> Response:
+        _editable_review(request, pk)
+        agreement = self._row(request, pk, item_id)
+        services.agreement_delete(actor=request.user, agreement=agreement)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
@@ -344,8 +404,11 @@ class VersionList(generics.ListAPIView):
         return _review(self.request, self.kwargs["pk"]).versions.order_by("-number")
 
 
-@extend_schema_view(get=extend_schema(summary=_("One folder version")))
-class VersionDetail(generics.RetrieveAPIView):
+@extend_schema_view(
+    get=extend_schema(summary=_("One folder version")),
+    delete=extend_schema(summary=_("Delete a folder version and its PDF (not while it renders)")),
+)
+class VersionDetail(generics.RetrieveDestroyAPIView):
     serializer_class = VersionSerializer
     lookup_url_kwarg = "version_id"
 
@@ -353,6 +416,13 @@ class VersionDetail(generics.RetrieveAPIView):
         if getattr(self, "swagger_fake_view", False):
             return FolderVersion.objects.none()
         return _review(self.request, self.kwargs["pk"]).versions.all()
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        review = _editable_review(request, kwargs["pk"])
+        version = self.get_object()
+        version.review = review
+        services.version_delete(actor=request.user, version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VersionDownload(APIView):
