@@ -66,6 +66,7 @@ def cockpit(user: User, *, year: int | None = None, limit: int = 25) -> Cockpit:
         "cockpit",
         (scope_key(user), year, limit),
         lambda: _cockpit(user, year=year, limit=limit),
+        rests_on=cache.FIGURES,
     )
 
 

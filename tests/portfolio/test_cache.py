@@ -57,3 +57,18 @@ def test_the_cache_can_be_turned_off(portfolio, head_client, settings):
     _figure_queries(head_client, COCKPIT, year=YEAR)
     _, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
     assert reads > 0
+
+
+def test_logging_a_contact_keeps_the_cockpit_but_refreshes_the_dashboard(portfolio, head_client):
+    from django.utils import timezone
+
+    from activities import services as activity_services
+
+    _figure_queries(head_client, COCKPIT, year=YEAR)
+    _figure_queries(head_client, DASHBOARD, year=YEAR)
+    bauer = portfolio["bauer"]
+    activity_services.activity_log(
+        actor=bauer.owner, account=bauer, occurred_at=timezone.now(), subject="Rückruf"
+    )
+    assert _figure_queries(head_client, COCKPIT, year=YEAR)[1] == 0
+    assert _figure_queries(head_client, DASHBOARD, year=YEAR)[1] > 0
