@@ -75,7 +75,7 @@ def test_figures_tab_shows_no_zeros_for_the_current_year_without_figures(kam_cli
     html = kam_client.get(reverse("accounts:tab", args=[account.pk, "figures"]), **HTMX).text
     assert field_value(html, "revenue") is None
     # The year field asks for that year's figures when it changes.
-    assert 'hx-trigger="change from:#id_year"' in html
+    assert 'hx-trigger="change changed from:#id_year"' in html
 
 
 def test_replacing_stored_figures_with_zeros_asks_first_and_changes_nothing(
