@@ -1,6 +1,8 @@
 """Page forms. They collect input; the model's own validation (run by the services) is the
 one set of rules, so a form error and an API 400 say the same thing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +81,15 @@ class TeamMemberForm(forms.ModelForm):
 
 
 class FiguresForm(forms.ModelForm):
+    """One year's figures. It shows what is stored for the year in its year field (empty for
+    a year without figures, never the model's zeros), and `losses()` names the stored values
+    a save would replace with zero or nothing, for the confirmation step of the page."""
+
+    VALUES = (
+        "revenue", "contribution_margin", "revenue_target", "margin_target",
+        "revenue_potential",
+    )  # fmt: skip
+
     class Meta:
         model = YearlyFigures
         fields = [
@@ -86,6 +97,33 @@ class FiguresForm(forms.ModelForm):
             "revenue_potential",
         ]  # fmt: skip
         widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the actuals of a year count as 0 (as in the ERP's PUT).
+        self.fields["revenue"].required = False
+        self.fields["contribution_margin"].required = False
+
+    @classmethod
+    def for_year(cls, *, account: Account, year: int | None) -> "FiguresForm":
+        """The form showing the stored figures of `year`, or empty ones."""
+        stored = account.figures.filter(year=year).first() if year else None
+        initial: dict = dict.fromkeys(cls.VALUES)
+        if stored is not None:
+            initial |= {name: getattr(stored, name) for name in cls.VALUES}
+        return cls(initial={"year": year, **initial})
+
+    def losses(self, stored: YearlyFigures | None) -> list[tuple[str, Decimal, Decimal | None]]:
+        """(label, stored value, new value) for each stored value that saving would replace
+        with 0 or nothing."""
+        if stored is None:
+            return []
+        found = []
+        for name in self.VALUES:
+            old, new = getattr(stored, name), self.cleaned_data.get(name)
+            if old and not new:
+                found.append((str(self.fields[name].label), old, new))
+        return found
 
     def _post_clean(self):
         pass

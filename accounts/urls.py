@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/team/", views.team_add, name="team_add"),
     path("<int:pk>/team/<int:membership_id>/remove/", views.team_remove, name="team_remove"),
     path("<int:pk>/figures/", views.figures_save, name="figures_save"),
+    path("<int:pk>/figures/form/", views.figures_form, name="figures_form"),
     path("<int:pk>/figures/<int:year>/delete/", views.figures_delete, name="figures_delete"),
     path("<int:pk>/contacts/new/", contact_views.contact_create, name="contact_create"),
     path("contacts/", contact_views.contact_list, name="contacts"),

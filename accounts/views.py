@@ -234,7 +234,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             "group_figures": selectors.group_figures(account),
             "has_subsidiaries": Account.objects.filter(parent=account).exists(),
             "figures_form": extra.pop("figures_form", None)
-            or FiguresForm(initial={"year": selectors.current_year()}),
+            or FiguresForm.for_year(account=account, year=selectors.current_year()),
         } | extra
     if tab == "contacts":
         contacts = (
@@ -270,7 +270,11 @@ def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     return _render_tab(request, account, "profile")
 
 
-def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **extra):
+def _render_tab(
+    request: HttpRequest, account: Account, tab: str, status=200, *, stay=False, **extra
+):
+    """The tab after a POST: its partial for htmx; without htmx, a redirect to the tab after
+    success, else the full page (with errors, or with a question when `stay`)."""
     context = {
         "account": account,
         "tab": tab,
@@ -278,7 +282,7 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
         **_tab_context(request, account, tab, **extra),
     }
     if not request.htmx:
-        if status == 200:
+        if status == 200 and not stay:
             return redirect(f"{account_url(account)}?tab={tab}")
         header = _header_context(account, request.user)
         context |= {"nav": "accounts", "tabs": _tab_labels(_app_tabs(account)), **header}
@@ -314,6 +318,20 @@ def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpRespon
 
 
 @login_required
+def figures_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The figures form showing what is stored for the year typed in its year field."""
+    account = get_account_for(request.user, pk)
+    if not can_edit_account(request.user, account):
+        raise PermissionDenied
+    if not request.htmx:
+        return redirect(f"{account_url(account)}?tab=figures")
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    context = {"account": account, "figures_form": FiguresForm.for_year(account=account, year=year)}
+    return render_page(request, "accounts/detail.html", context, partial="figures_form")
+
+
+@login_required
 @require_POST
 def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
@@ -321,6 +339,14 @@ def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("year")
+        stored = account.figures.filter(year=year).first()
+        losses = form.losses(stored)
+        if losses and request.POST.get("confirmed") != str(year):
+            # Replacing stored figures with zeros or nothing is asked first: the form comes
+            # back as it was typed, with the values that would be lost and a confirm button.
+            return _render_tab(
+                request, account, "figures", stay=True, figures_form=form, figures_losses=losses
+            )
         try:
             _figures, created = services.figures_put(
                 actor=request.user, account=account, year=year, **data

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -244,7 +245,7 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["account", "surveyed_on"], name="survey_account_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.surveyed_on}"
+        return f"{self.account} {date_format(self.surveyed_on, 'SHORT_DATE_FORMAT')}"
 
     @property
     def is_detractor(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import is_visible_contact_id, require_edit, visible_accounts
@@ -186,7 +187,7 @@ def _detractor_follow_up(*, actor: User, survey: Survey):
     if survey.csat is not None:
         scores.append(_("CSAT %(score)s") % {"score": survey.csat})
     notes = _("Survey of %(date)s: %(scores)s.") % {
-        "date": survey.surveyed_on.strftime("%d.%m.%Y"),
+        "date": date_format(survey.surveyed_on, "SHORT_DATE_FORMAT"),
         "scores": " / ".join(scores),
     }
     if survey.comment:

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from users.models import User
 
+# The empty choice of every select box: model forms (KamConfig.ready() makes it Django's
+# BLANK_CHOICE_LABEL, used by model fields with choices and by ModelChoiceField) and the
+# hand-built choice lists that need one.
+EMPTY_CHOICE = _("– choose –")
+
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors in place, the rest on top."""

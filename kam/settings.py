@@ -468,7 +468,7 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FILTERS_EMPTY_CHOICE_LABEL = _("– all –")  # a filter left empty filters nothing
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM CRM API",
     "DESCRIPTION": "REST API of the Key Account Management CRM (accounts, contacts, plans).",
