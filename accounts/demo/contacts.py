@@ -190,21 +190,21 @@ PUBLIC_POSITIONS = [
 ]  # fmt: skip
 
 # How many contacts, how strong and how friendly, by account status.
-CONTACT_RANGE = {
+CONTACT_RANGE: dict[str, tuple[int, int]] = {
     S.KEY_ACCOUNT: (8, 14),
     S.POTENTIAL: (5, 9),
     S.STANDARD: (5, 7),
     S.FORMER: (5, 6),
     S.PROSPECT: (3, 4),
 }
-STRENGTH_WEIGHTS = {  # weights of strength 1..5
+STRENGTH_WEIGHTS: dict[str, tuple[int, ...]] = {  # weights of strength 1..5
     S.KEY_ACCOUNT: (0, 1, 3, 4, 3),
     S.POTENTIAL: (1, 3, 4, 2, 0),
     S.STANDARD: (1, 3, 4, 2, 1),
     S.FORMER: (3, 4, 2, 0, 0),
     S.PROSPECT: (4, 3, 1, 0, 0),
 }
-ATTITUDE_WEIGHTS = {  # supporter, neutral, critic
+ATTITUDE_WEIGHTS: dict[str, tuple[int, ...]] = {  # supporter, neutral, critic
     S.KEY_ACCOUNT: (5, 4, 1),
     S.POTENTIAL: (3, 5, 2),
     S.STANDARD: (3, 5, 1),

@@ -5,13 +5,13 @@ import random
 from decimal import Decimal
 
 from accounts.demo.companies import DOMINANT_ACCOUNT, AccountSpec, S, T
-from accounts.demo.plans import AccountPlan
+from accounts.demo.plans import AccountPlan, YearFigures
 
 # Share of all revenue the dominant account has, from two years ago to this year.
 DOMINANT_SHARES = (Decimal("0.42"), Decimal("0.47"), Decimal("0.53"))
 
 # Base revenue (from, to) of this year by status and tier, in euros.
-REVENUE_RANGE = {
+REVENUE_RANGE: dict[tuple[str, str], tuple[int, int]] = {
     (S.KEY_ACCOUNT, T.A): (2_500_000, 6_000_000),
     (S.KEY_ACCOUNT, T.B): (1_000_000, 2_500_000),
     (S.POTENTIAL, T.A): (400_000, 1_200_000),
@@ -28,9 +28,7 @@ def _money(value: float) -> Decimal:
     return Decimal(round(value / 100) * 100).quantize(Decimal("0.01"))
 
 
-def plan_figures(
-    rng: random.Random, spec: AccountSpec, year: int
-) -> dict[int, dict[str, Decimal | None]]:
+def plan_figures(rng: random.Random, spec: AccountSpec, year: int) -> dict[int, YearFigures]:
     if spec.status == S.PROSPECT:
         potential = rng.uniform(800_000, 6_000_000)
         return {
@@ -50,14 +48,15 @@ def plan_figures(
         revenues = [base * rng.uniform(0.55, 0.75), base * rng.uniform(0.75, 0.95), base]
     else:
         revenues = [base * rng.uniform(0.8, 1.0), base * rng.uniform(0.9, 1.05), base]
-    share_of_wallet = {
+    wallet_shares: dict[str, tuple[float, float]] = {
         S.KEY_ACCOUNT: (0.35, 0.7),
         S.POTENTIAL: (0.06, 0.18),
         S.STANDARD: (0.2, 0.5),
         S.FORMER: (0.15, 0.3),
-    }[spec.status]
+    }
+    share_of_wallet = wallet_shares[spec.status]
     potential = base / rng.uniform(*share_of_wallet)
-    figures = {}
+    figures: dict[int, YearFigures] = {}
     for offset, revenue in zip((2, 1, 0), revenues, strict=True):
         margin_rate = rng.uniform(0.18, 0.34)
         target = revenue * rng.uniform(0.9, 1.15) if revenue else None

@@ -4,8 +4,19 @@ before anything is written."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from accounts.demo.companies import AccountSpec
+
+
+class YearFigures(TypedDict):
+    """One year of an account's figures, as `accounts.services.figures_put` takes them."""
+
+    revenue: Decimal
+    contribution_margin: Decimal
+    revenue_target: Decimal | None
+    margin_target: Decimal | None
+    revenue_potential: Decimal | None
 
 
 @dataclass
@@ -38,5 +49,5 @@ class ContactPlan:
 class AccountPlan:
     spec: AccountSpec
     contacts: list[ContactPlan] = field(default_factory=list)
-    figures: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
+    figures: dict[int, YearFigures] = field(default_factory=dict)
     profile: dict[str, str] = field(default_factory=dict)

@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 
 from accounts.demo.companies import ACCOUNTS, PRODUCT_LINES, C, S
-from accounts.demo.plans import AccountPlan
+from accounts.demo.plans import AccountPlan, ContactPlan
 from accounts.models import Contact, ProfileSection
 
 R = Contact.BuyingRole
@@ -39,7 +39,7 @@ def plan_profile(rng: random.Random, plan: AccountPlan, year: int) -> dict[str, 
     spec = plan.spec
     years = {f"y{n}": year + n for n in range(1, 6)}
     kinds = ProfileSection.Kind
-    profile = {}
+    profile: dict[str, str] = {}
     if spec.strategy:
         profile[kinds.STRATEGY] = spec.strategy.format(**years)
     if spec.market_position:
@@ -51,14 +51,17 @@ def plan_profile(rng: random.Random, plan: AccountPlan, year: int) -> dict[str, 
 
     last = plan.figures[year - 1]
     this = plan.figures[year]
+    target, potential = this["revenue_target"], this["revenue_potential"]
+    # A key account always has this year's target and potential (see figures.py).
+    assert target is not None and potential is not None
     margin = last["contribution_margin"] * 100 / last["revenue"]
-    share = this["revenue"] * 100 / this["revenue_potential"]
+    share = this["revenue"] * 100 / potential
     notes = FINANCE_NOTES["public" if spec.customer_type == C.PUBLIC else "private"]
     profile[kinds.FINANCES] = (
         f"Umsatz mit uns {year - 1}: {_euros(last['revenue'])}, Deckungsbeitrag "
         f"{_euros(last['contribution_margin'])} ({margin:.0f} %). Ziel {year}: "
-        f"{_euros(this['revenue_target'])}. Geschätztes Umsatzpotenzial {year}: "
-        f"{_euros(this['revenue_potential'])}, unser Lieferanteil liegt bei rund "
+        f"{_euros(target)}. Geschätztes Umsatzpotenzial {year}: "
+        f"{_euros(potential)}, unser Lieferanteil liegt bei rund "
         f"{share:.0f} %.\n\n{rng.choice(notes)}"
     )
 
@@ -68,7 +71,7 @@ def plan_profile(rng: random.Random, plan: AccountPlan, year: int) -> dict[str, 
         products += f" Cross-Selling-Potenzial: {', '.join(missing[:2])}."
     profile[kinds.PRODUCTS] = products
 
-    by_role = {}
+    by_role: dict[str, ContactPlan] = {}
     for contact in plan.contacts:
         if contact.left_on is None:
             by_role.setdefault(contact.buying_role, contact)

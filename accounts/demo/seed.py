@@ -41,7 +41,8 @@ def seed_accounts(users: dict[str, User]) -> int:
     plans = demo_plan()
     wanted = [plan.spec.external_id for plan in plans]
     existing = {
-        account.external_id: account for account in Account.objects.filter(external_id__in=wanted)
+        str(account.external_id): account
+        for account in Account.objects.filter(external_id__in=wanted)
     }
     for plan in plans:
         if plan.spec.external_id not in existing:
