@@ -172,7 +172,8 @@ def activity_log(
     activity.users.set(users)
     if activity.occurred_at <= timezone.now():
         refresh_last_contacted(contact_ids=[c.pk for c in contacts], account_ids=[account.pk])
-    if activity.next_step:
+    # The model's validation made sure a next step has its owner and due date.
+    if activity.next_step and next_step_owner is not None and next_step_due_on is not None:
         _follow_up_save(
             actor=actor,
             account=account,
@@ -241,7 +242,7 @@ def _follow_up_save(
     account: Account,
     owner: User,
     title: str,
-    due_on: date | None,
+    due_on: date,
     notes: str = "",
     source: str = "",
     activity: Activity | None = None,
