@@ -21,7 +21,8 @@ from users.models import User
 
 
 def _check_opportunity(case: BusinessCase) -> None:
-    if case.opportunity_id and case.opportunity.account_id != case.account_id:
+    opportunity = case.opportunity if case.opportunity_id else None
+    if opportunity is not None and opportunity.account_id != case.account_id:
         raise ValidationError({"opportunity": _("Choose an opportunity of this account.")})
 
 
