@@ -13,6 +13,7 @@ from accounts.access import (
     visible_accounts,
 )
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.forms import choice_field
 from users.models import Role, User
 
 
@@ -36,7 +37,7 @@ class AccountForm(forms.ModelForm):
         if self.instance.pk:
             # Neither the account itself nor anything below it can become its parent.
             parents = parents.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = parents
+        choice_field(self, "parent").queryset = parents
         self.parent_hidden = bool(
             self.instance.parent_id and not is_visible_account_id(user, self.instance.parent_id)
         )
@@ -44,7 +45,7 @@ class AccountForm(forms.ModelForm):
             # The group account is outside the user's scope: it is neither named nor offered,
             # and the service keeps it, so saving never moves the account out of its group.
             del self.fields["parent"]
-        self.fields["owner"].queryset = _people().filter(
+        choice_field(self, "owner").queryset = _people().filter(
             role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN]
         )
         if not self.instance.pk:
@@ -74,7 +75,7 @@ class TeamMemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _people()
+        choice_field(self, "user").queryset = _people()
 
     def _post_clean(self):
         pass
@@ -148,14 +149,14 @@ class ContactForm(forms.ModelForm):
         bosses = group_contacts(user, account).filter(is_active=True).select_related("account")
         if self.instance.pk:
             bosses = bosses.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = bosses.order_by("last_name")
+        choice_field(self, "reports_to").queryset = bosses.order_by("last_name")
         self.reports_to_hidden = bool(
             self.instance.reports_to_id
             and not is_visible_contact_id(user, self.instance.reports_to_id)
         )
         if self.reports_to_hidden:
             del self.fields["reports_to"]
-        self.fields["relationship_owner"].queryset = _people()
+        choice_field(self, "relationship_owner").queryset = _people()
 
     def _post_clean(self):
         pass

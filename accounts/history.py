@@ -50,7 +50,7 @@ class _Names:
 
     def __init__(self, viewer: User, records) -> None:
         wanted: dict[type, set] = {Account: set(), Contact: set(), User: set()}
-        self.fields: dict[tuple[type, str], type] = {}
+        self.fields: dict[tuple[type, str], type | None] = {}
         for model, record, _label_text, before in records:
             if before is None:
                 continue

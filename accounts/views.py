@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from accounts.relationship_map import relationship_map
 from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import page_of
 from users.models import User
 
@@ -42,7 +43,7 @@ def _app_tabs(account: Account) -> dict[str, tuple[str, str]]:
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthedHttpRequest) -> HttpResponse:
     accounts = selectors.account_list(request.user).order_by("name")
     filterset = AccountFilter(request.GET or None, queryset=accounts)
     if filterset.is_valid():
@@ -62,7 +63,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_options(request: HttpRequest) -> HttpResponse:
+def user_options(request: AuthedHttpRequest) -> HttpResponse:
     """Suggestions for a user type-ahead box (kam.forms.UserTypeahead): at most 20 active
     users whose name contains what was typed; only account owners unless `scope=all`."""
     typed = request.GET.get(request.GET.get("field", "q"), "").strip()
@@ -80,7 +81,7 @@ def user_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedHttpRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +106,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
@@ -159,7 +160,7 @@ def _header_facts(account: Account, user) -> list[tuple[str, dict]]:
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     app_tabs = _app_tabs(account)
     tab = request.GET.get("tab", "profile")
@@ -188,14 +189,14 @@ def _tab_labels(app_tabs: dict[str, tuple[str, str]]) -> list[tuple[str, str, st
         ("map", _("Relationship map")),
         ("history", _("History")),
     ]
-    tabs = [(key, label, None) for key, label in own[:4]]
+    tabs: list[tuple[str, str, str | None]] = [(key, label, None) for key, label in own[:4]]
     tabs += [(key, label, url) for key, (label, url) in app_tabs.items()]
     tabs += [(key, label, None) for key, label in own[4:]]
     return tabs
 
 
 @login_required
-def account_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+def account_tab(request: AuthedHttpRequest, pk: int, tab: str) -> HttpResponse:
     if tab not in TABS:
         raise Http404
     account = get_account_for(request.user, pk)
@@ -214,7 +215,7 @@ def account_url(account: Account) -> str:
     return reverse("accounts:detail", args=[account.pk])
 
 
-def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> dict:
+def _tab_context(request: AuthedHttpRequest, account: Account, tab: str, **extra) -> dict:
     if tab == "profile":
         sections = {s.kind: s for s in account.profile_sections.select_related("updated_by")}
         return {
@@ -259,7 +260,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
 
 @login_required
 @require_POST
-def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def profile_section_edit(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = ProfileSectionForm(request.POST)
     if form.is_valid():
@@ -271,7 +272,7 @@ def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpRespon
 
 
 def _render_tab(
-    request: HttpRequest, account: Account, tab: str, status=200, *, stay=False, **extra
+    request: AuthedHttpRequest, account: Account, tab: str, status=200, *, stay=False, **extra
 ):
     """The tab after a POST: its partial for htmx; without htmx, a redirect to the tab after
     success, else the full page (with errors, or with a question when `stay`)."""
@@ -294,7 +295,7 @@ def _render_tab(
 
 @login_required
 @require_POST
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+def team_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = TeamMemberForm(request.POST)
     if form.is_valid():
@@ -310,7 +311,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+def team_remove(request: AuthedHttpRequest, pk: int, membership_id: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     services.team_member_remove(actor=request.user, account=account, membership_id=membership_id)
     messages.success(request, _("The team member was removed."))
@@ -318,7 +319,7 @@ def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpRespon
 
 
 @login_required
-def figures_form(request: HttpRequest, pk: int) -> HttpResponse:
+def figures_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The figures form showing what is stored for the year typed in its year field."""
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
@@ -333,7 +334,7 @@ def figures_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
+def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = FiguresForm(request.POST)
     if form.is_valid():
@@ -364,7 +365,7 @@ def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def figures_delete(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if services.figures_delete(actor=request.user, account=account, year=year):
         messages.success(request, _("The figures for %(year)s were deleted.") % {"year": year})
@@ -372,7 +373,7 @@ def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     accounts, contacts = selectors.search(request.user, query)
     searched = len(query.strip()) >= 2

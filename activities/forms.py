@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import group_contacts
 from accounts.models import Account
 from activities.models import Activity
+from kam.forms import choice_field
 from users.models import User
 
 
@@ -41,17 +42,18 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Customer participants: active contacts of the account's whole group that the
         # user can see.
-        self.fields["contacts"].queryset = (
+        choice_field(self, "contacts").queryset = (
             group_contacts(user, account)
             .filter(is_active=True)
             .select_related("account")
             .order_by("last_name", "first_name")
         )
-        self.fields["contacts"].label_from_instance = lambda c: (
+        # Django's documented way to label the choices: replace the method on the instance.
+        choice_field(self, "contacts").label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
             str(c) if c.account_id == account.pk else f"{c} ({c.account.name})"
         )
-        self.fields["users"].queryset = _people()
-        self.fields["next_step_owner"].queryset = _people()
+        choice_field(self, "users").queryset = _people()
+        choice_field(self, "next_step_owner").queryset = _people()
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("occurred_at", now)

@@ -24,11 +24,8 @@ from accounts.access import (
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from users.models import User
-
-ACTIVITY_FIELDS = {
-    "kind", "occurred_at", "duration_minutes", "location", "subject", "notes", "outcome",
-}  # fmt: skip
 
 
 def refresh_last_contacted(
@@ -175,7 +172,8 @@ def activity_log(
     activity.users.set(users)
     if activity.occurred_at <= timezone.now():
         refresh_last_contacted(contact_ids=[c.pk for c in contacts], account_ids=[account.pk])
-    if activity.next_step:
+    # The model's validation made sure a next step has its owner and due date.
+    if activity.next_step and next_step_owner is not None and next_step_due_on is not None:
         _follow_up_save(
             actor=actor,
             account=account,
@@ -195,13 +193,20 @@ def activity_update(
     activity: Activity,
     contacts: Iterable[Contact] | None = None,
     users: Iterable[User] | None = None,
-    **fields: Any,
+    kind: str | Unset = UNSET,
+    occurred_at: datetime | Unset = UNSET,
+    duration_minutes: int | None | Unset = UNSET,
+    location: str | Unset = UNSET,
+    subject: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    outcome: str | Unset = UNSET,
 ) -> Activity:
-    """Correct what was logged. The next step is not changed here: once given, it lives on
-    as its follow-up, which is changed, closed or reopened on its own."""
-    unknown = set(fields) - ACTIVITY_FIELDS
-    if unknown:
-        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    """Correct what was logged (the given fields). The next step is not changed here: once
+    given, it lives on as its follow-up, which is changed, closed or reopened on its own."""
+    fields = given(
+        kind=kind, occurred_at=occurred_at, duration_minutes=duration_minutes, location=location,
+        subject=subject, notes=notes, outcome=outcome,
+    )  # fmt: skip
     require_edit(actor, activity.account)
     for name, value in fields.items():
         if isinstance(value, str):
@@ -237,7 +242,7 @@ def _follow_up_save(
     account: Account,
     owner: User,
     title: str,
-    due_on: date | None,
+    due_on: date,
     notes: str = "",
     source: str = "",
     activity: Activity | None = None,
@@ -290,19 +295,23 @@ def follow_up_create(
     return follow_up
 
 
-FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
-
-
 @transaction.atomic
 @records_author
 def follow_up_update(
-    *, actor: User, follow_up: FollowUp, done: bool | None = None, **fields: Any
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    done: bool | None = None,
+    title: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
 ) -> FollowUp:
     """Change the given fields; `done` True marks the follow-up done, False reopens it,
     None leaves it as it is. All of it in one transaction."""
-    unknown = set(fields) - FOLLOW_UP_FIELDS
-    if unknown:
-        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    fields = given(
+        title=title, notes=notes, owner=owner, due_on=due_on,
+    )  # fmt: skip
     if not fields and done is None:
         return follow_up
     _require_change(actor, follow_up)

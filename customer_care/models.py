@@ -262,10 +262,11 @@ class Survey(models.Model):
             errors["csat"] = message
         if self.surveyed_on and self.surveyed_on > timezone.localdate():
             errors["surveyed_on"] = _("The survey date cannot be in the future.")
+        contact = self.contact if self.contact_id else None
         if (
-            self.contact_id
+            contact is not None
             and self.account_id
-            and self.contact.account.root_id != self.account.root_id
+            and contact.account.root_id != self.account.root_id
         ):
             errors["contact"] = _("The contact must belong to this account or its group.")
         if errors:

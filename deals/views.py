@@ -91,7 +91,6 @@ def _pipeline_context(request: HttpRequest, **extra) -> dict:
         "summary": selectors.pipeline_summary(columns),
         "editable_account_ids": editable,
         "query": request.GET.urlencode(),
-        "query_without_account": _query_without(request.GET, "account"),
         "stages": [column.stage for column in columns],
         **extra,
     }
@@ -202,7 +201,6 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "filter_account": _filter_account(request, filterset),
         "page": page,
-        "query_without_account": _query_without(request.GET, "account", "page"),
     }
     return render_page(request, "deals/list.html", context, partial="results")
 

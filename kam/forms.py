@@ -1,3 +1,4 @@
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -69,3 +70,9 @@ class UserField(forms.Field):
         if user is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return user
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, typed as the model choice field it is (to narrow its
+    queryset or labels to the user's scope)."""
+    return cast(forms.ModelChoiceField, form.fields[name])

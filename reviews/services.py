@@ -22,6 +22,7 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create, follow_up_update
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from planning.action_plan.services import objective_create
 from planning.models import Objective
 from reviews import selectors
@@ -185,11 +186,19 @@ def review_update(
     review: AnnualReview,
     our_participants: Iterable[User] | None = None,
     customer_participants: Iterable[Contact] | None = None,
-    **fields: Any,
+    meeting_on: date | None | Unset = UNSET,
+    place: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    backdate_reason: str | Unset = UNSET,
+    minutes: str | Unset = UNSET,
+    next_review_on: date | None | Unset = UNSET,
 ) -> AnnualReview:
-    unknown = set(fields) - REVIEW_FIELDS
-    if unknown:
-        raise TypeError(f"unknown review fields: {sorted(unknown)}")
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        meeting_on=meeting_on, place=place, language=language, status=status,
+        backdate_reason=backdate_reason, minutes=minutes, next_review_on=next_review_on,
+    )  # fmt: skip
     require_edit(actor, review.account)
     review = AnnualReview.objects.select_for_update().select_related("account").get(pk=review.pk)
     for name, value in fields.items():

@@ -52,15 +52,15 @@ def test_list_filters_by_account_and_rep(api, account, kam, rep):
     assert row["briefing_url"] == reverse("planning:briefing_sheet", args=[row["id"]])
 
 
-def test_list_queries_are_constant(api, account, kam, rep, django_assert_max_num_queries):
+def test_list_queries_are_constant(api, account, kam, rep, django_assert_num_queries):
     for n in range(3):
         plan = make_plan(account=account, reps=[rep], title=f"P{n}")
         services.material_add(actor=kam, plan=plan, title="L", url="https://example.com")
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_num_queries(6):  # with recording when the token was last used
         api.get(LIST)
     for n in range(3, 15):
         make_plan(account=account, reps=[rep], title=f"P{n}")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(5):
         response = api.get(LIST)
     assert response.json()["count"] == 15
     assert response.json()["results"][0]["material_count"] == 1
