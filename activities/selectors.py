@@ -3,7 +3,7 @@ scope."""
 
 from datetime import timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import scoped, visible_contacts, visible_participants
@@ -70,3 +70,16 @@ def group_ids(account: Account) -> dict[int, str]:
     its subsidiaries (accounts.access), so no further scope is needed."""
     rows = Account.objects.filter(path__startswith=account.path).values_list("pk", "name")
     return dict(rows)
+
+
+def header_follow_ups(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+    """The account header's open follow-ups of the account and its subsidiaries (how many
+    overdue) and the account's last contact: one query. Whoever sees the account sees
+    its subsidiaries, so no further scope is needed."""
+    today = timezone.localdate()
+    counts = (
+        FollowUp.objects.open()
+        .filter(account__in=group_ids)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    return {**counts, "last_contact": account.last_contacted_at}
