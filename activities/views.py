@@ -327,7 +327,7 @@ def _options(request: HttpRequest, options: list[tuple[int, str, str]], empty: s
 def pick_accounts(request: HttpRequest) -> HttpResponse:
     """Accounts the user may log on whose name, legal name, city or external ID matches
     `q` (the header search's function), best match first."""
-    query = request.GET.get("q", "")
+    query = request.GET.get("find-account", "")
     accounts = search_accounts(editable_accounts(request.user), query).only("pk", "name", "city")
     options = [(a.pk, a.name, a.city) for a in accounts[:PICK_LIMIT]]
     empty = _("No account found.") if len(query.strip()) >= MIN_LENGTH else _("Type a name.")
@@ -343,7 +343,7 @@ def pick_contacts(request: HttpRequest) -> HttpResponse:
     account = editable_accounts(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
     if account is None:
         return _options(request, [], _("Choose the account first."))
-    query = request.GET.get("q", "")
+    query = request.GET.get("find-contacts", "")
     contacts = (
         group_contacts(request.user, account)
         .filter(is_active=True)
@@ -364,7 +364,7 @@ def pick_contacts(request: HttpRequest) -> HttpResponse:
 @login_required
 def pick_users(request: HttpRequest) -> HttpResponse:
     """Active users (our participants) whose name contains `q`, not yet chosen."""
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("find-users", "").strip()
     users = User.objects.filter(is_active=True).exclude(pk__in=_chosen_ids(request, "users"))
     if query:
         users = users.filter(
