@@ -268,7 +268,8 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The activity was deleted."))
         url = _account_tab_url(account)
         if request.htmx:
-            return _with_events(HttpResponseClientRedirect(url), *EVERYTHING_CHANGED)
+            # A new page follows, so no events: they would reload the deleted one first.
+            return HttpResponseClientRedirect(url)
         return redirect(url)
     context = {"activity": activity, "account": account, "nav": "activities"}
     return render_page(request, "activities/delete.html", context, partial="dialog")
