@@ -13,6 +13,7 @@ class ActivitiesConfig(AppConfig):
         from kam import registry
         from kam.registry import (
             AccountAction,
+            AccountHistorySource,
             AccountTab,
             DemoStep,
             HeaderFact,
@@ -31,6 +32,9 @@ class ActivitiesConfig(AppConfig):
             AccountAction(
                 key="log_contact", template="activities/partials/account_actions.html", order=10
             )
+        )
+        registry.account_history_sources.register(
+            AccountHistorySource(key="activities", sources=selectors.account_history_sources)
         )
         registry.header_facts.register(
             HeaderFact(

@@ -2,9 +2,11 @@
 scope."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts.access import scoped, visible_contacts, visible_participants
 from accounts.models import Account, Contact
@@ -83,3 +85,20 @@ def header_follow_ups(*, account: Account, group_ids: QuerySet, user: User) -> d
         .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     )
     return {**counts, "last_contact": account.last_contacted_at}
+
+
+def account_history_sources(*, account: Account) -> list[tuple[Any, Any, Any]]:
+    """The account's activities and follow-ups on its History tab, deleted ones included
+    (kam.registry.account_history_sources)."""
+    return [
+        (
+            Activity,
+            Activity.history.filter(account_id=account.pk),
+            lambda row: f"{capfirst(Activity._meta.verbose_name)}: {row.subject}",
+        ),
+        (
+            FollowUp,
+            FollowUp.history.filter(account_id=account.pk),
+            lambda row: f"{capfirst(FollowUp._meta.verbose_name)}: {row.title}",
+        ),
+    ]

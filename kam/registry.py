@@ -92,6 +92,16 @@ class HeaderFact:
 
 
 @dataclass(frozen=True)
+class AccountHistorySource:
+    """Records of another app on the account's History tab: `sources(*, account)` returns
+    (model, its history rows of the account, name(row)) triples, one query each."""
+
+    key: str
+    sources: Callable[..., list[tuple[Any, Any, Callable[[Any], str]]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class AccountAction:
     """A button in the account page header (e.g. "Log contact"): `template` is rendered
     with the page's context (`account`, `can_edit`)."""
@@ -165,6 +175,7 @@ account_tabs: Registry[AccountTab] = Registry("account tabs")
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
 header_facts: Registry[HeaderFact] = Registry("account header facts")
 account_actions: Registry[AccountAction] = Registry("account header actions")
+account_history_sources: Registry[AccountHistorySource] = Registry("account history sources")
 my_work_sections: Registry[MyWorkSection] = Registry("My work sections")
 home_blocks: Registry[HomeBlock] = Registry("home page blocks")
 nav_links: Registry[NavLink] = Registry("navigation links")

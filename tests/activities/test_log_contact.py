@@ -442,3 +442,18 @@ def test_counts_and_follow_up_lists_take_constant_queries(
     with django_assert_num_queries(4):  # session, user, scope, the lists in one read
         response = kam_client.get(reverse("activities:my_work"), **HTMX)
     assert response.content.decode().count('data-testid="save-plan"') == rows
+
+
+def test_account_history_tab_keeps_a_deleted_activity_and_reloads_on_change(
+    kam, kam_client, account
+):
+    activity = log(
+        account, subject="Besuch Werk 2", next_step="Angebot", next_step_owner=kam,
+        next_step_due_on=timezone.localdate(),
+    )  # fmt: skip
+    kam_client.post(delete_url(activity))
+    url = reverse("accounts:tab", args=[account.pk, "history"])
+    html = kam_client.get(url, **HTMX).content.decode()
+    assert 'hx-trigger="kam:account-changed from:body"' in html
+    assert "Aktivität: Besuch Werk 2: gelöscht" in html
+    assert "Wiedervorlage: Angebot: angelegt" in html  # the follow-up stays
