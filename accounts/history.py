@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam import registry
 from kam.history import display, model_field
 from users.models import User
 
@@ -120,6 +121,9 @@ def account_history(account: Account, *, viewer: User) -> list[Change]:
             lambda r: f"{TeamMembership._meta.verbose_name}: {r.user}",
         ),
     ]
+    # Records of other apps (the contact log, ...), registered in kam.registry.
+    for entry in registry.account_history_sources:
+        sources += entry.sources(account=account)
     records = []
     for model, queryset, name in sources:
         rows = list(

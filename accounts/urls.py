@@ -11,6 +11,7 @@ urlpatterns = [
     path("user-options/", views.user_options, name="user_options"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
+    path("<int:pk>/facts/", views.account_facts, name="facts"),
     path("<int:pk>/tab/<slug:tab>/", views.account_tab, name="tab"),
     path("<int:pk>/profile/<slug:kind>/", views.profile_section_edit, name="profile_section"),
     path("<int:pk>/team/", views.team_add, name="team_add"),

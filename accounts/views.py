@@ -144,6 +144,7 @@ def _header_context(account: Account, user) -> dict:
         .exclude(pk=account.pk)
         .count(),
         "header_facts": _header_facts(account, user),
+        "account_actions": [action.template for action in registry.account_actions],
     }
 
 
@@ -177,6 +178,17 @@ def account_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         **_tab_context(request, account, tab),
     }
     return render_page(request, "accounts/detail.html", context)
+
+
+@login_required
+def account_facts(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The key facts of the account header alone: they reload themselves when something
+    on the page changed them (htmx event kam:account-changed)."""
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(account_url(account))
+    context = {"account": account, **_header_context(account, request.user)}
+    return render_page(request, "accounts/detail.html", context, partial="facts")
 
 
 def _tab_labels(app_tabs: dict[str, tuple[str, str]]) -> list[tuple[str, str, str | None]]:

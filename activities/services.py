@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import (
     can_edit_account,
     group_contacts,
+    is_visible_account_id,
     require_edit,
     visible_accounts,
     visible_contacts,
@@ -185,6 +186,21 @@ def activity_log(
     return activity
 
 
+def can_change_activity(user: User, activity: Activity) -> bool:
+    """Its author (while still seeing the account) and whoever may change the account may
+    correct or delete an activity."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if activity.created_by_id == user.pk and is_visible_account_id(user, activity.account_id):
+        return True
+    return can_edit_account(user, activity.account)
+
+
+def _require_activity_change(actor: User, activity: Activity) -> None:
+    if not can_change_activity(actor, activity):
+        raise PermissionDenied(_("Only its author or an editor of the account may change this."))
+
+
 @transaction.atomic
 @records_author
 def activity_update(
@@ -201,13 +217,14 @@ def activity_update(
     notes: str | Unset = UNSET,
     outcome: str | Unset = UNSET,
 ) -> Activity:
-    """Correct what was logged (the given fields). The next step is not changed here: once
-    given, it lives on as its follow-up, which is changed, closed or reopened on its own."""
+    """Correct what was logged (its author or an editor of the account; the given fields).
+    The next step is not changed here: once given, it lives on as its follow-up, which is
+    changed, closed or reopened on its own."""
     fields = given(
         kind=kind, occurred_at=occurred_at, duration_minutes=duration_minutes, location=location,
         subject=subject, notes=notes, outcome=outcome,
     )  # fmt: skip
-    require_edit(actor, activity.account)
+    _require_activity_change(actor, activity)
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
@@ -234,6 +251,20 @@ def activity_update(
     after = before if contacts is None else {c.pk for c in contacts}
     refresh_last_contacted(contact_ids=before | after, account_ids=[activity.account_id])
     return activity
+
+
+@transaction.atomic
+@records_author
+def activity_delete(*, actor: User, activity: Activity) -> None:
+    """Delete a logged activity (its author or an editor of the account). The history keeps
+    it (a "deleted" row naming the actor); follow-ups that came out of it stay open with
+    their owners, and the last contact dates of its participants and account are
+    recomputed without it."""
+    _require_activity_change(actor, activity)
+    contact_ids = list(activity.contacts.values_list("pk", flat=True))
+    account_id = activity.account_id
+    activity.delete()
+    refresh_last_contacted(contact_ids=contact_ids, account_ids=[account_id])
 
 
 def _follow_up_save(
