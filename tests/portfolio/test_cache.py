@@ -9,6 +9,17 @@ from tests.conftest import client_for
 from tests.portfolio.conftest import YEAR, put
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    # A cache of this process alone: with REDIS_URL the default cache is shared by parallel
+    # test processes, whose writes and clears would change the version under the test.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+
+
 COCKPIT = reverse("portfolio:cockpit")
 DASHBOARD = reverse("portfolio:dashboard")
 
