@@ -15,9 +15,14 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.JSONField(), required=False, help_text=_("Field errors (400 only).")
-    )
+
+    def get_fields(self):
+        # Not a class attribute: `errors` is also the name of Serializer.errors.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.JSONField(), required=False, help_text=_("Field errors (400 only).")
+        )
+        return fields
 
 
 ERROR_COMPONENT = "Error"
