@@ -3,7 +3,8 @@ to every operation as a signed-in key account manager. The bar: no server error,
 every answer (status code, content type, body) as the schema describes it.
 
 A bounded run, the same on every machine: a few examples per operation, a fixed seed,
-derandomized, no deadline. Select it alone with `-m schemathesis`."""
+derandomized, no deadline: about 13,000 requests (the coverage phase sends every boundary
+case the schema defines), 6 minutes on 2 cores. Select it alone with `-m schemathesis`."""
 
 import json
 
