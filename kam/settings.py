@@ -403,6 +403,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.refresh_due_last_contacts",
         "schedule": 60 * 60,
     },
+    "reviews-queue-waiting-folders": {
+        # Folder renders recorded while Redis could not be reached (kam.queue).
+        "task": "reviews.tasks.queue_waiting_folders",
+        "schedule": 60,
+    },
     "portfolio-nightly-scores": {
         # The portfolio matrix of this year and this week's health scores.
         "task": "portfolio.tasks.nightly_scores",
@@ -478,6 +483,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # 400, 401, 403 and 404 in the error shape on every operation (kam.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kam.api.schema.document_errors",
+    ],
     # Several models have a "status" or "kind"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "AccountStatusEnum": "accounts.models.Account.Status",

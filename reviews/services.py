@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create, follow_up_update
+from kam import queue
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from planning.action_plan.services import objective_create
@@ -690,6 +691,8 @@ def folder_request(
         status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING)
     ).first()
     if running is not None:
+        if running.status == FolderVersion.Status.QUEUED and running.queued_at is None:
+            transaction.on_commit(lambda: _queue_render(running))  # the broker was away
         return running, False
     number = (review.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     current = fingerprint(review)
@@ -703,5 +706,17 @@ def folder_request(
         fingerprint=current,
         changes=version_changes(previous.fingerprint if previous else None, current),
     )
-    transaction.on_commit(lambda: render_folder.delay(version.pk))
+    transaction.on_commit(lambda: _queue_render(version))
     return version, True
+
+
+def _queue_render(version: FolderVersion) -> None:
+    """After the commit: hand the render to the worker. With the broker away the version
+    stays "queued" without `queued_at`, `version.queue_refused` tells the view to say so,
+    and beat (reviews.tasks.queue_waiting_folders) queues it once Redis is back."""
+    if queue.send(render_folder, version.pk):
+        FolderVersion.objects.filter(pk=version.pk, queued_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
+    else:
+        version.queue_refused = True

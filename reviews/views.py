@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import can_edit_account, editable_accounts, get_account_for
+from kam import queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
@@ -437,7 +438,9 @@ def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenderForm(request.POST)
     internal = form.is_valid() and form.cleaned_data["internal"]
     version, new = services.folder_request(actor=request.user, review=review, internal=internal)
-    if not new:
+    if version.queue_refused:  # recorded; beat queues it once Redis is back
+        messages.warning(request, str(queue.QUEUE_UNAVAILABLE))
+    elif not new:
         messages.info(request, _("Version %(number)s is still being rendered.") % {
             "number": version.number
         })  # fmt: skip

@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 
 from accounts.access import can_edit_account
 from accounts.api.permissions import CanEditAccount
+from kam import queue
+from kam.api.schema import ErrorSerializer
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -377,7 +379,17 @@ class Render(APIView):
             "that version is answered (200) and no second render starts."
         ),
         request=RenderSerializer,
-        responses={202: VersionSerializer, 200: VersionSerializer},
+        responses={
+            202: VersionSerializer,
+            200: VersionSerializer,
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "The task queue cannot be reached: the version is recorded and renders "
+                    "once the queue is back (asking again answers it with 200)."
+                ),
+            ),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         review = _review(request, pk)
@@ -386,6 +398,12 @@ class Render(APIView):
         version, new = services.folder_request(
             actor=request.user, review=review, internal=serializer.validated_data["internal"]
         )
+        if version.queue_refused:
+            return Response(
+                {"detail": str(queue.QUEUE_UNAVAILABLE), "code": "queue_unavailable"},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
         version.refresh_from_db()
         return Response(
             VersionSerializer(version).data,

@@ -215,3 +215,15 @@ def test_confirm_by_a_rep_of_the_plan_only(api, rep, plan):
     response = api.post(url("confirm", plan.pk))
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
+
+
+def test_a_file_material_has_no_link_rather_than_an_empty_one(kam, plan):
+    services.material_add(actor=kam, plan=plan, title="PDF", uploaded_file=pdf_upload())
+    services.material_add(actor=kam, plan=plan, title="L", url="https://example.com/l")
+    rows = api_as(kam).get(url("materials", plan.pk)).json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    by_title = {row["title"]: row for row in rows}
+    assert by_title["PDF"]["url"] is None
+    assert by_title["PDF"]["download_url"].endswith("/download/")
+    assert by_title["L"]["url"] == "https://example.com/l"
+    assert by_title["L"]["download_url"] is None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -47,8 +48,17 @@ class CanEditAccountOf(permissions.BasePermission):
         return can_edit_account(request.user, obj.account)
 
 
+class _OneObjectSchema(AutoSchema):
+    """`list` here answers one object (the matrix), not a list of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class WhitespaceViewSet(viewsets.ViewSet):
     """GET /whitespace/?account=<id>: the matrix of one account."""
+
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary=_lazy("The whitespace matrix of an account"),
