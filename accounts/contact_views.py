@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +16,13 @@ from accounts.forms import ContactForm, ContactLeftForm
 from accounts.views import _render_tab
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthedHttpRequest) -> HttpResponse:
     contacts = selectors.contact_list(request.user).order_by("last_name", "first_name")
     filterset = ContactFilter(request.GET or None, queryset=contacts)
     if filterset.is_valid():
@@ -34,7 +35,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     context = {
         "nav": "contacts",
@@ -43,7 +44,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit_account(request.user, contact.account),
         # Only people the viewer may see: a manager or report in a group account outside
         # the scope is not named.
-        "manager": visible_contacts(request.user).filter(pk=contact.reports_to_id).first(),
+        "manager": visible_contacts(request.user).filter(pk=contact.reports_to_id).first()
+        if contact.reports_to_id is not None
+        else None,
         "direct_reports": visible_contacts(request.user)
         .filter(reports_to=contact)
         .select_related("account"),
@@ -53,7 +56,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Inline on the account's Contacts tab (htmx), or as a page of its own."""
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
@@ -82,7 +85,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     if not can_edit_account(request.user, contact.account):
         raise PermissionDenied
@@ -104,7 +107,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_left(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_left(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     form = ContactLeftForm(request.POST)
     if form.is_valid():

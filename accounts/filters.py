@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
-from kam.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter, YesNoFilter
 from kam.forms import UserField, UserTypeahead
 
 
@@ -35,13 +35,13 @@ class AccountFilter(django_filters.FilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent account"))
     ordering = StableOrderingFilter(
         fields=(
-            ("name", "name"),
-            ("status", "status"),
-            ("tier", "tier"),
-            ("country", "country"),
-            ("year_revenue", "revenue"),
-            ("updated_at", "updated"),
-            ("last_contacted_at", "last_contact"),
+            ("name", "name", _("Name")),
+            ("status", "status", _("Status")),
+            ("tier", "tier", _("Tier")),
+            ("country", "country", _("Country")),
+            ("year_revenue", "revenue", _("Revenue")),
+            ("updated_at", "updated", _("Last changed")),
+            ("last_contacted_at", "last_contact", _("Last contact")),
         ),
         label=_("Sort by"),
     )
@@ -64,13 +64,13 @@ class ContactFilter(django_filters.FilterSet):
         choices=Contact.BuyingRole.choices, label=_("Buying-center role")
     )
     attitude = django_filters.ChoiceFilter(choices=Contact.Attitude.choices, label=_("Attitude"))
-    is_active = django_filters.BooleanFilter(label=_("Still with the company"))
+    is_active = YesNoFilter(label=_("Still with the company"))
     ordering = StableOrderingFilter(
         fields=(
-            ("last_name", "name"),
-            ("account__name", "account"),
-            ("updated_at", "updated"),
-            ("last_contacted_at", "last_contact"),
+            ("last_name", "name", _("Name")),
+            ("account__name", "account", _("Account")),
+            ("updated_at", "updated", _("Last changed")),
+            ("last_contacted_at", "last_contact", _("Last contact")),
         ),
         label=_("Sort by"),
     )

@@ -1,6 +1,8 @@
 """Page forms. They collect input; the model's own validation (run by the services) is the
 one set of rules, so a form error and an API 400 say the same thing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from accounts.access import (
     visible_accounts,
 )
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.forms import choice_field
 from users.models import Role, User
 
 
@@ -34,7 +37,7 @@ class AccountForm(forms.ModelForm):
         if self.instance.pk:
             # Neither the account itself nor anything below it can become its parent.
             parents = parents.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = parents
+        choice_field(self, "parent").queryset = parents
         self.parent_hidden = bool(
             self.instance.parent_id and not is_visible_account_id(user, self.instance.parent_id)
         )
@@ -42,7 +45,7 @@ class AccountForm(forms.ModelForm):
             # The group account is outside the user's scope: it is neither named nor offered,
             # and the service keeps it, so saving never moves the account out of its group.
             del self.fields["parent"]
-        self.fields["owner"].queryset = _people().filter(
+        choice_field(self, "owner").queryset = _people().filter(
             role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN]
         )
         if not self.instance.pk:
@@ -72,13 +75,22 @@ class TeamMemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _people()
+        choice_field(self, "user").queryset = _people()
 
     def _post_clean(self):
         pass
 
 
 class FiguresForm(forms.ModelForm):
+    """One year's figures. It shows what is stored for the year in its year field (empty for
+    a year without figures, never the model's zeros), and `losses()` names the stored values
+    a save would replace with zero or nothing, for the confirmation step of the page."""
+
+    VALUES = (
+        "revenue", "contribution_margin", "revenue_target", "margin_target",
+        "revenue_potential",
+    )  # fmt: skip
+
     class Meta:
         model = YearlyFigures
         fields = [
@@ -86,6 +98,33 @@ class FiguresForm(forms.ModelForm):
             "revenue_potential",
         ]  # fmt: skip
         widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the actuals of a year count as 0 (as in the ERP's PUT).
+        self.fields["revenue"].required = False
+        self.fields["contribution_margin"].required = False
+
+    @classmethod
+    def for_year(cls, *, account: Account, year: int | None) -> "FiguresForm":
+        """The form showing the stored figures of `year`, or empty ones."""
+        stored = account.figures.filter(year=year).first() if year else None
+        initial: dict = dict.fromkeys(cls.VALUES)
+        if stored is not None:
+            initial |= {name: getattr(stored, name) for name in cls.VALUES}
+        return cls(initial={"year": year, **initial})
+
+    def losses(self, stored: YearlyFigures | None) -> list[tuple[str, Decimal, Decimal | None]]:
+        """(label, stored value, new value) for each stored value that saving would replace
+        with 0 or nothing."""
+        if stored is None:
+            return []
+        found = []
+        for name in self.VALUES:
+            old, new = getattr(stored, name), self.cleaned_data.get(name)
+            if old and not new:
+                found.append((str(self.fields[name].label), old, new))
+        return found
 
     def _post_clean(self):
         pass
@@ -110,14 +149,14 @@ class ContactForm(forms.ModelForm):
         bosses = group_contacts(user, account).filter(is_active=True).select_related("account")
         if self.instance.pk:
             bosses = bosses.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = bosses.order_by("last_name")
+        choice_field(self, "reports_to").queryset = bosses.order_by("last_name")
         self.reports_to_hidden = bool(
             self.instance.reports_to_id
             and not is_visible_contact_id(user, self.instance.reports_to_id)
         )
         if self.reports_to_hidden:
             del self.fields["reports_to"]
-        self.fields["relationship_owner"].queryset = _people()
+        choice_field(self, "relationship_owner").queryset = _people()
 
     def _post_clean(self):
         pass

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam import registry
 from kam.history import display, model_field
 from users.models import User
 
@@ -50,7 +51,7 @@ class _Names:
 
     def __init__(self, viewer: User, records) -> None:
         wanted: dict[type, set] = {Account: set(), Contact: set(), User: set()}
-        self.fields: dict[tuple[type, str], type] = {}
+        self.fields: dict[tuple[type, str], type | None] = {}
         for model, record, _label_text, before in records:
             if before is None:
                 continue
@@ -120,6 +121,9 @@ def account_history(account: Account, *, viewer: User) -> list[Change]:
             lambda r: f"{TeamMembership._meta.verbose_name}: {r.user}",
         ),
     ]
+    # Records of other apps (the contact log, ...), registered in kam.registry.
+    for entry in registry.account_history_sources:
+        sources += entry.sources(account=account)
     records = []
     for model, queryset, name in sources:
         rows = list(

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,9 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import lookups
 from users.models import Role
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+class DecimalSize(TypedDict):
+    """The size of a DecimalField, spread into it with ** (typed, so mypy checks it)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalSize = {"max_digits": 16, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("Must not be negative."))]
 
 
@@ -132,12 +142,13 @@ class Account(models.Model):
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
 
     def clean(self) -> None:
-        if self.parent_id and self.pk:
-            parent = self.parent
-            if parent.pk == self.pk or (self.path and parent.path.startswith(self.path)):
-                raise ValidationError(
-                    {"parent": _("An account cannot belong to itself or to its own subsidiary.")}
-                )
+        parent = self.parent if self.parent_id and self.pk else None
+        if parent is not None and (
+            parent.pk == self.pk or (self.path and parent.path.startswith(self.path))
+        ):
+            raise ValidationError(
+                {"parent": _("An account cannot belong to itself or to its own subsidiary.")}
+            )
         if self.external_id == "":
             self.external_id = None
         if self.owner_id and not _may_own_accounts(self.owner):
@@ -405,8 +416,8 @@ class Contact(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.reports_to_id:
-            boss = self.reports_to
+        boss = self.reports_to if self.reports_to_id else None
+        if boss is not None:
             if self.pk and boss.pk == self.pk:
                 errors["reports_to"] = _("A contact cannot report to themselves.")
             elif self.account_id and boss.account.root_id != self.account.root_id:
@@ -425,10 +436,13 @@ class Contact(models.Model):
 
 def _reports_chain_contains(contact: Contact, contact_id: int) -> bool:
     seen: set[int] = set()
-    current = contact
+    current: Contact | None = contact
     while current is not None and current.pk not in seen:
         if current.pk == contact_id:
             return True
         seen.add(current.pk)
         current = current.reports_to
     return False
+
+
+lookups.register(Account._meta.get_field("path"))

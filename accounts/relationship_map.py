@@ -142,7 +142,7 @@ def relationship_map(account: Account) -> RelationshipMap:
         .select_related("account", "relationship_owner")
         .order_by("last_name", "first_name")
     )
-    nodes = {c.pk: Node(c) for c in contacts}
+    nodes: dict[int | None, Node] = {c.pk: Node(c) for c in contacts}
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.contact.reports_to_id)

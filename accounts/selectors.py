@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Count,
@@ -84,13 +84,15 @@ def group_figures(account: Account) -> list[dict[str, Any]]:
         .values_list("year", "account__name")
     ):
         missing.setdefault(year, []).append(name)
-    for row in rows:
+    # The rows get keys of their own below: plain dicts, not the values() row type.
+    table = cast(list[dict[str, Any]], rows)
+    for row in table:
         covered = share_of_wallet(row.pop("covered_revenue"), row["revenue_potential"])
         complete = not row["accounts_without_potential"]
         row["share_of_wallet"] = covered if complete else None
         row["share_of_wallet_covered"] = covered
         row["missing_potential"] = missing.get(row["year"], [])
-    return rows
+    return table
 
 
 def group_members(account: Account) -> QuerySet[Account]:

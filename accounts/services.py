@@ -4,9 +4,9 @@ Every write validates the model (the one set of rules that forms and API share),
 the "may change" predicate from accounts.access, and runs in one transaction.
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,14 +21,17 @@ from accounts.access import (
     require_edit,
     visible_accounts,
 )
-from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from accounts.models import (
+    Account,
+    Contact,
+    ProductLine,
+    ProfileSection,
+    TeamMembership,
+    YearlyFigures,
+)
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from users.models import User
-
-ACCOUNT_FIELDS = {
-    "name", "legal_name", "external_id", "parent", "industry", "customer_type", "country",
-    "city", "region", "website", "status", "tier", "owner", "individual_requirements",
-}  # fmt: skip
 
 
 def _check_parent(actor: User, parent: Account | None) -> None:
@@ -38,10 +41,31 @@ def _check_parent(actor: User, parent: Account | None) -> None:
 
 @transaction.atomic
 @records_author
-def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
-    unknown = set(fields) - ACCOUNT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown account fields: {sorted(unknown)}")
+def account_create(
+    *,
+    actor: User,
+    product_lines: Iterable[ProductLine] = (),
+    name: str | Unset = UNSET,
+    legal_name: str | Unset = UNSET,
+    external_id: str | None | Unset = UNSET,
+    parent: Account | None | Unset = UNSET,
+    industry: str | Unset = UNSET,
+    customer_type: str | Unset = UNSET,
+    country: str | Unset = UNSET,
+    city: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    website: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    tier: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    individual_requirements: bool | Unset = UNSET,
+) -> Account:
+    fields = given(
+        name=name, legal_name=legal_name, external_id=external_id, parent=parent,
+        industry=industry, customer_type=customer_type, country=country, city=city,
+        region=region, website=website, status=status, tier=tier, owner=owner,
+        individual_requirements=individual_requirements,
+    )  # fmt: skip
     fields.setdefault("owner", actor)
     account = Account(**fields)
     _check_parent(actor, account.parent)
@@ -59,10 +83,33 @@ def account_create(*, actor: User, product_lines=(), **fields: Any) -> Account:
 
 @transaction.atomic
 @records_author
-def account_update(*, actor: User, account: Account, product_lines=None, **fields: Any) -> Account:
-    unknown = set(fields) - ACCOUNT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown account fields: {sorted(unknown)}")
+def account_update(
+    *,
+    actor: User,
+    account: Account,
+    product_lines: Iterable[ProductLine] | None = None,
+    name: str | Unset = UNSET,
+    legal_name: str | Unset = UNSET,
+    external_id: str | None | Unset = UNSET,
+    parent: Account | None | Unset = UNSET,
+    industry: str | Unset = UNSET,
+    customer_type: str | Unset = UNSET,
+    country: str | Unset = UNSET,
+    city: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    website: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    tier: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    individual_requirements: bool | Unset = UNSET,
+) -> Account:
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        name=name, legal_name=legal_name, external_id=external_id, parent=parent,
+        industry=industry, customer_type=customer_type, country=country, city=city,
+        region=region, website=website, status=status, tier=tier, owner=owner,
+        individual_requirements=individual_requirements,
+    )  # fmt: skip
     require_edit(actor, account)
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -76,8 +123,8 @@ def account_update(*, actor: User, account: Account, product_lines=None, **field
         # A parent the actor cannot see is shown as none (pages and API): sending "none"
         # back keeps it, so saving never moves a subsidiary out of its group by accident.
         fields.pop("parent")
-    for name, value in fields.items():
-        setattr(account, name, value)
+    for field_name, value in fields.items():
+        setattr(account, field_name, value)
     if "parent" in fields and account.parent_id != _parent_id_of(old_path):
         _check_parent(actor, account.parent)
         if account.parent is not None:
@@ -147,17 +194,7 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
-class _Unset:
-    """A keyword left out (as opposed to None, which clears a value)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-
-
-def _figures_save(figures: YearlyFigures, changes: dict[str, Any]) -> YearlyFigures:
+def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
     for name, value in changes.items():
         if value is not UNSET:
             setattr(figures, name, value)
@@ -176,9 +213,9 @@ def figures_put(
     revenue: Decimal = Decimal("0"),
     contribution_margin: Decimal = Decimal("0"),
     actuals_as_of: date | None = None,
-    revenue_target: Decimal | None = UNSET,
-    margin_target: Decimal | None = UNSET,
-    revenue_potential: Decimal | None = UNSET,
+    revenue_target: Decimal | None | Unset = UNSET,
+    margin_target: Decimal | None | Unset = UNSET,
+    revenue_potential: Decimal | None | Unset = UNSET,
 ) -> tuple[YearlyFigures, bool]:
     """Create or replace the actuals of one year (idempotent, as ERP pushes need).
 
@@ -209,12 +246,12 @@ def figures_patch(
     *,
     actor: User,
     figures: YearlyFigures,
-    revenue: Decimal = UNSET,
-    contribution_margin: Decimal = UNSET,
-    actuals_as_of: date | None = UNSET,
-    revenue_target: Decimal | None = UNSET,
-    margin_target: Decimal | None = UNSET,
-    revenue_potential: Decimal | None = UNSET,
+    revenue: Decimal | Unset = UNSET,
+    contribution_margin: Decimal | Unset = UNSET,
+    actuals_as_of: date | None | Unset = UNSET,
+    revenue_target: Decimal | None | Unset = UNSET,
+    margin_target: Decimal | None | Unset = UNSET,
+    revenue_potential: Decimal | None | Unset = UNSET,
 ) -> YearlyFigures:
     """Change only the given values of an existing year. New actuals without a date stand
     at today."""
@@ -256,14 +293,6 @@ def figures_delete(*, actor: User, account: Account, year: int) -> bool:
     return bool(deleted)
 
 
-CONTACT_FIELDS = {
-    "first_name", "last_name", "job_title", "department", "email", "phone", "mobile",
-    "preferred_language", "reports_to", "buying_role", "influence", "attitude",
-    "relationship_strength", "relationship_owner", "is_active", "left_on", "legal_basis",
-    "consent_on",
-}  # fmt: skip
-
-
 def _check_reports_to(actor: User, contact: Contact) -> None:
     if contact.reports_to_id is not None and not is_visible_contact_id(
         actor, contact.reports_to_id
@@ -274,10 +303,37 @@ def _check_reports_to(actor: User, contact: Contact) -> None:
 
 @transaction.atomic
 @records_author
-def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
-    unknown = set(fields) - CONTACT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+def contact_create(
+    *,
+    actor: User,
+    account: Account,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    job_title: str | Unset = UNSET,
+    department: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    mobile: str | Unset = UNSET,
+    preferred_language: str | Unset = UNSET,
+    reports_to: Contact | None | Unset = UNSET,
+    buying_role: str | Unset = UNSET,
+    influence: str | Unset = UNSET,
+    attitude: str | Unset = UNSET,
+    relationship_strength: int | None | Unset = UNSET,
+    relationship_owner: User | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+    left_on: date | None | Unset = UNSET,
+    legal_basis: str | Unset = UNSET,
+    consent_on: date | None | Unset = UNSET,
+) -> Contact:
+    fields = given(
+        first_name=first_name, last_name=last_name, job_title=job_title,
+        department=department, email=email, phone=phone, mobile=mobile,
+        preferred_language=preferred_language, reports_to=reports_to,
+        buying_role=buying_role, influence=influence, attitude=attitude,
+        relationship_strength=relationship_strength, relationship_owner=relationship_owner,
+        is_active=is_active, left_on=left_on, legal_basis=legal_basis, consent_on=consent_on,
+    )  # fmt: skip
     require_edit(actor, account)
     contact = Contact(account=account, **fields)
     _check_reports_to(actor, contact)
@@ -288,10 +344,40 @@ def contact_create(*, actor: User, account: Account, **fields: Any) -> Contact:
 
 @transaction.atomic
 @records_author
-def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
-    unknown = set(fields) - CONTACT_FIELDS - {"account"}
-    if unknown:
-        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+def contact_update(
+    *,
+    actor: User,
+    contact: Contact,
+    account: Account | Unset = UNSET,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    job_title: str | Unset = UNSET,
+    department: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    mobile: str | Unset = UNSET,
+    preferred_language: str | Unset = UNSET,
+    reports_to: Contact | None | Unset = UNSET,
+    buying_role: str | Unset = UNSET,
+    influence: str | Unset = UNSET,
+    attitude: str | Unset = UNSET,
+    relationship_strength: int | None | Unset = UNSET,
+    relationship_owner: User | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+    left_on: date | None | Unset = UNSET,
+    legal_basis: str | Unset = UNSET,
+    consent_on: date | None | Unset = UNSET,
+) -> Contact:
+    """Change the given fields (the others stay as they are); `account` moves the contact."""
+    fields = given(
+        account=account,
+        first_name=first_name, last_name=last_name, job_title=job_title,
+        department=department, email=email, phone=phone, mobile=mobile,
+        preferred_language=preferred_language, reports_to=reports_to,
+        buying_role=buying_role, influence=influence, attitude=attitude,
+        relationship_strength=relationship_strength, relationship_owner=relationship_owner,
+        is_active=is_active, left_on=left_on, legal_basis=legal_basis, consent_on=consent_on,
+    )  # fmt: skip
     require_edit(actor, contact.account)
     # A fresh row: the caller's may carry `reports_to` preloaded as None where the actor
     # cannot see the manager.

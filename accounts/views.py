@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from accounts.relationship_map import relationship_map
 from kam import registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import page_of
 from users.models import User
 
@@ -42,7 +43,7 @@ def _app_tabs(account: Account) -> dict[str, tuple[str, str]]:
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthedHttpRequest) -> HttpResponse:
     accounts = selectors.account_list(request.user).order_by("name")
     filterset = AccountFilter(request.GET or None, queryset=accounts)
     if filterset.is_valid():
@@ -62,7 +63,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_options(request: HttpRequest) -> HttpResponse:
+def user_options(request: AuthedHttpRequest) -> HttpResponse:
     """Suggestions for a user type-ahead box (kam.forms.UserTypeahead): at most 20 active
     users whose name contains what was typed; only account owners unless `scope=all`."""
     typed = request.GET.get(request.GET.get("field", "q"), "").strip()
@@ -80,7 +81,7 @@ def user_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedHttpRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +106,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
@@ -143,6 +144,7 @@ def _header_context(account: Account, user) -> dict:
         .exclude(pk=account.pk)
         .count(),
         "header_facts": _header_facts(account, user),
+        "account_actions": [action.template for action in registry.account_actions],
     }
 
 
@@ -159,7 +161,7 @@ def _header_facts(account: Account, user) -> list[tuple[str, dict]]:
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     app_tabs = _app_tabs(account)
     tab = request.GET.get("tab", "profile")
@@ -183,6 +185,17 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "accounts/detail.html", context)
 
 
+@login_required
+def account_facts(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The key facts of the account header alone: they reload themselves when something
+    on the page changed them (htmx event kam:account-changed)."""
+    account = get_account_for(request.user, pk)
+    if not request.htmx:
+        return redirect(account_url(account))
+    context = {"account": account, **_header_context(account, request.user)}
+    return render_page(request, "accounts/detail.html", context, partial="facts")
+
+
 def _tab_labels(
     app_tabs: dict[str, tuple[str, str]], *, in_group: bool
 ) -> list[tuple[str, str, str | None]]:
@@ -203,7 +216,7 @@ def _tab_labels(
 
 
 @login_required
-def account_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+def account_tab(request: AuthedHttpRequest, pk: int, tab: str) -> HttpResponse:
     if tab not in TABS:
         raise Http404
     account = get_account_for(request.user, pk)
@@ -222,7 +235,7 @@ def account_url(account: Account) -> str:
     return reverse("accounts:detail", args=[account.pk])
 
 
-def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> dict:
+def _tab_context(request: AuthedHttpRequest, account: Account, tab: str, **extra) -> dict:
     if tab == "profile":
         sections = {s.kind: s for s in account.profile_sections.select_related("updated_by")}
         return {
@@ -242,7 +255,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
             "group_figures": selectors.group_figures(account),
             "has_subsidiaries": Account.objects.filter(parent=account).exists(),
             "figures_form": extra.pop("figures_form", None)
-            or FiguresForm(initial={"year": selectors.current_year()}),
+            or FiguresForm.for_year(account=account, year=selectors.current_year()),
         } | extra
     if tab == "contacts":
         contacts = (
@@ -272,7 +285,7 @@ def _tab_context(request: HttpRequest, account: Account, tab: str, **extra) -> d
 
 @login_required
 @require_POST
-def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def profile_section_edit(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = ProfileSectionForm(request.POST)
     if form.is_valid():
@@ -283,7 +296,11 @@ def profile_section_edit(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     return _render_tab(request, account, "profile")
 
 
-def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **extra):
+def _render_tab(
+    request: AuthedHttpRequest, account: Account, tab: str, status=200, *, stay=False, **extra
+):
+    """The tab after a POST: its partial for htmx; without htmx, a redirect to the tab after
+    success, else the full page (with errors, or with a question when `stay`)."""
     context = {
         "account": account,
         "tab": tab,
@@ -291,7 +308,7 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
         **_tab_context(request, account, tab, **extra),
     }
     if not request.htmx:
-        if status == 200:
+        if status == 200 and not stay:
             return redirect(f"{account_url(account)}?tab={tab}")
         header = _header_context(account, request.user)
         in_group = bool(account.parent_id or header["subsidiary_count"])
@@ -305,7 +322,7 @@ def _render_tab(request: HttpRequest, account: Account, tab: str, status=200, **
 
 @login_required
 @require_POST
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+def team_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = TeamMemberForm(request.POST)
     if form.is_valid():
@@ -321,7 +338,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+def team_remove(request: AuthedHttpRequest, pk: int, membership_id: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     services.team_member_remove(actor=request.user, account=account, membership_id=membership_id)
     messages.success(request, _("The team member was removed."))
@@ -329,13 +346,35 @@ def team_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpRespon
 
 
 @login_required
+def figures_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The figures form showing what is stored for the year typed in its year field."""
+    account = get_account_for(request.user, pk)
+    if not can_edit_account(request.user, account):
+        raise PermissionDenied
+    if not request.htmx:
+        return redirect(f"{account_url(account)}?tab=figures")
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    context = {"account": account, "figures_form": FiguresForm.for_year(account=account, year=year)}
+    return render_page(request, "accounts/detail.html", context, partial="figures_form")
+
+
+@login_required
 @require_POST
-def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
+def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = FiguresForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("year")
+        stored = account.figures.filter(year=year).first()
+        losses = form.losses(stored)
+        if losses and request.POST.get("confirmed") != str(year):
+            # Replacing stored figures with zeros or nothing is asked first: the form comes
+            # back as it was typed, with the values that would be lost and a confirm button.
+            return _render_tab(
+                request, account, "figures", stay=True, figures_form=form, figures_losses=losses
+            )
         try:
             _figures, created = services.figures_put(
                 actor=request.user, account=account, year=year, **data
@@ -353,7 +392,7 @@ def figures_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def figures_delete(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if services.figures_delete(actor=request.user, account=account, year=year):
         messages.success(request, _("The figures for %(year)s were deleted.") % {"year": year})
@@ -361,7 +400,7 @@ def figures_delete(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     accounts, contacts = selectors.search(request.user, query)
     searched = len(query.strip()) >= 2

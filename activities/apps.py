@@ -8,15 +8,40 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from activities import demo, home
+        from activities import demo, home, selectors
         from activities import timeline as activities_timeline
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from kam.registry import (
+            AccountAction,
+            AccountHistorySource,
+            AccountTab,
+            DemoStep,
+            HeaderFact,
+            HomeBlock,
+            NavLink,
+            TimelineSource,
+        )
         from users.models import Role
 
         registry.account_tabs.register(
             AccountTab(
                 key="timeline", label=_("Timeline"), url_name="activities:account_panel", order=10
+            )
+        )
+        registry.account_actions.register(
+            AccountAction(
+                key="log_contact", template="activities/partials/account_actions.html", order=10
+            )
+        )
+        registry.account_history_sources.register(
+            AccountHistorySource(key="activities", sources=selectors.account_history_sources)
+        )
+        registry.header_facts.register(
+            HeaderFact(
+                key="follow_ups",
+                compute=selectors.header_follow_ups,
+                template="activities/partials/header_follow_ups.html",
+                order=30,
             )
         )
         registry.timeline_sources.register(

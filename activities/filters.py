@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
 from activities.models import Activity, FollowUp
-from kam.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter, YesNoFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -23,10 +23,10 @@ class ActivityFilter(django_filters.FilterSet):
     contact = django_filters.NumberFilter(field_name="contacts", label=_("Customer participant"))
     ordering = StableOrderingFilter(
         fields=(
-            ("occurred_at", "date"),
-            ("kind", "kind"),
-            ("account__name", "account"),
-            ("subject", "subject"),
+            ("occurred_at", "date", _("Date")),
+            ("kind", "kind", _("Kind")),
+            ("account__name", "account", _("Account")),
+            ("subject", "subject", _("Subject")),
         ),
         label=_("Sort by"),
     )
@@ -49,15 +49,17 @@ class ActivityFilter(django_filters.FilterSet):
 class FollowUpFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
     owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner"))
-    done = django_filters.BooleanFilter(
-        field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done")
-    )
+    done = YesNoFilter(field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_from = django_filters.DateFilter(
         field_name="due_on", lookup_expr="gte", label=_("Due from")
     )
     due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due by"))
     ordering = StableOrderingFilter(
-        fields=(("due_on", "due"), ("done_at", "done"), ("account__name", "account")),
+        fields=(
+            ("due_on", "due", _("Due")),
+            ("done_at", "done", _("Done")),
+            ("account__name", "account", _("Account")),
+        ),
         label=_("Sort by"),
     )
 

@@ -2,9 +2,11 @@
 scope."""
 
 from datetime import timedelta
+from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts.access import scoped, visible_contacts, visible_participants
 from accounts.models import Account, Contact
@@ -70,3 +72,33 @@ def group_ids(account: Account) -> dict[int, str]:
     its subsidiaries (accounts.access), so no further scope is needed."""
     rows = Account.objects.filter(path__startswith=account.path).values_list("pk", "name")
     return dict(rows)
+
+
+def header_follow_ups(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+    """The account header's open follow-ups of the account and its subsidiaries (how many
+    overdue) and the account's last contact: one query. Whoever sees the account sees
+    its subsidiaries, so no further scope is needed."""
+    today = timezone.localdate()
+    counts = (
+        FollowUp.objects.open()
+        .filter(account__in=group_ids)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    return {**counts, "last_contact": account.last_contacted_at}
+
+
+def account_history_sources(*, account: Account) -> list[tuple[Any, Any, Any]]:
+    """The account's activities and follow-ups on its History tab, deleted ones included
+    (kam.registry.account_history_sources)."""
+    return [
+        (
+            Activity,
+            Activity.history.filter(account_id=account.pk),
+            lambda row: f"{capfirst(Activity._meta.verbose_name)}: {row.subject}",
+        ),
+        (
+            FollowUp,
+            FollowUp.history.filter(account_id=account.pk),
+            lambda row: f"{capfirst(FollowUp._meta.verbose_name)}: {row.title}",
+        ),
+    ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import (
     can_edit_account,
     group_contacts,
+    is_visible_account_id,
     require_edit,
     visible_accounts,
     visible_contacts,
@@ -24,11 +25,8 @@ from accounts.access import (
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from users.models import User
-
-ACTIVITY_FIELDS = {
-    "kind", "occurred_at", "duration_minutes", "location", "subject", "notes", "outcome",
-}  # fmt: skip
 
 
 def refresh_last_contacted(
@@ -175,7 +173,8 @@ def activity_log(
     activity.users.set(users)
     if activity.occurred_at <= timezone.now():
         refresh_last_contacted(contact_ids=[c.pk for c in contacts], account_ids=[account.pk])
-    if activity.next_step:
+    # The model's validation made sure a next step has its owner and due date.
+    if activity.next_step and next_step_owner is not None and next_step_due_on is not None:
         _follow_up_save(
             actor=actor,
             account=account,
@@ -187,6 +186,21 @@ def activity_log(
     return activity
 
 
+def can_change_activity(user: User, activity: Activity) -> bool:
+    """Its author (while still seeing the account) and whoever may change the account may
+    correct or delete an activity."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if activity.created_by_id == user.pk and is_visible_account_id(user, activity.account_id):
+        return True
+    return can_edit_account(user, activity.account)
+
+
+def _require_activity_change(actor: User, activity: Activity) -> None:
+    if not can_change_activity(actor, activity):
+        raise PermissionDenied(_("Only its author or an editor of the account may change this."))
+
+
 @transaction.atomic
 @records_author
 def activity_update(
@@ -195,14 +209,22 @@ def activity_update(
     activity: Activity,
     contacts: Iterable[Contact] | None = None,
     users: Iterable[User] | None = None,
-    **fields: Any,
+    kind: str | Unset = UNSET,
+    occurred_at: datetime | Unset = UNSET,
+    duration_minutes: int | None | Unset = UNSET,
+    location: str | Unset = UNSET,
+    subject: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    outcome: str | Unset = UNSET,
 ) -> Activity:
-    """Correct what was logged. The next step is not changed here: once given, it lives on
-    as its follow-up, which is changed, closed or reopened on its own."""
-    unknown = set(fields) - ACTIVITY_FIELDS
-    if unknown:
-        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
-    require_edit(actor, activity.account)
+    """Correct what was logged (its author or an editor of the account; the given fields).
+    The next step is not changed here: once given, it lives on as its follow-up, which is
+    changed, closed or reopened on its own."""
+    fields = given(
+        kind=kind, occurred_at=occurred_at, duration_minutes=duration_minutes, location=location,
+        subject=subject, notes=notes, outcome=outcome,
+    )  # fmt: skip
+    _require_activity_change(actor, activity)
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
@@ -231,13 +253,27 @@ def activity_update(
     return activity
 
 
+@transaction.atomic
+@records_author
+def activity_delete(*, actor: User, activity: Activity) -> None:
+    """Delete a logged activity (its author or an editor of the account). The history keeps
+    it (a "deleted" row naming the actor); follow-ups that came out of it stay open with
+    their owners, and the last contact dates of its participants and account are
+    recomputed without it."""
+    _require_activity_change(actor, activity)
+    contact_ids = list(activity.contacts.values_list("pk", flat=True))
+    account_id = activity.account_id
+    activity.delete()
+    refresh_last_contacted(contact_ids=contact_ids, account_ids=[account_id])
+
+
 def _follow_up_save(
     *,
     actor: User | None,
     account: Account,
     owner: User,
     title: str,
-    due_on: date | None,
+    due_on: date,
     notes: str = "",
     source: str = "",
     activity: Activity | None = None,
@@ -290,19 +326,23 @@ def follow_up_create(
     return follow_up
 
 
-FOLLOW_UP_FIELDS = {"title", "notes", "owner", "due_on"}
-
-
 @transaction.atomic
 @records_author
 def follow_up_update(
-    *, actor: User, follow_up: FollowUp, done: bool | None = None, **fields: Any
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    done: bool | None = None,
+    title: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
 ) -> FollowUp:
     """Change the given fields; `done` True marks the follow-up done, False reopens it,
     None leaves it as it is. All of it in one transaction."""
-    unknown = set(fields) - FOLLOW_UP_FIELDS
-    if unknown:
-        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    fields = given(
+        title=title, notes=notes, owner=owner, due_on=due_on,
+    )  # fmt: skip
     if not fields and done is None:
         return follow_up
     _require_change(actor, follow_up)

@@ -62,6 +62,7 @@ def events(
             else "",
         )
         for follow_up in done
+        if follow_up.done_at is not None  # always: `done` holds done follow-ups only
     ]
     merged = heapq.merge(activity_events, follow_up_events, key=lambda e: e.when, reverse=True)
     return list(islice(merged, limit))

@@ -140,7 +140,8 @@ def count_rows(response) -> int:
         body = json.loads(response.content)
         return len(body.get("results", [])) if isinstance(body, dict) else len(body)
     html = response.content.decode(errors="replace")
-    return len(re.findall(r"<tr[\s>]", html)) + len(re.findall(r"<article[\s>]", html))
+    cards = len(re.findall(r'<li class="board-card[\s"]', html))
+    return len(re.findall(r"<tr[\s>]", html)) + len(re.findall(r"<article[\s>]", html)) + cards
 
 
 def biggest_group() -> Account:
@@ -317,6 +318,38 @@ def portfolio_cases(extra: bool) -> list[Case]:
                  url("portfolio:dashboard_accounts", query="metric=no_contact"), optional=True),
             Case("Status suggestions (head)", head, url("portfolio:suggestions"), optional=True),
             Case("Portfolio matrix (head)", head, url("portfolio:matrix"), optional=True),
+        ]  # fmt: skip
+    return selected
+
+
+def output_cases(extra: bool) -> list[Case]:
+    """The home page with each of its blocks (they load by themselves), the reviews list and
+    the notifications of the reminders, for a head of sales and a key account manager."""
+    from kam import registry
+    from users.models import Role
+
+    head, kam = "bench_head", "bench_kam_0"
+    selected = [
+        Case("Home (head of sales)", head, url("home")),
+        Case("Home (bench_kam_0)", kam, url("home")),
+    ]
+    for block in sorted(registry.home_blocks, key=lambda b: (b.order, b.key)):
+        for username, role in ((head, Role.HEAD_OF_SALES), (kam, Role.KEY_ACCOUNT_MANAGER)):
+            if role in block.roles:
+                who = "head" if username == head else "bench_kam_0"
+                label = f"Home block {block.key} ({who}, htmx)"
+                path = url("home_block", block.key)
+                selected.append(Case(label, username, path, HTMX, optional=True))
+    selected += [
+        Case("Reviews (head of sales)", head, url("reviews:list"), optional=True),
+        Case("Reviews (bench_kam_0)", kam, url("reviews:list"), optional=True),
+        Case("Notifications (bench_kam_0)", kam, url("reminders:list"), optional=True),
+    ]
+    if extra:
+        selected += [
+            Case("Notification bell (bench_kam_0, htmx)", kam, url("reminders:bell"), HTMX,
+                 optional=True),
+            Case("API reviews (head of sales)", head, "/api/v1/reviews/", optional=True),
         ]  # fmt: skip
     return selected
 
@@ -549,7 +582,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--portfolio",
         action="store_true",
-        help="only the portfolio cockpit and dashboard, with the floor of a bare page",
+        help="only the portfolio cockpit and dashboard (also part of the default run)",
     )
     parser.add_argument("--no-desk", action="store_true", help="only the account pages")
     parser.add_argument("--account", type=int, help="group account to open (default: biggest)")
@@ -587,6 +620,8 @@ def main(argv: list[str] | None = None) -> None:
             selected += desk_cases(group, args.extra)
         if not (args.no_desk or args.desk):
             selected += planning_cases(group, args.extra)
+            selected += portfolio_cases(args.extra)
+            selected += output_cases(args.extra)
     names = {case.username for case in selected}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     if len(users) != len(names):

@@ -36,14 +36,14 @@ class ContractFilter(django_filters.FilterSet):
     )
     ordering = ContractOrderingFilter(
         fields=(
-            ("number", "number"),
-            ("title", "title"),
-            ("account__name", "account"),
-            ("start_on", "start"),
-            ("end_on", "end"),
-            ("notice_deadline", "notice_deadline"),
-            ("annual_value", "value"),
-            ("status", "status"),
+            ("number", "number", _("Number")),
+            ("title", "title", _("Title")),
+            ("account__name", "account", _("Account")),
+            ("start_on", "start", _("Start")),
+            ("end_on", "end", _("End")),
+            ("notice_deadline", "notice_deadline", _("Notice deadline")),
+            ("annual_value", "value", _("Annual value")),
+            ("status", "status", _("Status")),
         ),
         label=_("Sort by"),
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts
 from contracts.models import Contract
+from kam.forms import choice_field
 from kam.uploads import max_upload_bytes
 from users.models import User
 
@@ -35,8 +36,8 @@ class ContractForm(forms.ModelForm):
             # A contract stays with its account.
             del self.fields["account"]
         else:
-            self.fields["account"].queryset = editable_accounts(user).order_by("name")
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            choice_field(self, "account").queryset = editable_accounts(user).order_by("name")
+        choice_field(self, "owner").queryset = User.objects.filter(is_active=True).order_by(
             "last_name", "first_name"
         )
         if not self.instance.pk:

@@ -5,7 +5,8 @@ model (the one set of rules for forms and API) and runs in one transaction. Uplo
 checked by content before a single byte is stored.
 """
 
-from typing import Any
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,20 +17,9 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
 from users.models import User
-
-CONTRACT_FIELDS = {
-    "number", "title", "kind", "start_on", "end_on", "notice_period_months", "auto_renewal",
-    "renewal_term_months", "annual_value", "prices_and_terms", "status", "terminated_on",
-    "owner",
-}  # fmt: skip
-
-
-def _check_fields(fields: dict) -> None:
-    unknown = set(fields) - CONTRACT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown contract fields: {sorted(unknown)}")
 
 
 def _normalise(contract: Contract) -> None:
@@ -45,8 +35,30 @@ def _normalise(contract: Contract) -> None:
 
 @transaction.atomic
 @records_author
-def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract:
-    _check_fields(fields)
+def contract_create(
+    *,
+    actor: User,
+    account: Account,
+    number: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    start_on: date | Unset = UNSET,
+    end_on: date | None | Unset = UNSET,
+    notice_period_months: int | Unset = UNSET,
+    auto_renewal: bool | Unset = UNSET,
+    renewal_term_months: int | Unset = UNSET,
+    annual_value: Decimal | Unset = UNSET,
+    prices_and_terms: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    terminated_on: date | None | Unset = UNSET,
+    owner: User | Unset = UNSET,
+) -> Contract:
+    fields = given(
+        number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
+        notice_period_months=notice_period_months, auto_renewal=auto_renewal,
+        renewal_term_months=renewal_term_months, annual_value=annual_value,
+        prices_and_terms=prices_and_terms, status=status, terminated_on=terminated_on, owner=owner,
+    )  # fmt: skip
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
     require_edit(actor, account, message=_("You may not change the contracts of this account."))
@@ -60,8 +72,31 @@ def contract_create(*, actor: User, account: Account, **fields: Any) -> Contract
 
 @transaction.atomic
 @records_author
-def contract_update(*, actor: User, contract: Contract, **fields: Any) -> Contract:
-    _check_fields(fields)
+def contract_update(
+    *,
+    actor: User,
+    contract: Contract,
+    number: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    start_on: date | Unset = UNSET,
+    end_on: date | None | Unset = UNSET,
+    notice_period_months: int | Unset = UNSET,
+    auto_renewal: bool | Unset = UNSET,
+    renewal_term_months: int | Unset = UNSET,
+    annual_value: Decimal | Unset = UNSET,
+    prices_and_terms: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    terminated_on: date | None | Unset = UNSET,
+    owner: User | Unset = UNSET,
+) -> Contract:
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
+        notice_period_months=notice_period_months, auto_renewal=auto_renewal,
+        renewal_term_months=renewal_term_months, annual_value=annual_value,
+        prices_and_terms=prices_and_terms, status=status, terminated_on=terminated_on, owner=owner,
+    )  # fmt: skip
     require_edit(
         actor, contract.account, message=_("You may not change the contracts of this account.")
     )

@@ -1,8 +1,10 @@
 """Contract dates: the current term end, the notice deadline and the next renewal.
 
 The same rules twice, on purpose: plain Python for one contract (forms, services, reminders,
-tests), and SQL expressions for lists, so that filtering and sorting by the notice deadline
-happen in the database and a page of any size is one query. Tests check that both agree.
+tests), and database functions for lists (PL/pgSQL from migrations 0002 and 0004 on
+PostgreSQL, these Python functions registered on SQLite), so that filtering and sorting by
+the notice deadline happen in the database and a page of any size is one query. Tests
+check that both agree.
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
 February, the last day of the shorter month, as contracts and PostgreSQL count. A date that
@@ -32,8 +34,6 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Greatest
-from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 
 FINISHED_STATUSES = ("terminated", "expired")
 # A draft is not signed yet: nobody can give notice on it.
@@ -166,110 +166,98 @@ def next_renewal(
     )
 
 
-class AddMonths(Func):
-    """SQL: a date moved by a number of months, clamped to the month's last day; NULL
-    outside the years 1-9999, as `_shift()`. A database function: on PostgreSQL created by
-    migration 0002, on SQLite the Python function (register_sqlite_functions())."""
-
-    function = "kam_add_months"
-    output_field = models.DateField()
-    arity = 2
-
-    def __init__(self, day, months, **extra):
-        super().__init__(day, Cast(months, models.IntegerField()), **extra)
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
-class MonthEnd(Func):
-    """SQL: the last day of a date's month (database function `kam_month_end`)."""
-
-    function = "kam_month_end"
-    output_field = models.DateField()
-    arity = 1
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
 
 
-def _sqlite_add_months(day: str | None, months: int | None) -> str | None:
-    if day is None or months is None:
+def _sqlite_notice_deadline(term_end: str | None, months: int | None) -> str | None:
+    if term_end is None or months is None:
         return None
-    moved = _shift(date.fromisoformat(day), int(months))
-    return None if moved is None else moved.isoformat()
+    return _iso(notice_deadline_for(date.fromisoformat(term_end), int(months)))
 
 
-def _sqlite_month_end(day: str | None) -> str | None:
-    return None if day is None else _month_end(date.fromisoformat(day)).isoformat()
+def _sqlite_term_end(end_on, auto_renewal, term_months, today) -> str | None:
+    if None in (end_on, auto_renewal, term_months, today):
+        return None
+    return _iso(
+        current_term_end(
+            _day(end_on),
+            auto_renewal=bool(auto_renewal),
+            renewal_term_months=int(term_months),
+            today=date.fromisoformat(today),
+        )
+    )
+
+
+def _sqlite_next_notice_deadline(end_on, months, auto_renewal, term_months, today):
+    if None in (end_on, months, auto_renewal, term_months, today):
+        return None
+    return _iso(
+        next_notice_deadline(
+            _day(end_on),
+            notice_period_months=int(months),
+            auto_renewal=bool(auto_renewal),
+            renewal_term_months=int(term_months),
+            today=date.fromisoformat(today),
+        )
+    )
+
+
+SQLITE_FUNCTIONS = {
+    "kam_notice_deadline": (2, _sqlite_notice_deadline),
+    "kam_term_end": (4, _sqlite_term_end),
+    "kam_next_notice_deadline": (5, _sqlite_next_notice_deadline),
+}
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """Connect the month arithmetic to each new SQLite connection (`connection_created`)."""
+    """Connect the contract date functions to each new SQLite connection
+    (`connection_created`); PostgreSQL has them from migrations 0002 and 0004."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "kam_add_months", 2, _sqlite_add_months, deterministic=True
+        for name, (arity, function) in SQLITE_FUNCTIONS.items():
+            connection.connection.create_function(name, arity, function, deterministic=True)
+
+
+class TermEnd(Func):
+    """SQL for current_term_end() (database function `kam_term_end`)."""
+
+    function = "kam_term_end"
+    output_field = models.DateField()
+
+    def __init__(self, today: date):
+        super().__init__(F("end_on"), F("auto_renewal"), F("renewal_term_months"), _date(today))
+
+
+class NoticeDeadline(Func):
+    """SQL for notice_deadline_for() (database function `kam_notice_deadline`)."""
+
+    function = "kam_notice_deadline"
+    output_field = models.DateField()
+    arity = 2
+
+
+class NextNoticeDeadline(Func):
+    """SQL for next_notice_deadline() (database function `kam_next_notice_deadline`)."""
+
+    function = "kam_next_notice_deadline"
+    output_field = models.DateField()
+
+    def __init__(self, today: date):
+        super().__init__(
+            F("end_on"),
+            F("notice_period_months"),
+            F("auto_renewal"),
+            F("renewal_term_months"),
+            _date(today),
         )
-        connection.connection.create_function(
-            "kam_month_end", 1, _sqlite_month_end, deterministic=True
-        )
 
 
-def notice_deadline_expression(term_end):
-    """SQL for notice_deadline_for(term_end, notice_period_months)."""
-    moved = AddMonths(term_end, -F("notice_period_months"))
-    return Case(
-        When(Exact(MonthEnd(term_end), term_end), then=MonthEnd(moved)),
-        default=moved,
-        output_field=models.DateField(),
-    )
-
-
-def _months_since_end(today: date, extra_months=0):
-    # EXTRACT gives numeric on PostgreSQL: cast, so that a division of it is an integer
-    # division (rounding towards zero), as on SQLite.
-    return Cast(
-        Value(today.year * 12 + today.month)
-        + extra_months
-        - (ExtractYear("end_on") * 12 + ExtractMonth("end_on")),
-        models.IntegerField(),
-    )
-
-
-def term_end_expression(today: date):
-    """SQL for current_term_end() of a contract that has an end date."""
-    term = F("renewal_term_months")
-    # Only reached for end dates before today: the division rounds a non-negative number.
-    terms = Cast((_months_since_end(today) + term - 1) / term, models.IntegerField())
-    first_try = AddMonths(F("end_on"), terms * term)
-    rolled = Case(
-        When(LessThan(first_try, Value(today)), then=AddMonths(F("end_on"), (terms + 1) * term)),
-        default=first_try,
-    )
-    return Case(
-        When(
-            Q(end_on__lt=today, auto_renewal=True, renewal_term_months__gte=1),
-            then=rolled,
-        ),
-        default=F("end_on"),
-        output_field=models.DateField(),
-    )
-
-
-def next_notice_deadline_expression(today: date):
-    """SQL for next_notice_deadline() of a contract that has an end date; `notice_deadline`
-    must be annotated already."""
-    term = F("renewal_term_months")
-    needed = _months_since_end(today, F("notice_period_months"))
-    # A ceiling for positive numbers; negative ones round towards zero and become 0.
-    first = Greatest(Value(0), Cast((needed + term - 1) / term, models.IntegerField()))
-    at_first = notice_deadline_expression(AddMonths(F("end_on"), first * term))
-    at_next = notice_deadline_expression(AddMonths(F("end_on"), (first + 1) * term))
-    renewing = Case(
-        When(GreaterThanOrEqual(at_first, Value(today)), then=at_first),
-        default=at_next,
-        output_field=models.DateField(),
-    )
-    return Case(
-        When(Q(auto_renewal=True, renewal_term_months__gte=1), then=renewing),
-        When(notice_deadline__gte=today, then=F("notice_deadline")),
-        default=None,
-        output_field=models.DateField(),
-    )
+def _date(day: date) -> Value:
+    return Value(day, output_field=models.DateField())
 
 
 def with_terms(queryset, *, today: date):
@@ -281,14 +269,17 @@ def with_terms(queryset, *, today: date):
     return (
         queryset.annotate(
             term_end=Case(
-                When(live, then=term_end_expression(today)),
+                When(live, then=TermEnd(today)),
                 default=None,
                 output_field=models.DateField(),
             ),
         )
         .annotate(
             notice_deadline=Case(
-                When(noticeable, then=notice_deadline_expression(F("term_end"))),
+                When(
+                    noticeable,
+                    then=NoticeDeadline(TermEnd(today), F("notice_period_months")),
+                ),
                 default=None,
                 output_field=models.DateField(),
             ),
@@ -308,7 +299,7 @@ def with_terms(queryset, *, today: date):
                 output_field=models.DateField(),
             ),
             next_notice_deadline=Case(
-                When(noticeable, then=next_notice_deadline_expression(today)),
+                When(noticeable, then=NextNoticeDeadline(today)),
                 default=None,
                 output_field=models.DateField(),
             ),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
 from customer_care.models import CustomerIssue, Department, Survey
-from kam.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter, YesNoFilter
 
 UNRESOLVED = "unresolved"
 STATUS_CHOICES = [(UNRESOLVED, _("Not yet resolved")), *CustomerIssue.Status.choices]
@@ -27,16 +27,16 @@ class IssueFilter(django_filters.FilterSet):
         queryset=Department.objects.all(), label=_("Department")
     )
     owner = UserFilter(scope="all", label=_("Owner"))
-    escalated = django_filters.BooleanFilter(label=_("Escalated"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    escalated = YesNoFilter(label=_("Escalated"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
     ordering = StableOrderingFilter(
         fields=(
-            ("opened_at", "opened"),
-            ("due_on", "due"),
-            ("severity_rank", "severity"),
-            ("status", "status"),
-            ("title", "title"),
-            ("account__name", "account"),
+            ("opened_at", "opened", _("Opened")),
+            ("due_on", "due", _("Due on")),
+            ("severity_rank", "severity", _("Severity")),
+            ("status", "status", _("Status")),
+            ("title", "title", _("Title")),
+            ("account__name", "account", _("Account")),
         ),
         label=_("Sort by"),
     )
@@ -75,7 +75,11 @@ class SurveyFilter(django_filters.FilterSet):
         field_name="surveyed_on", lookup_expr="lte", label=_("Surveyed until")
     )
     ordering = StableOrderingFilter(
-        fields=(("surveyed_on", "date"), ("nps", "nps"), ("csat", "csat")),
+        fields=(
+            ("surveyed_on", "date", _("Date")),
+            ("nps", "nps", _("NPS")),
+            ("csat", "csat", _("CSAT")),
+        ),
         label=_("Sort by"),
     )
 

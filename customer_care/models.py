@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -244,7 +245,7 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["account", "surveyed_on"], name="survey_account_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.surveyed_on}"
+        return f"{self.account} {date_format(self.surveyed_on, 'SHORT_DATE_FORMAT')}"
 
     @property
     def is_detractor(self) -> bool:
@@ -261,10 +262,11 @@ class Survey(models.Model):
             errors["csat"] = message
         if self.surveyed_on and self.surveyed_on > timezone.localdate():
             errors["surveyed_on"] = _("The survey date cannot be in the future.")
+        contact = self.contact if self.contact_id else None
         if (
-            self.contact_id
+            contact is not None
             and self.account_id
-            and self.contact.account.root_id != self.account.root_id
+            and contact.account.root_id != self.account.root_id
         ):
             errors["contact"] = _("The contact must belong to this account or its group.")
         if errors:

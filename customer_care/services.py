@@ -6,11 +6,11 @@ a detractor survey and the follow-up it creates are saved together or not at all
 """
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import is_visible_contact_id, require_edit, visible_accounts
@@ -18,12 +18,8 @@ from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from users.models import User
-
-ISSUE_FIELDS = {
-    "title", "description", "kind", "severity", "department", "owner", "due_on", "escalated",
-    "status", "resolution", "opened_at",
-}  # fmt: skip
 
 # A detractor survey asks the account owner to call back within this many days.
 FOLLOW_UP_DAYS = 3
@@ -94,23 +90,40 @@ def issue_create(
 
 @transaction.atomic
 @records_author
-def issue_update(*, actor: User, issue: CustomerIssue, **fields: Any) -> CustomerIssue:
-    """Change an issue's fields, status and resolution included (the same status rules as
-    issue_change_status). The account of an issue does not change."""
-    unknown = set(fields) - ISSUE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown issue fields: {sorted(unknown)}")
+def issue_update(
+    *,
+    actor: User,
+    issue: CustomerIssue,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    severity: str | Unset = UNSET,
+    department: Department | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | None | Unset = UNSET,
+    escalated: bool | Unset = UNSET,
+    status: str | None | Unset = UNSET,
+    resolution: str | Unset = UNSET,
+    opened_at: datetime | Unset = UNSET,
+) -> CustomerIssue:
+    """Change an issue's given fields, status and resolution included (the same status
+    rules as issue_change_status). The account of an issue does not change."""
+    fields = given(
+        title=title, description=description, kind=kind, severity=severity, department=department,
+        owner=owner, due_on=due_on, escalated=escalated, status=status, resolution=resolution,
+        opened_at=opened_at,
+    )  # fmt: skip
     require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
-    status = fields.pop("status", None)
+    new_status = fields.pop("status", None)
     if fields.get("due_on", "unset") is None:
         # Cleared: follow the (possibly new) severity again.
-        severity = fields.get("severity", issue.severity)
-        fields["due_on"] = default_due_on(severity, timezone.localtime(issue.opened_at).date())
+        due_severity = fields.get("severity", issue.severity)
+        fields["due_on"] = default_due_on(due_severity, timezone.localtime(issue.opened_at).date())
     for name, value in fields.items():
         setattr(issue, name, value)
-    if status is not None:
-        _apply_status(issue, status, None)
+    if new_status is not None:
+        _apply_status(issue, new_status, None)
     issue.full_clean()
     if "owner" in fields:
         _check_owner(issue)
@@ -186,7 +199,7 @@ def _detractor_follow_up(*, actor: User, survey: Survey):
     if survey.csat is not None:
         scores.append(_("CSAT %(score)s") % {"score": survey.csat})
     notes = _("Survey of %(date)s: %(scores)s.") % {
-        "date": survey.surveyed_on.strftime("%d.%m.%Y"),
+        "date": date_format(survey.surveyed_on, "SHORT_DATE_FORMAT"),
         "scores": " / ".join(scores),
     }
     if survey.comment:

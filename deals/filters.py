@@ -49,15 +49,15 @@ class OpportunityFilter(django_filters.FilterSet):
     )
     ordering = StableOrderingFilter(
         fields=(
-            ("title", "title"),
-            ("account__name", "account"),
-            ("stage__order", "stage"),
-            ("value", "value"),
-            ("probability", "probability"),
-            ("weighted", "weighted"),
-            ("expected_close_date", "close"),
-            ("next_follow_up_on", "follow_up"),
-            ("updated_at", "updated"),
+            ("title", "title", _("Opportunity")),
+            ("account__name", "account", _("Account")),
+            ("stage__order", "stage", _("Stage")),
+            ("value", "value", _("Value")),
+            ("probability", "probability", _("Probability")),
+            ("weighted", "weighted", _("Weighted")),
+            ("expected_close_date", "close", _("Expected close")),
+            ("next_follow_up_on", "follow_up", _("Next follow-up")),
+            ("updated_at", "updated", _("Last changed")),
         ),
         label=_("Sort by"),
     )

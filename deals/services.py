@@ -4,8 +4,9 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 (the one set of rules that forms and API share) and runs in one transaction.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,17 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
-from accounts.models import Account
+from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from users.models import User
-
-OPPORTUNITY_FIELDS = {
-    "title", "description", "value", "expected_margin", "stage", "probability",
-    "expected_close_date", "next_follow_up_on", "next_follow_up_action", "close_reason",
-    "owner", "lost_to",
-}  # fmt: skip
 
 
 def first_open_stage() -> Stage:
@@ -78,19 +74,34 @@ def opportunity_create(
     *,
     actor: User,
     account: Account,
-    product_lines=(),
+    product_lines: Iterable[ProductLine] = (),
     closed_on: date | None = None,
-    **fields: Any,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    value: Decimal | Unset = UNSET,
+    expected_margin: Decimal | None | Unset = UNSET,
+    stage: Stage | None | Unset = UNSET,
+    probability: int | None | Unset = UNSET,
+    expected_close_date: date | None | Unset = UNSET,
+    next_follow_up_on: date | None | Unset = UNSET,
+    next_follow_up_action: str | Unset = UNSET,
+    close_reason: str | Unset = UNSET,
+    owner: User | None | Unset = UNSET,
+    lost_to: Competitor | None | Unset = UNSET,
 ) -> Opportunity:
-    unknown = set(fields) - OPPORTUNITY_FIELDS
-    if unknown:
-        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    """A new opportunity: the first open stage and the actor as owner when none is given."""
+    fields = given(
+        title=title, description=description, value=value, expected_margin=expected_margin,
+        stage=stage, probability=probability, expected_close_date=expected_close_date,
+        next_follow_up_on=next_follow_up_on, next_follow_up_action=next_follow_up_action,
+        close_reason=close_reason, owner=owner, lost_to=lost_to,
+    )  # fmt: skip
     require_edit(actor, account)
     stage = fields.pop("stage", None) or first_open_stage()
-    probability = fields.pop("probability", None)
+    new_probability = fields.pop("probability", None)
     fields["owner"] = fields.get("owner") or actor
     opportunity = Opportunity(account=account, **fields)
-    _apply_stage(opportunity, stage, probability=probability, closed_on=closed_on, moved=True)
+    _apply_stage(opportunity, stage, probability=new_probability, closed_on=closed_on, moved=True)
     opportunity.full_clean()
     opportunity.save()
     if product_lines:
@@ -101,25 +112,45 @@ def opportunity_create(
 @transaction.atomic
 @records_author
 def opportunity_update(
-    *, actor: User, opportunity: Opportunity, product_lines=None, **fields: Any
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    product_lines: Iterable[ProductLine] | None = None,
+    account: Account | Unset = UNSET,
+    title: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    value: Decimal | Unset = UNSET,
+    expected_margin: Decimal | None | Unset = UNSET,
+    stage: Stage | None | Unset = UNSET,
+    probability: int | None | Unset = UNSET,
+    expected_close_date: date | None | Unset = UNSET,
+    next_follow_up_on: date | None | Unset = UNSET,
+    next_follow_up_action: str | Unset = UNSET,
+    close_reason: str | Unset = UNSET,
+    owner: User | None | Unset = UNSET,
+    lost_to: Competitor | None | Unset = UNSET,
 ) -> Opportunity:
-    """Change fields. A new stage resets the probability to the stage's default unless a
-    probability is given with it (None means "the default")."""
-    unknown = set(fields) - OPPORTUNITY_FIELDS - {"account"}
-    if unknown:
-        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    """Change the given fields. A new stage resets the probability to the stage's default
+    unless a probability is given with it (None means "the default")."""
+    fields = given(
+        account=account, title=title, description=description, value=value,
+        expected_margin=expected_margin, stage=stage, probability=probability,
+        expected_close_date=expected_close_date, next_follow_up_on=next_follow_up_on,
+        next_follow_up_action=next_follow_up_action, close_reason=close_reason, owner=owner,
+        lost_to=lost_to,
+    )  # fmt: skip
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if "account" in fields and fields["account"].pk != opportunity.account_id:
         require_edit(actor, fields["account"])
     stage = fields.pop("stage", None) or opportunity.stage
     moved = stage.pk != opportunity.stage_id
-    probability = fields.pop("probability", None)
+    new_probability = fields.pop("probability", None)
     if fields.get("owner") is None:
         fields.pop("owner", None)
     for name, value in fields.items():
         setattr(opportunity, name, value)
-    _apply_stage(opportunity, stage, probability=probability, closed_on=None, moved=moved)
+    _apply_stage(opportunity, stage, probability=new_probability, closed_on=None, moved=moved)
     opportunity.full_clean()
     opportunity.save()
     if product_lines is not None:

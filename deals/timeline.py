@@ -38,6 +38,8 @@ def events(
         for opportunity in created
     ]
     for opportunity in closed:
+        if opportunity.closed_at is None:  # never: the query asks for closed deals only
+            continue
         won = opportunity.stage.is_won
         result.append(
             TimelineEvent(

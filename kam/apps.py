@@ -7,7 +7,14 @@ class KamConfig(AppConfig):
     verbose_name = "KAM CRM"
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from kam import home, registry
+        from kam.forms import EMPTY_CHOICE
+
+        # Django 6.1 reads the empty choice of select boxes from here (its "- Select an
+        # option -" is not translated into German): one place for every model form.
+        fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
         from users.models import Role
 
         registry.home_blocks.register(

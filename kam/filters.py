@@ -1,12 +1,57 @@
 """Building blocks of the list filters of pages and API endpoints."""
 
 import django_filters
+from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting with the primary key as the last key, so that pages never repeat or skip
-    rows whose sort values tie."""
+    rows whose sort values tie.
+
+    `fields` are (model field, parameter, label) triples: every sort option has a label
+    written for people (no "Follow up" made from a parameter name). The labels stay lazy
+    up to the moment a page renders them: the filter sets are built once, at import, in
+    whatever language was active then, and django-filter's own "%s (descending)" would
+    fix the text of every descending option in that language for the life of the process.
+    """
+
+    descending_fmt = _("{label} (descending)")
+
+    def __init__(self, *args, fields, **kwargs):
+        kwargs["fields"] = [(field, param) for field, param, _label in fields]
+        kwargs["field_labels"] = {field: label for field, _param, label in fields}
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels[field]
+            choices.append((param, label))
+            choices.append((f"-{param}", format_lazy(self.descending_fmt, label=label)))
+        return choices
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """Yes, no, or the filters' empty choice ("– all –"), not Django's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", settings.FILTERS_EMPTY_CHOICE_LABEL),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoSelect)
+        super().__init__(*args, **kwargs)

@@ -1,3 +1,4 @@
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -8,6 +9,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from users.models import User
+
+# The empty choice of every select box: model forms (KamConfig.ready() makes it Django's
+# BLANK_CHOICE_LABEL, used by model fields with choices and by ModelChoiceField) and the
+# hand-built choice lists that need one.
+EMPTY_CHOICE = _("– choose –")
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -64,3 +70,9 @@ class UserField(forms.Field):
         if user is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return user
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, typed as the model choice field it is (to narrow its
+    queryset or labels to the user's scope)."""
+    return cast(forms.ModelChoiceField, form.fields[name])

@@ -2,10 +2,10 @@
 
 Apps import downward only (users <- kam <- accounts <- activities, deals, contracts,
 customer_care <- planning <- reviews <- portfolio, reminders). When a lower app must show
-what an upper app has (an account tab, a timeline source, a header fact, a section on
-"My work", a block on the home page, a search provider, a demo-data step, a link in the
-navigation), the upper app registers an entry here in its `AppConfig.ready()`; the lower
-app only iterates.
+what an upper app has (an account tab, a timeline source, a header fact or button, a
+section on "My work", a block on the home page, a search provider, a demo-data step, a
+link in the navigation), the upper app registers an entry here in its
+`AppConfig.ready()`; the lower app only iterates.
 
 An entry is registered once per key: a second registration with the same key is an
 error, so a typo or a double import fails loudly instead of showing a tab twice.
@@ -92,6 +92,26 @@ class HeaderFact:
 
 
 @dataclass(frozen=True)
+class AccountHistorySource:
+    """Records of another app on the account's History tab: `sources(*, account)` returns
+    (model, its history rows of the account, name(row)) triples, one query each."""
+
+    key: str
+    sources: Callable[..., list[tuple[Any, Any, Callable[[Any], str]]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AccountAction:
+    """A button in the account page header (e.g. "Log contact"): `template` is rendered
+    with the page's context (`account`, `can_edit`)."""
+
+    key: str
+    template: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class MyWorkSection:
     """A block on "My work". `fetch(*, user)` returns the context of `template`, or None
     when the user has nothing there; it runs a constant number of queries."""
@@ -154,6 +174,8 @@ class DemoStep:
 account_tabs: Registry[AccountTab] = Registry("account tabs")
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
 header_facts: Registry[HeaderFact] = Registry("account header facts")
+account_actions: Registry[AccountAction] = Registry("account header actions")
+account_history_sources: Registry[AccountHistorySource] = Registry("account history sources")
 my_work_sections: Registry[MyWorkSection] = Registry("My work sections")
 home_blocks: Registry[HomeBlock] = Registry("home page blocks")
 nav_links: Registry[NavLink] = Registry("navigation links")

@@ -238,6 +238,9 @@ PORTFOLIO_CONTACT_LIMIT_DAYS = {
 }
 PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
 PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
+# Seconds the cockpit's and dashboard's figures stay cached at most (portfolio/cache.py);
+# any write through the app refreshes them at once. 0 turns the cache off.
+PORTFOLIO_CACHE_SECONDS = env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.
@@ -400,6 +403,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.refresh_due_last_contacts",
         "schedule": 60 * 60,
     },
+    "reviews-queue-waiting-folders": {
+        # Folder renders recorded while Redis could not be reached (kam.queue).
+        "task": "reviews.tasks.queue_waiting_folders",
+        "schedule": 60,
+    },
     "portfolio-nightly-scores": {
         # The portfolio matrix of this year and this week's health scores.
         "task": "portfolio.tasks.nightly_scores",
@@ -465,7 +473,7 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FILTERS_EMPTY_CHOICE_LABEL = _("– all –")  # a filter left empty filters nothing
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM CRM API",
     "DESCRIPTION": "REST API of the Key Account Management CRM (accounts, contacts, plans).",
@@ -475,6 +483,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # 400, 401, 403 and 404 in the error shape on every operation (kam.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kam.api.schema.document_errors",
+    ],
     # Several models have a "status" or "kind"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "AccountStatusEnum": "accounts.models.Account.Status",

@@ -31,10 +31,3 @@ REST_FRAMEWORK_MESSAGES = [
         "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
     ),
 ]
-
-SORT_LABELS = [
-    gettext_noop("Updated"),
-    gettext_noop("Reviewed"),
-    gettext_noop("Csat"),
-    gettext_noop("Nps"),
-]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kam import registry
+from kam.http import AuthedHttpRequest
 from kam.tasks import ping
 from users.models import Role
 
@@ -78,7 +79,7 @@ def _home_blocks(user) -> list[registry.HomeBlock]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """The start of the day: the blocks registered for the user's role. The page shows at
     once; each block then loads by itself (queued one after another, so a burst of
     requests does not compete for the database)."""
@@ -95,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home_block(request: HttpRequest, key: str) -> HttpResponse:
+def home_block(request: AuthedHttpRequest, key: str) -> HttpResponse:
     block = registry.home_blocks.get(key)
     if block is None or block not in _home_blocks(request.user):
         raise Http404

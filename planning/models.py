@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine, year_validators
+from accounts.models import MONEY, NOT_NEGATIVE, Account, DecimalSize, ProductLine, year_validators
 from kam.formats import money
 from planning.business_cases import arithmetic
 
@@ -249,7 +249,7 @@ class BriefingConfirmation(models.Model):
         return f"{self.plan}: {self.rep}"
 
 
-PERCENT = {"max_digits": 7, "decimal_places": 2}
+PERCENT: DecimalSize = {"max_digits": 7, "decimal_places": 2}
 
 
 def default_discount_rate() -> Decimal:

@@ -10,8 +10,10 @@ class PortfolioConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from kam import registry
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
-        from portfolio import demo, home, selectors
+        from portfolio import cache, demo, home, selectors
         from users.models import Role
+
+        cache.connect()
 
         registry.nav_links.register(
             NavLink(

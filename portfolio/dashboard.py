@@ -53,23 +53,26 @@ HEALTH_BANDS = [(0, 40), (40, 60), (60, 80), (80, 101)]  # upper bound exclusive
 HEALTH_EDGES = [0, 40, 60, 80, 100]
 
 
+ALL = settings.FILTERS_EMPTY_CHOICE_LABEL  # "– all –", as in every list filter
+
+
 class DashboardFilter(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     owner = forms.ModelChoiceField(
         label=_("Key account manager"), queryset=User.objects.none(), required=False,
-        empty_label=_("All"),
+        empty_label=ALL,
     )  # fmt: skip
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *Account.Status.choices]
+        label=_("Status"), required=False, choices=[("", ALL), *Account.Status.choices]
     )
     tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("All")), *Account.Tier.choices]
+        label=_("Tier"), required=False, choices=[("", ALL), *Account.Tier.choices]
     )
 
     def __init__(self, *args, regions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All")), *[(r, r) for r in regions]]
+        self.fields["region"].choices = [("", ALL), *[(r, r) for r in regions]]
         self.fields["owner"].queryset = User.objects.filter(
             role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN], is_active=True
         ).order_by("last_name", "first_name")

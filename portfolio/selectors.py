@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.access import visible_accounts
 from accounts.models import Account
 from accounts.selectors import current_year
-from portfolio import concentration, health
+from portfolio import cache, concentration, health
 from portfolio.concentration import Pareto, Thresholds, UnitRow, YearSummary
 from portfolio.health import HealthScore
 from portfolio.models import HealthSnapshot
@@ -53,9 +53,24 @@ class Cockpit:
         return [unit for unit in self.units if unit.warning]
 
 
+def scope_key(user: User) -> str:
+    """Who sees the same portfolio: everyone who sees all accounts, else each user alone."""
+    return "all" if user.sees_all_accounts else f"user-{user.pk}"
+
+
 def cockpit(user: User, *, year: int | None = None, limit: int = 25) -> Cockpit:
-    """Everything the cockpit shows: five queries (thresholds, years, the user's scope,
-    the ranked units, the Pareto curve), whatever the number of accounts."""
+    """Everything the cockpit shows, from the cache while nothing changed (portfolio.cache);
+    else five queries (thresholds, years, the user's scope, the ranked units, the Pareto
+    curve), whatever the number of accounts."""
+    return cache.cached(
+        "cockpit",
+        (scope_key(user), year, limit),
+        lambda: _cockpit(user, year=year, limit=limit),
+        rests_on=cache.FIGURES,
+    )
+
+
+def _cockpit(user: User, *, year: int | None, limit: int) -> Cockpit:
     limits = concentration.thresholds()
     summaries = concentration.year_summaries()
     years = [s.year for s in summaries]

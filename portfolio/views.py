@@ -19,6 +19,7 @@ from accounts.selectors import current_year
 from kam import charts as kam_charts
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from portfolio import cache as portfolio_cache
 from portfolio import (
     charts,
     classification,
@@ -186,22 +187,37 @@ def _dashboard_scope(request: HttpRequest):
     return form, year, accounts
 
 
+def _dashboard_figures(accounts, *, year: int) -> dict:
+    """The dashboard's aggregates: eight queries over the filtered scope."""
+    limits = concentration.thresholds()
+    return {
+        "totals": dashboard.totals(accounts, year=year),
+        "bands": dashboard.health_distribution(accounts),
+        "by_owner": dashboard.attainment_by(accounts, year=year, by="owner"),
+        "by_region": dashboard.attainment_by(accounts, year=year, by="region"),
+        "warnings": [
+            unit
+            for unit in concentration.ranked_units(
+                year=year, visible_ids_sql=selectors.ids_sql(accounts), limit=10, limits=limits
+            )
+            if unit.warning
+        ],
+    }
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, year, accounts = _dashboard_scope(request)
-    totals = dashboard.totals(accounts, year=year)
-    bands = dashboard.health_distribution(accounts)
-    limits = concentration.thresholds()
-    warnings = [
-        unit
-        for unit in concentration.ranked_units(
-            year=year,
-            visible_ids_sql=selectors.ids_sql(accounts),
-            limit=10,
-            limits=limits,
-        )
-        if unit.warning
-    ]
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filter_key = tuple(
+        sorted((name, getattr(value, "pk", value)) for name, value in filters.items() if value)
+    )
+    figures = portfolio_cache.cached(
+        "dashboard",
+        (selectors.scope_key(request.user), year, filter_key),
+        lambda: _dashboard_figures(accounts, year=year),
+    )
+    totals, bands, warnings = figures["totals"], figures["bands"], figures["warnings"]
     query = request.GET.copy()
     query.pop("metric", None)
     query.pop("value", None)
@@ -211,8 +227,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "year": year,
         "totals": totals,
-        "by_owner": dashboard.attainment_by(accounts, year=year, by="owner"),
-        "by_region": dashboard.attainment_by(accounts, year=year, by="region"),
+        "by_owner": figures["by_owner"],
+        "by_region": figures["by_region"],
         "health_bands": list(zip(range(len(bands)), dashboard.HEALTH_BANDS, bands, strict=True)),
         "health_chart": kam_charts.histogram(
             title=_("Health distribution"),

@@ -8,11 +8,22 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time. The agreements
-        # of a review reach "My work" as follow-ups (activities), so no section of its own.
+        # of a review reach "My work" as follow-ups (activities); the reviews to prepare
+        # have a section of their own.
+        from django.db.models.signals import post_delete
+
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, NavLink, TimelineSource
-        from reviews import demo
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            MyWorkSection,
+            NavLink,
+            SearchProvider,
+            TimelineSource,
+        )
+        from reviews import demo, pdf, selectors
         from reviews import timeline as reviews_timeline
+        from reviews.models import FolderVersion
 
         registry.account_tabs.register(
             AccountTab(
@@ -27,3 +38,19 @@ class ReviewsConfig(AppConfig):
                     nav="reviews")
         )  # fmt: skip
         registry.demo_steps.register(DemoStep(key="reviews", seed=demo.seed, order=60))
+        registry.my_work_sections.register(
+            MyWorkSection(
+                key="reviews_to_prepare",
+                fetch=selectors.my_work_reviews,
+                template="reviews/partials/my_work.html",
+                order=60,
+            )
+        )
+        registry.search_providers.register(
+            SearchProvider(key="reviews", label=_("Annual reviews"), search=selectors.search)
+        )
+        # A signal, not a service step: a version also goes when its review or its account
+        # is deleted (cascade, admin), and its PDF must go with it.
+        post_delete.connect(
+            pdf.forget_file, sender=FolderVersion, dispatch_uid="reviews_folder_file"
+        )

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Contact
+from accounts.access import group_contacts
+from accounts.models import Account
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,
@@ -20,9 +23,11 @@ def _people():
     return User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
 
 
-def _group_contacts(account: Account):
+def _group_contacts(user: User, account: Account):
+    """The active contacts of the account's group that the user may see."""
     return (
-        Contact.objects.filter(account__path__startswith=account.path, is_active=True)
+        group_contacts(user, account)
+        .filter(is_active=True)
         .select_related("account")
         .order_by("last_name", "first_name", "pk")
     )
@@ -64,10 +69,12 @@ class ReviewForm(forms.ModelForm):
             "minutes": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["our_participants"].queryset = _people()
-        self.fields["customer_participants"].queryset = _group_contacts(self.instance.account)
+        people = cast(forms.ModelMultipleChoiceField, self.fields["our_participants"])
+        people.queryset = _people()
+        contacts = cast(forms.ModelMultipleChoiceField, self.fields["customer_participants"])
+        contacts.queryset = _group_contacts(user, self.instance.account)
 
 
 class SectionForm(forms.Form):

@@ -273,6 +273,9 @@ class FolderVersion(models.Model):
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("requested by")
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # When the render was handed to the broker; empty while Redis could not be reached
+    # (reviews.tasks.queue_waiting_folders queues it later).
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -282,6 +285,9 @@ class FolderVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "number"], name="one_folder_version_number")
         ]
+
+    # Set on the instance by the request that could not hand it to the broker.
+    queue_refused = False
 
     def __str__(self) -> str:
         return f"{self.review} v{self.number}"

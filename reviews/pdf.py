@@ -156,16 +156,31 @@ def _store_atomically(name: str, content: bytes) -> str:
     return name
 
 
-def render_version(*, version_id: int) -> FolderVersion:
+def forget_file(sender: type[FolderVersion], instance: FolderVersion, **kwargs: Any) -> None:
+    """A deleted version (also one deleted with its review or account) takes its PDF along,
+    once the deletion is committed: a deletion that is rolled back keeps the file its row
+    still points to. Connected to `post_delete` in ReviewsConfig.ready()."""
+    name = instance.file.name
+    if not name:
+        return
+    storage = instance.file.storage
+    transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
+
+
+def render_version(*, version_id: int) -> FolderVersion | None:
     """Render one version into its file. Idempotent: a done or failed version is left as
     it is; a version found "rendering" (its worker died) is rendered again into the same
-    row and file name, so a retry never makes a second version."""
+    row and file name, so a retry never makes a second version. A version deleted before
+    or during its render leaves no file behind (None)."""
     with transaction.atomic():
         version = (
             FolderVersion.objects.select_for_update()
             .select_related("review__account")
-            .get(pk=version_id)
+            .filter(pk=version_id)
+            .first()
         )
+        if version is None:
+            return None
         if version.status in (FolderVersion.Status.DONE, FolderVersion.Status.FAILED):
             return version
         version.status = FolderVersion.Status.RENDERING
@@ -180,14 +195,16 @@ def render_version(*, version_id: int) -> FolderVersion:
         )
     except Exception as exc:  # a broken template, a full disk: say so, never hang
         log.exception("Rendering folder version %s failed", version_id)
-        FolderVersion.objects.filter(pk=version_id).update(
+        failed = FolderVersion.objects.filter(pk=version_id).update(
             status=FolderVersion.Status.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:1000],
             finished_at=timezone.now(),
         )
+        if not failed:
+            return None
         version.refresh_from_db()
         return version
-    FolderVersion.objects.filter(pk=version_id).update(
+    stored = FolderVersion.objects.filter(pk=version_id).update(
         status=FolderVersion.Status.DONE,
         file=name,
         size=len(content),
@@ -196,5 +213,8 @@ def render_version(*, version_id: int) -> FolderVersion:
         error="",
         finished_at=timezone.now(),
     )
+    if not stored:  # deleted while it rendered: its post_delete saw no file to remove
+        default_storage.delete(name)
+        return None
     version.refresh_from_db()
     return version

@@ -4,6 +4,7 @@ Section data is plain JSON (amounts as strings, dates as ISO strings) so that it
 as a snapshot on the section and compared with a later refresh.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,10 +26,14 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.access import visible_accounts
 from accounts.models import Account, Contact, TeamMembership, YearlyFigures, percent
+from accounts.search import MIN_LENGTH, search_accounts
 from activities.models import Activity
 from contracts.models import Contract
 from contracts.terms import with_terms
@@ -45,6 +50,8 @@ from reviews.models import (
 )
 from users.models import User
 
+OPEN_STATUSES = (AnnualReview.Status.PREPARING, AnnualReview.Status.READY)
+MY_WORK_LIMIT = 20
 FIGURE_YEARS = 5
 KEY_EVENT_LIMIT = 12
 TOP_LEVEL_ROLES = ("decision_maker", "economic_buyer")
@@ -65,9 +72,13 @@ def get_review_for(user: User, pk: int) -> AnnualReview:
 def review_workspace(user: User, pk: int) -> AnnualReview:
     """The review with everything its page shows, in a fixed number of queries: sections,
     agenda, topics (with owner and contract), market data, projects (with objective),
-    agreements (with owner and follow-up), participants and versions."""
+    agreements (with owner and follow-up), participants (the customer's only where the
+    user may see them) and versions."""
+    # One scope for the reviews and the participants: the customer's participants may come
+    # from anywhere in the group, and only those the user may see are shown.
+    accounts = visible_accounts(user)
     queryset = (
-        review_list(user)
+        AnnualReview.objects.filter(account__in=accounts)
         .select_related("account__owner", "created_by")
         .prefetch_related(
             Prefetch("sections", queryset=Section.objects.order_by("pk")),
@@ -77,7 +88,10 @@ def review_workspace(user: User, pk: int) -> AnnualReview:
             Prefetch("projects", queryset=_projects()),
             Prefetch("agreements", queryset=_agreements()),
             "our_participants",
-            Prefetch("customer_participants", queryset=Contact.objects.select_related("account")),
+            Prefetch(
+                "customer_participants",
+                queryset=Contact.objects.filter(account__in=accounts).select_related("account"),
+            ),
             Prefetch(
                 "versions",
                 queryset=FolderVersion.objects.select_related("requested_by").order_by("-number"),
@@ -394,3 +408,59 @@ def live_data(review: AnnualReview, kind: str) -> dict[str, Any]:
 def review_counts_by_status(user: User) -> dict[str, int]:
     rows = review_list(user).order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def my_work_reviews(*, user: User) -> dict[str, Any] | None:
+    """The open reviews (in preparation or ready) of the accounts the user owns, next
+    meeting first, for "My work"; preloads the account. One query: an owner always sees
+    the accounts they own (accounts.access), so the scope needs no query of its own."""
+    reviews = list(
+        AnnualReview.objects.filter(account__owner=user, status__in=OPEN_STATUSES)
+        .select_related("account")
+        .order_by(F("meeting_on").asc(nulls_last=True), "account__name", "pk")[:MY_WORK_LIMIT]
+    )
+    return {"reviews": reviews, "today": timezone.localdate()} if reviews else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    title: str
+    detail: str
+    url: str
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit()
+
+
+def search(*, user: User, query: str, limit: int) -> list[SearchResult]:
+    """The header search: reviews within the user's scope whose account's name (legal name,
+    city) matches the words of the query and whose year is a four-digit number in it
+    ("Müller 2025", "Müller", "2025"); newest year first. Two queries (scope, reviews)."""
+    words = query.split()
+    years = sorted({int(word) for word in words if _is_year(word)})
+    text = " ".join(word for word in words if not _is_year(word))
+    if (text and len(text) < MIN_LENGTH) or not (text or years):
+        return []
+    if text:
+        reviews = AnnualReview.objects.filter(
+            account__in=search_accounts(visible_accounts(user), text)
+        ).select_related("account")
+    else:
+        reviews = review_list(user)
+    if years:
+        reviews = reviews.filter(year__in=years)
+    results = []
+    for review in reviews.order_by("-year", "account__name", "pk")[:limit]:
+        detail = review.get_status_display()
+        if review.meeting_on:
+            detail = f"{detail} · {date_format(review.meeting_on, 'SHORT_DATE_FORMAT')}"
+        results.append(
+            SearchResult(
+                title=_("%(account)s · annual review %(year)s")
+                % {"account": review.account.name, "year": review.year},
+                detail=str(detail),
+                url=reverse("reviews:detail", args=[review.pk]),
+            )
+        )
+    return results

@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
-from activities.services import follow_up_create
+from activities.services import follow_up_create, follow_up_update
+from kam import queue
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from planning.action_plan.services import objective_create
 from planning.models import Objective
 from reviews import selectors
@@ -185,11 +187,19 @@ def review_update(
     review: AnnualReview,
     our_participants: Iterable[User] | None = None,
     customer_participants: Iterable[Contact] | None = None,
-    **fields: Any,
+    meeting_on: date | None | Unset = UNSET,
+    place: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    backdate_reason: str | Unset = UNSET,
+    minutes: str | Unset = UNSET,
+    next_review_on: date | None | Unset = UNSET,
 ) -> AnnualReview:
-    unknown = set(fields) - REVIEW_FIELDS
-    if unknown:
-        raise TypeError(f"unknown review fields: {sorted(unknown)}")
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        meeting_on=meeting_on, place=place, language=language, status=status,
+        backdate_reason=backdate_reason, minutes=minutes, next_review_on=next_review_on,
+    )  # fmt: skip
     require_edit(actor, review.account)
     review = AnnualReview.objects.select_for_update().select_related("account").get(pk=review.pk)
     for name, value in fields.items():
@@ -212,7 +222,9 @@ def review_update(
     if our_participants is not None:
         review.our_participants.set(users)
     if customer_participants is not None:
-        review.customer_participants.set(contacts)
+        # Participants the actor cannot see stay: nobody removes what they cannot see.
+        hidden = review.customer_participants.exclude(account__in=visible_accounts(actor))
+        review.customer_participants.set([*contacts, *hidden])
     return review
 
 
@@ -511,6 +523,83 @@ def agreement_add(
 
 @transaction.atomic
 @records_author
+def agreement_update(
+    *,
+    actor: User,
+    agreement: Agreement,
+    text: str,
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Agreement:
+    """Change an agreement; its follow-up follows (title, owner, due date), or is created
+    when owner and due date are given for the first time. Once it has a follow-up, owner
+    and due date stay required."""
+    review = agreement.review
+    require_edit(actor, review.account)
+    agreement.text = (text or "").strip()
+    agreement.owner = owner
+    agreement.due_on = due_on
+    if bool(owner) != bool(due_on) or (agreement.follow_up_id and not owner):
+        field = "due_on" if owner else "owner"
+        raise ValidationError({field: _("A follow-up needs both an owner and a due date.")})
+    agreement.full_clean()
+    if agreement.follow_up_id and owner and due_on:
+        follow_up_update(
+            actor=actor, follow_up=agreement.follow_up, title=agreement.text, owner=owner,
+            due_on=due_on,
+        )  # fmt: skip
+    elif owner and due_on:
+        agreement.follow_up = follow_up_create(
+            actor=actor,
+            account=review.account,
+            owner=owner,
+            title=agreement.text,
+            due_on=due_on,
+            notes=_("Agreed in the annual review %(year)s") % {"year": review.year},
+            source="review",
+        )
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+@records_author
+def agreement_delete(*, actor: User, agreement: Agreement) -> None:
+    """Remove an agreement; a follow-up made from it goes too while it is open (it exists
+    only because of the agreement), a done one stays as the record of work done."""
+    require_edit(actor, agreement.review.account)
+    follow_up = agreement.follow_up
+    agreement.delete()
+    if follow_up is not None and follow_up.done_at is None:
+        follow_up.delete()
+
+
+@transaction.atomic
+@records_author
+def review_delete(*, actor: User, review: AnnualReview) -> None:
+    """Delete a review with everything prepared for it and its folder versions; the PDFs
+    leave the storage once the deletion is committed (reviews.pdf.forget_file). Follow-ups
+    and objectives made from it stay: they are work of their own by now."""
+    require_edit(actor, review.account)
+    review.delete()
+
+
+@transaction.atomic
+@records_author
+def version_delete(*, actor: User, version: FolderVersion) -> None:
+    """Delete one folder version and, after the commit, its PDF. A version still being
+    rendered cannot be deleted yet."""
+    require_edit(actor, version.review.account)
+    if version.is_running:
+        raise ValidationError(
+            _("Version %(number)s is still being rendered; delete it once it is done or failed.")
+            % {"number": version.number}
+        )
+    version.delete()
+
+
+@transaction.atomic
+@records_author
 def item_delete(*, actor: User, item: AgendaItem | Topic | MarketFigure | JointProject) -> None:
     require_edit(actor, item.review.account)
     item.delete()
@@ -602,6 +691,8 @@ def folder_request(
         status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING)
     ).first()
     if running is not None:
+        if running.status == FolderVersion.Status.QUEUED and running.queued_at is None:
+            transaction.on_commit(lambda: _queue_render(running))  # the broker was away
         return running, False
     number = (review.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     current = fingerprint(review)
@@ -615,5 +706,17 @@ def folder_request(
         fingerprint=current,
         changes=version_changes(previous.fingerprint if previous else None, current),
     )
-    transaction.on_commit(lambda: render_folder.delay(version.pk))
+    transaction.on_commit(lambda: _queue_render(version))
     return version, True
+
+
+def _queue_render(version: FolderVersion) -> None:
+    """After the commit: hand the render to the worker. With the broker away the version
+    stays "queued" without `queued_at`, `version.queue_refused` tells the view to say so,
+    and beat (reviews.tasks.queue_waiting_folders) queues it once Redis is back."""
+    if queue.send(render_folder, version.pk):
+        FolderVersion.objects.filter(pk=version.pk, queued_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
+    else:
+        version.queue_refused = True

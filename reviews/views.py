@@ -6,6 +6,7 @@ area it changed, a plain request the whole page.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import can_edit_account, editable_accounts, get_account_for
+from kam import queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
@@ -36,6 +38,7 @@ from reviews.forms import (
 )
 from reviews.models import (
     AgendaItem,
+    Agreement,
     AnnualReview,
     FolderVersion,
     JointProject,
@@ -45,6 +48,7 @@ from reviews.models import (
 )
 
 DETAIL = "reviews/detail.html"
+SECTION_AREAS = {Section.Kind.MARKET: "market", Section.Kind.AGENDA: "agenda"}
 LIST_LIMIT = 100
 
 
@@ -129,9 +133,15 @@ def review_create(request: HttpRequest) -> HttpResponse:
     return render_page(request, "reviews/form.html", context, partial="form", status=status)
 
 
-def _context(request: HttpRequest, review: AnnualReview, **forms) -> dict:
+def _context(
+    request: HttpRequest,
+    review: AnnualReview,
+    editing: tuple[str, int, Any] | None = None,
+    **forms,
+) -> dict:
     """The workspace: the review with everything prefetched and a form for each area; a
-    form that failed comes back in `forms` with its errors."""
+    form that failed comes back in `forms` with its errors. `editing` is (area, row id,
+    form) of the one row shown as a form in its place."""
     can_edit = can_edit_account(request.user, review.account)
     sections = {section.kind: section for section in review.sections.all()}
     for section in sections.values():
@@ -155,20 +165,29 @@ def _context(request: HttpRequest, review: AnnualReview, **forms) -> dict:
         "running": next((v for v in versions if v.is_running), None),
         "charts": charts.review_charts(figure_rows, internal=True),
         "today": timezone.localdate(),
-        "review_form": ReviewForm(instance=review, prefix="review"),
+        "review_form": ReviewForm(instance=review, prefix="review", user=request.user),
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
+        "editing": {"area": editing[0], "pk": editing[1], "form": editing[2]}
+        if editing and can_edit
+        else None,
     }
     context.update(forms)
     return context
 
 
 def _respond(
-    request: HttpRequest, pk: int, partial: str, *, status: int = 200, **forms
+    request: HttpRequest,
+    pk: int,
+    partial: str,
+    *,
+    status: int = 200,
+    editing: tuple[str, int, Any] | None = None,
+    **forms,
 ) -> HttpResponse:
     review = selectors.review_workspace(request.user, pk)
-    return render_page(request, DETAIL, _context(request, review, **forms), partial=partial,
-                       status=status)  # fmt: skip
+    context = _context(request, review, editing, **forms)
+    return render_page(request, DETAIL, context, partial=partial, status=status)
 
 
 @login_required
@@ -188,7 +207,7 @@ def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
 @require_POST
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
-    form = ReviewForm(request.POST, instance=review, prefix="review")
+    form = ReviewForm(request.POST, instance=review, prefix="review", user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -210,17 +229,30 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    name = str(review)
+    services.review_delete(actor=request.user, review=review)
+    messages.success(request, _("The review %(review)s was deleted.") % {"review": name})
+    url = reverse("reviews:list")
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+@require_POST
 def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     review = _editable_review(request, pk)
     section = review.sections.filter(kind=kind).first()
     if section is None:
         raise Http404
+    # The texts of the market data and the agenda sit in their own areas of the page.
+    partial = SECTION_AREAS.get(kind, "sections")
     form = SectionForm(request.POST, prefix=kind)
     if not form.is_valid():
-        return _respond(request, pk, "sections", status=422, **{f"section_{kind}": form})
+        return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
     services.section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
     messages.success(request, _("“%(section)s” was saved.") % {"section": section})
-    return _respond(request, pk, "sections")
+    return _respond(request, pk, partial)
 
 
 @login_required
@@ -242,7 +274,7 @@ def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 # Lists of the workspace: agenda, topics, market data, projects, agreements ----------------
 
 # area: (form, its name in the context); the area is also the form's prefix, so that the
-# forms of one page never share an input id.
+# forms of one page never share an input id (an edit form's prefix adds the row's id).
 ADDERS = {
     "agenda": (AgendaItemForm, "agenda_form"),
     "topics": (TopicForm, "topic_form"),
@@ -250,20 +282,60 @@ ADDERS = {
     "projects": (ProjectForm, "project_form"),
     "agreements": (AgreementForm, "agreement_form"),
 }
+MODELS = {
+    "agenda": AgendaItem,
+    "topics": Topic,
+    "market": MarketFigure,
+    "projects": JointProject,
+    "agreements": Agreement,
+}
 
 
-def _add(request: HttpRequest, review: AnnualReview, area: str, data: dict) -> None:
+def _save(request: HttpRequest, review: AnnualReview, area: str, data: dict, item=None) -> None:
+    """Add a row (`item` None) or change one, through the same services as the API."""
     actor = request.user
     if area == "agenda":
-        services.agenda_item_save(actor=actor, review=review, **data)
+        services.agenda_item_save(actor=actor, review=review, item=item, **data)
     elif area == "topics":
-        services.topic_save(actor=actor, review=review, **data)
+        services.topic_save(actor=actor, review=review, topic=item, **data)
     elif area == "market":
-        services.market_figure_save(actor=actor, review=review, **data)
+        services.market_figure_save(actor=actor, review=review, row=item, **data)
     elif area == "projects":
-        services.project_save(actor=actor, review=review, **data)
-    else:
+        services.project_save(actor=actor, review=review, project=item, **data)
+    elif item is None:
         services.agreement_add(actor=actor, review=review, **data)
+    else:
+        services.agreement_update(actor=actor, agreement=item, **data)
+
+
+def _row(review: AnnualReview, area: str, item_id: int):
+    if area not in MODELS:
+        raise Http404
+    item = MODELS[area].objects.filter(review=review, pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.review = review
+    return item
+
+
+def _edit_form(area: str, item, data=None):
+    form_class, _name = ADDERS[area]
+    prefix = f"{area}-{item.pk}"
+    if area == "agreements":
+        initial = {"text": item.text, "owner": item.owner_id, "due_on": item.due_on}
+        return form_class(data, prefix=prefix, initial=initial)
+    return form_class(data, prefix=prefix, instance=item)
+
+
+@login_required
+def area_view(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+    """One area of the workspace as it is (what "Cancel" on an edit form loads)."""
+    if area not in ADDERS:
+        raise Http404
+    selectors.get_review_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('reviews:detail', args=[pk])}#review-{area}")
+    return _respond(request, pk, area)
 
 
 @login_required
@@ -276,7 +348,7 @@ def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
     form = form_class(request.POST, prefix=area)
     if form.is_valid():
         try:
-            _add(request, review, area, form.cleaned_data)
+            _save(request, review, area, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -284,19 +356,35 @@ def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
     return _respond(request, pk, area, status=422, **{name: form})
 
 
-MODELS = {"agenda": AgendaItem, "topics": Topic, "market": MarketFigure, "projects": JointProject}
+@login_required
+def item_edit(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
+    """GET: the area with this row as a form in its place; POST: save it, or the same form
+    again with its errors (422)."""
+    review = _editable_review(request, pk)
+    item = _row(review, area, item_id)
+    if request.method != "POST":
+        return _respond(request, pk, area, editing=(area, item.pk, _edit_form(area, item)))
+    form = _edit_form(area, item, request.POST)
+    if form.is_valid():
+        try:
+            _save(request, review, area, form.cleaned_data, item=item)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The change was saved."))
+            return _respond(request, pk, area)
+    return _respond(request, pk, area, status=422, editing=(area, item.pk, form))
 
 
 @login_required
 @require_POST
 def item_delete(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
-    if area not in MODELS:
-        raise Http404
     review = _editable_review(request, pk)
-    item = MODELS[area].objects.filter(review=review, pk=item_id).first()
-    if item is None:
-        raise Http404
-    services.item_delete(actor=request.user, item=item)
+    item = _row(review, area, item_id)
+    if area == "agreements":
+        services.agreement_delete(actor=request.user, agreement=item)
+    else:
+        services.item_delete(actor=request.user, item=item)
     return _respond(request, pk, area)
 
 
@@ -350,7 +438,9 @@ def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenderForm(request.POST)
     internal = form.is_valid() and form.cleaned_data["internal"]
     version, new = services.folder_request(actor=request.user, review=review, internal=internal)
-    if not new:
+    if version.queue_refused:  # recorded; beat queues it once Redis is back
+        messages.warning(request, str(queue.QUEUE_UNAVAILABLE))
+    elif not new:
         messages.info(request, _("Version %(number)s is still being rendered.") % {
             "number": version.number
         })  # fmt: skip
@@ -360,6 +450,23 @@ def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def folder_versions(request: HttpRequest, pk: int) -> HttpResponse:
     """The versions list; the page polls it while a render runs."""
+    return _respond(request, pk, "versions")
+
+
+@login_required
+@require_POST
+def version_delete(request: HttpRequest, pk: int, version_id: int) -> HttpResponse:
+    review = _editable_review(request, pk)
+    version = review.versions.filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    version.review = review
+    try:
+        services.version_delete(actor=request.user, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "versions", status=422)
+    messages.success(request, _("Version %(number)s was deleted.") % {"number": version.number})
     return _respond(request, pk, "versions")
 
 

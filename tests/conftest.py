@@ -99,7 +99,14 @@ def _fast_password_hashing_and_clean_cache(settings):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run live-server and worker tests last: they flush the database afterwards, which
-    also removes rows that data migrations created (default stages, departments)."""
+    """Run live-server, worker and other transactional tests last: they flush the database
+    afterwards, which also removes rows that data migrations created (default stages,
+    departments)."""
     flushing = {"browser", "worker"}
-    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in flushing))
+
+    def flushes(item) -> bool:
+        database = item.get_closest_marker("django_db")
+        transactional = database is not None and database.kwargs.get("transaction", False)
+        return transactional or any(item.get_closest_marker(m) for m in flushing)
+
+    items.sort(key=flushes)

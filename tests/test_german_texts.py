@@ -63,4 +63,4 @@ def test_sort_label_updated_is_translated(db):
         ordering = AccountPlanFilter().filters["ordering"]
         labels = [str(label) for _value, label in ordering.extra["choices"]]
     assert not any(label.startswith("Updated") for label in labels)
-    assert any("Aktualisiert" in label for label in labels)
+    assert any("Zuletzt geändert" in label for label in labels)

@@ -34,7 +34,9 @@ def registered():
 def test_the_header_shows_the_registered_facts_in_order(kam_client, account):
     page = kam_client.get(reverse("accounts:detail", args=[account.pk])).text
     assert page.index('data-testid="open-pipeline"') < page.index("Offene Anliegen")
-    assert [fact.key for fact in registry.header_facts] == ["pipeline", "open_issues", "portfolio"]
+    assert page.index("Offene Anliegen") < page.index('data-testid="fact-follow-ups"')
+    keys = [fact.key for fact in registry.header_facts]
+    assert keys == ["pipeline", "open_issues", "follow_ups", "portfolio"]
 
 
 def test_a_header_fact_returning_none_shows_nothing(kam_client, account, registered):

@@ -239,6 +239,7 @@ def test_activity_form_refuses_a_participant_outside_the_scope(world, sales_rep)
     response = client_for(sales_rep).post(
         f"/activities/account/{world.pk}/log/",
         {
+            "account": world.pk,
             "kind": "call",
             "occurred_at": "2026-11-20T10:00",
             "duration_minutes": "30",

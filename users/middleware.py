@@ -1,7 +1,9 @@
-"""Choose the interface language: the user's own choice, else the cookie, else German.
+"""Choose the interface language: the user's own choice, else the cookie (the switch on
+the sign-in page sets it), else the browser's Accept-Language when it prefers English,
+else German.
 
-The browser's Accept-Language is ignored on purpose: the product speaks German first,
-and a user who wants English picks it once and keeps it.
+Once signed in, the profile's language wins over the browser: a user who wants the
+other language picks it once and keeps it on every device.
 """
 
 from django.conf import settings
@@ -17,7 +19,8 @@ def language_for(request) -> str:
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in supported:
         return cookie
-    return settings.LANGUAGE_CODE
+    # Django's parser of Accept-Language: the best supported language, else German.
+    return translation.get_language_from_request(request)
 
 
 class UserLanguageMiddleware:
@@ -30,5 +33,5 @@ class UserLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ["Cookie"])
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return response

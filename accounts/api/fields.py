@@ -24,7 +24,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         self.scope = scope
         self.model = model
         # An empty queryset as the fallback: if the scope is ever bypassed, nothing resolves.
-        kwargs.setdefault("queryset", model.objects.none())
+        kwargs.setdefault("queryset", model._default_manager.none())
         super().__init__(**kwargs)
 
     def get_queryset(self):

@@ -18,7 +18,9 @@ from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only
 class AccountSerializer(ParseOnlyModelSerializer):
     """An account in lists, and the body for creating or changing one."""
 
-    parent = ScopedPrimaryKeyRelatedField(
+    # DRF's metaclass moves declared fields off the class, so this never shadows
+    # Field.parent at run time; only the type checker sees the clash of names.
+    parent = ScopedPrimaryKeyRelatedField(  # type: ignore[assignment]
         model=Account,
         scope=visible_accounts,
         allow_null=True,
@@ -90,7 +92,9 @@ class AccountDetailSerializer(AccountSerializer):
 
 class TeamMemberSerializer(ParseOnlyModelSerializer):
     user = UserIdField(label=_("user"))
-    user_name = serializers.StringRelatedField(source="user", label=_("name"))
+    user_name: serializers.StringRelatedField = serializers.StringRelatedField(
+        source="user", label=_("name")
+    )
 
     class Meta:
         model = TeamMembership

@@ -63,9 +63,15 @@ class FollowUpSerializer(ParseOnlyModelSerializer):
         label=_("done"),
         help_text=_("PATCH true to mark done (keeps who and when), false to reopen."),
     )
-    done_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("done by"))
-    activity = serializers.PrimaryKeyRelatedField(read_only=True, label=_("activity"))
-    created_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("created by"))
+    done_by = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, label=_("done by")
+    )
+    activity = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, label=_("activity")
+    )
+    created_by = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, label=_("created by")
+    )
 
     class Meta:
         model = FollowUp

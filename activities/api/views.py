@@ -85,8 +85,17 @@ class ActivityList(generics.ListCreateAPIView):
     patch=extend_schema(
         summary=_("Change some fields of an activity"), request=ActivityUpdateSerializer
     ),
+    delete=extend_schema(
+        summary=_("Delete an activity"),
+        description=_(
+            "Its author or an editor of the account. The history keeps it; its follow-ups stay."
+        ),
+    ),
 )
-class ActivityDetail(generics.RetrieveUpdateAPIView):
+class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
+    """Changed and deleted by its author or an editor of the account (the service decides,
+    as for the pages)."""
+
     serializer_class = ActivitySerializer
 
     def get_queryset(self) -> QuerySet[Activity]:
@@ -110,6 +119,9 @@ class ActivityDetail(generics.RetrieveUpdateAPIView):
             **fields,
         )
         return Response(_read_back(request, activity))
+
+    def perform_destroy(self, instance: Activity) -> None:
+        services.activity_delete(actor=self.request.user, activity=instance)
 
 
 @extend_schema_view(

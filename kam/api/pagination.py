@@ -1,9 +1,37 @@
+from django.utils.translation import gettext as _
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """A `page_size` that is not a whole number from 1 is refused (400), not ignored;
+        one above the maximum is cut to it."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                size = int(raw)
+            except ValueError:
+                size = 0
+            if size < 1:
+                raise ValidationError(
+                    {self.page_size_query_param: [_("Enter a whole number from 1.")]}
+                )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = _(
+                    "Number of results per page (a larger number is cut to %(max)s)."
+                ) % {"max": self.max_page_size}
+        return parameters
 
 
 class IdsFirstPagination(PageNumberPagination):
@@ -41,6 +69,11 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
         if self.keyset is not None:
             return self.keyset.get_paginated_response(data)
         return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["required"] = ["results"]  # no `count` with `?cursor=`
+        return answer
 
     def get_schema_operation_parameters(self, view):
         cursor = pagination.CursorPagination().get_schema_operation_parameters(view)[0]

@@ -13,10 +13,10 @@ class AccountPlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AccountPlan.Status.choices, label=_("Status"))
     ordering = StableOrderingFilter(
         fields=(
-            ("year", "year"),
-            ("account__name", "account"),
-            ("last_reviewed_at", "reviewed"),
-            ("updated_at", "updated"),
+            ("year", "year", _("Year")),
+            ("account__name", "account", _("Account")),
+            ("last_reviewed_at", "reviewed", _("Last reviewed")),
+            ("updated_at", "updated", _("Last changed")),
         ),
         label=_("Sort by"),
     )

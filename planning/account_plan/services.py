@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.access import require_edit
 from accounts.models import Account
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from planning.models import AccountPlan
 from users.models import User
 
@@ -47,9 +48,6 @@ def _clean_list(value: str | None) -> str:
 
 
 def _set_content(plan: AccountPlan, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(CONTENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown account plan fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(plan, name, _clean_list(value) if name in SWOT_FIELDS else _clean_text(value))
 
@@ -77,9 +75,27 @@ def _save_new(plan: AccountPlan) -> AccountPlan:
 @transaction.atomic
 @records_author
 def plan_create(
-    *, actor: User, account: Account, year: int, status: str = Status.DRAFT, **fields: Any
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    status: str = Status.DRAFT,
+    business_goals: str | None | Unset = UNSET,
+    customer_goals: str | None | Unset = UNSET,
+    strategies: str | None | Unset = UNSET,
+    growth_opportunities: str | None | Unset = UNSET,
+    obstacles: str | None | Unset = UNSET,
+    strengths: str | None | Unset = UNSET,
+    weaknesses: str | None | Unset = UNSET,
+    opportunities: str | None | Unset = UNSET,
+    threats: str | None | Unset = UNSET,
 ) -> AccountPlan:
     """A new plan of `account` for `year` (one per account and year)."""
+    fields = given(
+        business_goals=business_goals, customer_goals=customer_goals, strategies=strategies,
+        growth_opportunities=growth_opportunities, obstacles=obstacles, strengths=strengths,
+        weaknesses=weaknesses, opportunities=opportunities, threats=threats,
+    )  # fmt: skip
     require_edit(actor, account, message=_("You may not change the plans of this account."))
     plan = AccountPlan(account=account, year=year, status=status, created_by=actor)
     _set_content(plan, fields)
@@ -92,9 +108,27 @@ def plan_create(
 @transaction.atomic
 @records_author
 def plan_update(
-    *, actor: User, plan: AccountPlan, status: str | None = None, **fields: Any
+    *,
+    actor: User,
+    plan: AccountPlan,
+    status: str | None = None,
+    business_goals: str | None | Unset = UNSET,
+    customer_goals: str | None | Unset = UNSET,
+    strategies: str | None | Unset = UNSET,
+    growth_opportunities: str | None | Unset = UNSET,
+    obstacles: str | None | Unset = UNSET,
+    strengths: str | None | Unset = UNSET,
+    weaknesses: str | None | Unset = UNSET,
+    opportunities: str | None | Unset = UNSET,
+    threats: str | None | Unset = UNSET,
 ) -> AccountPlan:
-    """Change the texts and SWOT lists; `status`, when given, goes through plan_set_status."""
+    """Change the given texts and SWOT lists; `status`, when given, goes through
+    plan_set_status."""
+    fields = given(
+        business_goals=business_goals, customer_goals=customer_goals, strategies=strategies,
+        growth_opportunities=growth_opportunities, obstacles=obstacles, strengths=strengths,
+        weaknesses=weaknesses, opportunities=opportunities, threats=threats,
+    )  # fmt: skip
     require_edit(actor, plan.account, message=_("You may not change the plans of this account."))
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     _set_content(plan, fields)

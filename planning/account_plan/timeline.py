@@ -41,5 +41,6 @@ def events(account_ids: list[int], *, before: datetime | None, limit: int) -> li
             url=reverse("planning:account_plan_detail", args=[plan.pk]),
         )
         for plan in reviewed.order_by("-last_reviewed_at", "-pk")[:limit]
+        if plan.last_reviewed_at is not None  # always: `reviewed` holds reviewed plans only
     ]
     return sorted(result, key=lambda event: event.when, reverse=True)[:limit]

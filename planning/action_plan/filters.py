@@ -15,7 +15,11 @@ class ObjectiveFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Objective.Status.choices, label=_("Status"))
     owner = UserFilter(scope="all", label=_("Owner"))
     ordering = StableOrderingFilter(
-        fields=(("due_on", "due"), ("title", "title"), ("forecast_percent", "forecast")),
+        fields=(
+            ("due_on", "due", _("Due")),
+            ("title", "title", _("Title")),
+            ("forecast_percent", "forecast", _("Forecast")),
+        ),
         label=_("Sort by"),
     )
 

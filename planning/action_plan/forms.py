@@ -12,8 +12,12 @@ from users.models import User
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _people():
-    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+def _owner_field() -> UserField:
+    # A type-ahead, not a <select> of every active user: the section holds three owner
+    # fields per objective, and 600 options each made it a third of a megabyte.
+    return UserField(
+        label=_("Owner"), required=False, widget=UserTypeahead("accounts:user_options", scope="all")
+    )
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -24,11 +28,10 @@ class ObjectiveForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, prefix="objective", **kwargs)
-        self.fields["owner"].queryset = _people()
-        self.fields["owner"].required = False  # the service makes the author the owner
+        self.fields["owner"] = _owner_field()  # empty: the service makes the author the owner
         if not self.is_bound:
             year = timezone.localdate().year
-            self.fields["owner"].initial = user.pk
+            self.fields["owner"].initial = user.username
             self.fields["year"].initial = year
             self.fields["due_on"].initial = f"{year}-12-31"
 
@@ -50,7 +53,10 @@ class ObjectiveEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"] = _owner_field()
+        self.fields["owner"].required = True
+        if not self.is_bound and self.instance.owner_id:
+            self.initial["owner"] = self.instance.owner.username
 
     def _post_clean(self):
         pass
@@ -79,10 +85,9 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
-        self.fields["owner"].required = False  # the service makes the author the owner
+        self.fields["owner"] = _owner_field()  # empty: the service makes the author the owner
         if not self.is_bound:
-            self.fields["owner"].initial = user.pk
+            self.fields["owner"].initial = user.username
 
     def _post_clean(self):
         pass

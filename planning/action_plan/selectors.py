@@ -65,7 +65,7 @@ VERDICT_BADGES = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OFF_TRACK: "badge
 def _in_group(outer: str = "account__path") -> Q:
     """The objective's account and every subsidiary below it (a group objective rolls up
     its group, as the group figures do)."""
-    return Q(account__path__startswith=OuterRef(outer))
+    return Q(account__path__in_subtree_of=OuterRef(outer))
 
 
 def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -> Subquery:

@@ -18,11 +18,10 @@ from accounts.access import require_edit
 from accounts.models import Account
 from accounts.services import figures_target_set
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
-OBJECTIVE_FIELDS = {"kind", "title", "target_value", "owner", "due_on", "status"}
-ACTION_FIELDS = {"title", "owner", "due_on", "status", "done_on"}
 # Changing these needs a reason; each change is kept as an ObjectiveAdjustment.
 ADJUSTED_FIELDS = ("target_value", "due_on")
 MEASURED_KINDS = {Objective.Kind.REVENUE, Objective.Kind.MARGIN}
@@ -48,10 +47,22 @@ def _check_objective(objective: Objective, *, check_due: bool) -> None:
 
 @transaction.atomic
 @records_author
-def objective_create(*, actor: User, account: Account, year: int, **fields: Any) -> Objective:
-    unknown = set(fields) - OBJECTIVE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown objective fields: {sorted(unknown)}")
+def objective_create(
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    kind: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    target_value: Decimal | None | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
+    status: str | Unset = UNSET,
+) -> Objective:
+    fields = given(
+        kind=kind, title=title, target_value=target_value, owner=owner, due_on=due_on,
+        status=status,
+    )  # fmt: skip
     require_edit(actor, account)
     fields.setdefault("owner", actor)
     objective = Objective(account=account, year=year, **fields)
@@ -92,13 +103,23 @@ def _display(value: Any) -> str:
 @transaction.atomic
 @records_author
 def objective_update(
-    *, actor: User, objective: Objective, reason: str = "", **fields: Any
+    *,
+    actor: User,
+    objective: Objective,
+    reason: str = "",
+    kind: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    target_value: Decimal | None | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
+    status: str | Unset = UNSET,
 ) -> Objective:
-    """Change an objective. A new target value or due date needs `reason`; each such change
-    is recorded with the old and the new value, who and why."""
-    unknown = set(fields) - OBJECTIVE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown objective fields: {sorted(unknown)}")
+    """Change the given fields of an objective. A new target value or due date needs
+    `reason`; each such change is recorded with the old and the new value, who and why."""
+    fields = given(
+        kind=kind, title=title, target_value=target_value, owner=owner, due_on=due_on,
+        status=status,
+    )  # fmt: skip
     require_edit(actor, objective.account)
     objective = Objective.objects.select_for_update().select_related("account").get(pk=objective.pk)
     old = {name: getattr(objective, name) for name in {*ADJUSTED_FIELDS, *fields}}
@@ -144,15 +165,24 @@ def _apply_status(action: Action, done_on: date | None = None) -> None:
 
 @transaction.atomic
 @records_author
-def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action:
-    unknown = set(fields) - ACTION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+def action_create(
+    *,
+    actor: User,
+    objective: Objective,
+    title: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
+    status: str | Unset = UNSET,
+    done_on: date | None | Unset = UNSET,
+) -> Action:
+    fields = given(
+        title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
+    )  # fmt: skip
     require_edit(actor, objective.account)
     fields.setdefault("owner", actor)
-    done_on = fields.pop("done_on", None)
+    given_done_on = fields.pop("done_on", None)
     action = Action(objective=objective, **fields)
-    _apply_status(action, done_on)
+    _apply_status(action, given_done_on)
     action.full_clean()
     _check_action(action)
     action.save()
@@ -161,16 +191,26 @@ def action_create(*, actor: User, objective: Objective, **fields: Any) -> Action
 
 @transaction.atomic
 @records_author
-def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
-    unknown = set(fields) - ACTION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+def action_update(
+    *,
+    actor: User,
+    action: Action,
+    title: str | Unset = UNSET,
+    owner: User | Unset = UNSET,
+    due_on: date | Unset = UNSET,
+    status: str | Unset = UNSET,
+    done_on: date | None | Unset = UNSET,
+) -> Action:
+    """Change the given fields; done and the done date go together (see _apply_status)."""
+    fields = given(
+        title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
+    )  # fmt: skip
     require_edit(actor, action.objective.account)
     action = Action.objects.select_for_update().get(pk=action.pk)
-    done_on = fields.pop("done_on", None)
+    given_done_on = fields.pop("done_on", None)
     for name, value in fields.items():
         setattr(action, name, value)
-    _apply_status(action, done_on)
+    _apply_status(action, given_done_on)
     action.full_clean()
     _check_action(action)
     action.save()

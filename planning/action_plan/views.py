@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
 from accounts.models import Account
-from kam.forms import add_service_errors
+from kam.forms import EMPTY_CHOICE, add_service_errors
 from kam.htmx import render_page
 from planning.account_plan.selectors import stale_plans
 from planning.action_plan import selectors, services
@@ -40,7 +40,7 @@ def _people_choices() -> list[tuple[str, str]]:
     """The owner choices, read once per page: every form on the page shares them, so the
     page takes the same number of queries for 3 or 30 objectives."""
     people = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-    return [("", "---------"), *((user.pk, str(user)) for user in people)]
+    return [("", EMPTY_CHOICE), *((user.pk, str(user)) for user in people)]
 
 
 def _share_choices(form, choices) -> None:

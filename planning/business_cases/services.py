@@ -4,7 +4,7 @@ Every write checks that the actor may change the case's account, validates the m
 one set of rules that forms and API share) and runs in one transaction.
 """
 
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,32 +13,34 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account
+from deals.models import Opportunity
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
-CASE_FIELDS = {"title", "opportunity", "horizon_years", "discount_rate_pct"}
-SCENARIO_FIELDS = {
-    "name", "yearly_volume", "unit_price", "process_cost", "price_change_pct",
-    "volume_change_pct", "one_off_cost", "yearly_saving", "margin_pct", "position",
-}  # fmt: skip
-
-
-def _check_fields(fields: dict, allowed: set[str], what: str) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
-
 
 def _check_opportunity(case: BusinessCase) -> None:
-    if case.opportunity_id and case.opportunity.account_id != case.account_id:
+    opportunity = case.opportunity if case.opportunity_id else None
+    if opportunity is not None and opportunity.account_id != case.account_id:
         raise ValidationError({"opportunity": _("Choose an opportunity of this account.")})
 
 
 @transaction.atomic
 @records_author
-def business_case_create(*, actor: User, account: Account, **fields: Any) -> BusinessCase:
-    _check_fields(fields, CASE_FIELDS, "business case")
+def business_case_create(
+    *,
+    actor: User,
+    account: Account,
+    title: str | Unset = UNSET,
+    opportunity: Opportunity | None | Unset = UNSET,
+    horizon_years: int | Unset = UNSET,
+    discount_rate_pct: Decimal | Unset = UNSET,
+) -> BusinessCase:
+    fields = given(
+        title=title, opportunity=opportunity, horizon_years=horizon_years,
+        discount_rate_pct=discount_rate_pct,
+    )  # fmt: skip
     require_edit(actor, account)
     case = BusinessCase(account=account, created_by=actor, **fields)
     case.full_clean()
@@ -49,8 +51,20 @@ def business_case_create(*, actor: User, account: Account, **fields: Any) -> Bus
 
 @transaction.atomic
 @records_author
-def business_case_update(*, actor: User, case: BusinessCase, **fields: Any) -> BusinessCase:
-    _check_fields(fields, CASE_FIELDS, "business case")
+def business_case_update(
+    *,
+    actor: User,
+    case: BusinessCase,
+    title: str | Unset = UNSET,
+    opportunity: Opportunity | None | Unset = UNSET,
+    horizon_years: int | Unset = UNSET,
+    discount_rate_pct: Decimal | Unset = UNSET,
+) -> BusinessCase:
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        title=title, opportunity=opportunity, horizon_years=horizon_years,
+        discount_rate_pct=discount_rate_pct,
+    )  # fmt: skip
     require_edit(actor, case.account)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -69,8 +83,28 @@ def business_case_delete(*, actor: User, case: BusinessCase) -> None:
 
 @transaction.atomic
 @records_author
-def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenario:
-    _check_fields(fields, SCENARIO_FIELDS, "scenario")
+def scenario_create(
+    *,
+    actor: User,
+    case: BusinessCase,
+    name: str | Unset = UNSET,
+    yearly_volume: Decimal | Unset = UNSET,
+    unit_price: Decimal | Unset = UNSET,
+    process_cost: Decimal | Unset = UNSET,
+    price_change_pct: Decimal | Unset = UNSET,
+    volume_change_pct: Decimal | Unset = UNSET,
+    one_off_cost: Decimal | Unset = UNSET,
+    yearly_saving: Decimal | Unset = UNSET,
+    margin_pct: Decimal | Unset = UNSET,
+    position: int | Unset = UNSET,
+) -> Scenario:
+    """A new scenario, after the last one unless `position` is given."""
+    fields = given(
+        name=name, yearly_volume=yearly_volume, unit_price=unit_price, process_cost=process_cost,
+        price_change_pct=price_change_pct, volume_change_pct=volume_change_pct,
+        one_off_cost=one_off_cost, yearly_saving=yearly_saving, margin_pct=margin_pct,
+        position=position,
+    )  # fmt: skip
     require_edit(actor, case.account)
     # Lock the case so that two scenarios added at once get different positions.
     BusinessCase.objects.select_for_update().filter(pk=case.pk).first()
@@ -85,11 +119,31 @@ def scenario_create(*, actor: User, case: BusinessCase, **fields: Any) -> Scenar
 
 @transaction.atomic
 @records_author
-def scenario_update(*, actor: User, scenario: Scenario, **fields: Any) -> Scenario:
-    _check_fields(fields, SCENARIO_FIELDS, "scenario")
+def scenario_update(
+    *,
+    actor: User,
+    scenario: Scenario,
+    name: str | Unset = UNSET,
+    yearly_volume: Decimal | Unset = UNSET,
+    unit_price: Decimal | Unset = UNSET,
+    process_cost: Decimal | Unset = UNSET,
+    price_change_pct: Decimal | Unset = UNSET,
+    volume_change_pct: Decimal | Unset = UNSET,
+    one_off_cost: Decimal | Unset = UNSET,
+    yearly_saving: Decimal | Unset = UNSET,
+    margin_pct: Decimal | Unset = UNSET,
+    position: int | Unset = UNSET,
+) -> Scenario:
+    """Change the given fields (the others stay as they are)."""
+    fields = given(
+        name=name, yearly_volume=yearly_volume, unit_price=unit_price, process_cost=process_cost,
+        price_change_pct=price_change_pct, volume_change_pct=volume_change_pct,
+        one_off_cost=one_off_cost, yearly_saving=yearly_saving, margin_pct=margin_pct,
+        position=position,
+    )  # fmt: skip
     require_edit(actor, scenario.case.account)
-    for name, value in fields.items():
-        setattr(scenario, name, value)
+    for field_name, value in fields.items():
+        setattr(scenario, field_name, value)
     scenario.full_clean()
     scenario.save()
     return scenario

@@ -11,8 +11,12 @@ class CoachingPlanFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
     rep = django_filters.NumberFilter(method="filter_rep", label=_("Sales rep (user id)"))
     ordering = StableOrderingFilter(
-        fields=(("title", "title"), ("account__name", "account"), ("updated_at", "updated")),
-        label=_("Ordering"),
+        fields=(
+            ("title", "title", _("Title")),
+            ("account__name", "account", _("Account")),
+            ("updated_at", "updated", _("Last changed")),
+        ),
+        label=_("Sort by"),
     )
 
     class Meta:

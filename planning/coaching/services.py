@@ -6,9 +6,9 @@ confirmation comes only from a rep of the plan. Uploads are checked by content (
 as for contract documents) before a single byte is stored.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,18 +17,12 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from kam.history import records_author
+from kam.unset import UNSET, Unset, given
 from kam.uploads import stored_name, validate_upload
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
 from users.models import User
 
-PLAN_FIELDS = {"title", "measures", "topics", "dos_and_donts"}
 UPLOAD_FOLDER = "coaching"
-
-
-def _check_fields(fields: dict) -> None:
-    unknown = set(fields) - PLAN_FIELDS
-    if unknown:
-        raise TypeError(f"unknown coaching plan fields: {sorted(unknown)}")
 
 
 def _normalise(plan: CoachingPlan) -> None:
@@ -58,8 +52,19 @@ def _check_people(users, account: Account, field: str) -> list[User]:
 
 @transaction.atomic
 @records_author
-def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: Any) -> CoachingPlan:
-    _check_fields(fields)
+def coaching_plan_create(
+    *,
+    actor: User,
+    account: Account,
+    reps: Iterable[User] = (),
+    title: str | Unset = UNSET,
+    measures: str | Unset = UNSET,
+    topics: str | Unset = UNSET,
+    dos_and_donts: str | Unset = UNSET,
+) -> CoachingPlan:
+    fields = given(
+        title=title, measures=measures, topics=topics, dos_and_donts=dos_and_donts,
+    )  # fmt: skip
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
     require_edit(
@@ -77,11 +82,20 @@ def coaching_plan_create(*, actor: User, account: Account, reps=(), **fields: An
 @transaction.atomic
 @records_author
 def coaching_plan_update(
-    *, actor: User, plan: CoachingPlan, reps=None, **fields: Any
+    *,
+    actor: User,
+    plan: CoachingPlan,
+    reps: Iterable[User] | None = None,
+    title: str | Unset = UNSET,
+    measures: str | Unset = UNSET,
+    topics: str | Unset = UNSET,
+    dos_and_donts: str | Unset = UNSET,
 ) -> CoachingPlan:
-    """Change the plan; `reps=None` keeps the reps. A rep taken off the plan loses their
-    confirmation (they are no longer briefed by this plan)."""
-    _check_fields(fields)
+    """Change the given fields; `reps=None` keeps the reps. A rep taken off the plan loses
+    their confirmation (they are no longer briefed by this plan)."""
+    fields = given(
+        title=title, measures=measures, topics=topics, dos_and_donts=dos_and_donts,
+    )  # fmt: skip
     require_edit(
         actor, plan.account, message=_("You may not change the coaching plans of this account.")
     )

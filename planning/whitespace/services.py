@@ -168,8 +168,9 @@ def cell_start_opportunity(
     opportunity_fields: Mapping[str, Any],
 ) -> Opportunity:
     """Create an opportunity started from a whitespace cell and link it to the cell, in one
-    transaction. The link is made only when the opportunity stays on the unit's account
-    and names exactly one product line (the cell's column)."""
+    transaction (the matrix page and the API both call this). The link is made only when
+    the opportunity stays on the unit's account and names exactly one product line (the
+    cell's column)."""
     opportunity = deals_services.opportunity_create(
         actor=actor, account=account, product_lines=product_lines, **opportunity_fields
     )

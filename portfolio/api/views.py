@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,23 +20,45 @@ from portfolio.api.serializers import AcceptSerializer, CompanyTotalsSerializer,
 from portfolio.models import CompanyTotals
 from portfolio.sentences import suggestion_sentence
 
-YEAR = OpenApiParameter("year", int, description=_("The year (default: this year)."))
+YEAR = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": 2000, "maximum": 2100},
+    description=_("The year (default: this year)."),
+)
+
+LIMIT = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1}, description=_("At most 200 (more is cut).")
+)
+PAGE = OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10**6})
+
+
+def _whole_number(request: Request, name: str, low: int, high: int) -> int | None:
+    """The query parameter as a number within [low, high]; None when it is not given.
+    Anything else is refused with 400, not silently replaced by the default."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+        raise ValidationError(
+            {name: [_("Enter a whole number from %(low)s to %(high)s.") % {"low": low,
+                                                                            "high": high}]}
+        )  # fmt: skip
+    return int(value)
 
 
 def _year(request: Request) -> int | None:
-    value = request.query_params.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return _whole_number(request, "year", 2000, 2100)
 
 
 def _limit(request: Request, default: int = 25) -> int:
-    value = request.query_params.get("limit", "")
-    return min(int(value), 200) if value.isdigit() and int(value) > 0 else default
+    value = _whole_number(request, "limit", 1, 10**6)
+    return default if value is None else min(value, 200)
 
 
 class PortfolioView(APIView):
     @extend_schema(
         summary=_("Shares, HHI, Pareto curve and ABC classes"),
-        parameters=[YEAR, OpenApiParameter("limit", int, description=_("Units, at most 200."))],
+        parameters=[YEAR, LIMIT],
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
@@ -130,13 +153,12 @@ def _suggestion_data(suggestion) -> dict:
 class SuggestionList(APIView):
     @extend_schema(
         summary=_("Pending status suggestions"),
-        parameters=[YEAR, OpenApiParameter("page", int)],
+        parameters=[YEAR, PAGE, LIMIT],
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
         year = _year(request) or current_year()
-        page = request.query_params.get("page", "1")
-        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        page = _whole_number(request, "page", 1, 10**6) or 1
         size = _limit(request)
         found, total = classification.suggestions(
             year=year,

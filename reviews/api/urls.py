@@ -32,6 +32,11 @@ urlpatterns = [
     path(f"{R}projects/", views.ProjectList.as_view(), name="api-review-projects"),
     path(f"{R}projects/<int:item_id>/", views.ProjectDetail.as_view(), name="api-review-project"),
     path(f"{R}agreements/", views.AgreementList.as_view(), name="api-review-agreements"),
+    path(
+        f"{R}agreements/<int:item_id>/",
+        views.AgreementDetail.as_view(),
+        name="api-review-agreement",
+    ),
     path(f"{R}follow-up/", views.FollowUp.as_view(), name="api-review-follow-up"),
     path(f"{R}render/", views.Render.as_view(), name="api-review-render"),
     path(f"{R}versions/", views.VersionList.as_view(), name="api-review-versions"),

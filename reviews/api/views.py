@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 
 from accounts.access import can_edit_account
 from accounts.api.permissions import CanEditAccount
+from kam import queue
+from kam.api.schema import ErrorSerializer
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -103,8 +105,9 @@ class ReviewList(generics.ListCreateAPIView):
     patch=extend_schema(
         summary=_("Change some fields of a review"), request=ReviewUpdateSerializer
     ),
+    delete=extend_schema(summary=_("Delete a review with its folder versions and their PDFs")),
 )
-class ReviewDetail(generics.RetrieveUpdateAPIView):
+class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ReviewDetailSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
@@ -130,6 +133,10 @@ class ReviewDetail(generics.RetrieveUpdateAPIView):
             **{name: value for name, value in data.items() if name in services.REVIEW_FIELDS},
         )
         return Response(_detail(request, review.pk))
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        services.review_delete(actor=request.user, review=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SectionDetail(APIView):
@@ -191,21 +198,40 @@ class _NestedList(generics.ListCreateAPIView):
 
 
 class _NestedDetail(generics.GenericAPIView):
+    """GET one row, PATCH it through its service (the fields left out keep their values),
+    DELETE it."""
+
     related_name = ""
 
     def _row(self, request: Request, pk: int, item_id: int):
-        row = getattr(_review(request, pk), self.related_name).filter(pk=item_id).first()
+        review = _review(request, pk)
+        row = getattr(review, self.related_name).filter(pk=item_id).first()
         if row is None:
             raise Http404
+        row.review = review
         return row
 
     def get(self, request: Request, pk: int, item_id: int) -> Response:
         return Response(self.get_serializer(self._row(request, pk, item_id)).data)
 
+    def patch(self, request: Request, pk: int, item_id: int) -> Response:
+        review = _editable_review(request, pk)
+        row = self._row(request, pk, item_id)
+        serializer = self.get_serializer(row, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current = {name: getattr(row, name) for name in self.editable}
+        row = self.change(review, row, {**current, **serializer.validated_data})
+        return Response(self.get_serializer(row).data)
+
     def delete(self, request: Request, pk: int, item_id: int) -> Response:
         _editable_review(request, pk)
         services.item_delete(actor=request.user, item=self._row(request, pk, item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    editable: tuple[str, ...] = ()
+
+    def change(self, review: AnnualReview, row, data: dict):
+        raise NotImplementedError
 
 
 @extend_schema_view(get=extend_schema(summary=_("Agenda items")),
@@ -222,9 +248,14 @@ class AgendaList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change an agenda item")))
 class AgendaDetail(_NestedDetail):
     serializer_class = AgendaItemSerializer
     related_name = "agenda"
+    editable = ("title", "duration_minutes", "presenter")
+
+    def change(self, review, row, data):
+        return services.agenda_item_save(actor=self.request.user, review=review, item=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Topic plan")),
@@ -242,9 +273,14 @@ class TopicList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a topic")))
 class TopicDetail(_NestedDetail):
     serializer_class = TopicSerializer
     related_name = "topics"
+    editable = ("title", "goal", "owner", "customer_side", "renegotiate")
+
+    def change(self, review, row, data):
+        return services.topic_save(actor=self.request.user, review=review, topic=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Market data")),
@@ -261,9 +297,14 @@ class MarketList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a row of market data")))
 class MarketDetail(_NestedDetail):
     serializer_class = MarketFigureSerializer
     related_name = "market_data"
+    editable = ("topic", "figure", "source", "year")
+
+    def change(self, review, row, data):
+        return services.market_figure_save(actor=self.request.user, review=review, row=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Next year's joint projects")),
@@ -280,9 +321,30 @@ class ProjectList(_NestedList):
         )  # fmt: skip
 
 
+@extend_schema_view(patch=extend_schema(summary=_("Change a joint project")))
 class ProjectDetail(_NestedDetail):
     serializer_class = ProjectSerializer
     related_name = "projects"
+    editable = ("area", "title", "goal", "target")
+
+    def change(self, review, row, data):
+        return services.project_save(actor=self.request.user, review=review, project=row, **data)
+
+
+@extend_schema_view(patch=extend_schema(summary=_("Change an agreement (and its follow-up)")))
+class AgreementDetail(_NestedDetail):
+    serializer_class = AgreementSerializer
+    related_name = "agreements"
+    editable = ("text", "owner", "due_on")
+
+    def change(self, review, row, data):
+        return services.agreement_update(actor=self.request.user, agreement=row, **data)
+
+    def delete(self, request: Request, pk: int, item_id: int) -> Response:
+        _editable_review(request, pk)
+        agreement = self._row(request, pk, item_id)
+        services.agreement_delete(actor=request.user, agreement=agreement)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
@@ -317,7 +379,17 @@ class Render(APIView):
             "that version is answered (200) and no second render starts."
         ),
         request=RenderSerializer,
-        responses={202: VersionSerializer, 200: VersionSerializer},
+        responses={
+            202: VersionSerializer,
+            200: VersionSerializer,
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "The task queue cannot be reached: the version is recorded and renders "
+                    "once the queue is back (asking again answers it with 200)."
+                ),
+            ),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         review = _review(request, pk)
@@ -326,6 +398,12 @@ class Render(APIView):
         version, new = services.folder_request(
             actor=request.user, review=review, internal=serializer.validated_data["internal"]
         )
+        if version.queue_refused:
+            return Response(
+                {"detail": str(queue.QUEUE_UNAVAILABLE), "code": "queue_unavailable"},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
         version.refresh_from_db()
         return Response(
             VersionSerializer(version).data,
@@ -344,8 +422,11 @@ class VersionList(generics.ListAPIView):
         return _review(self.request, self.kwargs["pk"]).versions.order_by("-number")
 
 
-@extend_schema_view(get=extend_schema(summary=_("One folder version")))
-class VersionDetail(generics.RetrieveAPIView):
+@extend_schema_view(
+    get=extend_schema(summary=_("One folder version")),
+    delete=extend_schema(summary=_("Delete a folder version and its PDF (not while it renders)")),
+)
+class VersionDetail(generics.RetrieveDestroyAPIView):
     serializer_class = VersionSerializer
     lookup_url_kwarg = "version_id"
 
@@ -353,6 +434,13 @@ class VersionDetail(generics.RetrieveAPIView):
         if getattr(self, "swagger_fake_view", False):
             return FolderVersion.objects.none()
         return _review(self.request, self.kwargs["pk"]).versions.all()
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        review = _editable_review(request, kwargs["pk"])
+        version = self.get_object()
+        version.review = review
+        services.version_delete(actor=request.user, version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VersionDownload(APIView):

@@ -25,29 +25,33 @@ def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, 
     panel = page.locator("#tab-panel")
     expect(panel.get_by_test_id("timeline")).to_be_attached()
 
-    panel.locator(f'a[hx-get="/activities/account/{account.pk}/log/"]').click()
-    dialog = page.locator("#activity-dialog")
+    panel.get_by_test_id("timeline-log").click()
+    dialog = page.locator("#modal-dialog")
     expect(dialog).to_be_visible()
-    dialog.locator("#id_kind").select_option("visit")
+    dialog.locator("input[name=kind][value=visit]").check()
     dialog.locator("#id_subject").fill("Werksbesuch Halle 3")
     dialog.locator("#id_location").fill("Stuttgart")
-    dialog.get_by_test_id("customer-participants").get_by_label("Jana Krüger").check()
+    dialog.locator("#find-contacts").fill("Krü")
+    dialog.locator("#find-contacts-results [data-pick]", has_text="Jana Krüger").click()
+    expect(dialog.get_by_test_id("picker-contacts").locator(".chip")).to_have_text(["Jana Krüger×"])
     dialog.locator("#id_outcome").fill("Muster gewünscht")
+    dialog.locator("details.next-step summary").click()
     dialog.locator("#id_next_step").fill("Muster an Frau Krüger schicken")
-    dialog.locator("#id_next_step_owner").select_option(str(kam.pk))
-    dialog.locator("button[type=submit]").last.click()
+    expect(dialog.locator("#id_next_step_owner")).to_have_value(kam.username)  # preset: me
+    dialog.get_by_test_id("save-activity").click()
 
     # No due date: the dialog stays open with the error, and what was typed is kept.
-    dialog = page.locator("#activity-dialog")
+    dialog = page.locator("#modal-dialog")
     expect(dialog.locator(".field-error")).to_have_count(1)
     expect(dialog.locator("#id_subject")).to_have_value("Werksbesuch Halle 3")
+    expect(dialog.get_by_test_id("picker-contacts").locator(".chip")).to_have_count(1)
     assert not FollowUp.objects.exists()
 
     due = timezone.localdate() + timedelta(days=7)
     dialog.locator("#id_next_step_due_on").fill(due.isoformat())
-    dialog.locator("button[type=submit]").last.click()
+    dialog.get_by_test_id("save-activity").click()
 
-    expect(page.locator("#activity-dialog")).to_have_count(0)
+    expect(page.locator("#modal-dialog")).to_have_count(0)
     first_entry = panel.locator(".timeline-entry").first
     expect(first_entry).to_contain_text("Werksbesuch Halle 3")
     expect(first_entry).to_have_attribute("data-kind", "activity.visit")
@@ -57,7 +61,7 @@ def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, 
     open_items = page.get_by_test_id("open-follow-ups")
     row = open_items.locator("tr", has_text="Muster an Frau Krüger schicken")
     expect(row).to_contain_text(account.name)
-    row.locator("button[type=submit]").click()
+    row.get_by_test_id("done").click()
 
     done_items = page.get_by_test_id("done-follow-ups")
     expect(done_items).to_contain_text("Muster an Frau Krüger schicken")
@@ -81,10 +85,10 @@ def test_dialog_closes_without_saving_and_older_entries_load_on_scroll(page, sig
     entries = page.locator("#tab-panel .timeline-entry")
     expect(entries).to_have_count(20)
 
-    page.locator(f'a[hx-get="/activities/account/{account.pk}/log/"]').click()
-    expect(page.locator("#activity-dialog")).to_be_visible()
-    page.locator("#activity-dialog button.close").click()
-    expect(page.locator("#activity-dialog")).to_be_hidden()
+    page.get_by_test_id("timeline-log").click()
+    expect(page.locator("#modal-dialog")).to_be_visible()
+    page.locator("#modal-dialog button.close").click()
+    expect(page.locator("#modal-dialog")).to_have_count(0)
 
     # Scrolling the "loading" line into view fetches the next entries in its place.
     page.locator(".timeline-more").scroll_into_view_if_needed()

@@ -2,9 +2,11 @@
 item and a topic, render the folder, watch the status reach done, download the PDF."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from reviews import services
 from tests.factories import make_account
 
 pytestmark = pytest.mark.browser
@@ -59,3 +61,48 @@ def test_prepare_a_review_and_download_its_folder(page, sign_in, kam, account, t
     assert "Hanse Logistik AG" in text
     assert "Rückblick auf das Jahr" in text and "Preise ab Januar" in text
     assert "Gemeinsam neue Märkte erschließen" in text
+
+
+def test_market_data_and_agenda_are_edited_in_place(page, sign_in, kam, account):
+    review = services.review_create(actor=kam, account=account, year=timezone.localdate().year)
+    services.agenda_item_save(actor=kam, review=review, title="Begrüßung")
+    services.agenda_item_save(actor=kam, review=review, title="Preise")
+    sign_in(kam)
+    page.goto(f"/reviews/{review.pk}/")
+
+    market = page.get_by_test_id("review-market")
+    market.get_by_test_id("edit-market").click()
+    page.locator("#id_market-text").fill("Zahlen aus Verbandsberichten")
+    market.get_by_role("button", name="Speichern").first.click()
+    expect(page.get_by_test_id("section-market").get_by_test_id("section-text")).to_have_text(
+        "Zahlen aus Verbandsberichten"
+    )
+
+    page.locator("#id_market-topic").fill("Marktvolumen")
+    page.locator("#id_market-figure").fill("4 Mrd. €")
+    page.get_by_test_id("market-form").get_by_role("button", name="Zeile hinzufügen").click()
+    expect(page.get_by_test_id("market-row")).to_have_count(1)
+    page.get_by_test_id("market-row").get_by_test_id("edit-row").click()
+    editing = page.get_by_test_id("market-row-editing")
+    editing.get_by_label("Thema").fill("")
+    editing.get_by_role("button", name="Speichern").click()  # no topic: refused in place
+    expect(page.get_by_test_id("market-row-editing").locator(".field-error")).to_have_count(1)
+    editing = page.get_by_test_id("market-row-editing")
+    editing.get_by_label("Thema").fill("Marktvolumen DACH")
+    editing.get_by_label("Quelle").fill("VDMA")
+    editing.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_test_id("market-row")).to_contain_text("Marktvolumen DACH")
+    expect(page.get_by_test_id("market-row")).to_contain_text("VDMA")
+
+    agenda = page.get_by_test_id("review-agenda")
+    agenda.get_by_test_id("agenda-item").nth(1).get_by_test_id("edit-row").click()
+    editing = page.get_by_test_id("agenda-item-editing")
+    editing.get_by_label("Titel").fill("Preise und Leistungen")
+    editing.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_test_id("agenda-item").nth(1)).to_contain_text("Preise und Leistungen")
+    page.get_by_test_id("agenda-item").nth(1).get_by_test_id("move-up").click()
+    expect(page.get_by_test_id("agenda-item").first).to_contain_text("Preise und Leistungen")
+
+    page.reload()  # saved, not only shown
+    expect(page.get_by_test_id("agenda-item").first).to_contain_text("Preise und Leistungen")
+    expect(page.get_by_test_id("market-row")).to_contain_text("Marktvolumen DACH")

@@ -251,10 +251,10 @@ def cents(value: Decimal) -> Decimal:
 
 
 def test_pipeline_sums_by_stage_in_sql_match_hand_computed_numbers(
-    kam, priced_deals, django_assert_max_num_queries
+    kam, priced_deals, django_assert_num_queries
 ):
     # scope, stages, totals, the card ids of every stage, cards, competitors, product lines
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(7):
         columns = selectors.pipeline(selectors.opportunity_list(kam))
         by_key = {column.stage.key: column for column in columns}
 
@@ -305,7 +305,7 @@ def test_history_records_stage_moves(account, stages):
 
 
 def test_timeline_lists_created_won_and_lost_newest_first(
-    account, stages, django_assert_max_num_queries
+    account, stages, django_assert_num_queries
 ):
     won = make_opportunity(account=account, stage="negotiation", title="Rahmenvertrag")
     services.opportunity_move(
@@ -319,7 +319,7 @@ def test_timeline_lists_created_won_and_lost_newest_first(
     fresh = make_opportunity(account=account, title="Sensorpaket")
     from deals.timeline import events
 
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(2):
         result = events([account.pk], before=None, limit=10)
 
     assert [(e.kind, e.title) for e in result] == [

@@ -1,11 +1,15 @@
 """The reviews API: every endpoint within the access scope, for each role; 400 with field
 errors and nothing saved on bad input; 202 for a render."""
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import team_member_set
+from activities.models import FollowUp
 from reviews import services
 from reviews.models import AgendaItem, AnnualReview, FolderVersion, Topic
 from tests.factories import make_account, make_contact
@@ -216,3 +220,85 @@ def test_follow_up_endpoint(kam, review):
     services.review_update(actor=kam, review=review, status=AnnualReview.Status.HELD)
     response = client.post(reverse("api-review-follow-up", args=[review.pk]))
     assert response.json() == {"objectives_created": 1}
+
+
+def test_nested_rows_are_patched_through_their_services(kam, review):
+    client = api(kam)
+    item = services.agenda_item_save(actor=kam, review=review, title="Begrüßung", presenter="KAM")
+    row = services.market_figure_save(actor=kam, review=review, topic="Markt", figure="4")
+    project = services.project_save(actor=kam, review=review, area="sales", title="Messe")
+    topic = services.topic_save(actor=kam, review=review, title="Preise", owner=kam)
+    for name, pk, body, expected in [
+        ("api-review-agenda-item", item.pk, {"duration_minutes": 25}, {"presenter": "KAM"}),
+        ("api-review-market-row", row.pk, {"figure": "4,2 Mrd. €"}, {"topic": "Markt"}),
+        ("api-review-project", project.pk, {"target": "3 Leads"}, {"title": "Messe"}),
+        ("api-review-topic", topic.pk, {"goal": "Höchstens 3 %"}, {"owner": kam.pk}),
+    ]:
+        response = client.patch(reverse(name, args=[review.pk, pk]), body)
+        assert response.status_code == 200, (name, response.json())
+        assert response.json() | body | expected == response.json()  # others kept
+    item.refresh_from_db()
+    assert (item.title, item.duration_minutes, item.presenter) == ("Begrüßung", 25, "KAM")
+
+
+def test_patch_agenda_item_without_title_is_a_400_and_changes_nothing(kam, review):
+    item = services.agenda_item_save(actor=kam, review=review, title="Begrüßung")
+    url = reverse("api-review-agenda-item", args=[review.pk, item.pk])
+    response = api(kam).patch(url, {"title": "", "duration_minutes": 20})
+    assert response.status_code == 400
+    assert "title" in response.json()["errors"]
+    item.refresh_from_db()
+    assert (item.title, item.duration_minutes) == ("Begrüßung", 15)
+
+
+def test_agreement_patch_and_delete(kam, review):
+    client = api(kam)
+    agreement = services.agreement_add(
+        actor=kam, review=review, text="Angebot", owner=kam, due_on=date(THIS_YEAR + 1, 1, 10)
+    )
+    url = reverse("api-review-agreement", args=[review.pk, agreement.pk])
+    response = client.patch(url, {"owner": None})
+    assert response.status_code == 400  # a follow-up keeps its owner
+    assert "owner" in response.json()["errors"]
+    response = client.patch(url, {"text": "Angebot Lager", "due_on": f"{THIS_YEAR + 1}-02-01"})
+    assert response.status_code == 200
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.title, follow_up.due_on) == ("Angebot Lager", date(THIS_YEAR + 1, 2, 1))
+    assert client.delete(url).status_code == 204
+    assert not FollowUp.objects.exists()
+
+
+def test_reader_and_outsider_may_not_patch_or_delete(kam, reader, outsider, review):
+    item = services.agenda_item_save(actor=kam, review=review, title="Begrüßung")
+    url = reverse("api-review-agenda-item", args=[review.pk, item.pk])
+    assert api(reader).patch(url, {"title": "X"}).status_code == 403
+    assert api(outsider).patch(url, {"title": "X"}).status_code == 404
+    detail = reverse("api-review-detail", args=[review.pk])
+    assert api(reader).delete(detail).status_code == 403
+    assert api(outsider).delete(detail).status_code == 404
+    assert AgendaItem.objects.get().title == "Begrüßung"
+    assert AnnualReview.objects.filter(pk=review.pk).exists()
+
+
+def test_delete_version_and_review_remove_their_pdfs(
+    kam, review, django_capture_on_commit_callbacks
+):
+    first = render(review, kam, django_capture_on_commit_callbacks)
+    second = render(review, kam, django_capture_on_commit_callbacks)
+    client = api(kam)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.delete(reverse("api-review-version", args=[review.pk, first.pk]))
+    assert response.status_code == 204
+    assert not Path(first.file.path).exists() and Path(second.file.path).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.delete(reverse("api-review-detail", args=[review.pk]))
+    assert response.status_code == 204
+    assert not Path(second.file.path).exists()
+    assert not AnnualReview.objects.exists()
+
+
+def test_running_version_cannot_be_deleted_by_the_api(kam, review):
+    version, _new = services.folder_request(actor=kam, review=review)
+    response = api(kam).delete(reverse("api-review-version", args=[review.pk, version.pk]))
+    assert response.status_code == 400
+    assert FolderVersion.objects.filter(pk=version.pk).exists()

@@ -1,11 +1,14 @@
 """The presentation folder, really rendered by WeasyPrint and read back with pypdf."""
 
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import YearlyFigures
+from contracts.models import Contract
+from customer_care.models import CustomerIssue, Department, ensure_default_departments
 from reviews import pdf, services
 from reviews.models import FolderVersion, Section
-from tests.factories import make_account
+from tests.factories import make_account, make_contact
 from tests.reviews.conftest import THIS_YEAR
 from tests.reviews.helpers import pdf_text, render
 
@@ -130,15 +133,51 @@ def test_rendering_again_keeps_one_version(review, kam, django_capture_on_commit
     assert again.attempts == 2 and again.checksum == result.checksum
 
 
-def test_group_folder_stays_small(kam, account, django_capture_on_commit_callbacks):
+def test_folder_of_a_group_with_20_subsidiaries_stays_under_2_mb(
+    kam, account, django_capture_on_commit_callbacks
+):
+    """The whole group in one folder: five years of figures, a contract and an escalated
+    issue (key events) and a contact per subsidiary, every contact taking part. Really
+    rendered by WeasyPrint, read back with pypdf."""
+    ensure_default_departments()
+    department = Department.objects.order_by("position").first()
+    contacts = []
     for number in range(20):
-        child = make_account(owner=kam, name=f"Tochter {number} GmbH", parent=account)
-        YearlyFigures.objects.create(
-            account=child, year=THIS_YEAR - 1, revenue=Decimal("100000"),
-            revenue_target=Decimal("90000"), revenue_potential=Decimal("400000"),
+        child = make_account(owner=kam, name=f"Tochter {number:02d} GmbH", parent=account)
+        for offset in range(5):
+            YearlyFigures.objects.create(
+                account=child, year=THIS_YEAR - offset, revenue=Decimal("100000"),
+                contribution_margin=Decimal("23000"), revenue_target=Decimal("90000"),
+                revenue_potential=Decimal("400000"),
+            )  # fmt: skip
+        Contract.objects.create(
+            account=child, number=f"TV-{number:02d}", title="Liefervertrag",
+            start_on=date(THIS_YEAR - 1, 1 + number % 12, 1), annual_value=Decimal("50000"),
+            status=Contract.Status.ACTIVE, owner=kam,
         )  # fmt: skip
-    review = services.review_create(actor=kam, account=account, year=THIS_YEAR, backdate_reason="")
-    version = render(review, kam, django_capture_on_commit_callbacks, internal=True)
-    assert version.status == FolderVersion.Status.DONE
+        opened = datetime(THIS_YEAR - 1, 1 + number % 12, 10, 9, tzinfo=UTC)
+        CustomerIssue.objects.create(
+            account=child, title=f"Eskalation Werk {number:02d}", opened_at=opened,
+            due_on=opened.date() + timedelta(days=5), escalated=True, owner=kam,
+            department=department,
+        )  # fmt: skip
+        contacts.append(
+            make_contact(
+                account=child,
+                first_name="Kontakt",
+                last_name=f"Tochter{number:02d}",
+                job_title="Leitung Einkauf",
+            )  # fmt: skip
+        )
+    review = services.review_create(
+        actor=kam, account=account, year=THIS_YEAR, customer_participants=contacts
+    )
+    version = render(review, kam, django_capture_on_commit_callbacks)
+    assert version.status == FolderVersion.Status.DONE, version.error
     assert version.size < 2 * 1024 * 1024
-    assert "2.000.000 €" in "\n".join(pdf_text(version))  # 20 × 100 000 rolled up
+    with version.file.open("rb") as handle:
+        assert len(handle.read()) == version.size
+    text = "\n".join(pdf_text(version))
+    assert "2.000.000 €" in text  # 20 × 100 000 rolled up, each year
+    assert "Tochter19" in text and "Tochter00" in text  # the contact page
+    assert "Eskalation Werk" in text and "TV-" in text  # key events of the group

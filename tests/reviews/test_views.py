@@ -1,7 +1,7 @@
 """Review pages: workspace, Reviews page, account tab, forms with errors in place, render
 and download within the access scope, constant query counts."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,8 +11,9 @@ from accounts.models import Account
 from accounts.services import team_member_set
 from reviews import services
 from reviews.models import AgendaItem, AnnualReview, FolderVersion
+from reviews.selectors import my_work_reviews, search
 from tests.conftest import client_for
-from tests.factories import make_account
+from tests.factories import make_account, make_contact
 from tests.reviews.conftest import THIS_YEAR
 from tests.reviews.helpers import render
 
@@ -163,10 +164,11 @@ def test_review_page_runs_a_constant_number_of_queries(
     url = reverse("reviews:detail", args=[review.pk])
     _grow(review, kam, 1)
     kam_client.get(url)
-    with django_assert_num_queries(19):
+    # 20 with the scope of the participant picker (only contacts the user may see).
+    with django_assert_num_queries(20):
         kam_client.get(url)
     _grow(review, kam, 4)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         kam_client.get(url)
 
 
@@ -214,3 +216,91 @@ def test_new_contract_is_proposed_as_a_topic_on_request(kam, kam_client, review,
     assert review.topics.get().contract == contract
     kam_client.post(url, HTTP_HX_REQUEST="true")
     assert review.topics.count() == 1  # proposed once
+
+
+# --- My work and the header search ---------------------------------------------------------
+
+
+def test_my_work_lists_the_reviews_to_prepare(kam, kam_client, review, account):
+    held = services.review_create(
+        actor=kam, account=account, year=THIS_YEAR - 1, backdate_reason="Nachgetragen"
+    )
+    services.review_update(
+        actor=kam,
+        review=held,
+        status=AnnualReview.Status.HELD,
+        meeting_on=date(THIS_YEAR - 1, 11, 3),
+        backdate_reason="Nachgetragen",
+    )
+    page = kam_client.get(reverse("activities:my_work")).text
+    block = page[page.index('data-testid="my-reviews"') :]
+    assert reverse("reviews:detail", args=[review.pk]) in block
+    assert f"Müller Maschinenbau AG · Jahresgespräch {THIS_YEAR}" in block
+    assert reverse("reviews:detail", args=[held.pk]) not in block  # held: nothing to prepare
+
+
+def test_my_work_has_no_review_block_for_someone_else(other_kam, review):
+    page = client_for(other_kam).get(reverse("activities:my_work")).text
+    assert 'data-testid="my-reviews"' not in page
+
+
+def test_my_work_reviews_take_one_query_for_any_number(kam, django_assert_num_queries):
+    accounts = [make_account(owner=kam, name=f"Kunde {n} AG") for n in range(4)]
+    with django_assert_num_queries(1):
+        assert my_work_reviews(user=kam) is None
+    for account in accounts:
+        services.review_create(actor=kam, account=account, year=THIS_YEAR)
+    with django_assert_num_queries(1):
+        section = my_work_reviews(user=kam)
+        assert [r.account.name for r in section["reviews"]] == [a.name for a in accounts]
+
+
+def test_header_search_finds_reviews_by_account_name_and_year(kam_client, review, account):
+    url = reverse("accounts:search")
+    page = kam_client.get(url, {"q": "Müller"}).text
+    detail = reverse("reviews:detail", args=[review.pk])
+    assert "<h2>Jahresgespräche</h2>" in page
+    assert f'<a href="{detail}">Müller Maschinenbau AG · Jahresgespräch {THIS_YEAR}</a>' in page
+    assert detail in kam_client.get(url, {"q": f"Müller {THIS_YEAR}"}).text
+    assert detail in kam_client.get(url, {"q": str(THIS_YEAR)}).text
+    assert detail not in kam_client.get(url, {"q": f"Müller {THIS_YEAR - 1}"}).text
+    assert detail not in kam_client.get(url, {"q": "Schmidt"}).text
+
+
+def test_header_search_finds_no_review_outside_the_scope(outsider_client, review):
+    for query in ("Müller", str(THIS_YEAR), f"Müller {THIS_YEAR}"):
+        page = outsider_client.get(reverse("accounts:search"), {"q": query}).text
+        assert reverse("reviews:detail", args=[review.pk]) not in page, query
+        assert "Müller Maschinenbau" not in page
+
+
+def test_review_search_takes_two_queries(kam, review, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the scope, the reviews with their accounts
+        results = search(user=kam, query="Müller", limit=8)
+    assert [r.url for r in results] == [reverse("reviews:detail", args=[review.pk])]
+
+
+def test_participants_outside_the_scope_are_neither_shown_nor_dropped(kam, sales_rep, account):
+    """A rep on a subsidiary's team prepares its review; a contact of the parent takes part
+    too. The rep neither sees that contact on the page nor removes it by saving."""
+    child = make_account(owner=kam, name="Müller Service GmbH", parent=account)
+    team_member_set(actor=kam, account=child, user=sales_rep, role="sales_rep", can_edit=True)
+    boss = make_contact(account=account, first_name="Verena", last_name="Vorstand")
+    mine = make_contact(account=child, first_name="Sam", last_name="Service")
+    review = services.review_create(
+        actor=kam, account=child, year=THIS_YEAR, customer_participants=[boss, mine]
+    )
+    client = client_for(sales_rep)
+    page = client.get(reverse("reviews:detail", args=[review.pk])).text
+    assert "Service" in page and "Vorstand" not in page
+    response = client.post(
+        reverse("reviews:edit", args=[review.pk]),
+        {
+            "review-status": "preparing",
+            "review-language": "de",
+            "review-customer_participants": [mine.pk],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200, response.text
+    assert set(review.customer_participants.all()) == {boss, mine}

@@ -10,10 +10,43 @@ def user(db):
     return UserFactory(username="erika")
 
 
-def test_sign_in_page_is_german_by_default(client, db):
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US")
+@pytest.mark.parametrize("accept", [None, "de-DE,de;q=0.9,en;q=0.8", "fr-FR,fr;q=0.9"])
+def test_sign_in_page_is_german_unless_the_browser_prefers_english(client, db, accept):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+    response = client.get(reverse("login"), **headers)
     assert response.status_code == 200
     assert "Anmelden" in response.text
+    assert 'lang="de"' in response.text
+
+
+def test_sign_in_page_follows_a_browser_that_prefers_english(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,de;q=0.5")
+    assert 'lang="en"' in response.text
+    assert "Sign in" in response.text
+    assert "Anmelden" not in response.text
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_sign_in_page_has_its_own_language_switch(client, db):
+    """The switch sits in the sign-in form's page, for people who are not signed in."""
+    response = client.get(reverse("login"))
+    assert 'data-testid="login-language-en"' in response.text
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/login/"}, follow=True
+    )
+    assert "Sign in" in response.text
+    assert 'data-testid="login-language-de"' in response.text
+
+
+def test_the_switch_wins_over_the_browser(client, db):
+    client.post(reverse("set_language"), {"language": "de", "next": "/login/"})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US")
+    assert 'lang="de"' in response.text
+
+
+def test_signed_in_user_keeps_the_profile_language_whatever_the_browser(client, user):
+    client.force_login(user)
+    response = client.get(reverse("profile"), HTTP_ACCEPT_LANGUAGE="en-US")
     assert 'lang="de"' in response.text
 
 

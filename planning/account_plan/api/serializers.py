@@ -20,7 +20,7 @@ class AccountPlanSerializer(ParseOnlyModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     is_stale = serializers.SerializerMethodField(label=_("stale"))
     last_reviewed_by_name = serializers.StringRelatedField(
-        source="last_reviewed_by", read_only=True, label=_("last reviewed by")
+        source="last_reviewed_by", read_only=True, allow_null=True, label=_("last reviewed by")
     )
 
     class Meta:

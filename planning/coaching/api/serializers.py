@@ -2,7 +2,6 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
 )
@@ -46,7 +45,16 @@ class CoachingPlanUpdateSerializer(CoachingPlanSerializer):
     account = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class _NullableLink(serializers.CharField):
+    """A web address, or null (never an empty string) when there is none."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class MaterialSerializer(serializers.ModelSerializer):
+    url = _NullableLink(read_only=True, label=_("link"), help_text=_("Null for a file."))
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,7 +65,7 @@ class MaterialSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri-reference", "nullable": True})
     def get_download_url(self, material: CoachingMaterial) -> str | None:
         if not material.file:
             return None

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
+from deals.api.serializers import OpportunitySerializer
 from deals.models import Competitor, Opportunity
 from kam.api.serializers import ParseOnlyModelSerializer
 from planning.models import BusinessUnit, WhitespaceCell
@@ -65,6 +66,25 @@ class CellSerializer(ParseOnlyModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["business_unit", "product_line"]
         extra_kwargs = {"state": {"required": True}}
+
+
+class CellOpportunitySerializer(OpportunitySerializer):
+    """A new opportunity started from a cell: its account is the unit's and its product
+    line the cell's; the title is "<unit> – <product line>" when left out."""
+
+    class Meta(OpportunitySerializer.Meta):
+        extra_kwargs = {"title": {"required": False}}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # The cell decides these two: shown in the answer, never read from the request.
+        fields = super().get_fields()
+        fields["account"] = serializers.PrimaryKeyRelatedField(
+            read_only=True, label=_lazy("account")
+        )
+        fields["product_lines"] = serializers.PrimaryKeyRelatedField(
+            many=True, read_only=True, label=_lazy("product lines")
+        )
+        return fields
 
 
 class MatrixUnitSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,11 +25,14 @@ from rest_framework.response import Response
 
 from accounts.access import can_edit_account, get_account_for, scoped
 from accounts.models import ProductLine
+from deals import selectors as deals_selectors
+from deals.api.serializers import OpportunitySerializer
 from planning.models import BusinessUnit, WhitespaceCell
 from planning.whitespace import selectors, services
 from planning.whitespace.api.serializers import (
     BusinessUnitRenameSerializer,
     BusinessUnitSerializer,
+    CellOpportunitySerializer,
     CellSerializer,
     MatrixSerializer,
 )
@@ -44,8 +48,17 @@ class CanEditAccountOf(permissions.BasePermission):
         return can_edit_account(request.user, obj.account)
 
 
+class _OneObjectSchema(AutoSchema):
+    """`list` here answers one object (the matrix), not a list of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class WhitespaceViewSet(viewsets.ViewSet):
     """GET /whitespace/?account=<id>: the matrix of one account."""
+
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary=_lazy("The whitespace matrix of an account"),
@@ -78,6 +91,8 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
             return BusinessUnitRenameSerializer
         if self.action == "cell":
             return CellSerializer
+        if self.action == "start_opportunity":
+            return CellOpportunitySerializer
         return BusinessUnitSerializer
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -165,4 +180,40 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
         return Response(
             CellSerializer(cell, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary=_lazy("Start an opportunity from a cell"),
+        description=_lazy(
+            "Creates an opportunity on the unit's account for the cell's product line and "
+            "links it to the cell, in one step: the cell becomes an open opportunity (a sold "
+            "cell stays sold). The same as “Start opportunity” in the matrix."
+        ),
+        request=CellOpportunitySerializer,
+        responses={201: OpenApiResponse(OpportunitySerializer, _lazy("The opportunity."))},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"cells/(?P<product_line_id>\d+)/opportunity",
+        url_name="cell-opportunity",
+    )
+    def start_opportunity(self, request: Request, pk=None, product_line_id=None) -> Response:
+        unit = self.get_object()
+        line = get_object_or_404(ProductLine, pk=product_line_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.setdefault("title", f"{unit.name} – {line.name}")
+        opportunity = services.cell_start_opportunity(
+            actor=request.user,
+            business_unit=unit,
+            account=unit.account,
+            product_lines=[line],
+            opportunity_fields=fields,
+        )
+        fresh = deals_selectors.opportunity_list(request.user).get(pk=opportunity.pk)
+        return Response(
+            OpportunitySerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
         )

@@ -1,0 +1,85 @@
+"""The cockpit's and dashboard's figures come from the cache until something changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import client_for
+from tests.portfolio.conftest import YEAR, put
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    # A cache of this process alone: with REDIS_URL the default cache is shared by parallel
+    # test processes, whose writes and clears would change the version under the test.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+
+
+COCKPIT = reverse("portfolio:cockpit")
+DASHBOARD = reverse("portfolio:dashboard")
+
+
+def _figure_queries(client, url, **params) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    reads = sum("accounts_yearlyfigures" in q["sql"] for q in captured.captured_queries)
+    return response.content.decode(), reads
+
+
+def test_a_second_view_of_the_cockpit_reads_no_figures(portfolio, head_client):
+    first, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
+    assert reads > 0
+    second, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
+    assert reads == 0
+    assert "4.350" in second and "60,0 %" in second  # the same HHI and share
+
+
+def test_saved_figures_show_at_once(portfolio, head_client):
+    assert "4.350" in head_client.get(COCKPIT, {"year": YEAR}).content.decode()
+    put(portfolio["dorn"], 1_050_000, 5_000)  # Dorn now 1.05 M of 2 M: HHI changes
+    html, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
+    assert reads > 0
+    assert "4.350" not in html
+
+
+def test_each_key_account_manager_has_their_own_cached_portfolio(portfolio, kam, other_kam):
+    mine = client_for(kam).get(COCKPIT, {"year": YEAR}).content.decode()
+    theirs = client_for(other_kam).get(COCKPIT, {"year": YEAR}).content.decode()
+    assert "Bauer GmbH" in mine and "Bauer GmbH" not in theirs
+    assert "Weber Holding AG" in theirs and "Weber Holding AG" not in mine
+
+
+def test_the_dashboard_is_cached_per_filter(portfolio, head_client):
+    _figure_queries(head_client, DASHBOARD, year=YEAR)
+    _, reads = _figure_queries(head_client, DASHBOARD, year=YEAR)
+    assert reads == 0
+    html, reads = _figure_queries(head_client, DASHBOARD, year=YEAR, country="x", tier="A")
+    assert reads > 0  # another filter: computed
+
+
+def test_the_cache_can_be_turned_off(portfolio, head_client, settings):
+    settings.PORTFOLIO_CACHE_SECONDS = 0
+    _figure_queries(head_client, COCKPIT, year=YEAR)
+    _, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
+    assert reads > 0
+
+
+def test_logging_a_contact_keeps_the_cockpit_but_refreshes_the_dashboard(portfolio, head_client):
+    from django.utils import timezone
+
+    from activities import services as activity_services
+
+    _figure_queries(head_client, COCKPIT, year=YEAR)
+    _figure_queries(head_client, DASHBOARD, year=YEAR)
+    bauer = portfolio["bauer"]
+    activity_services.activity_log(
+        actor=bauer.owner, account=bauer, occurred_at=timezone.now(), subject="Rückruf"
+    )
+    assert _figure_queries(head_client, COCKPIT, year=YEAR)[1] == 0
+    assert _figure_queries(head_client, DASHBOARD, year=YEAR)[1] > 0
