@@ -32,7 +32,7 @@ def test_bell_counts_the_due_follow_up_and_done_clears_it(page, sign_in, kam, ac
     page.wait_for_url("**/activities/my-work/")
 
     row = page.get_by_test_id("open-follow-ups").locator(f'tr[data-follow-up="{follow_up.pk}"]')
-    row.locator("button[type=submit]").click()
+    row.get_by_test_id("done").click()
     expect(row).to_have_count(0)
     # The bell refreshes after the in-page update: nothing is due any more.
     expect(page.get_by_test_id("reminder-bell")).to_be_visible()
