@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from accounts.views import _render_tab
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
+from kam.paging import BoundedPaginator
 
 PAGE_SIZE = 50
 
@@ -27,7 +27,7 @@ def contact_list(request: AuthedHttpRequest) -> HttpResponse:
     filterset = ContactFilter(request.GET or None, queryset=contacts)
     if filterset.is_valid():
         contacts = filterset.qs
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"nav": "contacts", "filter": filterset, "page": page, "query": query.urlencode()}

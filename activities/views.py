@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -44,6 +43,7 @@ from kam.forms import add_service_errors
 from kam.history import Change, Source
 from kam.history import changes as history_changes
 from kam.htmx import render_page
+from kam.paging import BoundedPaginator
 from kam.timeline import account_timeline
 from kam.validators import is_sane_date
 from users.models import User
@@ -397,7 +397,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET or None, queryset=activities)
     if filterset.is_valid():
         activities = filterset.qs
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     filtered_account = None

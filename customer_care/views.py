@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -27,6 +26,7 @@ from customer_care.models import CustomerIssue
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.paging import BoundedPaginator
 
 PAGE_SIZE = 25
 RECENT_SURVEYS = 10
@@ -45,7 +45,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     filterset = IssueFilter(request.GET or None, queryset=issues)
     if filterset.is_valid():
         issues = filterset.qs
-    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     account_filter = None

@@ -32,7 +32,7 @@ WEIGHTED = ExpressionWrapper(
     F("value") * F("probability") * Value(Decimal("0.01")), output_field=MONEY_FIELD
 )
 OPEN = Q(stage__is_won=False, stage__is_lost=False)
-CARDS_PER_STAGE = 50
+CARDS_PER_STAGE = 20
 
 
 def opportunity_list(user) -> QuerySet[Opportunity]:

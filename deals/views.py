@@ -6,7 +6,6 @@ Each view fetches through the access scope and writes through deals.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,6 +22,7 @@ from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.paging import BoundedPaginator
 
 PAGE_SIZE = 25
 PANEL_LIMIT = 20
@@ -195,7 +195,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     filterset, opportunities = _filtered(request, request.GET)
     if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
         opportunities = opportunities.order_by("expected_close_date", "pk")
-    page = Paginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "deals",
         "filter": filterset,

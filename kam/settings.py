@@ -241,6 +241,9 @@ PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
 # Seconds the cockpit's and dashboard's figures stay cached at most (portfolio/cache.py);
 # any write through the app refreshes them at once. 0 turns the cache off.
 PORTFOLIO_CACHE_SECONDS = env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400)
+# The activity, opportunity, issue and contact lists count at most this many rows and
+# then say "more than" (kam/paging.py): an exact count would read every row.
+LIST_COUNT_BOUND = env_int("LIST_COUNT_BOUND", 10_000, minimum=100, maximum=10_000_000)
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import Account
+from portfolio.cache import FIGURES, cached
 from portfolio.models import ClassificationRule
 
 HUNDRED = Decimal(100)
@@ -392,30 +393,52 @@ class AccountShare:
     uses_company_totals: bool
 
 
+def _year_sums(year: int) -> tuple:
+    """Revenue and contribution margin of the year over all accounts kept here: the same
+    for every account page, so cached until figures change (portfolio.cache)."""
+
+    def compute() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT SUM(revenue), SUM(contribution_margin) FROM accounts_yearlyfigures"
+                " WHERE year = %s",
+                [year],
+            )
+            revenue, margin = cursor.fetchone()
+        return _dec(revenue), _dec(margin)
+
+    return cached("year_sums", (year,), compute, rests_on=FIGURES)
+
+
 def unit_share(
     account: Account, *, year: int, limits: Thresholds | None = None
 ) -> AccountShare | None:
     """The share of the group the account belongs to (or of the account alone), for the
-    account header and the group page. Two queries (one with `limits` given)."""
+    account header and the group page. The unit's sums read its accounts along the path
+    index; the sums over all accounts (only needed without company totals) come from the
+    portfolio cache. Two or three queries (one less with `limits` given)."""
     limits = limits or thresholds()
     root_id = account.root_id
-    sql = f"""
-    SELECT SUM(CASE WHEN {root_sql()} = %s THEN f.revenue ELSE 0 END),
-           SUM(CASE WHEN {root_sql()} = %s THEN f.contribution_margin ELSE 0 END),
-           SUM(f.revenue), SUM(f.contribution_margin),
+    sql = """
+    SELECT SUM(f.revenue), SUM(f.contribution_margin),
            (SELECT revenue FROM portfolio_companytotals WHERE year = %s),
            (SELECT contribution_margin FROM portfolio_companytotals WHERE year = %s),
            (SELECT name FROM accounts_account WHERE id = %s)
     FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-    WHERE f.year = %s
+    WHERE f.year = %s AND (a.id = %s OR a.path LIKE %s)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [root_id, root_id, year, year, root_id, year])
-        unit_rev, unit_mar, sys_rev, sys_mar, c_rev, c_mar, name = cursor.fetchone()
+        cursor.execute(sql, [year, year, root_id, year, root_id, f"/{root_id}/%"])
+        unit_rev, unit_mar, c_rev, c_mar, name = cursor.fetchone()
     if not unit_rev and not unit_mar:
         return None
-    revenue_share = _share(unit_rev, c_rev if c_rev is not None else sys_rev)
-    margin_share = _share(unit_mar, c_mar if c_mar is not None else sys_mar)
+    total_rev, total_mar = c_rev, c_mar
+    if c_rev is None or c_mar is None:
+        sys_rev, sys_mar = _year_sums(year)
+        total_rev = sys_rev if c_rev is None else c_rev
+        total_mar = sys_mar if c_mar is None else c_mar
+    revenue_share = _share(unit_rev, total_rev)
+    margin_share = _share(unit_mar, total_mar)
     return AccountShare(
         year=year,
         unit_id=root_id,

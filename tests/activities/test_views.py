@@ -268,6 +268,23 @@ def test_activity_list_htmx_returns_the_results_partial(kam_client, account):
     assert html.lstrip().startswith('<section id="results"')
 
 
+def test_activity_list_says_more_than_when_the_count_is_bounded(kam_client, account, settings):
+    # Counting stops at the bound (or one page past the requested one): page 1 of 60 rows
+    # with a bound of 30 counts 51 rows, page 2 counts them all.
+    settings.LIST_COUNT_BOUND = 30
+    for day in range(60):
+        log(account, days_ago=day + 1, subject=f"Anruf {day}")
+    first = kam_client.get(reverse("activities:list")).content.decode()
+    assert "Mehr als 50 Aktivitäten" in first
+    assert "Seite 1 von mehr als 2" in first
+    assert "Anruf 0" in first and "Anruf 25" not in first
+    second = kam_client.get(reverse("activities:list") + "?page=2").content.decode()
+    assert "60 Aktivitäten" in second and "Mehr als" not in second
+    assert "Seite 2 von 3" in second and 'rel="next"' in second
+    third = kam_client.get(reverse("activities:list") + "?page=3").content.decode()
+    assert "Anruf 59" in third and 'rel="next"' not in third
+
+
 @pytest.mark.parametrize("rows", [3, 15])
 def test_activity_list_query_count_is_constant(
     kam, kam_client, account, django_assert_max_num_queries, rows

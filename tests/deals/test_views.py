@@ -117,8 +117,8 @@ def test_pipeline_query_count_does_not_grow_with_rows(
     assert not [q for q in captured.captured_queries if " OVER " in q["sql"].upper()]
 
 
-def test_board_shows_50_cards_per_column_and_more_on_demand(kam_client, account, stages):
-    for n in range(53):
+def test_board_shows_20_cards_per_column_and_more_on_demand(kam_client, account, stages):
+    for n in range(23):
         make_opportunity(
             account=account,
             stage="proposal",
@@ -129,16 +129,16 @@ def test_board_shows_50_cards_per_column_and_more_on_demand(kam_client, account,
 
     html = kam_client.get(PIPELINE).content.decode()
     proposal = html[html.index('id="stage-proposal"') : html.index('id="stage-negotiation"')]
-    assert proposal.count('data-testid="opportunity-card"') == 50
+    assert proposal.count('data-testid="opportunity-card"') == 20
     assert 'data-testid="show-more"' in proposal
     assert "Anderes" in html
 
     url = reverse("deals:stage_cards", args=[stages["proposal"].pk])
-    more = kam_client.get(url, {"offset": 50}, **HTMX).content.decode()
+    more = kam_client.get(url, {"offset": 20}, **HTMX).content.decode()
     assert more.count('data-testid="opportunity-card"') == 3
     assert 'data-testid="show-more"' not in more
-    shown = {f"Projekt {n:02d}" for n in range(53) if f"Projekt {n:02d}<" in proposal + more}
-    assert len(shown) == 53
+    shown = {f"Projekt {n:02d}" for n in range(23) if f"Projekt {n:02d}<" in proposal + more}
+    assert len(shown) == 23
 
 
 @pytest.mark.parametrize("rows", [3, 15])
