@@ -3,9 +3,10 @@ search, the list filters (`?q=` on the pages) and the API.
 
 On PostgreSQL every condition has the shape a trigram GIN index serves (migration 0005):
 `column ILIKE '%query%'` (a substring anywhere, any case) or `column %> query` (a near
-miss such as "Mülller", word similarity above pg_trgm's threshold), OR-ed over the indexed
-columns of one table, so the plan is a BitmapOr of index scans instead of a sequential
-scan. Results are ranked by the best word similarity. SQLite matches substrings only.
+miss such as "Mülller", word similarity above pg_trgm's threshold), one query per
+condition and indexed column, joined by UNION ALL, so the plan is a set of index scans
+instead of a sequential scan. Results are ranked by the best word similarity. SQLite
+matches substrings only.
 """
 
 from django.conf import settings
@@ -33,14 +34,26 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
-def _text_match(query: str, columns: tuple[str, ...]) -> Q:
+def _text_match(model, query: str, columns: tuple[str, ...], *also: QuerySet) -> Q:
+    """The rows of `model` whose `columns` match the query, or that are in `also` (querysets
+    of ids). On PostgreSQL a UNION ALL of one query per condition: each part is a scan
+    of its own trigram (or b-tree) index. OR-ed in one WHERE, the same conditions made the
+    planner read the whole table and compute the word similarity for every row (60 ms
+    instead of 3 ms over 10,000 accounts)."""
     if not settings.IS_POSTGRES:
-        return _or(Q(**{f"{column}__icontains": query}) for column in columns)
+        condition = _or(Q(**{f"{column}__icontains": query}) for column in columns)
+        return _or([condition, *(Q(pk__in=ids) for ids in also)])
     pattern = f"%{connection.ops.prep_for_like_query(query)}%"
-    return _or(
-        Q(ILike(F(column), pattern)) | Q(**{f"{column}__trigram_word_similar": query})
-        for column in columns
-    )
+    rows = model._default_manager.order_by()
+    parts = [
+        *(rows.filter(ILike(F(column), pattern)).values("pk") for column in columns),
+        *(
+            rows.filter(**{f"{column}__trigram_word_similar": query}).values("pk")
+            for column in columns
+        ),
+        *also,
+    ]
+    return Q(pk__in=parts[0].union(*parts[1:], all=True))
 
 
 def _or(conditions) -> Q:
@@ -64,8 +77,8 @@ def search_accounts(accounts: QuerySet[Account], query: str) -> QuerySet[Account
     if len(query) < MIN_LENGTH:
         return accounts.none()
     # The external ID has a unique (b-tree) index: an exact match, as typed or upper-case.
-    by_id = Q(external_id__in={query, query.upper()})
-    matches = accounts.filter(_text_match(query, ACCOUNT_COLUMNS) | by_id)
+    by_id = Account.objects.filter(external_id__in={query, query.upper()}).values("pk")
+    matches = accounts.filter(_text_match(Account, query, ACCOUNT_COLUMNS, by_id))
     return _ranked(matches, query, ACCOUNT_COLUMNS, "name")
 
 
@@ -79,9 +92,11 @@ def search_contacts(
     query = query.strip()
     if len(query) < MIN_LENGTH:
         return contacts.none()
-    condition = _text_match(query, CONTACT_COLUMNS)
+    also: list[QuerySet] = []
     if account_name:
-        named = Account.objects.filter(_text_match(query, ("name",))).values_list("pk", flat=True)
-        condition |= Q(account_id__in=list(named))
-    matches = contacts.filter(condition)
+        named = Account.objects.filter(_text_match(Account, query, ("name",))).values_list(
+            "pk", flat=True
+        )
+        also.append(Contact.objects.filter(account_id__in=list(named)).values("pk"))
+    matches = contacts.filter(_text_match(Contact, query, CONTACT_COLUMNS, *also))
     return _ranked(matches, query, CONTACT_COLUMNS, "last_name", "first_name")
