@@ -16,12 +16,14 @@ What it creates (defaults), over the "BENCH-" accounts, deterministic (fixed see
 - 30,000 contracts (numbers "BENCH-C-…"), 50,000 customer issues on the departments of the
   Department table (about 1 in 20 open) and 20,000 surveys.
 
-Rows are written with bulk_create (no history rows). The timestamps the models fill
-themselves (auto_now / auto_now_add: created_at, updated_at) are set to plausible dates
-instead: the script switches those flags off on its own copies of the fields for the
-duration of the run. It refuses to run when there are no benchmark accounts and when
-desk data is already there (drop the database and run generate.py again). On PostgreSQL
-it ends with VACUUM ANALYZE of the tables it filled.
+Rows are written with bulk_create (no history rows); the columns kept on every write
+(contacts' and accounts' last contact, contracts' next notice deadline) are filled
+afterwards. The timestamps the models fill themselves (auto_now / auto_now_add:
+created_at, updated_at) are set to plausible dates instead: the script switches those
+flags off on its own copies of the fields for the duration of the run. It refuses to run
+when there are no benchmark accounts and when desk data is already there (drop the
+database and run generate.py again). On PostgreSQL it ends with VACUUM ANALYZE of the
+tables it filled.
 """
 
 import argparse

@@ -113,8 +113,9 @@ def contract_update(
 
 def refresh_next_notice(*, contracts: QuerySet[Contract], today: date) -> int:
     """Store the next notice deadline on `today` of the given contracts (Contract.save()
-    keeps it for single writes; this is for bulk loads and the daily task). One UPDATE
-    whatever the number of rows; returns that number."""
+    keeps it for single writes; this is for bulk loads and the daily task). `today` is the
+    current day, never a later one: the lists trust a stored date from the day it was
+    computed on. One UPDATE whatever the number of rows; returns that number."""
     return contracts.update(next_notice_on=computed_next_notice(today))
 
 

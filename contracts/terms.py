@@ -4,7 +4,9 @@ The same rules twice, on purpose: plain Python for one contract (forms, services
 tests), and database functions for lists (PL/pgSQL from migrations 0002 and 0004 on
 PostgreSQL, these Python functions registered on SQLite), so that filtering and sorting by
 the notice deadline happen in the database and a page of any size is one query. Tests
-check that both agree.
+check that both agree. The next notice deadline is also stored on each contract
+(`Contract.next_notice_on`), so that the deadline lists filter along an index instead of
+calling the function for every contract (next_notice(), next_notice_between()).
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
 February, the last day of the shorter month, as contracts and PostgreSQL count. A date that
