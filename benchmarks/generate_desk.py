@@ -16,12 +16,14 @@ What it creates (defaults), over the "BENCH-" accounts, deterministic (fixed see
 - 30,000 contracts (numbers "BENCH-C-…"), 50,000 customer issues on the departments of the
   Department table (about 1 in 20 open) and 20,000 surveys.
 
-Rows are written with bulk_create (no history rows). The timestamps the models fill
-themselves (auto_now / auto_now_add: created_at, updated_at) are set to plausible dates
-instead: the script switches those flags off on its own copies of the fields for the
-duration of the run. It refuses to run when there are no benchmark accounts and when
-desk data is already there (drop the database and run generate.py again). On PostgreSQL
-it ends with VACUUM ANALYZE of the tables it filled.
+Rows are written with bulk_create (no history rows); the columns kept on every write
+(contacts' and accounts' last contact, contracts' next notice deadline) are filled
+afterwards. The timestamps the models fill themselves (auto_now / auto_now_add:
+created_at, updated_at) are set to plausible dates instead: the script switches those
+flags off on its own copies of the fields for the duration of the run. It refuses to run
+when there are no benchmark accounts and when desk data is already there (drop the
+database and run generate.py again). On PostgreSQL it ends with VACUUM ANALYZE of the
+tables it filled.
 """
 
 import argparse
@@ -50,6 +52,7 @@ from accounts.models import Account, Contact, ProductLine, TeamMembership  # noq
 from activities import services  # noqa: E402
 from activities.models import Activity, FollowUp  # noqa: E402
 from contracts.models import Contract  # noqa: E402
+from contracts.services import refresh_next_notice  # noqa: E402
 from customer_care.models import (  # noqa: E402
     DUE_DAYS_BY_SEVERITY,
     CustomerIssue,
@@ -538,6 +541,12 @@ def fill_last_contacted() -> int:
     return Contact.objects.filter(last_contacted_at__isnull=False).count()
 
 
+def fill_next_notice() -> int:
+    """bulk_create bypasses Contract.save(), which keeps `next_notice_on`: fill it once."""
+    refresh_next_notice(contracts=Contract.objects.all(), today=timezone.localdate())
+    return Contract.objects.filter(next_notice_on__isnull=False).count()
+
+
 def check_database() -> None:
     if not Account.objects.filter(external_id__startswith=BENCH_PREFIX).exists():
         raise SystemExit("No benchmark accounts: run benchmarks/generate.py first.")
@@ -608,6 +617,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"    {counts['competitor_links']:,} competitor and "
               f"{counts['product_line_links']:,} product line links", flush=True)  # fmt: skip
         steps.run("contracts", make_contracts, desk, args.contracts)
+        steps.run("contracts with a notice deadline", fill_next_notice)
         steps.run("customer issues", make_issues, desk, args.issues)
         steps.run("surveys", make_surveys, desk, args.surveys)
     if connection.vendor == "postgresql":

@@ -85,10 +85,16 @@ class Contract(models.Model):
         related_name="owned_contracts",
         verbose_name=_("responsible"),
     )
+    # `next_notice_deadline` as on the day of the last save or refresh (None for drafts,
+    # finished and open-ended contracts): it stays right for every later day up to and
+    # including itself, so the deadline lists read it by index (terms.next_notice_between).
+    # After it has passed, the lists compute the date until the daily task
+    # (tasks.refresh_passed_notice_deadlines) stores the next one.
+    next_notice_on = models.DateField(_("next notice deadline"), null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "next_notice_on"])
 
     class Meta:
         verbose_name = _("contract")
@@ -104,10 +110,23 @@ class Contract(models.Model):
         indexes = [
             models.Index(fields=["status", "end_on"], name="contract_status_end_idx"),
             models.Index(fields=["start_on"], name="contract_start_idx"),
+            models.Index(
+                fields=["next_notice_on"],
+                name="contract_next_notice_idx",
+                condition=models.Q(next_notice_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every write that saves a contract (services, admin, demo data) keeps the stored
+        # deadline; bulk writes call services.refresh_next_notice instead.
+        self.next_notice_on = self.computed_next_notice_deadline
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_notice_on"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

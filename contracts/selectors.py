@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.access import get_scoped_or_404, scoped
 from contracts.models import Contract, ContractDocument
-from contracts.terms import with_terms
+from contracts.terms import next_notice_between, with_terms
 
 DEFAULT_WITHIN_DAYS = 90
 NEAR_DEADLINE_DAYS = 90  # the account panel highlights deadlines this close
@@ -42,12 +42,11 @@ def get_contract_for(user, pk) -> Contract:
 
 def notice_within(queryset: QuerySet[Contract], days: int, *, today: date | None = None):
     """Contracts whose next notice deadline that can still be met falls between today and
-    `days` days from now (a contract whose deadline was missed is listed by its next one)."""
+    `days` days from now (a contract whose deadline was missed is listed by its next one).
+    Reads the stored `next_notice_on` by its index (see terms.next_notice_between)."""
     today = today or timezone.localdate()
     days = min(max(days, 0), (date.max - today).days)
-    return queryset.filter(
-        next_notice_deadline__gte=today, next_notice_deadline__lte=today + timedelta(days=days)
-    )
+    return queryset.filter(next_notice_between(today, today + timedelta(days=days)))
 
 
 def documents_of(contract: Contract) -> QuerySet[ContractDocument]:

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
+from contracts.terms import computed_next_notice
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
@@ -107,6 +109,22 @@ def contract_update(
     contract.full_clean()
     contract.save()
     return contract
+
+
+def refresh_next_notice(*, contracts: QuerySet[Contract], today: date) -> int:
+    """Store the next notice deadline on `today` of the given contracts (Contract.save()
+    keeps it for single writes; this is for bulk loads and the daily task). `today` is the
+    current day, never a later one: the lists trust a stored date from the day it was
+    computed on. One UPDATE whatever the number of rows; returns that number."""
+    return contracts.update(next_notice_on=computed_next_notice(today))
+
+
+def refresh_passed_notice_deadlines(*, today: date) -> int:
+    """Contracts whose stored next notice deadline lies before `today` get the next one (or
+    None when no later deadline can be met)."""
+    return refresh_next_notice(
+        contracts=Contract.objects.filter(next_notice_on__lt=today), today=today
+    )
 
 
 @transaction.atomic

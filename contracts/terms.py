@@ -4,7 +4,9 @@ The same rules twice, on purpose: plain Python for one contract (forms, services
 tests), and database functions for lists (PL/pgSQL from migrations 0002 and 0004 on
 PostgreSQL, these Python functions registered on SQLite), so that filtering and sorting by
 the notice deadline happen in the database and a page of any size is one query. Tests
-check that both agree.
+check that both agree. The next notice deadline is also stored on each contract
+(`Contract.next_notice_on`), so that the deadline lists filter along an index instead of
+calling the function for every contract (next_notice(), next_notice_between()).
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
 February, the last day of the shorter month, as contracts and PostgreSQL count. A date that
@@ -34,10 +36,14 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 
 FINISHED_STATUSES = ("terminated", "expired")
 # A draft is not signed yet: nobody can give notice on it.
 NO_NOTICE_STATUSES = ("draft", *FINISHED_STATUSES)
+LIVE = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__isnull=False)
+NOTICEABLE = ~Q(status__in=NO_NOTICE_STATUSES) & Q(end_on__isnull=False)
 
 
 def add_months(day: date, months: int) -> date:
@@ -260,16 +266,58 @@ def _date(day: date) -> Value:
     return Value(day, output_field=models.DateField())
 
 
+def computed_next_notice(today: date) -> Case:
+    """next_notice_deadline() on `today`, computed by the database function for each row
+    (what `Contract.next_notice_on` stores, and what the lists use where it has passed)."""
+    return Case(
+        When(NOTICEABLE, then=NextNoticeDeadline(today)),
+        default=None,
+        output_field=models.DateField(),
+    )
+
+
+def _stored_holds(today: date) -> bool:
+    # Stored dates were computed on a day up to the current one, so they answer for today
+    # and later days; for an earlier day (a review's past meeting, tests) only the function
+    # is right.
+    return today >= timezone.localdate()
+
+
+def next_notice(today: date) -> Case:
+    """The next notice deadline on `today`: the stored `next_notice_on` while it has not
+    passed (a stored None stays right until the contract is saved again), else computed."""
+    if not _stored_holds(today):
+        return computed_next_notice(today)
+    return Case(
+        When(next_notice_on__lt=today, then=computed_next_notice(today)),
+        default=F("next_notice_on"),
+        output_field=models.DateField(),
+    )
+
+
+def next_notice_between(today: date, last: date) -> Q:
+    """Contracts whose next notice deadline on `today` falls between today and `last`.
+    Shaped for the index on `next_notice_on`: the stored dates in range, or those that have
+    passed (few: the daily task refreshes them) with the computed date in range."""
+    computed = computed_next_notice(today)
+    # The function never answers a day before `today`.
+    computed_in_range = Q(LessThanOrEqual(computed, _date(last)))
+    if not _stored_holds(today):
+        return computed_in_range
+    return Q(next_notice_on__gte=today, next_notice_on__lte=last) | (
+        Q(next_notice_on__lt=today) & computed_in_range
+    )
+
+
 def with_terms(queryset, *, today: date):
     """Annotate `term_end`, `notice_deadline` (of the current term), `missed_notice_deadline`,
     `next_notice_deadline` and `next_renewal_on` (None where they do not apply), computed in
-    SQL so that lists filter and sort by them."""
-    live = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__isnull=False)
-    noticeable = ~Q(status__in=NO_NOTICE_STATUSES) & Q(end_on__isnull=False)
+    SQL so that lists filter and sort by them (filter on the next notice deadline with
+    next_notice_between(), which can use the index)."""
     return (
         queryset.annotate(
             term_end=Case(
-                When(live, then=TermEnd(today)),
+                When(LIVE, then=TermEnd(today)),
                 default=None,
                 output_field=models.DateField(),
             ),
@@ -277,14 +325,14 @@ def with_terms(queryset, *, today: date):
         .annotate(
             notice_deadline=Case(
                 When(
-                    noticeable,
+                    NOTICEABLE,
                     then=NoticeDeadline(TermEnd(today), F("notice_period_months")),
                 ),
                 default=None,
                 output_field=models.DateField(),
             ),
             next_renewal_on=Case(
-                When(live & Q(auto_renewal=True), then=F("term_end")),
+                When(LIVE & Q(auto_renewal=True), then=F("term_end")),
                 default=None,
                 output_field=models.DateField(),
             ),
@@ -298,10 +346,6 @@ def with_terms(queryset, *, today: date):
                 default=None,
                 output_field=models.DateField(),
             ),
-            next_notice_deadline=Case(
-                When(noticeable, then=NextNoticeDeadline(today)),
-                default=None,
-                output_field=models.DateField(),
-            ),
+            next_notice_deadline=next_notice(today),
         )
     )

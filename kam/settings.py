@@ -411,6 +411,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.queue_waiting_folders",
         "schedule": 60,
     },
+    "contracts-refresh-passed-notice-deadlines": {
+        # Stored next notice deadlines (Contract.next_notice_on) that passed yesterday.
+        "task": "contracts.tasks.refresh_passed_notice_deadlines",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "portfolio-nightly-scores": {
         # The portfolio matrix of this year and this week's health scores.
         "task": "portfolio.tasks.nightly_scores",
