@@ -92,7 +92,7 @@ def get_account_for(user, pk) -> Account:
 
 
 def visible_contacts(user) -> QuerySet[Contact]:
-    return Contact.objects.filter(account__in=visible_accounts(user))
+    return scoped(user, Contact.objects.all())
 
 
 def get_contact_for(user, pk) -> Contact:
@@ -102,9 +102,15 @@ def get_contact_for(user, pk) -> Contact:
     return contact
 
 
-def scoped(user, queryset: QuerySet) -> QuerySet:
-    """Records that hang off an account (`account` foreign key), within the user's scope."""
-    return queryset.filter(account__in=visible_accounts(user))
+def scoped(user, queryset: QuerySet, *, via: str = "account") -> QuerySet:
+    """Records that hang off an account (the `account` foreign key, or the chain of
+    non-null foreign keys `via`, e.g. "objective__account"), within the user's scope."""
+    if user.is_authenticated and user.is_active and user.sees_all_accounts:
+        # Every account: the first key of the chain is enough, without a semi-join with
+        # the account table that PostgreSQL would hash for every count and page over all
+        # records (two thirds of the count of 125,000 plan actions).
+        return queryset.filter(**{f"{via.split('__')[0]}__isnull": False})
+    return queryset.filter(**{f"{via}__in": visible_accounts(user)})
 
 
 def get_scoped_or_404(user, queryset: QuerySet, pk):

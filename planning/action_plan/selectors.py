@@ -297,9 +297,9 @@ def objectives_with_details(user: User) -> QuerySet[Objective]:
 
 def action_list(user: User) -> QuerySet[Action]:
     """Visible actions with objective, account and owner joined."""
-    return Action.objects.filter(
-        objective__in=scoped(user, Objective.objects.all())
-    ).select_related("objective", "objective__account", "owner")
+    return scoped(user, Action.objects.all(), via="objective__account").select_related(
+        "objective", "objective__account", "owner"
+    )
 
 
 def open_actions_of(user: User) -> QuerySet[Action]:
