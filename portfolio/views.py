@@ -79,11 +79,17 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     year = _year(request) or current_year()
     page_number = request.GET.get("page", "1")
     page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
-    found, total = classification.suggestions(
-        year=year,
-        visible_ids_sql=selectors.visible_ids_sql(request.user),
-        limit=SUGGESTIONS_PAGE,
-        offset=(page_number - 1) * SUGGESTIONS_PAGE,
+    # Every account of the scope is classified to find the page: cached like the
+    # dashboard, until any write in the apps it reads (portfolio.cache).
+    found, total = portfolio_cache.cached(
+        "suggestions",
+        (selectors.scope_key(request.user), year, page_number),
+        lambda: classification.suggestions(
+            year=year,
+            visible_ids_sql=selectors.visible_ids_sql(request.user),
+            limit=SUGGESTIONS_PAGE,
+            offset=(page_number - 1) * SUGGESTIONS_PAGE,
+        ),
     )
     decisions = (
         scoped(request.user, SuggestionDecision.objects.all())

@@ -83,3 +83,18 @@ def test_logging_a_contact_keeps_the_cockpit_but_refreshes_the_dashboard(portfol
     )
     assert _figure_queries(head_client, COCKPIT, year=YEAR)[1] == 0
     assert _figure_queries(head_client, DASHBOARD, year=YEAR)[1] > 0
+
+
+def test_status_suggestions_are_cached_until_a_decision(portfolio, head_client):
+    suggestions = reverse("portfolio:suggestions")
+    bauer = portfolio["bauer"]
+    html, reads = _figure_queries(head_client, suggestions, year=YEAR)
+    assert reads > 0 and f'data-testid="suggestion-{bauer.pk}"' in html
+    _, reads = _figure_queries(head_client, suggestions, year=YEAR)
+    assert reads == 0
+    head_client.post(
+        reverse("portfolio:suggestion_reject", args=[bauer.pk]) + f"?year={YEAR}",
+        {"reason": "Einmaliges Projekt"},
+    )
+    html, reads = _figure_queries(head_client, suggestions, year=YEAR)
+    assert reads > 0 and f'data-testid="suggestion-{bauer.pk}"' not in html
