@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -165,15 +164,6 @@ class Opportunity(models.Model):
             models.Index(fields=["account", "created_at"], name="opportunity_account_created"),
             # The default list order across all accounts (heads of sales).
             models.Index(fields=["expected_close_date", "id"], name="opportunity_close_order"),
-            # The cards of one board column (deals.selectors.CARD_ORDER): an index range
-            # scan that stops after the first cards, however many deals a stage holds.
-            models.Index(
-                F("stage"),
-                F("closed_on").desc(nulls_last=True),
-                F("expected_close_date").asc(nulls_last=True),
-                F("id"),
-                name="opportunity_board_order",
-            ),
         ]
 
     def __str__(self) -> str:
