@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,8 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models import Model
+        from django.db.models.signals import ModelSignal, post_delete, post_save, pre_save
 
         from accounts.models import Account, YearlyFigures
         from deals.models import Opportunity, Stage
@@ -80,7 +83,7 @@ class PlanningConfig(AppConfig):
             whitespace_services.cells_follow_closed_deal, dispatch_uid="whitespace_follows_deal"
         )
         # The stored forecast follows every write it reads (forecast_store).
-        for signal, sender, receiver in [
+        receivers: list[tuple[ModelSignal, type[Model], Callable[..., None]]] = [
             (pre_save, YearlyFigures, forecast_store.figures_before_save),
             (post_save, YearlyFigures, forecast_store.figures_saved),
             (post_delete, YearlyFigures, forecast_store.figures_saved),
@@ -92,5 +95,6 @@ class PlanningConfig(AppConfig):
             (post_save, Objective, forecast_store.objective_saved),
             (post_save, Account, forecast_store.account_saved),
             (post_delete, Account, forecast_store.account_deleted),
-        ]:
+        ]
+        for signal, sender, receiver in receivers:
             signal.connect(receiver, sender=sender, dispatch_uid=f"forecast_{receiver.__name__}")

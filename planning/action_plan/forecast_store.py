@@ -90,17 +90,18 @@ class Pending:
     def touch(self, account_id: int | None, years: Iterable[int] | None) -> None:
         if account_id is None:
             return
-        if years is ALL_YEARS or self.accounts.get(account_id, set()) is ALL_YEARS:
+        current = self.accounts.get(account_id, set())
+        if years is None or current is None:
             self.accounts[account_id] = ALL_YEARS
         else:
-            self.accounts.setdefault(account_id, set()).update(years)
+            self.accounts[account_id] = current | set(years)
 
     def objectives(self) -> QuerySet[Objective]:
         by_years: dict[frozenset[int] | None, set[int]] = {}
         paths = Account.objects.filter(pk__in=self.accounts).values_list("pk", "path")
         for pk, path in paths:
-            years = self.accounts[pk]
-            key = None if years is ALL_YEARS else frozenset(years)
+            touched = self.accounts[pk]
+            key = None if touched is None else frozenset(touched)
             by_years.setdefault(key, set()).update(_ids_in(path))
         condition = Q(pk__in=self.objective_ids) | Q(account_id__in=self.group_ids)
         for years, account_ids in by_years.items():
@@ -131,18 +132,18 @@ schedule = schedule_on_commit
 def _pending(note: Callable[[Pending], None]) -> None:
     """Note a change in the transaction's Pending, queued once per transaction."""
     connection = transaction.get_connection()
-    pending = getattr(connection, "pending_forecasts", None)
-    # A Pending whose callback a rollback discarded is not reused.
-    queued = pending is not None and any(
+    pending: Pending | None = getattr(connection, "pending_forecasts", None)
+    # Reused while its callback waits for the commit; a rollback discards the callback.
+    if pending is not None and any(
         func == pending.flush for _sids, func, _robust in connection.run_on_commit
-    )
-    if not queued:
-        pending = Pending()
+    ):
+        note(pending)
+        return
+    pending = Pending()
     note(pending)
-    if not queued:
-        if connection.in_atomic_block:
-            connection.pending_forecasts = pending
-        schedule(pending.flush)
+    if connection.in_atomic_block:
+        connection.pending_forecasts = pending
+    schedule(pending.flush)
 
 
 def _years_of_deal(deal: Opportunity) -> set[int]:
@@ -151,16 +152,19 @@ def _years_of_deal(deal: Opportunity) -> set[int]:
 
 # --- receivers (planning.apps connects them) ----------------------------------------------
 
+# Where pre_save leaves the row as it was, for post_save: a deal or a year of figures moved
+# to another account or year changes the forecast there too.
+BEFORE = "_forecast_before"
+
 
 def figures_before_save(sender, instance: YearlyFigures, **kwargs) -> None:
-    """A year moved to another account or year leaves the old ones changed too."""
     if instance.pk is not None and not kwargs.get("raw"):
         before = YearlyFigures.objects.filter(pk=instance.pk).values_list("account_id", "year")
-        instance._forecast_before = before.first()
+        vars(instance)[BEFORE] = before.first()
 
 
 def figures_saved(sender, instance: YearlyFigures, **kwargs) -> None:
-    before = getattr(instance, "_forecast_before", None)
+    before = vars(instance).pop(BEFORE, None)
 
     def note(pending: Pending) -> None:
         # Last year's revenue is the run-rate base of next year's objectives.
@@ -172,7 +176,7 @@ def figures_saved(sender, instance: YearlyFigures, **kwargs) -> None:
 
 def deal_before_save(sender, instance: Opportunity, **kwargs) -> None:
     if instance.pk is not None and not kwargs.get("raw"):
-        instance._forecast_before = (
+        vars(instance)[BEFORE] = (
             Opportunity.objects.filter(pk=instance.pk)
             .values_list("account_id", "expected_close_date", "closed_on")
             .first()
@@ -181,7 +185,7 @@ def deal_before_save(sender, instance: Opportunity, **kwargs) -> None:
 
 def deal_saved(sender, instance: Opportunity, **kwargs) -> None:
     years = _years_of_deal(instance)
-    before = getattr(instance, "_forecast_before", None)
+    before = vars(instance).pop(BEFORE, None)
     if before is not None:
         years |= {day.year for day in before[1:] if day is not None}
 
