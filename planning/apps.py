@@ -26,6 +26,7 @@ class PlanningConfig(AppConfig):
             TimelineSource,
         )
         from planning import demo, home
+        from planning import tasks as planning_tasks
         from planning.account_plan import timeline as account_plan_timeline
         from planning.action_plan import forecast_store
         from planning.action_plan import selectors as action_plan_selectors
@@ -90,8 +91,8 @@ class PlanningConfig(AppConfig):
             (pre_save, Opportunity, forecast_store.deal_before_save),
             (post_save, Opportunity, forecast_store.deal_saved),
             (post_delete, Opportunity, forecast_store.deal_saved),
-            (post_save, Stage, forecast_store.stage_saved),
-            (post_delete, Stage, forecast_store.stage_saved),
+            (post_save, Stage, planning_tasks.stage_changed),
+            (post_delete, Stage, planning_tasks.stage_changed),
             (post_save, Objective, forecast_store.objective_saved),
             (post_save, Account, forecast_store.account_saved),
             (post_delete, Account, forecast_store.account_deleted),

@@ -8,7 +8,8 @@ the stored copy instead, so that those subqueries run only for the rows they sho
 - after commit of every write the forecast reads, once per transaction: the receivers
   below (connected in planning.apps) note what changed, and the objectives of the touched
   accounts and of every account above them (the group objectives) are refreshed;
-- every night (planning.tasks), because the run-rate depends on today's date;
+- every night (planning.tasks), because the run-rate depends on today's date, and in
+  the worker after a change of the pipeline's stages (every deal on a stage changes);
 - by `manage.py refresh_forecasts` (after the migration that added the columns, and
   after data was loaded around the models' signals).
 """
@@ -85,7 +86,6 @@ class Pending:
     accounts: dict[int, set[int] | None] = field(default_factory=dict)
     # Accounts whose objectives refresh as they are: the groups an account left.
     group_ids: set[int] = field(default_factory=set)
-    all_open: bool = False
 
     def touch(self, account_id: int | None, years: Iterable[int] | None) -> None:
         if account_id is None:
@@ -107,15 +107,13 @@ class Pending:
         for years, account_ids in by_years.items():
             in_years = Q() if years is None else Q(year__in=years)
             condition |= Q(in_years, account_id__in=account_ids)
-        if self.all_open:
-            condition |= ~Q(status__in=CLOSED_OBJECTIVE)
         return Objective.objects.filter(condition)
 
     def flush(self) -> None:
         connection = transaction.get_connection()
         if getattr(connection, "pending_forecasts", None) is self:
             connection.pending_forecasts = None
-        if self.objective_ids or self.accounts or self.group_ids or self.all_open:
+        if self.objective_ids or self.accounts or self.group_ids:
             refresh_forecasts(self.objectives())
 
 
@@ -196,15 +194,6 @@ def deal_saved(sender, instance: Opportunity, **kwargs) -> None:
 
     if years:
         _pending(note)
-
-
-def stage_saved(sender, **kwargs) -> None:
-    """Whether a stage counts as won or lost changes every deal on it."""
-
-    def note(pending: Pending) -> None:
-        pending.all_open = True
-
-    _pending(note)
 
 
 def objective_saved(sender, instance: Objective, **kwargs) -> None:

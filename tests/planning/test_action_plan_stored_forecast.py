@@ -129,14 +129,17 @@ def test_a_deal_moved_to_another_account_leaves_the_old_accounts_forecast(kam, a
     assert percent_of(objective) == Decimal("0.0")
 
 
-def test_a_stage_that_starts_counting_as_lost_updates_open_objectives(kam, account):
+def test_a_stage_that_starts_counting_as_lost_updates_open_objectives(
+    kam, account, django_capture_on_commit_callbacks
+):
     objective = make_objective(account, target_value=Decimal("100000"))
     open_deal(account, "100000", 80, stage="negotiation")
     assert percent_of(objective) == Decimal("80.0")
 
-    stage = Stage.objects.get(key="negotiation")
-    stage.is_lost = True
-    stage.save()
+    with django_capture_on_commit_callbacks(execute=True):  # queues the task on commit
+        stage = Stage.objects.get(key="negotiation")
+        stage.is_lost = True
+        stage.save()
 
     assert stored(objective) == live(objective)
     assert percent_of(objective) == Decimal("0.0")
