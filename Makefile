@@ -21,6 +21,7 @@ translations: install
 # Serves the app with demo data. Without DATABASE_URL: SQLite under data/, tasks in process.
 run: translations
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py refresh_forecasts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

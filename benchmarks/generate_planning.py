@@ -27,8 +27,9 @@ Rows are written with bulk_create (no history rows). The timestamps the models f
 themselves (created_at, updated_at, changed_at) are set to plausible dates instead: the
 script switches auto_now/auto_now_add off on its own copies of the fields for the run.
 It refuses to run without benchmark accounts and when planning data for benchmark
-accounts is already there. On PostgreSQL it ends with VACUUM ANALYZE of the tables it
-filled.
+accounts is already there. It stores the objectives' forecast (the columns the Plans page
+filters on, planning.action_plan.forecast_store) and, on PostgreSQL, ends with VACUUM
+ANALYZE of the tables it filled.
 """
 
 import argparse
@@ -54,6 +55,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Account, TeamMembership, YearlyFigures  # noqa: E402
 from deals.models import Opportunity  # noqa: E402
+from planning.action_plan.forecast_store import refresh_forecasts  # noqa: E402
 from planning.models import (  # noqa: E402
     AccountPlan,
     Action,
@@ -490,6 +492,8 @@ def main(argv: list[str] | None = None) -> None:
         steps.run("adjustments", make_adjustments, p, objectives)
         steps.run("coaching plans (+reps)", make_coaching, p, args.coaching_plans)
         steps.run("business cases (+scenarios)", make_business_cases, p, args.business_cases)
+    # bulk_create sends no signals: store the objectives' forecast as the app would have.
+    steps.run("stored forecasts", refresh_forecasts, Objective.objects.all())
     if connection.vendor == "postgresql":
         steps.run("vacuum analyze", vacuum_analyze)
 

@@ -416,6 +416,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.refresh_passed_notice_deadlines",
         "schedule": crontab(hour=0, minute=15),
     },
+    "planning-nightly-forecasts": {
+        # The stored forecast of open objectives: the run-rate depends on today.
+        "task": "planning.tasks.refresh_forecasts",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "portfolio-nightly-scores": {
         # The portfolio matrix of this year and this week's health scores.
         "task": "portfolio.tasks.nightly_scores",

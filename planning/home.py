@@ -10,8 +10,8 @@ LIMIT = 8
 
 
 def objectives_at_risk(*, user) -> dict | None:
-    """The user's revenue objectives (own or on their accounts) whose forecast is at risk
-    or off track, weakest first: one query."""
+    """The user's revenue objectives (own or on their accounts) whose stored forecast is at
+    risk or off track, weakest first: one query."""
     objectives = action_plan_selectors.objectives_needing_attention(user).filter(
         Q(owner=user) | Q(account__owner=user)
     )

@@ -66,6 +66,19 @@ class AccountPlan(models.Model):
         return f"{self.account} {self.year}"
 
 
+class ForecastVerdict(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
+STORED_FORECAST_FIELDS = [
+    "stored_forecast_total",
+    "stored_forecast_percent",
+    "stored_forecast_verdict",
+]
+
+
 class Objective(models.Model):
     """A measurable objective of the action plan ("Aktionsplan") of an account and year."""
 
@@ -100,13 +113,49 @@ class Objective(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The target forecast as planning.action_plan.forecast_store last computed it (from
+    # with_forecast, on commit of every write it reads and nightly): the lists of
+    # objectives needing attention filter and sort on it instead of computing the forecast
+    # of every objective. Null (the verdict empty) unless a revenue objective with a target.
+    stored_forecast_total = models.DecimalField(
+        _("stored forecast"), null=True, blank=True, editable=False, **MONEY
+    )
+    stored_forecast_percent = models.DecimalField(
+        _("stored forecast against target (%)"),
+        null=True,
+        blank=True,
+        editable=False,
+        max_digits=12,
+        decimal_places=4,
+    )
+    stored_forecast_verdict = models.CharField(
+        _("stored forecast verdict"),
+        max_length=10,
+        choices=ForecastVerdict.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at", *STORED_FORECAST_FIELDS])
 
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on", "id"], name="objective_due_order")]
+        indexes = [
+            models.Index(fields=["due_on", "id"], name="objective_due_order"),
+            # The lists of objectives needing attention (Plans page, home block): open
+            # objectives of a year whose stored verdict is at risk or off track, weakest
+            # first, read in index order up to the page limit.
+            models.Index(
+                fields=["year", "stored_forecast_percent", "due_on", "id"],
+                name="objective_attention_order",
+                condition=models.Q(
+                    stored_forecast_verdict__in=[ForecastVerdict.AT_RISK, ForecastVerdict.OFF_TRACK]
+                )
+                & ~models.Q(status__in=["achieved", "missed", "dropped"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

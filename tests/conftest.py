@@ -89,6 +89,19 @@ def _tasks_run_in_process(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _forecasts_refresh_at_the_write(request, monkeypatch):
+    """The stored forecast of objectives refreshes after commit, but a test runs in one
+    transaction that never commits: here it refreshes at each write instead (tests that
+    check the after-commit batching put forecast_store.schedule_on_commit back)."""
+    from planning.action_plan import forecast_store
+
+    database = request.node.get_closest_marker("django_db")
+    if database is None or not database.kwargs.get("transaction", False):
+        monkeypatch.setattr(forecast_store, "schedule", lambda flush: flush())
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing_and_clean_cache(settings):
     # Hashing cost is not under test; it dominated the fixture set-up time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,7 +41,7 @@ from accounts.models import YearlyFigures
 from deals.models import Opportunity
 from deals.selectors import WEIGHTED
 from kam.formats import money
-from planning.models import Action, Objective, ObjectiveAdjustment
+from planning.models import Action, ForecastVerdict, Objective, ObjectiveAdjustment
 from users.models import User
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -53,12 +53,13 @@ OPEN_ACTION = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
 MY_WORK_LIMIT = 50
 CLOSED_OBJECTIVE = [Objective.Status.ACHIEVED, Objective.Status.MISSED, Objective.Status.DROPPED]
 
-ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
-VERDICT_LABELS = {
-    ON_TRACK: _("On track"),
-    AT_RISK: _("At risk"),
-    OFF_TRACK: _("Off track"),
-}
+ON_TRACK, AT_RISK, OFF_TRACK = (
+    ForecastVerdict.ON_TRACK.value,
+    ForecastVerdict.AT_RISK.value,
+    ForecastVerdict.OFF_TRACK.value,
+)
+VERDICT_LABELS = {ON_TRACK: ForecastVerdict.ON_TRACK.label, AT_RISK: ForecastVerdict.AT_RISK.label,
+                  OFF_TRACK: ForecastVerdict.OFF_TRACK.label}  # fmt: skip
 VERDICT_BADGES = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OFF_TRACK: "badge-bad"}
 
 
@@ -316,21 +317,20 @@ def overdue_actions(user: User) -> QuerySet[Action]:
 
 
 def objectives_needing_attention(user: User) -> QuerySet[Objective]:
-    """Revenue objectives still open whose forecast is at risk or off track, the weakest
-    first (the verdict comes from SQL, see with_forecast)."""
+    """Open objectives whose stored forecast verdict is at risk or off track, the weakest
+    first, with the live forecast annotated for display (see objective_list).
+
+    The stored forecast (planning.action_plan.forecast_store) decides which rows and in
+    which order, so that the forecast subqueries run only for the rows fetched, not for
+    every open objective of the year; a row shows the exact forecast of the moment.
+    """
     return (
         objective_list(user)
         .exclude(status__in=CLOSED_OBJECTIVE)
-        # The same rows as verdict in (at risk, off track), written as a plain comparison:
-        # PostgreSQL cannot estimate a filter on the CASE and chose nested loops that took
-        # seconds over 10,000 accounts (benchmarks/README.md).
-        .filter(
-            kind=Objective.Kind.REVENUE,
-            target_value__gt=0,
-            forecast_hundredfold__lt=F("target_value")
-            * Value(Decimal(settings.FORECAST_ON_TRACK_PERCENT)),
-        )
-        .order_by(F("forecast_percent").asc(nulls_first=True), "due_on", "pk")
+        .filter(stored_forecast_verdict__in=[AT_RISK, OFF_TRACK])
+        # The verdict is only stored with a percent; ascending and nulls last, as the
+        # objective_attention_order index reads.
+        .order_by("stored_forecast_percent", "due_on", "pk")
     )
 
 

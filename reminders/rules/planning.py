@@ -1,5 +1,5 @@
-"""Plans: account plans not reviewed for PLAN_STALE_DAYS days, objectives whose forecast
-says at risk or off track, and overdue plan actions."""
+"""Plans: account plans not reviewed for PLAN_STALE_DAYS days, objectives whose stored
+forecast says at risk or off track, and overdue plan actions."""
 
 from datetime import datetime, time, timedelta
 
@@ -14,7 +14,6 @@ from planning.action_plan.selectors import (
     OFF_TRACK,
     OPEN_ACTION,
     VERDICT_LABELS,
-    with_forecast,
 )
 from planning.models import AccountPlan, Action, Objective
 from reminders.registry import Due, Rule, When
@@ -49,10 +48,11 @@ def stale_plans(when: When):
 
 def objectives_at_risk(when: When):
     url = link("accounts:detail")
+    # The stored forecast (planning.action_plan.forecast_store), as on the Plans page.
     rows = (
-        with_forecast(Objective.objects.exclude(status__in=CLOSED_OBJECTIVE))
-        .filter(verdict__in=[AT_RISK, OFF_TRACK])
-        .values_list("pk", "due_on", "owner_id", "title", "account_id", "verdict")
+        Objective.objects.exclude(status__in=CLOSED_OBJECTIVE)
+        .filter(stored_forecast_verdict__in=[AT_RISK, OFF_TRACK])
+        .values_list("pk", "due_on", "owner_id", "title", "account_id", "stored_forecast_verdict")
         .order_by()
     )
     for pk, due_on, owner_id, title, account_id, verdict in rows.iterator(chunk_size=5000):

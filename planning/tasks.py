@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.db import transaction
+
+from kam import queue
+from planning.action_plan import forecast_store
+
+
+@shared_task(ignore_result=True)
+def refresh_forecasts() -> int:
+    """Every night: the stored forecast of this and last year's open objectives (the
+    run-rate counts the months still to come, so it moves with the calendar)."""
+    return forecast_store.refresh_open_forecasts()
+
+
+def stage_changed(sender, **kwargs) -> None:
+    """A stage that starts or stops counting as won or lost changes every deal on it: the
+    open objectives refresh in the worker, not in the admin's request (planning.apps
+    connects this to the stages' post_save and post_delete). With the broker away, the
+    nightly run catches up."""
+    transaction.on_commit(queue.sender(refresh_forecasts))
