@@ -74,7 +74,7 @@ def group_ids(account: Account) -> dict[int, str]:
     return dict(rows)
 
 
-def header_follow_ups(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+def header_follow_ups(*, account: Account, group_ids: list[int], user: User) -> dict:
     """The account header's open follow-ups of the account and its subsidiaries (how many
     overdue) and the account's last contact: one query. Whoever sees the account sees
     its subsidiaries, so no further scope is needed."""

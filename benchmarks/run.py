@@ -459,11 +459,11 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 def table(results: list[dict], markdown: bool, small: list[dict] | None = None) -> str:
     """One row per case (rows from as_row()); with `small` (the same cases on the smaller
-    data set of a --scale run) also its median and the growth."""
+    data set of a --scale run) also its rows, its median and the growth."""
     header = ["Request", "median ms", "p95 ms", "queries", "SQL ms", "KiB", "rows",
               "floor ms", "× floor"]  # fmt: skip
     if small is not None:
-        header += ["median, small", "growth"]
+        header += ["rows, small", "median, small", "growth"]
     rows = []
     for index, r in enumerate(results):
         if r["median"] is not None:
@@ -473,12 +473,12 @@ def table(results: list[dict], markdown: bool, small: list[dict] | None = None) 
                 fmt(r["ratio"]),
             ]  # fmt: skip
         else:
-            row = [r["label"], r["status"]] + [""] * (len(header) - 2 - (2 if small else 0))
+            row = [r["label"], r["status"]] + [""] * (len(header) - 2 - (3 if small else 0))
         if small is not None:
             other = small[index] if index < len(small) else None
             before = other["median"] if other else None
             growth = r["median"] / before if before and r["median"] is not None else None
-            row += [fmt(before), fmt(growth, 2)]
+            row += [str(other["rows"]) if other else "n/a", fmt(before), fmt(growth, 2)]
         rows.append(row)
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]

@@ -198,7 +198,7 @@ def nps_score(scores: list[int]) -> float | None:
     return round((promoters - detractors) * 100 / len(scores), 1)
 
 
-def header_open_issues(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+def header_open_issues(*, account: Account, group_ids: list[int], user: User) -> dict:
     """The account header's count of the account's unresolved issues."""
     return {"count": open_issues_for_account(account).count()}
 

@@ -204,7 +204,7 @@ def pipeline_by_account(account_ids) -> dict[int, dict]:
     return {row.pop("account_id"): row for row in rows}
 
 
-def header_pipeline(*, account: Account, group_ids: QuerySet, user: User) -> dict:
+def header_pipeline(*, account: Account, group_ids: list[int], user: User) -> dict:
     """The account header's open pipeline: the group's open and weighted value."""
     return account_pipeline_totals(group_ids)
 

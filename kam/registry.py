@@ -81,7 +81,8 @@ class TimelineSource:
 
 @dataclass(frozen=True)
 class HeaderFact:
-    """A fact in the account page header. `compute(*, account, group_ids, user)` returns
+    """A fact in the account page header. `compute(*, account, group_ids, user)` (group_ids:
+    the ids of the account and all accounts below it) returns
     the template context of `template` (a partial rendered inside the header), or None
     to show nothing; it runs a constant number of queries."""
 
