@@ -434,7 +434,7 @@ def test_counts_and_follow_up_lists_take_constant_queries(
         follow_up(account, days=n - 1, title=f"Punkt {n}")
     with django_assert_num_queries(4):  # session, user, scope, count
         kam_client.get(reverse("activities:work_count"), **HTMX)
-    with django_assert_num_queries(8):  # also the account (scope) and may-edit
+    with django_assert_num_queries(9):  # also the account (scope), its group and may-edit
         response = kam_client.get(
             reverse("activities:account_follow_ups", args=[account.pk]), **HTMX
         )
