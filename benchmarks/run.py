@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench SECRET_KEY=bench DEBUG=0 \
         KAM_HTTPS=0 ALLOWED_HOSTS=testserver,localhost .venv/bin/python benchmarks/run.py \
         [-n 30] [--warmup 3] [--markdown] [--extra] [--desk | --planning | --no-desk]
-        [--explain] [--account ID] [--scale SMALL_URL BIG_URL]
+        [--explain] [--account ID] [--scale SMALL_URL BIG_URL [--rounds N]]
 
 Each case is requested in-process with django.test.Client (force_login, the whole
 middleware stack, templates, no network): `--warmup` unmeasured requests (the first one
@@ -17,7 +17,9 @@ settings benchmarks/settings.py): one query for the same number of rows of the s
 rendered as a bare HTML table, timed in the same run with the same repetitions; the table
 shows the floor's median and the case's ratio to it. `--scale SMALL_URL BIG_URL` runs the
 suite on two databases (e.g. 1,000 and 10,000 accounts) in turn and adds the small run's
-median and the growth from it.
+rows, median and the growth from it; `--rounds N` repeats the pair N times in turn and
+keeps each case's fastest round per database. Garbage is collected before each case's
+measured requests.
 
 SECRET_KEY, DEBUG=0, KAM_HTTPS=0 and ALLOWED_HOSTS=testserver,localhost are the defaults.
 Static files must have been collected (manage.py collectstatic --noinput): with DEBUG=0 the
@@ -521,28 +523,48 @@ def measure_floor(floors: dict, case: Case, result: Result, args) -> None:
 
 def scale(args, argv: list[str]) -> None:
     """The same suite on two databases (smaller first), one after the other in
-    subprocesses, and the growth of each case's median from the first to the second."""
+    subprocesses, and the growth of each case's median from the first to the second. With
+    `--rounds N` the pair runs N times in turn (small, big, small, big, ...) and each case
+    keeps its fastest round on each database, so that a slow spell of the machine during
+    one run does not count as growth."""
     small_url, big_url = args.scale
     forwarded = [a for a in argv if a not in ("--markdown",)]
     i = forwarded.index("--scale")
     del forwarded[i : i + 3]
-    runs = []
-    for database in (small_url, big_url):
-        print(f"# running on {database.rsplit('/', 1)[-1]} …", file=sys.stderr, flush=True)
-        done = subprocess.run(
-            [sys.executable, __file__, *forwarded, "--json"],
-            env={**os.environ, "DATABASE_URL": database},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(json.loads(done.stdout))
-    small, big = runs
+    if "--rounds" in forwarded:
+        i = forwarded.index("--rounds")
+        del forwarded[i : i + 2]
+    runs: dict[str, list[dict]] = {small_url: [], big_url: []}
+    for round_number in range(args.rounds):
+        for database in (small_url, big_url):
+            name = database.rsplit("/", 1)[-1]
+            print(f"# round {round_number + 1}: {name} …", file=sys.stderr, flush=True)
+            done = subprocess.run(
+                [sys.executable, __file__, *forwarded, "--json"],
+                env={**os.environ, "DATABASE_URL": database},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[database].append(json.loads(done.stdout))
+    small, big = (_fastest_rounds(runs[url]) for url in (small_url, big_url))
     for about in (small["about"], big["about"]):
         print("\n".join(f"{line}  " if args.markdown else f"# {line}" for line in about))
     if args.markdown:
         print()
     print(table(big["results"], args.markdown, small=small["results"]))
+
+
+def _fastest_rounds(rounds: list[dict]) -> dict:
+    """Per case, the result of the round with the lowest median (cases match by position)."""
+    results = []
+    for index, first in enumerate(rounds[0]["results"]):
+        candidates = [r["results"][index] for r in rounds if r["results"][index]["median"]]
+        results.append(min(candidates, key=lambda r: r["median"]) if candidates else first)
+    about = rounds[0]["about"]
+    if len(rounds) > 1:
+        about = [*about, f"fastest of {len(rounds)} rounds per case"]
+    return {"about": about, "results": results}
 
 
 def describe_machine() -> str:
@@ -599,6 +621,13 @@ def main(argv: list[str] | None = None) -> None:
         nargs=2,
         metavar=("SMALL_URL", "BIG_URL"),
         help="run on two databases (e.g. 1,000 and 10,000 accounts) and print the growth",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --scale: run both databases this many times in turn, keep each case's "
+        "fastest round",
     )
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

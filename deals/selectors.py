@@ -76,12 +76,18 @@ CARD_ORDER = (
 )
 
 
-def pipeline(opportunities: QuerySet[Opportunity]) -> list[PipelineColumn]:
+def pipeline(
+    opportunities: QuerySet[Opportunity], *, account_ids: list[int] | None = None
+) -> list[PipelineColumn]:
     """Every stage with the count, total and weighted total of the given (scoped, filtered)
     opportunities, summed in one SQL query, and the first CARDS_PER_STAGE cards of each
     stage: one UNION ALL of a LIMIT per stage picks their ids (each part walks the
     stage's index and stops, instead of ranking every deal), one more query loads them
-    with the prefetches of opportunity_list."""
+    with the prefetches of opportunity_list. `account_ids`: the user's visible accounts
+    (accounts.access.visible_account_ids), so that a key account manager's columns read
+    their accounts' deals instead of walking every deal of the stage."""
+    if account_ids is not None:
+        opportunities = opportunities.filter(account_id__in=account_ids)
     stages = list(Stage.objects.order_by("order", "pk"))
     totals = {
         row["stage"]: row
@@ -157,10 +163,17 @@ def _union_of_ids(parts: list[QuerySet], *, using: str) -> list[int]:
 
 
 def stage_cards(
-    opportunities: QuerySet[Opportunity], *, stage: Stage, offset: int
+    opportunities: QuerySet[Opportunity],
+    *,
+    stage: Stage,
+    offset: int,
+    account_ids: list[int] | None = None,
 ) -> tuple[list[Opportunity], bool]:
     """The next CARDS_PER_STAGE cards of one column after `offset`, and whether more
-    follow ("show more" on the board). One query plus the prefetches."""
+    follow ("show more" on the board). One query plus the prefetches (`account_ids` as in
+    pipeline())."""
+    if account_ids is not None:
+        opportunities = opportunities.filter(account_id__in=account_ids)
     page = list(
         opportunities.filter(stage=stage).order_by(*CARD_ORDER)[
             offset : offset + CARDS_PER_STAGE + 1

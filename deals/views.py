@@ -13,7 +13,12 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, editable_accounts, get_account_for
+from accounts.access import (
+    can_edit_account,
+    editable_accounts,
+    get_account_for,
+    visible_account_ids,
+)
 from accounts.models import Account
 from deals import selectors, services
 from deals.filters import OpportunityFilter
@@ -75,7 +80,7 @@ def _with_move_options(cards, stages) -> None:
 
 def _pipeline_context(request: HttpRequest, **extra) -> dict:
     filterset, opportunities = _filtered(request, request.GET)
-    columns = selectors.pipeline(opportunities)
+    columns = selectors.pipeline(opportunities, account_ids=visible_account_ids(request.user))
     _with_move_options((card for column in columns for card in column.cards),
                        (column.stage for column in columns))  # fmt: skip
     editable = set(
@@ -112,7 +117,12 @@ def stage_cards(request: HttpRequest, stage_pk: int) -> HttpResponse:
     offset = request.GET.get("offset", "")
     offset = int(offset) if offset.isdigit() else 0
     _, opportunities = _filtered(request, request.GET)
-    cards, has_more = selectors.stage_cards(opportunities, stage=stage, offset=offset)
+    cards, has_more = selectors.stage_cards(
+        opportunities,
+        stage=stage,
+        offset=offset,
+        account_ids=visible_account_ids(request.user),
+    )
     stages = list(Stage.objects.order_by("order", "pk"))
     _with_move_options(cards, stages)
     context = {
