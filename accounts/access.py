@@ -1,7 +1,8 @@
 """Who may see and who may change an account: the one place that decides.
 
 Pages, API, search, exports and tasks all ask this module. Everything a user sees hangs
-off an account, so child records are scoped with `account__in=visible_accounts(user)`.
+off an account, so child records are scoped by `scoped()`: `account__in=visible_accounts(user)`,
+or only "has an account" for users who see every account.
 
 Rules:
 - administrators and heads of sales see and change every account;

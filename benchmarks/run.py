@@ -631,6 +631,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rounds < 1 or (args.rounds > 1 and not args.scale):
+        parser.error("--rounds needs --scale and a number from 1")
     if args.scale:
         scale(args, list(sys.argv[1:] if argv is None else argv))
         return

@@ -27,6 +27,11 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     return page
 
 
+# Deeper pages than this are not counted to (at 25 rows a page: 25 million rows), so that
+# no page number makes the count's LIMIT overflow.
+MAX_PAGE = 1_000_000
+
+
 class BoundedPaginator(Paginator):
     """A paginator that counts at most settings.LIST_COUNT_BOUND rows (and always those up
     to the page after the requested one). Lists over everything a head of sales sees (a
@@ -37,16 +42,18 @@ class BoundedPaginator(Paginator):
     def __init__(self, object_list: QuerySet, per_page: int, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.queryset = object_list
-        self.bound: int = settings.LIST_COUNT_BOUND
+        # Whole pages, so that "more than N pages" is true whenever "more than" is.
+        self.bound: int = -(-settings.LIST_COUNT_BOUND // per_page) * per_page
 
     def get_page(self, number) -> Page:
+        # Page n must know whether page n + 1 exists. A number below 1 (or none) shows
+        # page 1; one beyond MAX_PAGE the last page counted.
         try:
-            wanted = int(number)
+            wanted = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
             wanted = 1
-        # Page n must know whether page n + 1 exists.
         self.bound = max(self.bound, (wanted + 1) * self.per_page)
-        return super().get_page(number)
+        return super().get_page(wanted)
 
     @cached_property
     def counted(self) -> int:

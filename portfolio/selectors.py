@@ -123,7 +123,7 @@ def account_health(
 def health_header(*, account: Account, group_ids, user) -> dict | None:
     """The account header's portfolio facts: the dependency warning of the account's
     group (or the account alone) and the latest stored health score with its drop flag.
-    Three queries."""
+    Three queries, four when the year's sums over all accounts are not cached."""
     year = current_year()
     share = concentration.unit_share(account, year=year)
     latest = list(HealthSnapshot.objects.filter(account=account).order_by("-week")[:5])

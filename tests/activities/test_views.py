@@ -283,6 +283,23 @@ def test_activity_list_says_more_than_when_the_count_is_bounded(kam_client, acco
     assert "Seite 2 von 3" in second and 'rel="next"' in second
     third = kam_client.get(reverse("activities:list") + "?page=3").content.decode()
     assert "Anruf 59" in third and 'rel="next"' not in third
+    # Nonsense page numbers show page 1 (with the way on) or the last page counted.
+    for page in ("0", "-3", "x"):
+        html = kam_client.get(reverse("activities:list") + f"?page={page}").content.decode()
+        assert "Seite 1 von mehr als 2" in html and "Anruf 0" in html, page
+    huge = kam_client.get(reverse("activities:list") + "?page=10000000000000000000")
+    assert huge.status_code == 200 and "Anruf 59" in huge.content.decode()
+
+
+def test_a_bound_between_whole_pages_counts_up_to_the_next_whole_page(
+    kam_client, account, settings
+):
+    # 130 is 5.2 pages of 25: 140 rows are 6 pages exactly, not "more than 6".
+    settings.LIST_COUNT_BOUND = 130
+    for day in range(140):
+        log(account, days_ago=day / 10 + 1, subject=f"Anruf {day}")
+    html = kam_client.get(reverse("activities:list")).content.decode()
+    assert "140 Aktivitäten" in html and "Seite 1 von 6" in html and "Mehr als" not in html
 
 
 @pytest.mark.parametrize("rows", [3, 15])
