@@ -117,15 +117,22 @@ class Objective(models.Model):
     # with_forecast, on commit of every write it reads and nightly): the lists of
     # objectives needing attention filter and sort on it instead of computing the forecast
     # of every objective. Null (the verdict empty) unless a revenue objective with a target.
+    # Wide enough for sums over a whole group and for a target of a cent (a forecast of
+    # 10^16 € is 10^20 % of it): the refresh must never fail on accepted values.
     stored_forecast_total = models.DecimalField(
-        _("stored forecast"), null=True, blank=True, editable=False, **MONEY
+        _("stored forecast"),
+        null=True,
+        blank=True,
+        editable=False,
+        max_digits=30,
+        decimal_places=2,
     )
     stored_forecast_percent = models.DecimalField(
         _("stored forecast against target (%)"),
         null=True,
         blank=True,
         editable=False,
-        max_digits=12,
+        max_digits=30,
         decimal_places=4,
     )
     stored_forecast_verdict = models.CharField(

@@ -59,7 +59,7 @@ def test_an_outsider_gets_404_and_nothing_changes(portfolio, outsider_client):
     assert outsider_client.post(accept_url(bauer)).status_code == 404
     bauer.refresh_from_db()
     assert bauer.status == "standard"
-    assert "Bauer" not in outsider_client.get(URL, {"year": YEAR}).content.decode()
+    assert "Bauer GmbH" not in outsider_client.get(URL, {"year": YEAR}).content.decode()
 
 
 def test_a_reader_sees_the_suggestion_without_buttons(portfolio, kam, other_kam):
