@@ -39,6 +39,12 @@ class ProductLine(models.Model):
         return self.name
 
 
+def path_ids(path: str) -> list[int]:
+    """The account ids of a materialised path, the top account first ("/12/40/" ->
+    [12, 40]); an empty path has none."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 class Account(models.Model):
     class CustomerType(models.TextChoices):
         CORPORATION = "corporation", _("Corporation")
@@ -139,7 +145,7 @@ class Account(models.Model):
         return self.parent_id is None and self.subsidiaries.exists()
 
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return path_ids(self.path)[:-1]
 
     def clean(self) -> None:
         parent = self.parent if self.parent_id and self.pk else None

@@ -4,7 +4,7 @@ whole company's revenue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
@@ -123,9 +123,17 @@ def account_health(
 def health_header(*, account: Account, group_ids, user) -> dict | None:
     """The account header's portfolio facts: the dependency warning of the account's
     group (or the account alone) and the latest stored health score with its drop flag.
-    Three queries, four when the year's sums over all accounts are not cached."""
+    Three queries; one more when the year's sums over all accounts are not cached, and
+    one to check the group's top account is in the user's scope."""
     year = current_year()
     share = concentration.unit_share(account, year=year)
+    if (
+        share is not None
+        and share.unit_id != account.pk
+        and not visible_accounts(user).filter(pk=share.unit_id).exists()
+    ):
+        # The group's top account is outside the user's scope: its share, not its name.
+        share = replace(share, unit_name="")
     latest = list(HealthSnapshot.objects.filter(account=account).order_by("-week")[:5])
     if share is None and not latest:
         return None

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Account, YearlyFigures
+from accounts.models import Account, YearlyFigures, path_ids
 from deals.models import Opportunity
 from planning.action_plan.selectors import CLOSED_OBJECTIVE, with_forecast
 from planning.models import STORED_FORECAST_FIELDS, Objective
@@ -71,11 +71,6 @@ def refresh_open_forecasts() -> int:
 ALL_YEARS = None
 
 
-def _ids_in(path: str) -> set[int]:
-    """The account ids of a materialised path ("/12/40/"): the account and those above."""
-    return {int(part) for part in path.strip("/").split("/") if part}
-
-
 @dataclass
 class Pending:
     """What one transaction changed that the forecast reads."""
@@ -102,7 +97,7 @@ class Pending:
         for pk, path in paths:
             touched = self.accounts[pk]
             key = None if touched is None else frozenset(touched)
-            by_years.setdefault(key, set()).update(_ids_in(path))
+            by_years.setdefault(key, set()).update(path_ids(path))
         condition = Q(pk__in=self.objective_ids) | Q(account_id__in=self.group_ids)
         for years, account_ids in by_years.items():
             in_years = Q() if years is None else Q(year__in=years)
@@ -203,7 +198,7 @@ def objective_saved(sender, instance: Objective, **kwargs) -> None:
 def account_saved(sender, instance: Account, **kwargs) -> None:
     """A new parent: the groups the account left and the ones it joined. The services
     save the account with its old path and write the new one after (queryset update)."""
-    chain = [int(part) for part in instance.path.strip("/").split("/") if part]
+    chain = path_ids(instance.path)
     old_parent = chain[-2] if len(chain) > 1 else None
     if not chain or instance.parent_id == old_parent:
         return  # new (no path yet: no figures, deals or objectives) or not moved
@@ -217,6 +212,6 @@ def account_saved(sender, instance: Account, **kwargs) -> None:
 
 
 def account_deleted(sender, instance: Account, **kwargs) -> None:
-    ids = _ids_in(instance.path) - {instance.pk}
+    ids = set(path_ids(instance.path)) - {instance.pk}
     if ids:
         _pending(lambda pending: pending.group_ids.update(ids))

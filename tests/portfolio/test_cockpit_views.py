@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts import services as account_services
 from portfolio.models import CompanyTotals
 from tests.conftest import client_for
 from tests.portfolio.conftest import YEAR
@@ -78,3 +79,15 @@ def test_the_account_header_of_a_subsidiary_warns_about_its_group(portfolio, hea
     assert "Konzern Weber Holding AG: 60,0 % des Umsatzes" in page
     page = head_client.get(reverse("accounts:detail", args=[portfolio["claus"].pk])).text
     assert 'data-testid="dependency-fact"' not in page
+
+
+def test_a_subsidiary_header_does_not_name_a_group_top_outside_the_scope(portfolio, kam):
+    # kam is on Weber France's team only: the group's share shows, Weber Holding's name
+    # does not.
+    account_services.team_member_set(
+        actor=portfolio["weber_fr"].owner, account=portfolio["weber_fr"], user=kam,
+        role="sales_rep", can_edit=False,
+    )  # fmt: skip
+    page = client_for(kam).get(reverse("accounts:detail", args=[portfolio["weber_fr"].pk])).text
+    assert "Konzern: 60,0 % des Umsatzes" in page
+    assert "Weber Holding" not in page
