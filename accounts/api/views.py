@@ -26,7 +26,7 @@ from accounts.api.serializers import (
 from accounts.filters import AccountFilter, ContactFilter
 from accounts.models import Account, Contact, ProductLine
 from kam.api.filters import FILTERS
-from kam.api.pagination import IdsFirstPagination
+from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
 
 
 def account_queryset(user) -> QuerySet[Account]:
@@ -260,6 +260,7 @@ def contact_queryset(user) -> QuerySet[Contact]:
 )
 class ContactList(generics.ListCreateAPIView):
     serializer_class = ContactSerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = ContactFilter
 

@@ -133,6 +133,7 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
 )
 class FollowUpList(generics.ListCreateAPIView):
     serializer_class = FollowUpSerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = FollowUpFilter
 

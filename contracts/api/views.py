@@ -24,6 +24,7 @@ from contracts.api.serializers import (
 )
 from contracts.filters import ContractFilter
 from contracts.models import Contract
+from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.uploads import attachment_response
 
 
@@ -45,6 +46,7 @@ def _fresh(request: Request, contract: Contract) -> Contract:
 )
 class ContractList(generics.ListCreateAPIView):
     serializer_class = ContractSerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ContractFilter
 

@@ -24,6 +24,7 @@ from customer_care.api.serializers import (
 from customer_care.filters import IssueFilter, SurveyFilter
 from customer_care.models import Department
 from kam.api.filters import FILTERS
+from kam.api.pagination import KeysetOrPageNumberPagination
 
 
 @extend_schema_view(
@@ -32,6 +33,7 @@ from kam.api.filters import FILTERS
 )
 class IssueList(generics.ListCreateAPIView):
     serializer_class = IssueSerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = IssueFilter
 
@@ -87,6 +89,7 @@ class IssueDetail(generics.RetrieveUpdateAPIView):
 )
 class SurveyList(generics.ListCreateAPIView):
     serializer_class = SurveySerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = SurveyFilter
 

@@ -23,6 +23,7 @@ from deals.api.serializers import (
 from deals.filters import CompetitorFilter, OpportunityFilter
 from deals.models import Competitor, Opportunity, Stage
 from kam.api.filters import FILTERS
+from kam.api.pagination import KeysetOrPageNumberPagination
 
 
 def _read_back(request: Request, opportunity: Opportunity) -> dict:
@@ -46,6 +47,7 @@ def _read_back(request: Request, opportunity: Opportunity) -> dict:
 )
 class OpportunityList(generics.ListCreateAPIView):
     serializer_class = OpportunitySerializer
+    pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = OpportunityFilter
 

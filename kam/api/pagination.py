@@ -51,15 +51,30 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
     """Page numbers by default; with `?cursor=` (empty for the first page) keyset
     pagination on `keyset_ordering`: no count over the whole list, and every page is an
     index range scan from where the last one ended. The answer then has `next` and
-    `previous` links with the cursor and no `count`."""
+    `previous` links with the cursor and no `count`.
+
+    The default order is the id, newest first: unique, so that no page repeats or skips a
+    row however many rows share a date (DRF's cursor walks ties by an offset that it cuts
+    at 1,000)."""
 
     keyset_ordering: tuple[str, ...] = ("-pk",)
     cursor_query_param = "cursor"
+    ordering_query_param = "ordering"
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = None
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
+        if request.query_params.get(self.ordering_query_param):
+            # The cursor holds a position in its own order; a sort of the caller's would
+            # be dropped without a word.
+            raise ValidationError(
+                {
+                    self.ordering_query_param: [
+                        _("Pages by cursor keep their own order: leave out the sort order.")
+                    ]
+                }
+            )
         self.keyset = pagination.CursorPagination()
         self.keyset.ordering = self.keyset_ordering
         self.keyset.page_size = self.get_page_size(request)
@@ -77,7 +92,8 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         cursor = pagination.CursorPagination().get_schema_operation_parameters(view)[0]
-        cursor["description"] = (
-            "Keyset pagination: empty for the first page, then the cursor of the `next` link."
+        cursor["description"] = _(
+            "Keyset pagination instead of page numbers: empty for the first page, then "
+            "follow the `next` link. No `count`, and every page costs the same however deep."
         )
         return [*super().get_schema_operation_parameters(view), cursor]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
+from kam.api.pagination import KeysetOrPageNumberPagination
 from planning.action_plan import selectors, services
 from planning.action_plan.api.serializers import (
     ActionSerializer,
@@ -72,6 +73,7 @@ class ObjectiveViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ObjectiveSerializer
+    pagination_class = KeysetOrPageNumberPagination
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
     filter_backends = FILTERS
     filterset_class = ObjectiveFilter
@@ -133,6 +135,7 @@ class ActionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ActionSerializer
+    pagination_class = KeysetOrPageNumberPagination
     permission_classes = [permissions.IsAuthenticated, ActionPermission]
     filter_backends = FILTERS
     filterset_class = ActionFilter
