@@ -10,10 +10,11 @@ class PortfolioConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from kam import registry
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
-        from portfolio import cache, demo, home, selectors
+        from portfolio import cache, demo, home, latest_health, selectors
         from users.models import Role
 
         cache.connect()
+        latest_health.connect()
 
         registry.nav_links.register(
             NavLink(

@@ -129,6 +129,7 @@ def _health() -> int:
                     parts={},
                 )
             )
+    # Older than this week's, which health_store_week flagged as the latest: no mark.
     HealthSnapshot.objects.bulk_create(earlier, ignore_conflicts=True)
     return stored + len(earlier)
 

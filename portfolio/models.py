@@ -197,6 +197,9 @@ class HealthSnapshot(models.Model):
     score = models.PositiveSmallIntegerField(_("health score"))
     parts = models.JSONField(_("parts"), default=dict)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    # The account's newest snapshot (portfolio.latest_health keeps it): "weakest first"
+    # walks the partial index below instead of finding every account's newest week.
+    is_latest = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("health score")
@@ -205,7 +208,14 @@ class HealthSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "week"], name="one_health_score_per_week")
         ]
-        indexes = [models.Index(fields=["week", "score"])]
+        indexes = [
+            models.Index(fields=["week", "score"]),
+            models.Index(
+                fields=["score", "account"],
+                condition=models.Q(is_latest=True),
+                name="health_latest_score_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.week}: {self.score}"

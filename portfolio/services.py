@@ -16,6 +16,7 @@ from accounts.access import can_edit_account
 from accounts.models import Account
 from kam.history import records_author
 from portfolio import classification, health, matrix
+from portfolio.latest_health import mark_latest
 from portfolio.models import (
     AccountPortfolio,
     CompanyTotals,
@@ -159,6 +160,7 @@ def health_store_week(*, today: date | None = None, chunk: int = 1000) -> int:
             unique_fields=["account", "week"],
             update_fields=["score", "parts", "computed_at"],
         )
+        mark_latest([snapshot.account_id for snapshot in snapshots], since=week)
         stored += len(snapshots)
     return stored
 
