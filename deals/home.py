@@ -27,13 +27,18 @@ def quarter_bounds(today: date) -> tuple[date, date]:
 
 
 def big_deals_this_quarter(*, user) -> dict | None:
-    """The biggest open deals expected to close this quarter, in the user's scope: one
-    query (the competitor and product line prefetches are not needed here)."""
+    """The biggest open deals expected to close this quarter, in the user's scope: the
+    ids of the biggest first, then those rows with account, stage and owner (two queries;
+    the competitor and product line prefetches are not needed here). Joined before the
+    sort, every deal of the quarter was joined with its account and owner to show eight:
+    2,255 of them for a head of sales at 10,000 accounts."""
     start, end = quarter_bounds(timezone.localdate())
-    deals = (
+    order = ("-value", "expected_close_date", "pk")
+    ids = list(
         selectors.opportunity_list(user)
         .filter(selectors.OPEN, expected_close_date__gte=start, expected_close_date__lt=end)
-        .prefetch_related(None)
-        .order_by("-value", "expected_close_date", "pk")[:LIMIT]
+        .order_by(*order)
+        .values_list("pk", flat=True)[:LIMIT]
     )
-    return {"deals": list(deals), "start": start, "end": end - timedelta(days=1)}
+    deals = selectors.opportunity_list(user).filter(pk__in=ids).prefetch_related(None)
+    return {"deals": list(deals.order_by(*order)), "start": start, "end": end - timedelta(days=1)}
