@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.access import visible_accounts
+from accounts.access import scoped
 from accounts.models import Account, YearlyFigures
 from accounts.selectors import MONEY_FIELD, current_year
 
@@ -25,9 +25,10 @@ def my_key_accounts(*, user) -> dict | None:
 
 def team_figures(*, user) -> dict | None:
     """This year's revenue and contribution margin of every visible account against their
-    targets, summed in one aggregate query."""
+    targets, summed in one aggregate query (for a head of sales without joining the
+    accounts: `scoped`)."""
     year = current_year()
-    totals = YearlyFigures.objects.filter(account__in=visible_accounts(user), year=year).aggregate(
+    totals = scoped(user, YearlyFigures.objects.filter(year=year)).aggregate(
         revenue=Coalesce(Sum("revenue"), Decimal("0"), output_field=MONEY_FIELD),
         revenue_target=Sum("revenue_target"),
         margin=Coalesce(Sum("contribution_margin"), Decimal("0"), output_field=MONEY_FIELD),
