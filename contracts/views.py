@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -28,6 +27,7 @@ from contracts.models import Contract
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.paging import page_of
 from kam.uploads import attachment_response
 
 PAGE_SIZE = 25
@@ -35,7 +35,9 @@ MAX_WITHIN_DAYS = 3650
 
 
 def _page_context(request: HttpRequest, contracts) -> dict:
-    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The ids of the page first: the computed terms and the document count only for its
+    # rows, not for every contract sorted (2,177 deadlines within 90 days at 10,000 accounts).
+    page = page_of(contracts, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
