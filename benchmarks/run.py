@@ -229,6 +229,12 @@ def desk_cases(group: Account, extra: bool) -> list[Case]:
             Case("API follow-ups (bench_kam_0)", kam, "/api/v1/follow-ups/", optional=True),
             Case("API issues (head)", head, "/api/v1/issues/", optional=True),
             Case("API contracts (head)", head, "/api/v1/contracts/", optional=True),
+            Case("API issues ?cursor= (head, keyset)", head, "/api/v1/issues/?cursor=",
+                 optional=True),
+            Case("API contracts ?cursor= (head, keyset)", head, "/api/v1/contracts/?cursor=",
+                 optional=True),
+            Case("API opportunities ?cursor= (head, keyset)", head,
+                 "/api/v1/opportunities/?cursor=", optional=True),
         ]  # fmt: skip
     return selected
 
@@ -276,8 +282,10 @@ def planning_cases(group: Account, extra: bool) -> list[Case]:
             Case("Plans (bench_kam_1, busy KAM)", "bench_kam_1", plans, optional=True),
             Case("Plans, results only (head, htmx)", head, plans, HTMX, optional=True),
             Case("API actions (head of sales)", head, "/api/v1/actions/", optional=True),
+            Case("API actions ?cursor= (head, keyset)", head, "/api/v1/actions/?cursor=",
+                 optional=True),
             Case("API objectives (bench_kam_0)", kam, "/api/v1/objectives/", optional=True),
-        ]
+        ]  # fmt: skip
         if mine is not None:
             selected.append(
                 Case(
@@ -385,7 +393,9 @@ def cases(group: Account, extra: bool) -> list[Case]:
             Case("Contact list (head, 100k)", head, "/accounts/contacts/"),
             Case("Contact list (bench_kam_0)", kam, "/accounts/contacts/"),
             Case("API contact list", head, "/api/v1/contacts/", optional=True),
-        ]
+            Case("API contacts ?cursor= (head, 100k, keyset)", head, "/api/v1/contacts/?cursor=",
+                 optional=True),
+        ]  # fmt: skip
     return selected
 
 
