@@ -69,3 +69,23 @@ def test_the_matrix_stays_within_scope(portfolio, kam, django_assert_num_queries
         html = client.get(reverse("portfolio:matrix"), {"year": YEAR}).content.decode()
     assert "Bauer GmbH" in html
     assert not any(name in html for name in ("Weber Holding", "Weber France", "Weber USA"))
+
+
+@pytest.mark.django_db
+def test_the_matrix_draws_the_years_biggest_customers(kam, head_client):
+    from portfolio.views import MATRIX_BUBBLES
+    from tests.factories import make_account
+
+    accounts = [make_account(owner=kam, name=f"Kunde {n:02d}") for n in range(MATRIX_BUBBLES + 3)]
+    MatrixScore.objects.bulk_create(
+        MatrixScore(
+            account=account, year=YEAR, attractiveness=50, position=50,
+            revenue=Decimal(1000 * (n + 1)), status=account.status,
+        )
+        for n, account in enumerate(accounts)
+    )  # fmt: skip
+
+    html = head_client.get(reverse("portfolio:matrix"), {"year": YEAR}).content.decode()
+
+    drawn = {account.name for account in accounts if f'href="/accounts/{account.pk}/"' in html}
+    assert drawn == {account.name for account in accounts[3:]}
