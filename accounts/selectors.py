@@ -104,8 +104,11 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
     """The header search: visible accounts by name, legal name, city or external ID and
     visible contacts by name or e-mail, best match first (accounts.search)."""
     accounts = search_accounts(visible_accounts(user), query)
-    contacts = search_contacts(visible_contacts(user).select_related("account"), query)
-    return list(accounts[:limit]), list(contacts[:limit])
+    # The best contacts' ids first, then those rows with their account: ranked with the
+    # account joined, every match (1,211 Müllers among 100,000 contacts) was joined first.
+    ids = list(search_contacts(visible_contacts(user), query).values_list("pk", flat=True)[:limit])
+    contacts = Contact.objects.select_related("account").in_bulk(ids)
+    return list(accounts[:limit]), [contacts[pk] for pk in ids]
 
 
 def contact_list(user) -> QuerySet[Contact]:

@@ -96,3 +96,17 @@ def test_contact_search_plan_uses_the_trigram_indexes(head_of_sales, crowd):
     # name b-tree about as cheap as the last name's trigram index, so it is not named).
     assert "contact_first_name_trgm_idx" in plan and "contact_email_trgm_idx" in plan
     assert "Seq Scan on accounts_contact" not in plan
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_header_search_takes_the_same_queries_however_many_match(
+    kam, kam_client, muellers, extra, django_assert_num_queries
+):
+    plain, _longer = muellers
+    for n in range(extra):
+        make_contact(account=plain, first_name=f"Kind {n}", last_name="Müller")
+    # the page and the manager's scope, then accounts, the best contacts' ids, their rows
+    with django_assert_num_queries(9):
+        html = kam_client.get(reverse("accounts:search"), {"q": "Müller"}).text
+    assert "Müller GmbH" in html and "Hans" in html
+    assert ("Kind 0" in html) == bool(extra)
