@@ -51,7 +51,7 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
 
 def group_figures(account: Account) -> list[dict[str, Any]]:
     """Per year, the totals of the account and every subsidiary below it, summed in SQL
-    (two queries).
+    (three queries: the members' ids, the sums, the names of members without potential).
 
     A potential compares with the revenue of the same accounts: `share_of_wallet` is given
     only when every member with revenue has a potential; otherwise
@@ -59,7 +59,10 @@ def group_figures(account: Account) -> list[dict[str, Any]]:
     potential is missing, and `share_of_wallet_covered` compares the potential with the
     revenue of the members that have one."""
     zero = Value(Decimal("0"), output_field=MONEY_FIELD)
-    in_group = YearlyFigures.objects.filter(account__path__startswith=account.path)
+    # The members' ids as a list: with the path condition joined in, PostgreSQL expected
+    # four times the 26 accounts of a group and read all 50,000 figure rows.
+    members = list(group_members(account).order_by().values_list("pk", flat=True))
+    in_group = YearlyFigures.objects.filter(account_id__in=members)
     without_potential = Q(revenue_potential__isnull=True, revenue__gt=0)
     rows = list(
         in_group.values("year")
