@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,6 @@ from accounts.selectors import current_year
 from kam import charts as kam_charts
 from kam.forms import add_service_errors
 from kam.htmx import render_page
-from kam.paging import page_of
 from portfolio import cache as portfolio_cache
 from portfolio import (
     charts,
@@ -258,8 +258,7 @@ def dashboard_accounts(request: HttpRequest) -> HttpResponse:
         metric = "revenue"
     value = request.GET.get("value", "")
     rows = dashboard.drill_down(accounts, year=year, metric=metric, value=value)
-    # The ids of the page first: the latest health and the attainment only for its rows.
-    page = page_of(rows, request.GET.get("page"), 25)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     back = request.GET.copy()
     for key in ("metric", "value", "page"):
         back.pop(key, None)

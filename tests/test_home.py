@@ -13,6 +13,7 @@ from activities import services as activity_services
 from kam import registry
 from planning.coaching import services as coaching_services
 from tests.conftest import client_for
+from tests.contracts.conftest import make_contract
 from tests.deals.conftest import ensure_default_stages
 from tests.deals.helpers import make_opportunity
 from tests.factories import make_account
@@ -97,6 +98,10 @@ def test_every_block_runs_a_constant_number_of_queries(
         make_opportunity(
             account=account, stage="proposal", owner=kam, expected_close_date=today, value=n
         )
+        make_contract(
+            account=account, start_on=today - timedelta(days=400),
+            end_on=today + timedelta(days=30 + n), notice_period_months=0,
+        )  # fmt: skip
         YearlyFigures.objects.create(
             account=account, year=today.year, revenue=100, revenue_target=200
         )

@@ -95,6 +95,6 @@ def test_constant_queries(portfolio, this_year, head_of_sales, django_assert_num
     # owner, per region, health, thresholds, ranked units
     with django_assert_num_queries(12):
         assert client.get(URL).status_code == 200
-    # session, user, regions, count, the page's ids, its rows
-    with django_assert_num_queries(6):
+    # session, user, regions, count, page
+    with django_assert_num_queries(5):
         assert client.get(DRILL, {"metric": "no_contact"}).status_code == 200
