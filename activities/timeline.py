@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, FollowUp
 from kam.timeline import TimelineEvent
-from kam.top_rows import first_rows_per_key
 
 
 def events(
@@ -26,12 +25,10 @@ def events(
     else:
         activities = Activity.objects.filter(occurred_at__lt=before)
         done = FollowUp.objects.filter(done_at__lt=before)
-    activities = first_rows_per_key(
-        activities.only("pk", "kind", "subject", "outcome", "occurred_at", "account_id"),
-        field="account_id",
-        keys=account_ids,
-        order=("-occurred_at", "-pk"),
-        limit=limit,
+    activities = (
+        activities.filter(account_id__in=account_ids)
+        .only("pk", "kind", "subject", "outcome", "occurred_at", "account_id")
+        .order_by("-occurred_at", "-pk")[:limit]
     )
     done = (
         done.filter(account_id__in=account_ids)
