@@ -43,6 +43,7 @@ class AccountFilter(django_filters.FilterSet):
             ("updated_at", "updated", _("Last changed")),
             ("last_contacted_at", "last_contact", _("Last contact")),
         ),
+        nulls_smallest=("year_revenue",),  # no figures for the year: after every revenue
         label=_("Sort by"),
     )
 

@@ -133,6 +133,20 @@ def test_account_list_orders_by_the_pages_sort_keys(kam_api, kam):
     assert ids(kam_api.get(ACCOUNTS, {"ordering": "-name"})) == [middle.pk, big.pk, small.pk]
 
 
+def test_accounts_without_figures_for_the_year_sort_below_every_revenue(kam_api, kam, kam_client):
+    none_yet = make_account(owner=kam, name="A no figures yet")
+    small = make_account(owner=kam, name="B small")
+    big = make_account(owner=kam, name="C big")
+    add_figures(small, current_year(), "10")
+    add_figures(big, current_year(), "1000")
+    add_figures(none_yet, current_year() - 1, "99999")  # last year's do not count
+
+    assert ids(kam_api.get(ACCOUNTS, {"ordering": "-revenue"})) == [big.pk, small.pk, none_yet.pk]
+    assert ids(kam_api.get(ACCOUNTS, {"ordering": "revenue"})) == [none_yet.pk, small.pk, big.pk]
+    page = kam_client.get(reverse("accounts:list"), {"ordering": "-revenue"}).text
+    assert page.index("C big") < page.index("B small") < page.index("A no figures yet")
+
+
 def test_account_list_pages_with_page_size(kam_api, kam):
     for _ in range(5):
         make_account(owner=kam)
