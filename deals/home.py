@@ -34,11 +34,11 @@ def big_deals_this_quarter(*, user) -> dict | None:
     2,255 of them for a head of sales at 10,000 accounts."""
     start, end = quarter_bounds(timezone.localdate())
     order = ("-value", "expected_close_date", "pk")
+    visible = selectors.opportunity_list(user)  # the scope is read once
     ids = list(
-        selectors.opportunity_list(user)
-        .filter(selectors.OPEN, expected_close_date__gte=start, expected_close_date__lt=end)
+        visible.filter(selectors.OPEN, expected_close_date__gte=start, expected_close_date__lt=end)
         .order_by(*order)
         .values_list("pk", flat=True)[:LIMIT]
     )
-    deals = selectors.opportunity_list(user).filter(pk__in=ids).prefetch_related(None)
+    deals = visible.filter(pk__in=ids).prefetch_related(None)
     return {"deals": list(deals.order_by(*order)), "start": start, "end": end - timedelta(days=1)}

@@ -1,11 +1,12 @@
 """Which health snapshot is each account's newest, kept as `HealthSnapshot.is_latest`.
 
-The home block and the dashboard rank key accounts by their latest score. Found by a
-subquery, that is one backward index probe per account (5,000 key accounts for a head of
+The home block "Key accounts by health" ranks key accounts by their latest score. Found by
+a subquery, that is one backward index probe per account (5,000 key accounts for a head of
 sales) before the lowest eight can be shown; as a flag with a partial index on the score,
 the lowest come first along the index. Every write of snapshots marks it: a single save
-by signal, the weekly bulk store and the demo by calling `mark_latest` themselves.
-Snapshots are deleted only with their account, so a delete needs no mark.
+by signal, the weekly bulk store by calling `mark_latest` itself (the demo's earlier weeks
+are older than the stored one and need no mark). Snapshots are deleted only with their
+account, so a delete needs no mark.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.signals import post_save
 
 from portfolio.models import HealthSnapshot
 
@@ -41,6 +43,4 @@ def _saved(sender, instance: HealthSnapshot, raw: bool = False, **kwargs) -> Non
 
 def connect() -> None:
     """Called from PortfolioConfig.ready()."""
-    from django.db.models.signals import post_save
-
     post_save.connect(_saved, sender=HealthSnapshot, dispatch_uid="portfolio-latest-health")

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from portfolio import matrix, services, tasks
 from portfolio.models import MatrixScore
-from tests.factories import make_contact
+from portfolio.views import MATRIX_BUBBLES
+from tests.factories import make_account, make_contact
 from tests.portfolio.conftest import YEAR, put
 
 
@@ -73,9 +74,6 @@ def test_the_matrix_stays_within_scope(portfolio, kam, django_assert_num_queries
 
 @pytest.mark.django_db
 def test_the_matrix_draws_the_years_biggest_customers(kam, head_client):
-    from portfolio.views import MATRIX_BUBBLES
-    from tests.factories import make_account
-
     accounts = [make_account(owner=kam, name=f"Kunde {n:02d}") for n in range(MATRIX_BUBBLES + 3)]
     MatrixScore.objects.bulk_create(
         MatrixScore(
