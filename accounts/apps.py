@@ -8,11 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from accounts import home
+        from accounts import home, revenue_key
         from kam import registry
         from kam.registry import HomeBlock
         from users.models import Role
 
+        revenue_key.connect()
         registry.home_blocks.register(
             HomeBlock(
                 key="key_accounts",

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from accounts import revenue_key
 from accounts.models import Account, Contact
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
 from kam.filters import StableOrderingFilter, YesNoFilter
@@ -44,6 +45,7 @@ class AccountFilter(django_filters.FilterSet):
             ("last_contacted_at", "last_contact", _("Last contact")),
         ),
         nulls_smallest=("year_revenue",),  # no figures for the year: after every revenue
+        resolved={"year_revenue": revenue_key.sort_field},  # the stored key, when current
         label=_("Sort by"),
     )
 

@@ -43,6 +43,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts import revenue_key  # noqa: E402
 from accounts.models import (  # noqa: E402
     Account,
     Contact,
@@ -564,6 +565,10 @@ def main(argv: list[str] | None = None) -> None:
         steps.run("profile sections", make_profiles, rng, specs)
         steps.run("contacts", make_contacts, rng, specs, args.contacts, year)
         steps.run("yearly figures", make_figures, rng, specs, args.years, year)
+        # bulk_create sends no signals: the revenue sort key, as the figures services keep it.
+        steps.run(
+            "revenue sort keys", revenue_key.refresh, Account.objects.values_list("pk", flat=True)
+        )
     if connection.vendor == "postgresql":
         # Fresh planner statistics and visibility maps, as a long-running database has.
         steps.run("vacuum analyze", vacuum_analyze)

@@ -21,13 +21,16 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
     descending_fmt = _("{label} (descending)")
 
-    def __init__(self, *args, fields, nulls_smallest=(), **kwargs):
+    def __init__(self, *args, fields, nulls_smallest=(), resolved=None, **kwargs):
         # Fields whose empty values sort as the smallest, first ascending and last
         # descending, on every database: PostgreSQL puts NULL last ascending and first
         # descending (SQLite the other way), so "Revenue (descending)" began with every
         # account that has no figures for the year. Only for fields no index serves in
         # order: a NULLS placement other than the index's own makes PostgreSQL sort.
         self.nulls_smallest = frozenset(nulls_smallest)
+        # Fields whose column is picked when a list is sorted by them: name -> a function
+        # returning the field to sort by (accounts.revenue_key.sort_field).
+        self.resolved = dict(resolved or {})
         kwargs["fields"] = [(field, param) for field, param, _label in fields]
         kwargs["field_labels"] = {field: label for field, _param, label in fields}
         kwargs.setdefault("empty_label", _("Default order"))
@@ -48,11 +51,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*(self._placed(term) for term in qs.query.order_by), "pk")
 
     def _placed(self, term):
-        if not isinstance(term, str) or term.lstrip("-") not in self.nulls_smallest:
+        if not isinstance(term, str):
             return term
-        if term.startswith("-"):
-            return F(term[1:]).desc(nulls_last=True)
-        return F(term).asc(nulls_first=True)
+        descending, name = term.startswith("-"), term.lstrip("-")
+        field = self.resolved[name]() if name in self.resolved else name
+        if name not in self.nulls_smallest:
+            return f"-{field}" if descending else field
+        if descending:
+            return F(field).desc(nulls_last=True)
+        return F(field).asc(nulls_first=True)
 
 
 class YesNoSelect(forms.NullBooleanSelect):

@@ -411,6 +411,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.queue_waiting_folders",
         "schedule": 60,
     },
+    "accounts-roll-over-revenue-keys": {
+        # The account list's revenue sort key (Account.revenue_key) at New Year.
+        "task": "accounts.tasks.roll_over_revenue_keys",
+        "schedule": crontab(hour=0, minute=1),
+    },
     "contracts-refresh-passed-notice-deadlines": {
         # Stored next notice deadlines (Contract.next_notice_on) that passed yesterday.
         "task": "contracts.tasks.refresh_passed_notice_deadlines",

@@ -1,0 +1,62 @@
+"""This year's revenue of each account, stored as `Account.revenue_key`.
+
+The account list sorts by "Revenue", that is this year's row of another table. As a
+subquery it is probed for every account in scope (10,000 for a head of sales) before a
+page can be cut; as a column with an index per direction, a sorted page is an index walk.
+
+Every save or delete of figures sets the account's key by signal (pages, API, admin and
+imports all save figures through the ORM; the benchmark generator, which bulk-inserts,
+calls `refresh` itself). At New Year every key still holds last year's revenue until the
+nightly task `refresh` has moved it to the new year; until then `sort_field` sorts by the
+subquery, so the list is never ordered by last year's revenue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import DecimalField, OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
+
+from accounts.models import MONEY, Account, YearlyFigures, this_year
+
+
+def _revenue_of(year: int) -> Subquery:
+    return Subquery(
+        YearlyFigures.objects.filter(account=OuterRef("pk"), year=year).values("revenue")[:1],
+        output_field=DecimalField(**MONEY),
+    )
+
+
+def refresh(account_ids: Iterable[int] | None = None, *, year: int | None = None) -> int:
+    """Set the key of these accounts to their revenue of `year` (default: this year).
+    Without ids, of every account whose key is of an earlier year: the nightly roll-over,
+    which has work once a year."""
+    year = year or this_year()
+    if account_ids is None:
+        accounts = Account.objects.filter(revenue_key_year__lt=year)
+    else:
+        accounts = Account.objects.filter(pk__in=account_ids)
+    return accounts.update(revenue_key=_revenue_of(year), revenue_key_year=year)
+
+
+def sort_field(year: int | None = None) -> str:
+    """The field the list sorts by for "Revenue": the stored key, or the annotated subquery
+    (`year_revenue`, see selectors.account_list) while keys of an earlier year remain."""
+    year = year or this_year()
+    if Account.objects.filter(revenue_key_year__lt=year).exists():
+        return "year_revenue"
+    return "revenue_key"
+
+
+def _figures_changed(sender, instance: YearlyFigures, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh([instance.account_id])
+
+
+def connect() -> None:
+    """Called from AccountsConfig.ready()."""
+    post_save.connect(_figures_changed, sender=YearlyFigures, dispatch_uid="accounts-revenue-key")
+    post_delete.connect(
+        _figures_changed, sender=YearlyFigures, dispatch_uid="accounts-revenue-key-delete"
+    )
