@@ -35,6 +35,10 @@ OPEN = Q(stage__is_won=False, stage__is_lost=False)
 CARDS_PER_STAGE = 20
 
 
+def _competitor_links() -> QuerySet[OpportunityCompetitor]:
+    return OpportunityCompetitor.objects.select_related("competitor").order_by("competitor__name")
+
+
 def opportunity_list(user) -> QuerySet[Opportunity]:
     """Visible opportunities with account, stage and owner joined, `weighted` annotated, and
     the competitors (with their register entry) and product lines prefetched: a page of
@@ -44,15 +48,25 @@ def opportunity_list(user) -> QuerySet[Opportunity]:
         .select_related("account", "stage", "owner")
         .annotate(weighted=WEIGHTED)
         .prefetch_related(
-            Prefetch(
-                "competitor_links",
-                queryset=OpportunityCompetitor.objects.select_related("competitor").order_by(
-                    "competitor__name"
-                ),
-            ),
+            Prefetch("competitor_links", queryset=_competitor_links()),
             Prefetch("product_lines", queryset=ProductLine.objects.order_by("name")),
         )
     )
+
+
+def _as_cards(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """A board card shows the competitors (as the list `card_competitor_links`), not the
+    product lines. Prefetched into a list, not into each card's related manager: building
+    a manager's queryset per card took a fifth of a board of 120 cards."""
+    return opportunities.prefetch_related(None).prefetch_related(
+        Prefetch("competitor_links", queryset=_competitor_links(), to_attr="card_competitor_links")
+    )
+
+
+def as_card(opportunity: Opportunity) -> Opportunity:
+    """One opportunity of opportunity_list() ready for the board's card template."""
+    opportunity.card_competitor_links = list(opportunity.competitor_links.all())  # type: ignore[attr-defined]
+    return opportunity
 
 
 @dataclass
@@ -109,7 +123,7 @@ def pipeline(
     cards: dict[int, list[Opportunity]] = {}
     if ids_per_stage:
         ids = _union_of_ids(ids_per_stage, using=opportunities.db)
-        for opportunity in opportunities.filter(pk__in=ids).order_by(*CARD_ORDER):
+        for opportunity in _as_cards(opportunities.filter(pk__in=ids).order_by(*CARD_ORDER)):
             cards.setdefault(opportunity.stage_id, []).append(opportunity)
     return [
         PipelineColumn(
@@ -175,7 +189,7 @@ def stage_cards(
     if account_ids is not None:
         opportunities = opportunities.filter(account_id__in=account_ids)
     page = list(
-        opportunities.filter(stage=stage).order_by(*CARD_ORDER)[
+        _as_cards(opportunities.filter(stage=stage).order_by(*CARD_ORDER))[
             offset : offset + CARDS_PER_STAGE + 1
         ]
     )

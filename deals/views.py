@@ -181,7 +181,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
         context = _pipeline_context(request, failed_card=opportunity.pk, failed_form=form)
         return render_page(request, "deals/pipeline.html", context, status=422)
     context = {
-        "card": opportunity,
+        "card": selectors.as_card(opportunity),
         "failed_card": opportunity.pk,
         "failed_form": form,
         "stages": Stage.objects.order_by("order", "pk"),

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import MONEY, NOT_NEGATIVE, Account, DecimalSize, ProductLine, year_validators
 from kam.formats import money
 from planning.business_cases import arithmetic
+from planning.forecast_math import ForecastValues
 
 MAX_HORIZON_YEARS = 15
 
@@ -79,7 +80,7 @@ STORED_FORECAST_FIELDS = [
 ]
 
 
-class Objective(models.Model):
+class Objective(ForecastValues, models.Model):
     """A measurable objective of the action plan ("Aktionsplan") of an account and year."""
 
     class Kind(models.TextChoices):

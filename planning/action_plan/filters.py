@@ -18,7 +18,9 @@ class ObjectiveFilter(django_filters.FilterSet):
         fields=(
             ("due_on", "due", _("Due")),
             ("title", "title", _("Title")),
-            ("forecast_percent", "forecast", _("Forecast")),
+            # The stored copy (forecast_store): a column, where the forecast is arithmetic
+            # on the fetched row (planning.forecast_math).
+            ("stored_forecast_percent", "forecast", _("Forecast")),
         ),
         label=_("Sort by"),
     )

@@ -42,16 +42,16 @@ def refresh_forecasts(objectives: QuerySet[Objective]) -> int:
     verdict) where there is none: anything but a revenue objective with a target. One
     query reads them all; only rows whose stored values differ are written, in chunks.
     Returns how many were written."""
-    rows = with_forecast(objectives.order_by()).values_list(
-        "pk", *STORED, "forecast_total", "forecast_percent", "verdict"
+    rows = with_forecast(
+        objectives.order_by().select_related(None).only("kind", "year", "target_value", *STORED)
     )
     changed = []
-    for pk, *stored, total, percent, verdict in rows:
-        if verdict is None:
-            total = percent = None
+    for row in rows:
+        verdict = row.verdict
+        total, percent = (row.forecast_total, row.forecast_percent) if verdict else (None, None)
         fresh = [_quantized(total, CENT), _quantized(percent, PERCENT_PLACES), verdict or ""]
-        if fresh != stored:
-            changed.append(Objective(pk=pk, **dict(zip(STORED, fresh, strict=True))))
+        if fresh != [getattr(row, name) for name in STORED]:
+            changed.append(Objective(pk=row.pk, **dict(zip(STORED, fresh, strict=True))))
     with transaction.atomic():
         for start in range(0, len(changed), CHUNK):
             Objective.objects.bulk_update(changed[start : start + CHUNK], STORED)

@@ -1,8 +1,9 @@
 """Reads of the action plan. Each starts from the access scope.
 
-The progress and the target forecast of objectives are computed in SQL (subqueries per
-row), so a list of any length takes one query; `Forecast` and `Progress` only round the
-values the database returned and put them into words.
+The sums of progress and target forecast of objectives are computed in SQL (subqueries per
+row), so a list of any length takes one query; what follows from them is arithmetic on
+the row (planning.forecast_math); `Forecast` and `Progress` round the values and put them
+into words.
 """
 
 from dataclasses import dataclass, field
@@ -11,14 +12,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.conf import settings
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     DateField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Max,
     OuterRef,
@@ -28,10 +25,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -134,33 +129,6 @@ def _won_not_invoiced() -> Subquery:
     )
 
 
-def _months_to_come(today: date) -> Case:
-    """Months of the objective's year not covered by actuals: none for a past year, the
-    months after the actuals' day, all twelve while the year has none."""
-    return Case(
-        When(year__lt=today.year, then=Value(0)),
-        When(figures_as_of__isnull=True, then=Value(12)),
-        When(GreaterThan(ExtractYear("figures_as_of"), F("year")), then=Value(0)),
-        When(LessThan(ExtractYear("figures_as_of"), F("year")), then=Value(12)),
-        default=Value(12) - ExtractMonth("figures_as_of"),
-        output_field=IntegerField(),
-    )
-
-
-def _run_rate_base():
-    """The yearly revenue the run-rate continues (settings.FORECAST_RUN_RATE)."""
-    method = settings.FORECAST_RUN_RATE
-    if method == "last_year":
-        return F("last_year_revenue")
-    if method == "trailing_year":
-        # The twelve months up to the actuals' day: this year's actuals plus the share of
-        # last year's revenue for the months not yet covered.
-        return F("actual_revenue") + F("last_year_revenue") * F("months_to_come") * Value(
-            Decimal("1.0")
-        ) / Value(12)
-    return ZERO
-
-
 def _action_count(condition: Q) -> Coalesce:
     counted = (
         Action.objects.filter(condition, objective=OuterRef("pk"))
@@ -172,105 +140,32 @@ def _action_count(condition: Q) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _percent_of_target(field: str) -> Case:
-    # part / (target × 0.01): the factor keeps SQLite away from integer division.
-    return Case(
-        When(
-            target_value__gt=0,
-            then=ExpressionWrapper(
-                F(field) / (F("target_value") * Value(Decimal("0.01"))), output_field=PERCENT_FIELD
-            ),
-        ),
-        default=None,
-        output_field=PERCENT_FIELD,
-    )
-
-
 def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
-    """Annotate progress and forecast, all in SQL:
+    """Annotate the sums of progress and forecast, each a subquery per objective:
 
     - actions_total (dropped ones left out) and actions_done;
     - actual_revenue and actual_margin (the figures of the objective's year of the account
-      and every subsidiary below it), share_of_wallet (their revenue against their
-      potential, where there is one);
-    - won_not_invoiced, weighted_pipeline, months_to_come, run_rate and forecast_total
-      (actual revenue + won deals not yet invoiced + weighted open pipeline + run-rate,
-      see README "Target forecast"), and open_pipeline (unweighted);
-    - revenue_percent, margin_percent, share_percent (against the target) and
-      forecast_percent;
-    - verdict for revenue objectives with a target: on_track, at_risk or off_track
-      (thresholds settings.FORECAST_ON_TRACK_PERCENT and FORECAST_AT_RISK_PERCENT),
-      compared as total × 100 >= target × threshold so that no division rounds.
+      and every subsidiary below it), last_year_revenue, potential and covered_revenue
+      (the revenue of the members with a potential), figures_as_of (the actuals' day);
+    - won_not_invoiced, weighted_pipeline and open_pipeline (unweighted).
+
+    What follows from them (months_to_come, run_rate, share_of_wallet, forecast_total,
+    revenue_percent, margin_percent, share_percent, forecast_percent and the verdict;
+    README "Target forecast") are properties of the objective (planning.forecast_math),
+    computed once per row instead of repeating the subqueries in SQL.
     """
-    on_track = Value(Decimal(settings.FORECAST_ON_TRACK_PERCENT))
-    at_risk = Value(Decimal(settings.FORECAST_AT_RISK_PERCENT))
-    revenue_with_target = Q(kind=Objective.Kind.REVENUE, target_value__gt=0)
-    today = timezone.localdate()
-    return (
-        objectives.annotate(
-            actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
-            actions_done=_action_count(Q(status=Action.Status.DONE)),
-            actual_revenue=Coalesce(_group_sum("revenue"), ZERO),
-            actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
-            last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
-            potential=_group_sum("revenue_potential"),
-            covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
-            figures_as_of=_actuals_as_of(),
-            won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
-            weighted_pipeline=Coalesce(_weighted_pipeline(), ZERO),
-            open_pipeline=Coalesce(_open_pipeline(), ZERO),
-        )
-        .annotate(months_to_come=_months_to_come(today))
-        .annotate(
-            run_rate=ExpressionWrapper(
-                _run_rate_base() * F("months_to_come") * Value(Decimal("1.0")) / Value(12),
-                output_field=MONEY_FIELD,
-            ),
-            share_of_wallet=Case(
-                When(
-                    potential__gt=0,
-                    then=ExpressionWrapper(
-                        F("covered_revenue") * Value(Decimal("100.0")) / F("potential"),
-                        output_field=PERCENT_FIELD,
-                    ),
-                ),
-                default=None,
-                output_field=PERCENT_FIELD,
-            ),
-        )
-        .annotate(
-            forecast_total=ExpressionWrapper(
-                F("actual_revenue")
-                + F("won_not_invoiced")
-                + F("weighted_pipeline")
-                + F("run_rate"),
-                output_field=MONEY_FIELD,
-            ),
-            revenue_percent=_percent_of_target("actual_revenue"),
-            margin_percent=_percent_of_target("actual_margin"),
-            share_percent=_percent_of_target("share_of_wallet"),
-        )
-        .annotate(
-            forecast_percent=_percent_of_target("forecast_total"),
-            forecast_hundredfold=ExpressionWrapper(
-                F("forecast_total") * Value(100), output_field=MONEY_FIELD
-            ),
-        )
-        .annotate(
-            verdict=Case(
-                When(
-                    revenue_with_target & Q(forecast_hundredfold__gte=F("target_value") * on_track),
-                    then=Value(ON_TRACK),
-                ),
-                When(
-                    revenue_with_target & Q(forecast_hundredfold__gte=F("target_value") * at_risk),
-                    then=Value(AT_RISK),
-                ),
-                When(revenue_with_target, then=Value(OFF_TRACK)),
-                default=None,
-                output_field=CharField(),
-            ),
-        )
+    return objectives.annotate(
+        actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
+        actions_done=_action_count(Q(status=Action.Status.DONE)),
+        actual_revenue=Coalesce(_group_sum("revenue"), ZERO),
+        actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
+        last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
+        potential=_group_sum("revenue_potential"),
+        covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
+        figures_as_of=_actuals_as_of(),
+        won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
+        weighted_pipeline=Coalesce(_weighted_pipeline(), ZERO),
+        open_pipeline=Coalesce(_open_pipeline(), ZERO),
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
 from accounts.models import Account
-from kam.forms import EMPTY_CHOICE, add_service_errors
+from kam.forms import add_service_errors
 from kam.htmx import render_page
 from planning.account_plan.selectors import stale_plans
 from planning.action_plan import selectors, services
@@ -36,18 +36,6 @@ PLANS = "planning/action_plan/plans.html"
 PLANS_LIMIT = 50
 
 
-def _people_choices() -> list[tuple[str, str]]:
-    """The owner choices, read once per page: every form on the page shares them, so the
-    page takes the same number of queries for 3 or 30 objectives."""
-    people = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-    return [("", EMPTY_CHOICE), *((user.pk, str(user)) for user in people)]
-
-
-def _share_choices(form, choices) -> None:
-    if "owner" in form.fields:
-        form.fields["owner"].choices = choices
-
-
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year_shown") or ""
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
@@ -55,7 +43,7 @@ def _year(request: HttpRequest) -> int:
     return timezone.localdate().year
 
 
-def _attach_forms(request: HttpRequest, objective: Objective, choices, failed: dict) -> None:
+def _attach_forms(request: HttpRequest, objective: Objective, failed: dict) -> None:
     """The inline forms of one objective; a form that failed comes back with its errors."""
     pk = objective.pk
     objective.action_form = failed.get(("action", pk)) or ActionForm(
@@ -68,8 +56,6 @@ def _attach_forms(request: HttpRequest, objective: Objective, choices, failed: d
     objective.edit_form = failed.get(("edit", pk)) or ObjectiveEditForm(
         instance=objective, prefix=f"edit-{pk}"
     )
-    for form in (objective.action_form, objective.adjust_form, objective.edit_form):
-        _share_choices(form, choices)
     objective.open_form = next(
         (kind for kind, key in failed if key == pk), None
     )  # which <details> is open
@@ -79,7 +65,6 @@ def _section_context(
     request: HttpRequest, account: Account, year: int, *, failed=None, objective_form=None
 ) -> dict:
     failed = failed or {}
-    choices = _people_choices()
     objectives = selectors.decorate(
         selectors.objectives_with_details(request.user)
         .filter(account=account, year=year)
@@ -87,9 +72,8 @@ def _section_context(
         with_deals=True,
     )
     for objective in objectives:
-        _attach_forms(request, objective, choices, failed)
+        _attach_forms(request, objective, failed)
     objective_form = objective_form or ObjectiveForm(user=request.user)
-    _share_choices(objective_form, choices)
     this_year = timezone.localdate().year
     years = set(Objective.objects.filter(account=account).values_list("year", flat=True))
     return {
@@ -140,7 +124,7 @@ def _objective_response(
     if fresh is None:
         raise Http404
     fresh = selectors.decorate([fresh], with_deals=True)[0]
-    _attach_forms(request, fresh, _people_choices(), failed or {})
+    _attach_forms(request, fresh, failed or {})
     context = {
         "objective": fresh,
         "account": fresh.account,

@@ -253,8 +253,9 @@ def cents(value: Decimal) -> Decimal:
 def test_pipeline_sums_by_stage_in_sql_match_hand_computed_numbers(
     kam, priced_deals, django_assert_num_queries
 ):
-    # scope, stages, totals, the card ids of every stage, cards, competitors, product lines
-    with django_assert_num_queries(7):
+    # scope, stages, totals, the card ids of every stage, cards, competitors (a card shows
+    # no product lines)
+    with django_assert_num_queries(6):
         columns = selectors.pipeline(selectors.opportunity_list(kam))
         by_key = {column.stage.key: column for column in columns}
 

@@ -205,3 +205,19 @@ def test_list_query_counts_are_constant(kam, account, django_assert_num_queries,
         assert len(client.get(OBJECTIVES).json()["results"]) == count
     with django_assert_num_queries(4):
         assert len(client.get(ACTIONS).json()["results"]) == count
+
+
+def test_objectives_sort_by_forecast_weakest_first(kam):
+    strong, weak, middle = (make_account(owner=kam, name=name) for name in ("A", "B", "C"))
+    for account, revenue in [(strong, "790000"), (weak, "100000"), (middle, "500000")]:
+        set_revenue(account, revenue)
+    objectives = {account: make_objective(account) for account in (strong, weak, middle)}
+
+    response = api(kam).get(OBJECTIVES, {"ordering": "forecast"})
+
+    assert [item["id"] for item in response.json()["results"]] == [
+        objectives[weak].pk, objectives[middle].pk, objectives[strong].pk,
+    ]  # fmt: skip
+    assert [item["forecast"]["percent"] for item in response.json()["results"]] == [
+        "12.5", "62.5", "98.8",
+    ]  # fmt: skip

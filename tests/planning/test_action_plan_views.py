@@ -211,7 +211,7 @@ def test_section_query_count_is_constant(
         services.objective_update(
             actor=kam, objective=objective, target_value=Decimal("850000"), reason="Neu"
         )
-    with django_assert_num_queries(13):  # with the deals behind the forecasts
+    with django_assert_num_queries(12):  # with the deals behind the forecasts
         response = kam_client.get(section_url(account), **HTMX)
     assert response.content.decode().count('data-testid="objective"') == count
 
