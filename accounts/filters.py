@@ -44,7 +44,8 @@ class AccountFilter(django_filters.FilterSet):
             ("updated_at", "updated", _("Last changed")),
             ("last_contacted_at", "last_contact", _("Last contact")),
         ),
-        nulls_smallest=("year_revenue",),  # no figures for the year: after every revenue
+        # No figures for the year: after every revenue; never contacted: the oldest contact.
+        nulls_smallest=("year_revenue", "last_contacted_at"),
         resolved={"year_revenue": revenue_key.sort_field},  # the stored key, when current
         label=_("Sort by"),
     )
@@ -75,6 +76,7 @@ class ContactFilter(django_filters.FilterSet):
             ("updated_at", "updated", _("Last changed")),
             ("last_contacted_at", "last_contact", _("Last contact")),
         ),
+        nulls_smallest=("last_contacted_at",),  # never contacted: the oldest contact
         label=_("Sort by"),
     )
 

@@ -25,8 +25,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         # Fields whose empty values sort as the smallest, first ascending and last
         # descending, on every database: PostgreSQL puts NULL last ascending and first
         # descending (SQLite the other way), so "Revenue (descending)" began with every
-        # account that has no figures for the year. Only for fields no index serves in
-        # order: a NULLS placement other than the index's own makes PostgreSQL sort.
+        # account that has no figures for the year. An indexed field needs an index per
+        # direction with this NULLS placement (e.g. accounts migrations 0007 and 0008):
+        # any other placement than the index's own makes PostgreSQL sort.
         self.nulls_smallest = frozenset(nulls_smallest)
         # Fields whose column is picked when a list is sorted by them: name -> a function
         # returning the field to sort by (accounts.revenue_key.sort_field).
