@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,11 +33,65 @@ class Node:
 
 
 @dataclass
+class ChartRow:
+    """One person of a chart, in drawing order: the template draws a chart in one loop over
+    its rows, opening a list under a person with reports and closing `closes` lists after
+    the last person of a branch (an include per person, recursively, took about half the
+    time of a group's map of 250 people). The labels are looked up once per map."""
+
+    node: Node
+    role: str
+    attitude: str
+    influence: str
+    closes: int = 0
+
+    @property
+    def closing(self) -> SafeString:
+        return mark_safe("</ul></li>" * self.closes)
+
+
+@dataclass
+class Chart:
+    account: Account
+    rows: list[ChartRow]
+
+
+@dataclass
 class RelationshipMap:
     roots: list[Node]
     gaps: list[tuple[str, str]]  # (code, message)
     departed_key_players: list[Contact]
     contact_count: int
+    charts: list[Chart] = field(default_factory=list)
+
+
+def _charts(roots: list[Node]) -> list[Chart]:
+    """The roots (sorted by account) as one chart per account, each flattened to rows."""
+    roles = {code: str(label) for code, label in Contact.BuyingRole.choices}
+    attitudes = {code: str(label) for code, label in Contact.Attitude.choices}
+    influences = {code: str(label) for code, label in Contact.Influence.choices}
+    charts: list[Chart] = []
+
+    def walk(node: Node, rows: list[ChartRow]) -> None:
+        contact = node.contact
+        rows.append(
+            ChartRow(
+                node,
+                role=roles.get(contact.buying_role, ""),
+                attitude=attitudes.get(contact.attitude, ""),
+                influence=influences.get(contact.influence, ""),
+            )
+        )
+        for child in node.children:
+            walk(child, rows)
+        if node.children:
+            rows[-1].closes += 1
+
+    for root in roots:
+        if not charts or charts[-1].account.pk != root.contact.account_id:
+            charts.append(Chart(account=root.contact.account, rows=[]))
+        walk(root, charts[-1].rows)
+    return charts
 
 
 # A decision maker we have not spoken to for longer than this is flagged.
@@ -165,5 +220,9 @@ def relationship_map(account: Account) -> RelationshipMap:
     if departed:
         gaps.append(("key_player_left", _("Key players have left the company.")))
     return RelationshipMap(
-        roots=roots, gaps=gaps, departed_key_players=departed, contact_count=len(contacts)
+        roots=roots,
+        gaps=gaps,
+        departed_key_players=departed,
+        contact_count=len(contacts),
+        charts=_charts(roots),
     )
