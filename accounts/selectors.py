@@ -17,7 +17,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import visible_accounts, visible_contacts, with_visible_manager
+from accounts.access import (
+    visible_account_ids,
+    visible_accounts,
+    visible_contacts,
+    with_visible_manager,
+)
 from accounts.models import Account, Contact, YearlyFigures, percent, share_of_wallet
 from accounts.search import search_accounts, search_contacts
 
@@ -109,7 +114,10 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
     accounts = search_accounts(visible_accounts(user), query)
     # The best contacts' ids first, then those rows with their account: ranked with the
     # account joined, every match (1,211 Müllers among 100,000 contacts) was joined first.
-    ids = list(search_contacts(visible_contacts(user), query).values_list("pk", flat=True)[:limit])
+    contacts = search_contacts(
+        visible_contacts(user), query, within_accounts=visible_account_ids(user)
+    )
+    ids = list(contacts.values_list("pk", flat=True)[:limit])
     contacts = Contact.objects.select_related("account").in_bulk(ids)
     return list(accounts[:limit]), [contacts[pk] for pk in ids]
 

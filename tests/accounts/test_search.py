@@ -7,9 +7,9 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts import selectors
-from accounts.access import visible_accounts, visible_contacts
+from accounts.access import visible_account_ids, visible_accounts, visible_contacts
 from accounts.models import Account, Contact
-from accounts.search import search_accounts, search_contacts
+from accounts.search import FEW_ACCOUNTS, search_accounts, search_contacts
 from tests.accounts.test_api import api_as
 from tests.factories import make_account, make_contact
 
@@ -105,8 +105,47 @@ def test_header_search_takes_the_same_queries_however_many_match(
     plain, _longer = muellers
     for n in range(extra):
         make_contact(account=plain, first_name=f"Kind {n}", last_name="Müller")
-    # the page and the manager's scope, then accounts, the best contacts' ids, their rows
-    with django_assert_num_queries(9):
+    # the page and the manager's scope, then accounts, the ids of the manager's accounts
+    # (their scope and the ids), the best contacts' ids, their rows
+    with django_assert_num_queries(11):
         html = kam_client.get(reverse("accounts:search"), {"q": "Müller"}).text
     assert "Müller GmbH" in html and "Hans" in html
     assert ("Kind 0" in html) == bool(extra)
+
+
+@postgres_only
+def test_a_managers_few_accounts_are_searched_contact_by_contact(kam, other_kam, muellers):
+    """A key account manager's contacts are read by the account index and matched one by
+    one, not looked up among every match of the whole table; near misses are found the
+    same way and other managers' contacts stay out."""
+    theirs = make_account(owner=other_kam, name="Fremd GmbH")
+    make_contact(account=theirs, first_name="Otto", last_name="Müller")
+    Contact.objects.bulk_create(
+        Contact(account=theirs, last_name=f"Müller{n:04d}", first_name="Kim") for n in range(4000)
+    )
+    ids = visible_account_ids(kam)
+    assert ids is not None and len(ids) <= FEW_ACCOUNTS
+
+    found = search_contacts(visible_contacts(kam), "Mülller", within_accounts=ids)
+
+    assert [(c.first_name, c.last_name) for c in found][:2] == [
+        ("Hans", "Müller"),
+        ("Eva", "Müllermeister"),
+    ]
+    assert "Otto" not in {c.first_name for c in found}
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_contact")
+    plan = found.explain()
+    assert "trgm_idx" not in plan
+    assert "accounts_contact_account_id" in plan
+
+
+def test_the_header_search_finds_the_same_contacts_for_few_or_many_accounts(
+    kam, muellers, settings, monkeypatch
+):
+    few = [c.pk for c in selectors.search(kam, "müller")[1]]
+    monkeypatch.setattr("accounts.search.FEW_ACCOUNTS", 0)  # as if the manager had many
+
+    many = [c.pk for c in selectors.search(kam, "müller")[1]]
+
+    assert few == many and len(few) == 2
