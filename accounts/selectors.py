@@ -114,10 +114,10 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
     accounts = search_accounts(visible_accounts(user), query)
     # The best contacts' ids first, then those rows with their account: ranked with the
     # account joined, every match (1,211 Müllers among 100,000 contacts) was joined first.
-    contacts = search_contacts(
+    matches = search_contacts(
         visible_contacts(user), query, within_accounts=visible_account_ids(user)
     )
-    ids = list(contacts.values_list("pk", flat=True)[:limit])
+    ids = list(matches.values_list("pk", flat=True)[:limit])
     contacts = Contact.objects.select_related("account").in_bulk(ids)
     return list(accounts[:limit]), [contacts[pk] for pk in ids]
 
