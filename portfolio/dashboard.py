@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import revenue_key
 from accounts.access import visible_accounts
 from accounts.models import Account, YearlyFigures
 from deals.models import Opportunity
@@ -269,6 +270,9 @@ def drill_down(accounts: QuerySet[Account], *, year: int, metric: str, value: st
         default=None,
         output_field=MONEY,
     )  # fmt: skip
-    return rows.annotate(attainment=attainment).order_by(
-        F("year_revenue").desc(nulls_last=True), "name", "pk"
-    )
+    # This year's revenue is also stored on the account (accounts.revenue_key), with an
+    # index in this order: the biggest first without ranking every account that matches.
+    by = "year_revenue"
+    if year == timezone.localdate().year:
+        by = revenue_key.sort_field(year)
+    return rows.annotate(attainment=attainment).order_by(F(by).desc(nulls_last=True), "name", "pk")

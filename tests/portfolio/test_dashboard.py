@@ -95,6 +95,21 @@ def test_constant_queries(portfolio, this_year, head_of_sales, django_assert_num
     # owner, per region, health, thresholds, ranked units
     with django_assert_num_queries(12):
         assert client.get(URL).status_code == 200
-    # session, user, regions, count, page
-    with django_assert_num_queries(5):
+    # session, user, regions, whether the revenue sort keys are current, count, page
+    with django_assert_num_queries(6):
         assert client.get(DRILL, {"metric": "no_contact"}).status_code == 200
+
+
+def test_revenue_drill_down_lists_the_biggest_first_also_before_new_year_rolls_over(
+    portfolio, this_year, head_client
+):
+    def names() -> list[str]:
+        html = head_client.get(DRILL, {"metric": "revenue"}).content.decode()
+        return sorted(["Bauer GmbH", "Claus KG"], key=html.index)
+
+    assert names() == ["Bauer GmbH", "Claus KG"]  # 250,000 before 100,000
+    # New Year not yet rolled over: Claus's stored key still holds a bigger old revenue.
+    Account.objects.filter(pk=portfolio["claus"].pk).update(
+        revenue_key=D(9_000_000), revenue_key_year=this_year - 1
+    )
+    assert names() == ["Bauer GmbH", "Claus KG"]
