@@ -65,14 +65,19 @@ def visible_accounts(user) -> QuerySet[Account]:
     return Account.objects.filter(visible_account_filter(user))
 
 
-def visible_account_ids(user) -> list[int] | None:
-    """The ids of the accounts the user sees, or None when they see every account. For
-    queries that walk an index in order (the board's columns): PostgreSQL misjudges how
-    many rows the scope's subquery keeps and walks the whole index, while a list of ids
-    lets it fetch the user's rows and sort them."""
+def visible_account_ids(user, *, at_most: int | None = None) -> list[int] | None:
+    """The ids of the accounts the user sees, or None when they see every account (or,
+    with `at_most`, more accounts than that). For queries that walk an index in order
+    (the board's columns): PostgreSQL misjudges how many rows the scope's subquery keeps
+    and walks the whole index, while a list of ids lets it fetch the user's rows and sort
+    them."""
     if user.is_authenticated and user.is_active and user.sees_all_accounts:
         return None
-    return list(visible_accounts(user).values_list("pk", flat=True))
+    ids = visible_accounts(user).values_list("pk", flat=True)
+    if at_most is None:
+        return list(ids)
+    first = list(ids[: at_most + 1])
+    return first if len(first) <= at_most else None
 
 
 def editable_accounts(user) -> QuerySet[Account]:

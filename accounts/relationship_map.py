@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,8 +46,8 @@ class ChartRow:
     closes: int = 0
 
     @property
-    def closing(self) -> SafeString:
-        return mark_safe("</ul></li>" * self.closes)
+    def closed_lists(self) -> range:
+        return range(self.closes)
 
 
 @dataclass
@@ -62,7 +62,11 @@ class RelationshipMap:
     gaps: list[tuple[str, str]]  # (code, message)
     departed_key_players: list[Contact]
     contact_count: int
-    charts: list[Chart] = field(default_factory=list)
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        """Drawn only where a page shows the charts (the coaching briefing needs the gaps)."""
+        return _charts(self.roots)
 
 
 def _charts(roots: list[Node]) -> list[Chart]:
@@ -224,5 +228,4 @@ def relationship_map(account: Account) -> RelationshipMap:
         gaps=gaps,
         departed_key_players=departed,
         contact_count=len(contacts),
-        charts=_charts(roots),
     )

@@ -120,7 +120,7 @@ def search_contacts(
         )
         also.append(Contact.objects.filter(account_id__in=list(named)).values("pk"))
     few = within_accounts is not None and len(within_accounts) <= FEW_ACCOUNTS
-    if within_accounts is not None and few:
-        contacts = contacts.filter(account_id__in=within_accounts)
+    if few:
+        contacts = contacts.filter(account_id__in=within_accounts or [])
     matches = contacts.filter(_text_match(Contact, query, CONTACT_COLUMNS, *also, few_rows=few))
     return _ranked(matches, query, CONTACT_COLUMNS, "last_name", "first_name")

@@ -24,7 +24,7 @@ from accounts.access import (
     with_visible_manager,
 )
 from accounts.models import Account, Contact, YearlyFigures, percent, share_of_wallet
-from accounts.search import search_accounts, search_contacts
+from accounts.search import FEW_ACCOUNTS, search_accounts, search_contacts
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
@@ -114,9 +114,8 @@ def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Con
     accounts = search_accounts(visible_accounts(user), query)
     # The best contacts' ids first, then those rows with their account: ranked with the
     # account joined, every match (1,211 Müllers among 100,000 contacts) was joined first.
-    matches = search_contacts(
-        visible_contacts(user), query, within_accounts=visible_account_ids(user)
-    )
+    few = visible_account_ids(user, at_most=FEW_ACCOUNTS)
+    matches = search_contacts(visible_contacts(user), query, within_accounts=few)
     ids = list(matches.values_list("pk", flat=True)[:limit])
     contacts = Contact.objects.select_related("account").in_bulk(ids)
     return list(accounts[:limit]), [contacts[pk] for pk in ids]

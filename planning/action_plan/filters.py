@@ -22,6 +22,7 @@ class ObjectiveFilter(django_filters.FilterSet):
             # on the fetched row (planning.forecast_math).
             ("stored_forecast_percent", "forecast", _("Forecast")),
         ),
+        nulls_smallest=("stored_forecast_percent",),  # no forecast: first, on every database
         label=_("Sort by"),
     )
 

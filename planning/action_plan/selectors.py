@@ -290,7 +290,8 @@ class Forecast:
 
 
 def verdict_for(percent: Decimal | None) -> str | None:
-    """The Python reference of the verdict the SQL computes."""
+    """The verdict of a forecast percent, as a reference for tests (the objective's own
+    verdict, planning.forecast_math, compares without dividing)."""
     if percent is None:
         return None
     if percent >= settings.FORECAST_ON_TRACK_PERCENT:
@@ -309,7 +310,8 @@ def forecast_reference(
     run_rate: Decimal = Decimal("0"),
 ) -> Forecast:
     """The forecast computed in Python from its parts: open_deals are (value, probability)
-    of the open deals closing in the objective's year. Tests hold the SQL against it."""
+    of the open deals closing in the objective's year. Tests hold the objective's forecast
+    (SQL sums, planning.forecast_math) against it."""
     weighted = sum((value * probability / 100 for value, probability in open_deals), Decimal(0))
     total = actual + won_not_invoiced + weighted + run_rate
     percent = total * 100 / target if target else None

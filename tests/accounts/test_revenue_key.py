@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.admin.sites import site
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -153,3 +154,42 @@ def test_a_head_of_sales_sorted_page_walks_the_index(kam, head_of_sales, orderin
     outer = plan.split("SubPlan")[0]  # the page itself; the subplans are per row
     assert f"Index Scan using {index}" in outer
     assert "Sort" not in outer
+
+
+def test_a_figures_row_moved_to_another_account_in_the_admin_moves_both_keys(admin_user, kam):
+    wrong = make_account(owner=kam, name="Falsch AG")
+    right = make_account(owner=kam, name="Richtig AG")
+    figures = put(wrong, this_year(), "500")
+    url = reverse("admin:accounts_yearlyfigures_change", args=[figures.pk])
+    admin = client_for(admin_user)
+    form = admin.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(account=right.pk, revenue="500", contribution_margin="0")
+
+    assert admin.post(url, data).status_code == 302
+
+    assert key_of(wrong) == (None, this_year())
+    assert key_of(right) == (Decimal("500.00"), this_year())
+
+
+def test_figures_written_around_the_signals_are_mended_by_the_command(kam):
+    account = make_account(owner=kam)
+    put(account, this_year(), "100")
+    YearlyFigures.objects.filter(account=account).update(revenue=Decimal("700"))  # no signal
+    assert key_of(account) == (Decimal("100.00"), this_year())
+
+    call_command("refresh_revenue_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert key_of(account) == (Decimal("700.00"), this_year())
+
+
+def test_deleting_an_account_with_figures_deletes_them_without_touching_others(kam):
+    gone = make_account(owner=kam, name="Weg GmbH")
+    kept = make_account(owner=kam, name="Bleibt GmbH")
+    put(gone, this_year(), "300")
+    put(kept, this_year(), "200")
+
+    Account.objects.filter(pk=gone.pk).delete()
+
+    assert not YearlyFigures.objects.filter(account_id=gone.pk).exists()
+    assert key_of(kept) == (Decimal("200.00"), this_year())

@@ -144,7 +144,8 @@ def test_the_header_search_finds_the_same_contacts_for_few_or_many_accounts(
     kam, muellers, settings, monkeypatch
 ):
     few = [c.pk for c in selectors.search(kam, "müller")[1]]
-    monkeypatch.setattr("accounts.search.FEW_ACCOUNTS", 0)  # as if the manager had many
+    monkeypatch.setattr("accounts.selectors.FEW_ACCOUNTS", 1)  # as if the manager had many
+    assert visible_account_ids(kam, at_most=1) is None  # three accounts: the whole-table path
 
     many = [c.pk for c in selectors.search(kam, "müller")[1]]
 

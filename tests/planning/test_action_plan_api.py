@@ -212,12 +212,15 @@ def test_objectives_sort_by_forecast_weakest_first(kam):
     for account, revenue in [(strong, "790000"), (weak, "100000"), (middle, "500000")]:
         set_revenue(account, revenue)
     objectives = {account: make_objective(account) for account in (strong, weak, middle)}
+    # No forecast (a margin objective): first ascending, last descending, on every database.
+    margin = make_objective(strong, kind="margin", title="Marge")
+    ranked = [objectives[weak].pk, objectives[middle].pk, objectives[strong].pk]
 
     response = api(kam).get(OBJECTIVES, {"ordering": "forecast"})
 
-    assert [item["id"] for item in response.json()["results"]] == [
-        objectives[weak].pk, objectives[middle].pk, objectives[strong].pk,
-    ]  # fmt: skip
-    assert [item["forecast"]["percent"] for item in response.json()["results"]] == [
+    assert [item["id"] for item in response.json()["results"]] == [margin.pk, *ranked]
+    assert [item["forecast"]["percent"] for item in response.json()["results"][1:]] == [
         "12.5", "62.5", "98.8",
     ]  # fmt: skip
+    descending = api(kam).get(OBJECTIVES, {"ordering": "-forecast"}).json()["results"]
+    assert [item["id"] for item in descending] == [*reversed(ranked), margin.pk]

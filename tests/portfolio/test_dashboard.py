@@ -107,9 +107,10 @@ def test_revenue_drill_down_lists_the_biggest_first_also_before_new_year_rolls_o
         html = head_client.get(DRILL, {"metric": "revenue"}).content.decode()
         return sorted(["Bauer GmbH", "Claus KG"], key=html.index)
 
-    assert names() == ["Bauer GmbH", "Claus KG"]  # 250,000 before 100,000
-    # New Year not yet rolled over: Claus's stored key still holds a bigger old revenue.
-    Account.objects.filter(pk=portfolio["claus"].pk).update(
+    put(portfolio["claus"], 400_000, 5_000, year=this_year)  # Claus now above Bauer's 250,000
+    assert names() == ["Claus KG", "Bauer GmbH"]
+    # New Year not yet rolled over: Bauer's stored key still holds a bigger old revenue.
+    Account.objects.filter(pk=portfolio["bauer"].pk).update(
         revenue_key=D(9_000_000), revenue_key_year=this_year - 1
     )
-    assert names() == ["Bauer GmbH", "Claus KG"]
+    assert names() == ["Claus KG", "Bauer GmbH"]
