@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from accounts.access import scoped
 from accounts.models import Account, YearlyFigures
 from accounts.selectors import MONEY_FIELD, current_year
+from kam import versioned_cache
 
 LIMIT = 10
 
@@ -25,14 +26,15 @@ def my_key_accounts(*, user) -> dict | None:
 
 def team_figures(*, user) -> dict | None:
     """This year's revenue and contribution margin of every visible account against their
-    targets, summed in one aggregate query (for a head of sales without joining the
-    accounts: `scoped`)."""
+    targets: one aggregate query over the year's figures (for a head of sales without
+    joining the accounts: `scoped`), kept in the figures cache until figures, accounts,
+    teams or users change (the same for every head of sales)."""
     year = current_year()
-    totals = scoped(user, YearlyFigures.objects.filter(year=year)).aggregate(
-        revenue=Coalesce(Sum("revenue"), Decimal("0"), output_field=MONEY_FIELD),
-        revenue_target=Sum("revenue_target"),
-        margin=Coalesce(Sum("contribution_margin"), Decimal("0"), output_field=MONEY_FIELD),
-        margin_target=Sum("margin_target"),
+    totals = versioned_cache.cached(
+        "team_figures",
+        (versioned_cache.scope_key(user), year),
+        lambda: _year_totals(user, year),
+        rests_on=versioned_cache.FIGURES,
     )
 
     def percent(actual, target):
@@ -44,3 +46,12 @@ def team_figures(*, user) -> dict | None:
         "revenue_percent": percent(totals["revenue"], totals["revenue_target"]),
         "margin_percent": percent(totals["margin"], totals["margin_target"]),
     }
+
+
+def _year_totals(user, year: int) -> dict:
+    return scoped(user, YearlyFigures.objects.filter(year=year)).aggregate(
+        revenue=Coalesce(Sum("revenue"), Decimal("0"), output_field=MONEY_FIELD),
+        revenue_target=Sum("revenue_target"),
+        margin=Coalesce(Sum("contribution_margin"), Decimal("0"), output_field=MONEY_FIELD),
+        margin_target=Sum("margin_target"),
+    )

@@ -9,12 +9,13 @@ class KamConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from kam import home, registry
+        from kam import home, registry, versioned_cache
         from kam.forms import EMPTY_CHOICE
 
         # Django 6.1 reads the empty choice of select boxes from here (its "- Select an
         # option -" is not translated into German): one place for every model form.
         fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
+        versioned_cache.connect()
         from users.models import Role
 
         registry.home_blocks.register(

@@ -238,7 +238,7 @@ PORTFOLIO_CONTACT_LIMIT_DAYS = {
 }
 PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
 PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
-# Seconds the cockpit's and dashboard's figures stay cached at most (portfolio/cache.py);
+# Seconds the cockpit's, dashboard's and team figures stay cached at most (kam/versioned_cache);
 # any write through the app refreshes them at once. 0 turns the cache off.
 PORTFOLIO_CACHE_SECONDS = env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 # The activity, opportunity, issue and contact lists count at most this many rows and

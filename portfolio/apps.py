@@ -8,12 +8,21 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from kam import registry
+        from kam import registry, versioned_cache
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
-        from portfolio import cache, demo, home, latest_health, selectors
+        from portfolio import demo, home, latest_health, selectors
         from users.models import Role
 
-        cache.connect()
+        # The cockpit's shares and ranks rest on the company totals and rules, too; the
+        # dashboard on every app it reads, directly or through the access scope.
+        versioned_cache.rest_on(
+            versioned_cache.FIGURES, "portfolio.companytotals", "portfolio.classificationrule"
+        )
+        versioned_cache.rest_on(
+            versioned_cache.ALL,
+            "users", "accounts", "activities", "deals", "contracts", "customer_care",
+            "planning", "reviews", "portfolio",
+        )  # fmt: skip
         latest_health.connect()
 
         registry.nav_links.register(

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import Account
-from portfolio.cache import FIGURES, cached
+from kam.versioned_cache import FIGURES, cached
 from portfolio.models import ClassificationRule
 
 HUNDRED = Decimal(100)
@@ -395,7 +395,7 @@ class AccountShare:
 
 def _year_sums(year: int) -> tuple:
     """Revenue and contribution margin of the year over all accounts kept here: the same
-    for every account page, so cached until figures change (portfolio.cache)."""
+    for every account page, so cached until figures change (kam.versioned_cache)."""
 
     def compute() -> tuple:
         with connection.cursor() as cursor:
@@ -416,7 +416,7 @@ def unit_share(
     """The share of the group the account belongs to (or of the account alone), for the
     account header and the group page. The unit's sums read its accounts along the path
     index; the sums over all accounts (only needed without company totals) come from the
-    portfolio cache. Two or three queries (one less with `limits` given)."""
+    figures cache (kam.versioned_cache). Two or three queries (one less with `limits` given)."""
     limits = limits or thresholds()
     root_id = account.root_id
     sql = """

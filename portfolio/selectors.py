@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.access import visible_accounts
 from accounts.models import Account
 from accounts.selectors import current_year
-from portfolio import cache, concentration, health
+from kam import versioned_cache
+from portfolio import concentration, health
 from portfolio.concentration import Pareto, Thresholds, UnitRow, YearSummary
 from portfolio.health import HealthScore
 from portfolio.models import HealthSnapshot
@@ -53,20 +54,15 @@ class Cockpit:
         return [unit for unit in self.units if unit.warning]
 
 
-def scope_key(user: User) -> str:
-    """Who sees the same portfolio: everyone who sees all accounts, else each user alone."""
-    return "all" if user.sees_all_accounts else f"user-{user.pk}"
-
-
 def cockpit(user: User, *, year: int | None = None, limit: int = 25) -> Cockpit:
-    """Everything the cockpit shows, from the cache while nothing changed (portfolio.cache);
+    """Everything the cockpit shows, from the cache while nothing changed (kam.versioned_cache);
     else five queries (thresholds, years, the user's scope, the ranked units, the Pareto
     curve), whatever the number of accounts."""
-    return cache.cached(
+    return versioned_cache.cached(
         "cockpit",
-        (scope_key(user), year, limit),
+        (versioned_cache.scope_key(user), year, limit),
         lambda: _cockpit(user, year=year, limit=limit),
-        rests_on=cache.FIGURES,
+        rests_on=versioned_cache.FIGURES,
     )
 
 

@@ -17,9 +17,9 @@ from accounts.access import editable_accounts, get_account_for, scoped, visible_
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam import charts as kam_charts
+from kam import versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
-from portfolio import cache as portfolio_cache
 from portfolio import (
     charts,
     classification,
@@ -80,10 +80,10 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page", "1")
     page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
     # Every account of the scope is classified to find the page: cached like the
-    # dashboard, until any write in the apps it reads (portfolio.cache).
-    found, total = portfolio_cache.cached(
+    # dashboard, until any write in the apps it reads (kam.versioned_cache).
+    found, total = versioned_cache.cached(
         "suggestions",
-        (selectors.scope_key(request.user), year, page_number),
+        (versioned_cache.scope_key(request.user), year, page_number),
         lambda: classification.suggestions(
             year=year,
             visible_ids_sql=selectors.visible_ids_sql(request.user),
@@ -218,9 +218,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     filter_key = tuple(
         sorted((name, getattr(value, "pk", value)) for name, value in filters.items() if value)
     )
-    figures = portfolio_cache.cached(
+    figures = versioned_cache.cached(
         "dashboard",
-        (selectors.scope_key(request.user), year, filter_key),
+        (versioned_cache.scope_key(request.user), year, filter_key),
         lambda: _dashboard_figures(accounts, year=year),
     )
     totals, bands, warnings = figures["totals"], figures["bands"], figures["warnings"]

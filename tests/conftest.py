@@ -101,6 +101,19 @@ def _forecasts_refresh_at_the_write(request, monkeypatch):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_test_process(worker_id):
+    """With REDIS_URL the parallel test processes share one Redis: each keeps its keys under
+    its own prefix, so that the figures cached by one (for a user id that exists in both
+    test databases) never answer the other."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"kam-test-{worker_id}"}
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing_and_clean_cache(settings):
     # Hashing cost is not under test; it dominated the fixture set-up time.
