@@ -18,17 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import DecimalField, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from accounts.models import MONEY, Account, YearlyFigures, this_year
-
-
-def _revenue_of(year: int) -> Subquery:
-    return Subquery(
-        YearlyFigures.objects.filter(account=OuterRef("pk"), year=year).values("revenue")[:1],
-        output_field=DecimalField(**MONEY),
-    )
+from accounts.models import Account, YearlyFigures, this_year
+from accounts.selectors import year_value
 
 
 def refresh(account_ids: Iterable[int] | None = None, *, year: int | None = None) -> int:
@@ -40,7 +33,7 @@ def refresh(account_ids: Iterable[int] | None = None, *, year: int | None = None
         accounts = Account.objects.filter(revenue_key_year__lt=year)
     else:
         accounts = Account.objects.filter(pk__in=account_ids)
-    return accounts.update(revenue_key=_revenue_of(year), revenue_key_year=year)
+    return accounts.update(revenue_key=year_value("revenue", year), revenue_key_year=year)
 
 
 def sort_field(year: int | None = None) -> str:

@@ -15,7 +15,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.access import (
     visible_account_ids,
@@ -23,17 +22,25 @@ from accounts.access import (
     visible_contacts,
     with_visible_manager,
 )
-from accounts.models import Account, Contact, YearlyFigures, percent, share_of_wallet
+from accounts.models import (
+    Account,
+    Contact,
+    YearlyFigures,
+    percent,
+    share_of_wallet,
+    this_year,
+)
 from accounts.search import FEW_ACCOUNTS, search_accounts, search_contacts
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
 
-def current_year() -> int:
-    return timezone.localdate().year
+# This year in the site's time zone (the default of the stored revenue key, too).
+current_year = this_year
 
 
-def _year_value(field: str, year: int):
+def year_value(field: str, year: int) -> Subquery:
+    """The account's figure `field` of `year` (None without a figures row): a subquery."""
     return Subquery(
         YearlyFigures.objects.filter(account=OuterRef("pk"), year=year).values(field)[:1],
         output_field=MONEY_FIELD,
@@ -48,9 +55,9 @@ def account_list(user, *, year: int | None = None) -> QuerySet[Account]:
     visible = visible_accounts(user)
     return visible.select_related("owner").annotate(
         visible_parent_name=Subquery(visible.filter(pk=OuterRef("parent_id")).values("name")[:1]),
-        year_revenue=_year_value("revenue", year),
-        year_revenue_target=_year_value("revenue_target", year),
-        year_revenue_potential=_year_value("revenue_potential", year),
+        year_revenue=year_value("revenue", year),
+        year_revenue_target=year_value("revenue_target", year),
+        year_revenue_potential=year_value("revenue_potential", year),
     )
 
 
@@ -149,8 +156,8 @@ def group_tree(user, account: Account, *, year: int | None = None) -> list[Group
         visible_accounts(user)
         .filter(path__startswith=f"/{account.root_id}/")
         .annotate(
-            year_revenue=_year_value("revenue", year),
-            year_margin=_year_value("contribution_margin", year),
+            year_revenue=year_value("revenue", year),
+            year_margin=year_value("contribution_margin", year),
         )
         .order_by("path")
     )
