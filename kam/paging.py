@@ -8,6 +8,8 @@ skipped rows; reading only the ids (and whatever the filters and the sort need) 
 offset keeps page 200 as cheap as page 1. One more query than a plain page.
 
 `BoundedPaginator`: page numbers without an exact count of a very long list.
+
+`CountedPaginator`: pages of a list whose count is known already (from a cache).
 """
 
 from django.conf import settings
@@ -69,3 +71,12 @@ class BoundedPaginator(Paginator):
     def bounded(self) -> bool:
         """More rows than counted."""
         return self.counted > self.bound
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that it runs no COUNT(*) of its own. A count that is
+    a little stale shows one page too many or too few, never a wrong row."""
+
+    def __init__(self, object_list, per_page: int, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property

@@ -44,6 +44,7 @@ from accounts.access import visible_accounts
 from accounts.models import Account, YearlyFigures
 from deals.models import Opportunity
 from deals.selectors import OPEN, WEIGHTED
+from kam import versioned_cache
 from portfolio.models import HealthSnapshot
 from users.models import Role, User
 
@@ -92,10 +93,18 @@ class DashboardFilter(forms.Form):
 
 
 def regions(user: User) -> list[str]:
-    return list(
-        visible_accounts(user).exclude(region="").order_by("region")
-        .values_list("region", flat=True).distinct()
-    )  # fmt: skip
+    """The regions of the user's accounts, for the filter: read from every account, so
+    kept in the figures cache until an account (or a team) changes."""
+
+    def compute() -> list[str]:
+        return list(
+            visible_accounts(user).exclude(region="").order_by("region")
+            .values_list("region", flat=True).distinct()
+        )  # fmt: skip
+
+    return versioned_cache.cached(
+        "regions", (versioned_cache.scope_key(user),), compute, rests_on=versioned_cache.FIGURES
+    )
 
 
 def no_contact_filter(now=None) -> Q:

@@ -24,12 +24,17 @@ COCKPIT = reverse("portfolio:cockpit")
 DASHBOARD = reverse("portfolio:dashboard")
 
 
-def _figure_queries(client, url, **params) -> tuple[str, int]:
+def _queries_with(marker: str, client, url, **params) -> tuple[str, int]:
+    """The page, and how many of its queries contain `marker`."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
-    reads = sum("accounts_yearlyfigures" in q["sql"] for q in captured.captured_queries)
+    reads = sum(marker in q["sql"] for q in captured.captured_queries)
     return response.content.decode(), reads
+
+
+def _figure_queries(client, url, **params) -> tuple[str, int]:
+    return _queries_with("accounts_yearlyfigures", client, url, **params)
 
 
 def test_a_second_view_of_the_cockpit_reads_no_figures(portfolio, head_client):
@@ -98,3 +103,41 @@ def test_status_suggestions_are_cached_until_a_decision(portfolio, head_client):
     )
     html, reads = _figure_queries(head_client, suggestions, year=YEAR)
     assert reads > 0 and f'data-testid="suggestion-{bauer.pk}"' not in html
+
+
+DRILL = reverse("portfolio:dashboard_accounts")
+
+
+def _counts(client, **params) -> tuple[str, int]:
+    return _queries_with("COUNT(*)", client, DRILL, **params)
+
+
+def test_a_drill_down_counts_its_accounts_once_until_a_write(kam, head_client):
+    from django.utils import timezone
+
+    from accounts.models import Account
+    from activities import services as activity_services
+    from tests.factories import make_account
+
+    silent = [
+        make_account(owner=kam, name=f"Stillkunde {n:02d}", status=Account.Status.STANDARD)
+        for n in range(26)
+    ]
+    html, counts = _counts(head_client, metric="no_contact")
+    assert counts == 1 and "Seite 1 von 2" in html
+    html, counts = _counts(head_client, metric="no_contact", page=2)
+    assert counts == 0 and "Stillkunde 25" in html  # the 26th on the second page
+
+    activity_services.activity_log(
+        actor=kam, account=silent[0], occurred_at=timezone.now(), subject="Anruf"
+    )
+    html, counts = _counts(head_client, metric="no_contact")
+    assert counts == 1 and "Seite 1 von 1" in html and "Stillkunde 00" not in html
+
+
+def test_a_new_region_is_offered_in_the_dashboard_filter_at_once(portfolio, head_client):
+    assert "Ostwestfalen" not in head_client.get(DASHBOARD).content.decode()
+    dorn = portfolio["dorn"]
+    dorn.region = "Ostwestfalen"
+    dorn.save()
+    assert "Ostwestfalen" in head_client.get(DASHBOARD).content.decode()
