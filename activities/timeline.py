@@ -5,6 +5,8 @@ import heapq
 from datetime import datetime
 from itertools import islice
 
+from django.db import connections
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -12,6 +14,26 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, FollowUp
 from kam.timeline import TimelineEvent
+
+# Up to this many accounts, each account's newest activities are read by the (account,
+# time) index and merged; beyond it, the time index is walked for all of them at once.
+PER_ACCOUNT_UP_TO = 50
+NEWEST_FIRST = ("-occurred_at", "-pk")
+
+
+def _newest_activities(
+    activities: QuerySet[Activity], account_ids: list[int], limit: int
+) -> list[Activity]:
+    """The `limit` newest of `activities` of these accounts. Walking the time index for a
+    group whose accounts went quiet reads every newer activity of all other accounts
+    (28,000 rows for 20 on the benchmark data): PostgreSQL expects the group's rows to be
+    spread evenly over time. One LIMITed part per account in a UNION ALL avoids that."""
+    features = connections[activities.db].features
+    if 1 < len(account_ids) <= PER_ACCOUNT_UP_TO and features.supports_slicing_ordering_in_compound:
+        parts = [activities.filter(account_id=pk).order_by(*NEWEST_FIRST)[:limit]
+                 for pk in account_ids]  # fmt: skip
+        return list(parts[0].union(*parts[1:], all=True).order_by(*NEWEST_FIRST)[:limit])
+    return list(activities.filter(account_id__in=account_ids).order_by(*NEWEST_FIRST)[:limit])
 
 
 def events(
@@ -25,10 +47,10 @@ def events(
     else:
         activities = Activity.objects.filter(occurred_at__lt=before)
         done = FollowUp.objects.filter(done_at__lt=before)
-    activities = (
-        activities.filter(account_id__in=account_ids)
-        .only("pk", "kind", "subject", "outcome", "occurred_at", "account_id")
-        .order_by("-occurred_at", "-pk")[:limit]
+    newest = _newest_activities(
+        activities.only("pk", "kind", "subject", "outcome", "occurred_at", "account_id"),
+        list(account_ids),
+        limit,
     )
     done = (
         done.filter(account_id__in=account_ids)
@@ -47,7 +69,7 @@ def events(
             detail=Truncator(activity.outcome).chars(200),
             url=reverse("activities:detail", args=[activity.pk]),
         )
-        for activity in activities
+        for activity in newest
     ]
     follow_up_events = [
         TimelineEvent(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +62,16 @@ class AccountPlan(models.Model):
         ordering = ["-year", "account__name"]
         constraints = [
             models.UniqueConstraint(fields=["account", "year"], name="one_plan_per_account_year")
+        ]
+        indexes = [
+            # The stale plans of a year, the longest unreviewed first (account_plan.selectors
+            # .stale_plans): read in this order up to the page instead of sorting them all.
+            models.Index(
+                "year",
+                Coalesce("last_reviewed_at", "created_at"),
+                condition=models.Q(status__in=["draft", "active"]),  # Status.DRAFT, ACTIVE
+                name="stale_plan_order",
+            )
         ]
 
     def __str__(self) -> str:

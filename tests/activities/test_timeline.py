@@ -57,3 +57,34 @@ def test_two_queries_whatever_the_number_of_entries(kam, account, django_assert_
     with django_assert_num_queries(2):
         events = timeline.events([account.pk], before=None, limit=20)
     assert len(events) == 20
+
+
+def test_a_groups_newest_activities_across_its_accounts_in_time_order(kam):
+    from tests.factories import make_account
+
+    # Three accounts of a group, their activities interleaved in time; one of the three
+    # went quiet long ago, and the page and the "older" page still follow time alone.
+    accounts = [make_account(owner=kam, name=f"Werk {n}") for n in range(3)]
+    for day in range(1, 13):
+        log(accounts[day % 2], subject=f"Tag {day:02d}", days_ago=day)
+    log(accounts[2], subject="Lange her", days_ago=400)
+    ids = [a.pk for a in accounts]
+
+    first = timeline.events(ids, before=None, limit=5)
+    assert [e.title for e in first] == ["Tag 01", "Tag 02", "Tag 03", "Tag 04", "Tag 05"]
+    assert [e.account_id for e in first[:2]] == [accounts[1].pk, accounts[0].pk]
+    rest = timeline.events(ids, before=first[-1].when, limit=20)
+    assert [e.title for e in rest] == [f"Tag {d:02d}" for d in range(6, 13)] + ["Lange her"]
+
+
+def test_many_accounts_are_read_at_once_in_the_same_order(kam, monkeypatch):
+    from tests.factories import make_account
+
+    accounts = [make_account(owner=kam, name=f"Filiale {n}") for n in range(4)]
+    for day in range(1, 9):
+        log(accounts[day % 4], subject=f"Tag {day:02d}", days_ago=day)
+    ids = [a.pk for a in accounts]
+    per_account = [e.title for e in timeline.events(ids, before=None, limit=6)]
+    monkeypatch.setattr(timeline, "PER_ACCOUNT_UP_TO", 2)
+    at_once = [e.title for e in timeline.events(ids, before=None, limit=6)]
+    assert per_account == at_once == [f"Tag {d:02d}" for d in range(1, 7)]
