@@ -10,7 +10,7 @@ class DealsConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from deals import demo, home, selectors
         from deals import timeline as deals_timeline
-        from kam import registry
+        from kam import registry, versioned_cache
         from kam.registry import (
             AccountTab,
             DemoStep,
@@ -22,6 +22,10 @@ class DealsConfig(AppConfig):
         )
         from users.models import Role
 
+        # The board's stage totals: deals, and who sees them (accounts, teams, users).
+        versioned_cache.rest_on(
+            selectors.PIPELINE, "deals", "accounts.account", "accounts.teammembership", "users.user"
+        )
         registry.account_tabs.register(
             AccountTab(
                 key="deals", label=_("Opportunities"), url_name="deals:account_panel", order=20

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from accounts.access import scoped
 from accounts.models import Account, ProductLine
 from deals.models import Opportunity, OpportunityCompetitor, Stage
+from kam import versioned_cache
 from users.models import User
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -33,6 +34,8 @@ WEIGHTED = ExpressionWrapper(
 )
 OPEN = Q(stage__is_won=False, stage__is_lost=False)
 CARDS_PER_STAGE = 20
+# The version of the cache the board's stage totals rest on (deals.apps names its models).
+PIPELINE = "pipeline"
 
 
 def _competitor_links() -> QuerySet[OpportunityCompetitor]:
@@ -90,20 +93,9 @@ CARD_ORDER = (
 )
 
 
-def pipeline(
-    opportunities: QuerySet[Opportunity], *, account_ids: list[int] | None = None
-) -> list[PipelineColumn]:
-    """Every stage with the count, total and weighted total of the given (scoped, filtered)
-    opportunities, summed in one SQL query, and the first CARDS_PER_STAGE cards of each
-    stage: one UNION ALL of a LIMIT per stage picks their ids (each part walks the
-    stage's index and stops, instead of ranking every deal), one more query loads them
-    with the prefetches of opportunity_list. `account_ids`: the user's visible accounts
-    (accounts.access.visible_account_ids), so that a key account manager's columns read
-    their accounts' deals instead of walking every deal of the stage."""
-    if account_ids is not None:
-        opportunities = opportunities.filter(account_id__in=account_ids)
-    stages = list(Stage.objects.order_by("order", "pk"))
-    totals = {
+def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[int, dict]:
+    """Count, total and weighted total per stage id: one aggregate query."""
+    return {
         row["stage"]: row
         for row in opportunities.order_by()
         .values("stage")
@@ -113,6 +105,32 @@ def pipeline(
             weighted_total=Coalesce(Sum(WEIGHTED), ZERO),
         )
     }
+
+
+def pipeline(
+    opportunities: QuerySet[Opportunity],
+    *,
+    account_ids: list[int] | None = None,
+    cache_key: tuple | None = None,
+) -> list[PipelineColumn]:
+    """Every stage with the count, total and weighted total of the given (scoped, filtered)
+    opportunities, summed in one SQL query, and the first CARDS_PER_STAGE cards of each
+    stage: one UNION ALL of a LIMIT per stage picks their ids (each part walks the
+    stage's index and stops, instead of ranking every deal), one more query loads them
+    with the prefetches of opportunity_list. `account_ids`: the user's visible accounts
+    (accounts.access.visible_account_ids), so that a key account manager's columns read
+    their accounts' deals instead of walking every deal of the stage. With `cache_key`
+    (who sees the same deals, and the filters) the totals, a sum over every deal of the
+    scope, come from the cache until a deal, an account, a team or a user changes."""
+    if account_ids is not None:
+        opportunities = opportunities.filter(account_id__in=account_ids)
+    stages = list(Stage.objects.order_by("order", "pk"))
+    if cache_key is None:
+        totals = stage_totals(opportunities)
+    else:
+        totals = versioned_cache.cached(
+            "pipeline_totals", cache_key, lambda: stage_totals(opportunities), rests_on=PIPELINE
+        )
     ids_per_stage = [
         opportunities.filter(stage=stage)
         .order_by(*CARD_ORDER)
@@ -142,17 +160,7 @@ def pipeline_totals(
 ) -> list[PipelineColumn]:
     """The given stages with count, total and weighted total and no cards: one aggregate
     query plus the stages."""
-    totals = {
-        row["stage"]: row
-        for row in opportunities.filter(stage__in=stages)
-        .order_by()
-        .values("stage")
-        .annotate(
-            count=Count("pk"),
-            total=Coalesce(Sum("value"), ZERO),
-            weighted_total=Coalesce(Sum(WEIGHTED), ZERO),
-        )
-    }
+    totals = stage_totals(opportunities.filter(stage__in=stages))
     return [
         PipelineColumn(
             stage=stage,

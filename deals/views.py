@@ -25,6 +25,7 @@ from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
 from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
+from kam import versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.paging import BoundedPaginator
@@ -80,7 +81,14 @@ def _with_move_options(cards, stages) -> None:
 
 def _pipeline_context(request: HttpRequest, **extra) -> dict:
     filterset, opportunities = _filtered(request, request.GET)
-    columns = selectors.pipeline(opportunities, account_ids=visible_account_ids(request.user))
+    columns = selectors.pipeline(
+        opportunities,
+        account_ids=visible_account_ids(request.user),
+        cache_key=(
+            versioned_cache.scope_key(request.user),
+            versioned_cache.form_key(filterset.form),
+        ),
+    )
     _with_move_options((card for column in columns for card in column.cards),
                        (column.stage for column in columns))  # fmt: skip
     editable = set(

@@ -42,6 +42,14 @@ def scope_key(user) -> str:
     return "all" if user.sees_all_accounts else f"user-{user.pk}"
 
 
+def form_key(form) -> tuple:
+    """The filters of a bound, valid filter form, as part of a cache key (records by id)."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return tuple(
+        sorted((name, getattr(value, "pk", value)) for name, value in data.items() if value)
+    )
+
+
 def _key(version: str) -> str:
     return f"versioned:{version}"
 

@@ -193,14 +193,6 @@ def _dashboard_scope(request: HttpRequest):
     return form, year, accounts
 
 
-def _filter_key(form: dashboard.DashboardFilter) -> tuple:
-    """The filters in force, as part of a cache key."""
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return tuple(
-        sorted((name, getattr(value, "pk", value)) for name, value in filters.items() if value)
-    )
-
-
 def _dashboard_figures(accounts, *, year: int) -> dict:
     """The dashboard's aggregates: eight queries over the filtered scope."""
     limits = concentration.thresholds()
@@ -224,7 +216,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, year, accounts = _dashboard_scope(request)
     figures = versioned_cache.cached(
         "dashboard",
-        (versioned_cache.scope_key(request.user), year, _filter_key(form)),
+        (versioned_cache.scope_key(request.user), year, versioned_cache.form_key(form)),
         lambda: _dashboard_figures(accounts, year=year),
     )
     totals, bands, warnings = figures["totals"], figures["bands"], figures["warnings"]
@@ -266,7 +258,13 @@ def dashboard_accounts(request: HttpRequest) -> HttpResponse:
     # whose figure was clicked, until any write in the apps it reads.
     count = versioned_cache.cached(
         "drill_down_count",
-        (versioned_cache.scope_key(request.user), year, _filter_key(form), metric, value),
+        (
+            versioned_cache.scope_key(request.user),
+            year,
+            versioned_cache.form_key(form),
+            metric,
+            value,
+        ),
         rows.count,
     )
     page = CountedPaginator(rows, 25, count=count).get_page(request.GET.get("page"))
