@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, DecimalSize, ProductLine, year_validators
 from kam.formats import money
+from planning import forecast_math
 from planning.business_cases import arithmetic
 from planning.forecast_math import ForecastValues
 
@@ -79,9 +80,10 @@ class AccountPlan(models.Model):
 
 
 class ForecastVerdict(models.TextChoices):
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    OFF_TRACK = "off_track", _("Off track")
+    # The codes are forecast_math's, which computes the verdict and cannot import this.
+    ON_TRACK = forecast_math.ON_TRACK, _("On track")
+    AT_RISK = forecast_math.AT_RISK, _("At risk")
+    OFF_TRACK = forecast_math.OFF_TRACK, _("Off track")
 
 
 STORED_FORECAST_FIELDS = [
@@ -95,7 +97,7 @@ class Objective(ForecastValues, models.Model):
     """A measurable objective of the action plan ("Aktionsplan") of an account and year."""
 
     class Kind(models.TextChoices):
-        REVENUE = "revenue", _("Revenue target")
+        REVENUE = forecast_math.REVENUE, _("Revenue target")
         MARGIN = "margin", _("Contribution-margin target")
         NEW_MARKET = "new_market", _("New market entry")
         SHARE_OF_WALLET = "share_of_wallet", _("Share of wallet")
