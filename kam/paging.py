@@ -13,7 +13,7 @@ offset keeps page 200 as cheap as page 1. One more query than a plain page.
 """
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -74,9 +74,40 @@ class BoundedPaginator(Paginator):
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count, so that it runs no COUNT(*) of its own. A count that is
-    a little stale shows one page too many or too few, never a wrong row."""
+    """A paginator told its count (from a cache), so that it runs no COUNT(*) of its own.
 
-    def __init__(self, object_list, per_page: int, *, count: int, **kwargs) -> None:
+    The count may be stale (writes that bypass the cache's signals, a filter that depends
+    on the time): each page reads one row more than it shows, so rows beyond a count that
+    is too low stay reachable, and the page that turns out to be the last sets the count
+    right. Only a page that finds no row at all (the count was too high) counts afresh."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
+        self.queryset = object_list
+        self._set_count(count)
+
+    def _set_count(self, count: int) -> None:
+        # Paginator.count and num_pages are cached properties.
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+
+    def validate_number(self, number):
+        # A page beyond a count that may be low is read: an empty one counts afresh.
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) >= 1:
+                return int(number)
+            raise
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.queryset[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            self._set_count(self.queryset.count())
+            return super().page(min(number, self.num_pages))
+        seen = bottom + len(rows)
+        # The last page knows the count; an earlier one knows there is at least one more.
+        self._set_count(seen if len(rows) <= self.per_page else max(self.count, seen))
+        return Page(rows[: self.per_page], number, self)

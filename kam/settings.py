@@ -238,8 +238,10 @@ PORTFOLIO_CONTACT_LIMIT_DAYS = {
 }
 PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
 PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
-# Seconds the cockpit's, dashboard's and team figures stay cached at most (kam/versioned_cache);
-# any write through the app refreshes them at once. 0 turns the cache off.
+# Seconds the aggregates of kam/versioned_cache (cockpit, dashboard, drill-down counts, team
+# figures, pipeline totals) stay cached at most; a write through the app refreshes them at
+# once, writes without model signals only after this. 0 turns the cache off. The name is
+# kept from when only the portfolio used it.
 PORTFOLIO_CACHE_SECONDS = env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 # The activity, opportunity, issue and contact lists count at most this many rows and
 # then say "more than" (kam/paging.py): an exact count would read every row.

@@ -8,7 +8,8 @@ request caches what a transaction has not committed yet), and the next request c
 afresh. Apps say what a version rests on in their `AppConfig.ready()` (`rest_on`): the
 figures ("figures") rest on accounts, their figures and teams, the users, the company
 totals and the rules, so logging a contact leaves them cached; "all" follows every model
-of the apps the dashboard reads. Writes that bypass model signals (bulk updates of the
+of the apps the dashboard reads; "pipeline" (deals.apps) the deals and who sees them.
+Writes that bypass model signals (bulk updates of the
 nightly tasks, the hourly "last contact" refresh) are covered by the time limit
 `PORTFOLIO_CACHE_SECONDS` (300; 0 turns the cache off). Without a cache (Redis away)
 everything is computed as before.
@@ -27,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger(__name__)
 FIGURES, ALL = "figures", "all"
+# A save of only these fields changes nothing cached: a sign-in saves the user's last_login.
+IGNORED_FIELDS = frozenset({"last_login"})
 # Version -> the labels of the apps ("accounts") and models ("accounts.account") whose
 # writes start a new one; filled by `rest_on`.
 _resting_on: dict[str, set[str]] = {FIGURES: set(), ALL: set()}
@@ -45,8 +48,13 @@ def scope_key(user) -> str:
 def form_key(form) -> tuple:
     """The filters of a bound, valid filter form, as part of a cache key (records by id)."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # Only the empty values are left out: 0 or False filter as much as any other value.
     return tuple(
-        sorted((name, getattr(value, "pk", value)) for name, value in data.items() if value)
+        sorted(
+            (name, getattr(value, "pk", value))
+            for name, value in data.items()
+            if value is not None and value not in ("", [], ())
+        )
     )
 
 
@@ -66,9 +74,10 @@ def _version(version: str) -> int | None:
         return None
 
 
-def invalidate(versions: tuple[str, ...] = (FIGURES, ALL)) -> None:
-    """Start new versions: everything cached under them before is no longer read."""
-    for version in versions:
+def invalidate(versions: tuple[str, ...] | None = None) -> None:
+    """Start new versions (all without `versions`): what was cached under them before is
+    no longer read."""
+    for version in tuple(_resting_on) if versions is None else versions:
         try:
             cache.incr(_key(version))
         except ValueError:  # the key expired or was never set
@@ -101,7 +110,9 @@ def cached[T](name: str, parts: tuple, compute: Callable[[], T], *, rests_on: st
     return value
 
 
-def _changed(sender, **kwargs) -> None:
+def _changed(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and update_fields <= IGNORED_FIELDS:
+        return
     meta = sender._meta
     labels = {meta.app_label, meta.label_lower}
     versions = tuple(v for v, watched in _resting_on.items() if labels & watched)

@@ -103,15 +103,39 @@ def _forecasts_refresh_at_the_write(request, monkeypatch):
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_of_this_test_process(worker_id):
-    """With REDIS_URL the parallel test processes share one Redis: each keeps its keys under
-    its own prefix, so that the figures cached by one (for a user id that exists in both
-    test databases) never answer the other."""
+    """With REDIS_URL the parallel test processes share one Redis: each uses a database of
+    its own (gw0: 1, gw1: 2, ...), since every test clears its cache (FLUSHDB) and figures
+    cached by one process (for a user id that exists in both test databases) must never
+    answer the other."""
+    from urllib.parse import urlsplit, urlunsplit
+
     from django.conf import settings
     from django.test.utils import override_settings
 
-    default = {**settings.CACHES["default"], "KEY_PREFIX": f"kam-test-{worker_id}"}
-    with override_settings(CACHES={**settings.CACHES, "default": default}):
+    default = settings.CACHES["default"]
+    if "RedisCache" not in default["BACKEND"]:
         yield
+        return
+    number = int(worker_id[2:]) + 1 if worker_id.startswith("gw") else 1
+    location = urlunsplit(urlsplit(default["LOCATION"])._replace(path=f"/{number}"))
+    with override_settings(
+        CACHES={**settings.CACHES, "default": {**default, "LOCATION": location}}
+    ):
+        yield
+
+
+@pytest.fixture
+def process_cache(settings):
+    """A cache of this test alone (local memory, emptied), for tests that count what the
+    versioned cache saves: writes of other tests never change its versions."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

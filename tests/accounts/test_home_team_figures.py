@@ -15,14 +15,7 @@ from accounts.selectors import current_year
 from activities import services as activity_services
 from tests.factories import make_account
 
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    # A cache of this process alone: with REDIS_URL the default cache is shared by parallel
-    # test processes, whose writes and clears would change the version under the test.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "h"}
-    }
+pytestmark = pytest.mark.usefixtures("process_cache")
 
 
 def _figures(revenue, account, year=None):

@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities import services, timeline
@@ -77,14 +80,39 @@ def test_a_groups_newest_activities_across_its_accounts_in_time_order(kam):
     assert [e.title for e in rest] == [f"Tag {d:02d}" for d in range(6, 13)] + ["Lange her"]
 
 
-def test_many_accounts_are_read_at_once_in_the_same_order(kam, monkeypatch):
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the per-account parts are PostgreSQL's"
+)
+def test_a_few_accounts_are_read_one_by_one_and_many_at_once_in_the_same_order(kam, monkeypatch):
     from tests.factories import make_account
 
     accounts = [make_account(owner=kam, name=f"Filiale {n}") for n in range(4)]
+    when = timezone.now() - timedelta(days=2.5)  # between "Tag 02" and "Tag 03"
     for day in range(1, 9):
         log(accounts[day % 4], subject=f"Tag {day:02d}", days_ago=day)
-    ids = [a.pk for a in accounts]
-    per_account = [e.title for e in timeline.events(ids, before=None, limit=6)]
+    for account in accounts[:2]:  # the same moment on two accounts: the newer id first
+        services.activity_log(actor=kam, account=account, occurred_at=when, subject="Gleich")
+
+    def read() -> tuple[list, str]:
+        with CaptureQueriesContext(connection) as captured:
+            events = timeline.events([a.pk for a in accounts], before=None, limit=6)
+        sql = " ".join(
+            q["sql"] for q in captured.captured_queries if "activities_activity" in q["sql"]
+        )
+        return [(e.title, e.account_id) for e in events], sql
+
+    one_by_one, sql = read()
+    assert "UNION ALL" in sql
     monkeypatch.setattr(timeline, "PER_ACCOUNT_UP_TO", 2)
-    at_once = [e.title for e in timeline.events(ids, before=None, limit=6)]
-    assert per_account == at_once == [f"Tag {d:02d}" for d in range(1, 7)]
+    at_once, sql = read()
+    assert "UNION ALL" not in sql
+    assert one_by_one == at_once
+    assert [title for title, _ in one_by_one] == [
+        "Tag 01",
+        "Tag 02",
+        "Gleich",
+        "Gleich",
+        "Tag 03",
+        "Tag 04",
+    ]
+    assert one_by_one[3][1] == accounts[0].pk  # logged first: the older id

@@ -14,14 +14,7 @@ from tests.factories import make_account
 
 PIPELINE = reverse("deals:pipeline")
 
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    # A cache of this process alone: with REDIS_URL the default cache is shared by parallel
-    # test processes, whose writes and clears would change the version under the test.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"}
-    }
+pytestmark = pytest.mark.usefixtures("process_cache")
 
 
 def _board(client, **params) -> tuple[str, int]:
@@ -75,3 +68,12 @@ def test_a_new_team_member_sees_the_accounts_deals_in_the_totals_at_once(
         actor=kam, account=account, user=sales_rep, role="sales_rep", can_edit=False
     )
     assert "100.000 €" in _board(client_for(sales_rep))[0]
+
+
+def test_a_filter_by_a_falsy_value_has_totals_of_its_own(head_of_sales, account, stages):
+    make_opportunity(account=account, stage="proposal", value=Decimal("100000"))
+    client = client_for(head_of_sales)
+    nothing, _ = _board(client, account=0)  # no account has the id 0
+    assert "100.000 €" not in nothing
+    everything, sums = _board(client)
+    assert sums == 1 and "100.000 €" in everything

@@ -8,16 +8,7 @@ from django.urls import reverse
 from tests.conftest import client_for
 from tests.portfolio.conftest import YEAR, put
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    # A cache of this process alone: with REDIS_URL the default cache is shared by parallel
-    # test processes, whose writes and clears would change the version under the test.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("process_cache")]
 
 
 COCKPIT = reverse("portfolio:cockpit")
@@ -141,3 +132,37 @@ def test_a_new_region_is_offered_in_the_dashboard_filter_at_once(portfolio, head
     dorn.region = "Ostwestfalen"
     dorn.save()
     assert "Ostwestfalen" in head_client.get(DASHBOARD).content.decode()
+
+
+def test_signing_in_keeps_the_figures_cached(portfolio, head_client, kam):
+    _figure_queries(head_client, COCKPIT, year=YEAR)
+    client_for(kam)  # signs in: saves the user's last_login
+    assert _figure_queries(head_client, COCKPIT, year=YEAR)[1] == 0
+
+
+def test_accounts_that_fell_silent_without_a_signal_are_listed_past_the_cached_count(
+    kam, head_client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Account
+    from tests.factories import make_account
+
+    accounts = [
+        make_account(owner=kam, name=f"Kunde {n:02d}", status=Account.Status.STANDARD)
+        for n in range(30)
+    ]
+    Account.objects.filter(pk__in=[a.pk for a in accounts]).update(last_contacted_at=timezone.now())
+    html, counts = _counts(head_client, metric="no_contact")
+    assert counts == 1 and "Kunde 00" not in html  # counted: none is silent
+    # The hourly refresh moves the last contact back without a signal: the cached count
+    # (0) is stale, yet every silent account is listed, the second page too.
+    Account.objects.filter(pk__in=[a.pk for a in accounts]).update(
+        last_contacted_at=timezone.now() - timedelta(days=400)
+    )
+    html, counts = _counts(head_client, metric="no_contact")
+    assert counts == 0 and "Kunde 00" in html and "Kunde 24" in html and "Seite 1 von 2" in html
+    html, counts = _counts(head_client, metric="no_contact", page=2)
+    assert "Kunde 29" in html and "Seite 2 von 2" in html
