@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import revenue_key
 from accounts.access import visible_accounts
-from accounts.models import Account, YearlyFigures
+from accounts.models import Account, YearlyFigures, this_year
 from deals.models import Opportunity
 from deals.selectors import OPEN, WEIGHTED
 from kam import versioned_cache
@@ -282,6 +282,6 @@ def drill_down(accounts: QuerySet[Account], *, year: int, metric: str, value: st
     # This year's revenue is also stored on the account (accounts.revenue_key), with an
     # index in this order: the biggest first without ranking every account that matches.
     by = "year_revenue"
-    if year == timezone.localdate().year:
+    if year == this_year():
         by = revenue_key.sort_field(year)
     return rows.annotate(attainment=attainment).order_by(F(by).desc(nulls_last=True), "name", "pk")

@@ -2,6 +2,7 @@
 stale; no row is ever out of reach, and the last page sets the count right."""
 
 import pytest
+from django.core.paginator import Paginator
 
 from accounts.models import Account
 from kam.paging import CountedPaginator
@@ -45,8 +46,6 @@ def test_a_count_too_high_ends_on_the_real_last_page(thirty):
 
 
 def test_page_numbers_that_are_no_page_behave_as_djangos_paginator(thirty):
-    from django.core.paginator import Paginator
-
     for number in ("x", None, "0", "-3", "2"):
         counted = CountedPaginator(thirty, 25, count=30).get_page(number)
         plain = Paginator(thirty, 25).get_page(number)

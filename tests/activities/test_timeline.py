@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from activities import services, timeline
 from tests.activities.conftest import follow_up, log
+from tests.factories import make_account
 
 
 def test_events_are_newest_first_limited_and_link_to_the_activity(account):
@@ -63,8 +64,6 @@ def test_two_queries_whatever_the_number_of_entries(kam, account, django_assert_
 
 
 def test_a_groups_newest_activities_across_its_accounts_in_time_order(kam):
-    from tests.factories import make_account
-
     # Three accounts of a group, their activities interleaved in time; one of the three
     # went quiet long ago, and the page and the "older" page still follow time alone.
     accounts = [make_account(owner=kam, name=f"Werk {n}") for n in range(3)]
@@ -84,8 +83,6 @@ def test_a_groups_newest_activities_across_its_accounts_in_time_order(kam):
     connection.vendor != "postgresql", reason="the per-account parts are PostgreSQL's"
 )
 def test_a_few_accounts_are_read_one_by_one_and_many_at_once_in_the_same_order(kam, monkeypatch):
-    from tests.factories import make_account
-
     accounts = [make_account(owner=kam, name=f"Filiale {n}") for n in range(4)]
     when = timezone.now() - timedelta(days=2.5)  # between "Tag 02" and "Tag 03"
     for day in range(1, 9):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import services as account_services
 from tests.conftest import client_for
 from tests.deals.helpers import make_opportunity
 from tests.factories import make_account
@@ -60,8 +61,6 @@ def test_each_scope_and_filter_has_its_own_totals(kam, other_kam, head_of_sales,
 def test_a_new_team_member_sees_the_accounts_deals_in_the_totals_at_once(
     kam, sales_rep, account, stages
 ):
-    from accounts import services as account_services
-
     make_opportunity(account=account, stage="proposal", value=Decimal("100000"))
     assert "100.000 €" not in _board(client_for(sales_rep))[0]
     account_services.team_member_set(

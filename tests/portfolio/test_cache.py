@@ -1,11 +1,17 @@
 """The cockpit's and dashboard's figures come from the cache until something changes."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Account
+from activities import services as activity_services
 from tests.conftest import client_for
+from tests.factories import make_account
 from tests.portfolio.conftest import YEAR, put
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("process_cache")]
@@ -67,10 +73,6 @@ def test_the_cache_can_be_turned_off(portfolio, head_client, settings):
 
 
 def test_logging_a_contact_keeps_the_cockpit_but_refreshes_the_dashboard(portfolio, head_client):
-    from django.utils import timezone
-
-    from activities import services as activity_services
-
     _figure_queries(head_client, COCKPIT, year=YEAR)
     _figure_queries(head_client, DASHBOARD, year=YEAR)
     bauer = portfolio["bauer"]
@@ -104,12 +106,6 @@ def _counts(client, **params) -> tuple[str, int]:
 
 
 def test_a_drill_down_counts_its_accounts_once_until_a_write(kam, head_client):
-    from django.utils import timezone
-
-    from accounts.models import Account
-    from activities import services as activity_services
-    from tests.factories import make_account
-
     silent = [
         make_account(owner=kam, name=f"Stillkunde {n:02d}", status=Account.Status.STANDARD)
         for n in range(26)
@@ -143,13 +139,6 @@ def test_signing_in_keeps_the_figures_cached(portfolio, head_client, kam):
 def test_accounts_that_fell_silent_without_a_signal_are_listed_past_the_cached_count(
     kam, head_client
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from accounts.models import Account
-    from tests.factories import make_account
-
     accounts = [
         make_account(owner=kam, name=f"Kunde {n:02d}", status=Account.Status.STANDARD)
         for n in range(30)
