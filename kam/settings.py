@@ -172,6 +172,16 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on SQLite use a file, not Django's shared in-memory database: the live server
+    # of the browser tests runs in another thread, and one in-memory connection used by two
+    # threads at once fails ("bad parameter or other API misuse"). Each parallel test
+    # process gets its own file (pytest-django appends the worker's name). Writers wait for
+    # each other instead of failing with "database is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_kam.sqlite3")}
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 if IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")  # trigram search
     # JIT compilation costs more than it saves on short interactive queries (measured on
