@@ -25,12 +25,14 @@ run: translations
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The whole suite. Uses DATABASE_URL / REDIS_URL when they are set.
+# The whole suite, in parallel processes (PYTEST_WORKERS, default: one per core), with the
+# 20 slowest tests listed at the end. Uses DATABASE_URL / REDIS_URL when they are set.
+PYTEST_WORKERS ?= auto
 test: translations
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=0 KAM_HTTPS=0 \
 		$(PY) manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=0 KAM_HTTPS=0 \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A kam worker --loglevel=info

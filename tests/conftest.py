@@ -148,6 +148,36 @@ def _fast_password_hashing_and_clean_cache(settings):
     yield
 
 
+# Tests that one parallel test process must run together, one after another: the tests of
+# tests/demo share one seeded demo (a package fixture), and the worker tests' Celery
+# workers share one broker queue.
+TEST_GROUPS = {
+    "tests/demo/": "demo",
+    "tests/test_worker.py": "celery_worker",
+    "tests/reviews/test_worker.py": "celery_worker",
+    "tests/reminders/test_worker.py": "celery_worker",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Distribute tests one by one in collection order, except the groups above, each sent
+    whole to one process. (xdist's own `loadgroup` marks tests by renaming their node ids,
+    which pytest 9 no longer allows.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupedScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix, group in TEST_GROUPS.items():
+                if nodeid.startswith(prefix):
+                    return group
+            return nodeid
+
+    config.option.loadscopereorder = False  # keep the order below: flushing tests last
+    return GroupedScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Run live-server, worker and other transactional tests last: they flush the database
     afterwards, which also removes rows that data migrations created (default stages,

@@ -6,24 +6,15 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import seed_accounts
-from contracts import demo as contracts_demo
 from contracts.selectors import contract_list
 from deals import demo as deals_demo
-from planning.action_plan import demo as action_plan_demo
 from planning.action_plan.selectors import decorate, objective_list
 from planning.models import Objective
 from tests.conftest import client_for
-from users.demo import seed_users
 from users.models import User
 
 
-def test_demo_shows_won_not_invoiced_missed_deadline_and_deal_follow_up(db):
-    users = seed_users()
-    seed_accounts(users)
-    deals_demo.seed(users)
-    contracts_demo.seed(users)
-    action_plan_demo.seed(users)
+def test_demo_shows_won_not_invoiced_missed_deadline_and_deal_follow_up(demo_users):
     kam = User.objects.get(username="kam")
 
     objectives = objective_list(kam).filter(

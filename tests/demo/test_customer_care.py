@@ -2,11 +2,8 @@
 with a plausible NPS per year and one recent detractor whose follow-up is still open."""
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -16,16 +13,8 @@ from customer_care.models import CustomerIssue, Survey
 from users.models import User
 
 
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def seeded(_seeded_once, db):
+def seeded(demo_users):
     return None
 
 

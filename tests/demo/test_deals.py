@@ -1,18 +1,15 @@
 """The demo deals: over three years, in every stage, against named competitors, repeatable."""
 
-from accounts.demo import seed_accounts
 from deals import demo
 from deals.models import Competitor, Opportunity, Stage
-from users.demo import seed_users
 
 
-def test_demo_deals_cover_every_stage_and_running_again_creates_nothing(db):
-    users = seed_users()
-    seed_accounts(users)
+def test_demo_deals_cover_every_stage_and_running_again_creates_nothing(demo_users):
+    users = demo_users
 
-    created = demo.seed(users)
+    created = Opportunity.objects.count()
 
-    assert created == Opportunity.objects.count() > 60
+    assert created > 60
     assert Competitor.objects.count() == len(demo.COMPETITORS)
     assert set(Opportunity.objects.values_list("stage__key", flat=True)) == set(
         Stage.objects.values_list("key", flat=True)

@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,18 +29,8 @@ from accounts.relationship_map import relationship_map
 from users.models import User
 
 
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back at the end: each
-    test still runs in its own (nested) transaction through the `db` fixture."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def seeded(_seeded_once, db):
+def seeded(demo_users):
     return None
 
 

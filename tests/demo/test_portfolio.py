@@ -3,7 +3,6 @@ again creates nothing."""
 
 from django.utils import timezone
 
-from accounts.demo import seed_accounts
 from accounts.models import Account
 from portfolio import concentration, demo, selectors
 from portfolio.models import (
@@ -13,15 +12,11 @@ from portfolio.models import (
     ReadinessAssessment,
     SuggestionDecision,
 )
-from users.demo import seed_users
 
 
-def test_demo_portfolio_warns_trends_and_keeps_history(db):
-    users = seed_users()
-    seed_accounts(users)
+def test_demo_portfolio_warns_trends_and_keeps_history(demo_users):
+    users = demo_users
     year = timezone.localdate().year
-
-    assert demo.seed(users) > 0
 
     units = concentration.ranked_units(year=year, limits=concentration.thresholds())
     assert units[0].name == "Brenner Automotive AG" and units[0].warning == "red"

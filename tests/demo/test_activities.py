@@ -5,19 +5,17 @@ from datetime import timedelta
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from accounts.demo import seed_accounts
 from accounts.models import Account
 from activities import demo
 from activities.models import Activity, FollowUp
-from users.demo import seed_users
 
 
-def test_demo_seed_is_spread_over_three_years_and_idempotent(db):
-    users = seed_users()
-    seed_accounts(users)
-    created = demo.seed(users)
-    assert created == Activity.objects.count() + FollowUp.objects.count()
+def test_demo_seed_is_spread_over_three_years_and_idempotent(demo_users):
+    users = demo_users
+    activities, follow_ups = Activity.objects.count(), FollowUp.objects.count()
+    assert activities and follow_ups
     assert demo.seed(users) == 0  # a second run creates nothing
+    assert (Activity.objects.count(), FollowUp.objects.count()) == (activities, follow_ups)
 
     per_key_account = (
         Account.objects.filter(external_id__startswith="DEMO-", status="key_account")

@@ -1,17 +1,13 @@
 """Demo data: last year's held review with rendered folders and this year's in preparation,
 for the biggest demo key account; running the seed again adds nothing."""
 
-from accounts.demo import seed_accounts
 from reviews import demo
 from reviews.models import AnnualReview, FolderVersion
 from tests.reviews.conftest import THIS_YEAR
-from users.demo import seed_users
 
 
-def test_demo_reviews_for_the_biggest_key_account(db):
-    users = seed_users()
-    seed_accounts(users)
-    assert demo.seed(users) > 0
+def test_demo_reviews_for_the_biggest_key_account(demo_users):
+    users = demo_users
     held = AnnualReview.objects.get(year=THIS_YEAR - 1)
     preparing = AnnualReview.objects.get(year=THIS_YEAR)
     assert held.account == preparing.account

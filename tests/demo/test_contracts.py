@@ -4,19 +4,15 @@ import io
 
 import pypdf
 
-from accounts.demo import seed_accounts
 from contracts import demo
 from contracts.models import Contract, ContractDocument
 from contracts.selectors import contract_list, notice_within
-from users.demo import seed_users
 
 
-def test_seed_creates_contracts_with_stories_and_is_idempotent(db, media_root):
-    users = seed_users()
-    seed_accounts(users)
-    created = demo.seed(users)
+def test_seed_creates_contracts_with_stories_and_is_idempotent(demo_users):
+    users = demo_users
+    created = Contract.objects.count()
     accounts = Contract.objects.values("account").distinct().count()
-    assert created == Contract.objects.count()
     assert accounts == 33
     assert created <= 3 * 33
     everything = contract_list(users["admin"])
