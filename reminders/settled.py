@@ -48,6 +48,10 @@ def clear_settled(event: events.Event) -> None:
     instance = apps.get_model(label).objects.filter(pk=getattr(event, field)).first()
     if instance is None:
         return
-    keys = [rule.key for rule in rules if rule.model == label and rule.settled(instance)]
+    keys = [
+        rule.key
+        for rule in rules
+        if rule.model == label and rule.settled is not None and rule.settled(instance)
+    ]
     if keys:
         reminders_clear(object_type=label, object_id=instance.pk, rule_keys=keys)

@@ -17,6 +17,7 @@ from planning import home
 from planning.action_plan import selectors, services
 from planning.models import Objective
 from planning.tasks import refresh_forecasts
+from tests.conftest import client_for
 from tests.factories import make_account
 from tests.planning.action_plan_helpers import (
     HTMX,
@@ -254,3 +255,17 @@ def test_plans_page_query_count_is_constant_with_objectives_listed(
     with django_assert_num_queries(8):
         html = kam_client.get(PLANS).text
     assert html.count("Gefährdet ") == count
+
+
+def test_a_deal_deleted_in_the_admin_leaves_the_stored_forecast(kam, account, admin_user):
+    objective = make_objective(account, target_value=Decimal("100000"))
+    deal = open_deal(account, "100000", 80, stage="negotiation")
+    assert percent_of(objective) == Decimal("80.0")
+
+    response = client_for(admin_user).post(
+        reverse("admin:deals_opportunity_delete", args=[deal.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert stored(objective) == live(objective)
+    assert percent_of(objective) == Decimal("0.0")
