@@ -13,7 +13,7 @@ Rules:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -134,6 +134,26 @@ def get_scoped_or_404(user, queryset: QuerySet, pk):
     record = scoped(user, queryset).filter(pk=pk).first()
     if record is None:
         raise Http404
+    return record
+
+
+# The accounts' own rows as get_account_for loads them, for get_editable_or_404.
+EDITABLE_ACCOUNTS = Account.objects.select_related("owner", "parent")
+
+
+def get_editable_or_404[M: Model](user, queryset: QuerySet[M], pk) -> M:
+    """The edit guard of pages and API: one record (an account, or a record hanging off
+    one) within the user's scope that they may change. Outsiders get a 404 (no hint it
+    exists); who sees it but may not change its account gets PermissionDenied (403)."""
+    if queryset.model is Account:
+        record = queryset.filter(visible_account_filter(user)).filter(pk=pk).first()
+    else:
+        record = scoped(user, queryset).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    account = record if isinstance(record, Account) else record.account  # type: ignore[attr-defined]
+    if not can_edit_account(user, account):
+        raise PermissionDenied(_("You may not change this account."))
     return record
 
 

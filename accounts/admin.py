@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
+from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures, path_ids
+from kam import events
+from kam.admin import EventsAdmin
 
 
 @admin.register(ProductLine)
@@ -15,7 +17,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
     search_fields = ["name", "legal_name", "external_id"]
@@ -25,16 +27,40 @@ class AccountAdmin(SimpleHistoryAdmin):
     # Accounts move in the hierarchy through the app, which keeps the group paths in step.
     exclude = ["parent"]
 
+    def saved_events(self, obj, before):
+        if before is None:
+            return [events.AccountCreated(account_id=obj.pk)]
+        # The team inline may have changed as well.
+        return [events.AccountChanged(account_id=obj.pk), events.TeamChanged(account_id=obj.pk)]
+
+    def deleted_events(self, obj):
+        ancestors = tuple(pk for pk in path_ids(obj.path) if pk != obj.pk)
+        return [events.AccountDeleted(account_id=obj.pk, ancestor_ids=ancestors)]
+
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "account", "buying_role", "is_active"]
     search_fields = ["last_name", "first_name", "email"]
     list_select_related = ["account"]
     raw_id_fields = ["account", "reports_to"]
 
+    def saved_events(self, obj, before):
+        kind = events.ContactCreated if before is None else events.ContactChanged
+        return [kind(contact_id=obj.pk, account_id=obj.account_id)]
+
 
 @admin.register(YearlyFigures)
-class YearlyFiguresAdmin(SimpleHistoryAdmin):
+class YearlyFiguresAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["account", "year", "revenue", "contribution_margin"]
     list_select_related = ["account"]
+
+    def saved_events(self, obj, before):
+        # A row moved to another account or year changes the figures there as well.
+        rows = dict.fromkeys([(obj.account_id, obj.year)])
+        if before is not None:
+            rows[(before.account_id, before.year)] = None
+        return [events.FiguresChanged(account_id=a, year=y) for a, y in rows]
+
+    def deleted_events(self, obj):
+        return [events.FiguresChanged(account_id=obj.account_id, year=obj.year)]

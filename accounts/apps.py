@@ -9,15 +9,15 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from accounts import home, revenue_key
-        from kam import registry, versioned_cache
+        from kam import events, registry, versioned_cache
         from kam.registry import HomeBlock
         from users.models import Role
 
-        revenue_key.connect()
+        events.subscribe(events.FiguresChanged, revenue_key.figures_changed, batch=True)
         # The team figures (and the portfolio's) change with these, not with a contact.
         versioned_cache.rest_on(
             versioned_cache.FIGURES,
-            "accounts.account", "accounts.yearlyfigures", "accounts.teammembership", "users.user",
+            events.AccountEvent, events.FiguresChanged, events.TeamChanged, events.UserChanged,
         )  # fmt: skip
         registry.home_blocks.register(
             HomeBlock(

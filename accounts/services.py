@@ -29,6 +29,7 @@ from accounts.models import (
     TeamMembership,
     YearlyFigures,
 )
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from users.models import User
@@ -78,6 +79,7 @@ def account_create(
     Account.objects.filter(pk=account.pk).update(path=account.path)
     if product_lines:
         account.product_lines.set(product_lines)
+    events.publish(events.AccountCreated(account_id=account.pk))
     return account
 
 
@@ -142,6 +144,14 @@ def account_update(
         account.path = new_path
     if product_lines is not None:
         account.product_lines.set(product_lines)
+    events.publish(events.AccountChanged(account_id=account.pk))
+    old_parent_id = _parent_id_of(old_path)
+    if account.parent_id != old_parent_id:
+        events.publish(
+            events.AccountMoved(
+                account_id=account.pk, old_parent_id=old_parent_id, new_parent_id=account.parent_id
+            )
+        )
     return account
 
 
@@ -184,6 +194,7 @@ def team_member_set(
     membership.can_edit = can_edit
     membership.full_clean(validate_constraints=False)
     membership.save()
+    events.publish(events.TeamChanged(account_id=account.pk))
     return membership, created
 
 
@@ -191,7 +202,8 @@ def team_member_set(
 @records_author
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
     require_edit(actor, account)
-    TeamMembership.objects.filter(account=account, pk=membership_id).delete()
+    if TeamMembership.objects.filter(account=account, pk=membership_id).delete()[0]:
+        events.publish(events.TeamChanged(account_id=account.pk))
 
 
 def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
@@ -200,6 +212,7 @@ def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> Year
             setattr(figures, name, value)
     figures.full_clean(validate_constraints=False)
     figures.save()
+    events.publish(events.FiguresChanged(account_id=figures.account_id, year=figures.year))
     return figures
 
 
@@ -290,6 +303,8 @@ def figures_target_set(
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
     require_edit(actor, account)
     deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
+    if deleted:
+        events.publish(events.FiguresChanged(account_id=account.pk, year=year))
     return bool(deleted)
 
 
@@ -339,6 +354,7 @@ def contact_create(
     _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
+    events.publish(events.ContactCreated(contact_id=contact.pk, account_id=contact.account_id))
     return contact
 
 
@@ -399,6 +415,7 @@ def contact_update(
         _check_reports_to(actor, contact)
     contact.full_clean()
     contact.save()
+    events.publish(events.ContactChanged(contact_id=contact.pk, account_id=contact.account_id))
     return contact
 
 

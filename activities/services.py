@@ -24,6 +24,7 @@ from accounts.access import (
 )
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from users.models import User
@@ -183,6 +184,7 @@ def activity_log(
             due_on=next_step_due_on,
             activity=activity,
         )
+    events.publish(events.ActivityLogged(activity_id=activity.pk, account_id=account.pk))
     return activity
 
 
@@ -250,6 +252,7 @@ def activity_update(
     # everyone the activity touched, before and after.
     after = before if contacts is None else {c.pk for c in contacts}
     refresh_last_contacted(contact_ids=before | after, account_ids=[activity.account_id])
+    events.publish(events.ActivityLogged(activity_id=activity.pk, account_id=activity.account_id))
     return activity
 
 
@@ -262,9 +265,10 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     recomputed without it."""
     _require_activity_change(actor, activity)
     contact_ids = list(activity.contacts.values_list("pk", flat=True))
-    account_id = activity.account_id
+    account_id, activity_id = activity.account_id, activity.pk
     activity.delete()
     refresh_last_contacted(contact_ids=contact_ids, account_ids=[account_id])
+    events.publish(events.ActivityLogged(activity_id=activity_id, account_id=account_id))
 
 
 def _follow_up_save(
@@ -291,7 +295,14 @@ def _follow_up_save(
     follow_up.full_clean()
     _check_owner(owner, account, "owner")
     follow_up.save()
+    _publish_follow_up(follow_up)
     return follow_up
+
+
+def _publish_follow_up(follow_up: FollowUp) -> None:
+    events.publish(
+        events.FollowUpChanged(follow_up_id=follow_up.pk, account_id=follow_up.account_id)
+    )
 
 
 @transaction.atomic
@@ -364,6 +375,7 @@ def _follow_up_change(follow_up: FollowUp, fields: dict[str, Any]) -> FollowUp:
     if "owner" in fields:
         _check_owner(follow_up.owner, follow_up.account, "owner")
     follow_up.save()
+    _publish_follow_up(follow_up)
     return follow_up
 
 
@@ -388,6 +400,7 @@ def follow_up_complete(
         follow_up.done_at = done_at or timezone.now()
         follow_up.done_by = actor
         follow_up.save(update_fields=["done_at", "done_by"])
+        _publish_follow_up(follow_up)
     return follow_up
 
 
@@ -400,4 +413,5 @@ def follow_up_reopen(*, actor: User, follow_up: FollowUp) -> FollowUp:
         follow_up.done_at = None
         follow_up.done_by = None
         follow_up.save(update_fields=["done_at", "done_by"])
+        _publish_follow_up(follow_up)
     return follow_up

@@ -565,7 +565,7 @@ def main(argv: list[str] | None = None) -> None:
         steps.run("profile sections", make_profiles, rng, specs)
         steps.run("contacts", make_contacts, rng, specs, args.contacts, year)
         steps.run("yearly figures", make_figures, rng, specs, args.years, year)
-        # bulk_create sends no signals: the revenue sort key, as the figures services keep it.
+        # bulk_create publishes no events: the revenue sort key, as the figures services keep it.
         steps.run(
             "revenue sort keys", revenue_key.refresh, Account.objects.values_list("pk", flat=True)
         )

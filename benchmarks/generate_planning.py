@@ -492,7 +492,7 @@ def main(argv: list[str] | None = None) -> None:
         steps.run("adjustments", make_adjustments, p, objectives)
         steps.run("coaching plans (+reps)", make_coaching, p, args.coaching_plans)
         steps.run("business cases (+scenarios)", make_business_cases, p, args.business_cases)
-    # bulk_create sends no signals: store the objectives' forecast as the app would have.
+    # bulk_create publishes no events: store the objectives' forecast as the app would have.
     steps.run("stored forecasts", refresh_forecasts, Objective.objects.all())
     if connection.vendor == "postgresql":
         steps.run("vacuum analyze", vacuum_analyze)

@@ -18,6 +18,7 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
 from contracts.terms import computed_next_notice
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
@@ -69,6 +70,7 @@ def contract_create(
     _normalise(contract)
     contract.full_clean()
     contract.save()
+    events.publish(events.ContractCreated(contract_id=contract.pk, account_id=account.pk))
     return contract
 
 
@@ -108,6 +110,7 @@ def contract_update(
     _normalise(contract)
     contract.full_clean()
     contract.save()
+    events.publish(events.ContractChanged(contract_id=contract.pk, account_id=contract.account_id))
     return contract
 
 

@@ -17,6 +17,7 @@ from accounts.access import is_visible_contact_id, require_edit, visible_account
 from accounts.models import Account, Contact
 from activities.services import follow_up_create
 from customer_care.models import CustomerIssue, Department, Survey, default_due_on
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from users.models import User
@@ -85,6 +86,7 @@ def issue_create(
     issue.full_clean()
     _check_owner(issue)
     issue.save()
+    events.publish(events.IssueCreated(issue_id=issue.pk, account_id=issue.account_id))
     return issue
 
 
@@ -128,6 +130,7 @@ def issue_update(
     if "owner" in fields:
         _check_owner(issue)
     issue.save()
+    events.publish(events.IssueChanged(issue_id=issue.pk, account_id=issue.account_id))
     return issue
 
 
@@ -150,6 +153,7 @@ def issue_change_status(
     _apply_status(issue, status, at)
     issue.full_clean()
     issue.save()
+    events.publish(events.IssueChanged(issue_id=issue.pk, account_id=issue.account_id))
     return issue
 
 

@@ -10,7 +10,7 @@ class DealsConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from deals import demo, home, selectors
         from deals import timeline as deals_timeline
-        from kam import registry, versioned_cache
+        from kam import events, registry, versioned_cache
         from kam.registry import (
             AccountTab,
             DemoStep,
@@ -24,8 +24,10 @@ class DealsConfig(AppConfig):
 
         # The board's stage totals: deals, and who sees them (accounts, teams, users).
         versioned_cache.rest_on(
-            selectors.PIPELINE, "deals", "accounts.account", "accounts.teammembership", "users.user"
-        )
+            selectors.PIPELINE,
+            events.OpportunityEvent, events.StagesChanged,
+            events.AccountEvent, events.TeamChanged, events.UserChanged,
+        )  # fmt: skip
         registry.account_tabs.register(
             AccountTab(
                 key="deals", label=_("Opportunities"), url_name="deals:account_panel", order=20

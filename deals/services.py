@@ -5,6 +5,7 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 """
 
 from collections.abc import Iterable
+from copy import copy
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from users.models import User
@@ -35,6 +37,36 @@ def _closing_time(closed_on: date) -> datetime:
     if closed_on >= timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.combine(closed_on, time.max))
+
+
+def dates_years(*days: date | None) -> frozenset[int]:
+    return frozenset(day.year for day in days if day is not None)
+
+
+def changed_events(opportunity: Opportunity, before: Opportunity) -> list[events.Event]:
+    """OpportunityChanged for its account (and the one it left), OpportunityStageChanged
+    when the stage moved; `before` is the row as it was read for the change."""
+    years = dates_years(
+        before.expected_close_date,
+        before.closed_on,
+        opportunity.expected_close_date,
+        opportunity.closed_on,
+    )
+    found: list[events.Event] = [
+        events.OpportunityChanged(opportunity_id=opportunity.pk, account_id=account_id, years=years)
+        for account_id in dict.fromkeys([opportunity.account_id, before.account_id])
+    ]
+    if opportunity.stage_id != before.stage_id:
+        found.append(
+            events.OpportunityStageChanged(
+                opportunity_id=opportunity.pk,
+                account_id=opportunity.account_id,
+                years=years,
+                old_stage_id=before.stage_id,
+                new_stage_id=opportunity.stage_id,
+            )
+        )
+    return found
 
 
 def _apply_stage(
@@ -106,6 +138,13 @@ def opportunity_create(
     opportunity.save()
     if product_lines:
         opportunity.product_lines.set(product_lines)
+    events.publish(
+        events.OpportunityCreated(
+            opportunity_id=opportunity.pk,
+            account_id=opportunity.account_id,
+            years=dates_years(opportunity.expected_close_date, opportunity.closed_on),
+        )
+    )
     return opportunity
 
 
@@ -141,6 +180,7 @@ def opportunity_update(
     )  # fmt: skip
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    before = copy(opportunity)
     if "account" in fields and fields["account"].pk != opportunity.account_id:
         require_edit(actor, fields["account"])
     stage = fields.pop("stage", None) or opportunity.stage
@@ -155,6 +195,8 @@ def opportunity_update(
     opportunity.save()
     if product_lines is not None:
         opportunity.product_lines.set(product_lines)
+    for event in changed_events(opportunity, before):
+        events.publish(event)
     if stage.is_closed and moved:
         opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity
@@ -180,6 +222,7 @@ def opportunity_move(
     """
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    before = copy(opportunity)
     moved = stage.pk != opportunity.stage_id
     reason = reason.strip()
     if stage.is_closed:
@@ -198,6 +241,8 @@ def opportunity_move(
     )
     opportunity.full_clean()
     opportunity.save()
+    for event in changed_events(opportunity, before):
+        events.publish(event)
     if stage.is_closed and moved:
         opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity

@@ -9,14 +9,20 @@ class KamConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from kam import home, registry, versioned_cache
+        from kam import events, home, registry
         from kam.forms import EMPTY_CHOICE
 
         # Django 6.1 reads the empty choice of select boxes from here (its "- Select an
         # option -" is not translated into German): one place for every model form.
         fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
-        versioned_cache.connect()
-        from users.models import Role
+        from django.db.models.signals import post_delete, post_save
+
+        from users.models import Role, User
+
+        # users sits below kam's event layer and cannot publish: its rows are bridged here
+        # (tests/test_architecture.py allows this one cross-app receiver).
+        post_save.connect(events.user_saved, sender=User, dispatch_uid="kam-events-user-saved")
+        post_delete.connect(events.user_saved, sender=User, dispatch_uid="kam-events-user-gone")
 
         registry.home_blocks.register(
             registry.HomeBlock(

@@ -249,10 +249,19 @@ PORTFOLIO_CONTACT_LIMIT_DAYS = {
 PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
 PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
 # Seconds the aggregates of kam/versioned_cache (cockpit, dashboard, drill-down counts, team
-# figures, pipeline totals) stay cached at most; a write through the app refreshes them at
-# once, writes without model signals only after this. 0 turns the cache off. The name is
-# kept from when only the portfolio used it.
-PORTFOLIO_CACHE_SECONDS = env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400)
+# figures, pipeline totals) stay cached at most; a write through a service (or the admin)
+# refreshes them on commit by its domain event, writes around the services only after
+# this. 0 turns the cache off. PORTFOLIO_CACHE_SECONDS, its former name, is read if the
+# new one is not set.
+VERSIONED_CACHE_SECONDS = env_int(
+    "VERSIONED_CACHE_SECONDS",
+    env_int("PORTFOLIO_CACHE_SECONDS", 300, minimum=0, maximum=86400),
+    minimum=0,
+    maximum=86400,
+)
+# Domain events (kam/events.py) run their subscribers after commit; tests, whose
+# transaction never commits, run them at publish instead (tests/conftest.py).
+EVENTS_RUN_AT_PUBLISH = False
 # The activity, opportunity, issue and contact lists count at most this many rows and
 # then say "more than" (kam/paging.py): an exact count would read every row.
 LIST_COUNT_BOUND = env_int("LIST_COUNT_BOUND", 10_000, minimum=100, maximum=10_000_000)
@@ -408,6 +417,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }  # fmt: skip
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Reminders (the reminders app; README "Reminders"). Beat scans each rule every
+# REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
+# one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -443,12 +456,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.nightly_scores",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The digest every quarter of an hour (it sends only what is due, reminders.digests).
+    "reminders-digests": {"task": "reminders.tasks.send_digests", "schedule": 15 * 60},
 }
+# One scan per reminder rule (reminders/rules/), its key the only argument; a rule without
+# its line here fails tests/reminders/test_celery_settings.py.
+CELERY_BEAT_SCHEDULE |= {
+    f"reminders-{key}": {
+        "task": "reminders.tasks.scan",
+        "schedule": REMINDER_SCAN_SECONDS,
+        "args": (key,),
+    }
+    for key in (
+        "follow_up_due", "deal_follow_up_due", "contract_notice", "contract_notice_missed",
+        "contact_silence", "plan_not_reviewed", "objective_at_risk", "plan_action_overdue",
+        "issue_overdue", "issue_escalated", "review_missing", "review_preparation",
+    )
+}  # fmt: skip
 
-# Reminders (the reminders app; README "Reminders"). Beat scans each rule every
-# REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
-# one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
-REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, minimum=0, maximum=23)
 REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
 # Contract notice deadlines are reminded this many days ahead (each stage once).

@@ -1,43 +1,59 @@
-"""Aggregates kept in the cache until anything they rest on changes.
+"""Aggregates kept in the cache until an event they rest on is published.
 
 The cockpit, the dashboard and the home page's team figures sum every visible account's
 figures (10,000 rows a year for 10,000 accounts): the same for every head of sales until
-someone writes. So their results are cached under a *version*: a save, delete or
-many-to-many change of a model the version rests on raises it (on commit too, so that no
-request caches what a transaction has not committed yet), and the next request computes
-afresh. Apps say what a version rests on in their `AppConfig.ready()` (`rest_on`): the
-figures ("figures") rest on accounts, their figures and teams, the users, the company
-totals and the rules, so logging a contact leaves them cached; "all" follows every model
-of the apps the dashboard reads; "pipeline" (deals.apps) the deals and who sees them.
-Writes that bypass model signals (bulk updates of the
-nightly tasks, the hourly "last contact" refresh) are covered by the time limit
-`PORTFOLIO_CACHE_SECONDS` (300; 0 turns the cache off). Without a cache (Redis away)
-everything is computed as before.
+someone writes. So their results are cached under a *version*: a domain event the version
+rests on (kam/events.py) raises it when its transaction commits, and the next request
+computes afresh. Apps say what a version rests on in their `AppConfig.ready()`
+(`rest_on(version, *event_types)`, checked: only event classes): the figures (FIGURES)
+rest on accounts, their figures and teams, the users, the company totals and the rules,
+so logging a contact leaves them cached; ALL (the dashboard, the status suggestions, the
+drill-down counts) on every event of what they read; "pipeline" (deals.apps) the deals
+and who sees them. Writes that publish no event (bulk updates of the nightly tasks, the
+hourly "last contact" refresh) are covered by the time limit `VERSIONED_CACHE_SECONDS`
+(300; 0 turns the cache off). Without a cache (Redis away) everything is computed as
+before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from kam import events
 
 log = logging.getLogger(__name__)
 FIGURES, ALL = "figures", "all"
-# A save of only these fields changes nothing cached: a sign-in saves the user's last_login.
-IGNORED_FIELDS = frozenset({"last_login"})
-# Version -> the labels of the apps ("accounts") and models ("accounts.account") whose
-# writes start a new one; filled by `rest_on`.
-_resting_on: dict[str, set[str]] = {FIGURES: set(), ALL: set()}
 
 
-def rest_on(version: str, *labels: str) -> None:
-    """Writes to these apps or models start a new `version` (called from AppConfig.ready)."""
-    _resting_on.setdefault(version, set()).update(label.lower() for label in labels)
+class _Raise:
+    """The subscriber that raises one version (batch: once per transaction)."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.__qualname__ = f"versioned_cache.raise({version!r})"
+        self.__module__ = "kam"
+
+    def __call__(self, published: Sequence[events.Event]) -> None:
+        invalidate((self.version,))
+
+    def __repr__(self) -> str:
+        return self.__qualname__
+
+
+# Version -> its subscriber; filled by `rest_on`.
+_versions: dict[str, _Raise] = {}
+
+
+def rest_on(version: str, *event_types: type[events.Event]) -> None:
+    """These events start a new `version` once committed (called from AppConfig.ready)."""
+    raiser = _versions.setdefault(version, _Raise(version))
+    for event_type in event_types:
+        events.subscribe(event_type, raiser, batch=True)
 
 
 def scope_key(user) -> str:
@@ -77,7 +93,7 @@ def _version(version: str) -> int | None:
 def invalidate(versions: tuple[str, ...] | None = None) -> None:
     """Start new versions (all without `versions`): what was cached under them before is
     no longer read."""
-    for version in tuple(_resting_on) if versions is None else versions:
+    for version in tuple(_versions) if versions is None else versions:
         try:
             cache.incr(_key(version))
         except ValueError:  # the key expired or was never set
@@ -89,7 +105,7 @@ def invalidate(versions: tuple[str, ...] | None = None) -> None:
 def cached[T](name: str, parts: tuple, compute: Callable[[], T], *, rests_on: str = ALL) -> T:
     """`compute()`, or its result for the same `name` and `parts` while the version it
     rests on (FIGURES or ALL) is unchanged."""
-    seconds = settings.PORTFOLIO_CACHE_SECONDS
+    seconds = settings.VERSIONED_CACHE_SECONDS
     version = _version(rests_on) if seconds > 0 else None
     if version is None:
         return compute()
@@ -108,21 +124,3 @@ def cached[T](name: str, parts: tuple, compute: Callable[[], T], *, rests_on: st
     except Exception:  # noqa: BLE001
         log.warning("figures cache unavailable", exc_info=True)
     return value
-
-
-def _changed(sender, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and update_fields <= IGNORED_FIELDS:
-        return
-    meta = sender._meta
-    labels = {meta.app_label, meta.label_lower}
-    versions = tuple(v for v, watched in _resting_on.items() if labels & watched)
-    if not versions:
-        return
-    invalidate(versions)
-    transaction.on_commit(lambda: invalidate(versions))
-
-
-def connect() -> None:
-    """Called from KamConfig.ready()."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_changed, dispatch_uid=f"versioned-cache-{id(signal)}")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam import events
+from kam.admin import EventsAdmin
 from planning.models import (
     AccountPlan,
     Action,
@@ -18,12 +20,15 @@ from planning.models import (
 
 
 @admin.register(AccountPlan)
-class AccountPlanAdmin(SimpleHistoryAdmin):
+class AccountPlanAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["account", "year", "status", "last_reviewed_at", "last_reviewed_by"]
     list_filter = ["status", "year"]
     search_fields = ["account__name"]
     list_select_related = ["account", "last_reviewed_by"]
     raw_id_fields = ["account", "last_reviewed_by", "created_by"]
+
+    def saved_events(self, obj, before):
+        return [events.AccountPlanChanged(plan_id=obj.pk, account_id=obj.account_id)]
 
 
 class ActionInline(admin.TabularInline):
@@ -33,7 +38,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["title", "account", "year", "kind", "target_value", "owner", "due_on", "status"]
     list_filter = ["kind", "status", "year"]
     search_fields = ["title", "account__name"]
@@ -41,14 +46,28 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["account", "owner"]
     inlines = [ActionInline]
 
+    def saved_events(self, obj, before):
+        account_id = obj.account_id
+        # The actions inline may have changed as well.
+        return [
+            events.ObjectiveChanged(objective_id=obj.pk, account_id=account_id),
+            *(
+                events.ActionChanged(action_id=pk, account_id=account_id)
+                for pk in obj.actions.values_list("pk", flat=True)
+            ),
+        ]
+
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["title", "objective", "owner", "due_on", "status", "done_on"]
     list_filter = ["status"]
     search_fields = ["title", "objective__title"]
     list_select_related = ["objective", "owner"]
     raw_id_fields = ["objective", "owner"]
+
+    def saved_events(self, obj, before):
+        return [events.ActionChanged(action_id=obj.pk, account_id=obj.objective.account_id)]
 
 
 @admin.register(ObjectiveAdjustment)

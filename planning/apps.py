@@ -1,5 +1,3 @@
-from collections.abc import Callable
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,13 +8,8 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from django.db.models import Model
-        from django.db.models.signals import ModelSignal, post_delete, post_save, pre_save
-
-        from accounts.models import Account, YearlyFigures
-        from deals.models import Opportunity, Stage
         from deals.signals import opportunity_closed
-        from kam import registry
+        from kam import events, registry
         from kam.registry import (
             AccountTab,
             DemoStep,
@@ -31,7 +24,6 @@ class PlanningConfig(AppConfig):
         from planning.action_plan import forecast_store
         from planning.action_plan import selectors as action_plan_selectors
         from planning.coaching import timeline as coaching_timeline
-        from planning.models import Objective
         from planning.whitespace import services as whitespace_services
         from users.models import Role
 
@@ -83,19 +75,8 @@ class PlanningConfig(AppConfig):
         opportunity_closed.connect(
             whitespace_services.cells_follow_closed_deal, dispatch_uid="whitespace_follows_deal"
         )
-        # The stored forecast follows every write it reads (forecast_store).
-        receivers: list[tuple[ModelSignal, type[Model], Callable[..., None]]] = [
-            (pre_save, YearlyFigures, forecast_store.figures_before_save),
-            (post_save, YearlyFigures, forecast_store.figures_saved),
-            (post_delete, YearlyFigures, forecast_store.figures_saved),
-            (pre_save, Opportunity, forecast_store.deal_before_save),
-            (post_save, Opportunity, forecast_store.deal_saved),
-            (post_delete, Opportunity, forecast_store.deal_saved),
-            (post_save, Stage, planning_tasks.stage_changed),
-            (post_delete, Stage, planning_tasks.stage_changed),
-            (post_save, Objective, forecast_store.objective_saved),
-            (post_save, Account, forecast_store.account_saved),
-            (post_delete, Account, forecast_store.account_deleted),
-        ]
-        for signal, sender, receiver in receivers:
-            signal.connect(receiver, sender=sender, dispatch_uid=f"forecast_{receiver.__name__}")
+        # The stored forecast follows every write it reads (forecast_store); a change of
+        # the stages refreshes every open objective in the worker.
+        for event_type in forecast_store.FOLLOWS:
+            events.subscribe(event_type, forecast_store.refresh_after, batch=True)
+        events.subscribe(events.StagesChanged, planning_tasks.stage_changed)

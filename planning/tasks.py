@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import transaction
 
-from kam import queue
+from kam import events, queue
 from planning.action_plan import forecast_store
 
 
@@ -12,9 +12,9 @@ def refresh_forecasts() -> int:
     return forecast_store.refresh_open_forecasts()
 
 
-def stage_changed(sender, **kwargs) -> None:
+def stage_changed(event: events.StagesChanged) -> None:
     """A stage that starts or stops counting as won or lost changes every deal on it: the
     open objectives refresh in the worker, not in the admin's request (planning.apps
-    connects this to the stages' post_save and post_delete). With the broker away, the
+    subscribes this to StagesChanged, which runs after commit). With the broker away, the
     nightly run catches up."""
     transaction.on_commit(queue.sender(refresh_forecasts))

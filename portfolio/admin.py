@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam import events
+from kam.admin import EventsAdmin
 from portfolio.models import (
     AccountPortfolio,
     ClassificationRule,
@@ -11,7 +13,7 @@ from portfolio.models import (
 
 
 @admin.register(CompanyTotals)
-class CompanyTotalsAdmin(SimpleHistoryAdmin):
+class CompanyTotalsAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["year", "revenue", "contribution_margin", "updated_at", "updated_by"]
     readonly_fields = ["updated_by"]
 
@@ -19,9 +21,16 @@ class CompanyTotalsAdmin(SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def saved_events(self, obj, before):
+        years = dict.fromkeys([obj.year, before.year if before else obj.year])
+        return [events.CompanyTotalsChanged(year=year) for year in years]
+
+    def deleted_events(self, obj):
+        return [events.CompanyTotalsChanged(year=obj.year)]
+
 
 @admin.register(ClassificationRule)
-class ClassificationRuleAdmin(SimpleHistoryAdmin):
+class ClassificationRuleAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = [
         "position",
         "name",
@@ -35,6 +44,12 @@ class ClassificationRuleAdmin(SimpleHistoryAdmin):
     list_display_links = ["name"]
     list_editable = ["position", "minimum", "maximum", "active"]
     list_filter = ["active", "metric", "suggests"]
+
+    def saved_events(self, obj, before):
+        return [events.ClassificationChanged()]
+
+    def deleted_events(self, obj):
+        return [events.ClassificationChanged()]
 
 
 @admin.register(HealthWeight)
@@ -50,10 +65,13 @@ class HealthWeightAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountPortfolio)
-class AccountPortfolioAdmin(SimpleHistoryAdmin):
+class AccountPortfolioAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["account", "supplier_rank", "strategic_fit"]
     search_fields = ["account__name"]
     raw_id_fields = ["account"]
+
+    def saved_events(self, obj, before):
+        return [events.ClassificationChanged(account_id=obj.account_id)]
 
 
 @admin.register(ReadinessAssessment)

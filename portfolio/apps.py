@@ -8,21 +8,17 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from kam import registry, versioned_cache
+        from kam import events, registry, versioned_cache
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
         from portfolio import demo, home, latest_health, selectors
         from users.models import Role
 
         # The cockpit's shares and ranks rest on the company totals and rules, too; the
-        # dashboard on every app it reads, directly or through the access scope.
+        # dashboard, the suggestions and the drill-down counts on every event.
         versioned_cache.rest_on(
-            versioned_cache.FIGURES, "portfolio.companytotals", "portfolio.classificationrule"
+            versioned_cache.FIGURES, events.CompanyTotalsChanged, events.ClassificationChanged
         )
-        versioned_cache.rest_on(
-            versioned_cache.ALL,
-            "users", "accounts", "activities", "deals", "contracts", "customer_care",
-            "planning", "reviews", "portfolio",
-        )  # fmt: skip
+        versioned_cache.rest_on(versioned_cache.ALL, events.Event)
         latest_health.connect()
 
         registry.nav_links.register(

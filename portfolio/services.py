@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account
+from kam import events
 from kam.history import records_author
 from portfolio import classification, health, matrix
 from portfolio.latest_health import mark_latest
@@ -49,6 +50,7 @@ def company_totals_put(
     totals.updated_by = actor
     totals.full_clean()
     totals.save()
+    events.publish(events.CompanyTotalsChanged(year=year))
     return totals, created
 
 
@@ -57,6 +59,8 @@ def company_totals_put(
 def company_totals_delete(*, actor: User, year: int) -> bool:
     _require_company_figures_right(actor)
     deleted, _count = CompanyTotals.objects.filter(year=year).delete()
+    if deleted:
+        events.publish(events.CompanyTotalsChanged(year=year))
     return bool(deleted)
 
 
@@ -74,6 +78,7 @@ def portfolio_facts_update(
     facts.strategic_fit = strategic_fit
     facts.full_clean()
     facts.save()
+    events.publish(events.ClassificationChanged(account_id=account.pk))
     return facts
 
 
@@ -96,6 +101,7 @@ def suggestion_accept(*, actor: User, account: Account, year: int) -> Suggestion
     account_services.account_update(
         actor=actor, account=account, status=suggestion.suggested_status
     )
+    events.publish(events.ClassificationChanged(account_id=account.pk))
     return SuggestionDecision.objects.create(
         account=account,
         year=year,
@@ -121,6 +127,7 @@ def suggestion_reject(
     if not reason:
         raise ValidationError({"reason": _("Say why the suggestion does not fit.")})
     suggestion = _current_suggestion(account, year)
+    events.publish(events.ClassificationChanged(account_id=account.pk))
     return SuggestionDecision.objects.create(
         account=account,
         year=year,
@@ -162,6 +169,7 @@ def health_store_week(*, today: date | None = None, chunk: int = 1000) -> int:
         )
         mark_latest([snapshot.account_id for snapshot in snapshots], since=week)
         stored += len(snapshots)
+    events.publish(events.HealthRecorded())
     return stored
 
 

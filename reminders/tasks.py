@@ -1,7 +1,7 @@
-"""Beat runs `scan` once per rule (the rule's key is its only argument, never object ids)
-and `send_digests` every quarter of an hour. Both are idempotent: a rerun, a second beat
-or a task redelivered after a killed worker creates and mails nothing twice. Nothing reads
-their results, so none are stored."""
+"""Beat (CELERY_BEAT_SCHEDULE in kam/settings.py) runs `scan` once per rule (the rule's
+key is its only argument, never object ids) and `send_digests` every quarter of an hour.
+Both are idempotent: a rerun, a second beat or a task redelivered after a killed worker
+creates and mails nothing twice. Nothing reads their results, so none are stored."""
 
 from celery import shared_task
 

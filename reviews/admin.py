@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam import events
+from kam.admin import EventsAdmin
 from reviews.models import AgendaItem, AnnualReview, FolderVersion, Section, Topic
 
 
@@ -31,10 +33,13 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(SimpleHistoryAdmin):
+class AnnualReviewAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["account", "year", "meeting_on", "status", "language"]
     list_filter = ["status", "year", "language"]
     search_fields = ["account__name"]
     raw_id_fields = ["account", "created_by", "customer_participants"]
     filter_horizontal = ["our_participants"]
     inlines = [SectionInline, AgendaInline, TopicInline, VersionInline]
+
+    def saved_events(self, obj, before):
+        return [events.ReviewChanged(review_id=obj.pk, account_id=obj.account_id)]

@@ -62,6 +62,12 @@ def review_list(user: User) -> QuerySet[AnnualReview]:
     return AnnualReview.objects.filter(account__in=visible_accounts(user)).select_related("account")
 
 
+def reviews() -> QuerySet[AnnualReview]:
+    """Every review with its account and the account's owner (not scoped: for
+    accounts.access.get_editable_or_404, which scopes)."""
+    return AnnualReview.objects.select_related("account__owner")
+
+
 def get_review_for(user: User, pk: int) -> AnnualReview:
     review = review_list(user).select_related("account__owner").filter(pk=pk).first()
     if review is None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create, follow_up_update
-from kam import queue
+from kam import events, queue
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from planning.action_plan.services import objective_create
@@ -145,6 +145,7 @@ def review_create(
         )
     Section.objects.bulk_create(sections)
     _propose_topics(review)
+    events.publish(events.ReviewChanged(review_id=review.pk, account_id=review.account_id))
     return review
 
 
@@ -225,6 +226,7 @@ def review_update(
         # Participants the actor cannot see stay: nobody removes what they cannot see.
         hidden = review.customer_participants.exclude(account__in=visible_accounts(actor))
         review.customer_participants.set([*contacts, *hidden])
+    events.publish(events.ReviewChanged(review_id=review.pk, account_id=review.account_id))
     return review
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import can_edit_account, editable_accounts, get_account_for
+from accounts.access import (
+    can_edit_account,
+    editable_accounts,
+    get_account_for,
+    get_editable_or_404,
+)
 from kam import queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
@@ -197,10 +202,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
-    review = selectors.get_review_for(request.user, pk)
-    if not can_edit_account(request.user, review.account):
-        raise PermissionDenied(_("You may not change this account."))
-    return review
+    return get_editable_or_404(request.user, selectors.reviews(), pk)
 
 
 @login_required

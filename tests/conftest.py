@@ -89,15 +89,14 @@ def _tasks_run_in_process(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _forecasts_refresh_at_the_write(request, monkeypatch):
-    """The stored forecast of objectives refreshes after commit, but a test runs in one
-    transaction that never commits: here it refreshes at each write instead (tests that
-    check the after-commit batching put forecast_store.schedule_on_commit back)."""
-    from planning.action_plan import forecast_store
-
+def _events_run_at_publish(request, settings):
+    """Domain events (kam/events.py) run their subscribers after commit, but a test runs
+    in one transaction that never commits: here they run at publish instead. Tests marked
+    `django_db(transaction=True)` commit for real and see the after-commit delivery."""
     database = request.node.get_closest_marker("django_db")
-    if database is None or not database.kwargs.get("transaction", False):
-        monkeypatch.setattr(forecast_store, "schedule", lambda flush: flush())
+    settings.EVENTS_RUN_AT_PUBLISH = database is None or not database.kwargs.get(
+        "transaction", False
+    )
     yield
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.access import require_edit
 from accounts.models import Account
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from planning.models import AccountPlan
@@ -69,7 +70,12 @@ def _save_new(plan: AccountPlan) -> AccountPlan:
             plan.save()
     except IntegrityError:
         raise _duplicate_year_error(plan.year) from None
+    _publish(plan)
     return plan
+
+
+def _publish(plan: AccountPlan) -> None:
+    events.publish(events.AccountPlanChanged(plan_id=plan.pk, account_id=plan.account_id))
 
 
 @transaction.atomic
@@ -134,6 +140,7 @@ def plan_update(
     _set_content(plan, fields)
     plan.full_clean(validate_constraints=False)
     plan.save()
+    _publish(plan)
     if status is not None and status != plan.status:
         plan = plan_set_status(actor=actor, plan=plan, status=status)
     return plan
@@ -157,6 +164,7 @@ def plan_mark_reviewed(
     plan.last_reviewed_at = when
     plan.last_reviewed_by = actor
     plan.save()
+    _publish(plan)
     return plan
 
 
@@ -172,6 +180,7 @@ def plan_set_status(*, actor: User, plan: AccountPlan, status: str) -> AccountPl
     plan.status = status
     plan.full_clean(validate_constraints=False)
     plan.save()
+    _publish(plan)
     if status == Status.ACTIVE:
         _archive_older(plan)
     return plan
@@ -185,6 +194,7 @@ def _archive_older(plan: AccountPlan) -> None:
     for old in older.select_for_update():
         old.status = Status.ARCHIVED
         old.save()
+        _publish(old)
 
 
 @transaction.atomic

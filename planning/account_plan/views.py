@@ -6,14 +6,20 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
+from accounts.access import (
+    EDITABLE_ACCOUNTS,
+    can_edit_account,
+    get_account_for,
+    get_editable_or_404,
+    get_scoped_or_404,
+)
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam.forms import add_service_errors
@@ -146,10 +152,7 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_account(request: HttpRequest, pk: int) -> Account:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
-    return account
+    return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
 
 
 @login_required
@@ -183,10 +186,8 @@ def plan_copy(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def _editable_plan(request: HttpRequest, pk: int) -> AccountPlan:
-    plan = _get_plan(request, pk)
-    if not can_edit_account(request.user, plan.account):
-        raise PermissionDenied
-    return plan
+    queryset = AccountPlan.objects.select_related("account", "last_reviewed_by")
+    return get_editable_or_404(request.user, queryset, pk)
 
 
 @login_required

@@ -5,16 +5,17 @@ objectives needing attention (Plans page, home block, reminder rule) filter and 
 the stored copy instead, so that those subqueries run only for the rows they show.
 `refresh_forecasts` writes the values of `with_forecast` itself (no second formula):
 
-- after commit of every write the forecast reads, once per transaction: the receivers
-  below (connected in planning.apps) note what changed, and the objectives of the touched
-  accounts and of every account above them (the group objectives) are refreshed;
+- after commit of every write the forecast reads, once per transaction: the domain
+  events the services publish (`FOLLOWS`, subscribed in planning.apps) say what changed,
+  and the objectives of the touched accounts and of every account above them (the group
+  objectives) are refreshed;
 - every night (planning.tasks), because the run-rate depends on today's date, and in
   the worker after a change of the pipeline's stages (every deal on a stage changes);
 - by `manage.py refresh_forecasts` (after the migration that added the columns, and
-  after data was loaded around the models' signals).
+  after data was loaded around the services).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,8 +23,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Account, YearlyFigures, path_ids
-from deals.models import Opportunity
+from accounts.models import Account, path_ids
+from kam import events
 from planning.action_plan.selectors import CLOSED_OBJECTIVE, with_forecast
 from planning.models import STORED_FORECAST_FIELDS, Objective
 
@@ -104,114 +105,44 @@ class Pending:
             condition |= Q(in_years, account_id__in=account_ids)
         return Objective.objects.filter(condition)
 
-    def flush(self) -> None:
-        connection = transaction.get_connection()
-        if getattr(connection, "pending_forecasts", None) is self:
-            connection.pending_forecasts = None
-        if self.objective_ids or self.accounts or self.group_ids:
-            refresh_forecasts(self.objectives())
+    def note(self, event: events.Event) -> None:
+        match event:
+            case events.FiguresChanged(account_id=account_id, year=year):
+                # Last year's revenue is the run-rate base of next year's objectives.
+                self.touch(account_id, [year, year + 1])
+            case events.OpportunityEvent(account_id=account_id, years=years) if years:
+                self.touch(account_id, years)
+            case events.ObjectiveChanged(objective_id=objective_id):
+                self.objective_ids.add(objective_id)
+            case events.AccountMoved(account_id=account_id, old_parent_id=old_parent_id):
+                # The groups it left (the old parent's path, itself included) as they
+                # are; the account and the groups it joined by its new path.
+                if old_parent_id is not None:
+                    old_path = Account.objects.filter(pk=old_parent_id).values_list(
+                        "path", flat=True
+                    )
+                    self.group_ids.update(path_ids(old_path.first() or ""))
+                self.touch(account_id, ALL_YEARS)
+            case events.AccountDeleted(ancestor_ids=ancestor_ids):
+                self.group_ids.update(ancestor_ids)
 
 
-def schedule_on_commit(flush: Callable[[], None]) -> None:
-    # Robust: a failed refresh must not turn a committed write into an error page; the
-    # nightly refresh repairs the stored values.
-    transaction.on_commit(flush, robust=True)
+# The events the stored forecast follows (planning.apps subscribes `refresh_after`).
+FOLLOWS: tuple[type[events.Event], ...] = (
+    events.FiguresChanged,
+    events.OpportunityCreated,
+    events.OpportunityChanged,
+    events.ObjectiveChanged,
+    events.AccountMoved,
+    events.AccountDeleted,
+)
 
 
-# Tests, which run in a transaction that never commits, replace this (tests/conftest.py).
-schedule = schedule_on_commit
-
-
-def _pending(note: Callable[[Pending], None]) -> None:
-    """Note a change in the transaction's Pending, queued once per transaction."""
-    connection = transaction.get_connection()
-    pending: Pending | None = getattr(connection, "pending_forecasts", None)
-    # Reused while its callback waits for the commit; a rollback discards the callback.
-    if pending is not None and any(
-        func == pending.flush for _sids, func, _robust in connection.run_on_commit
-    ):
-        note(pending)
-        return
+def refresh_after(published: Sequence[events.Event]) -> None:
+    """The objectives a committed transaction's events touch, refreshed once (a batch
+    subscriber: an import of a thousand rows refreshes once)."""
     pending = Pending()
-    note(pending)
-    if connection.in_atomic_block:
-        connection.pending_forecasts = pending
-    schedule(pending.flush)
-
-
-def _years_of_deal(deal: Opportunity) -> set[int]:
-    return {day.year for day in (deal.expected_close_date, deal.closed_on) if day is not None}
-
-
-# --- receivers (planning.apps connects them) ----------------------------------------------
-
-# Where pre_save leaves the row as it was, for post_save: a deal or a year of figures moved
-# to another account or year changes the forecast there too.
-BEFORE = "_forecast_before"
-
-
-def figures_before_save(sender, instance: YearlyFigures, **kwargs) -> None:
-    if instance.pk is not None and not kwargs.get("raw"):
-        before = YearlyFigures.objects.filter(pk=instance.pk).values_list("account_id", "year")
-        vars(instance)[BEFORE] = before.first()
-
-
-def figures_saved(sender, instance: YearlyFigures, **kwargs) -> None:
-    before = vars(instance).pop(BEFORE, None)
-
-    def note(pending: Pending) -> None:
-        # Last year's revenue is the run-rate base of next year's objectives.
-        for account_id, year in filter(None, [before, (instance.account_id, instance.year)]):
-            pending.touch(account_id, [year, year + 1])
-
-    _pending(note)
-
-
-def deal_before_save(sender, instance: Opportunity, **kwargs) -> None:
-    if instance.pk is not None and not kwargs.get("raw"):
-        vars(instance)[BEFORE] = (
-            Opportunity.objects.filter(pk=instance.pk)
-            .values_list("account_id", "expected_close_date", "closed_on")
-            .first()
-        )
-
-
-def deal_saved(sender, instance: Opportunity, **kwargs) -> None:
-    years = _years_of_deal(instance)
-    before = vars(instance).pop(BEFORE, None)
-    if before is not None:
-        years |= {day.year for day in before[1:] if day is not None}
-
-    def note(pending: Pending) -> None:
-        pending.touch(instance.account_id, years)
-        if before is not None:
-            pending.touch(before[0], years)
-
-    if years:
-        _pending(note)
-
-
-def objective_saved(sender, instance: Objective, **kwargs) -> None:
-    _pending(lambda pending: pending.objective_ids.add(instance.pk))
-
-
-def account_saved(sender, instance: Account, **kwargs) -> None:
-    """A new parent: the groups the account left and the ones it joined. The services
-    save the account with its old path and write the new one after (queryset update)."""
-    chain = path_ids(instance.path)
-    old_parent = chain[-2] if len(chain) > 1 else None
-    if not chain or instance.parent_id == old_parent:
-        return  # new (no path yet: no figures, deals or objectives) or not moved
-    ids = set(chain)
-
-    def note(pending: Pending) -> None:
-        pending.group_ids |= ids - {instance.pk}
-        pending.touch(instance.pk, ALL_YEARS)
-
-    _pending(note)
-
-
-def account_deleted(sender, instance: Account, **kwargs) -> None:
-    ids = set(path_ids(instance.path)) - {instance.pk}
-    if ids:
-        _pending(lambda pending: pending.group_ids.update(ids))
+    for event in published:
+        pending.note(event)
+    if pending.objective_ids or pending.accounts or pending.group_ids:
+        refresh_forecasts(pending.objectives())

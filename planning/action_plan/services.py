@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit
 from accounts.models import Account
 from accounts.services import figures_target_set
+from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from planning.models import Action, Objective, ObjectiveAdjustment
@@ -75,6 +76,9 @@ def objective_create(
     _check_objective(objective, check_due=True)
     objective.save()
     _sync_figures_target(actor, objective)
+    events.publish(
+        events.ObjectiveChanged(objective_id=objective.pk, account_id=objective.account_id)
+    )
     return objective
 
 
@@ -137,6 +141,9 @@ def objective_update(
     _check_objective(objective, check_due="due_on" in changed)
     objective.save()
     _sync_figures_target(actor, objective)
+    events.publish(
+        events.ObjectiveChanged(objective_id=objective.pk, account_id=objective.account_id)
+    )
     for name in changed:
         ObjectiveAdjustment.objects.create(
             objective=objective,
@@ -186,6 +193,9 @@ def action_create(
     action.full_clean()
     _check_action(action)
     action.save()
+    events.publish(
+        events.ActionChanged(action_id=action.pk, account_id=action.objective.account_id)
+    )
     return action
 
 
@@ -214,6 +224,9 @@ def action_update(
     action.full_clean()
     _check_action(action)
     action.save()
+    events.publish(
+        events.ActionChanged(action_id=action.pk, account_id=action.objective.account_id)
+    )
     return action
 
 

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, get_account_for, get_scoped_or_404
+from accounts.access import (
+    EDITABLE_ACCOUNTS,
+    can_edit_account,
+    get_account_for,
+    get_editable_or_404,
+)
 from accounts.models import Account
 from kam.forms import add_service_errors
 from kam.htmx import render_page
@@ -102,10 +107,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit_objective_or_403(request: HttpRequest, pk: int) -> Objective:
-    objective = get_scoped_or_404(request.user, Objective.objects.select_related("account"), pk)
-    if not can_edit_account(request.user, objective.account):
-        raise PermissionDenied
-    return objective
+    return get_editable_or_404(request.user, Objective.objects.select_related("account"), pk)
 
 
 def _objective_response(
@@ -137,9 +139,7 @@ def _objective_response(
 @login_required
 @require_POST
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = ObjectiveForm(request.POST, user=request.user)
     year = _year(request)
     if form.is_valid():

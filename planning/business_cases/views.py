@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import can_edit_account, get_account_for
+from accounts.access import (
+    EDITABLE_ACCOUNTS,
+    can_edit_account,
+    get_account_for,
+    get_editable_or_404,
+)
 from accounts.models import Account
 from kam.forms import add_service_errors
 from kam.htmx import render_page
@@ -52,9 +57,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_create(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = BusinessCaseForm(request.POST, account=account)
     if form.is_valid():
         try:

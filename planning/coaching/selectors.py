@@ -24,9 +24,14 @@ def plan_list(user) -> QuerySet[CoachingPlan]:
     """Plans of the accounts the user may see: account and creator preloaded, the reps
     prefetched, and the numbers of materials, sessions and confirmations annotated (three
     queries for any number of plans)."""
+    return scoped(user, plans())
+
+
+def plans() -> QuerySet[CoachingPlan]:
+    """Every plan, preloaded and annotated as plan_list has them (not scoped: for
+    accounts.access.get_editable_or_404, which scopes)."""
     return (
-        scoped(user, CoachingPlan.objects.all())
-        .select_related("account", "account__owner", "created_by")
+        CoachingPlan.objects.select_related("account", "account__owner", "created_by")
         .prefetch_related(Prefetch("reps", queryset=User.objects.order_by(*PEOPLE_ORDER)))
         .annotate(
             material_count=Count("materials", distinct=True),

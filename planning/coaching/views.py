@@ -6,7 +6,7 @@ planning.coaching.services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import can_edit_account, get_account_for
+from accounts.access import (
+    EDITABLE_ACCOUNTS,
+    can_edit_account,
+    get_account_for,
+    get_editable_or_404,
+)
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
@@ -54,9 +59,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = CoachingPlanForm(request.POST, account=account)
     if form.is_valid():
         try:
@@ -120,10 +123,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_plan(request: HttpRequest, pk: int) -> CoachingPlan:
-    plan = selectors.get_plan_for(request.user, pk)
-    if not can_edit_account(request.user, plan.account):
-        raise PermissionDenied
-    return plan
+    return get_editable_or_404(request.user, selectors.plans(), pk)
 
 
 @login_required

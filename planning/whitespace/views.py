@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_edit_account, get_account_for
+from accounts.access import (
+    EDITABLE_ACCOUNTS,
+    can_edit_account,
+    get_account_for,
+    get_editable_or_404,
+)
 from accounts.models import Account, ProductLine
 from deals.forms import OpportunityForm
 from kam.forms import add_service_errors
@@ -48,10 +53,7 @@ def _unit(account: Account, unit_id: int) -> BusinessUnit:
 
 
 def _editable_account(request: HttpRequest, pk: int) -> Account:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
-    return account
+    return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
 
 
 @login_required

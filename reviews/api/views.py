@@ -5,7 +5,6 @@ reviews.services, exactly as the pages do.
 """
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_edit_account
+from accounts.access import get_editable_or_404
 from accounts.api.permissions import CanEditAccount
 from kam import queue
 from kam.api.schema import ErrorSerializer
@@ -54,10 +53,7 @@ def _review(request: Request, pk: int) -> AnnualReview:
 
 
 def _editable_review(request: Request, pk: int) -> AnnualReview:
-    review = _review(request, pk)
-    if not can_edit_account(request.user, review.account):
-        raise PermissionDenied(CanEditAccount.message)
-    return review
+    return get_editable_or_404(request.user, selectors.reviews(), pk)
 
 
 def _detail(request: Request, pk: int) -> dict:

@@ -6,14 +6,16 @@ from django.http import Http404
 
 from accounts import services
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
     editable_accounts,
     get_account_for,
     get_contact_for,
+    get_editable_or_404,
     visible_accounts,
     visible_contacts,
 )
-from accounts.models import Account
+from accounts.models import Account, Contact, TeamMembership
 from tests.factories import UserFactory, make_account, make_contact
 from users.models import Role
 
@@ -229,3 +231,30 @@ def test_cannot_move_own_account_into_a_group_one_may_only_read(kam, other_kam, 
     with pytest.raises(PermissionDenied):
         services.account_update(actor=kam, account=mine, parent=foreign)
     assert Account.objects.get(pk=mine.pk).parent_id is None
+
+
+# --- the edit guard of pages and API ------------------------------------------------------
+
+
+def test_get_editable_or_404_answers_an_editor_a_reader_and_an_outsider(
+    kam, sales_rep, other_kam, group
+):
+    north = group["north"]
+    services.team_member_set(
+        actor=kam, account=north, user=sales_rep, role=TeamMembership.TeamRole.SALES_REP,
+        can_edit=False,
+    )  # fmt: skip
+    assert get_editable_or_404(kam, EDITABLE_ACCOUNTS, north.pk) == north
+    with pytest.raises(PermissionDenied):  # sees it, may not change it
+        get_editable_or_404(sales_rep, EDITABLE_ACCOUNTS, north.pk)
+    with pytest.raises(Http404):  # no hint it exists
+        get_editable_or_404(other_kam, EDITABLE_ACCOUNTS, north.pk)
+
+
+def test_get_editable_or_404_scopes_records_of_an_account(kam, other_kam, group):
+    contact = make_contact(account=group["south"], first_name="Eva", last_name="Lang")
+    assert get_editable_or_404(kam, Contact.objects.all(), contact.pk) == contact
+    with pytest.raises(Http404):
+        get_editable_or_404(other_kam, Contact.objects.all(), contact.pk)
+    with pytest.raises(Http404):
+        get_editable_or_404(kam, Contact.objects.all(), contact.pk + 1000)

@@ -61,8 +61,7 @@ def test_the_sums_come_from_the_cache_until_figures_change(head_of_sales, kam):
     )
     assert _team_figures(head_of_sales)[1] == 0
 
-    row.revenue = 700
-    row.save()
+    account_services.figures_patch(actor=kam, figures=row, revenue=700)
     changed, queries = _team_figures(head_of_sales)
     assert changed["revenue"] == Decimal("700") and queries == 1
 

@@ -12,10 +12,12 @@ from django.urls import reverse
 from accounts import services as account_services
 from deals import services as deal_services
 from deals.models import Stage
+from kam import events
 from planning import home
-from planning.action_plan import forecast_store, selectors, services
+from planning.action_plan import selectors, services
 from planning.models import Objective
 from planning.tasks import refresh_forecasts
+from tests.conftest import client_for
 from tests.factories import make_account
 from tests.planning.action_plan_helpers import (
     HTMX,
@@ -140,13 +142,14 @@ def test_a_stage_that_starts_counting_as_lost_updates_open_objectives(
         stage = Stage.objects.get(key="negotiation")
         stage.is_lost = True
         stage.save()
+        events.publish(events.StagesChanged(stage_id=stage.pk))  # as the stage admin does
 
     assert stored(objective) == live(objective)
     assert percent_of(objective) == Decimal("0.0")
 
 
 def test_reparenting_a_subsidiary_moves_its_revenue_between_group_objectives(
-    kam, account, monkeypatch, django_capture_on_commit_callbacks
+    kam, account, settings, django_capture_on_commit_callbacks
 ):
     new_parent = make_account(owner=kam, name="Neue Holding AG")
     subsidiary = make_account(owner=kam, name="Tochter GmbH", parent=account)
@@ -155,9 +158,9 @@ def test_reparenting_a_subsidiary_moves_its_revenue_between_group_objectives(
     new_group = make_objective(new_parent, target_value=Decimal("500000"))
     assert (percent_of(old_group), percent_of(new_group)) == (Decimal("100.0"), Decimal("0.0"))
 
-    # The service writes the subtree's new paths after saving the account: the refresh
-    # must wait for the commit (tests otherwise refresh at each save, conftest.py).
-    monkeypatch.setattr(forecast_store, "schedule", forecast_store.schedule_on_commit)
+    # The refresh waits for the commit (tests otherwise run subscribers at publish,
+    # conftest.py), when the subtree's new paths are written.
+    settings.EVENTS_RUN_AT_PUBLISH = False
     with django_capture_on_commit_callbacks(execute=True):
         account_services.account_update(actor=kam, account=subsidiary, parent=new_parent)
 
@@ -170,21 +173,20 @@ def test_reparenting_a_subsidiary_moves_its_revenue_between_group_objectives(
 
 
 def test_refresh_runs_once_after_commit_of_the_whole_write(
-    kam, account, monkeypatch, django_capture_on_commit_callbacks
+    kam, account, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(forecast_store, "schedule", forecast_store.schedule_on_commit)
+    settings.EVENTS_RUN_AT_PUBLISH = False
 
     with django_capture_on_commit_callbacks() as callbacks:
         # The figures, the objective and its target in the figures: one refresh.
         set_revenue(account, "400000")
         objective = make_objective(account, target_value=Decimal("800000"))
 
-    refreshes = [
-        c for c in callbacks if isinstance(getattr(c, "__self__", None), forecast_store.Pending)
-    ]
-    assert len(refreshes) == 1
+    batches = [c for c in callbacks if isinstance(c, events.Batch)]
+    assert len(batches) == 1 and callbacks[-1] is batches[0]
     assert stored(objective)[2] == ""  # not before the commit
-    refreshes[0]()
+    for callback in callbacks:
+        callback()
     assert stored(objective) == live(objective)
     assert stored(objective)[2] == selectors.OFF_TRACK
 
@@ -253,3 +255,17 @@ def test_plans_page_query_count_is_constant_with_objectives_listed(
     with django_assert_num_queries(8):
         html = kam_client.get(PLANS).text
     assert html.count("Gefährdet ") == count
+
+
+def test_a_deal_deleted_in_the_admin_leaves_the_stored_forecast(kam, account, admin_user):
+    objective = make_objective(account, target_value=Decimal("100000"))
+    deal = open_deal(account, "100000", 80, stage="negotiation")
+    assert percent_of(objective) == Decimal("80.0")
+
+    response = client_for(admin_user).post(
+        reverse("admin:deals_opportunity_delete", args=[deal.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert stored(objective) == live(objective)
+    assert percent_of(objective) == Decimal("0.0")

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import Account
 from activities import services as activity_services
 from tests.conftest import client_for
@@ -66,7 +67,7 @@ def test_the_dashboard_is_cached_per_filter(portfolio, head_client):
 
 
 def test_the_cache_can_be_turned_off(portfolio, head_client, settings):
-    settings.PORTFOLIO_CACHE_SECONDS = 0
+    settings.VERSIONED_CACHE_SECONDS = 0
     _figure_queries(head_client, COCKPIT, year=YEAR)
     _, reads = _figure_queries(head_client, COCKPIT, year=YEAR)
     assert reads > 0
@@ -125,8 +126,7 @@ def test_a_drill_down_counts_its_accounts_once_until_a_write(kam, head_client):
 def test_a_new_region_is_offered_in_the_dashboard_filter_at_once(portfolio, head_client):
     assert "Ostwestfalen" not in head_client.get(DASHBOARD).content.decode()
     dorn = portfolio["dorn"]
-    dorn.region = "Ostwestfalen"
-    dorn.save()
+    account_services.account_update(actor=dorn.owner, account=dorn, region="Ostwestfalen")
     assert "Ostwestfalen" in head_client.get(DASHBOARD).content.decode()
 
 

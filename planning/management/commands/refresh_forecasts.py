@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Store the target forecast of every objective (as the nightly task does for the open "
         "ones of this and last year). Run it once after the migration that added the stored "
-        "forecast and after loading data that bypassed the models' signals."
+        "forecast and after loading data around the services (no domain events)."
     )
 
     def handle(self, *args, **options):

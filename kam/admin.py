@@ -1,0 +1,55 @@
+"""Admin saves and deletes publish the domain events the services publish.
+
+The admin writes models directly, around the services; derived data (the forecast, the
+revenue sort key, the cache, reminders) follows events, so a ModelAdmin that edits a
+model other parts derive from mixes in `EventsAdmin` and says which events a save or
+delete of one object causes (`saved_events`, `deleted_events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model
+
+from kam import events
+
+_BEFORE = "_events_admin_before"
+
+
+class EventsAdmin:
+    """Mixed in before ModelAdmin (or SimpleHistoryAdmin). The events are published after
+    the object's inlines and many-to-many fields are saved, inside the admin's
+    transaction."""
+
+    def saved_events(self, obj: Any, before: Any | None) -> Iterable[events.Event]:
+        """The events of saving `obj`; `before` is the stored row as it was (None: new)."""
+        return ()
+
+    def deleted_events(self, obj: Any) -> Iterable[events.Event]:
+        """The events of deleting `obj`, computed before the delete."""
+        return ()
+
+    def save_model(self, request, obj: Model, form, change: bool) -> None:
+        before = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        vars(obj)[_BEFORE] = before
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        obj = form.instance
+        for event in self.saved_events(obj, vars(obj).pop(_BEFORE, None)):
+            events.publish(event)
+
+    def delete_model(self, request, obj: Model) -> None:
+        caused = list(self.deleted_events(obj))
+        super().delete_model(request, obj)  # type: ignore[misc]
+        for event in caused:
+            events.publish(event)
+
+    def delete_queryset(self, request, queryset) -> None:
+        caused = [event for obj in queryset for event in self.deleted_events(obj)]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        for event in caused:
+            events.publish(event)
