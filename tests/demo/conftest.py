@@ -18,19 +18,18 @@ from users.demo import seed_users
 @pytest.fixture(scope="package")
 def _demo_seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     from kam.celery import app
-    from planning.action_plan import forecast_store
 
     media = tmp_path_factory.mktemp("demo-media")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True  # folders render in process, as in `make run`
+    # The transaction never commits: domain events run their subscribers at publish.
     with (
-        pytest.MonkeyPatch.context() as patch,
-        override_settings(MEDIA_ROOT=media, CELERY_TASK_ALWAYS_EAGER=True),
+        override_settings(
+            MEDIA_ROOT=media, CELERY_TASK_ALWAYS_EAGER=True, EVENTS_RUN_AT_PUBLISH=True
+        ),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        # The transaction never commits: forecasts refresh at each write instead.
-        patch.setattr(forecast_store, "schedule", lambda flush: flush())
         call_command("seed_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)
