@@ -5,7 +5,7 @@ the "may change" predicate from accounts.access, and runs in one transaction.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -194,10 +194,23 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
     TeamMembership.objects.filter(account=account, pk=membership_id).delete()
 
 
+def actuals_moment(actuals_as_of: date | None) -> datetime | None:
+    """The moment actuals standing at a day stand at: now for today (a push during the day
+    holds what was booked until then), the end of the day for an earlier day."""
+    if actuals_as_of is None:
+        return None
+    if actuals_as_of >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(actuals_as_of, time.max))
+
+
 def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
     for name, value in changes.items():
         if value is not UNSET:
             setattr(figures, name, value)
+    as_of = changes.get("actuals_as_of", UNSET)
+    if as_of is not UNSET:
+        figures.actuals_at = actuals_moment(as_of)  # type: ignore[arg-type]
     figures.full_clean(validate_constraints=False)
     figures.save()
     return figures

@@ -112,17 +112,23 @@ def _open_pipeline() -> Subquery:
 
 
 def _won_not_invoiced() -> Subquery:
-    """Won deals of the group closed in the objective's year after the day their account's
-    actuals of that year stand at; all of them while the year has no actuals (an ERP that
-    sends figures only at year end)."""
-    invoiced = YearlyFigures.objects.filter(
-        account=OuterRef("account_id"),
-        year=OuterRef(OuterRef("year")),
-        actuals_as_of__gte=OuterRef("closed_on"),
+    """Won deals of the group closed in the objective's year after the moment their
+    account's actuals of that year stand at (`actuals_at`: the time of the push, or the end
+    of an earlier day); all of them while the year has no actuals (an ERP that sends
+    figures only at year end). Rows or deals without a moment (loaded around the services)
+    compare days."""
+    figures = YearlyFigures.objects.filter(
+        account=OuterRef("account_id"), year=OuterRef(OuterRef("year"))
+    )
+    by_day = figures.filter(actuals_as_of__gte=OuterRef("closed_on"))
+    invoiced = (
+        Exists(figures.filter(actuals_at__gte=OuterRef("closed_at")))
+        | Exists(by_day.filter(actuals_at__isnull=True))
+        | Q(closed_at__isnull=True) & Exists(by_day)
     )
     deals = Opportunity.objects.filter(
         _in_group(), stage__is_won=True, closed_on__year=OuterRef("year")
-    ).filter(~Exists(invoiced))
+    ).exclude(invoiced)
     return Subquery(
         deals.order_by().values("stage__is_won").annotate(total=Sum("value")).values("total"),
         output_field=MONEY_FIELD,
@@ -149,7 +155,7 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
       (the revenue of the members with a potential), figures_as_of (the actuals' day);
     - won_not_invoiced, weighted_pipeline and open_pipeline (unweighted).
 
-    What follows from them (months_to_come, run_rate, share_of_wallet, forecast_total,
+    What follows from them (days_to_come, run_rate, share_of_wallet, forecast_total,
     revenue_percent, margin_percent, share_percent, forecast_percent and the verdict;
     README "Target forecast") are properties of the objective (planning.forecast_math),
     computed once per row instead of repeating the subqueries in SQL.
@@ -255,7 +261,7 @@ class Forecast:
     won_not_invoiced: Decimal = Decimal("0.00")
     run_rate: Decimal = Decimal("0.00")
     # Not compared: the Python reference takes the run-rate as given.
-    months_to_come: int = field(default=0, compare=False)
+    days_to_come: int = field(default=0, compare=False)
     open_pipeline: Decimal = Decimal("0.00")
     # The open deals behind the weighted pipeline, where attached.
     deals: tuple = field(default=(), compare=False)
@@ -342,7 +348,7 @@ def forecast_of(objective: Objective) -> Forecast | None:
         verdict=objective.verdict,
         won_not_invoiced=_money(objective.won_not_invoiced),
         run_rate=_money(objective.run_rate),
-        months_to_come=objective.months_to_come,
+        days_to_come=objective.days_to_come,
         open_pipeline=_money(objective.open_pipeline),
         deals=tuple(getattr(objective, "forecast_deals", ())),
     )

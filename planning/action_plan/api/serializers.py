@@ -17,16 +17,16 @@ class ForecastSerializer(serializers.Serializer):
         _("actual revenue of the year (the account and its subsidiaries)"), allow_null=False
     )
     won_not_invoiced = read_only_money(
-        _("won deals of the year closed after the day the actuals stand at"), allow_null=False
+        _("won deals of the year closed after the moment the actuals stand at"), allow_null=False
     )
     weighted_pipeline = read_only_money(
         _("weighted open pipeline closing in the year"), allow_null=False
     )
-    months_to_come = serializers.IntegerField(
-        read_only=True, label=_("months of the year not yet covered by actuals")
+    days_to_come = serializers.IntegerField(
+        read_only=True, label=_("days of the year not yet covered by actuals")
     )
     run_rate = read_only_money(
-        _("run-rate for the months still to come (setting FORECAST_RUN_RATE)"), allow_null=False
+        _("run-rate for the days still to come (setting FORECAST_RUN_RATE)"), allow_null=False
     )
     total = read_only_money(
         _("forecast (actual + won not invoiced + weighted pipeline + run-rate)"),
