@@ -216,6 +216,20 @@ def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> Year
     return figures
 
 
+def _refuse_future_actuals(year: int, actuals: Mapping[str, object]) -> bool:
+    """Actuals (revenue, margin, their day) for a year that has not begun are refused;
+    targets and potential are planning and stay allowed. True for such a year."""
+    if year <= timezone.localdate().year:
+        return False
+    given_actuals = [name for name, value in actuals.items() if value not in (UNSET, None, 0)]
+    if given_actuals:
+        message = _(
+            "%(year)s has not begun yet: it can have targets and a potential, but no actuals."
+        )
+        raise ValidationError(dict.fromkeys(given_actuals, message % {"year": year}))
+    return True
+
+
 @transaction.atomic
 @records_author
 def figures_put(
@@ -238,6 +252,14 @@ def figures_put(
     change only when given (None clears), so an ERP push never wipes planning data.
     """
     require_edit(actor, account)
+    future = _refuse_future_actuals(
+        year,
+        {
+            "revenue": revenue,
+            "contribution_margin": contribution_margin,
+            "actuals_as_of": actuals_as_of,
+        },
+    )
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
     if figures is None:
@@ -245,7 +267,7 @@ def figures_put(
     changes = {
         "revenue": Decimal("0") if revenue is None else revenue,
         "contribution_margin": Decimal("0") if contribution_margin is None else contribution_margin,
-        "actuals_as_of": actuals_as_of or timezone.localdate(),
+        "actuals_as_of": None if future else actuals_as_of or timezone.localdate(),
         "revenue_target": revenue_target,
         "margin_target": margin_target,
         "revenue_potential": revenue_potential,
@@ -270,8 +292,16 @@ def figures_patch(
     at today."""
     require_edit(actor, figures.account)
     figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    future = _refuse_future_actuals(
+        figures.year,
+        {
+            "revenue": revenue,
+            "contribution_margin": contribution_margin,
+            "actuals_as_of": actuals_as_of,
+        },
+    )
     new_actuals = revenue is not UNSET or contribution_margin is not UNSET
-    if new_actuals and actuals_as_of is UNSET:
+    if new_actuals and actuals_as_of is UNSET and not future:
         actuals_as_of = timezone.localdate()
     changes = {
         "revenue": revenue,
@@ -282,6 +312,31 @@ def figures_patch(
         "revenue_potential": revenue_potential,
     }
     return _figures_save(figures, changes)
+
+
+@transaction.atomic
+@records_author
+def figures_plan_set(
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    revenue_target: Decimal | None,
+    margin_target: Decimal | None,
+    revenue_potential: Decimal | None,
+) -> tuple[YearlyFigures, bool]:
+    """Set the targets and the potential of a year and leave its actuals as they are: a
+    new year has none (actuals not known are not 0 €)."""
+    require_edit(actor, account)
+    figures, created = YearlyFigures.objects.select_for_update().get_or_create(
+        account=account, year=year
+    )
+    changes = {
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes), created
 
 
 @transaction.atomic
