@@ -24,7 +24,14 @@ from django.db import connection
 from accounts.models import Account, ProductLine, YearlyFigures
 from planning.models import BusinessUnit, WhitespaceCell
 from planning.whitespace.selectors import OPEN_STATES
-from portfolio.concentration import ONE_DECIMAL, _dec, _named, root_sql
+from portfolio.concentration import (
+    _dec,
+    _money,
+    _named,
+    _round,
+    denominator_sql,
+    root_sql,
+)
 from portfolio.models import (
     AccountPortfolio,
     ClassificationRule,
@@ -139,8 +146,9 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
         WHERE a.status <> 'former' {scope}
     ), s AS (
         SELECT m.*,
-               m.revenue * 100.0 / COALESCE(ct.revenue, NULLIF(sys.revenue, 0)) AS revenue_share,
-               m.margin * 100.0 / COALESCE(ct.contribution_margin, NULLIF(sys.margin, 0))
+               m.revenue * 100.0 / {denominator_sql("ct.revenue", "sys.revenue")}
+                   AS revenue_share,
+               m.margin * 100.0 / {denominator_sql("ct.contribution_margin", "sys.margin")}
                    AS margin_share,
                m.revenue * 100.0 / NULLIF(m.potential, 0) AS share_of_wallet,
                m.potential - COALESCE(m.revenue, 0) AS open_wallet
@@ -161,7 +169,7 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
 
 
 def _q(value) -> Decimal | None:
-    return _dec(value).quantize(ONE_DECIMAL) if value is not None else None
+    return _round(_dec(value)) if value is not None else None
 
 
 def suggestions(
@@ -208,7 +216,7 @@ def suggestions(
                 tier=tier,
                 year=year,
                 rule=by_id[rule_id],
-                revenue=_dec(revenue),
+                revenue=_money(revenue),
                 revenue_share=_q(rev_share),
                 margin_share=_q(mar_share),
                 share_of_wallet=_q(sow),
