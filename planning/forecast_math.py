@@ -89,6 +89,22 @@ class ForecastValues:
     figures_as_of: date | None
     won_not_invoiced: Decimal
     weighted_pipeline: Decimal
+    subsidiaries_revenue_target: Decimal | None
+    group_members: int
+
+    @property
+    def is_group(self) -> bool:
+        return self.group_members > 1
+
+    @property
+    def revenue_target_compared(self) -> Decimal | None:
+        """Like with like: a group's revenue (the account and every subsidiary below it)
+        against the group's target: the objective's target (the parent's own, which it
+        sets in the figures) plus the subsidiaries' revenue targets of the year (README
+        "Target forecast"); an account without subsidiaries against its own target."""
+        if self.is_group and self.target_value is not None:
+            return self.target_value + (self.subsidiaries_revenue_target or Decimal(0))
+        return self.target_value
 
     @property
     def days_to_come(self) -> int:
@@ -110,7 +126,7 @@ class ForecastValues:
 
     @property
     def revenue_percent(self) -> Decimal | None:
-        return percent_of(self.actual_revenue, self.target_value)
+        return percent_of(self.actual_revenue, self.revenue_target_compared)
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -122,8 +138,8 @@ class ForecastValues:
 
     @property
     def forecast_percent(self) -> Decimal | None:
-        return percent_of(self.forecast_total, self.target_value)
+        return percent_of(self.forecast_total, self.revenue_target_compared)
 
     @property
     def verdict(self) -> str | None:
-        return verdict(self.kind, self.target_value, self.forecast_total)
+        return verdict(self.kind, self.revenue_target_compared, self.forecast_total)

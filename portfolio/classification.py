@@ -59,6 +59,9 @@ class Suggestion:
     strategic_fit: int | None
     needs_advice: bool
     is_group: bool
+    # The group a subsidiary is measured with (a key account is the group); None for a
+    # group's root and for an account on its own.
+    group_name: str | None = None
 
     @property
     def suggested_status(self) -> str:
@@ -130,17 +133,14 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
         SELECT a.id, a.name, a.status, a.tier,
                (a.parent_id IS NULL AND u.unit_id IS NOT NULL
                 AND EXISTS (SELECT 1 FROM {accounts} s WHERE s.parent_id = a.id)) AS is_group,
-               CASE WHEN a.parent_id IS NULL THEN u.revenue ELSE f.revenue END AS revenue,
-               CASE WHEN a.parent_id IS NULL THEN u.margin ELSE f.contribution_margin END
-                   AS margin,
-               CASE WHEN a.parent_id IS NULL THEN u.potential ELSE f.revenue_potential END
-                   AS potential,
+               CASE WHEN a.parent_id IS NULL THEN NULL ELSE g.name END AS group_name,
+               u.revenue AS revenue, u.margin AS margin, u.potential AS potential,
                COALESCE(ws.potential, 0) AS whitespace,
                ap.strategic_fit,
                CASE WHEN a.individual_requirements THEN 1 ELSE 0 END AS needs_advice
         FROM {accounts} a
-        LEFT JOIN unit u ON u.unit_id = a.id
-        LEFT JOIN {figures} f ON f.account_id = a.id AND f.year = %(year)s
+        LEFT JOIN unit u ON u.unit_id = {root_sql()}
+        LEFT JOIN {accounts} g ON g.id = {root_sql()}
         LEFT JOIN ws ON ws.account_id = a.id
         LEFT JOIN {facts} ap ON ap.account_id = a.id
         WHERE a.status <> 'former' {scope}
@@ -160,7 +160,7 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
     )
     SELECT x.id, x.name, x.status, x.tier, x.revenue, x.revenue_share, x.margin_share,
            x.share_of_wallet, x.open_wallet, x.whitespace, x.strategic_fit, x.needs_advice,
-           x.is_group, x.rule_id, COUNT(*) OVER () AS total
+           x.is_group, x.rule_id, x.group_name, COUNT(*) OVER () AS total
     FROM x
     WHERE 1 = 1 {pending_filter}
     ORDER BY x.revenue_share DESC NULLS LAST, x.id
@@ -207,7 +207,7 @@ def suggestions(
     result = []
     for row in rows:
         (pk, name, status, tier, revenue, rev_share, mar_share, sow, open_wallet, whitespace,
-         fit, advice, is_group, rule_id, _total) = row  # fmt: skip
+         fit, advice, is_group, rule_id, group_name, _total) = row  # fmt: skip
         result.append(
             Suggestion(
                 account_id=pk,
@@ -225,6 +225,7 @@ def suggestions(
                 strategic_fit=fit,
                 needs_advice=bool(advice),
                 is_group=bool(is_group),
+                group_name=group_name,
             )
         )
     return result, total

@@ -179,16 +179,19 @@ class YearSummary:
 
 
 def _year_summaries_sql() -> str:
-    # One pass over the figures: per year and unit, then per year (the key-account sums
-    # ride along per unit, so the figures are not read twice).
+    # One pass over the figures: per year and unit, then per year. A key account is the
+    # group: a unit counts as key with all its subsidiaries when its root is one.
     return f"""
     WITH units AS (
-        SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
-               SUM(f.contribution_margin) AS margin,
-               SUM(CASE WHEN a.status = %s THEN f.revenue ELSE 0 END) AS key_revenue,
-               SUM(CASE WHEN a.status = %s THEN f.contribution_margin ELSE 0 END) AS key_margin
-        FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-        GROUP BY f.year, {root_sql()}
+        SELECT u.*,
+               CASE WHEN r.status = %s THEN u.revenue ELSE 0 END AS key_revenue,
+               CASE WHEN r.status = %s THEN u.margin ELSE 0 END AS key_margin
+        FROM (
+            SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
+                   SUM(f.contribution_margin) AS margin
+            FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
+            GROUP BY f.year, {root_sql()}
+        ) u JOIN accounts_account r ON r.id = u.unit_id
     ), ranked AS (
         SELECT u.*,
                ROW_NUMBER() OVER (PARTITION BY year ORDER BY revenue DESC, unit_id) AS rnk

@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scoped
-from accounts.models import YearlyFigures
+from accounts.models import Account, YearlyFigures
 from deals.models import Opportunity
 from deals.selectors import WEIGHTED
 from kam.formats import money
@@ -72,6 +72,19 @@ def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -
         figures.order_by().values("year").annotate(total=Sum(field)).values("total"),
         output_field=MONEY_FIELD,
     )
+
+
+def _group_members() -> Subquery:
+    """How many accounts the objective's group holds (1: an account without subsidiaries)."""
+    members = (
+        Account.objects.filter(path__in_subtree_of=OuterRef("account__path"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(members, output_field=IntegerField())
 
 
 def _actuals_as_of() -> Subquery:
@@ -167,6 +180,10 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
         actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
         last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
         potential=_group_sum("revenue_potential"),
+        subsidiaries_revenue_target=_group_sum(
+            "revenue_target", condition=~Q(account_id=OuterRef("account_id"))
+        ),
+        group_members=Coalesce(_group_members(), 1),
         covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
         figures_as_of=_actuals_as_of(),
         won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
@@ -259,6 +276,10 @@ class Forecast:
     percent: Decimal | None
     verdict: str | None
     won_not_invoiced: Decimal = Decimal("0.00")
+    # "group": the group's forecast against the group's target (the sum of its accounts'
+    # targets); "own": an account without subsidiaries, against its own.
+    target_scope: str = field(default="own", compare=False)
+    group_members: int = field(default=1, compare=False)
     run_rate: Decimal = Decimal("0.00")
     # Not compared: the Python reference takes the run-rate as given.
     days_to_come: int = field(default=0, compare=False)
@@ -343,10 +364,12 @@ def forecast_of(objective: Objective) -> Forecast | None:
         actual=_money(objective.actual_revenue),
         weighted_pipeline=_money(objective.weighted_pipeline),
         total=_money(objective.forecast_total),
-        target=_money(objective.target_value),
+        target=_money(objective.revenue_target_compared),
         percent=_percent(objective.forecast_percent),
         verdict=objective.verdict,
         won_not_invoiced=_money(objective.won_not_invoiced),
+        target_scope="group" if objective.is_group else "own",
+        group_members=objective.group_members,
         run_rate=_money(objective.run_rate),
         days_to_come=objective.days_to_come,
         open_pipeline=_money(objective.open_pipeline),

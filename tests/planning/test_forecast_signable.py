@@ -5,11 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts import services as account_services
 from deals import services as deal_services
 from deals.models import Stage
 from planning.action_plan import selectors
+from tests.factories import make_account
 from tests.planning.action_plan_helpers import YEAR, make_objective, open_deal
 
 pytestmark = pytest.mark.usefixtures("stages")
@@ -79,3 +81,35 @@ def test_run_rate_counts_the_days_left_in_december(settings, kam, account):
     expected = (Decimal("3650000") * 24 / _days_in(YEAR)).quantize(Decimal("0.01"))
     assert forecast.run_rate == expected
     assert forecast.total == Decimal("3400000.00") + expected
+
+
+def test_group_objective_compares_the_group_with_the_group_target(settings, kam, account, client):
+    settings.FORECAST_RUN_RATE = "none"
+    subsidiary = make_account(owner=kam, parent=account, name="Tochter")
+    account_services.figures_put(
+        actor=kam, account=account, year=YEAR, revenue=Decimal("600"),
+        contribution_margin=Decimal("0"),
+    )  # fmt: skip
+    account_services.figures_put(
+        actor=kam, account=subsidiary, year=YEAR, revenue=Decimal("700"),
+        contribution_margin=Decimal("0"), revenue_target=Decimal("500"),
+    )  # fmt: skip
+    # The objective sets the parent's own target (1,000); the group's is 1,000 + 500.
+    objective = make_objective(account, target_value=Decimal("1000"))
+    row = annotated(kam, objective)
+    forecast = row.forecast
+    assert forecast.actual == Decimal("1300.00")
+    assert forecast.target == Decimal("1500.00")
+    assert forecast.target_scope == "group"
+    assert forecast.percent == Decimal("86.7")  # not 130 % against the parent's own target
+    assert row.progress.figures_percent == Decimal("86.7")
+    # The subsidiary's own objective: its own revenue against its own target.
+    own = annotated(kam, make_objective(subsidiary, target_value=Decimal("500"))).forecast
+    assert (own.actual, own.target, own.target_scope) == (
+        Decimal("700.00"), Decimal("500.00"), "own",
+    )  # fmt: skip
+    client.force_login(kam)
+    html = client.get(
+        reverse("planning:action_plan_account_section", args=[account.pk]), {"year": YEAR}
+    ).text
+    assert "Zielwert der Gruppe" in html

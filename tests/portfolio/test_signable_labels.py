@@ -31,9 +31,7 @@ def test_header_and_opportunities_tab_say_whose_pipeline(portfolio, other_kam):
     client = client_for(other_kam)
     header = client.get(reverse("accounts:detail", args=[weber.pk])).text
     assert "Offene Pipeline der Gruppe" in header
-    panel = client.get(
-        reverse("deals:account_panel", args=[weber.pk]), HTTP_HX_REQUEST="true"
-    ).text
+    panel = client.get(reverse("deals:account_panel", args=[weber.pk]), HTTP_HX_REQUEST="true").text
     assert "Offene Pipeline dieses Kunden" in panel
     # An account without subsidiaries: its own.
     single = client.get(reverse("accounts:detail", args=[weber_fr.pk])).text

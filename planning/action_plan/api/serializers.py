@@ -37,7 +37,15 @@ class ForecastSerializer(serializers.Serializer):
         _("open pipeline still needed at the average probability of the open deals"),
         allow_null=False,
     )
-    target = read_only_money(_("target"), allow_null=False)
+    target = read_only_money(
+        _("target compared with: the group's (the objective's target plus the subsidiaries'"
+          " revenue targets) for a group, else the account's own"),
+        allow_null=False,
+    )  # fmt: skip
+    target_scope = serializers.ChoiceField(
+        choices=["group", "own"], read_only=True, label=_("whose target and revenue")
+    )
+    group_members = serializers.IntegerField(read_only=True)
     percent = read_only_money(_("forecast against target (%)"), decimal_places=1)
     verdict = serializers.ChoiceField(
         choices=list(selectors.VERDICT_LABELS), read_only=True, label=_("verdict")
