@@ -1,7 +1,8 @@
 """Page forms. They collect input; the model's own validation (run by the services) is the
 one set of rules, so a form error and an API 400 say the same thing."""
 
-from decimal import Decimal
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,15 @@ class TeamMemberForm(forms.ModelForm):
         pass
 
 
+def _same_amount(raw: str, stored: Decimal | None) -> bool:
+    if stored is None:
+        return False
+    try:
+        return Decimal(raw) == stored
+    except InvalidOperation:
+        return False
+
+
 class FiguresForm(forms.ModelForm):
     """One year's figures. It shows what is stored for the year in its year field (empty for
     a year without figures, never the model's zeros), and `losses()` names the stored values
@@ -99,20 +109,57 @@ class FiguresForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
 
-    def __init__(self, *args, **kwargs):
+    ACTUALS = ("revenue", "contribution_margin")
+
+    def __init__(self, *args, shown_year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Left empty, the actuals of a year count as 0 (as in the ERP's PUT).
+        # Left empty, the actuals are not known (not 0): only targets and potential are
+        # saved. Revenue and margin come together.
         self.fields["revenue"].required = False
         self.fields["contribution_margin"].required = False
+        # The year whose stored values the form shows; a reload for another year keeps
+        # what differs from them (typed by the user).
+        self.shown_year = shown_year
+
+    def clean(self):
+        data = super().clean()
+        revenue, margin = data.get("revenue"), data.get("contribution_margin")
+        if (revenue is None) != (margin is None) and "revenue" not in self.errors:
+            missing = "revenue" if revenue is None else "contribution_margin"
+            self.add_error(
+                missing,
+                _("Enter revenue and contribution margin together; leave both empty while"
+                  " the actuals are not known."),
+            )  # fmt: skip
+        return data
+
+    @property
+    def actuals_known(self) -> bool:
+        return self.cleaned_data.get("revenue") is not None
 
     @classmethod
-    def for_year(cls, *, account: Account, year: int | None) -> "FiguresForm":
-        """The form showing the stored figures of `year`, or empty ones."""
+    def for_year(
+        cls,
+        *,
+        account: Account,
+        year: int | None,
+        typed: Mapping[str, str] | None = None,
+        shown_year: int | None = None,
+    ) -> "FiguresForm":
+        """The form showing the stored figures of `year`, or empty ones. `typed` are the
+        values in the form when its year changed from `shown_year`: those that differ from
+        what is stored for `shown_year` were typed and are kept."""
         stored = account.figures.filter(year=year).first() if year else None
         initial: dict = dict.fromkeys(cls.VALUES)
         if stored is not None:
             initial |= {name: getattr(stored, name) for name in cls.VALUES}
-        return cls(initial={"year": year, **initial})
+        if typed:
+            shown = account.figures.filter(year=shown_year).first() if shown_year else None
+            for name in cls.VALUES:
+                raw = (typed.get(name) or "").strip()
+                if raw and not _same_amount(raw, getattr(shown, name, None)):
+                    initial[name] = raw
+        return cls(initial={"year": year, **initial}, shown_year=year)
 
     def losses(self, stored: YearlyFigures | None) -> list[tuple[str, Decimal, Decimal | None]]:
         """(label, stored value, new value) for each stored value that saving would replace
@@ -120,7 +167,8 @@ class FiguresForm(forms.ModelForm):
         if stored is None:
             return []
         found = []
-        for name in self.VALUES:
+        kept = () if self.actuals_known else self.ACTUALS  # not known: the stored ones stay
+        for name in (name for name in self.VALUES if name not in kept):
             old, new = getattr(stored, name), self.cleaned_data.get(name)
             if old and not new:
                 found.append((str(self.fields[name].label), old, new))

@@ -302,6 +302,12 @@ class YearlyFigures(models.Model):
             " today when left out)."
         ),
     )
+    # The moment the actuals stand at: the time of the push when they stand at today, the
+    # end of the day for an earlier day. Won deals closed after it are not invoiced yet
+    # (planning's target forecast compares moment with moment).
+    actuals_at = models.DateTimeField(
+        _("actuals as of (moment)"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

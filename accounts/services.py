@@ -5,7 +5,7 @@ the "may change" predicate from accounts.access, and runs in one transaction.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -206,14 +206,41 @@ def team_member_remove(*, actor: User, account: Account, membership_id: int) -> 
         events.publish(events.TeamChanged(account_id=account.pk))
 
 
+def actuals_moment(actuals_as_of: date | None) -> datetime | None:
+    """The moment actuals standing at a day stand at: now for today (a push during the day
+    holds what was booked until then), the end of the day for an earlier day."""
+    if actuals_as_of is None:
+        return None
+    if actuals_as_of >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(actuals_as_of, time.max))
+
+
 def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
     for name, value in changes.items():
         if value is not UNSET:
             setattr(figures, name, value)
+    as_of = changes.get("actuals_as_of", UNSET)
+    if as_of is not UNSET:
+        figures.actuals_at = actuals_moment(as_of)  # type: ignore[arg-type]
     figures.full_clean(validate_constraints=False)
     figures.save()
     events.publish(events.FiguresChanged(account_id=figures.account_id, year=figures.year))
     return figures
+
+
+def _refuse_future_actuals(year: int, actuals: Mapping[str, object]) -> bool:
+    """Actuals (revenue, margin, their day) for a year that has not begun are refused;
+    targets and potential are planning and stay allowed. True for such a year."""
+    if year <= timezone.localdate().year:
+        return False
+    given_actuals = [name for name, value in actuals.items() if value not in (UNSET, None, 0)]
+    if given_actuals:
+        message = _(
+            "%(year)s has not begun yet: it can have targets and a potential, but no actuals."
+        )
+        raise ValidationError(dict.fromkeys(given_actuals, message % {"year": year}))
+    return True
 
 
 @transaction.atomic
@@ -238,6 +265,14 @@ def figures_put(
     change only when given (None clears), so an ERP push never wipes planning data.
     """
     require_edit(actor, account)
+    future = _refuse_future_actuals(
+        year,
+        {
+            "revenue": revenue,
+            "contribution_margin": contribution_margin,
+            "actuals_as_of": actuals_as_of,
+        },
+    )
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
     if figures is None:
@@ -245,7 +280,7 @@ def figures_put(
     changes = {
         "revenue": Decimal("0") if revenue is None else revenue,
         "contribution_margin": Decimal("0") if contribution_margin is None else contribution_margin,
-        "actuals_as_of": actuals_as_of or timezone.localdate(),
+        "actuals_as_of": None if future else actuals_as_of or timezone.localdate(),
         "revenue_target": revenue_target,
         "margin_target": margin_target,
         "revenue_potential": revenue_potential,
@@ -270,8 +305,16 @@ def figures_patch(
     at today."""
     require_edit(actor, figures.account)
     figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    future = _refuse_future_actuals(
+        figures.year,
+        {
+            "revenue": revenue,
+            "contribution_margin": contribution_margin,
+            "actuals_as_of": actuals_as_of,
+        },
+    )
     new_actuals = revenue is not UNSET or contribution_margin is not UNSET
-    if new_actuals and actuals_as_of is UNSET:
+    if new_actuals and actuals_as_of is UNSET and not future:
         actuals_as_of = timezone.localdate()
     changes = {
         "revenue": revenue,
@@ -282,6 +325,31 @@ def figures_patch(
         "revenue_potential": revenue_potential,
     }
     return _figures_save(figures, changes)
+
+
+@transaction.atomic
+@records_author
+def figures_plan_set(
+    *,
+    actor: User,
+    account: Account,
+    year: int,
+    revenue_target: Decimal | None,
+    margin_target: Decimal | None,
+    revenue_potential: Decimal | None,
+) -> tuple[YearlyFigures, bool]:
+    """Set the targets and the potential of a year and leave its actuals as they are: a
+    new year has none (actuals not known are not 0 €)."""
+    require_edit(actor, account)
+    figures, created = YearlyFigures.objects.select_for_update().get_or_create(
+        account=account, year=year
+    )
+    changes = {
+        "revenue_target": revenue_target,
+        "margin_target": margin_target,
+        "revenue_potential": revenue_potential,
+    }
+    return _figures_save(figures, changes), created
 
 
 @transaction.atomic

@@ -356,9 +356,14 @@ def figures_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not request.htmx:
         return redirect(f"{account_url(account)}?tab=figures")
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and len(raw) <= 4 else None
-    context = {"account": account, "figures_form": FiguresForm.for_year(account=account, year=year)}
+    year, shown_year = (
+        int(raw) if raw.isdigit() and len(raw) <= 4 else None
+        for raw in (request.GET.get("year", ""), request.GET.get("shown_year", ""))
+    )
+    form = FiguresForm.for_year(
+        account=account, year=year, typed=request.GET, shown_year=shown_year
+    )
+    context = {"account": account, "figures_form": form}
     return render_page(request, "accounts/detail.html", context, partial="figures_form")
 
 
@@ -370,6 +375,7 @@ def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("year")
+        form.shown_year = year
         stored = account.figures.filter(year=year).first()
         losses = form.losses(stored)
         if losses and request.POST.get("confirmed") != str(year):
@@ -379,9 +385,12 @@ def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 request, account, "figures", stay=True, figures_form=form, figures_losses=losses
             )
         try:
-            _figures, created = services.figures_put(
-                actor=request.user, account=account, year=year, **data
-            )
+            if form.actuals_known:
+                services.figures_put(actor=request.user, account=account, year=year, **data)
+            else:
+                # Actuals left empty are not known: targets and potential only.
+                del data["revenue"], data["contribution_margin"]
+                services.figures_plan_set(actor=request.user, account=account, year=year, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

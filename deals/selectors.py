@@ -240,8 +240,9 @@ def pipeline_by_account(account_ids) -> dict[int, dict]:
 
 
 def header_pipeline(*, account: Account, group_ids: list[int], user: User) -> dict:
-    """The account header's open pipeline: the group's open and weighted value."""
-    return account_pipeline_totals(group_ids)
+    """The account header's open pipeline: the group's open and weighted value, and
+    `group` (True when subsidiaries are in it) so that the label says whose it is."""
+    return {**account_pipeline_totals(group_ids), "group": len(group_ids) > 1}
 
 
 MY_WORK_LIMIT = 50

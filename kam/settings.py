@@ -241,11 +241,15 @@ FORECAST_AT_RISK_PERCENT = int(os.environ.get("FORECAST_AT_RISK_PERCENT", "80"))
 # "contacted recently" window of the health score, and the health drop that is flagged.
 PORTFOLIO_ABC_A = int(os.environ.get("PORTFOLIO_ABC_A", "80"))
 PORTFOLIO_ABC_B = int(os.environ.get("PORTFOLIO_ABC_B", "95"))
-PORTFOLIO_CONTACT_LIMIT_DAYS = {
-    "A": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_A", "30")),
-    "B": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_B", "60")),
-    "C": int(os.environ.get("PORTFOLIO_CONTACT_DAYS_C", "120")),
-}
+# The days without contact per tier are one setting for the dashboard and the reminders:
+# REMINDER_SILENCE_DAYS (below). The former PORTFOLIO_CONTACT_DAYS_A/B/C are refused so
+# that no installation keeps two limits without noticing.
+for _old in ("PORTFOLIO_CONTACT_DAYS_A", "PORTFOLIO_CONTACT_DAYS_B", "PORTFOLIO_CONTACT_DAYS_C"):
+    if _old in os.environ:
+        raise ImproperlyConfigured(
+            f"{_old} is replaced by REMINDER_SILENCE_DAYS (one limit per tier for the"
+            " dashboard and the reminders)."
+        )
 PORTFOLIO_HEALTH_CONTACT_DAYS = int(os.environ.get("PORTFOLIO_HEALTH_CONTACT_DAYS", "60"))
 PORTFOLIO_HEALTH_DROP = int(os.environ.get("PORTFOLIO_HEALTH_DROP", "15"))
 # Seconds the aggregates of kam/versioned_cache (cockpit, dashboard, drill-down counts, team

@@ -2,7 +2,7 @@
 
 The sums (actual revenue and margin, last year's revenue, potential, the actuals' day,
 won deals not yet invoiced, the open pipeline) are subqueries per objective, computed in
-SQL by `planning.action_plan.selectors.with_forecast`. What follows from them (months to
+SQL by `planning.action_plan.selectors.with_forecast`. What follows from them (days to
 come, run-rate, forecast total, percentages, verdict) is plain arithmetic on one row, done
 here once per row: as SQL expressions every use of a derived value repeated the subqueries
 it is made of, so the database ran each sum up to five times and Django compiled a query
@@ -21,28 +21,37 @@ ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
 REVENUE = "revenue"
 
 
-def months_to_come(year: int, figures_as_of: date | None, today: date) -> int:
-    """Months of the objective's year not covered by actuals: none for a past year, the
-    months after the actuals' day, all twelve while the year has none."""
+def days_in_year(year: int) -> int:
+    return (date(year, 12, 31) - date(year, 1, 1)).days + 1
+
+
+def days_to_come(year: int, figures_as_of: date | None, today: date) -> int:
+    """Days of the objective's year not covered by actuals: none for a past year, the
+    days after the actuals' day, the whole year while it has none."""
     if year < today.year:
         return 0
     if figures_as_of is None or figures_as_of.year < year:
-        return 12
+        return days_in_year(year)
     if figures_as_of.year > year:
         return 0
-    return 12 - figures_as_of.month
+    return (date(year, 12, 31) - figures_as_of).days
 
 
-def run_rate_base(actual: Decimal, last_year: Decimal, months: int) -> Decimal:
-    """The yearly revenue the run-rate continues (settings.FORECAST_RUN_RATE)."""
+def run_rate(actual: Decimal, last_year: Decimal, year: int, days: int) -> Decimal:
+    """The yearly revenue the run-rate continues (settings.FORECAST_RUN_RATE), pro-rated
+    by the days still to come: actuals standing at 7 December leave 24 days, not 0
+    months."""
+    share = Decimal(days) / days_in_year(year)
     method = settings.FORECAST_RUN_RATE
     if method == "last_year":
-        return last_year
-    if method == "trailing_year":
+        base = last_year
+    elif method == "trailing_year":
         # The twelve months up to the actuals' day: this year's actuals plus the share of
-        # last year's revenue for the months not yet covered.
-        return actual + last_year * months / 12
-    return Decimal(0)
+        # last year's revenue for the days not yet covered.
+        base = actual + last_year * share
+    else:
+        return Decimal(0)
+    return base * share
 
 
 def percent_of(part: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -80,16 +89,30 @@ class ForecastValues:
     figures_as_of: date | None
     won_not_invoiced: Decimal
     weighted_pipeline: Decimal
+    subsidiaries_revenue_target: Decimal | None
+    group_members: int
 
     @property
-    def months_to_come(self) -> int:
-        return months_to_come(self.year, self.figures_as_of, timezone.localdate())
+    def is_group(self) -> bool:
+        return self.group_members > 1
+
+    @property
+    def revenue_target_compared(self) -> Decimal | None:
+        """Like with like: a group's revenue (the account and every subsidiary below it)
+        against the group's target: the objective's target (the parent's own, which it
+        sets in the figures) plus the subsidiaries' revenue targets of the year (README
+        "Target forecast"); an account without subsidiaries against its own target."""
+        if self.is_group and self.target_value is not None:
+            return self.target_value + (self.subsidiaries_revenue_target or Decimal(0))
+        return self.target_value
+
+    @property
+    def days_to_come(self) -> int:
+        return days_to_come(self.year, self.figures_as_of, timezone.localdate())
 
     @property
     def run_rate(self) -> Decimal:
-        months = self.months_to_come
-        base = run_rate_base(self.actual_revenue, self.last_year_revenue, months)
-        return base * months / 12
+        return run_rate(self.actual_revenue, self.last_year_revenue, self.year, self.days_to_come)
 
     @property
     def share_of_wallet(self) -> Decimal | None:
@@ -103,7 +126,7 @@ class ForecastValues:
 
     @property
     def revenue_percent(self) -> Decimal | None:
-        return percent_of(self.actual_revenue, self.target_value)
+        return percent_of(self.actual_revenue, self.revenue_target_compared)
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -115,8 +138,8 @@ class ForecastValues:
 
     @property
     def forecast_percent(self) -> Decimal | None:
-        return percent_of(self.forecast_total, self.target_value)
+        return percent_of(self.forecast_total, self.revenue_target_compared)
 
     @property
     def verdict(self) -> str | None:
-        return verdict(self.kind, self.target_value, self.forecast_total)
+        return verdict(self.kind, self.revenue_target_compared, self.forecast_total)

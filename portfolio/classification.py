@@ -24,7 +24,14 @@ from django.db import connection
 from accounts.models import Account, ProductLine, YearlyFigures
 from planning.models import BusinessUnit, WhitespaceCell
 from planning.whitespace.selectors import OPEN_STATES
-from portfolio.concentration import ONE_DECIMAL, _dec, _named, root_sql
+from portfolio.concentration import (
+    _dec,
+    _money,
+    _named,
+    _round,
+    denominator_sql,
+    root_sql,
+)
 from portfolio.models import (
     AccountPortfolio,
     ClassificationRule,
@@ -52,6 +59,9 @@ class Suggestion:
     strategic_fit: int | None
     needs_advice: bool
     is_group: bool
+    # The group a subsidiary is measured with (a key account is the group); None for a
+    # group's root and for an account on its own.
+    group_name: str | None = None
 
     @property
     def suggested_status(self) -> str:
@@ -123,24 +133,22 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
         SELECT a.id, a.name, a.status, a.tier,
                (a.parent_id IS NULL AND u.unit_id IS NOT NULL
                 AND EXISTS (SELECT 1 FROM {accounts} s WHERE s.parent_id = a.id)) AS is_group,
-               CASE WHEN a.parent_id IS NULL THEN u.revenue ELSE f.revenue END AS revenue,
-               CASE WHEN a.parent_id IS NULL THEN u.margin ELSE f.contribution_margin END
-                   AS margin,
-               CASE WHEN a.parent_id IS NULL THEN u.potential ELSE f.revenue_potential END
-                   AS potential,
+               CASE WHEN a.parent_id IS NULL THEN NULL ELSE g.name END AS group_name,
+               u.revenue AS revenue, u.margin AS margin, u.potential AS potential,
                COALESCE(ws.potential, 0) AS whitespace,
                ap.strategic_fit,
                CASE WHEN a.individual_requirements THEN 1 ELSE 0 END AS needs_advice
         FROM {accounts} a
-        LEFT JOIN unit u ON u.unit_id = a.id
-        LEFT JOIN {figures} f ON f.account_id = a.id AND f.year = %(year)s
+        LEFT JOIN unit u ON u.unit_id = {root_sql()}
+        LEFT JOIN {accounts} g ON g.id = {root_sql()}
         LEFT JOIN ws ON ws.account_id = a.id
         LEFT JOIN {facts} ap ON ap.account_id = a.id
         WHERE a.status <> 'former' {scope}
     ), s AS (
         SELECT m.*,
-               m.revenue * 100.0 / COALESCE(ct.revenue, NULLIF(sys.revenue, 0)) AS revenue_share,
-               m.margin * 100.0 / COALESCE(ct.contribution_margin, NULLIF(sys.margin, 0))
+               m.revenue * 100.0 / {denominator_sql("ct.revenue", "sys.revenue")}
+                   AS revenue_share,
+               m.margin * 100.0 / {denominator_sql("ct.contribution_margin", "sys.margin")}
                    AS margin_share,
                m.revenue * 100.0 / NULLIF(m.potential, 0) AS share_of_wallet,
                m.potential - COALESCE(m.revenue, 0) AS open_wallet
@@ -152,7 +160,7 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
     )
     SELECT x.id, x.name, x.status, x.tier, x.revenue, x.revenue_share, x.margin_share,
            x.share_of_wallet, x.open_wallet, x.whitespace, x.strategic_fit, x.needs_advice,
-           x.is_group, x.rule_id, COUNT(*) OVER () AS total
+           x.is_group, x.rule_id, x.group_name, COUNT(*) OVER () AS total
     FROM x
     WHERE 1 = 1 {pending_filter}
     ORDER BY x.revenue_share DESC NULLS LAST, x.id
@@ -161,7 +169,7 @@ def _sql(*, scope: str, rules_case: str, pending: bool, limit: str) -> str:
 
 
 def _q(value) -> Decimal | None:
-    return _dec(value).quantize(ONE_DECIMAL) if value is not None else None
+    return _round(_dec(value)) if value is not None else None
 
 
 def suggestions(
@@ -199,7 +207,7 @@ def suggestions(
     result = []
     for row in rows:
         (pk, name, status, tier, revenue, rev_share, mar_share, sow, open_wallet, whitespace,
-         fit, advice, is_group, rule_id, _total) = row  # fmt: skip
+         fit, advice, is_group, rule_id, group_name, _total) = row  # fmt: skip
         result.append(
             Suggestion(
                 account_id=pk,
@@ -208,7 +216,7 @@ def suggestions(
                 tier=tier,
                 year=year,
                 rule=by_id[rule_id],
-                revenue=_dec(revenue),
+                revenue=_money(revenue),
                 revenue_share=_q(rev_share),
                 margin_share=_q(mar_share),
                 share_of_wallet=_q(sow),
@@ -217,6 +225,7 @@ def suggestions(
                 strategic_fit=fit,
                 needs_advice=bool(advice),
                 is_group=bool(is_group),
+                group_name=group_name,
             )
         )
     return result, total

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import Account
+from kam.numbers import round_half_up
 from kam.versioned_cache import FIGURES, cached
 from portfolio.models import ClassificationRule
 
@@ -41,11 +42,43 @@ def _dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _share(part, whole) -> Decimal | None:
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    """A sum of money in cents (SQLite sums decimals as floats: 0.1 + 0.2 = 0.30000000000000004)."""
+    return _dec(value).quantize(CENT)
+
+
+def _exact_share(part, whole) -> Decimal | None:
+    """part × 100 / whole, unrounded: warnings compare this, never the rounded one."""
     whole = _dec(whole)
     if not whole:
         return None
-    return (_dec(part) * HUNDRED / whole).quantize(ONE_DECIMAL)
+    return _dec(part) * HUNDRED / whole
+
+
+def _round(share: Decimal | None) -> Decimal | None:
+    """Rounded for display only (half up, as all the figures shown)."""
+    return round_half_up(share, ONE_DECIMAL) if share is not None else None
+
+
+def _share(part, whole) -> Decimal | None:
+    return _round(_exact_share(part, whole))
+
+
+def denominator_of(company, accounts) -> Decimal:
+    """The company total, but never less than the sum over the accounts kept here (totals
+    entered before the accounts' figures grew would give shares above 100 %)."""
+    accounts = _dec(accounts)
+    if company is None:
+        return accounts
+    return max(_dec(company), accounts)
+
+
+def denominator_sql(company: str, accounts: str) -> str:
+    """denominator_of in SQL, NULL instead of 0 so that no division fails."""
+    return f"NULLIF(CASE WHEN {company} > {accounts} THEN {company} ELSE {accounts} END, 0)"
 
 
 def root_sql(alias: str = "a") -> str:
@@ -125,11 +158,19 @@ class YearSummary:
 
     @property
     def denominator(self) -> Decimal:
-        return self.company_revenue if self.company_revenue is not None else self.revenue
+        return denominator_of(self.company_revenue, self.revenue)
 
     @property
     def margin_denominator(self) -> Decimal:
-        return self.company_margin if self.company_margin is not None else self.margin
+        return denominator_of(self.company_margin, self.margin)
+
+    @property
+    def company_totals_below_accounts(self) -> bool:
+        """The company totals are below the sum over the accounts kept here (entered before
+        the accounts' figures grew): the shares use the accounts' sum, the page says so."""
+        return (self.company_revenue is not None and self.company_revenue < self.revenue) or (
+            self.company_margin is not None and self.company_margin < self.margin
+        )
 
     @property
     def key_share_typical(self) -> bool:
@@ -138,16 +179,19 @@ class YearSummary:
 
 
 def _year_summaries_sql() -> str:
-    # One pass over the figures: per year and unit, then per year (the key-account sums
-    # ride along per unit, so the figures are not read twice).
+    # One pass over the figures: per year and unit, then per year. A key account is the
+    # group: a unit counts as key with all its subsidiaries when its root is one.
     return f"""
     WITH units AS (
-        SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
-               SUM(f.contribution_margin) AS margin,
-               SUM(CASE WHEN a.status = %s THEN f.revenue ELSE 0 END) AS key_revenue,
-               SUM(CASE WHEN a.status = %s THEN f.contribution_margin ELSE 0 END) AS key_margin
-        FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-        GROUP BY f.year, {root_sql()}
+        SELECT u.*,
+               CASE WHEN r.status = %s THEN u.revenue ELSE 0 END AS key_revenue,
+               CASE WHEN r.status = %s THEN u.margin ELSE 0 END AS key_margin
+        FROM (
+            SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
+                   SUM(f.contribution_margin) AS margin
+            FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
+            GROUP BY f.year, {root_sql()}
+        ) u JOIN accounts_account r ON r.id = u.unit_id
     ), ranked AS (
         SELECT u.*,
                ROW_NUMBER() OVER (PARTITION BY year ORDER BY revenue DESC, unit_id) AS rnk
@@ -179,23 +223,23 @@ def year_summaries() -> list[YearSummary]:
     for year, revenue, margin, c_rev, c_margin, units, sum_sq, top5, top10, k_rev, k_mar in rows:
         company_revenue = _dec(c_rev) if c_rev is not None else None
         company_margin = _dec(c_margin) if c_margin is not None else None
-        denominator = company_revenue if company_revenue is not None else _dec(revenue)
-        margin_denominator = company_margin if company_margin is not None else _dec(margin)
+        denominator = denominator_of(company_revenue, revenue)
+        margin_denominator = denominator_of(company_margin, margin)
         hhi = None
         if denominator:
-            hhi = (_dec(sum_sq) * 10000 / (denominator * denominator)).quantize(ONE_DECIMAL)
+            hhi = _round(_dec(sum_sq) * 10000 / (denominator * denominator))
         summaries.append(
             YearSummary(
                 year=year,
-                revenue=_dec(revenue),
-                margin=_dec(margin),
+                revenue=_money(revenue),
+                margin=_money(margin),
                 company_revenue=company_revenue,
                 company_margin=company_margin,
                 units=units,
                 hhi=hhi,
                 top5_share=_share(top5, denominator),
                 top10_share=_share(top10, denominator),
-                key_revenue=_dec(k_rev),
+                key_revenue=_money(k_rev),
                 key_share=_share(k_rev, denominator),
                 key_margin_share=_share(k_mar, margin_denominator),
             )
@@ -262,8 +306,8 @@ def _ranked_sql(where: str, limit: str = "") -> str:
         FROM classed c
     )
     SELECT m.rnk, m.unit_id, a.name, a.status, a.tier, m.revenue, m.margin,
-           m.revenue * 100.0 / COALESCE(ct.revenue, NULLIF(m.sys_revenue, 0)),
-           m.margin * 100.0 / COALESCE(ct.contribution_margin, NULLIF(m.sys_margin, 0)),
+           m.revenue * 100.0 / {denominator_sql("ct.revenue", "m.sys_revenue")},
+           m.margin * 100.0 / {denominator_sql("ct.contribution_margin", "m.sys_margin")},
            m.cum * 100.0 / NULLIF(m.sys_revenue, 0),
            m.abc, m.next_abc, m.n, COALESCE(mb.subsidiaries, 0)
     FROM marked m
@@ -280,8 +324,8 @@ def _unit_rows(rows, limits: Thresholds | None) -> list[UnitRow]:
     result = []
     for row in rows:
         rnk, unit_id, name, status, tier, rev, mar, rev_share, mar_share, cum, abc = row[:11]
-        revenue_share = _dec(rev_share).quantize(ONE_DECIMAL) if rev_share is not None else None
-        margin_share = _dec(mar_share).quantize(ONE_DECIMAL) if mar_share is not None else None
+        exact_revenue = _dec(rev_share) if rev_share is not None else None
+        exact_margin = _dec(mar_share) if mar_share is not None else None
         result.append(
             UnitRow(
                 rank=rnk,
@@ -289,14 +333,14 @@ def _unit_rows(rows, limits: Thresholds | None) -> list[UnitRow]:
                 name=name,
                 status=status,
                 tier=tier,
-                revenue=_dec(rev),
-                margin=_dec(mar),
-                revenue_share=revenue_share,
-                margin_share=margin_share,
-                cumulative_share=_dec(cum).quantize(ONE_DECIMAL) if cum is not None else None,
+                revenue=_money(rev),
+                margin=_money(mar),
+                revenue_share=_round(exact_revenue),
+                margin_share=_round(exact_margin),
+                cumulative_share=_round(_dec(cum)) if cum is not None else None,
                 abc=abc,
                 subsidiaries=row[13],
-                warning=limits.level(revenue_share, margin_share) if limits else "",
+                warning=limits.level(exact_revenue, exact_margin) if limits else "",
             )
         )
     return result
@@ -359,7 +403,7 @@ def pareto(*, year: int, samples: int = 100) -> Pareto:
     with connection.cursor() as cursor:
         cursor.execute(_ranked_sql(where), {"year": year})
         rows = cursor.fetchall()
-    points = [(row[0], _dec(row[9]).quantize(ONE_DECIMAL)) for row in rows if row[9] is not None]
+    points = [(row[0], _round(_dec(row[9]))) for row in rows if row[9] is not None]
     total = rows[-1][12] if rows else 0
     classes = []
     previous_rank, previous_cum = 0, Decimal(0)
@@ -371,7 +415,7 @@ def pareto(*, year: int, samples: int = 100) -> Pareto:
                 ClassSummary(
                     abc=abc,
                     units=rnk - previous_rank,
-                    revenue_share=(cum - previous_cum).quantize(ONE_DECIMAL),
+                    revenue_share=_round(cum - previous_cum),
                 )
             )
             previous_rank, previous_cum = rnk, cum
@@ -432,20 +476,18 @@ def unit_share(
         unit_rev, unit_mar, c_rev, c_mar, name = cursor.fetchone()
     if not unit_rev and not unit_mar:
         return None
-    total_rev, total_mar = c_rev, c_mar
-    if c_rev is None or c_mar is None:
-        sys_rev, sys_mar = _year_sums(year)
-        total_rev = sys_rev if c_rev is None else c_rev
-        total_mar = sys_mar if c_mar is None else c_mar
-    revenue_share = _share(unit_rev, total_rev)
-    margin_share = _share(unit_mar, total_mar)
+    # The sums over all accounts: the denominator without company totals, and its floor
+    # with them.
+    sys_rev, sys_mar = _year_sums(year)
+    revenue_share = _exact_share(unit_rev, denominator_of(c_rev, sys_rev))
+    margin_share = _exact_share(unit_mar, denominator_of(c_mar, sys_mar))
     return AccountShare(
         year=year,
         unit_id=root_id,
         unit_name=name,
-        revenue=_dec(unit_rev),
-        revenue_share=revenue_share,
-        margin_share=margin_share,
+        revenue=_money(unit_rev),
+        revenue_share=_round(revenue_share),
+        margin_share=_round(margin_share),
         warning=limits.level(revenue_share, margin_share),
         uses_company_totals=c_rev is not None,
     )

@@ -2,13 +2,14 @@
 and filters, and every figure's accounts for the drill-down list.
 
 - revenue / margin against target: sums of the year's figures;
-- forecast: actual revenue + weighted open pipeline (value × probability / 100 of open
-  deals expected to close in the year), as in the action plan's target forecast;
+- actual + weighted pipeline: actual revenue + weighted open pipeline (value × probability
+  / 100 of open deals expected to close in the year); not a forecast (that name is the
+  objectives' target forecast, which adds won deals not yet invoiced and the run-rate);
 - pipeline coverage: weighted pipeline / (revenue target − actual revenue), when there
   is a gap left;
 - accounts without contact: last contact (any activity) older than the tier's limit
-  (`PORTFOLIO_CONTACT_LIMIT_DAYS`: A 30, B 60, C 120 days) or never; former customers
-  and prospects are left out;
+  (`REMINDER_SILENCE_DAYS`, the reminders' limit too: A 30, B 60, C 90 days) or never;
+  former customers and prospects are left out;
 - health distribution: the latest stored score of each account in four bands.
 """
 
@@ -111,7 +112,7 @@ def no_contact_filter(now=None) -> Q:
     """Accounts whose last contact is older than their tier's limit, or who had none."""
     now = now or timezone.now()
     condition = Q(last_contacted_at__isnull=True)
-    for tier, days in settings.PORTFOLIO_CONTACT_LIMIT_DAYS.items():
+    for tier, days in settings.REMINDER_SILENCE_DAYS.items():
         condition |= Q(tier=tier, last_contacted_at__lt=now - timedelta(days=days))
     return Q(status__in=CUSTOMERS) & condition
 
@@ -134,7 +135,10 @@ class Totals:
     without_contact: int
 
     @property
-    def forecast(self) -> Decimal:
+    def actual_and_pipeline(self) -> Decimal:
+        """Actual revenue + weighted open pipeline. Not called a forecast: the forecast is
+        the objectives' (planning.forecast_math, with won deals not invoiced and the
+        run-rate); this is the part of it the pipeline gives."""
         return self.revenue + self.weighted_pipeline
 
     @property
@@ -161,8 +165,8 @@ class Totals:
         return self._percent(self.margin, self.margin_target)
 
     @property
-    def forecast_attainment(self) -> Decimal | None:
-        return self._percent(self.forecast, self.revenue_target)
+    def actual_and_pipeline_attainment(self) -> Decimal | None:
+        return self._percent(self.actual_and_pipeline, self.revenue_target)
 
 
 def _sum(field: str, year: int):

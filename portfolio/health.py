@@ -9,7 +9,10 @@ gives the table):
   with relationship strength 3 or more 10, contacted in the last
   `PORTFOLIO_HEALTH_CONTACT_DAYS` days 15;
 - satisfaction (100): NPS of the last 12 months mapped to 0-70 ((NPS + 100) × 70 / 200),
-  plus 30 unless it fell against the 12 months before; 50 without any survey answer;
+  plus 30 unless it fell against the 12 months before (no trend when those had fewer than
+  `NPS_MIN_ANSWERS` answers); with fewer answers than `NPS_MIN_ANSWERS` (5) in the last 12
+  months the part is "not enough answers" and does not count: its weight is spread over
+  the other parts;
 - commercial (100): revenue attainment of the year up to 100 % mapped to 0-50 (25 without
   a target), share of wallet not below last year's 25 (25 when unknown), no contract
   whose notice deadline falls in the next 90 days 25;
@@ -17,7 +20,8 @@ gives the table):
   issue, at least 0;
 - plan hygiene (100): a draft or active plan of the year reviewed within
   `PLAN_STALE_DAYS` days 50, plus 50 minus 10 per overdue plan action, at least 0.
-The score is the weighted mean of the parts, rounded.
+The score is the weighted mean of the parts that count; all points round half up
+(kam.numbers, as the business cases do).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from contracts.models import Contract
 from contracts.selectors import notice_within
 from contracts.terms import with_terms
 from customer_care.models import CustomerIssue, Survey
+from kam.numbers import round_half_up, round_points
 from planning.models import AccountPlan, Action
 from portfolio.models import HealthWeight
 
@@ -144,9 +149,13 @@ class Fact:
 @dataclass
 class PartScore:
     part: str
-    points: int  # 0-100
+    points: int | None  # 0-100; None: not enough data, the part does not count
     weight: int
     facts: list[Fact] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        return self.points is not None
 
 
 @dataclass
@@ -158,6 +167,7 @@ class HealthScore:
         return {
             p.part: {
                 "points": p.points,
+                "counted": p.counted,
                 "weight": p.weight,
                 "facts": [
                     {"key": f.key, "points": f.points, "value": _plain(f.value)} for f in p.facts
@@ -176,9 +186,11 @@ def _plain(value):
 
 
 def _nps(promoters: int, detractors: int, answers: int) -> int | None:
-    if not answers:
+    """The NPS, or None below settings.NPS_MIN_ANSWERS answers (as the NPS page says "too
+    few answers": one answer is no score)."""
+    if not answers or answers < settings.NPS_MIN_ANSWERS:
         return None
-    return round((promoters - detractors) * 100 / answers)
+    return round_points(Decimal((promoters - detractors) * 100) / answers)
 
 
 def _relationship(a, today: date) -> PartScore:
@@ -200,8 +212,8 @@ def _satisfaction(a) -> PartScore:
     nps = _nps(a.f_promoters, a.f_detractors, a.f_answers)
     before = _nps(a.f_promoters_before, a.f_detractors_before, a.f_answers_before)
     if nps is None:
-        return PartScore(Part.SATISFACTION, 50, 0, [Fact("no_survey", 50)])
-    level = round((nps + 100) * 70 / 200)
+        return PartScore(Part.SATISFACTION, None, 0, [Fact("too_few_answers", 0, a.f_answers)])
+    level = round_points(Decimal((nps + 100) * 70) / 200)
     not_falling = before is None or nps >= before
     facts = [
         Fact("nps", level, nps),
@@ -213,7 +225,7 @@ def _satisfaction(a) -> PartScore:
 def _share(part, whole) -> Decimal | None:
     if part is None or not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), Decimal("0.1"))
 
 
 def _commercial(a) -> PartScore:
@@ -221,7 +233,7 @@ def _commercial(a) -> PartScore:
     if attainment is None:
         facts = [Fact("no_target", 25)]
     else:
-        facts = [Fact("attainment", round(min(attainment, Decimal(100)) / 2), attainment)]
+        facts = [Fact("attainment", round_points(min(attainment, Decimal(100)) / 2), attainment)]
     wallet, wallet_before = (
         _share(a.f_revenue, a.f_potential),
         _share(a.f_revenue_before, a.f_potential_before),
@@ -272,8 +284,11 @@ def score(account, *, weights: dict[str, int], today: date | None = None) -> Hea
     ]
     for part in parts:
         part.weight = weights.get(part.part, 0)
-    total_weight = sum(p.weight for p in parts)
-    value = round(sum(p.points * p.weight for p in parts) / total_weight) if total_weight else 0
+    # A part without enough data does not count: its weight goes to the others.
+    counted = [p for p in parts if p.points is not None]
+    total_weight = sum(p.weight for p in counted)
+    weighted = sum(p.points * p.weight for p in counted if p.points is not None)
+    value = round_points(Decimal(weighted) / total_weight) if total_weight else 0
     return HealthScore(score=value, parts=parts)
 
 

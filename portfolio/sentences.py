@@ -41,6 +41,12 @@ def suggestion_sentence(suggestion: Suggestion) -> str:
         _("%(share)s of revenue in %(year)s")
         % {"share": percent(suggestion.revenue_share), "year": suggestion.year}
     ]
+    if suggestion.group_name:
+        # A key account is the group: a subsidiary is measured with its group's figures.
+        facts[0] = _("group %(group)s: %(facts)s") % {
+            "group": suggestion.group_name,
+            "facts": facts[0],
+        }
     if suggestion.margin_share is not None and suggestion.rule.metric == "margin_share":
         facts.append(
             _("%(share)s of contribution margin") % {"share": percent(suggestion.margin_share)}

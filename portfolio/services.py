@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.access import can_edit_account
-from accounts.models import Account
+from accounts.models import Account, YearlyFigures
 from kam import events
+from kam.formats import money
 from kam.history import records_author
 from portfolio import classification, health, matrix
 from portfolio.latest_health import mark_latest
@@ -35,13 +37,37 @@ def _require_company_figures_right(actor: User) -> None:
         raise PermissionDenied(_("Only administrators and heads of sales change company totals."))
 
 
+def _refuse_totals_below_accounts(
+    year: int, *, revenue: Decimal, contribution_margin: Decimal
+) -> None:
+    sums = YearlyFigures.objects.filter(year=year).aggregate(
+        revenue=Sum("revenue"), margin=Sum("contribution_margin")
+    )
+    errors = {}
+    for field, given, accounts in (
+        ("revenue", revenue, sums["revenue"]),
+        ("contribution_margin", contribution_margin, sums["margin"]),
+    ):
+        accounts = accounts or Decimal(0)
+        if given < accounts or (field == "revenue" and given <= 0):
+            errors[field] = _(
+                "The company total must include every account kept here: at least"
+                " %(sum)s (the sum of the accounts' figures of %(year)s), and above 0."
+            ) % {"sum": money(accounts, 2), "year": year}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 @records_author
 def company_totals_put(
     *, actor: User, year: int, revenue: Decimal, contribution_margin: Decimal
 ) -> tuple[CompanyTotals, bool]:
-    """Create or replace the company's totals of one year (idempotent for ERP pushes)."""
+    """Create or replace the company's totals of one year (idempotent for ERP pushes).
+    Totals below the sum over the accounts kept here are refused: they are the
+    denominator of every share (a share above 100 %, an HHI above 10,000)."""
     _require_company_figures_right(actor)
+    _refuse_totals_below_accounts(year, revenue=revenue, contribution_margin=contribution_margin)
     totals = CompanyTotals.objects.select_for_update().filter(year=year).first()
     created = totals is None
     totals = totals or CompanyTotals(year=year)

@@ -180,6 +180,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
         "health": result,
         "chart": _health_chart(result, health.week_of(timezone.localdate())),
         "contact_days": settings.PORTFOLIO_HEALTH_CONTACT_DAYS,
+        "min_answers": settings.NPS_MIN_ANSWERS,
         "drop_limit": settings.PORTFOLIO_HEALTH_DROP,
         "facts": facts,
     }
@@ -240,7 +241,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             series_label=_("Accounts"),
         ),
         "warnings": warnings,
-        "limits": dict(settings.PORTFOLIO_CONTACT_LIMIT_DAYS),
+        "limits": dict(settings.REMINDER_SILENCE_DAYS),
         "filter_query": query.urlencode(),
     }
     return render_page(request, "portfolio/dashboard.html", context, partial="results")

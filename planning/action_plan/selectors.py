@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scoped
-from accounts.models import YearlyFigures
+from accounts.models import Account, YearlyFigures
 from deals.models import Opportunity
 from deals.selectors import WEIGHTED
 from kam.formats import money
@@ -74,6 +74,19 @@ def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -
     )
 
 
+def _group_members() -> Subquery:
+    """How many accounts the objective's group holds (1: an account without subsidiaries)."""
+    members = (
+        Account.objects.filter(path__in_subtree_of=OuterRef("account__path"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(members, output_field=IntegerField())
+
+
 def _actuals_as_of() -> Subquery:
     """The latest day the group's actuals of the objective's year stand at."""
     figures = YearlyFigures.objects.filter(_in_group(), year=OuterRef("year"))
@@ -112,17 +125,23 @@ def _open_pipeline() -> Subquery:
 
 
 def _won_not_invoiced() -> Subquery:
-    """Won deals of the group closed in the objective's year after the day their account's
-    actuals of that year stand at; all of them while the year has no actuals (an ERP that
-    sends figures only at year end)."""
-    invoiced = YearlyFigures.objects.filter(
-        account=OuterRef("account_id"),
-        year=OuterRef(OuterRef("year")),
-        actuals_as_of__gte=OuterRef("closed_on"),
+    """Won deals of the group closed in the objective's year after the moment their
+    account's actuals of that year stand at (`actuals_at`: the time of the push, or the end
+    of an earlier day); all of them while the year has no actuals (an ERP that sends
+    figures only at year end). Rows or deals without a moment (loaded around the services)
+    compare days."""
+    figures = YearlyFigures.objects.filter(
+        account=OuterRef("account_id"), year=OuterRef(OuterRef("year"))
+    )
+    by_day = figures.filter(actuals_as_of__gte=OuterRef("closed_on"))
+    invoiced = (
+        Exists(figures.filter(actuals_at__gte=OuterRef("closed_at")))
+        | Exists(by_day.filter(actuals_at__isnull=True))
+        | Q(closed_at__isnull=True) & Exists(by_day)
     )
     deals = Opportunity.objects.filter(
         _in_group(), stage__is_won=True, closed_on__year=OuterRef("year")
-    ).filter(~Exists(invoiced))
+    ).exclude(invoiced)
     return Subquery(
         deals.order_by().values("stage__is_won").annotate(total=Sum("value")).values("total"),
         output_field=MONEY_FIELD,
@@ -149,7 +168,7 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
       (the revenue of the members with a potential), figures_as_of (the actuals' day);
     - won_not_invoiced, weighted_pipeline and open_pipeline (unweighted).
 
-    What follows from them (months_to_come, run_rate, share_of_wallet, forecast_total,
+    What follows from them (days_to_come, run_rate, share_of_wallet, forecast_total,
     revenue_percent, margin_percent, share_percent, forecast_percent and the verdict;
     README "Target forecast") are properties of the objective (planning.forecast_math),
     computed once per row instead of repeating the subqueries in SQL.
@@ -161,6 +180,10 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
         actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
         last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
         potential=_group_sum("revenue_potential"),
+        subsidiaries_revenue_target=_group_sum(
+            "revenue_target", condition=~Q(account_id=OuterRef("account_id"))
+        ),
+        group_members=Coalesce(_group_members(), 1),
         covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
         figures_as_of=_actuals_as_of(),
         won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
@@ -253,9 +276,13 @@ class Forecast:
     percent: Decimal | None
     verdict: str | None
     won_not_invoiced: Decimal = Decimal("0.00")
+    # "group": the group's forecast against the group's target (the sum of its accounts'
+    # targets); "own": an account without subsidiaries, against its own.
+    target_scope: str = field(default="own", compare=False)
+    group_members: int = field(default=1, compare=False)
     run_rate: Decimal = Decimal("0.00")
     # Not compared: the Python reference takes the run-rate as given.
-    months_to_come: int = field(default=0, compare=False)
+    days_to_come: int = field(default=0, compare=False)
     open_pipeline: Decimal = Decimal("0.00")
     # The open deals behind the weighted pipeline, where attached.
     deals: tuple = field(default=(), compare=False)
@@ -337,12 +364,14 @@ def forecast_of(objective: Objective) -> Forecast | None:
         actual=_money(objective.actual_revenue),
         weighted_pipeline=_money(objective.weighted_pipeline),
         total=_money(objective.forecast_total),
-        target=_money(objective.target_value),
+        target=_money(objective.revenue_target_compared),
         percent=_percent(objective.forecast_percent),
         verdict=objective.verdict,
         won_not_invoiced=_money(objective.won_not_invoiced),
+        target_scope="group" if objective.is_group else "own",
+        group_members=objective.group_members,
         run_rate=_money(objective.run_rate),
-        months_to_come=objective.months_to_come,
+        days_to_come=objective.days_to_come,
         open_pipeline=_money(objective.open_pipeline),
         deals=tuple(getattr(objective, "forecast_deals", ())),
     )

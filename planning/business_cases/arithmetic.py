@@ -26,7 +26,10 @@ Definitions (V = yearly volume, P = unit price, v% = volume change, p% = price c
 - net present value (NPV) at the case's discount rate r = − one-off cost + Σ yearly saving
   / (1 + r)^t for t = 1 … horizon years; internal rate of return (IRR) = the r at which
   the NPV is 0 (found by bisection); none without a one-off cost or without a positive
-  yearly saving (there is no investment to pay back)
+  yearly saving (there is no investment to pay back); above IRR_LIMIT_PCT (1,000 %) no
+  number but "> 1,000 %" (`irr_above_limit`, `irr_note` says why): the saving earns the
+  one-off cost back more than ten times within the first year, and any figure up there
+  says nothing more
 - our revenue effect per year = new spend − baseline spend; the one-off price the customer
   pays us (the one-off cost) comes on top in the first year: first-year revenue effect =
   revenue effect + one-off cost, over the horizon = revenue effect × years + one-off cost
@@ -38,11 +41,13 @@ Definitions (V = yearly volume, P = unit price, v% = volume change, p% = price c
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kam.formats import money
+from kam.numbers import round_half_up
 
 CENT = Decimal("0.01")
 # What a money field (16 digits, 2 of them decimals) and a percentage or month result
@@ -103,6 +108,8 @@ class ScenarioResult:
     discount_rate_pct: Decimal
     npv: Decimal
     irr_pct: Decimal | None
+    irr_above_limit: bool  # above IRR_LIMIT_PCT: no number, irr_note says why
+    irr_note: str
     # Our side.
     revenue_effect: Decimal
     revenue_effect_first_year: Decimal  # with the one-off price the customer pays us
@@ -145,11 +152,18 @@ def _npv(rate: Decimal, *, one_off: Decimal, yearly: Decimal, years: int) -> Dec
     return -one_off + sum(yearly / (1 + rate) ** t for t in range(1, years + 1))
 
 
-def _irr(*, one_off: Decimal, yearly: Decimal, years: int) -> Decimal | None:
-    """The rate at which the NPV is 0; the NPV falls as the rate rises, so bisect."""
+IRR_LIMIT_PCT = Decimal(1000)
+ABOVE_LIMIT = object()
+
+
+def _irr(*, one_off: Decimal, yearly: Decimal, years: int) -> Decimal | object | None:
+    """The rate at which the NPV is 0; the NPV falls as the rate rises, so bisect.
+    ABOVE_LIMIT when the NPV is still positive at IRR_LIMIT_PCT."""
     if one_off <= 0 or yearly <= 0:
         return None
-    low, high = Decimal("-0.9999"), Decimal("1000")
+    low, high = Decimal("-0.9999"), IRR_LIMIT_PCT / HUNDRED
+    if _npv(high, one_off=one_off, yearly=yearly, years=years) > 0:
+        return ABOVE_LIMIT
     for _step in range(200):
         middle = (low + high) / 2
         if _npv(middle, one_off=one_off, yearly=yearly, years=years) > 0:
@@ -160,11 +174,11 @@ def _irr(*, one_off: Decimal, yearly: Decimal, years: int) -> Decimal | None:
 
 
 def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(value, CENT)
 
 
 def _tenth(value: Decimal) -> Decimal:
-    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+    return round_half_up(value, TENTH)
 
 
 def compute(data: ScenarioInput) -> ScenarioResult:
@@ -229,7 +243,15 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             payback_note=note,
             discount_rate_pct=Decimal(data.discount_rate_pct),
             npv=_money(npv),
-            irr_pct=None if irr is None else _tenth(irr * HUNDRED),
+            irr_pct=None if irr is None or irr is ABOVE_LIMIT else _tenth(irr * HUNDRED),
+            irr_above_limit=irr is ABOVE_LIMIT,
+            irr_note=_(
+                "Above %(limit)s %%: the saving earns the one-off cost back more than ten"
+                " times within the first year; a rate up there says nothing more."
+            )
+            % {"limit": number_format(IRR_LIMIT_PCT, force_grouping=True)}
+            if irr is ABOVE_LIMIT
+            else "",
             revenue_effect=_money(new_spend - baseline_spend),
             revenue_effect_first_year=_money(new_spend - baseline_spend + one_off),
             revenue_effect_horizon=_money(

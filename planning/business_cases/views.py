@@ -22,6 +22,7 @@ from accounts.models import Account
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from planning.business_cases import selectors, services
+from planning.business_cases.arithmetic import IRR_LIMIT_PCT
 from planning.business_cases.forms import BusinessCaseForm, ScenarioForm
 from planning.models import BusinessCase, Scenario
 
@@ -95,6 +96,7 @@ def _case_page(
         "scenarios": list(case.scenarios.all()) if case is not None else [],
         "can_edit": can_edit,
         "planning_url": _planning_tab(account),
+        "irr_limit_pct": IRR_LIMIT_PCT,
         **extra,
     }
     if case is not None and can_edit and "case_form" not in extra:

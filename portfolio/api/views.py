@@ -3,6 +3,7 @@ access scope (a key account manager's portfolio is their accounts; shares stay s
 the whole company)."""
 
 from dataclasses import asdict
+from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,18 @@ LIMIT = OpenApiParameter(
     "limit", {"type": "integer", "minimum": 1}, description=_("At most 200 (more is cut).")
 )
 PAGE = OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10**6})
+
+
+def decimal_strings(data):
+    """Decimals as strings, as every other endpoint gives money and percentages (DRF's
+    encoder would write floats: 0.30000000000000004)."""
+    if isinstance(data, Decimal):
+        return str(data)
+    if isinstance(data, dict):
+        return {key: decimal_strings(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [decimal_strings(value) for value in data]
+    return data
 
 
 def _whole_number(request: Request, name: str, low: int, high: int) -> int | None:
@@ -64,28 +77,31 @@ class PortfolioView(APIView):
     def get(self, request: Request) -> Response:
         cockpit = selectors.cockpit(request.user, year=_year(request), limit=_limit(request))
         return Response(
-            {
-                "year": cockpit.year,
-                "years": [
-                    {
-                        **asdict(s),
-                        "uses_company_totals": s.uses_company_totals,
-                        "key_share_typical": s.key_share_typical,
-                    }
-                    for s in cockpit.summaries
-                ],
-                "thresholds": asdict(cockpit.limits),
-                "units": [{**asdict(u), "is_group": u.is_group} for u in cockpit.units],
-                "pareto": {
-                    "units": cockpit.pareto.units,
-                    "points": [
-                        {"rank": r, "cumulative_share": v} for r, v in cockpit.pareto.points
+            decimal_strings(
+                {
+                    "year": cockpit.year,
+                    "years": [
+                        {
+                            **asdict(s),
+                            "uses_company_totals": s.uses_company_totals,
+                            "company_totals_below_accounts": s.company_totals_below_accounts,
+                            "key_share_typical": s.key_share_typical,
+                        }
+                        for s in cockpit.summaries
                     ],
-                    "classes": [asdict(c) for c in cockpit.pareto.classes],
+                    "thresholds": asdict(cockpit.limits),
+                    "units": [{**asdict(u), "is_group": u.is_group} for u in cockpit.units],
+                    "pareto": {
+                        "units": cockpit.pareto.units,
+                        "points": [
+                            {"rank": r, "cumulative_share": v} for r, v in cockpit.pareto.points
+                        ],
+                        "classes": [asdict(c) for c in cockpit.pareto.classes],
+                    }
+                    if cockpit.pareto
+                    else None,
                 }
-                if cockpit.pareto
-                else None,
-            }
+            )
         )
 
 
@@ -131,23 +147,25 @@ class CompanyTotalsYear(APIView):
 
 
 def _suggestion_data(suggestion) -> dict:
-    return {
-        "account": suggestion.account_id,
-        "name": suggestion.name,
-        "year": suggestion.year,
-        "status": suggestion.status,
-        "suggested_status": suggestion.suggested_status,
-        "rule": suggestion.rule.name,
-        "sentence": suggestion_sentence(suggestion),
-        "revenue": suggestion.revenue,
-        "revenue_share": suggestion.revenue_share,
-        "margin_share": suggestion.margin_share,
-        "share_of_wallet": suggestion.share_of_wallet,
-        "open_potential": suggestion.open_wallet,
-        "whitespace_potential": suggestion.whitespace,
-        "strategic_fit": suggestion.strategic_fit,
-        "needs_advice": suggestion.needs_advice,
-    }
+    return decimal_strings(
+        {
+            "account": suggestion.account_id,
+            "name": suggestion.name,
+            "year": suggestion.year,
+            "status": suggestion.status,
+            "suggested_status": suggestion.suggested_status,
+            "rule": suggestion.rule.name,
+            "sentence": suggestion_sentence(suggestion),
+            "revenue": suggestion.revenue,
+            "revenue_share": suggestion.revenue_share,
+            "margin_share": suggestion.margin_share,
+            "share_of_wallet": suggestion.share_of_wallet,
+            "open_potential": suggestion.open_wallet,
+            "whitespace_potential": suggestion.whitespace,
+            "strategic_fit": suggestion.strategic_fit,
+            "needs_advice": suggestion.needs_advice,
+        }
+    )
 
 
 class SuggestionList(APIView):

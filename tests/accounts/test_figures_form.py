@@ -81,7 +81,9 @@ def test_figures_tab_shows_no_zeros_for_the_current_year_without_figures(kam_cli
 def test_replacing_stored_figures_with_zeros_asks_first_and_changes_nothing(
     kam_client, account, stored
 ):
-    response = save(kam_client, account, revenue="0", revenue_target="250000")
+    response = save(
+        kam_client, account, revenue="0", contribution_margin="0", revenue_target="250000"
+    )
     assert response.status_code == 200
     assert 'data-testid="figures-confirm"' in response.text
     assert "Umsatz: 201.700 € → 0 €" in response.text
@@ -94,7 +96,7 @@ def test_replacing_stored_figures_with_zeros_asks_first_and_changes_nothing(
 
 
 def test_confirmed_replacement_is_saved(kam_client, account, stored):
-    response = save(kam_client, account, revenue="0", confirmed="2025")
+    response = save(kam_client, account, revenue="0", contribution_margin="0", confirmed="2025")
     assert response.status_code == 200
     assert 'data-testid="figures-confirm"' not in response.text
     stored.refresh_from_db()
@@ -102,7 +104,7 @@ def test_confirmed_replacement_is_saved(kam_client, account, stored):
 
 
 def test_confirmation_of_another_year_does_not_count(kam_client, account, stored):
-    response = save(kam_client, account, revenue="0", confirmed="2024")
+    response = save(kam_client, account, revenue="0", contribution_margin="0", confirmed="2024")
     assert 'data-testid="figures-confirm"' in response.text
     stored.refresh_from_db()
     assert stored.revenue == Decimal("201700")
@@ -122,11 +124,11 @@ def test_saving_the_shown_values_or_higher_ones_needs_no_confirmation(kam_client
     assert stored.revenue == Decimal("210000")
 
 
-def test_new_year_left_empty_saves_zero_actuals_without_asking(kam_client, account):
+def test_new_year_left_empty_saves_no_actuals_without_asking(kam_client, account):
     response = save(kam_client, account, year="2027", revenue_target="5000")
     assert 'data-testid="figures-confirm"' not in response.text
     figures = YearlyFigures.objects.get(account=account, year=2027)
-    assert (figures.revenue, figures.revenue_target) == (0, Decimal("5000"))
+    assert (figures.revenue_target, figures.actuals_as_of) == (Decimal("5000"), None)
 
 
 def test_confirmation_without_htmx_is_a_full_page(kam_client, account, stored):

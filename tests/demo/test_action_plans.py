@@ -24,6 +24,10 @@ def test_demo_action_plans_and_running_again_creates_nothing(demo_users):
     assert ObjectiveAdjustment.objects.exclude(reason="").exists()
     rows = selectors.decorate(selectors.objective_list(users["admin"]).filter(kind="revenue"))
     assert all(row.forecast is not None for row in rows)
+    # A group objective compares the group with the group's target (own + subsidiaries').
+    group_rows = [row for row in rows if row.forecast.target_scope == "group"]
+    assert group_rows
+    assert any(row.forecast.target > row.target_value for row in group_rows)
     assert not objectives.exclude(account__external_id__startswith="DEMO-").exists()
     assert YearlyFigures.objects.exists()
 

@@ -51,7 +51,7 @@ def test_objective_list_carries_forecast_parts_verdict_and_progress(kam, account
         "verdict_label": item["forecast"]["verdict_label"],
         "won_not_invoiced": "0.00",
         "run_rate": "0.00",  # no revenue last year
-        "months_to_come": item["forecast"]["months_to_come"],
+        "days_to_come": item["forecast"]["days_to_come"],
         "gap": "75000.00",
         "pipeline_needed": "180000.00",
     }

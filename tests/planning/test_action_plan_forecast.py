@@ -45,11 +45,11 @@ def test_forecast_of_the_hand_computed_example_is_at_risk(kam, account):
 def test_only_open_deals_of_the_account_closing_in_the_objective_year_count(
     kam, account, other_kam
 ):
-    set_revenue(account, "500000")
     open_deal(account, "100000", 50)  # counts: 50,000
     open_deal(account, "300000", 90, close=date(YEAR + 1, 1, 10))  # next year
     open_deal(account, "300000", 90, close=date(YEAR - 1, 12, 10))  # last year
-    open_deal(account, "400000", 100, stage="won")  # already revenue
+    open_deal(account, "400000", 100, stage="won")  # already revenue (pushed after it)
+    set_revenue(account, "500000")
     open_deal(account, "400000", 0, stage="lost")
     open_deal(make_account(owner=other_kam), "900000", 90)  # another account
     objective = make_objective(account, target_value=Decimal("1000000"))

@@ -1,8 +1,8 @@
 """The target forecast: actual revenue + won deals not yet invoiced + weighted open pipeline
-+ run-rate for the months still to come, for the whole group; one target per account and
++ run-rate for the days still to come, for the whole group; one target per account and
 year; each objective kind with its unit and progress; the deals behind the pipeline."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -63,8 +63,9 @@ def test_winning_a_deal_does_not_lower_the_forecast(kam, account):
 @pytest.mark.usefixtures("no_run_rate")
 def test_won_deals_count_until_the_figures_include_them(kam, account):
     open_deal(account, "50000", 100, stage="won").__class__.objects.update(
-        closed_on=date(YEAR, 1, 1)
-    )  # closed on the day the actuals stand at: invoiced
+        closed_on=date(YEAR, 1, 1),
+        closed_at=datetime(YEAR, 1, 1, 12, tzinfo=UTC),
+    )  # closed on the day the actuals stand at (its end): invoiced
     actuals(account, "600000", as_of=date(YEAR, 1, 1))
     objective = make_objective(account, target_value=Decimal("1000000"))
     assert annotated(kam, objective).forecast.won_not_invoiced == Decimal("0.00")
@@ -74,21 +75,21 @@ def test_won_deals_count_until_the_figures_include_them(kam, account):
     assert annotated(kam, objective).forecast.won_not_invoiced == Decimal("50000.00")
 
 
-@pytest.mark.parametrize(
-    ("method", "expected_run_rate"),
-    [
-        ("last_year", Decimal("4033333.33")),  # 4.4 M × 11 / 12
-        ("trailing_year", Decimal("4063888.89")),  # (0.4 M + 4.4 M × 11 / 12) × 11 / 12
-        ("none", Decimal("0.00")),
-    ],
-)
-def test_run_rate_for_the_months_still_to_come(settings, kam, account, method, expected_run_rate):
+@pytest.mark.parametrize("method", ["last_year", "trailing_year", "none"])
+def test_run_rate_for_the_days_still_to_come(settings, kam, account, method):
     settings.FORECAST_RUN_RATE = method
     actuals(account, "4400000", year=YEAR - 1, as_of=date(YEAR - 1, 12, 31))
     actuals(account, "400000", as_of=date(YEAR, 1, 31))
     objective = make_objective(account, target_value=Decimal("4600000"))
     forecast = annotated(kam, objective).forecast
-    assert forecast.months_to_come == 11
+    days = (date(YEAR, 12, 31) - date(YEAR, 1, 31)).days  # 334 in a year of 365 days
+    share = Decimal(days) / ((date(YEAR, 12, 31) - date(YEAR, 1, 1)).days + 1)
+    expected_run_rate = {
+        "last_year": Decimal("4400000") * share,  # 4,026,301.37 in a year of 365 days
+        "trailing_year": (Decimal("400000") + Decimal("4400000") * share) * share,
+        "none": Decimal(0),
+    }[method].quantize(Decimal("0.01"))
+    assert forecast.days_to_come == days
     assert forecast.run_rate == expected_run_rate
     assert forecast.total == Decimal("400000.00") + expected_run_rate
 
@@ -98,7 +99,7 @@ def test_january_forecast_without_actuals_is_meaningful(settings, kam, account):
     actuals(account, "4400000", year=YEAR - 1, as_of=date(YEAR - 1, 12, 31))
     objective = make_objective(account, target_value=Decimal("4600000"))
     forecast = annotated(kam, objective).forecast
-    assert forecast.months_to_come == 12
+    assert forecast.days_to_come == (date(YEAR, 12, 31) - date(YEAR, 1, 1)).days + 1
     assert forecast.run_rate == Decimal("4400000.00")
     assert forecast.percent == Decimal("95.7")
     assert forecast.verdict == selectors.ON_TRACK
@@ -189,7 +190,7 @@ def test_api_shows_every_part_of_the_forecast(settings, kam, account):
         "won_not_invoiced",
         "weighted_pipeline",
         "run_rate",
-        "months_to_come",
+        "days_to_come",
         "total",
         "gap",
         "pipeline_needed",

@@ -25,9 +25,9 @@ def facts(**changes):
         "f_decision_maker": True, "f_champion": False, "f_sponsor": True, "f_supporter": True,
         "f_strong": True,
         "last_contacted_at": datetime(2026, 11, 17, 10, tzinfo=UTC),
-        # NPS of the last 12 months: (2 - 1) / 4 = 25; before: (0 - 1) / 2 = -50
-        "f_answers": 4, "f_promoters": 2, "f_detractors": 1,
-        "f_answers_before": 2, "f_promoters_before": 0, "f_detractors_before": 1,
+        # NPS of the last 12 months: (4 - 2) / 8 = 25; before: (0 - 3) / 6 = -50
+        "f_answers": 8, "f_promoters": 4, "f_detractors": 2,
+        "f_answers_before": 6, "f_promoters_before": 0, "f_detractors_before": 3,
         "f_revenue": Decimal(900_000), "f_target": Decimal(1_000_000),
         "f_potential": Decimal(3_000_000), "f_revenue_before": Decimal(800_000),
         "f_potential_before": Decimal(2_000_000),
@@ -64,7 +64,7 @@ def test_missing_data_gives_neutral_points_and_floors_stay_at_zero():
         today=TODAY,
     )  # fmt: skip
     got = points(result)
-    assert got["satisfaction"] == 50
+    assert got["satisfaction"] is None  # no answers: the part does not count
     assert got["commercial"] == 25 + 25 + 0
     assert got["service"] == 0
     assert got["plan"] == 0
@@ -110,7 +110,7 @@ def test_facts_come_from_the_records_in_one_query(
     assert (account.f_answers, account.f_promoters, account.f_detractors) == (3, 2, 1)
     assert account.f_critical_issues == 1 and account.f_fresh_plan
     result = health.score(account, weights=health.weights())
-    assert points(result)["satisfaction"] == round((33 + 100) * 70 / 200) + 30
+    assert points(result)["satisfaction"] is None  # 3 answers: fewer than NPS_MIN_ANSWERS
     assert points(result)["commercial"] == 25 + 25 + 25  # 50 % attainment, no wallet, no notice
 
 

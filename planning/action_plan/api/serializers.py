@@ -17,16 +17,16 @@ class ForecastSerializer(serializers.Serializer):
         _("actual revenue of the year (the account and its subsidiaries)"), allow_null=False
     )
     won_not_invoiced = read_only_money(
-        _("won deals of the year closed after the day the actuals stand at"), allow_null=False
+        _("won deals of the year closed after the moment the actuals stand at"), allow_null=False
     )
     weighted_pipeline = read_only_money(
         _("weighted open pipeline closing in the year"), allow_null=False
     )
-    months_to_come = serializers.IntegerField(
-        read_only=True, label=_("months of the year not yet covered by actuals")
+    days_to_come = serializers.IntegerField(
+        read_only=True, label=_("days of the year not yet covered by actuals")
     )
     run_rate = read_only_money(
-        _("run-rate for the months still to come (setting FORECAST_RUN_RATE)"), allow_null=False
+        _("run-rate for the days still to come (setting FORECAST_RUN_RATE)"), allow_null=False
     )
     total = read_only_money(
         _("forecast (actual + won not invoiced + weighted pipeline + run-rate)"),
@@ -37,7 +37,15 @@ class ForecastSerializer(serializers.Serializer):
         _("open pipeline still needed at the average probability of the open deals"),
         allow_null=False,
     )
-    target = read_only_money(_("target"), allow_null=False)
+    target = read_only_money(
+        _("target compared with: the group's (the objective's target plus the subsidiaries'"
+          " revenue targets) for a group, else the account's own"),
+        allow_null=False,
+    )  # fmt: skip
+    target_scope = serializers.ChoiceField(
+        choices=["group", "own"], read_only=True, label=_("whose target and revenue")
+    )
+    group_members = serializers.IntegerField(read_only=True)
     percent = read_only_money(_("forecast against target (%)"), decimal_places=1)
     verdict = serializers.ChoiceField(
         choices=list(selectors.VERDICT_LABELS), read_only=True, label=_("verdict")

@@ -48,8 +48,13 @@ class ResultSerializer(serializers.Serializer):
     )
     irr_pct = _tenth(
         allow_null=True,
-        help_text=_("internal rate of return; empty without a one-off cost or a saving"),
+        help_text=_(
+            "internal rate of return; empty without a one-off cost or a saving, or above"
+            " 1,000 % (see irr_above_limit)"
+        ),
     )
+    irr_above_limit = serializers.BooleanField(read_only=True)
+    irr_note = serializers.CharField(read_only=True)
     revenue_effect = _money(help_text=_("new spend − baseline spend"))
     revenue_effect_first_year = _money(help_text=_("revenue effect + the one-off price"))
     revenue_effect_horizon = _money(
