@@ -94,12 +94,13 @@ def test_closed_deal_is_not_reminded(kam, account, days):
 
 @pytest.fixture
 def contract(kam, account, today):
-    """Ends in a year; three months' notice: the deadline is nine months away."""
+    """Ends in a year and renews by a year; three months' notice: the deadline is nine
+    months away."""
     end = today.replace(year=today.year + 1)
     return contract_services.contract_create(
         actor=kam, account=account, number="RV-1", title="Rahmenvertrag",
         start_on=today.replace(year=today.year - 1), end_on=end, notice_period_months=3,
-        status="active",
+        auto_renewal=True, status="active",
     )  # fmt: skip
 
 
@@ -123,7 +124,7 @@ def test_notice_stages_each_remind_once_and_a_late_scan_only_the_nearest(contrac
         (contract.pk, deadline - timedelta(days=30), kam.pk)
     }
     reminder = Reminder.objects.get()
-    assert reminder.params == {"deadline_on": deadline.isoformat(), "days": 10}
+    assert reminder.params == {"deadline_on": deadline.isoformat()}
 
 
 def test_notice_reminder_goes_to_contract_and_account_owner(contract, kam, account, other_kam):
@@ -244,9 +245,13 @@ def department(db):
 
 
 @pytest.fixture
-def lead(department):
+def lead(department, kam, account):
+    """The logistics lead, on the team of `account`."""
     user = UserFactory(username="lead1", role=Role.SALES_REP)
     DepartmentLead.objects.create(department=department, lead=user)
+    account_services.team_member_set(
+        actor=kam, account=account, user=user, role="logistics", can_edit=False
+    )
     return user
 
 

@@ -69,7 +69,7 @@ def test_mark_read_with_htmx_updates_the_list_and_the_bell(kam, kam_client):
 def test_another_users_reminder_cannot_be_marked_read(other_kam, kam, kam_client):
     reminder = remind(other_kam, 1)
     response = kam_client.post(reverse("reminders:mark_read", args=[reminder.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 404
     reminder.refresh_from_db()
     assert reminder.read_at is None
 
