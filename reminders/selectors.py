@@ -36,7 +36,20 @@ def reminders_of(
     """The user's reminders in scope, newest due date first, with the account preloaded;
     `unread_only` leaves out read, settled and snoozed ones; `rule` and `account_id`
     filter by kind and account."""
-    reminders = _own(user).select_related("account")
+    return _filtered(
+        _own(user), unread_only=unread_only, rule=rule, account_id=account_id, today=today
+    )
+
+
+def _filtered(
+    own: ReminderQuerySet,
+    *,
+    unread_only: bool,
+    rule: str,
+    account_id: int | None,
+    today: date | None,
+) -> QuerySet[Reminder]:
+    reminders = own.select_related("account")
     if unread_only:
         reminders = reminders.awake(today or timezone.localdate())
     if rule:
@@ -46,9 +59,17 @@ def reminders_of(
     return reminders.order_by("-due_on", "-pk")
 
 
-def reminder_accounts(user: User) -> QuerySet[Account]:
-    """The accounts of the user's reminders in scope, by name (the list's account filter)."""
-    return Account.objects.filter(pk__in=_own(user).values("account_id")).order_by("name", "pk")
+def reminder_page_data(
+    user: User, *, unread_only: bool, rule: str, account_id: int | None
+) -> tuple[QuerySet[Reminder], QuerySet[Account]]:
+    """The list page's reminders (as reminders_of) and the accounts of all the user's
+    reminders in scope, by name, for the account filter; the scope is read once."""
+    own = _own(user)
+    reminders = _filtered(
+        own, unread_only=unread_only, rule=rule, account_id=account_id, today=None
+    )
+    accounts = Account.objects.filter(pk__in=own.values("account_id")).order_by("name", "pk")
+    return reminders, accounts
 
 
 def get_reminder_for(user: User, pk: int) -> Reminder:

@@ -32,7 +32,7 @@ def _list_context(request: HttpRequest, *, error: str = "") -> dict:
     if rules.get(rule) is None:
         rule = ""
     account_id = _account_id(request.GET.get("account"))
-    reminders = selectors.reminders_of(
+    reminders, accounts = selectors.reminder_page_data(
         request.user, unread_only=not show_all, rule=rule, account_id=account_id
     )
     page = Paginator(reminders, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -42,7 +42,7 @@ def _list_context(request: HttpRequest, *, error: str = "") -> dict:
         "rule": rule,
         "account_id": account_id,
         "rule_choices": [(item.key, item.label) for item in rules],
-        "account_choices": selectors.reminder_accounts(request.user),
+        "account_choices": accounts,
         "today": timezone.localdate(),
         "snooze_error": error,
         "nav": "reminders",

@@ -13,7 +13,7 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
+from accounts.models import Account, path_ids
 from contracts.terms import add_months
 from reminders.registry import Due, Rule, When
 from reminders.rules import link
@@ -51,10 +51,16 @@ def key_accounts_without_review(when: When):
         )
         .filter(since__lte=add_months(when.today, -months))
         .exclude(Exists(_covering().filter(status__in=OPEN)))
-        .values_list("pk", "since", "owner_id", "name")
+        .values_list("pk", "since", "owner_id", "name", "path")
         .order_by()
     )
-    for pk, since, owner_id, name in rows.iterator(chunk_size=5000):
+    due = list(rows)
+    # A subsidiary whose group is due as well is reviewed with the group: one reminder, the
+    # group's.
+    due_ids = {row[0] for row in due}
+    for pk, since, owner_id, name, path in due:
+        if any(ancestor in due_ids for ancestor in path_ids(path)[:-1]):
+            continue
         yield Due(
             object_id=pk,
             due_on=add_months(since, months),

@@ -26,8 +26,8 @@ def test_list_shows_own_unread_reminders_with_links_in_constant_queries(
         remind(kam, number, account=account)
     remind(kam, 7, read_at=timezone.now())
     remind(other_kam, 9)
-    # Session, user, count, page.
-    with django_assert_num_queries(4):
+    # Session, user, the scope's paths, count, the account filter's accounts, page.
+    with django_assert_num_queries(6):
         response = kam_client.get(reverse("reminders:list"))
     page = response.content.decode()
     assert response.status_code == 200
