@@ -15,7 +15,7 @@ class RemindersConfig(AppConfig):
         from kam import registry as kam_registry
         from kam.celery import app as celery_app
         from kam.registry import DemoStep
-        from reminders import registry, services, signals
+        from reminders import demo, registry, signals
         from reminders.rules import (
             accounts,
             activities,
@@ -41,11 +41,7 @@ class RemindersConfig(AppConfig):
             )
 
         # Last demo step: what the demo data makes due shows in the bell at once.
-        kam_registry.demo_steps.register(
-            DemoStep(
-                key="reminders", seed=lambda users: sum(services.run_all().values()), order=900
-            )
-        )
+        kam_registry.demo_steps.register(DemoStep(key="reminders", seed=demo.seed, order=900))
 
         # One beat entry per rule; the digest every quarter of an hour (it sends only what
         # is due, see reminders.digests).
