@@ -134,6 +134,26 @@ def _plan(rng: random.Random, index: int, today: date) -> list[dict]:
                 "status": S.ACTIVE,
             }
         )
+    if index == 3:
+        # Renews quarterly from 30 September: each term ends on a month's last day
+        # (31 December, 31 March, 30 June, 30 September), never on the 30th of a longer
+        # month.
+        last_september = date(today.year - (1 if today.month >= 10 else 2), 9, 30)
+        plans.append(
+            first
+            | {
+                "number": f"KV-{index:03d}-Q",
+                "title": "Servicevertrag Ersatzteillager",
+                "kind": K.SERVICE,
+                "start_on": date(last_september.year - 1, 10, 1),
+                "end_on": last_september,
+                "notice_period_months": 1,
+                "auto_renewal": True,
+                "renewal_term_months": 3,
+                "status": S.ACTIVE,
+                "terminated_on": None,
+            }
+        )
     if index == 5:
         first.update(
             status=S.TERMINATED,

@@ -9,7 +9,10 @@ check that both agree. The next notice deadline is also stored on each contract
 calling the function for every contract (next_notice(), next_notice_between()).
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
-February, the last day of the shorter month, as contracts and PostgreSQL count. A date that
+February, the last day of the shorter month, as contracts and PostgreSQL count. A renewal
+is counted from the original end date, and a contract that ends on the last day of a month
+renews to the last day of a month (§ 188 (2) BGB): end 30 September renewing by 3 months
+ends 31 December, end 28 February 2026 renewing yearly ends 29 February 2028. A date that
 would fall outside the years 1-9999 has no value (None in Python, NULL in SQL), so no stored
 date, however odd, can make a list fail.
 
@@ -23,9 +26,11 @@ Rules:
   day). So the deadline is the term end moved back N calendar months, and when the term
   ends on the last day of a month, the last day of that earlier month (term end 30 June,
   6 months: 31 December; 28 February, 6 months: 31 August);
-- a notice deadline is *missed* when it has passed while the term still runs; the *next
-  notice deadline* is the first one that can still be met (today counts): for an
-  automatically renewing contract the deadline of a later term, for any other none;
+- a notice deadline is *missed* when it has passed while its term still runs (the latest
+  such deadline: with a notice period longer than the renewal term, that can be the
+  deadline of a later term than the current one); the *next notice deadline* is the first
+  one that can still be met (today counts): for an automatically renewing contract the
+  deadline of a later term, for any other none;
 - the next renewal is the current term end of an automatically renewing contract (unless
   notice is given by the deadline, the contract then runs for another term);
 - drafts have no notice deadline yet; terminated and expired contracts have none of these.
@@ -67,6 +72,16 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def renewed_end(end_on: date, months: int) -> date | None:
+    """The end of a term `months` after the original end `end_on`: anchored on the original
+    date, and on the last day of the month when `end_on` is a month's last day (§ 188 (2)
+    BGB), so that 30 September + 3 months is 31 December, not 30 December."""
+    moved = _shift(end_on, months)
+    if moved is not None and end_on == _month_end(end_on):
+        return _month_end(moved)
+    return moved
+
+
 def notice_deadline_for(term_end: date, notice_period_months: int) -> date | None:
     """The last day notice may be received for a term ending on `term_end` (§§ 187, 188
     BGB): the term end moved back by the notice period in calendar months, and the last
@@ -92,9 +107,9 @@ def current_term_end(
     # once fell on a 30th does not stay shortened for every later term.
     months_since = _month_index(today) - _month_index(end_on)
     terms = -(-months_since // renewal_term_months)  # ceiling
-    term_end = _shift(end_on, terms * renewal_term_months)
+    term_end = renewed_end(end_on, terms * renewal_term_months)
     if term_end is not None and term_end < today:
-        term_end = _shift(end_on, (terms + 1) * renewal_term_months)
+        term_end = renewed_end(end_on, (terms + 1) * renewal_term_months)
     return term_end
 
 
@@ -123,15 +138,45 @@ def missed_notice_deadline(
     renewal_term_months: int,
     today: date,
 ) -> date | None:
-    """The current term's notice deadline if it has passed while the term still runs
-    (notice can no longer end this term), else None."""
-    term_end = current_term_end(
-        end_on, auto_renewal=auto_renewal, renewal_term_months=renewal_term_months, today=today
+    """The latest notice deadline that has passed while its term still runs (notice can no
+    longer end that term), else None. With a notice period longer than the renewal term
+    this is the deadline of a later term than the current one: every deadline is missed
+    from the day after it."""
+    if end_on is None:
+        return None
+    if not auto_renewal or renewal_term_months < 1:
+        deadline = notice_deadline_for(end_on, notice_period_months)
+        return deadline if deadline is not None and deadline < today <= end_on else None
+    terms = _next_deadline_terms(
+        end_on,
+        notice_period_months=notice_period_months,
+        renewal_term_months=renewal_term_months,
+        today=today,
     )
+    if terms is None or terms == 0:
+        return None
+    # The term before the one with the next deadline: its deadline lies before today.
+    term_end = renewed_end(end_on, (terms - 1) * renewal_term_months)
     if term_end is None or term_end < today:
         return None
-    deadline = notice_deadline_for(term_end, notice_period_months)
-    return deadline if deadline is not None and deadline < today else None
+    return notice_deadline_for(term_end, notice_period_months)
+
+
+def _next_deadline_terms(
+    end_on: date, *, notice_period_months: int, renewal_term_months: int, today: date
+) -> int | None:
+    """How many renewal terms after `end_on` the term ends whose notice deadline is the
+    first on or after `today` (None when no such date exists)."""
+    # Terms before the one ending in the month `notice_period_months` after this one cannot
+    # have a deadline today or later; that term or the next one has.
+    months_needed = _month_index(today) + notice_period_months - _month_index(end_on)
+    first = max(0, -(-months_needed // renewal_term_months))
+    for terms in (first, first + 1):
+        term_end = renewed_end(end_on, terms * renewal_term_months)
+        deadline = None if term_end is None else notice_deadline_for(term_end, notice_period_months)
+        if deadline is not None and deadline >= today:
+            return terms
+    return None
 
 
 def next_notice_deadline(
@@ -150,16 +195,16 @@ def next_notice_deadline(
     if not auto_renewal or renewal_term_months < 1:
         deadline = notice_deadline_for(end_on, notice_period_months)
         return deadline if deadline is not None and deadline >= today else None
-    # Terms before the one ending in the month `notice_period_months` after this one cannot
-    # have a deadline today or later; that term or the next one has.
-    months_needed = _month_index(today) + notice_period_months - _month_index(end_on)
-    first = max(0, -(-months_needed // renewal_term_months))
-    for terms in (first, first + 1):
-        term_end = _shift(end_on, terms * renewal_term_months)
-        deadline = None if term_end is None else notice_deadline_for(term_end, notice_period_months)
-        if deadline is not None and deadline >= today:
-            return deadline
-    return None
+    terms = _next_deadline_terms(
+        end_on,
+        notice_period_months=notice_period_months,
+        renewal_term_months=renewal_term_months,
+        today=today,
+    )
+    if terms is None:
+        return None
+    term_end = renewed_end(end_on, terms * renewal_term_months)
+    return None if term_end is None else notice_deadline_for(term_end, notice_period_months)
 
 
 def next_renewal(
@@ -213,16 +258,31 @@ def _sqlite_next_notice_deadline(end_on, months, auto_renewal, term_months, toda
     )
 
 
+def _sqlite_missed_notice_deadline(end_on, months, auto_renewal, term_months, today):
+    if None in (end_on, months, auto_renewal, term_months, today):
+        return None
+    return _iso(
+        missed_notice_deadline(
+            _day(end_on),
+            notice_period_months=int(months),
+            auto_renewal=bool(auto_renewal),
+            renewal_term_months=int(term_months),
+            today=date.fromisoformat(today),
+        )
+    )
+
+
 SQLITE_FUNCTIONS = {
     "kam_notice_deadline": (2, _sqlite_notice_deadline),
     "kam_term_end": (4, _sqlite_term_end),
     "kam_next_notice_deadline": (5, _sqlite_next_notice_deadline),
+    "kam_missed_notice_deadline": (5, _sqlite_missed_notice_deadline),
 }
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
     """Connect the contract date functions to each new SQLite connection
-    (`connection_created`); PostgreSQL has them from migrations 0002 and 0004."""
+    (`connection_created`); PostgreSQL has them from migrations 0002, 0004 and 0006."""
     if connection.vendor == "sqlite":
         for name, (arity, function) in SQLITE_FUNCTIONS.items():
             connection.connection.create_function(name, arity, function, deterministic=True)
@@ -246,10 +306,7 @@ class NoticeDeadline(Func):
     arity = 2
 
 
-class NextNoticeDeadline(Func):
-    """SQL for next_notice_deadline() (database function `kam_next_notice_deadline`)."""
-
-    function = "kam_next_notice_deadline"
+class _ContractDates(Func):
     output_field = models.DateField()
 
     def __init__(self, today: date):
@@ -260,6 +317,18 @@ class NextNoticeDeadline(Func):
             F("renewal_term_months"),
             _date(today),
         )
+
+
+class NextNoticeDeadline(_ContractDates):
+    """SQL for next_notice_deadline() (database function `kam_next_notice_deadline`)."""
+
+    function = "kam_next_notice_deadline"
+
+
+class MissedNoticeDeadline(_ContractDates):
+    """SQL for missed_notice_deadline() (database function `kam_missed_notice_deadline`)."""
+
+    function = "kam_missed_notice_deadline"
 
 
 def _date(day: date) -> Value:
@@ -339,10 +408,7 @@ def with_terms(queryset, *, today: date):
         )
         .annotate(
             missed_notice_deadline=Case(
-                When(
-                    Q(notice_deadline__lt=today, term_end__gte=today),
-                    then=F("notice_deadline"),
-                ),
+                When(NOTICEABLE, then=MissedNoticeDeadline(today)),
                 default=None,
                 output_field=models.DateField(),
             ),

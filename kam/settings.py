@@ -475,6 +475,7 @@ CELERY_BEAT_SCHEDULE |= {
         "follow_up_due", "deal_follow_up_due", "contract_notice", "contract_notice_missed",
         "contact_silence", "plan_not_reviewed", "objective_at_risk", "plan_action_overdue",
         "issue_overdue", "issue_escalated", "review_missing", "review_preparation",
+        "contract_end", "review_overdue",
     )
 }  # fmt: skip
 
@@ -482,6 +483,8 @@ REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, minimum=0, maximum=23)
 REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0, minimum=0, maximum=6)
 # Contract notice deadlines are reminded this many days ahead (each stage once).
 REMINDER_NOTICE_DAYS = env_int_list("REMINDER_NOTICE_DAYS", [90, 30, 7], maximum=365)
+# A fixed-term contract (no automatic renewal) is reminded of its end this many days ahead.
+REMINDER_CONTRACT_END_DAYS = env_int_list("REMINDER_CONTRACT_END_DAYS", [90, 30], maximum=365)
 # Contact silence: a key account without logged contact for more than this many days, by tier.
 REMINDER_SILENCE_DAYS = env_int_map(
     "REMINDER_SILENCE_DAYS", {"A": 30, "B": 60, "C": 90}, maximum=3650

@@ -10,7 +10,7 @@ class RemindersConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from kam import registry as kam_registry
         from kam.registry import DemoStep
-        from reminders import registry, services, settled
+        from reminders import demo, registry, settled
         from reminders.rules import (
             accounts,
             activities,
@@ -31,8 +31,4 @@ class RemindersConfig(AppConfig):
         settled.subscribe()
 
         # Last demo step: what the demo data makes due shows in the bell at once.
-        kam_registry.demo_steps.register(
-            DemoStep(
-                key="reminders", seed=lambda users: sum(services.run_all().values()), order=900
-            )
-        )
+        kam_registry.demo_steps.register(DemoStep(key="reminders", seed=demo.seed, order=900))

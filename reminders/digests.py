@@ -8,7 +8,7 @@ digest the mail server refused is released and goes out with the next run.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from reminders.models import Digest, Reminder
+from reminders.selectors import in_scope
 from users.models import DigestFrequency, User
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,8 @@ def digest_period(frequency: str, now: datetime) -> str | None:
     return f"{year}-W{week:02d}"
 
 
-def _pending(user_field: str = "pk"):
-    return Reminder.objects.filter(recipient=OuterRef(user_field), digest__isnull=True).unread()
+def _pending(today, user_field: str = "pk"):
+    return Reminder.objects.filter(recipient=OuterRef(user_field), digest__isnull=True).awake(today)
 
 
 def due_recipients(now: datetime) -> list[tuple[User, str]]:
@@ -51,7 +52,7 @@ def due_recipients(now: datetime) -> list[tuple[User, str]]:
             continue
         users = (
             User.objects.filter(digest_frequency=frequency)
-            .filter(Exists(_pending()))
+            .filter(Exists(_pending(timezone.localdate(now))))
             .exclude(Exists(Digest.objects.filter(recipient=OuterRef("pk"), period=period)))
         )
         for user in users:
@@ -64,17 +65,16 @@ def due_recipients(now: datetime) -> list[tuple[User, str]]:
     return result
 
 
-def _claim(user: User, period: str) -> Digest | None:
-    """Commit the digest row with the user's pending reminders; None if another run has
-    claimed this period already or nothing is pending any more."""
+def _claim(user: User, period: str, today: date | None = None) -> Digest | None:
+    """Commit the digest row with the user's pending reminders (not snoozed, of accounts
+    the user may see now); None if another run has claimed this period already or nothing
+    is pending any more."""
     try:
         with transaction.atomic():
             digest = Digest.objects.create(recipient=user, period=period)
-            claimed = (
-                Reminder.objects.filter(recipient=user, digest__isnull=True)
-                .unread()
-                .update(digest=digest)
-            )
+            pending = in_scope(user, Reminder.objects.filter(recipient=user, digest__isnull=True))
+            awake = pending.awake(today or timezone.localdate())  # type: ignore[attr-defined]
+            claimed = Reminder.objects.filter(pk__in=awake.values("pk")).update(digest=digest)
             if not claimed:
                 transaction.set_rollback(True)
                 return None
@@ -101,7 +101,7 @@ def send_digests(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for user, period in due_recipients(now):
-        digest = _claim(user, period)
+        digest = _claim(user, period, timezone.localdate(now))
         if digest is None:
             continue
         try:

@@ -17,6 +17,10 @@ class ReminderQuerySet(models.QuerySet):
         """Still asking for attention: neither read nor settled (the follow-up done, ...)."""
         return self.filter(read_at__isnull=True, cleared_at__isnull=True)
 
+    def awake(self, today) -> "ReminderQuerySet":
+        """Unread and not snoozed beyond `today`: what the bell counts and the digest sends."""
+        return self.unread().exclude(snoozed_until__gt=today)
+
 
 class Digest(models.Model):
     """One e-mail to one user for one period ("2026-11-27" daily, "2026-W48" weekly). The
@@ -70,6 +74,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # Snoozed: out of the bell, the unread list and the digest until this day (it comes
+    # back on it).
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
     )
@@ -99,6 +106,14 @@ class Reminder(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None and self.cleared_at is None
+
+    @property
+    def is_snoozed(self) -> bool:
+        return (
+            self.is_unread
+            and self.snoozed_until is not None
+            and self.snoozed_until > timezone.localdate()
+        )
 
 
 class DepartmentLead(models.Model):

@@ -44,9 +44,10 @@ class Due:
 class Rule:
     """`message` is worded with the reminder's params plus `subject` and `due_on`; dates
     among the params (ISO strings whose name ends in `_on`) are shown in the reader's
-    format. `settled(instance)` says that a saved object no longer needs attention (a
-    follow-up done): its unread reminders are then cleared at once. `after_scan(items,
-    when)` runs in the scan's transaction with what the scan found (escalation)."""
+    format (reminders.messages.reminder_date). `settled(instance)` says that a saved
+    object no longer needs attention (a follow-up done): its unread reminders are then
+    cleared at once. `after_scan(items, when)` runs in the scan's transaction with what
+    the scan found (escalation)."""
 
     key: str
     label: str | Promise
@@ -57,6 +58,9 @@ class Rule:
     after_scan: Callable[[list[Due], When], None] | None = None
     # Words for coded params, e.g. {"verdict": {"at_risk": _("At risk")}}.
     param_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A date param (e.g. "deadline_on") that `%(days_left)s` in the message counts down
+    # to, as on the day the reminder is shown or mailed (never frozen at scan time).
+    counts_down_to: str | None = None
     order: int = 100
 
 

@@ -10,9 +10,12 @@ import json
 import logging
 import zlib
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reminders.models import Reminder
 from reminders.registry import Due, Rule, When, rules
@@ -128,11 +131,30 @@ def run_all(*, when: When | None = None) -> dict[str, int]:
     return {rule.key: run_rule(rule.key, when=when) for rule in rules}
 
 
-def reminder_mark_read(*, user: User, reminder_id: int) -> int:
-    """Mark one of the user's reminders read; another user's id changes nothing."""
-    return Reminder.objects.filter(pk=reminder_id, recipient=user, read_at__isnull=True).update(
+def reminder_mark_read(*, user: User, reminder: Reminder) -> int:
+    """Mark one of the user's reminders read (the views fetch it with
+    selectors.get_reminder_for: another user's id is a 404 before this runs)."""
+    return Reminder.objects.filter(pk=reminder.pk, recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+MAX_SNOOZE_DAYS = 365
+
+
+def reminder_snooze(*, user: User, reminder: Reminder, until: date) -> Reminder:
+    """Keep an unread reminder out of the bell, the unread list and the digest until the
+    morning of `until` (a day after today, at most a year ahead)."""
+    today = timezone.localdate()
+    if until <= today:
+        raise ValidationError({"until": _("Choose a day after today.")})
+    if until > today + timedelta(days=MAX_SNOOZE_DAYS):
+        raise ValidationError({"until": _("Snooze a reminder for a year at most.")})
+    if not reminder.is_unread:
+        raise ValidationError({"until": _("Only an unread reminder can be snoozed.")})
+    Reminder.objects.filter(pk=reminder.pk, recipient=user).update(snoozed_until=until)
+    reminder.snoozed_until = until
+    return reminder
 
 
 def reminder_mark_all_read(*, user: User) -> int:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -81,8 +81,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if api_token_revoke(user=request.user, token_id=token_id):
-        messages.success(request, _("The token was revoked."))
+    # Another user's token (or one already revoked) is not there for this user: 404.
+    if not api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404
+    messages.success(request, _("The token was revoked."))
     return _tokens_partial(request, ApiTokenForm())
 
 

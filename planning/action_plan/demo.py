@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.access import is_visible_account_id
 from accounts.models import Account, YearlyFigures
 from kam.history import authored_by
 from planning.action_plan import services
@@ -143,8 +144,11 @@ def _create(account, kind, spec, figures, year, today, rep) -> int:
         status=spec["status"],
     )
     created = 1
+    # Actions go to the sales rep only on accounts the rep may see: the owner is reminded
+    # with the account's name.
+    rep_sees = rep is not None and rep.is_active and is_visible_account_id(rep, account.pk)
     for action in spec["actions"]:
-        owner = rep if action["to_rep"] and rep is not None and rep.is_active else actor
+        owner = rep if action["to_rep"] and rep_sees else actor
         record = services.action_create(
             actor=actor,
             objective=objective,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import require_edit
+from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from accounts.services import figures_target_set
 from kam import events
@@ -28,7 +28,16 @@ ADJUSTED_FIELDS = ("target_value", "due_on")
 MEASURED_KINDS = {Objective.Kind.REVENUE, Objective.Kind.MARGIN}
 
 
-def _check_objective(objective: Objective, *, check_due: bool) -> None:
+def _check_owner(owner: User | None, account: Account, errors: dict[str, str]) -> None:
+    """The owner is reminded of the objective or action with the account's name: they must
+    be an active user who may see the account (accounts.access decides)."""
+    if owner is None:
+        return
+    if not owner.is_active or not visible_accounts(owner).filter(pk=account.pk).exists():
+        errors["owner"] = _("The owner must be an active user who sees this account.")
+
+
+def _check_objective(objective: Objective, *, check_due: bool, check_owner: bool) -> None:
     errors: dict[str, str] = {}
     this_year = timezone.localdate().year
     if check_due and objective.due_on and objective.due_on.year < this_year:
@@ -42,6 +51,8 @@ def _check_objective(objective: Objective, *, check_due: bool) -> None:
         errors["target_value"] = _("Revenue and margin objectives need a target value above 0.")
     if objective.owner_id and not objective.owner.is_active:
         errors["owner"] = _("Choose an active user as the owner.")
+    elif check_owner and objective.owner_id:
+        _check_owner(objective.owner, objective.account, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -73,7 +84,7 @@ def objective_create(
              % {"year": year}}
         )  # fmt: skip
     objective.full_clean()
-    _check_objective(objective, check_due=True)
+    _check_objective(objective, check_due=True, check_owner=True)
     objective.save()
     _sync_figures_target(actor, objective)
     events.publish(
@@ -127,6 +138,7 @@ def objective_update(
     require_edit(actor, objective.account)
     objective = Objective.objects.select_for_update().select_related("account").get(pk=objective.pk)
     old = {name: getattr(objective, name) for name in {*ADJUSTED_FIELDS, *fields}}
+    old_owner_id = objective.owner_id
     for name, value in fields.items():
         setattr(objective, name, value)
     if all(getattr(objective, name) == old[name] for name in fields):
@@ -138,7 +150,11 @@ def objective_update(
             {"reason": _("Say why the target or the due date changes: a reason is required.")}
         )
     objective.full_clean()
-    _check_objective(objective, check_due="due_on" in changed)
+    _check_objective(
+        objective,
+        check_due="due_on" in changed,
+        check_owner=objective.owner_id != old_owner_id,
+    )
     objective.save()
     _sync_figures_target(actor, objective)
     events.publish(
@@ -156,9 +172,14 @@ def objective_update(
     return objective
 
 
-def _check_action(action: Action) -> None:
+def _check_action(action: Action, *, check_owner: bool) -> None:
     if action.owner_id and not action.owner.is_active:
         raise ValidationError({"owner": _("Choose an active user as the owner.")})
+    errors: dict[str, str] = {}
+    if check_owner and action.owner_id:
+        _check_owner(action.owner, action.objective.account, errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _apply_status(action: Action, done_on: date | None = None) -> None:
@@ -191,7 +212,7 @@ def action_create(
     action = Action(objective=objective, **fields)
     _apply_status(action, given_done_on)
     action.full_clean()
-    _check_action(action)
+    _check_action(action, check_owner=True)
     action.save()
     events.publish(
         events.ActionChanged(action_id=action.pk, account_id=action.objective.account_id)
@@ -216,13 +237,18 @@ def action_update(
         title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
     )  # fmt: skip
     require_edit(actor, action.objective.account)
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update().select_related("objective__account").get(pk=action.pk)
+    )
+    old_owner_id = action.owner_id
     given_done_on = fields.pop("done_on", None)
     for name, value in fields.items():
         setattr(action, name, value)
     _apply_status(action, given_done_on)
     action.full_clean()
-    _check_action(action)
+    # Checked when it changes: an owner who lost the account since keeps the action until
+    # someone hands it on (the reminders leave their list meanwhile).
+    _check_action(action, check_owner=action.owner_id != old_owner_id)
     action.save()
     events.publish(
         events.ActionChanged(action_id=action.pk, account_id=action.objective.account_id)

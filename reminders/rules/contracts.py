@@ -1,44 +1,57 @@
-"""Contract notice deadlines: reminded 90, 30 and 7 days ahead (REMINDER_NOTICE_DAYS) to
-the contract's and the account's owner; a deadline that passed without termination is
-reported once as missed, with the next deadline that can still be met (both as
-contracts.terms computes them)."""
+"""Contracts, as contracts.terms computes their dates, for the contract's and the account's
+owner:
+- an automatically renewing contract: each notice deadline 90, 30 and 7 days ahead
+  (REMINDER_NOTICE_DAYS), every one of them, also when the notice period is longer than
+  the renewal term; a deadline that passed without notice is reported from the day after,
+  with the next deadline that can still be met;
+- a fixed-term contract (no renewal) ends by itself: its end is reminded 90 and 30 days
+  ahead (REMINDER_CONTRACT_END_DAYS), and no notice deadline is.
+"""
 
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Case, DateField, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from contracts import terms
 from contracts.models import Contract
-from reminders.registry import Due, Rule, When
+from reminders.registry import Due, Rule
+from reminders.registry import When as ScanWhen
 from reminders.rules import link
 
-FIELDS = ("pk", "notice_deadline", "owner_id", "account__owner_id", "number", "title", "account_id")
+RENEWING = Q(auto_renewal=True)
 
 
 def _recipients(contract_owner: int, account_owner: int) -> list[int]:
     return [contract_owner] if contract_owner == account_owner else [contract_owner, account_owner]
 
 
-def _contracts(when: When, *, first: date, last: date):
-    return (
-        terms.with_terms(Contract.objects.all(), today=when.today)
-        .filter(notice_deadline__gte=first, notice_deadline__lte=last)
-        .values_list(*FIELDS)
-        .order_by()
-    )
+def _stage(stages: list[int], days_left: int) -> int:
+    # The nearest stage reached: a scan that missed days (Redis down) still reminds once.
+    return min(days for days in stages if days >= days_left)
 
 
-def notice_deadlines_ahead(when: When):
+def notice_deadlines_ahead(when: ScanWhen):
+    """The next notice deadline of each renewing contract (not only the current term's):
+    read from the stored date by its index (terms.next_notice_between)."""
     stages = settings.REMINDER_NOTICE_DAYS  # largest first
     url = link("contracts:detail")
-    rows = _contracts(when, first=when.today, last=when.today + timedelta(days=stages[0]))
+    last = when.today + timedelta(days=stages[0])
+    rows = (
+        Contract.objects.filter(RENEWING)
+        .filter(terms.next_notice_between(when.today, last))
+        .annotate(deadline=terms.next_notice(when.today))
+        .values_list("pk", "deadline", "owner_id", "account__owner_id", "number", "title",
+                     "account_id")
+        .order_by()
+    )  # fmt: skip
     for pk, deadline, owner, account_owner, number, title, account in rows.iterator(
         chunk_size=5000
     ):
-        days_left = (deadline - when.today).days
-        # The nearest stage reached: a scan that missed days (Redis down) still reminds once.
-        stage = min(days for days in stages if days >= days_left)
+        if deadline is None:
+            continue
+        stage = _stage(stages, (deadline - when.today).days)
         for recipient in _recipients(owner, account_owner):
             yield Due(
                 object_id=pk,
@@ -47,20 +60,28 @@ def notice_deadlines_ahead(when: When):
                 subject=f"{number} {title}",
                 url=url(pk),
                 account_id=account,
-                params={"deadline_on": deadline.isoformat(), "days": days_left},
+                params={"deadline_on": deadline.isoformat()},
             )
 
 
-def notice_deadlines_missed(when: When):
-    """Deadlines that passed while the term still runs (contracts.terms decides which, and
-    which later deadline can still be met): reported once, the key's date being the
-    missed deadline."""
+def notice_deadlines_missed(when: ScanWhen):
+    """The latest deadline of a renewing contract that passed while its term still runs
+    (contracts.terms decides which, and which later one can still be met): reported once,
+    from the day after, the key's date being the missed deadline."""
     url = link("contracts:detail")
     rows = (
-        terms.with_terms(Contract.objects.all(), today=when.today)
-        .filter(missed_notice_deadline__isnull=False)
-        .values_list("pk", "missed_notice_deadline", "next_notice_deadline", "owner_id",
-                     "account__owner_id", "number", "title", "account_id")
+        Contract.objects.filter(RENEWING)
+        .annotate(
+            missed=Case(
+                When(terms.NOTICEABLE, then=terms.MissedNoticeDeadline(when.today)),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        .filter(missed__isnull=False)
+        .annotate(following=terms.next_notice(when.today))
+        .values_list("pk", "missed", "following", "owner_id", "account__owner_id", "number",
+                     "title", "account_id")
         .order_by()
     )  # fmt: skip
     for pk, missed, following, owner, account_owner, number, title, account in rows.iterator(
@@ -81,6 +102,34 @@ def notice_deadlines_missed(when: When):
             )
 
 
+def fixed_terms_ending(when: ScanWhen):
+    """Signed fixed-term contracts whose end lies within the first stage's days."""
+    stages = settings.REMINDER_CONTRACT_END_DAYS  # largest first
+    url = link("contracts:detail")
+    last: date = when.today + timedelta(days=stages[0])
+    rows = (
+        Contract.objects.filter(
+            auto_renewal=False, end_on__gte=when.today, end_on__lte=last
+        )
+        .exclude(status__in=terms.NO_NOTICE_STATUSES)
+        .values_list("pk", "end_on", "owner_id", "account__owner_id", "number", "title",
+                     "account_id")
+        .order_by()
+    )  # fmt: skip
+    for pk, end_on, owner, account_owner, number, title, account in rows.iterator(chunk_size=5000):
+        stage = _stage(stages, (end_on - when.today).days)
+        for recipient in _recipients(owner, account_owner):
+            yield Due(
+                object_id=pk,
+                due_on=end_on - timedelta(days=stage),
+                recipient_id=recipient,
+                subject=f"{number} {title}",
+                url=url(pk),
+                account_id=account,
+                params={"end_on": end_on.isoformat()},
+            )
+
+
 def _finished(contract: Contract) -> bool:
     return contract.status in terms.FINISHED_STATUSES
 
@@ -90,9 +139,10 @@ RULES = [
         key="contract_notice",
         label=_("Contract notice deadlines"),
         model="contracts.contract",
-        message=_("Notice deadline of contract %(subject)s: %(deadline_on)s (in %(days)s days)."),
+        message=_("Notice deadline of contract %(subject)s: %(deadline_on)s (%(days_left)s)."),
         scan=notice_deadlines_ahead,
         settled=_finished,
+        counts_down_to="deadline_on",
         order=30,
     ),
     Rule(
@@ -106,5 +156,18 @@ RULES = [
         scan=notice_deadlines_missed,
         settled=_finished,
         order=31,
+    ),
+    Rule(
+        key="contract_end",
+        label=_("Fixed-term contracts ending"),
+        model="contracts.contract",
+        message=_(
+            "The fixed-term contract %(subject)s ends on %(end_on)s (%(days_left)s); it "
+            "does not renew."
+        ),
+        scan=fixed_terms_ending,
+        settled=_finished,
+        counts_down_to="end_on",
+        order=32,
     ),
 ]

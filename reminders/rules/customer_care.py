@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
+from accounts.access import visible_accounts
 from customer_care.models import CustomerIssue
 from reminders.models import DepartmentLead
 from reminders.registry import Due, Rule, When
@@ -45,21 +46,42 @@ def escalation_filter(today) -> Q:
     return Q(status__in=CustomerIssue.OPEN_STATUSES, escalated=False) & overdue
 
 
+def _seen_by_leads(rows: list[tuple]) -> set[tuple[int, int]]:
+    """(lead, account) pairs where the lead may see the account (accounts.access decides):
+    one query per lead, and there is at most one lead per department."""
+    accounts_of: dict[int, set[int]] = {}
+    for row in rows:
+        if row[2] is not None:
+            accounts_of.setdefault(row[2], set()).add(row[4])
+    leads = User.objects.filter(pk__in=accounts_of, is_active=True)
+    return {
+        (lead.pk, account_id)
+        for lead in leads
+        for account_id in visible_accounts(lead)
+        .filter(pk__in=accounts_of[lead.pk])
+        .values_list("pk", flat=True)
+    }
+
+
 def issues_to_escalate(when: When):
     """One query for the issues (with their department's lead); one for the heads of
-    sales, who receive every escalation."""
+    sales, who receive every escalation; one per department lead, who receives only the
+    escalations of accounts in their scope."""
     url = link("customer_care:issue_detail")
     lead = DepartmentLead.objects.filter(department=OuterRef("department_id")).values("lead_id")
     heads = list(
         User.objects.filter(role=Role.HEAD_OF_SALES, is_active=True).values_list("pk", flat=True)
     )
-    rows = (
+    rows = list(
         CustomerIssue.objects.filter(escalation_filter(when.today))
         .annotate(lead_id=Subquery(lead[:1]))
         .values_list("pk", "due_on", "lead_id", "title", "account_id", "severity")
         .order_by()
     )
-    for pk, due_on, lead_id, title, account_id, severity in rows.iterator(chunk_size=5000):
+    seen = _seen_by_leads(rows)
+    for pk, due_on, lead_id, title, account_id, severity in rows:
+        if (lead_id, account_id) not in seen:
+            lead_id = None
         recipients = dict.fromkeys([lead_id, *heads])  # ordered, without doubles
         recipients.pop(None, None)
         for recipient in recipients:

@@ -13,6 +13,7 @@ from contracts.selectors import contract_list, notice_within
 from contracts.services import refresh_next_notice
 from contracts.terms import (
     add_months,
+    current_term_end,
     missed_notice_deadline,
     next_notice_deadline,
     notice_deadline,
@@ -148,6 +149,13 @@ RENEWING = [
     (date(2025, 2, 28), 1, 1, date(2026, 11, 27)),
     (date(2024, 2, 29), 12, 12, date(2026, 2, 28)),
     (date(2027, 2, 28), 6, 12, date(2026, 8, 31)),  # deadline is today: not missed
+    # Renewals from a month's last day (§ 188 (2) BGB).
+    (date(2026, 9, 30), 1, 3, date(2026, 11, 15)),  # term ends 31.12.2026
+    (date(2026, 11, 30), 1, 1, date(2026, 12, 7)),  # next 31.12.2026
+    (date(2026, 2, 28), 3, 12, date(2027, 3, 1)),  # term ends 29.02.2028
+    # Notice longer than the renewal term: each deadline missed from the day after.
+    (date(2026, 12, 31), 6, 3, date(2027, 1, 1)),
+    (date(2026, 12, 31), 6, 3, date(2026, 12, 31)),
 ]
 
 
@@ -173,6 +181,49 @@ def test_missed_deadline_and_the_next_one_that_can_still_be_met():
     args |= {"today": date(2026, 9, 30), "auto_renewal": True, "renewal_term_months": 12}
     assert missed_notice_deadline(end, **args) is None
     assert next_notice_deadline(end, **args) == date(2026, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("end", "months", "today", "term_end", "deadline"),
+    [
+        # End 30.09.2026, renewing by 3 months, 1 month's notice: not 30.12.2026.
+        (date(2026, 9, 30), 3, date(2026, 11, 15), date(2026, 12, 31), date(2026, 11, 30)),
+        # End 30.11.2026, monthly: the term to 31.12.2026, then 31.01.2027.
+        (date(2026, 11, 30), 1, date(2026, 12, 7), date(2026, 12, 31), date(2026, 12, 31)),
+        # End 28.02.2026, yearly, 3 months' notice: 29.02.2028 and 30.11.2027.
+        (date(2026, 2, 28), 12, date(2027, 3, 1), date(2028, 2, 29), date(2027, 11, 30)),
+    ],
+)
+def test_renewal_from_a_month_end_ends_on_a_month_end(
+    kam, account, end, months, today, term_end, deadline
+):
+    notice = 3 if months == 12 else 1
+    args = {"auto_renewal": True, "renewal_term_months": months, "today": today}
+    assert current_term_end(end, **args) == term_end
+    assert next_notice_deadline(end, notice_period_months=notice, **args) == deadline
+    make_contract(
+        account=account, start_on=date(2025, 1, 1), end_on=end, notice_period_months=notice,
+        auto_renewal=True, renewal_term_months=months,
+    )  # fmt: skip
+    row = contract_list(kam, today=today).get()
+    assert row.term_end == term_end
+    assert row.next_notice_deadline == deadline
+
+
+def test_with_notice_longer_than_the_term_every_deadline_is_missed_the_day_after(kam, account):
+    # Ends 31.12.2026, 6 months' notice, renews by 3 months: deadlines 30.06., 30.09.,
+    # 31.12.2026, 31.03.2027, ...
+    end = date(2026, 12, 31)
+    args = {"notice_period_months": 6, "auto_renewal": True, "renewal_term_months": 3}
+    assert missed_notice_deadline(end, **args, today=date(2026, 12, 31)) == date(2026, 9, 30)
+    assert next_notice_deadline(end, **args, today=date(2026, 12, 31)) == date(2026, 12, 31)
+    # The day after 31.12.2026 (the deadline of the term to 30.06.2027), not on 01.04.2027.
+    assert missed_notice_deadline(end, **args, today=date(2027, 1, 1)) == date(2026, 12, 31)
+    assert next_notice_deadline(end, **args, today=date(2027, 1, 1)) == date(2027, 3, 31)
+    make_contract(account=account, start_on=date(2025, 1, 1), end_on=end, **args)
+    row = contract_list(kam, today=date(2027, 1, 1)).get()
+    assert row.missed_notice_deadline == date(2026, 12, 31)
+    assert row.next_notice_deadline == date(2027, 3, 31)
 
 
 @pytest.mark.parametrize(("end", "notice", "term", "today"), RENEWING)

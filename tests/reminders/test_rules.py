@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services as account_services
 from activities import services as activity_services
@@ -15,6 +15,7 @@ from customer_care.models import CustomerIssue, Department, ensure_default_depar
 from deals import services as deal_services
 from planning.account_plan import services as plan_services
 from planning.action_plan import services as objective_services
+from reminders.messages import reminder_message
 from reminders.models import DepartmentLead, Reminder
 from reminders.services import run_rule
 from reviews import services as review_services
@@ -94,12 +95,13 @@ def test_closed_deal_is_not_reminded(kam, account, days):
 
 @pytest.fixture
 def contract(kam, account, today):
-    """Ends in a year; three months' notice: the deadline is nine months away."""
+    """Ends in a year and renews by a year; three months' notice: the deadline is nine
+    months away."""
     end = today.replace(year=today.year + 1)
     return contract_services.contract_create(
         actor=kam, account=account, number="RV-1", title="Rahmenvertrag",
         start_on=today.replace(year=today.year - 1), end_on=end, notice_period_months=3,
-        status="active",
+        auto_renewal=True, status="active",
     )  # fmt: skip
 
 
@@ -123,7 +125,7 @@ def test_notice_stages_each_remind_once_and_a_late_scan_only_the_nearest(contrac
         (contract.pk, deadline - timedelta(days=30), kam.pk)
     }
     reminder = Reminder.objects.get()
-    assert reminder.params == {"deadline_on": deadline.isoformat(), "days": 10}
+    assert reminder.params == {"deadline_on": deadline.isoformat()}
 
 
 def test_notice_reminder_goes_to_contract_and_account_owner(contract, kam, account, other_kam):
@@ -244,9 +246,13 @@ def department(db):
 
 
 @pytest.fixture
-def lead(department):
+def lead(department, kam, account):
+    """The logistics lead, on the team of `account`."""
     user = UserFactory(username="lead1", role=Role.SALES_REP)
     DepartmentLead.objects.create(department=department, lead=user)
+    account_services.team_member_set(
+        actor=kam, account=account, user=user, role="logistics", can_edit=False
+    )
     return user
 
 
@@ -365,3 +371,97 @@ def test_a_planned_review_silences_the_missing_review_reminder(kam, today):
     )
     later = timezone.localdate(account.created_at) + timedelta(days=400)
     assert scan("review_missing", later) == set()
+
+
+# Contracts: every deadline, fixed terms (issue 27 items 17 and 18) ----------------------
+
+
+def test_with_notice_longer_than_the_term_every_deadline_is_reminded_and_missed_next_day(
+    kam, account
+):
+    # Ends 31.12.2026, 6 months' notice, renews by 3 months: deadlines 30.06.2026,
+    # 30.09.2026, 31.12.2026, 31.03.2027, ... each one reminded, not only the first.
+    contract = contract_services.contract_create(
+        actor=kam, account=account, number="KV-6", title="Kurzlaufvertrag",
+        start_on=date(2025, 1, 1), end_on=date(2026, 12, 31), notice_period_months=6,
+        auto_renewal=True, renewal_term_months=3, status="active",
+    )  # fmt: skip
+    run_rule("contract_notice", when=at(date(2026, 12, 24)))
+    run_rule("contract_notice", when=at(date(2027, 3, 24)))
+    assert keys("contract_notice") >= {
+        (contract.pk, date(2026, 12, 24), kam.pk),  # 7 days before 31.12.2026
+        (contract.pk, date(2027, 3, 24), kam.pk),  # 7 days before 31.03.2027
+    }
+    # 31.12.2026 missed: reported on 01.01.2027, not three months later.
+    assert scan("contract_notice_missed", date(2027, 1, 1)) == {
+        (contract.pk, date(2026, 12, 31), kam.pk)
+    }
+    params = Reminder.objects.get(rule="contract_notice_missed").params
+    assert params["next_deadline_on"] == "2027-03-31"
+
+
+def test_fixed_term_contract_is_reminded_of_its_end_not_of_a_notice_deadline(kam, account):
+    contract = contract_services.contract_create(
+        actor=kam, account=account, number="FV-1", title="Projektvertrag",
+        start_on=date(2026, 1, 1), end_on=date(2027, 6, 30), notice_period_months=3,
+        status="active",
+    )  # fmt: skip
+    # Its notice deadline would be 31.03.2027: neither reminded nor reported as missed.
+    assert scan("contract_notice", date(2027, 3, 24)) == set()
+    assert scan("contract_notice_missed", date(2027, 4, 1)) == set()
+    # Its end: 90 and 30 days ahead.
+    assert scan("contract_end", date(2027, 3, 31)) == set()
+    assert scan("contract_end", date(2027, 4, 1)) == {(contract.pk, date(2027, 4, 1), kam.pk)}
+    assert scan("contract_end", date(2027, 5, 31)) == {
+        (contract.pk, date(2027, 4, 1), kam.pk),
+        (contract.pk, date(2027, 5, 31), kam.pk),
+    }
+    reminder = Reminder.objects.filter(rule="contract_end").first()
+    with translation.override("de"):
+        assert "endet am 30.06.2027" in reminder_message(reminder, today=date(2027, 5, 31))
+
+
+# Reviews: overdue, group reviews (issue 27 items 19 and 20) ------------------------------
+
+
+def test_a_review_in_preparation_with_a_past_date_is_itself_due(kam, today):
+    account = make_account(owner=kam, status="key_account", tier="A")
+    meeting = today + timedelta(days=20)
+    review = review_services.review_create(
+        actor=kam, account=account, year=meeting.year, meeting_on=meeting
+    )
+    assert scan("review_overdue", meeting) == set()
+    assert scan("review_overdue", meeting + timedelta(days=1)) == {(review.pk, meeting, kam.pk)}
+    # Still due years later: nothing silences it for good.
+    assert scan("review_overdue", meeting + timedelta(days=900)) == {(review.pk, meeting, kam.pk)}
+    review_services.review_update(actor=kam, review=review, status="held")
+    assert Reminder.objects.get(rule="review_overdue").cleared_at is not None
+
+
+def test_a_group_review_covers_its_subsidiaries(kam, today):
+    group = make_account(owner=kam, status="key_account", tier="A", name="Gruppe AG")
+    subsidiary = make_account(
+        owner=kam, status="key_account", tier="A", name="Tochter GmbH", parent=group
+    )
+    alone = make_account(owner=kam, status="key_account", tier="A", name="Allein GmbH")
+    review = review_services.review_create(
+        actor=kam, account=group, year=today.year, meeting_on=today
+    )
+    review_services.review_update(actor=kam, review=review, status="held")
+    # A year on, the group and the account without a group are due; the subsidiary had
+    # its review with the group's.
+    found = scan("review_missing", today + timedelta(days=400))
+    assert {key[0] for key in found} == {group.pk, alone.pk}
+    assert subsidiary.pk not in {key[0] for key in found}
+
+
+# Scope of the recipient (issue 29 item 6) -----------------------------------------------
+
+
+def test_a_lead_who_cannot_see_the_account_gets_no_escalation(
+    kam, account, department, head_of_sales, days
+):
+    outsider = UserFactory(username="lead2", role=Role.SALES_REP)
+    DepartmentLead.objects.create(department=department, lead=outsider)
+    issue = _issue(kam, account, department, severity="critical", due_on=days(1))
+    assert scan("issue_escalated", days(2)) == {(issue.pk, days(1), head_of_sales.pk)}

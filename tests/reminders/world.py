@@ -32,13 +32,18 @@ def build(*, owner: User, today: date, number: int) -> None:
     contract_services.contract_create(
         actor=owner, account=account, number=f"A-{number}", title="Rahmenvertrag",
         start_on=today, end_on=add_months(today + timedelta(days=150), 3),
-        notice_period_months=3, status="active",
+        notice_period_months=3, auto_renewal=True, status="active",
     )  # fmt: skip
     # Notice deadline 60 days ahead: missed on the scan day.
     contract_services.contract_create(
         actor=owner, account=account, number=f"B-{number}", title="Liefervertrag",
         start_on=today, end_on=add_months(today + timedelta(days=60), 3),
-        notice_period_months=3, status="active",
+        notice_period_months=3, auto_renewal=True, status="active",
+    )  # fmt: skip
+    # A fixed-term contract ending 20 days after the scan day.
+    contract_services.contract_create(
+        actor=owner, account=account, number=f"C-{number}", title="Projektvertrag",
+        start_on=today, end_on=today + timedelta(days=SCAN_DAY + 20), status="active",
     )  # fmt: skip
     plan_services.plan_create(actor=owner, account=account, year=today.year, status="active")
     objective = objective_services.objective_create(
@@ -61,3 +66,7 @@ def build(*, owner: User, today: date, number: int) -> None:
     review_services.review_create(
         actor=owner, account=planned, year=meeting.year, meeting_on=meeting
     )
+    # A third key account's review was planned before the scan day and is still open.
+    late = make_account(owner=owner, status="key_account", tier="B", name=f"Verzug {number}")
+    missed = today + timedelta(days=SCAN_DAY - 10)
+    review_services.review_create(actor=owner, account=late, year=missed.year, meeting_on=missed)

@@ -185,7 +185,8 @@ def test_user_cannot_revoke_another_users_token(client, user):
     victim = UserFactory()
     token, _key = api_token_create(user=victim, name="ERP")
     client.force_login(user)
-    client.post(reverse("token_revoke", args=[token.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("token_revoke", args=[token.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
     assert victim.api_tokens.filter(pk=token.pk).exists()
 
 
