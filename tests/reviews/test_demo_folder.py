@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from reviews import demo, pdf
 from reviews.models import AnnualReview
+from tests.reviews.helpers import boxes_past_the_right_edge
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +42,10 @@ def test_no_internal_marker_in_any_demo_customer_folder(demo_reviews, db):
         assert not leaked, f"{review}: {leaked}"
         # What the customer is meant to see is there.
         assert review.account.name in customer
+
+
+def test_no_demo_folder_runs_off_the_page(demo_reviews, db):
+    for review in demo_reviews:
+        for internal in (False, True):
+            html = pdf.render_folder_html(review, internal=internal, language=review.language)
+            assert boxes_past_the_right_edge(html) == [], (review, internal)
