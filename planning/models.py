@@ -199,6 +199,13 @@ class Action(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # A measure carried out together with the customer: shown in the customer's folder of
+    # the annual review by default; every other action is an internal task.
+    customer_facing = models.BooleanField(
+        _("customer-facing"),
+        default=False,
+        help_text=_("A joint measure with the customer, shown in the customer's folder."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -26,20 +26,27 @@ def review_charts(rows: list[dict[str, Any]], *, internal: bool) -> list[Chart]:
     if not rows:
         return []
     years = [str(row["year"]) for row in rows]
-    money_series = [
-        Series(_("Revenue"), _values(rows, "revenue")),
-        Series(_("Revenue target"), _values(rows, "revenue_target")),
-    ]
+    money_series = [Series(_("Revenue"), _values(rows, "revenue"))]
+    specs: list = []
     if internal:
-        money_series.append(Series(_("Contribution margin"), _values(rows, "margin")))
-    specs = [
-        (bar_chart, _("Revenue and target"), _("Revenue per year against the target."),
-         money_series, money),
-        (line_chart, _("Target attainment"), _("Revenue as a share of the target, per year."),
-         [Series(_("Target attainment"), _values(rows, "attainment"))], _percent),
-        (line_chart, _("Share of wallet"),
-         _("Our revenue as a share of the customer's total spend in our field."),
-         [Series(_("Share of wallet"), _values(rows, "share_of_wallet"))], _percent),
+        # Targets, attainment, share of wallet and the margin are ours alone: the
+        # customer's folder shows the revenue without them.
+        money_series += [
+            Series(_("Revenue target"), _values(rows, "revenue_target")),
+            Series(_("Contribution margin"), _values(rows, "margin")),
+        ]
+        specs += [
+            (bar_chart, _("Revenue and target"), _("Revenue per year against the target."),
+             money_series, money),
+            (line_chart, _("Target attainment"), _("Revenue as a share of the target, per year."),
+             [Series(_("Target attainment"), _values(rows, "attainment"))], _percent),
+            (line_chart, _("Share of wallet"),
+             _("Our revenue as a share of the customer's total spend in our field."),
+             [Series(_("Share of wallet"), _values(rows, "share_of_wallet"))], _percent),
+        ]  # fmt: skip
+    else:
+        specs.append((bar_chart, _("Revenue"), _("Revenue per year."), money_series, money))
+    specs += [
         (line_chart, _("Net promoter score"), _("NPS from the satisfaction surveys, per year."),
          [Series("NPS", _values(rows, "nps"))], str),
         (bar_chart, _("Customer issues"), _("Issues opened and solved in time, per year."),

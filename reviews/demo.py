@@ -7,13 +7,19 @@ creates nothing new: an account that already has reviews is left alone.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
+from customer_care.models import CustomerIssue
+from deals.models import Opportunity
+from kam.formats import money, pct
 from kam.history import authored_by
-from reviews import pdf, services
+from planning.models import Action
+from reviews import pdf, selectors, services
 from reviews.models import AnnualReview, JointProject, Section
 
 AGENDA = [
@@ -39,6 +45,80 @@ PROJECTS = [
     (JointProject.Area.PRODUCT, "Pilot vernetzte Sensorik", "Ausfallzeiten senken", "-20 %"),
     (JointProject.Area.SERVICE, "Servicevertrag mit Reaktionszeit 4 h", "Verfügbarkeit", "99 %"),
 ]
+
+
+# Measures of the demo's action plan carried out together with the customer; the plan's
+# other actions ("Rabattstaffel überprüfen", "Preisanpassung vorbereiten") are internal tasks.
+JOINT_ACTIONS = (
+    "Werksbesuch mit der Technik",
+    "Referenzbesuch organisieren",
+    "Messebesuch gemeinsam planen",
+    "Jahresgespräch mit der Geschäftsführung",
+)
+# Internal texts seeded on purpose: none may ever reach a customer's folder
+# (tests/reviews/test_demo_folder.py reads every demo folder for them).
+NOTES = (
+    "Verhandlungsgrenze Preisanpassung: mindestens 2,5 %. Risiko: Wettbewerber bietet 5 % Rabatt."
+)
+TOPIC_GOAL = "Materialkosten weitergeben, höchstens 4 %"
+INTERNAL_TEXTS = (
+    "Rabattstaffel überprüfen",
+    "Preisanpassung vorbereiten",
+    "Verhandlungsgrenze",
+    "höchstens 4 %",
+)
+
+
+def internal_markers(review: AnnualReview) -> list[str]:
+    """Texts and figures of the review that only the internal version may print: the
+    seeded internal texts, the titles of lost deals, escalated issues, risks and internal
+    actions of the group (unless the same title is also a shown item), the internal
+    figures as the folder formats them, and the headings of internal columns. In the
+    review's language."""
+    ids = selectors.group_account_ids(review.account)
+    shown = {
+        choice.label
+        for section in review.sections.all()
+        for choice in selectors.section_items(section)
+        if choice.shown
+    }
+    titles = {
+        *Opportunity.objects.filter(account_id__in=ids, stage__is_lost=True).values_list(
+            "title", flat=True
+        ),
+        *CustomerIssue.objects.filter(account_id__in=ids)
+        .filter(Q(escalated=True) | Q(kind=CustomerIssue.Kind.RISK))
+        .values_list("title", flat=True),
+        *Action.objects.filter(objective__account_id__in=ids, customer_facing=False).values_list(
+            "title", flat=True
+        ),
+    }
+    with translation.override(review.language):
+        markers = [
+            *INTERNAL_TEXTS,
+            *sorted(titles - shown),
+            str(_("Target attainment")),
+            str(_("Share of wallet")),
+            str(_("Contribution margin")),
+            str(_("Revenue target")),
+            str(_("Escalated issue")),
+            str(_("Project lost")),
+            str(_("INTERNAL")),
+        ]
+        figures = review.sections.filter(kind=Section.Kind.FIGURES).first()
+        for row in (figures.data or {}).get("rows", []) if figures else []:
+            markers += [money(row.get("revenue_target")), money(row.get("margin"))]
+            for key in ("attainment", "share_of_wallet"):
+                if row.get(key):
+                    markers.append(pct(Decimal(row[key])))
+    return [marker for marker in markers if marker and marker != "–"]
+
+
+def _mark_joint_actions(account: Account) -> None:
+    # One update for the whole group: the subsidiaries' plans may belong to other managers.
+    Action.objects.filter(
+        objective__account__path__startswith=account.path, title__in=JOINT_ACTIONS
+    ).update(customer_facing=True)
 
 
 def _biggest_key_account() -> Account | None:
@@ -67,6 +147,9 @@ def seed(users) -> int:
         )[:3]
     )
     created = 0
+    _mark_joint_actions(account)
+    meeting = today + timedelta(days=21)
+    next_meeting = meeting if meeting.year == today.year else today
     # The demo is German: texts written from data and the proposed topics in German too.
     with authored_by(owner), translation.override("de"):
         last = services.review_create(
@@ -91,7 +174,7 @@ def seed(users) -> int:
             actor=owner,
             review=last,
             title="Preisanpassung Rahmenvertrag",
-            goal="Materialkosten weitergeben, höchstens 4 %",
+            goal=TOPIC_GOAL,
             owner=owner,
             customer_side="Leitung Einkauf",
             renegotiate=True,
@@ -109,8 +192,7 @@ def seed(users) -> int:
         services.section_update(
             actor=owner,
             section=sections[Section.Kind.NOTES],
-            text="Verhandlungsgrenze Preisanpassung: mindestens 2,5 %. Risiko: Wettbewerber "
-            "bietet 5 % Rabatt.",
+            text=NOTES,
         )
         for internal in (False, True):
             version, _new = services.folder_request(actor=owner, review=last, internal=internal)
@@ -122,7 +204,7 @@ def seed(users) -> int:
             status=AnnualReview.Status.HELD,
             minutes="Preisanpassung von 3 % ab Januar vereinbart; Pilot Sensorik startet im "
             "Frühjahr.",
-            next_review_on=date(today.year, 11, 17),
+            next_review_on=next_meeting,
         )
         services.agreement_add(
             actor=owner,
@@ -132,15 +214,8 @@ def seed(users) -> int:
             due_on=today + timedelta(days=14),
         )
         created += 1
-        meeting = today + timedelta(days=21)
-        this = services.review_create(
-            actor=owner,
-            account=account,
-            year=today.year,
-            meeting_on=meeting if meeting.year == today.year else None,
-            place=account.city or "",
-            customer_participants=contacts,
-        )
+        # The next review date created this year's review in preparation.
+        this = AnnualReview.objects.get(account=account, year=today.year)
         services.market_data_copy_from_last_year(actor=owner, review=this)
         for title, minutes, presenter in AGENDA[:3]:
             services.agenda_item_save(

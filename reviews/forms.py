@@ -24,10 +24,10 @@ def _people():
 
 
 def _group_contacts(user: User, account: Account):
-    """The active contacts of the account's group that the user may see."""
+    """The active contacts of the account and its subsidiaries that the user may see."""
     return (
         group_contacts(user, account)
-        .filter(is_active=True)
+        .filter(is_active=True, account__path__startswith=account.path)
         .select_related("account")
         .order_by("last_name", "first_name", "pk")
     )

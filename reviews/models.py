@@ -101,6 +101,9 @@ class Section(models.Model):
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     changes = models.JSONField(default=list, blank=True)
+    # The manager's choices for the customer's folder: item key -> shown or not. Items
+    # without a choice follow the default of their kind (reviews.selectors.is_shown).
+    shown = models.JSONField(_("shown to the customer"), default=dict, blank=True)
     refreshed_at = models.DateTimeField(_("refreshed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
-from reviews import charts
+from reviews import charts, selectors
 from reviews.models import AnnualReview, FolderVersion, Section
 
 log = logging.getLogger(__name__)
@@ -53,18 +53,16 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         section = sections.get(kind)
         return section.text if section else ""
 
-    def data(kind: str) -> dict[str, Any]:
-        section = sections.get(kind)
-        return (section.data or {}) if section else {}
-
-    relationship = data(Section.Kind.RELATIONSHIP)
-    figures = data(Section.Kind.FIGURES).get("rows", [])
-    measures = data(Section.Kind.MEASURES)
+    # The selection (what the customer sees) is the selector's, shared with the preview.
+    content = selectors.folder_content(review, internal=internal)
+    relationship = content["relationship"]
+    figures = content["figures"]
+    measures = content["measures"]
     agenda = list(review.agenda.all())
     topics = list(review.topics.all())
     market = list(review.market_data.all())
     projects = list(review.projects.all())
-    contacts = list(review.customer_participants.all())
+    contacts = content["contacts"]
     our_people = list(review.our_participants.all())
     parts: list[dict[str, Any]] = []
 
@@ -106,6 +104,9 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "texts": {kind: text(kind) for kind, _label in Section.Kind.choices},
         "relationship": relationship,
         "figures": figures,
+        "figure_columns": content["figure_columns"],
+        "internal_figures": selectors.INTERNAL_FIGURES,
+        "topic_goals": content["topic_goals"],
         "measures": measures,
         "agenda": agenda,
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
@@ -119,8 +120,13 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     }
 
 
+# The folder's English is British: dates as 31/12/2026 and 31 December 2026, never the
+# US month first. The texts are the same (English is the source language).
+PRINT_LOCALES = {"en": "en-gb"}
+
+
 def render_folder_html(review: AnnualReview, *, internal: bool, language: str) -> str:
-    with translation.override(language):
+    with translation.override(PRINT_LOCALES.get(language, language)):
         return render_to_string(
             "reviews/print/folder.html", folder_context(review, internal=internal)
         )

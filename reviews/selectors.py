@@ -179,14 +179,21 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
         .values_list("year", flat=True)
         .first()
     )
+    # A customer since the first year with revenue; without figures, since the first
+    # contract that was signed (a draft is no start), else since the account was recorded.
     first_contract = (
         Contract.objects.filter(account_id__in=ids)
+        .exclude(status=Contract.Status.DRAFT)
         .order_by("start_on")
         .values_list("start_on", flat=True)
         .first()
     )
-    starts = [y for y in (first_year, first_contract.year if first_contract else None) if y]
-    customer_since = min(starts) if starts else account.created_at.year
+    if first_year:
+        customer_since = first_year
+    elif first_contract:
+        customer_since = first_contract.year
+    else:
+        customer_since = timezone.localtime(account.created_at).year
     events: list[dict[str, Any]] = []
     for deal in (
         Opportunity.objects.filter(account_id__in=ids, closed_on__gte=since, closed_on__lte=end)
@@ -196,10 +203,12 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
         if deal.stage.is_won or deal.stage.is_lost:
             events.append(
                 {
+                    "key": f"deal:{deal.pk}",
                     "date": deal.closed_on.isoformat(),
                     "kind": "deal.won" if deal.stage.is_won else "deal.lost",
                     "title": deal.title,
                     "value": _money(deal.value),
+                    "customer": bool(deal.stage.is_won),
                 }
             )
     for contract in Contract.objects.filter(
@@ -207,21 +216,28 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
     ).exclude(status=Contract.Status.DRAFT)[:KEY_EVENT_LIMIT]:
         events.append(
             {
+                "key": f"contract:{contract.pk}",
                 "date": contract.start_on.isoformat(),
                 "kind": "contract.started",
                 "title": f"{contract.number} {contract.title}",
                 "value": _money(contract.annual_value),
+                "customer": True,
             }
         )
     for issue in CustomerIssue.objects.filter(
-        account_id__in=ids, escalated=True, opened_at__date__gte=since
+        account_id__in=ids,
+        escalated=True,
+        opened_at__date__gte=since,
+        opened_at__date__lte=end,
     ).order_by("-opened_at")[:KEY_EVENT_LIMIT]:
         events.append(
             {
+                "key": f"issue:{issue.pk}",
                 "date": timezone.localtime(issue.opened_at).date().isoformat(),
                 "kind": "issue.escalated",
                 "title": issue.title,
                 "value": None,
+                "customer": False,
             }
         )
     top_level = Contact.objects.filter(activities=OuterRef("pk"), buying_role__in=TOP_LEVEL_ROLES)
@@ -237,18 +253,27 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
     ):
         events.append(
             {
+                "key": f"activity:{activity.pk}",
                 "date": timezone.localtime(activity.occurred_at).date().isoformat(),
                 "kind": "activity.top_level",
                 "title": activity.subject,
                 "value": None,
+                "customer": True,
             }
         )
     events.sort(key=lambda event: (event["date"], event["title"]), reverse=True)
+    events = _unique(events, lambda event: (event["kind"], event["title"]))
     team = [
-        {"name": str(member.user), "role": member.role}
+        {"key": f"user:{member.user_id}", "name": str(member.user), "role": member.role,
+         "customer": True}
         for member in TeamMembership.objects.filter(account=account).select_related("user")
-    ]
-    team.insert(0, {"name": str(account.owner), "role": "key_account_manager"})
+        if member.user_id != account.owner_id
+    ]  # fmt: skip
+    team.insert(
+        0,
+        {"key": f"user:{account.owner_id}", "name": str(account.owner),
+         "role": "key_account_manager", "customer": True},
+    )  # fmt: skip
     return {
         "customer_since": customer_since,
         "years": max(review.year - customer_since, 0),
@@ -328,6 +353,8 @@ def figures_data(review: AnnualReview) -> dict[str, Any]:
             nps = round((survey["promoters"] - survey["detractors"]) * 100 / survey["answers"])
         result.append(
             {
+                "key": f"year:{year}",
+                "customer": True,
                 "year": year,
                 "revenue": _money(row["revenue"]) if row else None,
                 "margin": _money(row["margin"]) if row else None,
@@ -356,9 +383,11 @@ def measures_data(review: AnnualReview) -> dict[str, Any]:
     start, end = _period(review)
     actions = [
         {
+            "key": f"action:{action.pk}",
             "title": action.title,
             "objective": action.objective.title,
             "date": action.done_on.isoformat(),
+            "customer": action.customer_facing,
         }
         for action in Action.objects.filter(
             objective__account_id__in=ids,
@@ -370,15 +399,25 @@ def measures_data(review: AnnualReview) -> dict[str, Any]:
         .order_by("-done_on", "pk")[:30]
     ]
     projects = [
-        {"title": deal.title, "date": deal.closed_on.isoformat(), "value": _money(deal.value)}
+        {
+            "key": f"deal:{deal.pk}",
+            "title": deal.title,
+            "date": deal.closed_on.isoformat(),
+            "value": _money(deal.value),
+            "customer": True,
+        }
         for deal in Opportunity.objects.filter(
             account_id__in=ids, stage__is_won=True, closed_on__gte=start, closed_on__lte=end
         ).order_by("-closed_on", "pk")[:30]
     ]
     issues = [
         {
+            "key": f"issue:{issue.pk}",
             "title": issue.title,
             "date": timezone.localtime(issue.resolved_at).date().isoformat(),
+            # Resolved issues the customer raised; our own foreseen risks and escalations
+            # stay internal unless the manager shows them.
+            "customer": issue.kind != CustomerIssue.Kind.RISK and not issue.escalated,
         }
         for issue in CustomerIssue.objects.filter(
             account_id__in=ids,
@@ -386,7 +425,27 @@ def measures_data(review: AnnualReview) -> dict[str, Any]:
             resolved_at__date__lte=end,
         ).order_by("-resolved_at", "pk")[:30]
     ]
-    return {"actions": actions, "projects": projects, "issues": issues}
+
+    def by_title(item: dict[str, Any]) -> str:
+        return item["title"]
+
+    return {
+        "actions": _unique(actions, by_title),
+        "projects": _unique(projects, by_title),
+        "issues": _unique(issues, by_title),
+    }
+
+
+def _unique(items: list[dict[str, Any]], identity) -> list[dict[str, Any]]:
+    """The first of each item with the same identity (the lists are newest first): an
+    action done four times is one line in the folder."""
+    seen = set()
+    result = []
+    for item in items:
+        if identity(item) not in seen:
+            seen.add(identity(item))
+            result.append(item)
+    return result
 
 
 def contracts_to_renegotiate(review: AnnualReview) -> list[Contract]:
@@ -470,3 +529,125 @@ def search(*, user: User, query: str, limit: int) -> list[SearchResult]:
             )
         )
     return results
+
+
+# What the customer's folder shows ---------------------------------------------------------
+
+# The lists of live data in each section whose items the manager shows or hides one by one.
+ITEM_LISTS: dict[str, tuple[str, ...]] = {
+    Section.Kind.RELATIONSHIP: ("events", "team"),
+    Section.Kind.FIGURES: ("rows",),
+    Section.Kind.MEASURES: ("projects", "actions", "issues"),
+}
+# Key figures that are ours alone: targets, attainment, share of wallet (it reveals the
+# potential we estimate) and the contribution margin never reach the customer's folder.
+INTERNAL_FIGURES = ("margin", "revenue_target", "margin_target", "attainment", "share_of_wallet")
+CUSTOMER_FIGURES = ("revenue", "nps", "csat", "issues", "contract_value")
+ALL_FIGURES = ("revenue", "margin", "revenue_target", "attainment", "share_of_wallet", "nps",
+               "csat", "issues", "contract_value")  # fmt: skip
+
+
+def item_key(list_name: str, item: dict[str, Any]) -> str:
+    """The item's stable key; snapshots taken before items had keys fall back to the
+    title, so that a choice made on them still holds."""
+    if item.get("key"):
+        return str(item["key"])
+    label = item.get("title") or item.get("name") or item.get("year")
+    return f"{list_name}:{label}"
+
+
+def item_label(item: dict[str, Any]) -> str:
+    if "year" in item and "title" not in item:
+        return _("Key figures %(year)s") % {"year": item["year"]}
+    return str(item.get("title") or item.get("name") or "")
+
+
+def is_shown(section: Section, list_name: str, item: dict[str, Any]) -> bool:
+    """Whether the customer's folder shows the item: the manager's choice, else the default
+    of its kind (an item of an old snapshot without a default stays internal)."""
+    choice = (section.shown or {}).get(item_key(list_name, item))
+    if choice is not None:
+        return bool(choice)
+    return bool(item.get("customer", False))
+
+
+@dataclass(frozen=True)
+class ChoiceItem:
+    key: str
+    list_name: str
+    label: str
+    shown: bool
+    item: dict[str, Any]
+
+
+def section_items(section: Section) -> list[ChoiceItem]:
+    """Every switchable item of a section, with what the customer's folder does with it."""
+    data = section.data or {}
+    return [
+        ChoiceItem(
+            key=item_key(list_name, item),
+            list_name=list_name,
+            label=item_label(item),
+            shown=is_shown(section, list_name, item),
+            item=item,
+        )
+        for list_name in ITEM_LISTS.get(section.kind, ())
+        for item in data.get(list_name, [])
+    ]
+
+
+def customer_data(section: Section | None) -> dict[str, Any]:
+    """The section's data as the customer's folder shows it: only the items shown."""
+    if section is None:
+        return {}
+    data = dict(section.data or {})
+    for list_name in ITEM_LISTS.get(section.kind, ()):
+        data[list_name] = [
+            item for item in data.get(list_name, []) if is_shown(section, list_name, item)
+        ]
+    return data
+
+
+def shown_items(review: AnnualReview) -> dict[str, str]:
+    """Key -> label of every item the customer's folder shows (for the version's change
+    list)."""
+    return {
+        choice.key: choice.label
+        for section in review.sections.all()
+        for choice in section_items(section)
+        if choice.shown
+    }
+
+
+def customer_contacts(review: AnnualReview) -> list[Contact]:
+    """The customer's participants of the review's account and its subsidiaries: a contact
+    of another account of the group never reaches the folder, whoever downloads it."""
+    return list(
+        review.customer_participants.filter(account__path__startswith=review.account.path)
+        .select_related("account")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def folder_content(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
+    """What a folder version prints from live data: the internal version everything, the
+    customer's version only what is shown to the customer (the manager's choices, else the
+    default per kind) and none of our internal figures. Duplicates are already gone from
+    the data (one line per title)."""
+    sections = {section.kind: section for section in review.sections.all()}
+
+    def data(kind: str) -> dict[str, Any]:
+        section = sections.get(kind)
+        if internal:
+            return (section.data or {}) if section else {}
+        return customer_data(section)
+
+    return {
+        "relationship": data(Section.Kind.RELATIONSHIP),
+        "figures": data(Section.Kind.FIGURES).get("rows", []),
+        "figure_columns": ALL_FIGURES if internal else CUSTOMER_FIGURES,
+        "measures": data(Section.Kind.MEASURES),
+        "contacts": customer_contacts(review),
+        # A topic's goal is our goal for the negotiation (a price limit): internal.
+        "topic_goals": internal,
+    }

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
@@ -66,12 +67,14 @@ def _check_participants(
 ) -> tuple[list[Contact], list[User]]:
     contacts = list(contacts)
     users = list(users)
-    foreign = [c for c in contacts if c.account.root_id != account.root_id]
+    # The review's scope is its account and the account's subsidiaries: a contact of a
+    # parent or sister company would reach the folder of an account it does not belong to.
+    foreign = [c for c in contacts if not c.account.path.startswith(account.path)]
     errors: dict[str, str] = {}
     if foreign:
-        errors["customer_participants"] = _("%(names)s: a participant from another group.") % {
-            "names": ", ".join(str(c) for c in foreign)
-        }
+        errors["customer_participants"] = _(
+            "%(names)s: not a contact of %(account)s or its subsidiaries."
+        ) % {"names": ", ".join(str(c) for c in foreign), "account": account.name}
     if any(not user.is_active for user in users):
         errors["our_participants"] = _("Only active users can take part.")
     if errors:
@@ -82,10 +85,11 @@ def _check_participants(
 def _summary_text(kind: str, data: dict[str, Any]) -> str:
     """The first words of a section, written from its data; the manager edits them."""
     if kind == Section.Kind.RELATIONSHIP and data.get("customer_since"):
-        return _("Customer since %(year)s: %(years)s years of working together.") % {
-            "year": data["customer_since"],
-            "years": data["years"],
-        }
+        return ngettext(
+            "Customer since %(year)s: %(years)s year of working together.",
+            "Customer since %(year)s: %(years)s years of working together.",
+            data["years"],
+        ) % {"year": data["customer_since"], "years": data["years"]}
     return ""
 
 
@@ -211,10 +215,29 @@ def review_update(
         _check_dates(
             year=review.year, meeting_on=review.meeting_on, backdate_reason=review.backdate_reason
         )
-    if review.status in (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP) and (
-        not review.meeting_on
-    ):
+    held = review.status in (AnnualReview.Status.HELD, AnnualReview.Status.FOLLOWED_UP)
+    if held and not review.meeting_on:
         raise ValidationError({"meeting_on": _("A held review needs its meeting date.")})
+    if (
+        held
+        and ("status" in fields or "meeting_on" in fields)
+        and review.meeting_on > timezone.localdate()
+    ):
+        raise ValidationError(
+            {
+                "status": _("The review cannot be held before its meeting on %(date)s.")
+                % {"date": date_format(review.meeting_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    if (
+        "next_review_on" in fields
+        and review.next_review_on
+        and review.next_review_on.year <= review.year
+    ):
+        raise ValidationError(
+            {"next_review_on": _("The next review lies in a later year than %(year)s.")
+             % {"year": review.year}}
+        )  # fmt: skip
     contacts, users = _check_participants(
         review.account, customer_participants or [], our_participants or []
     )
@@ -226,8 +249,39 @@ def review_update(
         # Participants the actor cannot see stay: nobody removes what they cannot see.
         hidden = review.customer_participants.exclude(account__in=visible_accounts(actor))
         review.customer_participants.set([*contacts, *hidden])
+    if "next_review_on" in fields and review.next_review_on:
+        _prepare_next_review(actor=actor, review=review)
     events.publish(events.ReviewChanged(review_id=review.pk, account_id=review.account_id))
     return review
+
+
+def _prepare_next_review(*, actor: User, review: AnnualReview) -> AnnualReview | None:
+    """The next review date creates next year's review in preparation (its meeting on that
+    date, same language and participants), which the "preparation starts" reminder then
+    finds. A review already there keeps its own plan; one still in preparation without a
+    date takes the new date."""
+    assert review.next_review_on is not None
+    year = review.next_review_on.year
+    existing = AnnualReview.objects.filter(account=review.account, year=year).first()
+    if existing is not None:
+        if existing.status == AnnualReview.Status.PREPARING and existing.meeting_on is None:
+            existing.meeting_on = review.next_review_on
+            existing.save(update_fields=["meeting_on", "updated_at"])
+        return existing
+    if year < timezone.localdate().year:
+        return None  # a date in a closed year records history, it plans nothing
+    return review_create(
+        actor=actor,
+        account=review.account,
+        year=year,
+        meeting_on=review.next_review_on,
+        place=review.place,
+        language=review.language,
+        our_participants=[user for user in review.our_participants.all() if user.is_active],
+        customer_participants=review.customer_participants.filter(
+            account__path__startswith=review.account.path, is_active=True
+        ),
+    )
 
 
 @transaction.atomic
@@ -237,6 +291,39 @@ def section_update(*, actor: User, section: Section, text: str) -> Section:
     section.text = (text or "").replace("\r\n", "\n").strip()
     section.updated_by = actor
     section.save(update_fields=["text", "updated_at", "updated_by"])
+    return section
+
+
+@transaction.atomic
+@records_author
+def customer_choices_set(
+    *,
+    actor: User,
+    section: Section,
+    choices: dict[str, bool] | None = None,
+    show_all: bool | None = None,
+) -> Section:
+    """Show or hide items of a section in the customer's folder: one by one (`choices`,
+    item key -> shown) or the whole section at once (`show_all`). Kept on the section, so
+    that a refresh keeps them for the items that are still there."""
+    require_edit(actor, section.review.account)
+    section = Section.objects.select_for_update().select_related("review").get(pk=section.pk)
+    known = {choice.key for choice in selectors.section_items(section)}
+    choices = dict(choices or {})
+    if show_all is not None:
+        choices.update(dict.fromkeys(known, show_all))
+    if not known and not choices:
+        raise ValidationError(
+            {"shown": _("This section has no items to show or hide for the customer.")}
+        )
+    unknown = sorted(set(choices) - known)
+    if unknown:
+        raise ValidationError(
+            {"shown": _("Not an item of this section: %(keys)s") % {"keys": ", ".join(unknown)}}
+        )
+    section.shown = {**(section.shown or {}), **{key: bool(v) for key, v in choices.items()}}
+    section.updated_by = actor
+    section.save(update_fields=["shown", "updated_at", "updated_by"])
     return section
 
 
@@ -664,6 +751,11 @@ def fingerprint(review: AnnualReview) -> dict[str, Any]:
         result["sections"][kind] = _hash([content, rows.get(kind)])
     figures = sections.get(Section.Kind.FIGURES)
     result["figures"] = (figures.data or {}).get("rows", []) if figures else []
+    result["items"] = {
+        choice.key: [choice.label, choice.shown]
+        for section in sections.values()
+        for choice in selectors.section_items(section)
+    }
     return result
 
 
@@ -676,6 +768,16 @@ def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) ->
         if previous.get("sections", {}).get(kind) != current["sections"].get(kind):
             changes.append(_("Section edited: %(section)s") % {"section": labels[kind]})
     changes += _diff_figures(previous.get("figures", []), current.get("figures", []))
+    # What the customer sees: an item switched on or off since the last version.
+    before = previous.get("items", {})
+    for key, (label, shown) in current.get("items", {}).items():
+        if key in before and before[key][1] != shown:
+            message = (
+                _("Shown to the customer: %(item)s")
+                if shown
+                else _("Hidden from the customer: %(item)s")
+            )
+            changes.append(message % {"item": label})
     return changes or [_("No changes since the last version")]
 
 

@@ -15,7 +15,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -29,7 +32,7 @@ from kam import queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
-from reviews import charts, selectors, services
+from reviews import charts, pdf, selectors, services
 from reviews.forms import (
     AgendaItemForm,
     AgreementForm,
@@ -153,6 +156,13 @@ def _context(
         section.form = forms.pop(f"section_{section.kind}", None) or SectionForm(
             initial={"text": section.text}, prefix=section.kind
         )
+    hidden = []
+    for section in sections.values():
+        choices = selectors.section_items(section)
+        section.choice_lists = {}
+        for choice in choices:
+            section.choice_lists.setdefault(choice.list_name, []).append(choice)
+        hidden += [choice for choice in choices if not choice.shown]
     versions = list(review.versions.all())
     figure_rows = (
         (sections[Section.Kind.FIGURES].data or {}).get("rows", [])
@@ -173,6 +183,11 @@ def _context(
         "review_form": ReviewForm(instance=review, prefix="review", user=request.user),
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
+        "hidden_items": hidden,
+        "shown_all_choices": [
+            ("1", _("Show all to the customer")),
+            ("0", _("Hide all from the customer")),
+        ],
         "editing": {"area": editing[0], "pk": editing[1], "form": editing[2]}
         if editing and can_edit
         else None,
@@ -271,6 +286,60 @@ def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         messages.info(request, _("Refreshed: nothing changed."))
     return _respond(request, pk, partial)
+
+
+@login_required
+@require_POST
+def section_shown(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Show or hide one item of a section in the customer's folder ("item" and "shown"),
+    or all of the section ("all" 1 or 0)."""
+    review = _editable_review(request, pk)
+    section = review.sections.select_related("review__account").filter(kind=kind).first()
+    if section is None:
+        raise Http404
+    show_all = request.POST.get("all")
+    try:
+        if show_all in ("0", "1"):
+            services.customer_choices_set(
+                actor=request.user, section=section, show_all=show_all == "1"
+            )
+        else:
+            choice = {request.POST.get("item", ""): request.POST.get("shown") == "1"}
+            services.customer_choices_set(actor=request.user, section=section, choices=choice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "sections", status=422)
+    response = _respond(request, pk, "sections")
+    # The preview on the page loads again.
+    response["HX-Trigger"] = "customer-choice"
+    return response
+
+
+@login_required
+def preview_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview area of the page (reloaded after a switch)."""
+    selectors.get_review_for(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('reviews:detail', args=[pk])}#review-preview")
+    return _respond(request, pk, "preview")
+
+
+# The preview shows the folder's own HTML, with its inline style, framed by the page only.
+PREVIEW_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "frame-ancestors": [CSP.SELF],
+}
+
+
+@login_required
+@xframe_options_sameorigin
+@csp_override(PREVIEW_CSP)
+def folder_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer's version as HTML: the very HTML WeasyPrint prints."""
+    review = selectors.get_review_for(request.user, pk)
+    return HttpResponse(pdf.render_folder_html(review, internal=False, language=review.language))
 
 
 # Lists of the workspace: agenda, topics, market data, projects, agreements ----------------

@@ -80,7 +80,7 @@ class AdjustForm(forms.Form):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["title", "owner", "due_on"]
+        fields = ["title", "owner", "due_on", "customer_facing"]
         widgets = {"due_on": DATE}
 
     def __init__(self, *args, user: User, **kwargs):

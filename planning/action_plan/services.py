@@ -202,9 +202,11 @@ def action_create(
     due_on: date | Unset = UNSET,
     status: str | Unset = UNSET,
     done_on: date | None | Unset = UNSET,
+    customer_facing: bool | Unset = UNSET,
 ) -> Action:
     fields = given(
         title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
+        customer_facing=customer_facing,
     )  # fmt: skip
     require_edit(actor, objective.account)
     fields.setdefault("owner", actor)
@@ -231,10 +233,12 @@ def action_update(
     due_on: date | Unset = UNSET,
     status: str | Unset = UNSET,
     done_on: date | None | Unset = UNSET,
+    customer_facing: bool | Unset = UNSET,
 ) -> Action:
     """Change the given fields; done and the done date go together (see _apply_status)."""
     fields = given(
         title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
+        customer_facing=customer_facing,
     )  # fmt: skip
     require_edit(actor, action.objective.account)
     action = (

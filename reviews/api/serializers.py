@@ -65,9 +65,11 @@ class SectionSerializer(serializers.ModelSerializer):
             "text",
             "data",
             "changes",
+            "shown",
             "refreshed_at",
             "updated_at",
         ]
+        read_only_fields = ["shown"]
         read_only_fields = ["kind", "data", "changes", "refreshed_at", "updated_at"]
 
 
@@ -145,3 +147,31 @@ class ReviewDetailSerializer(ReviewSerializer):
 
 class RenderSerializer(serializers.Serializer):
     internal = serializers.BooleanField(required=False, default=False)
+
+
+class CustomerItemSerializer(serializers.Serializer):
+    """One item of a section's live data and whether the customer's folder shows it."""
+
+    key = serializers.CharField(read_only=True)
+    list = serializers.CharField(source="list_name", read_only=True)
+    label = serializers.CharField(read_only=True)
+    shown = serializers.BooleanField(read_only=True)
+
+
+class CustomerChoicesSerializer(serializers.Serializer):
+    shown = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text=_("Item key -> shown to the customer"),
+    )
+    all = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text=_("Show (true) or hide (false) every item of the section"),
+    )  # fmt: skip
+
+    def validate(self, attrs):
+        if not attrs.get("shown") and attrs.get("all") is None:
+            raise serializers.ValidationError(
+                {"shown": _("Name the items to show or hide, or send “all”.")}
+            )
+        return attrs

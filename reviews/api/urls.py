@@ -15,6 +15,11 @@ urlpatterns = [
         views.SectionRefresh.as_view(),
         name="api-review-section-refresh",
     ),
+    path(
+        f"{R}sections/<str:kind>/customer-items/",
+        views.SectionCustomerItems.as_view(),
+        name="api-review-section-customer-items",
+    ),
     path(f"{R}agenda-items/", views.AgendaList.as_view(), name="api-review-agenda"),
     path(
         f"{R}agenda-items/<int:item_id>/",

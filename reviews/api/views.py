@@ -25,6 +25,8 @@ from reviews import selectors, services
 from reviews.api.serializers import (
     AgendaItemSerializer,
     AgreementSerializer,
+    CustomerChoicesSerializer,
+    CustomerItemSerializer,
     MarketFigureSerializer,
     ProjectSerializer,
     RenderSerializer,
@@ -168,6 +170,38 @@ class SectionRefresh(APIView):
             raise Http404
         section = services.section_refresh(actor=request.user, section=section)
         return Response(SectionSerializer(section).data)
+
+
+class SectionCustomerItems(APIView):
+    """The items of a section's live data, each shown to the customer or not."""
+
+    @extend_schema(summary=_("What the customer's folder shows of a section"),
+                   responses=CustomerItemSerializer(many=True))  # fmt: skip
+    def get(self, request: Request, pk: int, kind: str) -> Response:
+        section = _review(request, pk).sections.filter(kind=kind).first()
+        if section is None:
+            raise Http404
+        items = selectors.section_items(section)
+        return Response(CustomerItemSerializer(items, many=True).data)
+
+    @extend_schema(summary=_("Show or hide items of a section in the customer's folder"),
+                   request=CustomerChoicesSerializer,
+                   responses=CustomerItemSerializer(many=True))  # fmt: skip
+    def patch(self, request: Request, pk: int, kind: str) -> Response:
+        review = _editable_review(request, pk)
+        section = review.sections.filter(kind=kind).first()
+        if section is None:
+            raise Http404
+        serializer = CustomerChoicesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        section = services.customer_choices_set(
+            actor=request.user,
+            section=section,
+            choices=serializer.validated_data.get("shown"),
+            show_all=serializer.validated_data.get("all"),
+        )
+        items = selectors.section_items(section)
+        return Response(CustomerItemSerializer(items, many=True).data)
 
 
 class _NestedList(generics.ListCreateAPIView):

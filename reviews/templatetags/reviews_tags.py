@@ -1,9 +1,12 @@
 from datetime import date
+from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import TeamMembership
+from kam.formats import money, pct
 
 register = template.Library()
 
@@ -39,3 +42,37 @@ def team_role(role: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.filter
+def figure_heading(column: str) -> str:
+    """The heading of a key-figures column in the folder."""
+    headings = {
+        "revenue": _("Revenue"),
+        "margin": _("Contribution margin"),
+        "revenue_target": _("Target"),
+        "attainment": _("Attainment"),
+        "share_of_wallet": _("Share of wallet"),
+        "nps": "NPS",
+        "csat": "CSAT",
+        "issues": _("Issues (in time)"),
+        "contract_value": _("Contract value"),
+    }
+    return str(headings.get(column, column))
+
+
+@register.filter
+def figure_cell(row: dict, column: str) -> str:
+    """One cell of the key-figures table, formatted for the folder's language."""
+    if column in ("revenue", "margin", "revenue_target", "contract_value"):
+        return money(row.get(column))
+    if column in ("attainment", "share_of_wallet"):
+        value = row.get(column)
+        return pct(None if value in (None, "") else Decimal(str(value)))
+    if column == "csat":
+        value = row.get("csat")
+        return "–" if value in (None, "") else number_format(Decimal(str(value)), decimal_pos=2)
+    if column == "issues":
+        return f"{row.get('issues_opened', 0)} ({row.get('issues_solved_in_time', 0)})"
+    value = row.get(column)
+    return "–" if value is None else str(value)

@@ -1,11 +1,14 @@
 """The annual review in Chromium: create it from the account, edit a section, add an agenda
 item and a topic, render the folder, watch the status reach done, download the PDF."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from accounts.models import YearlyFigures
 from reviews import services
 from tests.factories import make_account
 
@@ -106,3 +109,33 @@ def test_market_data_and_agenda_are_edited_in_place(page, sign_in, kam, account)
     page.reload()  # saved, not only shown
     expect(page.get_by_test_id("agenda-item").first).to_contain_text("Preise und Leistungen")
     expect(page.get_by_test_id("market-row")).to_contain_text("Marktvolumen DACH")
+
+
+def test_show_to_the_customer_switches_and_the_preview(page, sign_in, kam, account):
+    """A figures row switched off leaves the preview of the customer's version and is listed
+    as not in it; "show all" brings it back."""
+    year = timezone.localdate().year
+    for offset, revenue in ((1, "1250000"), (0, "1480000")):
+        YearlyFigures.objects.create(
+            account=account, year=year - offset, revenue=Decimal(revenue),
+            revenue_target=Decimal("1400000"),
+        )  # fmt: skip
+    review = services.review_create(actor=kam, account=account, year=year)
+    sign_in(kam)
+    page.goto(f"/reviews/{review.pk}/")
+
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("[data-table='figures']")).to_contain_text("1.250.000 €")
+    expect(preview.locator("body")).not_to_contain_text("1.400.000 €")  # the target
+    page.get_by_test_id(f"shown-year:{year - 1}").uncheck()
+
+    expect(page.get_by_test_id(f"shown-year:{year - 1}")).not_to_be_checked()
+    expect(page.get_by_test_id("hidden-item")).to_contain_text([f"Kennzahlen {year - 1}"])
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("[data-table='figures']")).not_to_contain_text("1.250.000 €")
+    expect(preview.locator("[data-table='figures']")).to_contain_text("1.480.000 €")
+
+    page.get_by_test_id("shown-all-figures").get_by_test_id("shown-all-1").click()
+    expect(page.get_by_test_id(f"shown-year:{year - 1}")).to_be_checked()
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("[data-table='figures']")).to_contain_text("1.250.000 €")

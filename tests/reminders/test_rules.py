@@ -352,10 +352,13 @@ def test_never_reviewed_key_account_counts_from_its_creation(kam, today):
 
 
 def test_review_preparation_starts_thirty_days_before_the_meeting(kam, account, today):
-    meeting = date(today.year + 1, 3, 10)
+    # Yesterday's meeting, scanned as from before it: a review is held only once its
+    # meeting day has come.
+    meeting = today - timedelta(days=1)
     review = review_services.review_create(
-        actor=kam, account=account, year=meeting.year, meeting_on=meeting
-    )
+        actor=kam, account=account, year=meeting.year, meeting_on=meeting,
+        backdate_reason="Nachgetragen",
+    )  # fmt: skip
     start = meeting - timedelta(days=30)
     assert scan("review_preparation", start - timedelta(days=1)) == set()
     assert scan("review_preparation", start) == {(review.pk, start, kam.pk)}

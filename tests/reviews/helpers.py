@@ -1,6 +1,9 @@
 import io
 
+from django.conf import settings
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from reviews import services
 from reviews.models import FolderVersion
@@ -19,3 +22,24 @@ def pdf_text(version: FolderVersion) -> list[str]:
     with version.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     return [page.extract_text() for page in reader.pages]
+
+
+def boxes_past_the_right_edge(html: str) -> list[tuple[int, str, float]]:
+    """Every text box that ends right of the page's content box, as (page, text, points
+    too far), from WeasyPrint's own layout of the folder's HTML."""
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        root = page._page_box
+        right = root.margin_width() - root.margin_right
+
+        def walk(box, number=number, right=right):
+            if isinstance(box, boxes.TextBox):
+                edge = box.position_x + box.margin_width()
+                if edge > right + 0.5:
+                    found.append((number, box.text[:40], round(edge - right, 1)))
+            for child in getattr(box, "children", None) or []:
+                walk(child)
+
+        walk(root)
+    return found

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import team_member_set
@@ -217,7 +218,9 @@ def test_follow_up_endpoint(kam, review):
     )
     response = client.post(reverse("api-review-follow-up", args=[review.pk]))
     assert response.status_code == 400  # not held yet
-    services.review_update(actor=kam, review=review, status=AnnualReview.Status.HELD)
+    services.review_update(
+        actor=kam, review=review, status=AnnualReview.Status.HELD, meeting_on=timezone.localdate()
+    )
     response = client.post(reverse("api-review-follow-up", args=[review.pk]))
     assert response.json() == {"objectives_created": 1}
 

@@ -154,7 +154,9 @@ def test_follow_up_turns_projects_into_objectives_once(review, kam):
     services.project_save(actor=kam, review=review, area="logistics", title="Konsignationslager")
     with pytest.raises(ValidationError):
         services.review_follow_up(actor=kam, review=review)  # not held yet
-    services.review_update(actor=kam, review=review, status=AnnualReview.Status.HELD)
+    services.review_update(
+        actor=kam, review=review, status=AnnualReview.Status.HELD, meeting_on=timezone.localdate()
+    )
     assert services.review_follow_up(actor=kam, review=review) == 1
     assert services.review_follow_up(actor=kam, review=review) == 0
     objective = Objective.objects.get()

@@ -281,15 +281,17 @@ def test_review_search_takes_two_queries(kam, review, django_assert_num_queries)
 
 
 def test_participants_outside_the_scope_are_neither_shown_nor_dropped(kam, sales_rep, account):
-    """A rep on a subsidiary's team prepares its review; a contact of the parent takes part
-    too. The rep neither sees that contact on the page nor removes it by saving."""
+    """A rep on a subsidiary's team prepares its review; a contact of the parent took part
+    too (recorded before participants were limited to the account and its subsidiaries).
+    The rep neither sees that contact on the page nor removes it by saving."""
     child = make_account(owner=kam, name="Müller Service GmbH", parent=account)
     team_member_set(actor=kam, account=child, user=sales_rep, role="sales_rep", can_edit=True)
     boss = make_contact(account=account, first_name="Verena", last_name="Vorstand")
     mine = make_contact(account=child, first_name="Sam", last_name="Service")
     review = services.review_create(
-        actor=kam, account=child, year=THIS_YEAR, customer_participants=[boss, mine]
+        actor=kam, account=child, year=THIS_YEAR, customer_participants=[mine]
     )
+    review.customer_participants.add(boss)
     client = client_for(sales_rep)
     page = client.get(reverse("reviews:detail", args=[review.pk])).text
     assert "Service" in page and "Vorstand" not in page

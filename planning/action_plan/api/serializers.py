@@ -118,7 +118,7 @@ class ActionSerializer(ParseOnlyModelSerializer):
         model = Action
         fields = [
             "id", "objective", "account", "title", "owner", "due_on", "status", "done_on",
-            "created_at",
+            "customer_facing", "created_at",
         ]  # fmt: skip
         read_only_fields = ["done_on"]
 
