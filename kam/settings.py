@@ -411,7 +411,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+# Folder renders (reviews.rendering): each attempt holds a lease of the hard time limit;
+# at the soft limit it stops and fails with a readable message. A version whose lease ran
+# out, or that waits "queued" longer than FOLDER_QUEUE_GRACE_SECONDS, is taken again by
+# beat's scan or the next request, up to FOLDER_RENDER_MAX_ATTEMPTS attempts.
+FOLDER_RENDER_TIME_LIMIT = env_int("FOLDER_RENDER_TIME_LIMIT", 300, minimum=10, maximum=3000)
+FOLDER_RENDER_SOFT_TIME_LIMIT = FOLDER_RENDER_TIME_LIMIT * 4 // 5
+FOLDER_RENDER_MAX_ATTEMPTS = env_int("FOLDER_RENDER_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+FOLDER_QUEUE_GRACE_SECONDS = env_int("FOLDER_QUEUE_GRACE_SECONDS", 300, minimum=5, maximum=3600)
+# A folder longer than this fails with a readable message instead of filling the disk.
+FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
+if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
     sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Account, Contact
 from kam.history import authored_by
-from reviews import pdf, services
+from reviews import rendering, services
 from reviews.models import AnnualReview, JointProject, Section
 
 AGENDA = [
@@ -114,7 +114,7 @@ def seed(users) -> int:
         )
         for internal in (False, True):
             version, _new = services.folder_request(actor=owner, review=last, internal=internal)
-            pdf.render_version(version_id=version.pk)
+            rendering.render_version(version_id=version.pk)
             created += 1
         services.review_update(
             actor=owner,

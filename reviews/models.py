@@ -276,6 +276,12 @@ class FolderVersion(models.Model):
     # When the render was handed to the broker; empty while Redis could not be reached
     # (reviews.tasks.queue_waiting_folders queues it later).
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The lease of the running attempt (reviews.rendering): when it started, until when
+    # it may run (started_at plus the task's hard time limit) and which task holds it.
+    # A version "rendering" past its lease is taken again, with a new attempt number.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -26,7 +26,7 @@ from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from planning.action_plan.services import objective_create
 from planning.models import Objective
-from reviews import selectors
+from reviews import rendering, selectors
 from reviews.models import (
     AgendaItem,
     Agreement,
@@ -682,15 +682,22 @@ def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) ->
 def folder_request(
     *, actor: User, review: AnnualReview, internal: bool = False
 ) -> tuple[FolderVersion, bool]:
-    """A new numbered version, queued for the worker; while one render of the review runs,
-    that one is returned instead (a second click starts nothing). Returns (version, new)."""
+    """A new numbered version, queued for the worker; while a render of the same kind
+    (internal or for the customer) runs, that one is returned instead (a second click
+    starts nothing). A running one that is stuck (its lease ran out, or it waits queued
+    too long: reviews.rendering) is taken again here, or failed after its last attempt
+    and replaced by a new version. Returns (version, new)."""
     if not visible_accounts(actor).filter(pk=review.account_id).exists():
         raise PermissionDenied(_("You may not change this account."))
     review = AnnualReview.objects.select_for_update().get(pk=review.pk)
     running = review.versions.filter(
-        status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING)
+        status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING),
+        internal=internal,
     ).first()
-    if running is not None:
+    if running is not None and rendering.needs_taking_again(running):
+        running = rendering.take_again(running.pk) or running
+        running.refresh_from_db()
+    if running is not None and running.is_running:
         if running.status == FolderVersion.Status.QUEUED and running.queued_at is None:
             transaction.on_commit(lambda: _queue_render(running))  # the broker was away
         return running, False
