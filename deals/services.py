@@ -19,6 +19,7 @@ from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from users.models import User
 
 
@@ -250,6 +251,7 @@ def opportunity_competitor_set(
     ).first()
     created = link is None
     if link is None:
+        require_room(opportunity.competitor_links.count(), field="competitor")
         link = OpportunityCompetitor(opportunity=opportunity, competitor=competitor)
     link.position = position
     link.notes = notes.strip()

@@ -419,6 +419,9 @@ FOLDER_RENDER_TIME_LIMIT = env_int("FOLDER_RENDER_TIME_LIMIT", 300, minimum=10, 
 FOLDER_RENDER_SOFT_TIME_LIMIT = FOLDER_RENDER_TIME_LIMIT * 4 // 5
 FOLDER_RENDER_MAX_ATTEMPTS = env_int("FOLDER_RENDER_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 FOLDER_QUEUE_GRACE_SECONDS = env_int("FOLDER_QUEUE_GRACE_SECONDS", 300, minimum=5, maximum=3600)
+# Bounded input (kam.validators): characters per free text, entries per list a user grows.
+TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 20_000, minimum=1000, maximum=1_000_000)
+LIST_MAX_ITEMS = env_int("LIST_MAX_ITEMS", 100, minimum=10, maximum=10_000)
 # A folder longer than this fails with a readable message instead of filling the disk.
 FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
 if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:

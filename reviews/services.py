@@ -24,6 +24,7 @@ from activities.services import follow_up_create, follow_up_update
 from kam import queue
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
 from planning.models import Objective
 from reviews import rendering, selectors
@@ -214,6 +215,8 @@ def review_update(
         not review.meeting_on
     ):
         raise ValidationError({"meeting_on": _("A held review needs its meeting date.")})
+    require_short_list(customer_participants or [], field="customer_participants")
+    require_short_list(our_participants or [], field="our_participants")
     contacts, users = _check_participants(
         review.account, customer_participants or [], our_participants or []
     )
@@ -234,6 +237,7 @@ def section_update(*, actor: User, section: Section, text: str) -> Section:
     require_edit(actor, section.review.account)
     section.text = (text or "").replace("\r\n", "\n").strip()
     section.updated_by = actor
+    section.clean_fields(exclude=[f.name for f in Section._meta.fields if f.name != "text"])
     section.save(update_fields=["text", "updated_at", "updated_by"])
     return section
 
@@ -349,6 +353,8 @@ def agenda_item_save(
     item: AgendaItem | None = None,
 ) -> AgendaItem:
     require_edit(actor, review.account)
+    if item is None:
+        require_room(review.agenda.count())
     item = item or AgendaItem(review=review, position=_next_position(review.agenda))
     item.title = (title or "").strip()
     item.duration_minutes = duration_minutes
@@ -396,6 +402,8 @@ def topic_save(
     topic: Topic | None = None,
 ) -> Topic:
     require_edit(actor, review.account)
+    if topic is None:
+        require_room(review.topics.count())
     topic = topic or Topic(review=review, position=_next_position(review.topics))
     topic.title = (title or "").strip()
     topic.goal = (goal or "").replace("\r\n", "\n").strip()
@@ -423,6 +431,8 @@ def market_figure_save(
     row: MarketFigure | None = None,
 ) -> MarketFigure:
     require_edit(actor, review.account)
+    if row is None:
+        require_room(review.market_data.count())
     row = row or MarketFigure(review=review, position=_next_position(review.market_data))
     row.topic = (topic or "").strip()
     row.figure = (figure or "").strip()
@@ -462,6 +472,7 @@ def market_data_copy_from_last_year(*, actor: User, review: AnnualReview) -> int
             )
         )
         position += 1
+    require_room(review.market_data.count(), adding=len(rows))
     MarketFigure.objects.bulk_create(rows)
     return len(rows)
 
@@ -479,6 +490,8 @@ def project_save(
     project: JointProject | None = None,
 ) -> JointProject:
     require_edit(actor, review.account)
+    if project is None:
+        require_room(review.projects.count())
     project = project or JointProject(review=review, position=_next_position(review.projects))
     project.area = area
     project.title = (title or "").strip()
@@ -502,6 +515,7 @@ def agreement_add(
     """An agreement of the meeting; with owner and due date it becomes a follow-up on the
     owner's "My work" (source "review")."""
     require_edit(actor, review.account)
+    require_room(review.agreements.count())
     agreement = Agreement(review=review, text=(text or "").strip(), owner=owner, due_on=due_on)
     if bool(owner) != bool(due_on):
         field = "due_on" if owner else "owner"

@@ -19,6 +19,7 @@ from accounts.models import Account
 from accounts.services import figures_target_set
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -179,6 +180,7 @@ def action_create(
         title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
     )  # fmt: skip
     require_edit(actor, objective.account)
+    require_room(objective.actions.count())
     fields.setdefault("owner", actor)
     given_done_on = fields.pop("done_on", None)
     action = Action(objective=objective, **fields)

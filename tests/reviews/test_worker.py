@@ -49,18 +49,24 @@ def _start_worker(media_root, **env: str) -> subprocess.Popen:
         env={**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(media_root),
              **env},
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy machine (CI) starts it slowly
     while time.monotonic() < deadline:
         if app.control.ping(timeout=1.0):
             return process
     process.terminate()
-    pytest.fail("the Celery worker did not start within 30 s")
+    pytest.fail("the Celery worker did not start within 120 s")
 
 
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def long_lists(settings):
+    """A render long enough to be caught needs more market rows than a user may enter."""
+    settings.LIST_MAX_ITEMS = 1000
 
 
 @pytest.fixture
@@ -107,7 +113,7 @@ def test_killed_worker_retry_makes_exactly_one_version(worker, review, kam, medi
             actor=kam, review=review, topic=f"Marktsegment {number}", figure=f"{number} Mio. €"
         )
     version, _new = services.folder_request(actor=kam, review=review)
-    _wait_for(version.pk, {"rendering"}, 60)
+    _wait_for(version.pk, {"rendering"}, 120)
     children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
     assert children, "the worker has no pool process"
     for child in children:
@@ -166,7 +172,7 @@ def test_database_connection_killed_mid_render_still_ends_done(
     try:
         _big_review(review, kam)
         version, _new = services.folder_request(actor=kam, review=review)
-        _wait_for(version.pk, {"rendering"}, 60)
+        _wait_for(version.pk, {"rendering"}, 120)
         with connection.cursor() as cursor:  # every connection of the worker, while it renders
             cursor.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -188,7 +194,7 @@ def test_worker_killed_with_kill_9_mid_render_every_folder_ends_done(
         customer, _new = services.folder_request(actor=kam, review=review)
         internal, _new = services.folder_request(actor=kam, review=review, internal=True)
         assert internal.pk != customer.pk
-        _wait_for(customer.pk, {"rendering"}, 60)
+        _wait_for(customer.pk, {"rendering"}, 120)
         children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
         os.kill(worker.pid, signal.SIGKILL)  # the main process and its child: no goodbye
         for child in children:
