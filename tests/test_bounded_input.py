@@ -194,3 +194,26 @@ def test_a_note_over_the_limit_is_a_400(kam, account, small_limits):
     response = api(kam).post(url, {"competitor_name": "X", "notes": "n" * 1001}, format="json")
     assert response.status_code == 400 and "notes" in response.json()["errors"]
     assert not OpportunityCompetitor.objects.filter(opportunity=deal).exists()
+
+
+def test_other_growable_lists_are_bounded_the_same_way(kam, account, small_limits):
+    """A business case's scenarios and the whitespace matrix's business units."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from planning.business_cases import services as case_services
+    from planning.whitespace import services as whitespace_services
+
+    case = case_services.business_case_create(actor=kam, account=account, title="Umstellung")
+    amounts = {"yearly_volume": Decimal("1000"), "unit_price": Decimal("10")}
+    for number in range(3 - case.scenarios.count()):
+        case_services.scenario_create(actor=kam, case=case, name=f"Variante {number}", **amounts)
+    with pytest.raises(ValidationError, match="Höchstens 3 Einträge"):
+        case_services.scenario_create(actor=kam, case=case, name="Zu viel", **amounts)
+    assert case.scenarios.count() == 3
+
+    for number in range(3):
+        whitespace_services.unit_create(actor=kam, account=account, name=f"Werk {number}")
+    with pytest.raises(ValidationError, match="Höchstens 3 Einträge"):
+        whitespace_services.unit_create(actor=kam, account=account, name="Werk 9")
