@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import lookups
+from kam.validators import BOUNDED_TEXT
 from users.models import Role
 
 
@@ -209,7 +210,7 @@ class ProfileSection(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="profile_sections")
     kind = models.CharField(_("section"), max_length=30, choices=Kind.choices)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, validators=BOUNDED_TEXT)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

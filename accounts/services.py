@@ -32,6 +32,7 @@ from accounts.models import (
 from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from users.models import User
 
 
@@ -189,6 +190,7 @@ def team_member_set(
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None
     if membership is None:
+        require_room(account.team.count(), field="user")
         membership = TeamMembership(account=account, user=user)
     membership.role = role
     membership.can_edit = can_edit

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Contact
+from kam.validators import BOUNDED_TEXT
 
 MAX_DURATION = 7 * 24 * 60  # a trade fair week, in minutes
 
@@ -50,8 +51,8 @@ class Activity(models.Model):
         verbose_name=_("our participants"),
     )
     subject = models.CharField(_("subject"), max_length=200)
-    notes = models.TextField(_("notes"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
+    outcome = models.TextField(_("outcome"), blank=True, validators=BOUNDED_TEXT)
     next_step = models.CharField(_("next step"), max_length=250, blank=True)
     next_step_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +126,7 @@ class FollowUp(models.Model):
         Account, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("account")
     )
     title = models.CharField(_("title"), max_length=250)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import MONEY, NOT_NEGATIVE, Account
 from contracts import terms
 from kam.uploads import stored_name
-from kam.validators import SANE_DATE
+from kam.validators import BOUNDED_TEXT, SANE_DATE
 
 UPLOAD_FOLDER = "contracts"
 
@@ -68,7 +68,7 @@ class Contract(models.Model):
     annual_value = models.DecimalField(
         _("annual value"), default=0, validators=NOT_NEGATIVE, **MONEY
     )
-    prices_and_terms = models.TextField(_("prices and terms"), blank=True)
+    prices_and_terms = models.TextField(_("prices and terms"), blank=True, validators=BOUNDED_TEXT)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

@@ -22,6 +22,7 @@ from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
+from kam.validators import require_room
 from users.models import User
 
 
@@ -142,6 +143,7 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
     require_edit(
         actor, contract.account, message=_("You may not change the contracts of this account.")
     )
+    require_room(contract.documents.count(), field="file")
     try:
         checked = validate_upload(uploaded_file)
     except ValidationError as exc:

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.validators import BOUNDED_TEXT
+
 # Days until an issue is due when no due date is given, by severity. Kept in code (not in
 # the database) so that a change is reviewed like any other rule.
 DUE_DAYS_BY_SEVERITY = {"critical": 1, "high": 3, "medium": 7, "low": 14}
@@ -90,7 +92,7 @@ class CustomerIssue(models.Model):
         verbose_name=_("account"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=BOUNDED_TEXT)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPLAINT)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
@@ -112,7 +114,7 @@ class CustomerIssue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, validators=BOUNDED_TEXT)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     escalated = models.BooleanField(_("escalated"), default=False)
     created_by = models.ForeignKey(
@@ -226,7 +228,7 @@ class Survey(models.Model):
         ],
         help_text=_("How satisfied is the customer? 1 (very unsatisfied) – 5 (very satisfied)"),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=BOUNDED_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, ProductLine
+from kam.validators import BOUNDED_TEXT
 
 PROBABILITY = [
     MinValueValidator(0, message=_("Use a probability from 0 to 100.")),
@@ -74,7 +75,7 @@ class Competitor(models.Model):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     website = models.URLField(_("website"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -98,7 +99,7 @@ class Opportunity(models.Model):
         Account, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("account")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=BOUNDED_TEXT)
     product_lines = models.ManyToManyField(
         ProductLine, blank=True, related_name="opportunities", verbose_name=_("product lines")
     )
@@ -121,6 +122,7 @@ class Opportunity(models.Model):
         _("reason won or lost"),
         blank=True,
         help_text=_("Required when the deal is won or lost."),
+        validators=BOUNDED_TEXT,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,7 +216,7 @@ class OpportunityCompetitor(models.Model):
     position = models.CharField(
         _("position"), max_length=20, choices=Position.choices, default=Position.UNKNOWN
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
     history = HistoricalRecords()
 
     class Meta:

@@ -21,6 +21,7 @@ from deals.signals import opportunity_closed
 from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from users.models import User
 
 
@@ -295,6 +296,7 @@ def opportunity_competitor_set(
     ).first()
     created = link is None
     if link is None:
+        require_room(opportunity.competitor_links.count(), field="competitor")
         link = OpportunityCompetitor(opportunity=opportunity, competitor=competitor)
     link.position = position
     link.notes = notes.strip()

@@ -16,11 +16,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("KAM_DATA_DIR", BASE_DIR / "data"))
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """1/0, true/false, yes/no, on/off in any case; anything else (a typo such as
+    `flase`) stops the start with a line naming the variable, never a silent False."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    sys.exit(
+        f"KAM CRM refuses to start: {name}={value!r} is not a yes/no value; "
+        "write 1/0, true/false, yes/no or on/off."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
@@ -223,7 +236,10 @@ USE_TZ = True
 # Amounts are grouped explicitly by the `money` filter (force_grouping).
 USE_THOUSAND_SEPARATOR = False
 LANGUAGE_COOKIE_NAME = "kam_language"
-LANGUAGE_COOKIE_SECURE = not DEBUG and env_bool("KAM_HTTPS", True)
+# Every yes/no setting is read at start, also where DEBUG makes it moot, so that a typo
+# stops the start in every environment.
+HTTPS = env_bool("KAM_HTTPS", True) and not DEBUG
+LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
@@ -301,12 +317,12 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # HTTPS: on by default outside DEBUG. KAM_HTTPS=0 only for plain-HTTP test servers.
-HTTPS = not DEBUG and env_bool("KAM_HTTPS", True)
+# (HTTPS itself is set above, next to the language cookie.)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) and HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -317,12 +333,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies append to X-Forwarded-For in front of the app (users.client_ip).
-TRUSTED_PROXY_COUNT = int(
-    os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0")
-)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
 
 # Content Security Policy: no inline scripts, no eval; scripts only from our origin.
 SECURE_CSP = {
@@ -338,6 +353,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+SMTP_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # E-mail: printed to the console unless EMAIL_HOST names an SMTP server (or EMAIL_FILE_PATH
 # a folder to write them to).
 if os.environ.get("EMAIL_HOST"):
@@ -349,7 +365,7 @@ if os.environ.get("EMAIL_HOST"):
                 "port": int(os.environ.get("EMAIL_PORT", "587")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": SMTP_USE_TLS,
             },
         }
     }
@@ -408,7 +424,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+# Folder renders (reviews.rendering): each attempt holds a lease of the hard time limit;
+# at the soft limit it stops and fails with a readable message. A version whose lease ran
+# out, or that waits "queued" longer than FOLDER_QUEUE_GRACE_SECONDS, is taken again by
+# beat's scan or the next request, up to FOLDER_RENDER_MAX_ATTEMPTS attempts.
+FOLDER_RENDER_TIME_LIMIT = env_int("FOLDER_RENDER_TIME_LIMIT", 300, minimum=10, maximum=3000)
+FOLDER_RENDER_SOFT_TIME_LIMIT = FOLDER_RENDER_TIME_LIMIT * 4 // 5
+FOLDER_RENDER_MAX_ATTEMPTS = env_int("FOLDER_RENDER_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+FOLDER_QUEUE_GRACE_SECONDS = env_int("FOLDER_QUEUE_GRACE_SECONDS", 300, minimum=5, maximum=3600)
+# Bounded input (kam.validators): characters per free text, entries per list a user grows.
+TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 20_000, minimum=1000, maximum=1_000_000)
+LIST_MAX_ITEMS = env_int("LIST_MAX_ITEMS", 100, minimum=10, maximum=10_000)
+# A folder longer than this fails with a readable message instead of filling the disk.
+FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
+if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
     sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,13 +1,17 @@
 """Project-wide views: health, home, and error pages that answer in JSON under /api/."""
 
+import sys
+
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -140,7 +144,36 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
+# How long a client should wait before trying again when the database went away.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the database connection broke (killed, restarted, failed over).
+    Nothing is wrong with the request; the broken connection is dropped when the request
+    ends (close_old_connections), and the next request connects afresh. Rendered without
+    the request's context processors, which would ask the database again."""
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {
+                "detail": _("The database is briefly unavailable. Please try again."),
+                "code": "database_unavailable",
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"LANGUAGE_CODE": get_language()}), status=503
+        )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block: the exception being handled tells a
+    # lost database connection (503, try again) from a bug (500).
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return _database_unavailable(request)
     if _wants_json(request):
         return JsonResponse(
             {"detail": _("A server error occurred."), "code": "server_error"}, status=500

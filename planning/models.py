@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, DecimalSize, ProductLine, year_validators
 from kam.formats import money
+from kam.validators import BOUNDED_TEXT
 from planning import forecast_math
 from planning.business_cases import arithmetic
 from planning.forecast_math import ForecastValues
@@ -35,16 +36,22 @@ class AccountPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    business_goals = models.TextField(_("our business goals for this account"), blank=True)
-    customer_goals = models.TextField(_("our goals for the customer"), blank=True)
-    strategies = models.TextField(_("strategies"), blank=True)
-    growth_opportunities = models.TextField(_("growth opportunities"), blank=True)
-    obstacles = models.TextField(_("obstacles and risks"), blank=True)
+    business_goals = models.TextField(
+        _("our business goals for this account"), blank=True, validators=BOUNDED_TEXT
+    )
+    customer_goals = models.TextField(
+        _("our goals for the customer"), blank=True, validators=BOUNDED_TEXT
+    )
+    strategies = models.TextField(_("strategies"), blank=True, validators=BOUNDED_TEXT)
+    growth_opportunities = models.TextField(
+        _("growth opportunities"), blank=True, validators=BOUNDED_TEXT
+    )
+    obstacles = models.TextField(_("obstacles and risks"), blank=True, validators=BOUNDED_TEXT)
     # SWOT: four short lists, one item per line.
-    strengths = models.TextField(_("strengths"), blank=True)
-    weaknesses = models.TextField(_("weaknesses"), blank=True)
-    opportunities = models.TextField(_("opportunities"), blank=True)
-    threats = models.TextField(_("threats"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True, validators=BOUNDED_TEXT)
+    weaknesses = models.TextField(_("weaknesses"), blank=True, validators=BOUNDED_TEXT)
+    opportunities = models.TextField(_("opportunities"), blank=True, validators=BOUNDED_TEXT)
+    threats = models.TextField(_("threats"), blank=True, validators=BOUNDED_TEXT)
     last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     last_reviewed_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -235,7 +242,7 @@ class ObjectiveAdjustment(models.Model):
     field = models.CharField(_("field"), max_length=30)
     old_value = models.CharField(_("old value"), max_length=100, blank=True)
     new_value = models.CharField(_("new value"), max_length=100, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), validators=BOUNDED_TEXT)
     changed_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("changed by")
     )
@@ -258,9 +265,9 @@ class CoachingPlan(models.Model):
     reps = models.ManyToManyField(
         USER, related_name="coaching_plans", blank=True, verbose_name=_("sales reps")
     )
-    measures = models.TextField(_("measures"), blank=True)
-    topics = models.TextField(_("topics"), blank=True)
-    dos_and_donts = models.TextField(_("do's and don'ts"), blank=True)
+    measures = models.TextField(_("measures"), blank=True, validators=BOUNDED_TEXT)
+    topics = models.TextField(_("topics"), blank=True, validators=BOUNDED_TEXT)
+    dos_and_donts = models.TextField(_("do's and don'ts"), blank=True, validators=BOUNDED_TEXT)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -306,7 +313,7 @@ class CoachingSession(models.Model):
     participants = models.ManyToManyField(
         USER, related_name="coaching_sessions", blank=True, verbose_name=_("participants")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
 
     class Meta:
         verbose_name = _("coaching session")

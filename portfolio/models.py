@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import MONEY, NOT_NEGATIVE, Account, year_validators
+from kam.validators import BOUNDED_TEXT
 
 USER = settings.AUTH_USER_MODEL
 SCORE = {"max_digits": 5, "decimal_places": 1}
@@ -149,8 +150,8 @@ class SuggestionDecision(models.Model):
         _("suggested status"), max_length=20, choices=Account.Status.choices
     )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    sentence = models.TextField(_("suggestion"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=BOUNDED_TEXT)
+    sentence = models.TextField(_("suggestion"), blank=True, validators=BOUNDED_TEXT)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
 
@@ -294,7 +295,7 @@ class ReadinessAssessment(models.Model):
         _("Management is willing to build the structures and provide resources"),
         validators=ANSWER,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
     assessed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
 

@@ -19,7 +19,7 @@ from deals.models import Opportunity
 from kam.formats import money, pct
 from kam.history import authored_by
 from planning.models import Action
-from reviews import pdf, selectors, services
+from reviews import rendering, selectors, services
 from reviews.models import AnnualReview, JointProject, Section
 
 AGENDA = [
@@ -196,7 +196,7 @@ def seed(users) -> int:
         )
         for internal in (False, True):
             version, _new = services.folder_request(actor=owner, review=last, internal=internal)
-            pdf.render_version(version_id=version.pk)
+            rendering.render_version(version_id=version.pk)
             created += 1
         services.review_update(
             actor=owner,

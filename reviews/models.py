@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Account, Contact, year_validators
 from activities.models import FollowUp
 from contracts.models import Contract
+from kam.validators import BOUNDED_TEXT
 from planning.models import Objective
 
 USER = settings.AUTH_USER_MODEL
@@ -38,6 +39,7 @@ class AnnualReview(models.Model):
         _("reason for a date in a closed year"),
         blank=True,
         help_text=_("Needed when the meeting lies in a year that is closed."),
+        validators=BOUNDED_TEXT,
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     our_participants = models.ManyToManyField(
@@ -52,7 +54,7 @@ class AnnualReview(models.Model):
     language = models.CharField(
         _("language of the folder"), max_length=8, choices=FOLDER_LANGUAGES, default="de"
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, validators=BOUNDED_TEXT)
     next_review_on = models.DateField(_("next review on"), null=True, blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
@@ -98,7 +100,7 @@ class Section(models.Model):
 
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(_("section"), max_length=20, choices=Kind.choices)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, validators=BOUNDED_TEXT)
     data = models.JSONField(default=dict, blank=True)
     changes = models.JSONField(default=list, blank=True)
     # The manager's choices for the customer's folder: item key -> shown or not. Items
@@ -152,7 +154,7 @@ class Topic(models.Model):
 
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="topics")
     title = models.CharField(_("topic"), max_length=200)
-    goal = models.TextField(_("our goal"), blank=True)
+    goal = models.TextField(_("our goal"), blank=True, validators=BOUNDED_TEXT)
     owner = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("owner"),
@@ -206,7 +208,7 @@ class JointProject(models.Model):
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="projects")
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
     title = models.CharField(_("project"), max_length=200)
-    goal = models.TextField(_("goal"), blank=True)
+    goal = models.TextField(_("goal"), blank=True, validators=BOUNDED_TEXT)
     target = models.CharField(_("target"), max_length=200, blank=True)
     objective = models.OneToOneField(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -264,7 +266,7 @@ class FolderVersion(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
-    error = models.TextField(_("reason"), blank=True)
+    error = models.TextField(_("reason"), blank=True, validators=BOUNDED_TEXT)
     attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(_("file"), max_length=255, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
@@ -279,6 +281,12 @@ class FolderVersion(models.Model):
     # When the render was handed to the broker; empty while Redis could not be reached
     # (reviews.tasks.queue_waiting_folders queues it later).
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The lease of the running attempt (reviews.rendering): when it started, until when
+    # it may run (started_at plus the task's hard time limit) and which task holds it.
+    # A version "rendering" past its lease is taken again, with a new attempt number.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -7,7 +7,6 @@ Empty sections are left out, not printed empty.
 """
 
 import base64
-import hashlib
 import logging
 import mimetypes
 import os
@@ -132,14 +131,24 @@ def render_folder_html(review: AnnualReview, *, internal: bool, language: str) -
         )
 
 
+class FolderTooLong(Exception):
+    """The laid-out folder has more pages than FOLDER_MAX_PAGES: not written at all."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"{pages} pages")
+        self.pages = pages
+
+
 def render_folder_pdf(review: AnnualReview, *, internal: bool, language: str) -> tuple[bytes, int]:
     """(PDF bytes, number of pages)."""
     html = render_folder_html(review, internal=internal, language=language)
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    if len(document.pages) > settings.FOLDER_MAX_PAGES:
+        raise FolderTooLong(len(document.pages))
     return document.write_pdf(), len(document.pages)
 
 
-def _store_atomically(name: str, content: bytes) -> str:
+def store_atomically(name: str, content: bytes) -> str:
     """Write under a temporary name next to the target and move it into place, so that a
     killed worker leaves the old file or the new one, never half a file."""
     try:
@@ -171,56 +180,3 @@ def forget_file(sender: type[FolderVersion], instance: FolderVersion, **kwargs: 
         return
     storage = instance.file.storage
     transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
-
-
-def render_version(*, version_id: int) -> FolderVersion | None:
-    """Render one version into its file. Idempotent: a done or failed version is left as
-    it is; a version found "rendering" (its worker died) is rendered again into the same
-    row and file name, so a retry never makes a second version. A version deleted before
-    or during its render leaves no file behind (None)."""
-    with transaction.atomic():
-        version = (
-            FolderVersion.objects.select_for_update()
-            .select_related("review__account")
-            .filter(pk=version_id)
-            .first()
-        )
-        if version is None:
-            return None
-        if version.status in (FolderVersion.Status.DONE, FolderVersion.Status.FAILED):
-            return version
-        version.status = FolderVersion.Status.RENDERING
-        version.attempts += 1
-        version.save(update_fields=["status", "attempts"])
-    try:
-        content, pages = render_folder_pdf(
-            version.review, internal=version.internal, language=version.language
-        )
-        name = _store_atomically(
-            f"{FOLDER}/{version.review_id}/{version.pk}-v{version.number}.pdf", content
-        )
-    except Exception as exc:  # a broken template, a full disk: say so, never hang
-        log.exception("Rendering folder version %s failed", version_id)
-        failed = FolderVersion.objects.filter(pk=version_id).update(
-            status=FolderVersion.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:1000],
-            finished_at=timezone.now(),
-        )
-        if not failed:
-            return None
-        version.refresh_from_db()
-        return version
-    stored = FolderVersion.objects.filter(pk=version_id).update(
-        status=FolderVersion.Status.DONE,
-        file=name,
-        size=len(content),
-        pages=pages,
-        checksum=hashlib.sha256(content).hexdigest(),
-        error="",
-        finished_at=timezone.now(),
-    )
-    if not stored:  # deleted while it rendered: its post_delete saw no file to remove
-        default_storage.delete(name)
-        return None
-    version.refresh_from_db()
-    return version

@@ -25,9 +25,10 @@ from activities.services import follow_up_create, follow_up_update
 from kam import events, queue
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
 from planning.models import Objective
-from reviews import selectors
+from reviews import rendering, selectors
 from reviews.models import (
     AgendaItem,
     Agreement,
@@ -238,6 +239,8 @@ def review_update(
             {"next_review_on": _("The next review lies in a later year than %(year)s.")
              % {"year": review.year}}
         )  # fmt: skip
+    require_short_list(customer_participants or [], field="customer_participants")
+    require_short_list(our_participants or [], field="our_participants")
     contacts, users = _check_participants(
         review.account, customer_participants or [], our_participants or []
     )
@@ -290,6 +293,7 @@ def section_update(*, actor: User, section: Section, text: str) -> Section:
     require_edit(actor, section.review.account)
     section.text = (text or "").replace("\r\n", "\n").strip()
     section.updated_by = actor
+    section.clean_fields(exclude=[f.name for f in Section._meta.fields if f.name != "text"])
     section.save(update_fields=["text", "updated_at", "updated_by"])
     return section
 
@@ -438,6 +442,8 @@ def agenda_item_save(
     item: AgendaItem | None = None,
 ) -> AgendaItem:
     require_edit(actor, review.account)
+    if item is None:
+        require_room(review.agenda.count())
     item = item or AgendaItem(review=review, position=_next_position(review.agenda))
     item.title = (title or "").strip()
     item.duration_minutes = duration_minutes
@@ -485,6 +491,8 @@ def topic_save(
     topic: Topic | None = None,
 ) -> Topic:
     require_edit(actor, review.account)
+    if topic is None:
+        require_room(review.topics.count())
     topic = topic or Topic(review=review, position=_next_position(review.topics))
     topic.title = (title or "").strip()
     topic.goal = (goal or "").replace("\r\n", "\n").strip()
@@ -512,6 +520,8 @@ def market_figure_save(
     row: MarketFigure | None = None,
 ) -> MarketFigure:
     require_edit(actor, review.account)
+    if row is None:
+        require_room(review.market_data.count())
     row = row or MarketFigure(review=review, position=_next_position(review.market_data))
     row.topic = (topic or "").strip()
     row.figure = (figure or "").strip()
@@ -551,6 +561,7 @@ def market_data_copy_from_last_year(*, actor: User, review: AnnualReview) -> int
             )
         )
         position += 1
+    require_room(review.market_data.count(), adding=len(rows))
     MarketFigure.objects.bulk_create(rows)
     return len(rows)
 
@@ -568,6 +579,8 @@ def project_save(
     project: JointProject | None = None,
 ) -> JointProject:
     require_edit(actor, review.account)
+    if project is None:
+        require_room(review.projects.count())
     project = project or JointProject(review=review, position=_next_position(review.projects))
     project.area = area
     project.title = (title or "").strip()
@@ -591,6 +604,7 @@ def agreement_add(
     """An agreement of the meeting; with owner and due date it becomes a follow-up on the
     owner's "My work" (source "review")."""
     require_edit(actor, review.account)
+    require_room(review.agreements.count())
     agreement = Agreement(review=review, text=(text or "").strip(), owner=owner, due_on=due_on)
     if bool(owner) != bool(due_on):
         field = "due_on" if owner else "owner"
@@ -786,15 +800,22 @@ def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) ->
 def folder_request(
     *, actor: User, review: AnnualReview, internal: bool = False
 ) -> tuple[FolderVersion, bool]:
-    """A new numbered version, queued for the worker; while one render of the review runs,
-    that one is returned instead (a second click starts nothing). Returns (version, new)."""
+    """A new numbered version, queued for the worker; while a render of the same kind
+    (internal or for the customer) runs, that one is returned instead (a second click
+    starts nothing). A running one that is stuck (its lease ran out, or it waits queued
+    too long: reviews.rendering) is taken again here, or failed after its last attempt
+    and replaced by a new version. Returns (version, new)."""
     if not visible_accounts(actor).filter(pk=review.account_id).exists():
         raise PermissionDenied(_("You may not change this account."))
     review = AnnualReview.objects.select_for_update().get(pk=review.pk)
     running = review.versions.filter(
-        status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING)
+        status__in=(FolderVersion.Status.QUEUED, FolderVersion.Status.RENDERING),
+        internal=internal,
     ).first()
-    if running is not None:
+    if running is not None and rendering.needs_taking_again(running):
+        running = rendering.take_again(running.pk) or running
+        running.refresh_from_db()
+    if running is not None and running.is_running:
         if running.status == FolderVersion.Status.QUEUED and running.queued_at is None:
             transaction.on_commit(lambda: _queue_render(running))  # the broker was away
         return running, False

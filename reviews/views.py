@@ -267,7 +267,11 @@ def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = SectionForm(request.POST, prefix=kind)
     if not form.is_valid():
         return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
-    services.section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
+    try:
+        services.section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
     messages.success(request, _("“%(section)s” was saved.") % {"section": section})
     return _respond(request, pk, partial)
 

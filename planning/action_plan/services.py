@@ -20,6 +20,7 @@ from accounts.services import figures_target_set
 from kam import events
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -209,6 +210,7 @@ def action_create(
         customer_facing=customer_facing,
     )  # fmt: skip
     require_edit(actor, objective.account)
+    require_room(objective.actions.count())
     fields.setdefault("owner", actor)
     given_done_on = fields.pop("done_on", None)
     action = Action(objective=objective, **fields)

@@ -16,6 +16,7 @@ from accounts.models import Account
 from deals.models import Opportunity
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
+from kam.validators import require_room
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
@@ -108,6 +109,7 @@ def scenario_create(
     require_edit(actor, case.account)
     # Lock the case so that two scenarios added at once get different positions.
     BusinessCase.objects.select_for_update().filter(pk=case.pk).first()
+    require_room(case.scenarios.count())
     if "position" not in fields:
         last = case.scenarios.aggregate(last=Max("position"))["last"]
         fields["position"] = 0 if last is None else last + 1

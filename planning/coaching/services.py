@@ -19,6 +19,7 @@ from accounts.models import Account
 from kam.history import records_author
 from kam.unset import UNSET, Unset, given
 from kam.uploads import stored_name, validate_upload
+from kam.validators import require_room, require_short_list
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
 from users.models import User
 
@@ -122,6 +123,7 @@ def material_add(
     require_edit(
         actor, plan.account, message=_("You may not change the coaching plans of this account.")
     )
+    require_room(plan.materials.count())
     url = (url or "").strip()
     title = (title or "").strip()
     if not title and uploaded_file:
@@ -181,6 +183,9 @@ def session_add(
     require_edit(
         actor, plan.account, message=_("You may not change the coaching plans of this account.")
     )
+    require_room(plan.sessions.count())
+    participants = list(participants)
+    require_short_list(participants, field="participants")
     session = CoachingSession(plan=plan, held_at=held_at, notes=(notes or "").strip())
     session.full_clean()
     people = _check_people(participants, plan.account, "participants")

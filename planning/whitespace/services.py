@@ -18,6 +18,7 @@ from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
 from kam.history import records_author
+from kam.validators import require_room
 from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
 
@@ -40,6 +41,7 @@ def unit_create(*, actor: User, account: Account, name: str) -> BusinessUnit:
     require_edit(actor, account)
     # Lock the account row: two units added at once get different positions.
     Account.objects.select_for_update().filter(pk=account.pk).first()
+    require_room(BusinessUnit.objects.filter(account=account).count())
     last = BusinessUnit.objects.filter(account=account).aggregate(last=Max("position"))["last"]
     unit = BusinessUnit(
         account=account, name=(name or "").strip(), position=0 if last is None else last + 1

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.services import team_member_set
-from reviews import pdf, services
+from reviews import rendering, services
 from reviews.models import AnnualReview, FolderVersion
 from tests.conftest import client_for
 from tests.reviews.helpers import render
@@ -68,7 +68,7 @@ def test_a_rolled_back_deletion_keeps_the_pdfs(
 def test_a_review_deleted_before_its_render_ran_leaves_no_file(kam, review, media_root):
     version, _new = services.folder_request(actor=kam, review=review)  # queued, not run
     services.review_delete(actor=kam, review=review)
-    assert pdf.render_version(version_id=version.pk) is None  # the task finds nothing to do
+    assert rendering.render_version(version_id=version.pk) is None  # the task finds nothing to do
     assert not list(Path(media_root).rglob("*.pdf"))
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from accounts.models import YearlyFigures
 from contracts.models import Contract
 from customer_care.models import CustomerIssue, Department, ensure_default_departments
-from reviews import pdf, services
+from reviews import rendering, services
 from reviews.models import FolderVersion, Section
 from tests.factories import make_account, make_contact
 from tests.reviews.conftest import THIS_YEAR
@@ -127,11 +127,11 @@ def test_rendering_again_keeps_one_version(review, kam, django_capture_on_commit
     FolderVersion.objects.filter(pk=version.pk).update(
         status=FolderVersion.Status.RENDERING, attempts=1
     )
-    result = pdf.render_version(version_id=version.pk)
+    result = rendering.render_version(version_id=version.pk)
     assert result.status == FolderVersion.Status.DONE
     assert result.attempts == 2
     assert review.versions.count() == 1
-    again = pdf.render_version(version_id=version.pk)  # done: left alone
+    again = rendering.render_version(version_id=version.pk)  # done: left alone
     assert again.attempts == 2 and again.checksum == result.checksum
 
 
