@@ -8,11 +8,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import exports, selectors, services
 from accounts.access import can_edit_account, get_account_for, get_contact_for, visible_contacts
 from accounts.filters import ContactFilter
 from accounts.forms import ContactForm, ContactLeftForm
 from accounts.views import _render_tab
+from kam import export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
@@ -27,6 +28,8 @@ def contact_list(request: AuthedHttpRequest) -> HttpResponse:
     filterset = ContactFilter(request.GET or None, queryset=contacts)
     if filterset.is_valid():
         contacts = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.CONTACTS, contacts, fmt=fmt)
     page = BoundedPaginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -34,11 +34,11 @@ from accounts.access import (
 )
 from accounts.models import Account
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
-from activities import selectors, services
+from activities import exports, selectors, services
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm, FollowUpForm, FollowUpPlanForm
 from activities.models import Activity, FollowUp
-from kam import registry
+from kam import export, registry
 from kam.forms import add_service_errors
 from kam.history import Change, Source
 from kam.history import changes as history_changes
@@ -400,6 +400,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET or None, queryset=activities)
     if filterset.is_valid():
         activities = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.ACTIVITIES, activities, fmt=fmt)
     page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -23,8 +23,10 @@ from accounts.api.serializers import (
     FiguresSerializer,
     TeamMemberSerializer,
 )
+from accounts.exports import ACCOUNTS, CONTACTS
 from accounts.filters import AccountFilter, ContactFilter
 from accounts.models import Account, Contact, ProductLine
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
 
@@ -59,10 +61,11 @@ def account_detail_data(request: Request, account: Account) -> dict:
         responses={201: AccountDetailSerializer},
     ),
 )
-class AccountList(generics.ListCreateAPIView):
+class AccountList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = AccountSerializer
     filter_backends = FILTERS
     filterset_class = AccountFilter
+    export = ACCOUNTS
     pagination_class = IdsFirstPagination  # the year's figures for the page's rows only
 
     def get_queryset(self) -> QuerySet[Account]:
@@ -258,11 +261,12 @@ def contact_queryset(user) -> QuerySet[Contact]:
     get=extend_schema(summary=_("List contacts")),
     post=extend_schema(summary=_("Add a contact to an account")),
 )
-class ContactList(generics.ListCreateAPIView):
+class ContactList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = ContactFilter
+    export = CONTACTS
 
     def get_queryset(self) -> QuerySet[Contact]:
         return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
