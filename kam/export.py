@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -108,7 +109,7 @@ def related_key(record: models.Model | None) -> str:
 def has_field(model: type[models.Model], name: str) -> bool:
     try:
         model._meta.get_field(name)
-    except models.FieldDoesNotExist:
+    except FieldDoesNotExist:
         return False
     return True
 
