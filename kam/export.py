@@ -62,7 +62,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def chunk_size() -> int:
     """Rows per database round trip, and per piece of a streamed CSV."""
-    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 2000))
+    return int(settings.EXPORT_CHUNK_SIZE)
 
 
 def escape_formula(text: str) -> str:

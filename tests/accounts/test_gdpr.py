@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Contact
 from activities import services as activity_services
-from activities.models import Activity
+from activities.models import Activity, FollowUp
 from customer_care import services as care_services
 from customer_care.models import Survey
 from reviews import services as review_services
+from reviews.models import AnnualReview, Section
 from tests.conftest import client_for
 from tests.factories import make_contact
 
@@ -172,6 +173,20 @@ def test_after_erasure_the_name_appears_nowhere(kam, head_of_sales, person, acco
     assert not found["contacts"]
     assert not client.get(reverse("accounts:contacts"), {"q": FIRST}).context["page"].object_list
     assert Contact.objects.filter(last_name__icontains=NAME).count() == 0
+
+    # Nor in the stored texts a page, a reminder or a folder rendered later would show.
+    stored = [
+        *FollowUp.objects.values_list("title", "notes"),
+        *FollowUp.history.values_list("title", "notes"),
+        *AnnualReview.objects.values_list("minutes", flat=True),
+        *AnnualReview.history.values_list("minutes", flat=True),
+        *Section.objects.values_list("text", "data"),
+        *Activity.history.values_list("subject", "notes"),
+        *Contact.history.values_list("first_name", "last_name", "email"),
+    ]
+    assert FollowUp.objects.filter(account=account).exists()  # the detractor follow-up
+    assert NAME.lower() not in str(stored).lower()
+    assert FIRST.lower() not in str(stored).lower()
 
     # The statistics stay: the activity, the survey score, the figures.
     assert Activity.objects.filter(account=account).count() == activities_before
