@@ -153,9 +153,9 @@ def contact_data(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "sections": [(s, gdpr.as_table(s)) for s in sections],
         "exported_at": timezone.now(),
     }
-    response = render_page(request, "accounts/contact_data.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    page = render_page(request, "accounts/contact_data.html", context)
+    page["Cache-Control"] = "no-store"
+    return page
 
 
 @login_required

@@ -94,7 +94,7 @@ def plain(record: models.Model, name: str) -> Any:
     if field.is_relation:
         related = getattr(record, name)
         return str(related) if related is not None else None
-    if getattr(field, "choices", None):
+    if isinstance(field, models.Field) and field.choices:
         value = getattr(record, name)
         return str(dict(field.flatchoices).get(value, value)) if value not in (None, "") else ""
     value = getattr(record, name)

@@ -125,6 +125,8 @@ def model_column(
     a foreign key as `_related_key`, a many-to-many field as the related names joined
     with ", " (prefetch it)."""
     model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is no field of its own")
     title = heading if heading is not None else model_field.verbose_name
     if model_field.many_to_many:
         return Column(
@@ -210,7 +212,7 @@ def csv_text(value: Any, kind: str, *, german: bool) -> str:
 
 
 def _headings(export: Export) -> list[str]:
-    return [str(capfirst(column.heading)) for column in export.columns]
+    return [capfirst(str(column.heading)) for column in export.columns]
 
 
 def _rows(export: Export, queryset: QuerySet) -> Iterator[list[Any]]:

@@ -35,14 +35,14 @@ class ExportListMixin:
     export: export.Export
 
     def get_renderers(self):
-        return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]  # type: ignore[misc]
+        return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]
 
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in export.FORMATS:
-            queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+            queryset = self.filter_queryset(self.get_queryset())
             return export.response(self.export, queryset, fmt=fmt)
-        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        return super().list(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         # Errors (a bad filter: 400) in the API's JSON shape, whatever format was asked for.
@@ -52,4 +52,4 @@ class ExportListMixin:
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)
