@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -458,6 +458,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """Everything waiting for the user: follow-ups, plan actions, silent key contacts, owned
     issues."""
     user = request.user
+    if fmt := export.requested(request):
+        # The follow-ups of both lists: open ones by due date, then the recently done.
+        since = timezone.now() - timedelta(days=DONE_DAYS)
+        follow_ups = (
+            selectors.follow_up_list(user)
+            .filter(owner=user)
+            .filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
+            .order_by(F("done_at").desc(nulls_first=True), "due_on", "pk")
+        )
+        return export.response(exports.FOLLOW_UPS, follow_ups, fmt=fmt)
     if request.htmx and not request.htmx.history_restore_request:
         # The follow-up lists reload themselves after a change made elsewhere on the page.
         context = _follow_up_context(user)

@@ -122,7 +122,7 @@ def model_column(
     kind: str | None = None,
 ) -> Column:
     """The column of a model field: its verbose name as heading, a choice as its label,
-    a foreign key as `_related_key`, a many-to-many field as the related names joined
+    a foreign key as `related_key`, a many-to-many field as the related names joined
     with ", " (prefetch it)."""
     model_field = model._meta.get_field(name)
     if not isinstance(model_field, models.Field):

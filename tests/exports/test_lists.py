@@ -383,3 +383,20 @@ def test_api_export_with_a_bad_filter_is_a_400_in_json(kam, accounts):
     response = client_for(kam).get(reverse("api-account-list"), {"format": "csv", "status": "x"})
     assert response.status_code == 400
     assert "status" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_follow_up_export_of_my_work_holds_its_follow_ups(kam, accounts, foreign, other_kam, fmt):
+    today = timezone.localdate()
+    for days, title in ((3, "Später"), (1, "Bald")):
+        activity_services.follow_up_create(
+            actor=kam, account=accounts[0], owner=kam, title=title, due_on=today + timedelta(days)
+        )
+    activity_services.follow_up_create(
+        actor=other_kam, account=foreign, owner=other_kam, title="Geheim", due_on=today
+    )
+    client = client_for(kam)
+    page = client.get(reverse("activities:my_work"))
+    shown = [f.title for f in page.context["open_follow_ups"]]
+    rows = exported(client, reverse("activities:my_work"), {}, fmt)
+    assert column(rows, "Titel") == shown == ["Bald", "Später"]
