@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import exports, gdpr, selectors, services
 from accounts.access import can_edit_account, get_account_for, get_contact_for, visible_contacts
 from accounts.filters import ContactFilter
-from accounts.forms import ContactForm, ContactLeftForm
+from accounts.forms import ContactEraseForm, ContactForm, ContactLeftForm
 from accounts.views import _render_tab
+from kam import export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
@@ -27,6 +29,8 @@ def contact_list(request: AuthedHttpRequest) -> HttpResponse:
     filterset = ContactFilter(request.GET or None, queryset=contacts)
     if filterset.is_valid():
         contacts = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.CONTACTS, contacts, fmt=fmt)
     page = BoundedPaginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,6 +55,7 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         .filter(reports_to=contact)
         .select_related("account"),
         "left_form": ContactLeftForm(),
+        "may_erase": gdpr.may_erase(request.user) and contact.erased_at is None,
     }
     return render_page(request, "accounts/contact_detail.html", context)
 
@@ -126,3 +131,50 @@ def contact_left(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Enter the date the contact left."))
     return redirect("accounts:contact_detail", pk=contact.pk)
+
+
+@login_required
+def contact_data(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about the person (GDPR right of access): a readable page, or
+    with `?format=json` a JSON file."""
+    contact = get_contact_for(request.user, pk)
+    sections = gdpr.personal_data(contact=contact, user=request.user)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            gdpr.as_json(sections, contact=contact), json_dumps_params={"ensure_ascii": False}
+        )
+        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    context = {
+        "nav": "contacts",
+        "contact": contact,
+        "account": contact.account,
+        "sections": [(s, gdpr.as_table(s)) for s in sections],
+        "exported_at": timezone.now(),
+    }
+    page = render_page(request, "accounts/contact_data.html", context)
+    page["Cache-Control"] = "no-store"
+    return page
+
+
+@login_required
+def contact_erase(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Erase the person, keeping the statistics: a confirm step, then the erasure."""
+    contact = get_contact_for(request.user, pk)
+    if not gdpr.may_erase(request.user):
+        raise PermissionDenied
+    form = ContactEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gdpr.contact_erase(
+                actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The person's data was erased."))
+            return redirect("accounts:contact_detail", pk=contact.pk)
+    status = 422 if form.errors else 200
+    context = {"form": form, "contact": contact, "account": contact.account, "nav": "contacts"}
+    return render_page(request, "accounts/contact_erase.html", context, status=status)

@@ -214,3 +214,15 @@ class ContactLeftForm(forms.Form):
     left_on = forms.DateField(
         label=_("Left the company on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ContactEraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the erasure"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the person's request of a date. Do not name the person here."),
+        max_length=1000,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the person's data cannot be restored."), required=True
+    )

@@ -430,6 +430,10 @@ class Contact(models.Model):
     last_contacted_at = models.DateTimeField(
         _("last contact"), null=True, blank=True, editable=False
     )
+    # Erased on request (GDPR, accounts.gdpr): the record stays, for the activities and
+    # scores it counts in, without anything that identifies the person.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
+    erasure_reason = models.TextField(_("reason for the erasure"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "last_contacted_at"])
@@ -444,6 +448,8 @@ class Contact(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx")]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("erased contact"))
         return f"{self.first_name} {self.last_name}".strip()
 
     @property

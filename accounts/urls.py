@@ -24,4 +24,6 @@ urlpatterns = [
     path("contacts/<int:pk>/", contact_views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contact_views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/left/", contact_views.contact_left, name="contact_left"),
+    path("contacts/<int:pk>/data/", contact_views.contact_data, name="contact_data"),
+    path("contacts/<int:pk>/erase/", contact_views.contact_erase, name="contact_erase"),
 ]

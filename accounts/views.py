@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import exports, selectors, services
 from accounts.access import (
     can_edit_account,
     get_account_for,
@@ -22,7 +22,7 @@ from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMem
 from accounts.history import account_history
 from accounts.models import Account, ProfileSection
 from accounts.relationship_map import relationship_map
-from kam import registry
+from kam import export, registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
@@ -48,6 +48,8 @@ def account_list(request: AuthedHttpRequest) -> HttpResponse:
     filterset = AccountFilter(request.GET or None, queryset=accounts)
     if filterset.is_valid():
         accounts = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.ACCOUNTS, accounts, fmt=fmt)
     page = page_of(accounts, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)

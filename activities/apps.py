@@ -90,3 +90,10 @@ class ActivitiesConfig(AppConfig):
                 order=20,
             )
         )
+
+        from activities import gdpr
+        from kam.registry import PersonalDataSource
+
+        registry.personal_data_sources.register(
+            PersonalDataSource(key="activities", collect=gdpr.collect, redact=gdpr.redact, order=10)
+        )

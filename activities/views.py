@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,11 +34,11 @@ from accounts.access import (
 )
 from accounts.models import Account
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
-from activities import selectors, services
+from activities import exports, selectors, services
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm, FollowUpForm, FollowUpPlanForm
 from activities.models import Activity, FollowUp
-from kam import registry
+from kam import export, registry
 from kam.forms import add_service_errors
 from kam.history import Change, Source
 from kam.history import changes as history_changes
@@ -400,6 +400,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET or None, queryset=activities)
     if filterset.is_valid():
         activities = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.ACTIVITIES, activities, fmt=fmt)
     page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -456,6 +458,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """Everything waiting for the user: follow-ups, plan actions, silent key contacts, owned
     issues."""
     user = request.user
+    if fmt := export.requested(request):
+        # The follow-ups of both lists: open ones by due date, then the recently done.
+        since = timezone.now() - timedelta(days=DONE_DAYS)
+        follow_ups = (
+            selectors.follow_up_list(user)
+            .filter(owner=user)
+            .filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
+            .order_by(F("done_at").desc(nulls_first=True), "due_on", "pk")
+        )
+        return export.response(exports.FOLLOW_UPS, follow_ups, fmt=fmt)
     if request.htmx and not request.htmx.history_restore_request:
         # The follow-up lists reload themselves after a change made elsewhere on the page.
         context = _follow_up_context(user)

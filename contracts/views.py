@@ -20,10 +20,11 @@ from accounts.access import (
     get_account_for,
     visible_accounts,
 )
-from contracts import selectors, services
+from contracts import exports, selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
+from kam import export
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
@@ -55,6 +56,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filterset = ContractFilter(request.GET or None, queryset=contracts)
     if filterset.is_valid():
         contracts = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.CONTRACTS, contracts, fmt=fmt)
     account_id = filterset.form.cleaned_data.get("account") if filterset.is_valid() else None
     context = {
         "nav": "contracts",

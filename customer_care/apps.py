@@ -65,3 +65,12 @@ class CustomerCareConfig(AppConfig):
             )
         )
         registry.demo_steps.register(DemoStep(key="customer_care", seed=demo.seed, order=40))
+
+        from customer_care import gdpr
+        from kam.registry import PersonalDataSource
+
+        registry.personal_data_sources.register(
+            PersonalDataSource(
+                key="customer_care", collect=gdpr.collect, redact=gdpr.redact, order=20
+            )
+        )

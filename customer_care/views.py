@@ -19,10 +19,11 @@ from accounts.access import (
     visible_contacts,
 )
 from accounts.models import Account
-from customer_care import selectors, services
+from customer_care import exports, selectors, services
 from customer_care.filters import IssueFilter
 from customer_care.forms import IssueForm, IssueStatusForm, SurveyForm
 from customer_care.models import CustomerIssue
+from kam import export
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
@@ -45,6 +46,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     filterset = IssueFilter(request.GET or None, queryset=issues)
     if filterset.is_valid():
         issues = filterset.qs
+    if fmt := export.requested(request):
+        return export.response(exports.ISSUES, issues, fmt=fmt)
     page = BoundedPaginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

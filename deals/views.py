@@ -20,12 +20,12 @@ from accounts.access import (
     visible_account_ids,
 )
 from accounts.models import Account
-from deals import selectors, services
+from deals import exports, selectors, services
 from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
 from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
-from kam import versioned_cache
+from kam import export, versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.paging import BoundedPaginator
@@ -213,6 +213,8 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     filterset, opportunities = _filtered(request, request.GET)
     if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
         opportunities = opportunities.order_by("expected_close_date", "pk")
+    if fmt := export.requested(request):
+        return export.response(exports.OPPORTUNITIES, opportunities, fmt=fmt)
     page = BoundedPaginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "deals",

@@ -172,6 +172,21 @@ class DemoStep:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PersonalDataSource:
+    """What an app stores about a contact (a person), for data requests under the GDPR.
+    `collect(*, contact, user)` returns the section of the person's data export (records
+    within the user's scope); `redact(*, contact, redact)` passes the free texts of the
+    records linked to the person, and of their history, through `redact(text) -> text`
+    (which blanks the person's names, e-mail and phone numbers) and returns how many
+    records changed. Records, figures and scores stay: only identifying text goes."""
+
+    key: str
+    collect: Callable[..., Any]
+    redact: Callable[..., int]
+    order: int = 100
+
+
 account_tabs: Registry[AccountTab] = Registry("account tabs")
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
 header_facts: Registry[HeaderFact] = Registry("account header facts")
@@ -182,3 +197,4 @@ home_blocks: Registry[HomeBlock] = Registry("home page blocks")
 nav_links: Registry[NavLink] = Registry("navigation links")
 search_providers: Registry[SearchProvider] = Registry("search providers")
 demo_steps: Registry[DemoStep] = Registry("demo data steps")
+personal_data_sources: Registry[PersonalDataSource] = Registry("personal data sources")

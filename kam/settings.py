@@ -285,6 +285,9 @@ EVENTS_RUN_AT_PUBLISH = False
 # The activity, opportunity, issue and contact lists count at most this many rows and
 # then say "more than" (kam/paging.py): an exact count would read every row.
 LIST_COUNT_BOUND = env_int("LIST_COUNT_BOUND", 10_000, minimum=100, maximum=10_000_000)
+# Rows per database round trip of a list export (kam.export), and per piece of a
+# streamed CSV: memory stays bounded by this, however long the list.
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000, minimum=1, maximum=100_000)
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.

@@ -16,7 +16,7 @@ from accounts.access import editable_accounts, get_account_for, scoped, visible_
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam import charts as kam_charts
-from kam import versioned_cache
+from kam import export, versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.paging import CountedPaginator
@@ -25,6 +25,7 @@ from portfolio import (
     classification,
     concentration,
     dashboard,
+    exports,
     health,
     selectors,
     services,
@@ -255,6 +256,8 @@ def dashboard_accounts(request: HttpRequest) -> HttpResponse:
         metric = "revenue"
     value = request.GET.get("value", "")
     rows = dashboard.drill_down(accounts, year=year, metric=metric, value=value)
+    if fmt := export.requested(request):
+        return export.response(exports.PORTFOLIO, rows, fmt=fmt)
     # Counting the matches reads every account of the scope: cached like the dashboard
     # whose figure was clicked, until any write in the apps it reads.
     count = versioned_cache.cached(

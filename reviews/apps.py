@@ -54,3 +54,10 @@ class ReviewsConfig(AppConfig):
         post_delete.connect(
             pdf.forget_file, sender=FolderVersion, dispatch_uid="reviews_folder_file"
         )
+
+        from kam.registry import PersonalDataSource
+        from reviews import gdpr
+
+        registry.personal_data_sources.register(
+            PersonalDataSource(key="reviews", collect=gdpr.collect, redact=gdpr.redact, order=30)
+        )

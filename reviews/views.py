@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,11 +29,11 @@ from accounts.access import (
     get_account_for,
     get_editable_or_404,
 )
-from kam import queue
+from kam import export, queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
-from reviews import charts, pdf, selectors, services
+from reviews import charts, exports, pdf, selectors, services
 from reviews.forms import (
     AgendaItemForm,
     AgreementForm,
@@ -66,6 +67,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     reviews = selectors.review_list(request.user).select_related("account__owner")
     open_statuses = (AnnualReview.Status.PREPARING, AnnualReview.Status.READY)
+    if fmt := export.requested(request):
+        # Every review of the page's sections, without their length limit.
+        shown = reviews.filter(
+            Q(status__in=open_statuses) | Q(meeting_on__gte=today - timedelta(days=365))
+        ).order_by("-year", "account__name", "pk")
+        return export.response(exports.REVIEWS, shown, fmt=fmt)
     context = {
         "nav": "reviews",
         "today": today,

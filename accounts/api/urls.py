@@ -25,4 +25,10 @@ urlpatterns = [
     ),
     path("contacts/", views.ContactList.as_view(), name="api-contact-list"),
     path("contacts/<int:pk>/", views.ContactDetail.as_view(), name="api-contact-detail"),
+    path(
+        "contacts/<int:pk>/personal-data/",
+        views.ContactPersonalData.as_view(),
+        name="api-contact-personal-data",
+    ),
+    path("contacts/<int:pk>/erase/", views.ContactErase.as_view(), name="api-contact-erase"),
 ]

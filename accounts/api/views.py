@@ -9,12 +9,14 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts import selectors, services
-from accounts.access import get_account_for
+from accounts import gdpr, selectors, services
+from accounts.access import get_account_for, get_contact_for
 from accounts.api.permissions import CanEditAccount
 from accounts.api.serializers import (
     AccountDetailSerializer,
@@ -23,8 +25,10 @@ from accounts.api.serializers import (
     FiguresSerializer,
     TeamMemberSerializer,
 )
+from accounts.exports import ACCOUNTS, CONTACTS
 from accounts.filters import AccountFilter, ContactFilter
 from accounts.models import Account, Contact, ProductLine
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
 
@@ -59,10 +63,11 @@ def account_detail_data(request: Request, account: Account) -> dict:
         responses={201: AccountDetailSerializer},
     ),
 )
-class AccountList(generics.ListCreateAPIView):
+class AccountList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = AccountSerializer
     filter_backends = FILTERS
     filterset_class = AccountFilter
+    export = ACCOUNTS
     pagination_class = IdsFirstPagination  # the year's figures for the page's rows only
 
     def get_queryset(self) -> QuerySet[Account]:
@@ -258,11 +263,12 @@ def contact_queryset(user) -> QuerySet[Contact]:
     get=extend_schema(summary=_("List contacts")),
     post=extend_schema(summary=_("Add a contact to an account")),
 )
-class ContactList(generics.ListCreateAPIView):
+class ContactList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = ContactFilter
+    export = CONTACTS
 
     def get_queryset(self) -> QuerySet[Contact]:
         return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
@@ -304,3 +310,46 @@ class ContactDetail(generics.RetrieveUpdateAPIView):
             actor=request.user, contact=contact, **serializer.validated_data
         )
         return Response(self.get_serializer(contact).data)
+
+
+class ContactEraseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text=_("Why the person is erased (do not name them).")
+    )
+
+
+class ContactPersonalData(APIView):
+    """Everything stored about the person (GDPR right of access), for users who see the
+    contact: the same sections as the page."""
+
+    @extend_schema(
+        summary=_("Everything stored about a contact (GDPR)"),
+        responses={
+            200: OpenApiResponse(description=_("Sections by key: profile, records, history."))
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        contact = get_contact_for(request.user, pk)
+        return Response(
+            gdpr.as_json(gdpr.personal_data(contact=contact, user=request.user), contact=contact)
+        )
+
+
+class ContactErase(APIView):
+    """Erase the person and keep the statistics (administrators and heads of sales)."""
+
+    @extend_schema(
+        summary=_("Erase a contact's personal data (GDPR)"),
+        request=ContactEraseSerializer,
+        responses={200: ContactSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        contact = get_contact_for(request.user, pk)
+        if not gdpr.may_erase(request.user):
+            raise PermissionDenied(_("Only administrators and heads of sales may erase a person."))
+        serializer = ContactEraseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = gdpr.contact_erase(
+            actor=request.user, contact=contact, reason=serializer.validated_data["reason"]
+        )
+        return Response(ContactSerializer(contact, context={"request": request}).data)

@@ -19,8 +19,10 @@ from activities.api.serializers import (
     FollowUpSerializer,
     FollowUpUpdateSerializer,
 )
+from activities.exports import ACTIVITIES, FOLLOW_UPS
 from activities.filters import ActivityFilter, FollowUpFilter
 from activities.models import Activity, FollowUp
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from users.models import User
@@ -56,10 +58,11 @@ class ActivityPagination(KeysetOrPageNumberPagination):
         ),
     ),
 )
-class ActivityList(generics.ListCreateAPIView):
+class ActivityList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ActivitySerializer
     filter_backends = FILTERS
     filterset_class = ActivityFilter
+    export = ACTIVITIES
     pagination_class = ActivityPagination
 
     def get_queryset(self) -> QuerySet[Activity]:
@@ -131,11 +134,12 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
     ),
     post=extend_schema(summary=_("Create a follow-up")),
 )
-class FollowUpList(generics.ListCreateAPIView):
+class FollowUpList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = FollowUpSerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = FollowUpFilter
+    export = FOLLOW_UPS
 
     def get_queryset(self) -> QuerySet[FollowUp]:
         return selectors.follow_up_list(self.request.user).order_by("due_on", "pk")

@@ -22,8 +22,10 @@ from contracts.api.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
 )
+from contracts.exports import CONTRACTS
 from contracts.filters import ContractFilter
 from contracts.models import Contract
+from kam.api.export import ExportListMixin
 from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.uploads import attachment_response
 
@@ -44,11 +46,12 @@ def _fresh(request: Request, contract: Contract) -> Contract:
     ),
     post=extend_schema(summary=_("Create a contract")),
 )
-class ContractList(generics.ListCreateAPIView):
+class ContractList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ContractSerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ContractFilter
+    export = CONTRACTS
 
     def get_queryset(self) -> QuerySet[Contract]:
         return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")

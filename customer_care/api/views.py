@@ -21,8 +21,10 @@ from customer_care.api.serializers import (
     IssueUpdateSerializer,
     SurveySerializer,
 )
+from customer_care.exports import ISSUES
 from customer_care.filters import IssueFilter, SurveyFilter
 from customer_care.models import Department
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 
@@ -31,11 +33,12 @@ from kam.api.pagination import KeysetOrPageNumberPagination
     get=extend_schema(summary=_("List customer issues")),
     post=extend_schema(summary=_("Open a customer issue")),
 )
-class IssueList(generics.ListCreateAPIView):
+class IssueList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = IssueSerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = IssueFilter
+    export = ISSUES
 
     def get_queryset(self) -> QuerySet:
         return selectors.issue_list(self.request.user).order_by("-opened_at", "pk")

@@ -20,8 +20,10 @@ from deals.api.serializers import (
     OpportunitySerializer,
     StageSerializer,
 )
+from deals.exports import OPPORTUNITIES
 from deals.filters import CompetitorFilter, OpportunityFilter
 from deals.models import Competitor, Opportunity, Stage
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 
@@ -45,11 +47,12 @@ def _read_back(request: Request, opportunity: Opportunity) -> dict:
     ),
     post=extend_schema(summary=_("Create an opportunity")),
 )
-class OpportunityList(generics.ListCreateAPIView):
+class OpportunityList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = OpportunitySerializer
     pagination_class = KeysetOrPageNumberPagination
     filter_backends = FILTERS
     filterset_class = OpportunityFilter
+    export = OPPORTUNITIES
 
     def get_queryset(self) -> QuerySet[Opportunity]:
         return selectors.opportunity_list(self.request.user).order_by("expected_close_date", "pk")

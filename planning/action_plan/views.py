@@ -22,10 +22,11 @@ from accounts.access import (
     get_editable_or_404,
 )
 from accounts.models import Account
+from kam import export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from planning.account_plan.selectors import stale_plans
-from planning.action_plan import selectors, services
+from planning.action_plan import exports, selectors, services
 from planning.action_plan.forms import (
     ActionForm,
     AdjustForm,
@@ -273,6 +274,8 @@ def plans(request: HttpRequest) -> HttpResponse:
     if owner is not None:
         objectives = objectives.filter(owner=owner)
         actions = actions.filter(owner=owner)
+    if fmt := export.requested(request):
+        return export.response(exports.OBJECTIVES, objectives, fmt=fmt)
     stale = _stale_plans(request.user, year=year, owner=owner)
     stale_rows = list(stale[: PLANS_LIMIT + 1])
     objective_rows = selectors.decorate(objectives[: PLANS_LIMIT + 1])

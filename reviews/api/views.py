@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.access import get_editable_or_404
 from accounts.api.permissions import CanEditAccount
 from kam import queue
+from kam.api.export import ExportListMixin
 from kam.api.schema import ErrorSerializer
 from kam.uploads import attachment_response
 from reviews import selectors, services
@@ -37,6 +38,7 @@ from reviews.api.serializers import (
     TopicSerializer,
     VersionSerializer,
 )
+from reviews.exports import REVIEWS
 from reviews.models import AnnualReview, FolderVersion, Section
 
 
@@ -67,10 +69,11 @@ def _detail(request: Request, pk: int) -> dict:
     get=extend_schema(summary=_("List annual reviews (filters: account, year, status)")),
     post=extend_schema(summary=_("Create an annual review, filled from the account's data")),
 )
-class ReviewList(generics.ListCreateAPIView):
+class ReviewList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ReviewSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReviewFilter
+    export = REVIEWS
 
     def get_queryset(self) -> QuerySet[AnnualReview]:
         return (

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
+from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from planning.action_plan import selectors, services
@@ -21,6 +22,7 @@ from planning.action_plan.api.serializers import (
     ActionSerializer,
     ObjectiveSerializer,
 )
+from planning.action_plan.exports import OBJECTIVES
 from planning.action_plan.filters import ActionFilter, ObjectiveFilter
 from planning.models import Action, Objective
 
@@ -65,6 +67,7 @@ class DecoratedListMixin:
     ),
 )
 class ObjectiveViewSet(
+    ExportListMixin,
     DecoratedListMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -77,6 +80,7 @@ class ObjectiveViewSet(
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
     filter_backends = FILTERS
     filterset_class = ObjectiveFilter
+    export = OBJECTIVES
 
     def get_queryset(self) -> QuerySet[Objective]:
         return selectors.objectives_with_details(self.request.user).order_by("due_on", "pk")

@@ -1,0 +1,55 @@
+"""The annual reviews a person took part in, for their data requests (accounts.gdpr)."""
+
+from django.utils.translation import gettext as _
+
+from accounts import gdpr
+from accounts.access import scoped
+from accounts.gdpr import redact_rows, section
+from accounts.models import Contact
+from reviews.models import AnnualReview, Section
+
+REVIEW_FIELDS = ("year", "account", "meeting_on", "place", "status", "our_participants")
+REVIEW_TEXTS = ("minutes", "place", "backdate_reason")
+
+
+def collect(*, contact: Contact, user) -> gdpr.Section:
+    reviews = (
+        scoped(user, AnnualReview.objects.filter(customer_participants=contact))
+        .select_related("account")
+        .prefetch_related("our_participants")
+        .order_by("year", "pk")
+    )
+    return section(
+        "reviews", _("Annual reviews taken part in"), AnnualReview, REVIEW_FIELDS, reviews
+    )
+
+
+def redact(*, contact: Contact, redact) -> int:
+    """The review's texts and its sections' texts and snapshots (the relationship
+    section lists contacts and activities), so that a folder rendered later names nobody."""
+    ids = list(
+        AnnualReview.objects.filter(customer_participants=contact).values_list("pk", flat=True)
+    )
+    changed = redact_rows(AnnualReview.objects.filter(pk__in=ids), REVIEW_TEXTS, redact)
+    changed += redact_rows(AnnualReview.history.filter(id__in=ids), REVIEW_TEXTS, redact)
+    for part in Section.objects.filter(review_id__in=ids).only("pk", "text", "data", "changes"):
+        new = {
+            "text": redact(part.text),
+            "data": _redacted_json(part.data, redact),
+            "changes": _redacted_json(part.changes, redact),
+        }
+        if new != {"text": part.text, "data": part.data, "changes": part.changes}:
+            Section.objects.filter(pk=part.pk).update(**new)
+            changed += 1
+    return changed
+
+
+def _redacted_json(value, redact):
+    """Every string inside a JSON value, redacted; keys and numbers stay."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted_json(item, redact) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted_json(item, redact) for key, item in value.items()}
+    return value
