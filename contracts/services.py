@@ -41,6 +41,7 @@ def contract_create(
     *,
     actor: User,
     account: Account,
+    external_id: str | None | Unset = UNSET,
     number: str | Unset = UNSET,
     title: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -56,6 +57,7 @@ def contract_create(
     owner: User | Unset = UNSET,
 ) -> Contract:
     fields = given(
+        external_id=external_id,
         number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
         notice_period_months=notice_period_months, auto_renewal=auto_renewal,
         renewal_term_months=renewal_term_months, annual_value=annual_value,
@@ -78,6 +80,7 @@ def contract_update(
     *,
     actor: User,
     contract: Contract,
+    external_id: str | None | Unset = UNSET,
     number: str | Unset = UNSET,
     title: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -94,6 +97,7 @@ def contract_update(
 ) -> Contract:
     """Change the given fields (the others stay as they are)."""
     fields = given(
+        external_id=external_id,
         number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
         notice_period_months=notice_period_months, auto_renewal=auto_renewal,
         renewal_term_months=renewal_term_months, annual_value=annual_value,
