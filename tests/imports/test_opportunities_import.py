@@ -24,8 +24,10 @@ def account(kam):
 def deals_file(kam) -> bytes:
     return csv_bytes(
         [
-            "Externe ID;Kunde;Titel;Wert;Phase;Erwartetes Abschlussdatum;verantwortlich;Wettbewerber",
-            f"O-1;K-1;Ersatzteile 2027;250.000,00;Qualifiziert;31.03.2027;{kam.username};Schmidt GmbH, Weber AG",
+            "Externe ID;Kunde;Titel;Wert;Phase;Erwartetes Abschlussdatum;verantwortlich;"
+            "Wettbewerber",
+            f"O-1;K-1;Ersatzteile 2027;250.000,00;Qualifiziert;31.03.2027;{kam.username};"
+            "Schmidt GmbH, Weber AG",
             f"O-2;K-1;Wartung;12.000;proposal;2027-06-30;{kam.username};",
         ],
     )
