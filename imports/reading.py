@@ -43,11 +43,14 @@ class FormulaCell:
         return self.text
 
 
+RowCell = Cell | FormulaCell
+
+
 @dataclass
 class Table:
     headings: list[str]
     # (row number in the file, the cells in the order of the headings)
-    rows: list[tuple[int, list[Cell | FormulaCell]]]
+    rows: list[tuple[int, list[RowCell]]]
     file_format: str  # "csv" or "xlsx"
     encoding: str = ""  # for CSV: "utf-8" or "windows-1252"
     delimiter: str = ""
@@ -142,8 +145,10 @@ def _read_csv(text: str, encoding: str) -> Table:
     headings = [str(h or "").strip() for h in dataset.headers or []]
     if not any(headings):
         raise _not_csv_or_xlsx()
-    rows: list[tuple[int, list[Cell | FormulaCell]]] = []
+    rows: list[tuple[int, list[RowCell]]] = []
     for number, values in enumerate(dataset, start=2):
+        if all(not str(value or "").strip() for value in values):
+            continue  # a line of empty cells (";;;"), as spreadsheets leave at the end
         rows.append((number, [_text_cell(value) for value in values]))
     notes = []
     if encoding != "utf-8":
@@ -151,7 +156,7 @@ def _read_csv(text: str, encoding: str) -> Table:
     return Table(headings, rows, "csv", encoding=encoding, delimiter=delimiter, notes=notes)
 
 
-def _text_cell(value: object) -> Cell | FormulaCell:
+def _text_cell(value: object) -> RowCell:
     text = "" if value is None else str(value)
     if text.startswith("'") and text[1:2] in ESCAPABLE and text[1:2]:
         return text[1:]
@@ -172,7 +177,7 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = workbook.worksheets[0]
         rows_iter = sheet.iter_rows()
         headings: list[str] = []
-        rows: list[tuple[int, list[Cell | FormulaCell]]] = []
+        rows: list[tuple[int, list[RowCell]]] = []
         for index, cells in enumerate(rows_iter, start=1):
             values = [_xlsx_cell(cell) for cell in cells]
             if index == 1:
@@ -193,7 +198,7 @@ def _read_xlsx(data: bytes) -> Table:
     return Table(headings, rows, "xlsx")
 
 
-def _xlsx_cell(cell) -> Cell | FormulaCell:
+def _xlsx_cell(cell) -> RowCell:
     value = cell.value
     if getattr(cell, "data_type", None) == "f" or (
         isinstance(value, str) and value.startswith(FORMULA_START) and len(value) > 1

@@ -31,7 +31,7 @@ from deals import services as deal_services
 from deals.models import DEFAULT_STAGE_LABELS, Opportunity, Stage
 from imports import kinds as k
 from imports.kinds import Column, Kind
-from imports.reading import Cell, FormulaCell, Table
+from imports.reading import FormulaCell, RowCell, Table
 from imports.values import (
     CellError,
     as_text,
@@ -135,7 +135,9 @@ def _empty(kind: Kind, column: Column) -> Any:
     return UNSET
 
 
-def _parse(kind: Kind, column: Column, cell: Cell, lookups: Lookups, *, decimal_comma: bool) -> Any:
+def _parse(
+    kind: Kind, column: Column, cell: RowCell, lookups: Lookups, *, decimal_comma: bool
+) -> Any:
     if isinstance(cell, FormulaCell):
         raise CellError(
             _("The cell holds a formula (%(formula)s); enter its value instead.")
@@ -250,7 +252,7 @@ def _match_key(kind: Kind, values: dict[str, Any]) -> Any:
     return values["external_id"]
 
 
-def _key_text(kind: Kind, cells: dict[str, Cell]) -> str:
+def _key_text(kind: Kind, cells: dict[str, RowCell]) -> str:
     if kind.match == ("account", "year"):
         return f"{as_text(cells.get('account'))} {as_text(cells.get('year'))}".strip()
     return as_text(cells.get("external_id"))
@@ -293,7 +295,7 @@ def import_row(
     kind: Kind,
     actor: User,
     row: int,
-    cells: dict[str, Cell],
+    cells: dict[str, RowCell],
     lookups: Lookups,
     headings: dict[str, str] | None = None,
     decimal_comma: bool = False,
@@ -457,7 +459,7 @@ WRITERS: dict[str, Writer] = {
 # Lookups per batch
 
 
-def _texts(rows: Iterable[dict[str, Cell]], name: str) -> set[str]:
+def _texts(rows: Iterable[dict[str, RowCell]], name: str) -> set[str]:
     return {
         as_text(cells[name])
         for cells in rows
@@ -465,7 +467,7 @@ def _texts(rows: Iterable[dict[str, Cell]], name: str) -> set[str]:
     }
 
 
-def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, Cell]]) -> Lookups:
+def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) -> Lookups:
     """Everything the rows name, in a handful of queries for the whole batch."""
     lookups = Lookups()
     account_refs: set[str] = set()
@@ -527,13 +529,16 @@ def _stage_labels(stage: Stage) -> list[str]:
     return labels_in_both_languages(translated)
 
 
-def _existing(kind: Kind, rows: list[dict[str, Cell]], lookups: Lookups) -> dict[Any, Model]:
+def _existing(kind: Kind, rows: list[dict[str, RowCell]], lookups: Lookups) -> dict[Any, Model]:
     if kind.match == ("account", "year"):
         account_ids = {a.pk for a in lookups.accounts.values()}
         years = set()
         for cells in rows:
+            year = cells.get("year")
+            if isinstance(year, FormulaCell):
+                continue
             try:
-                years.add(parse_int(cells.get("year"), decimal_comma=False))
+                years.add(parse_int(year, decimal_comma=False))
             except CellError:
                 continue
         figures = YearlyFigures.objects.filter(account_id__in=account_ids, year__in=years)
@@ -557,7 +562,7 @@ class MappingError(ValidationError):
     pass
 
 
-def row_cells(table: Table, mapping: list[str]) -> list[tuple[int, dict[str, Cell]]]:
+def row_cells(table: Table, mapping: list[str]) -> list[tuple[int, dict[str, RowCell]]]:
     """Each row's cells by field name, for the columns the mapping assigns."""
     assigned = [(index, name) for index, name in enumerate(mapping) if name]
     return [
@@ -580,8 +585,8 @@ def check_mapping(kind: Kind, mapping: list[str]) -> None:
 
 
 def _plan(
-    kind: Kind, rows: list[tuple[int, dict[str, Cell]]], headings: dict[str, str]
-) -> tuple[list[tuple[int, dict[str, Cell]]], list[RowOutcome]]:
+    kind: Kind, rows: list[tuple[int, dict[str, RowCell]]], headings: dict[str, str]
+) -> tuple[list[tuple[int, dict[str, RowCell]]], list[RowOutcome]]:
     """The rows in the order to write them, and those refused before any lookup: a key
     that appears twice in the file, a parent (manager) chain that loops within the file."""
     refused: list[RowOutcome] = []

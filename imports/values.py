@@ -26,7 +26,7 @@ TRUE_WORDS = {"1", "x", "yes", "y", "true", "ja", "j", "wahr"}
 FALSE_WORDS = {"0", "no", "n", "false", "nein", "falsch"}
 
 
-def as_text(cell: Cell) -> str:
+def as_text(cell: object) -> str:
     if cell is None:
         return ""
     if isinstance(cell, datetime):

@@ -4,7 +4,7 @@ progress and download the refused rows."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from imports.kinds import KINDS, kinds_for
 from imports.models import ImportJob
 from imports.reading import check_size
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 
 RECENT = 20
 
@@ -31,13 +32,13 @@ class UploadForm(forms.Form):
         self.fields["kind"].choices = [(kind.key, kind.label) for kind in kinds_for(user)]
 
 
-def _require_some_kind(request: HttpRequest) -> None:
+def _require_some_kind(request: AuthedHttpRequest) -> None:
     if not kinds_for(request.user):
         raise Http404
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     _require_some_kind(request)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_for(request.user, pk)
     kind = jobs.kind_for(request.user, job.kind)
     errors: list[str] = []
@@ -106,14 +107,14 @@ def _detail_context(job: ImportJob) -> dict:
 
 @login_required
 @never_cache
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_for(request.user, pk)
     return render_page(request, "imports/detail.html", _detail_context(job), partial="progress")
 
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_for(request.user, pk)
     try:
         jobs.job_confirm(actor=request.user, job=job)
@@ -124,7 +125,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def refused_rows(request: HttpRequest, pk: int) -> HttpResponse:
+def refused_rows(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_for(request.user, pk)
     if job.status not in {ImportJob.Status.CHECKED, ImportJob.Status.DONE}:
         raise Http404
@@ -135,7 +136,7 @@ def refused_rows(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     chosen = jobs.kind_for(request.user, kind) if kind in KINDS else None
     if chosen is None:
         raise Http404
