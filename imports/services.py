@@ -549,8 +549,12 @@ def _existing(kind: Kind, rows: list[dict[str, RowCell]], lookups: Lookups) -> d
         queryset = queryset.select_related("account", "stage", "owner").prefetch_related(
             "competitors"
         )
-    elif kind.model is not Account:
-        queryset = queryset.select_related("account")
+    elif kind.model is Account:
+        queryset = queryset.select_related("parent", "owner")
+    elif kind.model is Contact:
+        queryset = queryset.select_related("account", "reports_to", "relationship_owner")
+    else:
+        queryset = queryset.select_related("account", "owner")
     return {record.external_id: record for record in queryset}  # type: ignore[attr-defined]
 
 

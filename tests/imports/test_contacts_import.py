@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Contact
@@ -101,3 +103,20 @@ def test_a_reporting_loop_in_the_file_is_refused(kam, own):
 def test_sales_rep_may_not_import(sales_rep, own):
     with pytest.raises(PermissionDenied):
         run("contacts", contacts_file(), sales_rep)
+
+
+def test_lookups_are_read_per_batch_not_per_row(kam, own):
+    def file_of(count: int) -> bytes:
+        lines = [f"P-{n};K-1;Vorname;Name {n};P-0" for n in range(1, count + 1)]
+        return csv_bytes(["External ID;Account;First name;Last name;Reports to", *lines])
+
+    run("contacts", csv_bytes(["External ID;Account;Last name", "P-0;K-1;Chefin"]), kam)
+    run("contacts", file_of(6), kam)
+    counts = []
+    for count in (3, 6):
+        with CaptureQueriesContext(connection) as queries:
+            report = run("contacts", file_of(count), kam)
+        assert report.counts()["unchanged"] == count
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

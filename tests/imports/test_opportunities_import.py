@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from deals.models import Competitor, Opportunity
+from tests.deals.conftest import ensure_default_stages
 from tests.factories import make_account
 from tests.imports.conftest import by_row, csv_bytes, run
 
@@ -18,6 +19,7 @@ def _english_messages():
 
 @pytest.fixture
 def account(kam):
+    ensure_default_stages()  # a transactional test before may have emptied the table
     return make_account(owner=kam, external_id="K-1", name="Eins AG")
 
 
