@@ -101,7 +101,7 @@ class Lookups:
     users: dict[str, User] = field(default_factory=dict)  # by user name
     stages: dict[str, Stage] = field(default_factory=dict)  # by key, name and label
     existing: dict[Any, Model] = field(default_factory=dict)  # by match key
-    editable_scope: set[int] | None = None  # ids of visible accounts (None: all)
+    visible_scope: set[int] | None = None  # ids of visible accounts (None: all)
 
 
 def _model_field(kind: Kind, name: str):
@@ -362,10 +362,10 @@ def import_row(
 
 
 def _in_scope(kind: Kind, record: Model, lookups: Lookups) -> bool:
-    if lookups.editable_scope is None:
+    if lookups.visible_scope is None:
         return True
     account_id = record.pk if kind.model is Account else record.account_id  # type: ignore[attr-defined]
-    return account_id in lookups.editable_scope
+    return account_id in lookups.visible_scope
 
 
 def _remember(kind: Kind, lookups: Lookups, record: Model, values: dict[str, Any]) -> None:
@@ -373,8 +373,8 @@ def _remember(kind: Kind, lookups: Lookups, record: Model, values: dict[str, Any
     if isinstance(record, Account) and record.external_id:
         lookups.accounts[record.external_id] = record
         lookups.accounts_by_name.setdefault(record.name.lower(), []).append(record)
-        if lookups.editable_scope is not None:
-            lookups.editable_scope.add(record.pk)
+        if lookups.visible_scope is not None:
+            lookups.visible_scope.add(record.pk)
     if isinstance(record, Contact) and record.external_id:
         lookups.contacts[record.external_id] = record
 
@@ -516,7 +516,7 @@ def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) ->
         account_ids = set()
         for record in lookups.existing.values():
             account_ids.add(record.pk if kind.model is Account else record.account_id)  # type: ignore[attr-defined]
-        lookups.editable_scope = set(
+        lookups.visible_scope = set(
             in_scope.filter(pk__in=account_ids).values_list("pk", flat=True)
         )
     return lookups

@@ -96,11 +96,18 @@ def mapping(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "imports/mapping.html", context, status=400 if errors else 200)
 
 
+SHOWN_OUTCOMES = 1000
+
+
 def _detail_context(job: ImportJob) -> dict:
+    # Unchanged rows are only counted; of the others the page lists the first thousand
+    # (the refused rows are all in the download).
+    listed = [outcome for outcome in job.report if outcome["outcome"] != "unchanged"]
     return {
         "job": job,
         "kind": KINDS[job.kind],
-        "outcomes": job.report,
+        "outcomes": listed[:SHOWN_OUTCOMES],
+        "more_outcomes": max(0, len(listed) - SHOWN_OUTCOMES),
         "nav": "imports",
     }
 

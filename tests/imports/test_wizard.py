@@ -196,3 +196,14 @@ def test_command_imports_and_dry_runs(head_of_sales, kam, tmp_path):
 
     with pytest.raises(CommandError):
         call_command("import_data", "contacts", str(path), "--user", "niemand")
+
+
+def test_a_dry_run_in_progress_says_nothing_is_written(head_of_sales):
+    job = ImportJob.objects.create(
+        user=head_of_sales, kind="contacts", file_name="x.csv", data=b"a", total=80,
+        status=ImportJob.Status.CHECKING,
+    )  # fmt: skip
+    page = client_for(head_of_sales).get(reverse("imports:detail", args=[job.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in page
+    assert "80 Zeilen werden geprüft; nichts wird gespeichert." in page
