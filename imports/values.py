@@ -48,7 +48,8 @@ def parse_decimal(cell: Cell, *, decimal_comma: bool) -> Decimal:
         return Decimal(cell)
     if isinstance(cell, float):
         return Decimal(repr(cell))
-    text = as_text(cell).replace("€", "").replace("EUR", "").replace("\u00a0", "")
+    text = as_text(cell).replace("€", "").replace("EUR", "").replace("%", "")
+    text = text.replace("\u00a0", "").replace("\u202f", "")
     text = text.replace(" ", "").replace("'", "")
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
