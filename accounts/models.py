@@ -373,6 +373,14 @@ class Contact(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("account")
     )
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The record's number in the system it came from, for imports."),
+    )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
@@ -468,6 +476,8 @@ class Contact(models.Model):
                 )
             elif self.pk and _reports_chain_contains(boss, self.pk):
                 errors["reports_to"] = _("This would make a reporting loop.")
+        if self.external_id == "":
+            self.external_id = None
         if self.left_on and self.left_on > timezone.localdate():
             errors["left_on"] = _("The leaving date cannot be in the future.")
         if self.left_on and self.is_active:

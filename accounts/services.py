@@ -392,6 +392,7 @@ def contact_create(
     *,
     actor: User,
     account: Account,
+    external_id: str | None | Unset = UNSET,
     first_name: str | Unset = UNSET,
     last_name: str | Unset = UNSET,
     job_title: str | Unset = UNSET,
@@ -412,6 +413,7 @@ def contact_create(
     consent_on: date | None | Unset = UNSET,
 ) -> Contact:
     fields = given(
+        external_id=external_id,
         first_name=first_name, last_name=last_name, job_title=job_title,
         department=department, email=email, phone=phone, mobile=mobile,
         preferred_language=preferred_language, reports_to=reports_to,
@@ -435,6 +437,7 @@ def contact_update(
     actor: User,
     contact: Contact,
     account: Account | Unset = UNSET,
+    external_id: str | None | Unset = UNSET,
     first_name: str | Unset = UNSET,
     last_name: str | Unset = UNSET,
     job_title: str | Unset = UNSET,
@@ -456,7 +459,7 @@ def contact_update(
 ) -> Contact:
     """Change the given fields (the others stay as they are); `account` moves the contact."""
     fields = given(
-        account=account,
+        account=account, external_id=external_id,
         first_name=first_name, last_name=last_name, job_title=job_title,
         department=department, email=email, phone=phone, mobile=mobile,
         preferred_language=preferred_language, reports_to=reports_to,

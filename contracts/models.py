@@ -33,6 +33,14 @@ class Contract(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("account")
     )
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The record's number in the system it came from, for imports."),
+    )
     number = models.CharField(_("contract number"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPPLY)
@@ -130,6 +138,8 @@ class Contract(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        if self.external_id == "":
+            self.external_id = None
         if self.start_on and self.end_on and self.end_on < self.start_on:
             errors["end_on"] = _("The end cannot be before the start.")
         if self.auto_renewal and not self.end_on:

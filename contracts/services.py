@@ -43,6 +43,7 @@ def contract_create(
     *,
     actor: User,
     account: Account,
+    external_id: str | None | Unset = UNSET,
     number: str | Unset = UNSET,
     title: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -58,6 +59,7 @@ def contract_create(
     owner: User | Unset = UNSET,
 ) -> Contract:
     fields = given(
+        external_id=external_id,
         number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
         notice_period_months=notice_period_months, auto_renewal=auto_renewal,
         renewal_term_months=renewal_term_months, annual_value=annual_value,
@@ -81,6 +83,7 @@ def contract_update(
     *,
     actor: User,
     contract: Contract,
+    external_id: str | None | Unset = UNSET,
     number: str | Unset = UNSET,
     title: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -97,6 +100,7 @@ def contract_update(
 ) -> Contract:
     """Change the given fields (the others stay as they are)."""
     fields = given(
+        external_id=external_id,
         number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
         notice_period_months=notice_period_months, auto_renewal=auto_renewal,
         renewal_term_months=renewal_term_months, annual_value=annual_value,

@@ -98,6 +98,14 @@ class Opportunity(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("account")
     )
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The record's number in the system it came from, for imports."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, validators=BOUNDED_TEXT)
     product_lines = models.ManyToManyField(
@@ -181,6 +189,8 @@ class Opportunity(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        if self.external_id == "":
+            self.external_id = None
         if self.stage_id and self.stage.is_closed and not self.close_reason.strip():
             if self.stage.is_won:
                 errors["close_reason"] = _("Say why the deal was won.")

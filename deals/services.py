@@ -109,6 +109,7 @@ def opportunity_create(
     account: Account,
     product_lines: Iterable[ProductLine] = (),
     closed_on: date | None = None,
+    external_id: str | None | Unset = UNSET,
     title: str | Unset = UNSET,
     description: str | Unset = UNSET,
     value: Decimal | Unset = UNSET,
@@ -124,6 +125,7 @@ def opportunity_create(
 ) -> Opportunity:
     """A new opportunity: the first open stage and the actor as owner when none is given."""
     fields = given(
+        external_id=external_id,
         title=title, description=description, value=value, expected_margin=expected_margin,
         stage=stage, probability=probability, expected_close_date=expected_close_date,
         next_follow_up_on=next_follow_up_on, next_follow_up_action=next_follow_up_action,
@@ -157,6 +159,7 @@ def opportunity_update(
     opportunity: Opportunity,
     product_lines: Iterable[ProductLine] | None = None,
     account: Account | Unset = UNSET,
+    external_id: str | None | Unset = UNSET,
     title: str | Unset = UNSET,
     description: str | Unset = UNSET,
     value: Decimal | Unset = UNSET,
@@ -173,7 +176,8 @@ def opportunity_update(
     """Change the given fields. A new stage resets the probability to the stage's default
     unless a probability is given with it (None means "the default")."""
     fields = given(
-        account=account, title=title, description=description, value=value,
+        account=account, external_id=external_id,
+        title=title, description=description, value=value,
         expected_margin=expected_margin, stage=stage, probability=probability,
         expected_close_date=expected_close_date, next_follow_up_on=next_follow_up_on,
         next_follow_up_action=next_follow_up_action, close_reason=close_reason, owner=owner,

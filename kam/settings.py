@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "reviews",
     "reminders",
     "portfolio",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports (CSV/XLSX): the largest file accepted, and the rows written per transaction.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 500, minimum=1, maximum=100_000)
 
 # HTTPS: on by default outside DEBUG. KAM_HTTPS=0 only for plain-HTTP test servers.
 # (HTTPS itself is set above, next to the language cookie.)

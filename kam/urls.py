@@ -43,6 +43,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reminders/", include("reminders.urls")),
     path("portfolio/", include("portfolio.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
