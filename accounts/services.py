@@ -30,6 +30,7 @@ from accounts.models import (
     YearlyFigures,
 )
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from users.models import User
 
@@ -191,7 +192,9 @@ def team_member_set(
 @records_author
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
     require_edit(actor, account)
-    TeamMembership.objects.filter(account=account, pk=membership_id).delete()
+    for membership in TeamMembership.objects.filter(account=account, pk=membership_id):
+        bury(membership, kind="team_member")
+        membership.delete()
 
 
 def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
@@ -289,8 +292,12 @@ def figures_target_set(
 @records_author
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
     require_edit(actor, account)
-    deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
-    return bool(deleted)
+    figures = YearlyFigures.objects.filter(account=account, year=year).first()
+    if figures is None:
+        return False
+    bury(figures, kind="financials")
+    figures.delete()
+    return True
 
 
 def _check_reports_to(actor: User, contact: Contact) -> None:

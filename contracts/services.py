@@ -19,6 +19,7 @@ from accounts.models import Account
 from contracts.models import Contract, ContractDocument
 from contracts.terms import computed_next_notice
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
 from users.models import User
@@ -172,6 +173,7 @@ def document_delete(*, actor: User, document: ContractDocument) -> None:
     )
     name = document.file.name
     storage = document.file.storage
+    bury(document, kind="contract_document", account_id=document.contract.account_id)
     document.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(name))

@@ -18,6 +18,7 @@ from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from users.models import User
 
@@ -269,5 +270,6 @@ def opportunity_competitor_remove(
     ).first()
     if link is None:
         return False
+    bury(link, kind="opportunity_competitor", account_id=opportunity.account_id)
     link.delete()
     return True

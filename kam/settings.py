@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kam.middleware.RequestIdMiddleware",  # first: every answer and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,6 +128,7 @@ MIDDLEWARE = [
     "kam.middleware.PrivateNoStoreMiddleware",
     "kam.middleware.RefuseNulMiddleware",
     "users.middleware.UserLanguageMiddleware",
+    "kam.api.idempotency.IdempotencyMiddleware",  # after the language: errors translated
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -410,6 +412,7 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-keys": {"task": "kam.tasks.purge_idempotency_keys", "schedule": 60 * 60},
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
@@ -482,7 +485,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kam.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -537,10 +540,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request (or the task a request queued) it was written for.
+    "filters": {"request_id": {"()": "kam.request_id.RequestIdFilter"}},
+    "formatters": {"default": {"format": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -200,7 +200,8 @@ class Action(models.Model):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("action")
@@ -367,7 +368,8 @@ class BusinessCase(models.Model):
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("business case")
@@ -453,6 +455,7 @@ class BusinessUnit(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="business_units")
     name = models.CharField(_("business unit or site"), max_length=150)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("business unit")

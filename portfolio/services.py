@@ -15,6 +15,7 @@ from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account
 from kam.history import records_author
+from kam.tombstones import bury
 from portfolio import classification, health, matrix
 from portfolio.latest_health import mark_latest
 from portfolio.models import (
@@ -56,8 +57,12 @@ def company_totals_put(
 @records_author
 def company_totals_delete(*, actor: User, year: int) -> bool:
     _require_company_figures_right(actor)
-    deleted, _count = CompanyTotals.objects.filter(year=year).delete()
-    return bool(deleted)
+    totals = CompanyTotals.objects.filter(year=year).first()
+    if totals is None:
+        return False
+    bury(totals, kind="company_totals")  # no account: read by those who see every account
+    totals.delete()
+    return True
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts.api import views
+from accounts.api import changes, views
 
 urlpatterns = [
     path("accounts/", views.AccountList.as_view(), name="api-account-list"),
@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("contacts/", views.ContactList.as_view(), name="api-contact-list"),
     path("contacts/<int:pk>/", views.ContactDetail.as_view(), name="api-contact-detail"),
+    path("changes/", changes.ChangeList.as_view(), name="api-change-list"),
 ]
