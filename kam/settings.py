@@ -520,6 +520,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kam.api.schema.document_errors",
+        "kam.api.schema.document_integration",  # request ids, idempotency, 429
     ],
     # Several models have a "status" or "kind"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {

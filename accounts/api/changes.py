@@ -8,6 +8,7 @@ of the company as a whole (no account) for users who see every account.
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
@@ -61,7 +62,7 @@ def tombstones_visible_to(user) -> QuerySet[Tombstone]:
     parameters=[
         OpenApiParameter(
             "since",
-            str,
+            OpenApiTypes.DATETIME,
             description=_("Only deletions at or after this ISO 8601 timestamp."),
             examples=[OpenApiExample("since", value="2026-01-31T08:00:00Z")],
         ),

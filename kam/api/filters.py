@@ -36,14 +36,15 @@ def parse_since(raw: str, *, param: str = UPDATED_SINCE):
         text += "T00:00:00"
     try:
         value = parse_datetime(text)
-    except ValueError:
+        if value is not None:
+            # In UTC now: an offset that moves it off the calendar (year 1 or 9999) is a 400.
+            value = (value.replace(tzinfo=UTC) if is_naive(value) else value).astimezone(UTC)
+    except (ValueError, OverflowError):
         value = None
     if value is None:
         raise ValidationError(
             {param: [_("Enter an ISO 8601 timestamp, e.g. 2026-01-31T08:00:00Z.")]}
         )
-    if is_naive(value):
-        value = value.replace(tzinfo=UTC)
     return value
 
 
