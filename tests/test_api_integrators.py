@@ -425,3 +425,10 @@ def test_each_token_has_its_own_budget_and_a_429_says_when_to_retry(kam, account
     assert refused.json()["code"] == "throttled"
     assert 0 < int(refused["Retry-After"]) <= 60
     assert bi.get("/api/v1/accounts/").status_code == 200  # another token, another budget
+
+
+def test_a_number_filter_beyond_the_database_is_a_400(kam, account):
+    response = api_as(kam).get("/api/v1/coaching-plans/", {"rep": "5.3e44"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rep"]

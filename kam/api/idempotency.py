@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from kam.models import IdempotencyKey
 
@@ -72,14 +72,14 @@ def claim(*, user, key: str, fingerprint: str) -> tuple[Outcome, IdempotencyKey 
             row = IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
         return "claimed", row
     except IntegrityError:
-        row = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if row is None:  # released by the first request just now
+        existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is None:  # released by the first request just now
         return "busy", None
-    if row.fingerprint != fingerprint:
-        return "conflict", row
-    if row.status_code is None:
-        return "busy", row
-    return "replay", row
+    if existing.fingerprint != fingerprint:
+        return "conflict", existing
+    if existing.status_code is None:
+        return "busy", existing
+    return "replay", existing
 
 
 def store(row: IdempotencyKey, response: HttpResponse) -> None:
@@ -105,7 +105,7 @@ def api_user(request: HttpRequest):
     """The user the API will authenticate, or None (the view then answers 401 or 403)."""
     probe = Request(
         copy.copy(request),
-        authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES],
+        authenticators=APIView().get_authenticators(),  # the API's default classes
     )
     try:
         user = probe.user
@@ -124,7 +124,14 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
-        if key is None or request.method not in METHODS or not request.path.startswith("/api/"):
+        if (
+            key is None
+            or request.method not in METHODS
+            or not request.path.startswith("/api/")
+            # File uploads are left alone: reading a large body here would refuse it
+            # (DATA_UPLOAD_MAX_MEMORY_SIZE), and their boundaries differ on every retry.
+            or request.content_type == "multipart/form-data"
+        ):
             return self.get_response(request)
         if not is_valid_key(key):
             return _error(
