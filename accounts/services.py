@@ -31,6 +31,7 @@ from accounts.models import (
 )
 from kam import events
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room
 from users.models import User
@@ -204,7 +205,9 @@ def team_member_set(
 @records_author
 def team_member_remove(*, actor: User, account: Account, membership_id: int) -> None:
     require_edit(actor, account)
-    if TeamMembership.objects.filter(account=account, pk=membership_id).delete()[0]:
+    for membership in TeamMembership.objects.filter(account=account, pk=membership_id):
+        bury(membership, kind="team_member")
+        membership.delete()
         events.publish(events.TeamChanged(account_id=account.pk))
 
 
@@ -372,10 +375,13 @@ def figures_target_set(
 @records_author
 def figures_delete(*, actor: User, account: Account, year: int) -> bool:
     require_edit(actor, account)
-    deleted, _ = YearlyFigures.objects.filter(account=account, year=year).delete()
-    if deleted:
-        events.publish(events.FiguresChanged(account_id=account.pk, year=year))
-    return bool(deleted)
+    figures = YearlyFigures.objects.filter(account=account, year=year).first()
+    if figures is None:
+        return False
+    bury(figures, kind="financials")
+    figures.delete()
+    events.publish(events.FiguresChanged(account_id=account.pk, year=year))
+    return True
 
 
 def _check_reports_to(actor: User, contact: Contact) -> None:

@@ -157,6 +157,7 @@ class FollowUp(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,7 +168,7 @@ class FollowUp(models.Model):
         verbose_name=_("done by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:

@@ -26,6 +26,7 @@ from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from kam import events
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from users.models import User
 
@@ -266,6 +267,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     _require_activity_change(actor, activity)
     contact_ids = list(activity.contacts.values_list("pk", flat=True))
     account_id, activity_id = activity.account_id, activity.pk
+    bury(activity, kind="activity")
     activity.delete()
     refresh_last_contacted(contact_ids=contact_ids, account_ids=[account_id])
     events.publish(events.ActivityLogged(activity_id=activity_id, account_id=account_id))

@@ -20,6 +20,7 @@ from contracts.models import Contract, ContractDocument
 from contracts.terms import computed_next_notice
 from kam import events
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
 from kam.validators import require_room
@@ -181,6 +182,7 @@ def document_delete(*, actor: User, document: ContractDocument) -> None:
     )
     name = document.file.name
     storage = document.file.storage
+    bury(document, kind="contract_document", account_id=document.contract.account_id)
     document.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(name))

@@ -77,6 +77,7 @@ class Competitor(models.Model):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("competitor")

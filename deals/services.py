@@ -20,6 +20,7 @@ from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from deals.signals import opportunity_closed
 from kam import events
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room
 from users.models import User
@@ -320,5 +321,6 @@ def opportunity_competitor_remove(
     ).first()
     if link is None:
         return False
+    bury(link, kind="opportunity_competitor", account_id=opportunity.account_id)
     link.delete()
     return True

@@ -4,8 +4,17 @@ import os
 from datetime import UTC, datetime
 
 from celery import Celery, Task
-from celery.signals import task_postrun, task_prerun
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+)
+from celery.utils.log import ColorFormatter
 from django.db import close_old_connections
+
+from kam import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 
@@ -44,3 +53,44 @@ def close_stale_db_connections(task=None, **kwargs) -> None:
     if task is not None and task.request.is_eager:
         return
     close_old_connections()
+
+
+@before_task_publish.connect
+def carry_request_id(headers=None, **kwargs) -> None:
+    """A task queued while a request runs carries its id to the worker."""
+    rid = request_id.current.get()
+    if headers is not None and rid != request_id.NONE:
+        headers.setdefault(request_id.TASK_HEADER, rid)
+
+
+@task_prerun.connect
+def adopt_request_id(task=None, **kwargs) -> None:
+    # A task run eagerly runs inside the request and has its id already.
+    if task is None:
+        return
+    rid = getattr(task.request, request_id.TASK_HEADER, None) or (task.request.headers or {}).get(
+        request_id.TASK_HEADER
+    )
+    if rid and request_id.is_sane(rid):
+        task.request.request_id_token = request_id.current.set(rid)
+
+
+@task_postrun.connect
+def drop_request_id(task=None, **kwargs) -> None:
+    token = getattr(task.request, "request_id_token", None) if task is not None else None
+    if token is not None:
+        request_id.current.reset(token)
+        task.request.request_id_token = None
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def log_request_ids(logger=None, format=None, **kwargs) -> None:  # noqa: A002 - Celery's name
+    """The worker's own handlers write the request id too (Celery replaces the root
+    logger's handlers with its own in the worker)."""
+    for handler in logger.handlers if logger is not None else ():
+        handler.addFilter(request_id.RequestIdFilter())
+        formatter = handler.formatter
+        if format and isinstance(formatter, ColorFormatter):  # TaskFormatter too
+            with_id = format.replace("%(message)s", "[%(request_id)s] %(message)s")
+            handler.setFormatter(type(formatter)(with_id, use_color=formatter.use_color))

@@ -1,8 +1,16 @@
-"""Responses with customer data are never kept by browsers or proxies."""
+"""Middleware of every request: no caching of customer data, no NUL in addresses, the
+request id."""
+
+import logging
+import time
 
 from django.utils.cache import patch_cache_control
 
+from kam import request_id
+from kam.request_id import request_id_for
 from kam.views import bad_request
+
+request_logger = logging.getLogger("kam.request")
 
 
 class PrivateNoStoreMiddleware:
@@ -38,3 +46,32 @@ class RefuseNulMiddleware:
         ):
             return bad_request(request)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """`X-Request-ID` on every answer (pages, API, files, errors): the client's own when
+    it is sane, a new one otherwise; meanwhile every log line and every task queued by the
+    request carries it (kam.request_id). Logs one line per request with method, path,
+    status and duration. First in the middleware list, so that it wraps everything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rid = request_id_for(request.META.get(request_id.META_KEY))
+        request.META[request_id.META_KEY] = rid
+        token = request_id.current.set(rid)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response[request_id.HEADER] = rid
+            request_logger.info(
+                "%s %s %s %.0fms",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            return response
+        finally:
+            request_id.current.reset(token)

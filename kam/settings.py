@@ -132,6 +132,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kam.middleware.RequestIdMiddleware",  # first: every answer and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +142,7 @@ MIDDLEWARE = [
     "kam.middleware.PrivateNoStoreMiddleware",
     "kam.middleware.RefuseNulMiddleware",
     "users.middleware.UserLanguageMiddleware",
+    "kam.api.idempotency.IdempotencyMiddleware",  # after the language: errors translated
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -463,6 +465,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-keys": {"task": "kam.tasks.purge_idempotency_keys", "schedule": 60 * 60},
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
@@ -550,7 +553,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kam.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -585,6 +588,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kam.api.schema.document_errors",
+        "kam.api.schema.document_integration",  # request ids, idempotency, 429
     ],
     # Several models have a "status" or "kind"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
@@ -605,10 +609,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request (or the task a request queued) it was written for.
+    "filters": {"request_id": {"()": "kam.request_id.RequestIdFilter"}},
+    "formatters": {"default": {"format": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -214,7 +214,8 @@ class Action(models.Model):
         help_text=_("A joint measure with the customer, shown in the customer's folder."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("action")
@@ -381,7 +382,8 @@ class BusinessCase(models.Model):
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("business case")
@@ -467,6 +469,7 @@ class BusinessUnit(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="business_units")
     name = models.CharField(_("business unit or site"), max_length=150)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("business unit")

@@ -18,6 +18,7 @@ from accounts.models import Account, YearlyFigures
 from kam import events
 from kam.formats import money
 from kam.history import records_author
+from kam.tombstones import bury
 from portfolio import classification, health, matrix
 from portfolio.latest_health import mark_latest
 from portfolio.models import (
@@ -84,10 +85,13 @@ def company_totals_put(
 @records_author
 def company_totals_delete(*, actor: User, year: int) -> bool:
     _require_company_figures_right(actor)
-    deleted, _count = CompanyTotals.objects.filter(year=year).delete()
-    if deleted:
-        events.publish(events.CompanyTotalsChanged(year=year))
-    return bool(deleted)
+    totals = CompanyTotals.objects.filter(year=year).first()
+    if totals is None:
+        return False
+    bury(totals, kind="company_totals")  # no account: read by those who see every account
+    totals.delete()
+    events.publish(events.CompanyTotalsChanged(year=year))
+    return True
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from accounts.models import Account, Contact
 from activities.services import follow_up_create, follow_up_update
 from kam import events, queue
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
@@ -672,8 +673,10 @@ def agreement_delete(*, actor: User, agreement: Agreement) -> None:
     only because of the agreement), a done one stays as the record of work done."""
     require_edit(actor, agreement.review.account)
     follow_up = agreement.follow_up
+    bury(agreement, kind="agreement", account_id=agreement.review.account_id)
     agreement.delete()
     if follow_up is not None and follow_up.done_at is None:
+        bury(follow_up, kind="follow_up")
         follow_up.delete()
 
 
@@ -684,6 +687,7 @@ def review_delete(*, actor: User, review: AnnualReview) -> None:
     leave the storage once the deletion is committed (reviews.pdf.forget_file). Follow-ups
     and objectives made from it stay: they are work of their own by now."""
     require_edit(actor, review.account)
+    bury(review, kind="review")  # its parts and folder versions go with it
     review.delete()
 
 
@@ -698,13 +702,23 @@ def version_delete(*, actor: User, version: FolderVersion) -> None:
             _("Version %(number)s is still being rendered; delete it once it is done or failed.")
             % {"number": version.number}
         )
+    bury(version, kind="folder_version", account_id=version.review.account_id)
     version.delete()
+
+
+ITEM_KINDS = {  # the API's names of a review's parts
+    "AgendaItem": "agenda_item",
+    "Topic": "topic",
+    "MarketFigure": "market_figure",
+    "JointProject": "joint_project",
+}
 
 
 @transaction.atomic
 @records_author
 def item_delete(*, actor: User, item: AgendaItem | Topic | MarketFigure | JointProject) -> None:
     require_edit(actor, item.review.account)
+    bury(item, kind=ITEM_KINDS[type(item).__name__], account_id=item.review.account_id)
     item.delete()
 
 

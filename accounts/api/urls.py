@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts.api import views
+from accounts.api import changes, views
 
 urlpatterns = [
     path("accounts/", views.AccountList.as_view(), name="api-account-list"),
@@ -31,4 +31,5 @@ urlpatterns = [
         name="api-contact-personal-data",
     ),
     path("contacts/<int:pk>/erase/", views.ContactErase.as_view(), name="api-contact-erase"),
+    path("changes/", changes.ChangeList.as_view(), name="api-change-list"),
 ]

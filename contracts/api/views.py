@@ -6,7 +6,6 @@ through contracts.services. Serializers only parse and shape.
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -26,6 +25,7 @@ from contracts.exports import CONTRACTS
 from contracts.filters import ContractFilter
 from contracts.models import Contract
 from kam.api.export import ExportListMixin
+from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.uploads import attachment_response
 
@@ -49,7 +49,7 @@ def _fresh(request: Request, contract: Contract) -> Contract:
 class ContractList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ContractSerializer
     pagination_class = KeysetOrPageNumberPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = ContractFilter
     export = CONTRACTS
 

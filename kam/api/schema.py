@@ -68,3 +68,86 @@ def document_errors(result, generator, request, public):
                     },
                 )
     return result
+
+
+IDEMPOTENCY_HELP = _(
+    "Makes a retry safe: the same key with the same request (same user, method, path and "
+    "body) within 24 hours answers the stored answer again (`Idempotent-Replayed: true`) "
+    "without acting twice; the same key with another request answers 422, and 409 while "
+    "the first request is still running. Use a new random key (a UUID) for each new write."
+)
+REQUEST_ID_HELP = _(
+    "Your id of this request, sent back in the answer's X-Request-ID and written in our "
+    "logs (letters, digits and ._:=+/@-, at most 128 characters; otherwise, or when left "
+    "out, the server makes one)."
+)
+REQUEST_ID_ANSWER = _("The request's id (yours when sane, else a new one); also in our logs.")
+RETRY_AFTER_HELP = _("Seconds to wait before retrying.")
+
+
+def _header_parameters() -> tuple[dict, dict]:
+    """The Idempotency-Key and X-Request-ID parameters, in the language of the request."""
+    idempotency = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": str(IDEMPOTENCY_HELP),
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+        "examples": {"uuid": {"value": "0b6c4e2a-3f1d-4b7e-9a65-2f0d8c1e7a44"}},
+    }
+    request_id = {
+        "name": "X-Request-ID",
+        "in": "header",
+        "required": False,
+        "description": str(REQUEST_ID_HELP),
+        "schema": {"type": "string", "maxLength": 128, "pattern": "^[A-Za-z0-9._:=+/@-]{1,128}$"},
+        "examples": {"trace": {"value": "erp-nightly-2026-02-01:4711"}},
+    }
+    return idempotency, request_id
+
+
+WRITE_ANSWERS = {
+    "409": _("A request with this Idempotency-Key is still running; retry after Retry-After."),
+    "422": _("This Idempotency-Key was used for another request."),
+}
+THROTTLED = _(
+    "Too many requests: each API token (or, signed in without a token, each user) has a "
+    "budget per minute; retry after Retry-After seconds."
+)
+WRITE_METHODS = {"post", "put", "patch"}
+
+
+def document_integration(result, generator, request, public):
+    """Postprocessing hook: the X-Request-ID header everywhere, Idempotency-Key with its
+    409 and 422 on every write, 429 with Retry-After on every operation."""
+    reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    idempotency, request_id = _header_parameters()
+    retry_after = {"description": str(RETRY_AFTER_HELP), "schema": {"type": "integer"}}
+    answer_id = {"description": str(REQUEST_ID_ANSWER), "schema": {"type": "string"}}
+
+    def error(description, **headers):
+        answer = {
+            "description": str(description),
+            "content": {"application/json": {"schema": reference}},
+        }
+        if headers:
+            answer["headers"] = headers
+        return answer
+
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "put", "patch", "post", "delete", "head", "options"}:
+                continue
+            parameters = operation.setdefault("parameters", [])
+            parameters.append(dict(request_id))
+            responses = operation.setdefault("responses", {})
+            if method in WRITE_METHODS:
+                parameters.append(dict(idempotency))
+                responses.setdefault(
+                    "409", error(WRITE_ANSWERS["409"], **{"Retry-After": dict(retry_after)})
+                )
+                responses.setdefault("422", error(WRITE_ANSWERS["422"]))
+            responses.setdefault("429", error(THROTTLED, **{"Retry-After": dict(retry_after)}))
+            for answer in responses.values():
+                answer.setdefault("headers", {})["X-Request-ID"] = dict(answer_id)
+    return result

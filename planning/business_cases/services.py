@@ -15,6 +15,7 @@ from accounts.access import require_edit
 from accounts.models import Account
 from deals.models import Opportunity
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room
 from planning.models import BusinessCase, Scenario
@@ -79,6 +80,7 @@ def business_case_update(
 @records_author
 def business_case_delete(*, actor: User, case: BusinessCase) -> None:
     require_edit(actor, case.account)
+    bury(case, kind="business_case")
     case.delete()
 
 
@@ -155,4 +157,5 @@ def scenario_update(
 @records_author
 def scenario_delete(*, actor: User, scenario: Scenario) -> None:
     require_edit(actor, scenario.case.account)
+    bury(scenario, kind="scenario", account_id=scenario.case.account_id)
     scenario.delete()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.uploads import stored_name, validate_upload
 from kam.validators import require_room, require_short_list
@@ -169,6 +170,7 @@ def material_delete(*, actor: User, material: CoachingMaterial) -> None:
     )
     name = material.file.name if material.file else ""
     storage = material.file.storage
+    bury(material, kind="coaching_material", account_id=material.plan.account_id)
     material.delete()
     if name:
         # The file goes only once the row is gone for good.

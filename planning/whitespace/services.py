@@ -18,6 +18,7 @@ from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
 from kam.history import records_author
+from kam.tombstones import bury
 from kam.validators import require_room
 from planning.models import BusinessUnit, WhitespaceCell
 from users.models import User
@@ -68,6 +69,7 @@ def unit_rename(*, actor: User, unit: BusinessUnit, name: str) -> BusinessUnit:
 def unit_delete(*, actor: User, unit: BusinessUnit) -> None:
     """Removes the unit with its cells (their history stays)."""
     require_edit(actor, unit.account)
+    bury(unit, kind="business_unit")
     unit.delete()
 
 

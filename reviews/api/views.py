@@ -8,7 +8,6 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -20,6 +19,7 @@ from accounts.access import get_editable_or_404
 from accounts.api.permissions import CanEditAccount
 from kam import queue
 from kam.api.export import ExportListMixin
+from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
 from kam.uploads import attachment_response
 from reviews import selectors, services
@@ -71,7 +71,7 @@ def _detail(request: Request, pk: int) -> dict:
 )
 class ReviewList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ReviewSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = ReviewFilter
     export = REVIEWS
 

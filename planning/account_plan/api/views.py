@@ -6,7 +6,6 @@ writes go through planning.account_plan.services. Serializers only parse and sha
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
+from kam.api.filters import FILTERS
 from planning.account_plan import selectors, services
 from planning.account_plan.api.serializers import (
     AccountPlanSerializer,
@@ -42,7 +42,7 @@ class AccountPlanViewSet(
 ):
     serializer_class = AccountPlanSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = AccountPlanFilter
 
     def get_queryset(self) -> QuerySet[AccountPlan]:

@@ -6,7 +6,6 @@ planning.business_cases.services, whose model validation is the one set of rules
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import can_edit_account
+from kam.api.filters import FILTERS
 from planning.business_cases import selectors, services
 from planning.business_cases.api.serializers import (
     BusinessCaseSerializer,
@@ -44,7 +44,7 @@ class CanEditCase(permissions.BasePermission):
 class BusinessCaseViewSet(viewsets.ModelViewSet):
     serializer_class = BusinessCaseSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditCase]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = BusinessCaseFilter
 
     def get_queryset(self):

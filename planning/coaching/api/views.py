@@ -6,7 +6,6 @@ planning.coaching.services. Serializers only parse and shape.
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -19,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
+from kam.api.filters import FILTERS
 from kam.uploads import attachment_response
 from planning.coaching import selectors, services
 from planning.coaching.api.serializers import (
@@ -69,7 +69,7 @@ class CoachingPlanViewSet(
     be a rep of the plan (403)."""
 
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = CoachingPlanFilter
 
     def get_queryset(self) -> QuerySet[CoachingPlan]:

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,6 +26,7 @@ from accounts.access import can_edit_account, get_account_for, scoped
 from accounts.models import ProductLine
 from deals import selectors as deals_selectors
 from deals.api.serializers import OpportunitySerializer
+from kam.api.filters import FILTERS
 from planning.models import BusinessUnit, WhitespaceCell
 from planning.whitespace import selectors, services
 from planning.whitespace.api.serializers import (
@@ -78,7 +78,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
 
     serializer_class = BusinessUnitSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccountOf]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = FILTERS
     filterset_class = BusinessUnitFilter
 
     def get_queryset(self):

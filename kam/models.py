@@ -1,0 +1,52 @@
+"""Rows the API keeps for integrations: idempotency keys and tombstones of deletions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` of one user: the request it was first used with (a hash) and,
+    once that request is answered, the answer, replayed for 24 hours (kam.api.idempotency).
+    `status_code` is empty while the first request is still running."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path, query and body
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="kam_idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Tombstone(models.Model):
+    """A deleted record, for integrations that mirror ours (`/api/v1/changes/`). Written by
+    the delete services in their transaction (kam.tombstones.bury). `account_id` is the
+    account the record hung off (no foreign key: the scope is decided on it while the
+    account lives; accounts themselves are never deleted); empty for records of the
+    company as a whole, which only users who see every account read."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    object_id = models.BigIntegerField(_("id"))
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    account_id = models.BigIntegerField(_("account"), null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("deleted record")
+        verbose_name_plural = _("deleted records")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
