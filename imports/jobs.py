@@ -72,7 +72,7 @@ def job_map(*, actor: User, job: ImportJob, mapping: list[str]) -> ImportJob:
     job.status = ImportJob.Status.CHECKING
     job.done = 0
     job.save()
-    transaction.on_commit(queue.sender(tasks.run_job, job.pk, True))
+    transaction.on_commit(lambda: _queue(job.pk, dry_run=True))
     return job
 
 
@@ -85,5 +85,17 @@ def job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
     job.status = ImportJob.Status.QUEUED
     job.done = 0
     job.save()
-    transaction.on_commit(queue.sender(tasks.run_job, job.pk, False))
+    transaction.on_commit(lambda: _queue(job.pk, dry_run=False))
     return job
+
+
+def _queue(job_id: int, *, dry_run: bool) -> None:
+    """Hand the job to the task queue; when the broker cannot be reached the job says so
+    (failed, to be checked again), rather than waiting for a task that never comes."""
+    if not queue.send(tasks.run_job, job_id, dry_run):
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            error=_(
+                "The task queue cannot be reached right now. Check the file again in a moment."
+            ),
+        )

@@ -207,3 +207,25 @@ def test_a_dry_run_in_progress_says_nothing_is_written(head_of_sales):
 
     assert 'hx-trigger="every 1s"' in page
     assert "80 Zeilen werden geprüft; nichts wird gespeichert." in page
+
+
+def test_the_same_file_again_says_nothing_changes(
+    head_of_sales, kam, django_capture_on_commit_callbacks
+):
+    client = client_for(head_of_sales)
+    data = csv_bytes(["Externe ID;Name", "K-1;Eins AG", "K-2;Zwei AG"])
+    for _round in range(2):
+        upload(client, "accounts", data)
+        job = ImportJob.objects.first()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("imports:mapping", args=[job.pk]),
+                {"column_0": "external_id", "column_1": "name"},
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("imports:confirm", args=[job.pk]))
+
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "0 neu, 0 geändert, 2 unverändert, 0 abgelehnt." in page
+    assert "Es ändert sich nichts." in page
+    assert Account.objects.count() == 2
