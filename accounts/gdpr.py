@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import visible_contacts
 from accounts.models import Contact
 from kam import registry
 from kam.history import authored_by
@@ -123,25 +124,35 @@ def section(
 
 def personal_data(*, contact: Contact, user: User) -> list[Section]:
     """Everything stored about the person that the user may see: the profile, the
-    records of every registered source, and the history of the profile."""
+    records of every registered source, and the history of the profile. A manager the
+    user cannot see (at an account outside the scope) is not named."""
     contact = Contact.objects.select_related("account", "reports_to", "relationship_owner").get(
         pk=contact.pk
     )
-    sections = [section("profile", _("Profile"), Contact, PROFILE_FIELDS, [contact])]
+    history = list(
+        Contact.history.filter(id=contact.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    managers = {r.reports_to_id for r in [contact, *history] if r.reports_to_id}  # type: ignore[attr-defined]
+    seen = set(visible_contacts(user).filter(pk__in=managers).values_list("pk", flat=True))
+    profile = section("profile", _("Profile"), Contact, PROFILE_FIELDS, [contact])
+    sections = [_without_hidden_managers(profile, [contact], seen)]
     sections += [
         source.collect(contact=contact, user=user) for source in registry.personal_data_sources
     ]
-    history = Contact.history.filter(id=contact.pk).select_related("history_user")
-    sections.append(
-        section(
-            "history",
-            _("History of the profile"),
-            Contact.history.model,
-            HISTORY_FIELDS,
-            history.order_by("history_date", "history_id"),
-        )
+    changes = section(
+        "history", _("History of the profile"), Contact.history.model, HISTORY_FIELDS, history
     )
+    sections.append(_without_hidden_managers(changes, history, seen))
     return sections
+
+
+def _without_hidden_managers(part: Section, records: list, seen: set[int]) -> Section:
+    for row, record in zip(part.rows, records, strict=True):
+        if record.reports_to_id and record.reports_to_id not in seen:
+            row["reports_to"] = None
+    return part
 
 
 def shown(value: Any) -> str:

@@ -102,6 +102,9 @@ class Lookups:
     stages: dict[str, Stage] = field(default_factory=dict)  # by key, name and label
     existing: dict[Any, Model] = field(default_factory=dict)  # by match key
     visible_scope: set[int] | None = None  # ids of visible accounts (None: all)
+    # Parents and managers of matched records that the importing user cannot see: they
+    # read as empty (the services keep them), so no report names them.
+    hidden: set[tuple[str, int]] = field(default_factory=set)
 
 
 def _model_field(kind: Kind, name: str):
@@ -258,9 +261,11 @@ def _key_text(kind: Kind, cells: dict[str, RowCell]) -> str:
     return as_text(cells.get("external_id"))
 
 
-def _old_value(record: Model, name: str) -> Any:
+def _old_value(record: Model, name: str, lookups: Lookups) -> Any:
     if name == "competitors":
         return sorted(c.name for c in record.competitors.all())  # type: ignore[attr-defined]
+    if name in HIDEABLE and (name, getattr(record, f"{name}_id")) in lookups.hidden:
+        return None
     return getattr(record, name)
 
 
@@ -343,7 +348,7 @@ def import_row(
         changed = {}
         for name, value in values.items():
             column = kind.column(name)
-            old = _old_value(record, name)
+            old = _old_value(record, name, lookups)
             if _differs(column, old, value):
                 changed[name] = value
                 changes.append((headings.get(name, name), show(column, old), show(column, value)))
@@ -513,6 +518,7 @@ def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) ->
                 lookups.stages.setdefault(text.lower(), stage)
     lookups.existing = _existing(kind, rows, lookups)
     if not actor.sees_all_accounts:
+        lookups.hidden = _hidden_relations(actor, lookups.existing.values())
         account_ids = set()
         for record in lookups.existing.values():
             account_ids.add(record.pk if kind.model is Account else record.account_id)  # type: ignore[attr-defined]
@@ -520,6 +526,33 @@ def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) ->
             in_scope.filter(pk__in=account_ids).values_list("pk", flat=True)
         )
     return lookups
+
+
+# Relations of a matched record that may point outside the importing user's scope.
+HIDEABLE = ("parent", "reports_to")
+
+
+def _hidden_relations(actor: User, records) -> set[tuple[str, int]]:
+    """(field, id) of every parent account and manager of the matched records that the
+    actor cannot see: two queries for the batch."""
+    wanted: dict[str, set[int]] = {name: set() for name in HIDEABLE}
+    for record in records:
+        for name in HIDEABLE:
+            related_id = getattr(record, f"{name}_id", None)
+            if related_id is not None:
+                wanted[name].add(related_id)
+    hidden = set()
+    if wanted["parent"]:
+        seen = set(
+            visible_accounts(actor).filter(pk__in=wanted["parent"]).values_list("pk", flat=True)
+        )
+        hidden |= {("parent", pk) for pk in wanted["parent"] - seen}
+    if wanted["reports_to"]:
+        seen = set(
+            visible_contacts(actor).filter(pk__in=wanted["reports_to"]).values_list("pk", flat=True)
+        )
+        hidden |= {("reports_to", pk) for pk in wanted["reports_to"] - seen}
+    return hidden
 
 
 def _stage_labels(stage: Stage) -> list[str]:

@@ -17,7 +17,7 @@ from customer_care.models import Survey
 from reviews import services as review_services
 from reviews.models import AnnualReview, Section
 from tests.conftest import client_for
-from tests.factories import make_contact
+from tests.factories import make_account, make_contact
 
 NAME = "Quirinius"
 FIRST = "Anneliese"
@@ -90,6 +90,21 @@ def test_data_export_through_the_api(kam, person):
     response = client_for(kam).get(reverse("api-contact-personal-data", args=[person.pk]))
     assert response.status_code == 200
     assert response.json()["activities"][0]["subject"] == f"Besuch bei Frau {NAME}"
+
+
+def test_data_export_names_no_manager_outside_the_scope(kam, other_kam):
+    """The KAM of a subsidiary exports a contact whose manager works at the group's parent,
+    which the KAM cannot see: neither the profile nor its history names the manager."""
+    parent = make_account(owner=other_kam, name="Konzern AG")
+    subsidiary = make_account(owner=kam, actor=other_kam, parent=parent)
+    manager = make_contact(account=parent, first_name="Gerda", last_name="Geheimrat")
+    contact = make_contact(account=subsidiary, actor=other_kam, reports_to=manager)
+
+    mine = client_for(kam).get(reverse("api-contact-personal-data", args=[contact.pk]))
+    theirs = client_for(other_kam).get(reverse("api-contact-personal-data", args=[contact.pk]))
+
+    assert mine.status_code == 200 and "Geheimrat" not in mine.text
+    assert "Geheimrat" in theirs.text  # the owner of the group sees the manager
 
 
 def test_outsider_gets_404_for_the_data_export(outsider, person):

@@ -120,3 +120,25 @@ def test_lookups_are_read_per_batch_not_per_row(kam, own):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_a_manager_outside_the_scope_is_neither_named_nor_changed(kam, other_kam):
+    """The KAM of a subsidiary imports its contact, whose manager works at the group's
+    parent, which the KAM cannot see: the row is unchanged and the report names nobody."""
+    parent = make_account(owner=other_kam, external_id="K-P", name="Konzern AG")
+    subsidiary = make_account(owner=kam, actor=other_kam, parent=parent, external_id="K-S")
+    manager = make_contact(account=parent, first_name="Gerda", last_name="Geheimrat")
+    make_contact(
+        account=subsidiary,
+        actor=other_kam,
+        external_id="P-9",
+        first_name="Erika",
+        last_name="Sichtbar",
+        reports_to=manager,
+    )
+
+    report = run("contacts", csv_bytes([HEADER, "P-9;K-S;Erika;Sichtbar;;;"]), kam, dry_run=True)
+
+    assert report.counts() == {"new": 0, "changed": 0, "unchanged": 1, "refused": 0}
+    assert "Geheimrat" not in repr(report.outcomes)
+    assert Contact.objects.get(external_id="P-9").reports_to == manager
