@@ -475,7 +475,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
     "reviews-queue-waiting-folders": {
-        # Folder renders recorded while Redis could not be reached (kam.queue).
+        # Folder renders never handed over, lost by Redis or past their lease (reviews.rendering).
         "task": "reviews.tasks.queue_waiting_folders",
         "schedule": 60,
     },

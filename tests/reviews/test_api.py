@@ -194,10 +194,14 @@ def test_render_answers_202_then_the_running_version(kam, review):
     body = response.json()
     assert (body["number"], body["internal"]) == (1, True)
     # The task runs on commit; inside the test transaction the version is still queued.
-    again = client.post(reverse("api-review-render", args=[review.pk]))
+    again = client.post(reverse("api-review-render", args=[review.pk]), {"internal": True})
     assert again.status_code == 200
     assert again.json()["id"] == body["id"]
     assert FolderVersion.objects.count() == 1
+    # The customer's folder is a request of its own, never answered with the internal one.
+    customer = client.post(reverse("api-review-render", args=[review.pk]))
+    assert customer.status_code == 202
+    assert (customer.json()["number"], customer.json()["internal"]) == (2, False)
 
 
 def test_versions_and_download(kam, reader, review, django_capture_on_commit_callbacks):

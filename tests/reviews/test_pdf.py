@@ -108,7 +108,9 @@ def test_broken_template_marks_the_version_failed(
     ]
     version = render(review, kam, django_capture_on_commit_callbacks)
     assert version.status == FolderVersion.Status.FAILED
-    assert "TemplateSyntaxError" in version.error
+    # A reason the user can read; the exception itself goes to the log only.
+    assert "Fehlers auf unserer Seite" in version.error
+    assert "TemplateSyntaxError" not in version.error
     assert not version.file
 
 
