@@ -12,7 +12,7 @@ who erased and why as a change of the contact.
 """
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -109,8 +109,16 @@ def plain(record: models.Model, name: str) -> Any:
 
 
 def section(
-    key: str, title: str, model: type[models.Model], names: Sequence[str], records: Iterable
+    key: str,
+    title: str,
+    model: type[models.Model],
+    names: Sequence[str],
+    records: Iterable,
+    *,
+    overrides: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> Section:
+    """`overrides`: fields whose value a function of the record gives instead."""
+    overrides = overrides or {}
     fields = []
     for name in names:
         if name == "history_user":
@@ -118,41 +126,52 @@ def section(
             continue
         found = model._meta.get_field(name)
         fields.append((name, str(capfirst(getattr(found, "verbose_name", name)))))
-    rows = [{name: plain(record, name) for name in names} for record in records]
+    rows = [
+        {
+            name: overrides[name](record) if name in overrides else plain(record, name)
+            for name in names
+        }
+        for record in records
+    ]
     return Section(key=key, title=title, fields=fields, rows=rows)
 
 
 def personal_data(*, contact: Contact, user: User) -> list[Section]:
     """Everything stored about the person that the user may see: the profile, the
-    records of every registered source, and the history of the profile. A manager the
-    user cannot see (at an account outside the scope) is not named."""
-    contact = Contact.objects.select_related("account", "reports_to", "relationship_owner").get(
-        pk=contact.pk
-    )
+    records of every registered source, and the history of the profile."""
+    contact = Contact.objects.select_related("account", "relationship_owner").get(pk=contact.pk)
     history = list(
         Contact.history.filter(id=contact.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    managers = {r.reports_to_id for r in [contact, *history] if r.reports_to_id}  # type: ignore[attr-defined]
-    seen = set(visible_contacts(user).filter(pk__in=managers).values_list("pk", flat=True))
-    profile = section("profile", _("Profile"), Contact, PROFILE_FIELDS, [contact])
-    sections = [_without_hidden_managers(profile, [contact], seen)]
+    # A manager is named only where the user may see them (as on the contact's page).
+    managers = {contact.reports_to_id, *(row.reports_to_id for row in history)} - {None}
+    names = {c.pk: str(c) for c in visible_contacts(user).filter(pk__in=managers)}
+
+    def manager(record) -> str | None:
+        if record.reports_to_id is None:
+            return None
+        return names.get(record.reports_to_id) or _("a contact you cannot see")
+
+    overrides = {"reports_to": manager}
+    sections = [
+        section("profile", _("Profile"), Contact, PROFILE_FIELDS, [contact], overrides=overrides)
+    ]
     sections += [
         source.collect(contact=contact, user=user) for source in registry.personal_data_sources
     ]
-    changes = section(
-        "history", _("History of the profile"), Contact.history.model, HISTORY_FIELDS, history
+    sections.append(
+        section(
+            "history",
+            _("History of the profile"),
+            Contact.history.model,
+            HISTORY_FIELDS,
+            history,
+            overrides=overrides,
+        )
     )
-    sections.append(_without_hidden_managers(changes, history, seen))
     return sections
-
-
-def _without_hidden_managers(part: Section, records: list, seen: set[int]) -> Section:
-    for row, record in zip(part.rows, records, strict=True):
-        if record.reports_to_id and record.reports_to_id not in seen:
-            row["reports_to"] = None
-    return part
 
 
 def shown(value: Any) -> str:
