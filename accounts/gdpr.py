@@ -239,10 +239,18 @@ def redact_rows(queryset: models.QuerySet, fields: Sequence[str], redact) -> int
     """Redact `fields` of every row (records or their history rows) in place, without
     writing new history: one UPDATE per row that named the person."""
     changed = 0
+    model = queryset.model
+    # A redacted record counts as changed for incremental reads (`updated_since`); history
+    # rows keep the moment they recorded.
+    stamp = not model._meta.model_name.startswith("historical") and any(
+        f.name == "updated_at" for f in model._meta.concrete_fields
+    )
     for row in queryset.only("pk", *fields).iterator(chunk_size=500):
         new = {name: redact(getattr(row, name) or "") for name in fields}
         if any(new[name] != (getattr(row, name) or "") for name in fields):
-            queryset.model._default_manager.filter(pk=row.pk).update(**new)
+            if stamp:
+                new["updated_at"] = timezone.now()
+            model._default_manager.filter(pk=row.pk).update(**new)
             changed += 1
     return changed
 

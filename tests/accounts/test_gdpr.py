@@ -233,3 +233,20 @@ def test_erasure_through_the_api(admin_user, person):
     assert person.erased_at is not None
     again = client.post(url, {"reason": "Anfrage"})
     assert again.status_code == 400
+
+
+def test_records_redacted_by_an_erasure_count_as_changed_for_incremental_reads(
+    kam, head_of_sales, person
+):
+    """An integration that mirrors activities with `updated_since` picks up the redacted
+    texts, so its copy loses the name too."""
+    since = timezone.now()
+
+    erase(client_for(head_of_sales), person, confirm="on", reason="Anfrage vom 1.12.")
+
+    response = client_for(kam).get(
+        reverse("api-activity-list"), {"updated_since": since.isoformat()}
+    )
+    assert response.status_code == 200
+    subjects = [row["subject"] for row in response.json()["results"]]
+    assert subjects and all(NAME not in subject for subject in subjects)
