@@ -43,7 +43,7 @@ def _list_context(request: HttpRequest, *, error: str = "") -> dict:
         "account_id": account_id,
         "rule_choices": [(item.key, item.label) for item in rules],
         "account_choices": accounts,
-        "today": timezone.localdate(),
+        "tomorrow": timezone.localdate() + timedelta(days=1),
         "snooze_error": error,
         "nav": "reminders",
     }

@@ -1,5 +1,6 @@
 """Reminders as a KAM meets them, in Chromium: the bell in the header counts what is due,
-the reminders page links to the follow-up, and marking the follow-up done clears it."""
+the reminders page links to the follow-up, marking the follow-up done clears it, and a
+snoozed reminder leaves the list and the count."""
 
 import pytest
 from django.utils import timezone
@@ -50,6 +51,22 @@ def test_mark_read_on_the_reminders_page_lowers_the_count(page, sign_in, kam, ac
     page.goto("/reminders/")
     expect(page.get_by_test_id("reminder-count")).to_have_text("2")
     first = page.locator("tr[data-reminder]").first
-    first.locator("button[type=submit]").click()
+    first.get_by_role("button", name="Als gelesen markieren").click()
     expect(page.locator("tr[data-reminder]")).to_have_count(1)
     expect(page.get_by_test_id("reminder-count")).to_have_text("1")
+
+
+def test_snooze_a_reminder_for_a_week(page, sign_in, kam, account):
+    for title in ("Rückruf Einkauf", "Muster schicken"):
+        activity_services.follow_up_create(
+            actor=kam, account=account, owner=kam, title=title, due_on=timezone.localdate()
+        )
+    run_rule("follow_up_due")
+    sign_in(kam)
+    page.goto("/reminders/")
+    expect(page.get_by_test_id("reminder-count")).to_have_text("2")
+    first = page.locator("tr[data-reminder]").first
+    first.get_by_role("button", name="1 Woche zurückstellen").click()
+    expect(page.locator("tr[data-reminder]")).to_have_count(1)
+    expect(page.get_by_test_id("reminder-count")).to_have_text("1")
+    assert Reminder.objects.filter(snoozed_until__isnull=False).count() == 1

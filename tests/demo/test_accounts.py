@@ -1,6 +1,7 @@
 """The demo data of `manage.py seed_demo`: complete, repeatable and telling the stories the
 pages need (groups abroad, a dominant customer, gaps in the buying center)."""
 
+import calendar
 from decimal import Decimal
 from io import StringIO
 
@@ -26,6 +27,8 @@ from accounts.models import (
     YearlyFigures,
 )
 from accounts.relationship_map import relationship_map
+from contracts.models import Contract
+from reminders.models import Reminder
 from users.models import User
 
 
@@ -183,3 +186,13 @@ def test_history_records_who_created_the_data(seeded):
     account = Account.objects.get(external_id=DOMINANT_ACCOUNT)
     (created,) = account.history.filter(history_type="+")
     assert created.history_user.username == "kam"
+
+
+def test_demo_shows_a_month_end_renewal_and_a_snoozed_reminder(seeded):
+    contract = Contract.objects.get(number="KV-003-Q")
+    assert contract.end_on.day == 30 and contract.renewal_term_months == 3
+    term_end = contract.current_term_end
+    assert term_end.day == calendar.monthrange(term_end.year, term_end.month)[1]
+    snoozed = Reminder.objects.filter(snoozed_until__isnull=False).select_related("recipient")
+    assert snoozed.exists()
+    assert "kam" in {reminder.recipient.username for reminder in snoozed}

@@ -315,6 +315,10 @@ def test_plans_page_lists_stale_account_plans(kam, kam_client, account):
 
 
 def test_edit_objective_status_and_owner_without_reason(kam, kam_client, account, other_kam):
+    # The new owner must see the account: on its team.
+    account_services.team_member_set(
+        actor=kam, account=account, user=other_kam, role="sales_rep", can_edit=False
+    )
     objective = make_objective(account, title="Alt")
     prefix = f"edit-{objective.pk}"
     response = kam_client.post(
