@@ -28,6 +28,7 @@ from accounts.models import (
     ProfileSection,
     TeamMembership,
     YearlyFigures,
+    year_validators,
 )
 from kam import events
 from kam.history import records_author
@@ -239,6 +240,11 @@ def _refuse_future_actuals(year: int, actuals: Mapping[str, object]) -> bool:
     targets and potential are planning and stay allowed. True for such a year."""
     if year <= timezone.localdate().year:
         return False
+    try:  # a year out of range is the year's error, not the actuals'
+        for validator in year_validators():
+            validator(year)
+    except ValidationError as error:
+        raise ValidationError({"year": error.messages}) from error
     given_actuals = [name for name, value in actuals.items() if value not in (UNSET, None, 0)]
     if given_actuals:
         message = _(

@@ -243,7 +243,7 @@ def compute(data: ScenarioInput) -> ScenarioResult:
             payback_note=note,
             discount_rate_pct=Decimal(data.discount_rate_pct),
             npv=_money(npv),
-            irr_pct=None if irr is None or irr is ABOVE_LIMIT else _tenth(irr * HUNDRED),
+            irr_pct=_tenth(irr * HUNDRED) if isinstance(irr, Decimal) else None,
             irr_above_limit=irr is ABOVE_LIMIT,
             irr_note=_(
                 "Above %(limit)s %%: the saving earns the one-off cost back more than ten"

@@ -54,6 +54,8 @@ def test_objective_list_carries_forecast_parts_verdict_and_progress(kam, account
         "days_to_come": item["forecast"]["days_to_come"],
         "gap": "75000.00",
         "pipeline_needed": "180000.00",
+        "target_scope": "own",  # an account without subsidiaries: its own target
+        "group_members": 1,
     }
     assert item["progress"]["actions_done"] == 0 and item["progress"]["actions_total"] == 1
     assert item["progress"]["figures_percent"] == "75.0"

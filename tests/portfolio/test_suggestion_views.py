@@ -82,4 +82,5 @@ def test_the_list_runs_a_constant_number_of_queries(
     # session, user, rules, suggestions, decisions
     with django_assert_num_queries(5):
         response = client.get(URL, {"year": YEAR})
-    assert response.content.decode().count('data-testid="suggestion-') >= 6
+    # Bauer and the four new accounts (the Weber group's members are measured together).
+    assert response.content.decode().count('data-testid="suggestion-') >= 5
