@@ -299,7 +299,11 @@ def subscribe(event_type: type[Event], handler: Handler, *, batch: bool = False)
     """Run `handler(event)` after the commit of every transaction that published an
     `event_type` (or a subclass); with `batch`, `handler(events)` once per transaction.
     Called from AppConfig.ready(); the same handler twice for one type is an error."""
-    if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+    if not (
+        isinstance(event_type, type)
+        and issubclass(event_type, Event)
+        and event_type.__module__ == __name__
+    ):
         raise TypeError(f"{event_type!r} is not an event type of kam.events")
     if not callable(handler):
         raise TypeError(f"{handler!r} is not callable")
