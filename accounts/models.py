@@ -441,7 +441,9 @@ class Contact(models.Model):
     # Erased on request (GDPR, accounts.gdpr): the record stays, for the activities and
     # scores it counts in, without anything that identifies the person.
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
-    erasure_reason = models.TextField(_("reason for the erasure"), blank=True)
+    erasure_reason = models.TextField(
+        _("reason for the erasure"), blank=True, validators=BOUNDED_TEXT
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "last_contacted_at"])

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from imports.kinds import KIND_CHOICES
+from kam.validators import BOUNDED_TEXT
 
 
 class ImportJob(models.Model):
@@ -38,7 +39,7 @@ class ImportJob(models.Model):
     done = models.PositiveIntegerField(_("rows done"), default=0)
     counts = models.JSONField(default=dict)
     report = models.JSONField(default=list)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, validators=BOUNDED_TEXT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

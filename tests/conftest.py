@@ -138,6 +138,18 @@ def process_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request signed in with a token
+    activates its user's language in the thread, which would otherwise carry over into
+    whichever test the same process runs next."""
+    from django.utils import translation
+
+    translation.deactivate()  # no language active: the default, LANGUAGE_CODE
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing_and_clean_cache(settings):
     # Hashing cost is not under test; it dominated the fixture set-up time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -220,7 +220,7 @@ def test_english_csv_uses_commas_points_and_english_labels(kam, accounts):
     response = client.get(reverse("deals:list"), {"export": "csv"})
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body[1:])))
-    assert rows[0][:3] == ["Account", "Account name", "Title"]
+    assert rows[0][:4] == ["External ID", "Account", "Account name", "Title"]
     assert column(rows, "Value") == ["1234.50"]
 
 

@@ -437,7 +437,8 @@ def test_a_review_in_preparation_with_a_past_date_is_itself_due(kam, today):
     assert scan("review_overdue", meeting + timedelta(days=1)) == {(review.pk, meeting, kam.pk)}
     # Still due years later: nothing silences it for good.
     assert scan("review_overdue", meeting + timedelta(days=900)) == {(review.pk, meeting, kam.pk)}
-    review_services.review_update(actor=kam, review=review, status="held")
+    # Held on the day it took place (a review cannot be held before its meeting day).
+    review_services.review_update(actor=kam, review=review, status="held", meeting_on=today)
     assert Reminder.objects.get(rule="review_overdue").cleared_at is not None
 
 
