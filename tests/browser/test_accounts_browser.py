@@ -14,6 +14,8 @@ def save_figures(page: Page, revenue: str) -> None:
     page.get_by_role("tab", name="Kennzahlen").click()
     form = page.locator("form", has=page.locator("#id_revenue"))
     form.locator("#id_revenue").fill(revenue)
+    # Revenue and margin come together (an empty one means "not known", not 0).
+    form.locator("#id_contribution_margin").fill(str(int(revenue) // 10))
     form.get_by_role("button", name="Kennzahlen speichern").click()
 
 
