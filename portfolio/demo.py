@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account, YearlyFigures
+from activities import services as activity_services
 from customer_care import services as care_services
 from customer_care.models import Survey
 from kam.history import authored_by
@@ -122,13 +123,21 @@ def _critical_answers() -> int:
     ).count()
     missing = max(0, settings.NPS_MIN_ANSWERS - answered)
     for n in range(missing):
-        care_services.survey_record(
+        survey = care_services.survey_record(
             actor=account.owner,
             account=account,
             nps=(3, 5, 2, 6, 4)[n % 5],
             surveyed_on=today - timedelta(days=20 + 9 * n),
             comment="Lieferverzug bei Ersatzteilen",
         )
+        # Weeks old: the owner has called back already (the one open detractor follow-up
+        # of the demo stays the recent one of the customer-care step).
+        if survey.follow_up is not None:
+            activity_services.follow_up_complete(
+                actor=account.owner,
+                follow_up=survey.follow_up,
+                done_at=timezone.now() - timedelta(days=18 + 9 * n),
+            )
     return missing
 
 
