@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install worker beat lint format messages translations benchmark clean
+.PHONY: run test install worker beat lint format messages translations benchmark clean docs docs-build
 
 $(STAMP): pyproject.toml
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -52,8 +52,15 @@ format: install
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale de --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete --no-location
 
+# The documentation site (MkDocs): served on 127.0.0.1:8001, or built strictly into site/.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8001
+
+docs-build: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
 benchmark: install
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles site
