@@ -52,7 +52,7 @@ from accounts.models import Account, Contact, ProductLine, TeamMembership  # noq
 from activities import services  # noqa: E402
 from activities.models import Activity, FollowUp  # noqa: E402
 from contracts.models import Contract  # noqa: E402
-from contracts.services import refresh_next_notice  # noqa: E402
+from contracts.services import refresh_dates  # noqa: E402
 from customer_care.models import (  # noqa: E402
     DUE_DAYS_BY_SEVERITY,
     CustomerIssue,
@@ -543,7 +543,7 @@ def fill_last_contacted() -> int:
 
 def fill_next_notice() -> int:
     """bulk_create bypasses Contract.save(), which keeps `next_notice_on`: fill it once."""
-    refresh_next_notice(contracts=Contract.objects.all(), today=timezone.localdate())
+    refresh_dates(contracts=Contract.objects.all(), today=timezone.localdate())
     return Contract.objects.filter(next_notice_on__isnull=False).count()
 
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,13 +8,12 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo, home, terms
+        from contracts import demo, home
         from contracts import timeline as contracts_timeline
         from kam import registry
         from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
         from users.models import Role
 
-        connection_created.connect(terms.register_sqlite_functions)
         registry.account_tabs.register(
             AccountTab(
                 key="contracts", label=_("Contracts"), url_name="contracts:account_panel", order=30

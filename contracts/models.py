@@ -93,16 +93,20 @@ class Contract(models.Model):
         related_name="owned_contracts",
         verbose_name=_("responsible"),
     )
-    # `next_notice_deadline` as on the day of the last save or refresh (None for drafts,
-    # finished and open-ended contracts): it stays right for every later day up to and
-    # including itself, so the deadline lists read it by index (terms.next_notice_between).
-    # After it has passed, the lists compute the date until the daily task
-    # (tasks.refresh_passed_notice_deadlines) stores the next one.
+    # The dates on `dates_as_of` (contracts.terms): stored so that lists filter and sort
+    # by index; they hold up to the day before `dates_change_on`, when the daily task
+    # (or a list that finds them stale first) computes them anew.
+    term_end_on = models.DateField(_("current term ends"), null=True, editable=False)
+    notice_deadline_on = models.DateField(_("notice deadline"), null=True, editable=False)
+    missed_notice_on = models.DateField(_("missed notice deadline"), null=True, editable=False)
     next_notice_on = models.DateField(_("next notice deadline"), null=True, editable=False)
+    renews_on = models.DateField(_("next renewal"), null=True, editable=False)
+    dates_as_of = models.DateField(null=True, editable=False)
+    dates_change_on = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "next_notice_on"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *terms.STORED_FIELDS])
 
     class Meta:
         verbose_name = _("contract")
@@ -123,17 +127,26 @@ class Contract(models.Model):
                 name="contract_next_notice_idx",
                 condition=models.Q(next_notice_on__isnull=False),
             ),
+            models.Index(
+                fields=["missed_notice_on"],
+                name="contract_missed_notice_idx",
+                condition=models.Q(missed_notice_on__isnull=False),
+            ),
+            models.Index(fields=["dates_change_on"], name="contract_dates_change_idx"),
+            models.Index(fields=["dates_as_of"], name="contract_dates_as_of_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        # Every write that saves a contract (services, admin, demo data) keeps the stored
-        # deadline; bulk writes call services.refresh_next_notice instead.
-        self.next_notice_on = self.computed_next_notice_deadline
+        # Every write that saves a contract (services, admin, demo data) stores its dates;
+        # bulk writes call terms.refresh() instead.
+        today = self._today()
+        for name, value in terms.stored_values(self.dates_on(today), today).items():
+            setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "next_notice_on"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *terms.STORED_FIELDS}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -149,7 +162,7 @@ class Contract(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # One contract's computed dates; lists annotate the same values in SQL (terms.with_terms).
+    # One contract's dates computed now; lists read the stored ones (terms.holding_on).
     def _today(self) -> date:
         return timezone.localdate()
 
@@ -157,53 +170,35 @@ class Contract(models.Model):
     def is_finished(self) -> bool:
         return self.status in terms.FINISHED_STATUSES
 
-    @property
-    def current_term_end(self) -> date | None:
-        if self.is_finished:
-            return None
-        return terms.current_term_end(
-            self.end_on,
+    def dates_on(self, today: date) -> terms.ContractDates:
+        return terms.dates_on(
+            status=self.status,
+            end_on=self.end_on,
+            notice_period_months=self.notice_period_months,
             auto_renewal=self.auto_renewal,
             renewal_term_months=self.renewal_term_months,
-            today=self._today(),
+            today=today,
         )
 
-    def _notice_args(self) -> dict:
-        return {
-            "notice_period_months": self.notice_period_months,
-            "auto_renewal": self.auto_renewal,
-            "renewal_term_months": self.renewal_term_months,
-            "today": self._today(),
-        }
+    @property
+    def current_term_end(self) -> date | None:
+        return self.dates_on(self._today()).term_end
 
     @property
     def computed_notice_deadline(self) -> date | None:
-        if self.status in terms.NO_NOTICE_STATUSES:
-            return None
-        return terms.notice_deadline(self.end_on, **self._notice_args())
+        return self.dates_on(self._today()).notice_deadline
 
     @property
     def computed_missed_notice_deadline(self) -> date | None:
-        if self.status in terms.NO_NOTICE_STATUSES:
-            return None
-        return terms.missed_notice_deadline(self.end_on, **self._notice_args())
+        return self.dates_on(self._today()).missed_notice_deadline
 
     @property
     def computed_next_notice_deadline(self) -> date | None:
-        if self.status in terms.NO_NOTICE_STATUSES:
-            return None
-        return terms.next_notice_deadline(self.end_on, **self._notice_args())
+        return self.dates_on(self._today()).next_notice_deadline
 
     @property
     def computed_next_renewal(self) -> date | None:
-        if self.is_finished:
-            return None
-        return terms.next_renewal(
-            self.end_on,
-            auto_renewal=self.auto_renewal,
-            renewal_term_months=self.renewal_term_months,
-            today=self._today(),
-        )
+        return self.dates_on(self._today()).next_renewal_on
 
 
 def _upload_to(instance: "ContractDocument", filename: str) -> str:

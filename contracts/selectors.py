@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.access import get_scoped_or_404, scoped
 from contracts.models import Contract, ContractDocument
-from contracts.terms import next_notice_between, with_terms
+from contracts.terms import bring_up_to, holding_on, next_notice_between
 
 DEFAULT_WITHIN_DAYS = 90
 NEAR_DEADLINE_DAYS = 90  # the account panel highlights deadlines this close
@@ -17,8 +17,8 @@ NEAR_DEADLINE_DAYS = 90  # the account panel highlights deadlines this close
 
 def contract_list(user, *, today: date | None = None) -> QuerySet[Contract]:
     """Contracts the user may see, with account and owner preloaded, the number of
-    documents, and the computed dates of `contracts.terms.with_terms` annotated in SQL: one
-    query for a whole page."""
+    documents, and the dates on `today` (`contracts.terms.holding_on`): one query for a
+    whole page (after one that finds contracts with stale dates, normally none)."""
     today = today or timezone.localdate()
     queryset = scoped(user, Contract.objects.all()).select_related("account", "owner")
     # A correlated count per row: a JOIN with GROUP BY would group every contract in scope
@@ -30,7 +30,7 @@ def contract_list(user, *, today: date | None = None) -> QuerySet[Contract]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return with_terms(queryset, today=today).annotate(
+    return holding_on(queryset, today=today).annotate(
         document_count=Coalesce(Subquery(documents, output_field=IntegerField()), 0)
     )
 
@@ -46,6 +46,7 @@ def notice_within(queryset: QuerySet[Contract], days: int, *, today: date | None
     Reads the stored `next_notice_on` by its index (see terms.next_notice_between)."""
     today = today or timezone.localdate()
     days = min(max(days, 0), (date.max - today).days)
+    bring_up_to(Contract, today=today)
     return queryset.filter(next_notice_between(today, today + timedelta(days=days)))
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
+from contracts import terms
 from contracts.models import Contract, ContractDocument
-from contracts.terms import computed_next_notice
 from kam import events
 from kam.history import records_author
 from kam.tombstones import bury
@@ -120,20 +120,18 @@ def contract_update(
     return contract
 
 
-def refresh_next_notice(*, contracts: QuerySet[Contract], today: date) -> int:
-    """Store the next notice deadline on `today` of the given contracts (Contract.save()
-    keeps it for single writes; this is for bulk loads and the daily task). `today` is the
-    current day, never a later one: the lists trust a stored date from the day it was
-    computed on. One UPDATE whatever the number of rows; returns that number."""
-    return contracts.update(next_notice_on=computed_next_notice(today))
+def refresh_dates(*, contracts: QuerySet[Contract], today: date) -> int:
+    """Store the dates on `today` of the given contracts (Contract.save() does it for single
+    writes; this is for bulk loads). Returns the number of contracts."""
+    return terms.refresh(contracts, today=today)
 
 
-def refresh_passed_notice_deadlines(*, today: date) -> int:
-    """Contracts whose stored next notice deadline lies before `today` get the next one (or
-    None when no later deadline can be met)."""
-    return refresh_next_notice(
-        contracts=Contract.objects.filter(next_notice_on__lt=today), today=today
-    )
+def roll_dates_forward(*, today: date) -> int:
+    """Contracts whose stored dates no longer hold on `today` (a term end or deadline has
+    passed) get the dates of today: the daily task."""
+    count = terms.refresh_stale(Contract.objects.all(), today=today)
+    terms.mark_holding(today)
+    return count
 
 
 @transaction.atomic

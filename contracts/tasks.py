@@ -6,6 +6,7 @@ from contracts import services
 
 @shared_task(ignore_result=True)  # beat starts it; nobody reads the count
 def refresh_passed_notice_deadlines() -> int:
-    """Daily: stored next notice deadlines that have passed move on to the next one. The
-    lists stay exact before it runs (they compute those dates); this keeps them few."""
-    return services.refresh_passed_notice_deadlines(today=timezone.localdate())
+    """Daily: contracts whose stored dates no longer hold (a term end or deadline has
+    passed) get today's. The lists stay exact before it runs (they bring the stale ones up
+    to date first); this keeps that work off the first request of the day."""
+    return services.roll_dates_forward(today=timezone.localdate())

@@ -1,12 +1,12 @@
 """Contract dates: the current term end, the notice deadline and the next renewal.
 
-The same rules twice, on purpose: plain Python for one contract (forms, services, reminders,
-tests), and database functions for lists (PL/pgSQL from migrations 0002 and 0004 on
-PostgreSQL, these Python functions registered on SQLite), so that filtering and sorting by
-the notice deadline happen in the database and a page of any size is one query. Tests
-check that both agree. The next notice deadline is also stored on each contract
-(`Contract.next_notice_on`), so that the deadline lists filter along an index instead of
-calling the function for every contract (next_notice(), next_notice_between()).
+The rules exist once, here, in plain Python. Each contract stores its dates as they stand on
+a day (`Contract.dates_as_of`) together with the first later day on which one of them can
+change (`Contract.dates_change_on`: the day after the next term end or deadline). Lists,
+reminders and the health score read the stored dates, so that they filter and sort in the
+database along an index; before they read, `refresh_stale()` recomputes the few contracts
+whose dates do not hold on the day asked for (normally none: the daily task rolls them
+forward just after midnight, see `tasks.roll_dates_forward`).
 
 Month arithmetic follows the calendar: adding a month to 31 January gives 28 (or 29)
 February, the last day of the shorter month, as contracts and PostgreSQL count. A renewal
@@ -37,18 +37,16 @@ Rules:
 """
 
 import calendar
-from datetime import date
+import contextlib
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import F, Q
 
 FINISHED_STATUSES = ("terminated", "expired")
 # A draft is not signed yet: nobody can give notice on it.
 NO_NOTICE_STATUSES = ("draft", *FINISHED_STATUSES)
-LIVE = ~Q(status__in=FINISHED_STATUSES) & Q(end_on__isnull=False)
-NOTICEABLE = ~Q(status__in=NO_NOTICE_STATUSES) & Q(end_on__isnull=False)
 
 
 def add_months(day: date, months: int) -> date:
@@ -217,201 +215,152 @@ def next_renewal(
     )
 
 
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
+@dataclass(frozen=True)
+class ContractDates:
+    """A contract's dates on one day (None where they do not apply)."""
+
+    term_end: date | None = None
+    notice_deadline: date | None = None
+    missed_notice_deadline: date | None = None
+    next_notice_deadline: date | None = None
+    next_renewal_on: date | None = None
+
+    def change_on(self, today: date) -> date | None:
+        """The first day after `today` on which any of these dates can differ: the day after
+        the next term end or deadline still to come (None: they stay as they are)."""
+        ahead = [
+            day
+            for day in (self.term_end, self.notice_deadline, self.next_notice_deadline)
+            if day is not None and day >= today
+        ]
+        if not ahead or min(ahead) == date.max:
+            return None
+        return min(ahead) + timedelta(days=1)
 
 
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def _sqlite_notice_deadline(term_end: str | None, months: int | None) -> str | None:
-    if term_end is None or months is None:
-        return None
-    return _iso(notice_deadline_for(date.fromisoformat(term_end), int(months)))
-
-
-def _sqlite_term_end(end_on, auto_renewal, term_months, today) -> str | None:
-    if None in (end_on, auto_renewal, term_months, today):
-        return None
-    return _iso(
-        current_term_end(
-            _day(end_on),
-            auto_renewal=bool(auto_renewal),
-            renewal_term_months=int(term_months),
-            today=date.fromisoformat(today),
-        )
+def dates_on(
+    *,
+    status: str,
+    end_on: date | None,
+    notice_period_months: int,
+    auto_renewal: bool,
+    renewal_term_months: int,
+    today: date,
+) -> ContractDates:
+    """The dates of a contract with these terms on `today` (the rules of the module's
+    docstring: drafts have no notice deadline yet, finished contracts no dates at all)."""
+    if status in FINISHED_STATUSES or end_on is None:
+        return ContractDates()
+    renewal = {"auto_renewal": auto_renewal, "renewal_term_months": renewal_term_months}
+    term_end = current_term_end(end_on, today=today, **renewal)
+    next_renewal_on = term_end if auto_renewal else None
+    if status in NO_NOTICE_STATUSES:
+        return ContractDates(term_end=term_end, next_renewal_on=next_renewal_on)
+    notice = {"notice_period_months": notice_period_months, "today": today, **renewal}
+    return ContractDates(
+        term_end=term_end,
+        notice_deadline=notice_deadline(end_on, **notice),
+        missed_notice_deadline=missed_notice_deadline(end_on, **notice),
+        next_notice_deadline=next_notice_deadline(end_on, **notice),
+        next_renewal_on=next_renewal_on,
     )
 
 
-def _sqlite_next_notice_deadline(end_on, months, auto_renewal, term_months, today):
-    if None in (end_on, months, auto_renewal, term_months, today):
-        return None
-    return _iso(
-        next_notice_deadline(
-            _day(end_on),
-            notice_period_months=int(months),
-            auto_renewal=bool(auto_renewal),
-            renewal_term_months=int(term_months),
-            today=date.fromisoformat(today),
-        )
-    )
-
-
-def _sqlite_missed_notice_deadline(end_on, months, auto_renewal, term_months, today):
-    if None in (end_on, months, auto_renewal, term_months, today):
-        return None
-    return _iso(
-        missed_notice_deadline(
-            _day(end_on),
-            notice_period_months=int(months),
-            auto_renewal=bool(auto_renewal),
-            renewal_term_months=int(term_months),
-            today=date.fromisoformat(today),
-        )
-    )
-
-
-SQLITE_FUNCTIONS = {
-    "kam_notice_deadline": (2, _sqlite_notice_deadline),
-    "kam_term_end": (4, _sqlite_term_end),
-    "kam_next_notice_deadline": (5, _sqlite_next_notice_deadline),
-    "kam_missed_notice_deadline": (5, _sqlite_missed_notice_deadline),
+# The stored column of each date, read by lists under the names of ContractDates' fields.
+STORED = {
+    "term_end": "term_end_on",
+    "notice_deadline": "notice_deadline_on",
+    "missed_notice_deadline": "missed_notice_on",
+    "next_notice_deadline": "next_notice_on",
+    "next_renewal_on": "renews_on",
 }
+STORED_FIELDS = (*STORED.values(), "dates_as_of", "dates_change_on")
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """Connect the contract date functions to each new SQLite connection
-    (`connection_created`); PostgreSQL has them from migrations 0002, 0004 and 0006."""
-    if connection.vendor == "sqlite":
-        for name, (arity, function) in SQLITE_FUNCTIONS.items():
-            connection.connection.create_function(name, arity, function, deterministic=True)
+def stored_values(dates: ContractDates, today: date) -> dict[str, date | None]:
+    """What a contract stores for `dates` computed on `today`."""
+    values: dict[str, date | None] = {
+        column: getattr(dates, name) for name, column in STORED.items()
+    }
+    values["dates_as_of"] = today
+    values["dates_change_on"] = dates.change_on(today)
+    return values
 
 
-class TermEnd(Func):
-    """SQL for current_term_end() (database function `kam_term_end`)."""
-
-    function = "kam_term_end"
-    output_field = models.DateField()
-
-    def __init__(self, today: date):
-        super().__init__(F("end_on"), F("auto_renewal"), F("renewal_term_months"), _date(today))
+def not_holding_on(today: date) -> Q:
+    """Contracts whose stored dates were computed for another day and may differ on
+    `today`: a term end or deadline has passed since, or they were computed for a later
+    day (a scan or a test for an earlier date). Both sides use an index."""
+    return Q(dates_change_on__lte=today) | Q(dates_as_of__gt=today) | Q(dates_as_of__isnull=True)
 
 
-class NoticeDeadline(Func):
-    """SQL for notice_deadline_for() (database function `kam_notice_deadline`)."""
-
-    function = "kam_notice_deadline"
-    output_field = models.DateField()
-    arity = 2
-
-
-class _ContractDates(Func):
-    output_field = models.DateField()
-
-    def __init__(self, today: date):
-        super().__init__(
-            F("end_on"),
-            F("notice_period_months"),
-            F("auto_renewal"),
-            F("renewal_term_months"),
-            _date(today),
-        )
+def holding_on(queryset, *, today: date):
+    """`queryset` with the dates on `today` annotated under the names of ContractDates
+    (`term_end`, `notice_deadline`, ...), read from the stored columns after the contracts
+    whose stored dates do not hold on that day were brought up to it (see bring_up_to)."""
+    bring_up_to(queryset.model, today=today)
+    return queryset.annotate(**{name: F(column) for name, column in STORED.items()})
 
 
-class NextNoticeDeadline(_ContractDates):
-    """SQL for next_notice_deadline() (database function `kam_next_notice_deadline`)."""
-
-    function = "kam_next_notice_deadline"
-
-
-class MissedNoticeDeadline(_ContractDates):
-    """SQL for missed_notice_deadline() (database function `kam_missed_notice_deadline`)."""
-
-    function = "kam_missed_notice_deadline"
+# The day for which every contract's stored dates hold, as the last refresh left them: the
+# lists skip the refresh query while it is today (saves store today's dates anyway).
+HOLDING_KEY = "contracts:dates-hold-on"
 
 
-def _date(day: date) -> Value:
-    return Value(day, output_field=models.DateField())
+def bring_up_to(model, *, today: date) -> int:
+    """Make the stored dates of every contract hold on `today` (see refresh_stale), once
+    per day and process set: later calls that day cost a cache read, no query."""
+    day = today.isoformat()
+    try:
+        if cache.get(HOLDING_KEY) == day:
+            return 0
+    except Exception:  # noqa: BLE001 - no cache: refresh every time, still exact
+        pass
+    count = refresh_stale(model.objects.all(), today=today)
+    mark_holding(today)
+    return count
 
 
-def computed_next_notice(today: date) -> Case:
-    """next_notice_deadline() on `today`, computed by the database function for each row
-    (what `Contract.next_notice_on` stores, and what the lists use where it has passed)."""
-    return Case(
-        When(NOTICEABLE, then=NextNoticeDeadline(today)),
-        default=None,
-        output_field=models.DateField(),
-    )
+def mark_holding(today: date) -> None:
+    # No cache: the next list refreshes itself.
+    with contextlib.suppress(Exception):
+        cache.set(HOLDING_KEY, today.isoformat(), timeout=24 * 3600)
 
 
-def _stored_holds(today: date) -> bool:
-    # Stored dates were computed on a day up to the current one, so they answer for today
-    # and later days; for an earlier day (a review's past meeting, tests) only the function
-    # is right.
-    return today >= timezone.localdate()
+REFRESH_BATCH = 1000
 
 
-def next_notice(today: date) -> Case:
-    """The next notice deadline on `today`: the stored `next_notice_on` while it has not
-    passed (a stored None stays right until the contract is saved again), else computed."""
-    if not _stored_holds(today):
-        return computed_next_notice(today)
-    return Case(
-        When(next_notice_on__lt=today, then=computed_next_notice(today)),
-        default=F("next_notice_on"),
-        output_field=models.DateField(),
-    )
+def refresh_stale(queryset, *, today: date) -> int:
+    """Recompute and store the dates on `today` of the contracts in `queryset` whose stored
+    dates do not hold on it (one indexed query when there are none); returns how many."""
+    return refresh(queryset.filter(not_holding_on(today)), today=today)
+
+
+def refresh(queryset, *, today: date) -> int:
+    """Recompute and store the dates on `today` of every contract in `queryset`, in
+    batches (bulk loads, the daily task, migrations)."""
+    model = queryset.model
+    fields = ("pk", "status", "end_on", "notice_period_months", "auto_renewal",
+              "renewal_term_months")  # fmt: skip
+    count = 0
+    batch = []
+    for row in queryset.order_by("pk").values(*fields).iterator(chunk_size=REFRESH_BATCH):
+        pk = row.pop("pk")
+        values = stored_values(dates_on(today=today, **row), today)
+        batch.append(model(pk=pk, **values))
+        if len(batch) == REFRESH_BATCH:
+            count += _write(model, batch)
+            batch = []
+    return count + _write(model, batch)
+
+
+def _write(model, batch) -> int:
+    if batch:
+        model.objects.bulk_update(batch, STORED_FIELDS, batch_size=REFRESH_BATCH)
+    return len(batch)
 
 
 def next_notice_between(today: date, last: date) -> Q:
-    """Contracts whose next notice deadline on `today` falls between today and `last`.
-    Shaped for the index on `next_notice_on`: the stored dates in range, or those that have
-    passed (few: the daily task refreshes them) with the computed date in range."""
-    computed = computed_next_notice(today)
-    # The function never answers a day before `today`.
-    computed_in_range = Q(LessThanOrEqual(computed, _date(last)))
-    if not _stored_holds(today):
-        return computed_in_range
-    return Q(next_notice_on__gte=today, next_notice_on__lte=last) | (
-        Q(next_notice_on__lt=today) & computed_in_range
-    )
-
-
-def with_terms(queryset, *, today: date):
-    """Annotate `term_end`, `notice_deadline` (of the current term), `missed_notice_deadline`,
-    `next_notice_deadline` and `next_renewal_on` (None where they do not apply), computed in
-    SQL so that lists filter and sort by them (filter on the next notice deadline with
-    next_notice_between(), which can use the index)."""
-    return (
-        queryset.annotate(
-            term_end=Case(
-                When(LIVE, then=TermEnd(today)),
-                default=None,
-                output_field=models.DateField(),
-            ),
-        )
-        .annotate(
-            notice_deadline=Case(
-                When(
-                    NOTICEABLE,
-                    then=NoticeDeadline(TermEnd(today), F("notice_period_months")),
-                ),
-                default=None,
-                output_field=models.DateField(),
-            ),
-            next_renewal_on=Case(
-                When(LIVE & Q(auto_renewal=True), then=F("term_end")),
-                default=None,
-                output_field=models.DateField(),
-            ),
-        )
-        .annotate(
-            missed_notice_deadline=Case(
-                When(NOTICEABLE, then=MissedNoticeDeadline(today)),
-                default=None,
-                output_field=models.DateField(),
-            ),
-            next_notice_deadline=next_notice(today),
-        )
-    )
+    """Contracts whose next notice deadline falls between `today` and `last` (stored, read
+    by its index; use on a queryset from holding_on() or after refresh_stale())."""
+    return Q(next_notice_on__gte=today, next_notice_on__lte=last)

@@ -48,7 +48,7 @@ from django.utils import timezone
 from accounts.models import Account, Contact, YearlyFigures
 from contracts.models import Contract
 from contracts.selectors import notice_within
-from contracts.terms import with_terms
+from contracts.terms import holding_on
 from customer_care.models import CustomerIssue, Survey
 from kam.numbers import round_half_up, round_points
 from planning.models import AccountPlan, Action
@@ -86,7 +86,7 @@ def health_facts(accounts: QuerySet[Account], *, today: date | None = None) -> Q
         account=OuterRef("pk"), status__in=CustomerIssue.OPEN_STATUSES
     )
     contracts = notice_within(
-        with_terms(Contract.objects.filter(account=OuterRef("pk")), today=today),
+        holding_on(Contract.objects.filter(account=OuterRef("pk")), today=today),
         NOTICE_DAYS,
         today=today,
     )

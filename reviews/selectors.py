@@ -36,7 +36,6 @@ from accounts.models import Account, Contact, TeamMembership, YearlyFigures, per
 from accounts.search import MIN_LENGTH, search_accounts
 from activities.models import Activity
 from contracts.models import Contract
-from contracts.terms import with_terms
 from customer_care.models import CustomerIssue, Survey
 from deals.models import Opportunity
 from planning.models import Action
@@ -453,11 +452,18 @@ def contracts_to_renegotiate(review: AnnualReview) -> list[Contract]:
     (or from today), earliest first: the prices and services to renegotiate."""
     start = review.meeting_on or timezone.localdate()
     ids = group_account_ids(review.account)
-    return list(
-        with_terms(Contract.objects.filter(account_id__in=ids), today=start)
-        .filter(notice_deadline__gte=start, notice_deadline__lte=start + timedelta(days=365))
-        .order_by("notice_deadline", "pk")
-    )
+    last = start + timedelta(days=365)
+    # The dates on the meeting day, which may lie before or after today: computed for the
+    # group's few contracts rather than read from the stored dates of today.
+    listed = []
+    for contract in Contract.objects.filter(account_id__in=ids, end_on__isnull=False):
+        dates = contract.dates_on(start)
+        if dates.notice_deadline is not None and start <= dates.notice_deadline <= last:
+            for name in ("term_end", "notice_deadline", "missed_notice_deadline",
+                         "next_notice_deadline", "next_renewal_on"):  # fmt: skip
+                setattr(contract, name, getattr(dates, name))
+            listed.append(contract)
+    return sorted(listed, key=lambda contract: (contract.notice_deadline, contract.pk))
 
 
 def live_data(review: AnnualReview, kind: str) -> dict[str, Any]:

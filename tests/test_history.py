@@ -4,9 +4,7 @@ request (a task, a command) names the acting user."""
 
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -19,7 +17,7 @@ from customer_care import services as care_services
 from customer_care.models import CustomerIssue, Department, ensure_default_departments
 from deals import services as deal_services
 from deals.history import opportunity_history
-from deals.models import Opportunity, Stage
+from deals.models import Opportunity
 from kam.history import label
 from planning.account_plan import services as plan_services
 from planning.coaching import services as coaching_services
@@ -128,14 +126,3 @@ def test_a_service_called_outside_a_request_records_its_actor(kam, head_of_sales
     deal_services.opportunity_update(actor=kam, opportunity=deal, title="Sensorik 2027")
     authors = deal.history.order_by("history_id").values_list("history_user", flat=True)
     assert list(authors) == [head_of_sales.pk, kam.pk]
-
-
-def test_history_written_by_the_demo_command_names_each_acting_user(db):
-    ensure_default_stages()
-    ensure_default_departments()
-    call_command("seed_demo", stdout=StringIO())
-    for model in (Account, Opportunity, CustomerIssue, Contract, AccountPlan, CoachingPlan):
-        authors = model.history.filter(history_type="+").values_list("history_user", flat=True)
-        assert authors.exists(), model
-        assert None not in set(authors), model
-    assert Stage.objects.exists()

@@ -5,8 +5,6 @@ The PostgreSQL functions of migration 0004 follow contracts/terms.py again; SQLi
 the same functions from Python (terms.register_sqlite_functions)."""
 
 from django.db import migrations, models
-from django.db.models import Case, F, Func, Q, Value, When
-from django.utils import timezone
 
 CREATE = """
 CREATE OR REPLACE FUNCTION kam_renewed_end(end_on date, months integer) RETURNS date
@@ -185,17 +183,8 @@ def restore(apps, schema_editor):
 
 
 def refill(apps, schema_editor):
-    """The stored next notice deadline as the new rule computes it (one UPDATE)."""
-    Contract = apps.get_model("contracts", "Contract")
-    today = Value(timezone.localdate(), output_field=models.DateField())
-    computed = Func(
-        F("end_on"), F("notice_period_months"), F("auto_renewal"), F("renewal_term_months"),
-        today, function="kam_next_notice_deadline", output_field=models.DateField(),
-    )  # fmt: skip
-    noticeable = ~Q(status__in=("draft", "terminated", "expired")) & Q(end_on__isnull=False)
-    Contract.objects.using(schema_editor.connection.alias).update(
-        next_notice_on=Case(When(noticeable, then=computed), default=None)
-    )
+    """Nothing any more: migration 0008 computes every stored date in Python (the database
+    functions this used are dropped there)."""
 
 
 class Migration(migrations.Migration):

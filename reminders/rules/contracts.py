@@ -11,7 +11,7 @@ owner:
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, DateField, Q, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts import terms
@@ -38,11 +38,11 @@ def notice_deadlines_ahead(when: ScanWhen):
     stages = settings.REMINDER_NOTICE_DAYS  # largest first
     url = link("contracts:detail")
     last = when.today + timedelta(days=stages[0])
+    terms.bring_up_to(Contract, today=when.today)
     rows = (
         Contract.objects.filter(RENEWING)
         .filter(terms.next_notice_between(when.today, last))
-        .annotate(deadline=terms.next_notice(when.today))
-        .values_list("pk", "deadline", "owner_id", "account__owner_id", "number", "title",
+        .values_list("pk", "next_notice_on", "owner_id", "account__owner_id", "number", "title",
                      "account_id")
         .order_by()
     )  # fmt: skip
@@ -69,19 +69,11 @@ def notice_deadlines_missed(when: ScanWhen):
     (contracts.terms decides which, and which later one can still be met): reported once,
     from the day after, the key's date being the missed deadline."""
     url = link("contracts:detail")
+    terms.bring_up_to(Contract, today=when.today)
     rows = (
-        Contract.objects.filter(RENEWING)
-        .annotate(
-            missed=Case(
-                When(terms.NOTICEABLE, then=terms.MissedNoticeDeadline(when.today)),
-                default=None,
-                output_field=DateField(),
-            )
-        )
-        .filter(missed__isnull=False)
-        .annotate(following=terms.next_notice(when.today))
-        .values_list("pk", "missed", "following", "owner_id", "account__owner_id", "number",
-                     "title", "account_id")
+        Contract.objects.filter(RENEWING, missed_notice_on__isnull=False)
+        .values_list("pk", "missed_notice_on", "next_notice_on", "owner_id",
+                     "account__owner_id", "number", "title", "account_id")
         .order_by()
     )  # fmt: skip
     for pk, missed, following, owner, account_owner, number, title, account in rows.iterator(

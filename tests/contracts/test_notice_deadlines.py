@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.selectors import contract_list, notice_within
-from contracts.services import refresh_next_notice
+from contracts.services import refresh_dates
 from contracts.terms import (
     add_months,
     current_term_end,
@@ -70,7 +70,7 @@ def test_deadline_is_the_last_day_on_which_the_period_still_fits(months):
         day += timedelta(days=1)
 
 
-def test_sql_agrees_with_python_on_every_month_length(kam, account):
+def test_lists_agree_with_python_on_every_month_length(kam, account):
     today = date(2026, 1, 1)
     ends = [last_day(2028, m) for m in range(1, 13)] + [last_day(2027, m) for m in (2, 4, 5)]
     ends += [date(2027, 5, 30), date(2028, 5, 30), date(2027, 8, 30), date(2027, 3, 29)]
@@ -123,7 +123,7 @@ def test_no_stored_date_makes_the_list_fail(kam, account, today):
         for i, (end, notice, auto, term) in enumerate(EXTREME)
     )
     # bulk_create bypasses Contract.save(): store the deadlines as a bulk load does.
-    refresh_next_notice(contracts=Contract.objects.all(), today=timezone.localdate())
+    refresh_dates(contracts=Contract.objects.all(), today=timezone.localdate())
     rows = list(contract_list(kam, today=today).order_by("number"))
     assert len(rows) == len(EXTREME)
     for row in rows:
@@ -227,7 +227,7 @@ def test_with_notice_longer_than_the_term_every_deadline_is_missed_the_day_after
 
 
 @pytest.mark.parametrize(("end", "notice", "term", "today"), RENEWING)
-def test_sql_agrees_on_missed_and_next_deadlines(kam, account, end, notice, term, today):
+def test_lists_agree_on_missed_and_next_deadlines(kam, account, end, notice, term, today):
     make_contract(
         account=account,
         start_on=date(2020, 1, 1),

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts import home, services
+from contracts import home, services, terms
 from contracts.models import Contract
 from contracts.selectors import contract_list, notice_within
 from contracts.tasks import refresh_passed_notice_deadlines
@@ -105,7 +105,8 @@ def passed_yesterday(account):
     ends = make_contract(
         account=account, number="ENDS", start_on=start, end_on=yesterday, notice_period_months=0
     )
-    Contract.objects.update(next_notice_on=yesterday)
+    # Stored yesterday: the deadlines of yesterday had not passed then.
+    terms.refresh(Contract.objects.all(), today=yesterday)
     return renews, ends
 
 
@@ -176,7 +177,7 @@ def test_deadline_list_plan_uses_the_stored_deadline_index(head_of_sales, accoun
         )
         for n in range(1000)
     )
-    services.refresh_next_notice(contracts=Contract.objects.all(), today=today)
+    services.refresh_dates(contracts=Contract.objects.all(), today=today)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE contracts_contract")
         # The question is whether the query shape can use the index at all; on the

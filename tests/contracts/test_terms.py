@@ -103,7 +103,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("today", [date(2026, 3, 1), date(2026, 2, 28), date(2028, 2, 29)])
-def test_sql_dates_match_the_python_helpers(kam, account, today):
+def test_list_dates_on_any_day_match_the_python_helpers(kam, account, today):
     for number, (end, notice, auto, term) in enumerate(CASES):
         make_contract(
             account=account,

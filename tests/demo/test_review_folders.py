@@ -1,13 +1,10 @@
 """The customer's folder of every demo review, rendered to PDF and read back: no internal
 text or figure (reviews.demo.internal_markers, seeded for the purpose) may appear in it.
-
-The demo data is seeded once for the module, in a transaction rolled back at its end."""
+The demo is the one seeded for the package (tests/demo/conftest.py)."""
 
 import io
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from pypdf import PdfReader
 
 from reviews import demo, pdf
@@ -15,12 +12,9 @@ from reviews.models import AnnualReview
 from tests.reviews.helpers import boxes_past_the_right_edge
 
 
-@pytest.fixture(scope="module")
-def demo_reviews(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield list(AnnualReview.objects.select_related("account").order_by("year"))
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo_reviews(_demo_seeded, db):
+    return list(AnnualReview.objects.select_related("account").order_by("year"))
 
 
 def _text(content: bytes) -> str:
@@ -29,7 +23,7 @@ def _text(content: bytes) -> str:
     return " ".join(text.split())
 
 
-def test_no_internal_marker_in_any_demo_customer_folder(demo_reviews, db):
+def test_no_internal_marker_in_any_demo_customer_folder(demo_reviews):
     assert len(demo_reviews) >= 2
     for review in demo_reviews:
         markers = [" ".join(marker.split()) for marker in demo.internal_markers(review)]
@@ -44,7 +38,7 @@ def test_no_internal_marker_in_any_demo_customer_folder(demo_reviews, db):
         assert review.account.name in customer
 
 
-def test_no_demo_folder_runs_off_the_page(demo_reviews, db):
+def test_no_demo_folder_runs_off_the_page(demo_reviews):
     for review in demo_reviews:
         for internal in (False, True):
             html = pdf.render_folder_html(review, internal=internal, language=review.language)
