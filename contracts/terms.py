@@ -43,6 +43,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import F, Q
+from django.utils import timezone
 
 FINISHED_STATUSES = ("terminated", "expired")
 # A draft is not signed yet: nobody can give notice on it.
@@ -308,23 +309,34 @@ HOLDING_KEY = "contracts:dates-hold-on"
 
 
 def bring_up_to(model, *, today: date) -> int:
-    """Make the stored dates of every contract hold on `today` (see refresh_stale), once
-    per day and process set: later calls that day cost a cache read, no query."""
-    day = today.isoformat()
-    try:
-        if cache.get(HOLDING_KEY) == day:
-            return 0
-    except Exception:  # noqa: BLE001 - no cache: refresh every time, still exact
-        pass
+    """Make the stored dates of every contract hold on `today` (see refresh_stale). For
+    the current day once per day for all processes sharing the cache: later calls that day
+    cost a cache read, no query. For another day (a scan or a list for a given date) every
+    time, and the current day's mark goes, as the rows now hold on that other day."""
+    current = today == timezone.localdate()
+    if current:
+        try:
+            if cache.get(HOLDING_KEY) == today.isoformat():
+                return 0
+        except Exception:  # noqa: BLE001 - no cache: refresh every time, still exact
+            pass
     count = refresh_stale(model.objects.all(), today=today)
-    mark_holding(today)
+    if current:
+        mark_holding(today)
     return count
 
 
 def mark_holding(today: date) -> None:
-    # No cache: the next list refreshes itself.
-    with contextlib.suppress(Exception):
+    # Saves store the dates of the current day, so only that day can be marked.
+    if today != timezone.localdate():
+        return
+    with contextlib.suppress(Exception):  # no cache: the next list refreshes itself
         cache.set(HOLDING_KEY, today.isoformat(), timeout=24 * 3600)
+
+
+def _forget_holding() -> None:
+    with contextlib.suppress(Exception):
+        cache.delete(HOLDING_KEY)
 
 
 REFRESH_BATCH = 1000
@@ -351,7 +363,10 @@ def refresh(queryset, *, today: date) -> int:
         if len(batch) == REFRESH_BATCH:
             count += _write(model, batch)
             batch = []
-    return count + _write(model, batch)
+    count += _write(model, batch)
+    if count and today != timezone.localdate():
+        _forget_holding()
+    return count
 
 
 def _write(model, batch) -> int:

@@ -113,7 +113,8 @@ def test_every_block_runs_a_constant_number_of_queries(
     expected = {
         "follow_ups": 2 + 1 + 2,
         "visits": 2 + 2 + 1,
-        "notice_deadlines": 2 + 1 + 2,  # the ids of the soonest, then their rows
+        # the day's first look for stale contract dates, the ids of the soonest, their rows
+        "notice_deadlines": 2 + 1 + 1 + 2,
         "key_accounts": 2 + 1,
         "my_pipeline": 2 + 1 + 2,
         "objectives_at_risk": 2 + 1 + 1,

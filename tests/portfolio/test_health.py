@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from contracts.models import Contract
+from contracts.terms import bring_up_to
 from customer_care import services as care_services
 from customer_care.models import Department
 from planning.account_plan import services as plan_services
@@ -101,6 +103,8 @@ def test_facts_come_from_the_records_in_one_query(
     )
     plan_services.plan_create(actor=kam, account=bauer, year=today.year, status="active")
     put(bauer, 250_000, 30_000, year=today.year, revenue_target=Decimal(500_000))
+    # The contracts' stored dates hold on today (as after the nightly task).
+    bring_up_to(Contract, today=today)
     with django_assert_num_queries(1):
         account = health.health_facts(health.Account.objects.filter(pk=bauer.pk)).get()
     assert (account.f_decision_maker, account.f_champion, account.f_sponsor) == (
