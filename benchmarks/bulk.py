@@ -43,11 +43,12 @@ def uses_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def insert(objs: Sequence[Model], *, batch_size: int = BATCH) -> None:
+def insert(objs: Sequence[Model], *, batch_size: int | None = None) -> None:
     """Insert the objects of one model, setting their primary keys: COPY on PostgreSQL,
     bulk_create elsewhere (SQLite in the tests)."""
     if not objs:
         return
+    batch_size = batch_size or BATCH
     model = type(objs[0])
     if not uses_copy():
         model._default_manager.bulk_create(objs, batch_size=batch_size)
