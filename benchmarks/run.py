@@ -15,7 +15,10 @@ and transfer of the rows, not building model instances) and the response size.
 Each case is compared with its floor (benchmarks/floor.py, served by the benchmark
 settings benchmarks/settings.py): one query for the same number of rows of the same table,
 rendered as a bare HTML table, timed in the same run with the same repetitions; the table
-shows the floor's median and the case's ratio to it. `--scale SMALL_URL BIG_URL` runs the
+shows the floor's median and the case's ratio to it, and the same for the case's shell
+(the same rows inside base.html, requested by the case's user: what every page of the
+product costs before its own work). `--only TEXT` keeps the cases whose label contains
+TEXT. `--scale SMALL_URL BIG_URL` runs the
 suite on two databases (e.g. 1,000 and 10,000 accounts) in turn and adds the small run's
 rows, median and the growth from it; `--rounds N` repeats the pair N times in turn and
 keeps each case's fastest round per database. Garbage is collected before each case's

@@ -54,6 +54,5 @@ def test_a_busy_groups_timeline_takes_no_more_queries_than_a_quiet_one(kam, kam_
     busy, busy_html = timeline_queries(kam_client, group)
 
     assert quiet_html.count('class="timeline-entry"') < busy_html.count('class="timeline-entry"')
-    assert "Tochter 1" in busy_html or "Enkel 0" in busy_html  # subsidiaries named
     assert busy == quiet
     assert busy <= 21
