@@ -178,6 +178,9 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["owner", "done_at", "due_on"], name="followup_owner_idx"),
             models.Index(fields=["account", "due_on"], name="followup_account_idx"),
+            # The API's order (and the Meta ordering): a page of everyone's follow-ups is
+            # an index range scan instead of a sort of all of them.
+            models.Index(fields=["due_on", "id"], name="followup_due_idx"),
         ]
 
     def __str__(self) -> str:

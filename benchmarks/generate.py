@@ -52,6 +52,7 @@ from accounts.models import (  # noqa: E402
     TeamMembership,
     YearlyFigures,
 )
+from benchmarks.bulk import insert  # noqa: E402
 from users.models import Role, User  # noqa: E402
 
 BENCH_PREFIX = "BENCH-"
@@ -182,8 +183,9 @@ def batched(items: list, size: int = BATCH) -> Iterable[list]:
 
 
 def bulk(model, objs: list, batch_size: int = BATCH) -> list:
+    """COPY on PostgreSQL (benchmarks/bulk.py), bulk_create elsewhere; sets the ids."""
     for chunk in batched(objs, batch_size):
-        model.objects.bulk_create(chunk, batch_size=batch_size)
+        insert(chunk, batch_size=batch_size)
     return objs
 
 
@@ -227,8 +229,12 @@ class Spec:
         self.obj: Account | None = None
 
 
-def plan_accounts(rng: random.Random, total: int, kams: list[User]) -> list[Spec]:
-    """The tree of accounts: bench_kam_0's 15, the big group, random groups, singles."""
+def plan_accounts(
+    rng: random.Random, total: int, kams: list[User], huge_groups: int = 0
+) -> list[Spec]:
+    """The tree of accounts: bench_kam_0's 15, the big group, random groups, singles; with
+    `huge_groups`, that many groups of 100-200 subsidiaries (the largest customers at
+    100,000 accounts) after the random groups."""
     kam0, others = kams[0], kams[1:] or kams
     specs: list[Spec] = []
 
@@ -270,6 +276,12 @@ def plan_accounts(rng: random.Random, total: int, kams: list[User]) -> list[Spec
             for sub in rng.sample(subs, rng.randint(1, min(3, len(subs)))):
                 for _ in range(rng.randint(1, 3)):
                     add(sub, sub.owner, group)
+        group += 1
+    for _ in range(huge_groups):
+        owner = rng.choice(others)
+        root = add(None, owner, group)
+        for _ in range(rng.randint(100, 200)):
+            add(root, owner if rng.random() < 0.5 else rng.choice(others), group)
         group += 1
     if len(specs) > total:
         raise SystemExit(f"--accounts {total} is too small for the planned groups; use >= 500")
@@ -542,6 +554,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=400, help="sales reps")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
+        "--huge-groups",
+        type=int,
+        default=0,
+        help="groups of 100-200 subsidiaries on top (e.g. 10 at 100,000 accounts)",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="run even though the database has other accounts"
     )
     args = parser.parse_args(argv)
@@ -558,7 +576,7 @@ def main(argv: list[str] | None = None) -> None:
     with transaction.atomic():
         users = steps.run("users", make_users, rng, args.kams, args.reps)
         kams, reps = users[1 : 1 + args.kams], users[1 + args.kams :]
-        specs = plan_accounts(rng, args.accounts, kams)
+        specs = plan_accounts(rng, args.accounts, kams, args.huge_groups)
         steps.run("accounts", make_accounts, rng, specs)
         steps.run("team memberships", make_team, rng, specs, kams, reps)
         steps.run("product lines (+links)", make_product_lines, rng, specs)

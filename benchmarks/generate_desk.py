@@ -51,6 +51,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Account, Contact, ProductLine, TeamMembership  # noqa: E402
 from activities import services  # noqa: E402
 from activities.models import Activity, FollowUp  # noqa: E402
+from benchmarks.bulk import insert, keep_timestamps  # noqa: E402
 from contracts.models import Contract  # noqa: E402
 from contracts.services import refresh_dates  # noqa: E402
 from customer_care.models import (  # noqa: E402
@@ -198,10 +199,7 @@ class Desk:
 def without_auto_timestamps():
     """Lets bulk_create keep the created_at/updated_at values the script sets (only the
     field objects in this process are changed, for this run)."""
-    for model in (Activity, FollowUp, Opportunity, Competitor, Contract, CustomerIssue, Survey):
-        for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                field.auto_now = field.auto_now_add = False
+    keep_timestamps((Activity, FollowUp, Opportunity, Competitor, Contract, CustomerIssue, Survey))
 
 
 def money(value: float) -> Decimal:
@@ -247,7 +245,7 @@ def make_activities(desk: Desk, total: int, counts: dict) -> int:
                     updated_at=desk.after(when, 48),
                 )
             )
-        Activity.objects.bulk_create(batch, batch_size=BATCH)
+        insert(batch)
         c_links, u_links, f_ups = [], [], []
         for activity in batch:
             pool = desk.contacts.get(activity.account_id, ())
@@ -277,9 +275,9 @@ def make_activities(desk: Desk, total: int, counts: dict) -> int:
                         done_by_id=activity.next_step_owner_id if done else None,
                     )
                 )
-        contact_through.objects.bulk_create(c_links, batch_size=BATCH * 2)
-        user_through.objects.bulk_create(u_links, batch_size=BATCH * 2)
-        FollowUp.objects.bulk_create(f_ups, batch_size=BATCH)
+        insert(c_links)
+        insert(u_links)
+        insert(f_ups)
         created += size
         links_c += len(c_links)
         links_u += len(u_links)
@@ -311,7 +309,7 @@ def make_loose_follow_ups(desk: Desk, total: int) -> int:
                 done_by_id=owner if done else None,
             )
         )  # fmt: skip
-    FollowUp.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return len(objs)
 
 
@@ -325,7 +323,7 @@ def make_competitors(desk: Desk, total: int) -> list[int]:
         )
         for n, name in enumerate(names[:total])
     ]
-    Competitor.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return [c.pk for c in objs]
 
 
@@ -382,7 +380,7 @@ def make_opportunities(desk: Desk, total: int, competitor_ids: list[int], counts
                     updated_at=desk.after(created, 24 * 60),
                 )
             )  # fmt: skip
-        Opportunity.objects.bulk_create(batch, batch_size=BATCH)
+        insert(batch)
         c_links, p_links = [], []
         for opportunity in batch:
             for competitor in rng.sample(competitor_ids, rng.choice((0, 0, 1, 1, 2, 3))):
@@ -395,8 +393,8 @@ def make_opportunities(desk: Desk, total: int, competitor_ids: list[int], counts
                 )
             for pl in rng.sample(product_lines, min(len(product_lines), rng.choice((0, 1, 1, 2)))):
                 p_links.append(pl_through(opportunity_id=opportunity.pk, productline_id=pl))
-        OpportunityCompetitor.objects.bulk_create(c_links, batch_size=BATCH * 2)
-        pl_through.objects.bulk_create(p_links, batch_size=BATCH * 2)
+        insert(c_links)
+        insert(p_links)
         made += size
         links += len(c_links)
         pls += len(p_links)
@@ -451,7 +449,7 @@ def make_contracts(desk: Desk, total: int) -> int:
                 updated_at=created,
             )
         )
-    Contract.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return len(objs)
 
 
@@ -492,7 +490,7 @@ def make_issues(desk: Desk, total: int) -> int:
                 updated_at=resolved or opened,
             )
         )
-    CustomerIssue.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return len(objs)
 
 
@@ -518,7 +516,7 @@ def make_surveys(desk: Desk, total: int) -> int:
                 created_at=when,
             )
         )
-    Survey.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return len(objs)
 
 

@@ -54,6 +54,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Account, TeamMembership, YearlyFigures  # noqa: E402
+from benchmarks.bulk import insert, keep_timestamps  # noqa: E402
 from deals.models import Opportunity  # noqa: E402
 from planning.action_plan.forecast_store import refresh_forecasts  # noqa: E402
 from planning.models import (  # noqa: E402
@@ -136,11 +137,8 @@ def money(value: float) -> Decimal:
 
 def without_auto_timestamps():
     """Lets bulk_create keep the created_at/updated_at/changed_at values the script sets."""
-    for model in (AccountPlan, Objective, Action, ObjectiveAdjustment, CoachingPlan,
-                  BusinessCase):  # fmt: skip
-        for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                field.auto_now = field.auto_now_add = False
+    keep_timestamps((AccountPlan, Objective, Action, ObjectiveAdjustment, CoachingPlan,
+                     BusinessCase))  # fmt: skip
 
 
 class Planning:
@@ -228,7 +226,7 @@ def make_plans(p: Planning) -> list[AccountPlan]:
                     updated_at=reviewed or created,
                 )
             )
-    AccountPlan.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return objs
 
 
@@ -276,7 +274,7 @@ def make_objectives(p: Planning, plans: list[AccountPlan]) -> list[Objective]:
                     updated_at=min(created + timedelta(days=rng.randint(0, 200)), p.now),
                 )
             )
-    Objective.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return objs
 
 
@@ -310,10 +308,10 @@ def make_actions(p: Planning, objectives: list[Objective]) -> int:
                 )
             )
             if len(objs) >= BATCH:
-                Action.objects.bulk_create(objs, batch_size=BATCH)
+                insert(objs)
                 make_actions.count += len(objs)
                 objs = []
-    Action.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     make_actions.count += len(objs)
     return make_actions.count
 
@@ -348,7 +346,7 @@ def make_adjustments(p: Planning, objectives: list[Objective]) -> int:
                 changed_at=changed,
             )
         )
-    ObjectiveAdjustment.objects.bulk_create(objs, batch_size=BATCH)
+    insert(objs)
     return len(objs)
 
 
@@ -370,13 +368,13 @@ def make_coaching(p: Planning, count: int) -> int:
                 updated_at=created,
             )
         )
-    CoachingPlan.objects.bulk_create(plans, batch_size=BATCH)
+    insert(plans)
     through = CoachingPlan.reps.through
     for plan in plans:
         team = p.team.get(plan.account_id, [])
         for user_id in rng.sample(team, min(len(team), rng.randint(1, 3))):
             reps.append(through(coachingplan_id=plan.pk, user_id=user_id))
-    through.objects.bulk_create(reps, batch_size=BATCH)
+    insert(reps)
     return len(plans)
 
 
@@ -410,7 +408,7 @@ def make_business_cases(p: Planning, count: int) -> int:
                 created_at=p.moment(p.now - timedelta(days=700), p.now),
             )
         )
-    BusinessCase.objects.bulk_create(cases, batch_size=BATCH)
+    insert(cases)
     scenarios = []
     for case in cases:
         volume = rng.choice((1_000, 5_000, 20_000, 100_000))
@@ -433,7 +431,7 @@ def make_business_cases(p: Planning, count: int) -> int:
                     position=position,
                 )
             )
-    Scenario.objects.bulk_create(scenarios, batch_size=BATCH)
+    insert(scenarios)
     return len(cases)
 
 

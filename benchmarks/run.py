@@ -15,7 +15,10 @@ and transfer of the rows, not building model instances) and the response size.
 Each case is compared with its floor (benchmarks/floor.py, served by the benchmark
 settings benchmarks/settings.py): one query for the same number of rows of the same table,
 rendered as a bare HTML table, timed in the same run with the same repetitions; the table
-shows the floor's median and the case's ratio to it. `--scale SMALL_URL BIG_URL` runs the
+shows the floor's median and the case's ratio to it, and the same for the case's shell
+(the same rows inside base.html, requested by the case's user: what every page of the
+product costs before its own work). `--only TEXT` keeps the cases whose label contains
+TEXT. `--scale SMALL_URL BIG_URL` runs the
 suite on two databases (e.g. 1,000 and 10,000 accounts) in turn and adds the small run's
 rows, median and the growth from it; `--rounds N` repeats the pair N times in turn and
 keeps each case's fastest round per database. Garbage is collected before each case's
@@ -89,12 +92,19 @@ class Result:
     slowest: dict | None = None  # the slowest captured query: {"sql": ..., "ms": ...}
     rows: int | None = None  # table rows (HTML) or results (API) in the response
     floor: "Result | None" = None  # the floor of the same table and number of rows
+    shell: "Result | None" = None  # the same rows inside base.html, as the case's user
 
     @property
     def ratio(self) -> float | None:
         if self.median is None or self.floor is None or not self.floor.median:
             return None
         return self.median / self.floor.median
+
+    @property
+    def shell_ratio(self) -> float | None:
+        if self.median is None or self.shell is None or not self.shell.median:
+            return None
+        return self.median / self.shell.median
 
     @property
     def median(self) -> float | None:
@@ -227,6 +237,9 @@ def desk_cases(group: Account, extra: bool) -> list[Case]:
             Case("API activities ?cursor= (head, 1M, keyset)", head,
                  "/api/v1/activities/?cursor=", optional=True),
             Case("API follow-ups (bench_kam_0)", kam, "/api/v1/follow-ups/", optional=True),
+            Case("API follow-ups (head, all)", head, "/api/v1/follow-ups/", optional=True),
+            Case(f"Issues tab, group {group.pk} (head, htmx)", head,
+                 url("customer_care:account_issues_panel", group.pk), HTMX, optional=True),
             Case("API issues (head)", head, "/api/v1/issues/", optional=True),
             Case("API contracts (head)", head, "/api/v1/contracts/", optional=True),
             Case("API issues ?cursor= (head, keyset)", head, "/api/v1/issues/?cursor=",
@@ -285,6 +298,8 @@ def planning_cases(group: Account, extra: bool) -> list[Case]:
             Case("API actions ?cursor= (head, keyset)", head, "/api/v1/actions/?cursor=",
                  optional=True),
             Case("API objectives (bench_kam_0)", kam, "/api/v1/objectives/", optional=True),
+            Case("API account plans (head of sales)", head, "/api/v1/account-plans/",
+                 optional=True),
         ]  # fmt: skip
         if mine is not None:
             selected.append(
@@ -477,7 +492,7 @@ def table(results: list[dict], markdown: bool, small: list[dict] | None = None) 
     """One row per case (rows from as_row()); with `small` (the same cases on the smaller
     data set of a --scale run) also its rows, its median and the growth."""
     header = ["Request", "median ms", "p95 ms", "queries", "SQL ms", "KiB", "rows",
-              "floor ms", "× floor"]  # fmt: skip
+              "floor ms", "× floor", "shell ms", "× shell"]  # fmt: skip
     if small is not None:
         header += ["rows, small", "median, small", "growth"]
     rows = []
@@ -486,7 +501,7 @@ def table(results: list[dict], markdown: bool, small: list[dict] | None = None) 
             row = [
                 r["label"], fmt(r["median"]), fmt(r["p95"]), str(r["queries"]),
                 fmt(r["sql_ms"]), fmt(r["kib"], 0), str(r["rows"]), fmt(r["floor_ms"]),
-                fmt(r["ratio"]),
+                fmt(r["ratio"]), fmt(r.get("shell_ms")), fmt(r.get("shell_ratio")),
             ]  # fmt: skip
         else:
             row = [r["label"], r["status"]] + [""] * (len(header) - 2 - (3 if small else 0))
@@ -516,6 +531,7 @@ def as_row(r: Result) -> dict:
         "label": r.case.label, "status": r.status, "median": r.median, "p95": r.p95,
         "queries": r.queries, "sql_ms": r.sql_ms, "kib": r.size_kb, "rows": r.rows,
         "floor_ms": r.floor.median if r.floor else None, "ratio": r.ratio,
+        "shell_ms": r.shell.median if r.shell else None, "shell_ratio": r.shell_ratio,
     }  # fmt: skip
 
 
@@ -529,6 +545,19 @@ def measure_floor(floors: dict, case: Case, result: Result, args) -> None:
         floors[key] = measure(Client(), Case(f"floor {key}", "", path), args.repetitions,
                               args.warmup)  # fmt: skip
     result.floor = floors[key]
+
+
+def measure_shell(shells: dict, client: Client, case: Case, result: Result, args) -> None:
+    """The shell of the case: its table's rows in base.html, requested by the same user in
+    the same run (once per table, size and user)."""
+    if not result.times_ms:
+        return
+    key = (floor_table(case.path), max(result.rows or 0, 1), case.username)
+    if key not in shells:
+        path = reverse("shell", args=key[:2])
+        shells[key] = measure(client, Case(f"shell {key}", case.username, path),
+                              args.repetitions, args.warmup)  # fmt: skip
+    result.shell = shells[key]
 
 
 def scale(args, argv: list[str]) -> None:
@@ -639,6 +668,12 @@ def main(argv: list[str] | None = None) -> None:
         help="with --scale: run both databases this many times in turn, keep each case's "
         "fastest round",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="only the cases whose label contains TEXT (case-insensitive; repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rounds < 1 or (args.rounds > 1 and not args.scale):
@@ -667,6 +702,9 @@ def main(argv: list[str] | None = None) -> None:
             selected += planning_cases(group, args.extra)
             selected += portfolio_cases(args.extra)
             selected += output_cases(args.extra)
+    if args.only:
+        wanted = [text.lower() for text in args.only]
+        selected = [c for c in selected if any(text in c.label.lower() for text in wanted)]
     names = {case.username for case in selected}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     if len(users) != len(names):
@@ -684,6 +722,7 @@ def main(argv: list[str] | None = None) -> None:
             print()
     clients: dict[str, Client] = {}
     floors: dict[tuple[str, int], Result] = {}
+    shells: dict[tuple[str, int, str], Result] = {}
     results = []
     for case in selected:
         if case.username not in clients:
@@ -691,6 +730,7 @@ def main(argv: list[str] | None = None) -> None:
             clients[case.username].force_login(users[case.username])
         results.append(measure(clients[case.username], case, args.repetitions, args.warmup))
         measure_floor(floors, case, results[-1], args)
+        measure_shell(shells, clients[case.username], case, results[-1], args)
         print(f"  … {case.label}: {results[-1].status}", file=sys.stderr, flush=True)
     for client in clients.values():
         client.logout()  # removes the session rows force_login wrote

@@ -9,13 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import editable_accounts, group_contacts
 from accounts.models import Account
 from customer_care.models import CustomerIssue, Department, Survey
+from kam.forms import UserField, UserTypeahead
 from users.models import User
 
 DATE = {"type": "date"}
-
-
-def _people():
-    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
 class IssueForm(forms.ModelForm):
@@ -23,6 +20,12 @@ class IssueForm(forms.ModelForm):
     (the issue list's "New issue"); status and resolution have their own form."""
 
     account = forms.ModelChoiceField(queryset=Account.objects.none(), label=_("Account"))
+    # A type-ahead, not a <select> of every user (600 options on every issues tab).
+    owner = UserField(
+        label=_("Owner"),
+        required=False,
+        widget=UserTypeahead("accounts:user_options", scope="all"),
+    )
 
     class Meta:
         model = CustomerIssue
@@ -48,12 +51,13 @@ class IssueForm(forms.ModelForm):
                 Q(active=True) | Q(pk=self.instance.department_id)
             )
         self.fields["department"].queryset = departments
-        self.fields["owner"].queryset = _people()
         self.fields["due_on"].required = False
         # Left empty: the user who opens the issue (or, when editing, the current owner).
-        self.fields["owner"].required = False
-        if not self.instance.pk:
-            self.fields["owner"].initial = user.pk
+        if self.instance.pk:
+            if not self.is_bound and self.instance.owner_id:
+                self.initial["owner"] = self.instance.owner.username
+        else:
+            self.fields["owner"].initial = user.username
             default = departments.filter(key="customer_service").first()
             if default:
                 self.fields["department"].initial = default.pk

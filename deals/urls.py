@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("<int:pk>/move/", views.opportunity_move, name="move"),
+    path("<int:pk>/move/menu/", views.move_menu, name="move_menu"),
     path("<int:pk>/competitors/", views.competitor_add, name="competitor_add"),
     path(
         "<int:pk>/competitors/<int:competitor_id>/remove/",

@@ -29,6 +29,15 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     return page
 
 
+def first_rows(queryset: QuerySet, limit: int) -> list:
+    """`list(queryset[:limit])`, with the columns of `queryset` (annotations such as
+    subqueries per row, select_related, prefetches) fetched for those rows only: the
+    filters and the sort run on the table alone, without the joins and subqueries."""
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 # Deeper pages than this are not counted to (at 25 rows a page: 25 million rows), so that
 # no page number makes the count's LIMIT overflow.
 MAX_PAGE = 1_000_000

@@ -72,6 +72,9 @@ class AccountPlan(models.Model):
             models.UniqueConstraint(fields=["account", "year"], name="one_plan_per_account_year")
         ]
         indexes = [
+            # The API's default order (newest year first, then in the order of creation):
+            # a page is an index range scan, not a sort of every plan joined to its account.
+            models.Index(fields=["-year", "id"], name="accountplan_year_idx"),
             # The stale plans of a year, the longest unreviewed first (account_plan.selectors
             # .stale_plans): read in this order up to the page instead of sorting them all.
             models.Index(
@@ -79,7 +82,7 @@ class AccountPlan(models.Model):
                 Coalesce("last_reviewed_at", "created_at"),
                 condition=models.Q(status__in=["draft", "active"]),  # Status.DRAFT, ACTIVE
                 name="stale_plan_order",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

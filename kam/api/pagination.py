@@ -60,10 +60,22 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
     keyset_ordering: tuple[str, ...] = ("-pk",)
     cursor_query_param = "cursor"
     ordering_query_param = "ordering"
+    # A list of millions of rows pages by cursor unless the caller asks for page numbers
+    # (`?page=`) or a sort order of its own: then the answer has the exact `count` as
+    # before. keyset_ordering must then be the list's default order.
+    keyset_by_default = False
+
+    def wants_keyset(self, request) -> bool:
+        params = request.query_params
+        if self.cursor_query_param in params:
+            return True
+        if not self.keyset_by_default:
+            return False
+        return self.page_query_param not in params and not params.get(self.ordering_query_param)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = None
-        if self.cursor_query_param not in request.query_params:
+        if not self.wants_keyset(request):
             return super().paginate_queryset(queryset, request, view)
         if request.query_params.get(self.ordering_query_param):
             # The cursor holds a position in its own order; a sort of the caller's would

@@ -25,6 +25,7 @@ from accounts.models import Account
 from kam import export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.paging import first_rows
 from planning.account_plan.selectors import stale_plans
 from planning.action_plan import exports, selectors, services
 from planning.action_plan.forms import (
@@ -278,7 +279,9 @@ def plans(request: HttpRequest) -> HttpResponse:
         return export.response(exports.OBJECTIVES, objectives, fmt=fmt)
     stale = _stale_plans(request.user, year=year, owner=owner)
     stale_rows = list(stale[: PLANS_LIMIT + 1])
-    objective_rows = selectors.decorate(objectives[: PLANS_LIMIT + 1])
+    # The attention order comes from stored columns (an index); the forecast subqueries
+    # and the joins run for the rows shown only.
+    objective_rows = selectors.decorate(first_rows(objectives, PLANS_LIMIT + 1))
     action_rows = list(actions[: PLANS_LIMIT + 1])
     context = {
         "nav": "plans",

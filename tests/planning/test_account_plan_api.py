@@ -1,11 +1,14 @@
 """/api/v1/account-plans/: every endpoint, its filters, its errors and the access scope."""
 
 import pytest
+from django.conf import settings
+from django.db import connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import team_member_set
 from planning.account_plan import services
+from planning.account_plan.selectors import plan_list
 from planning.models import AccountPlan
 from tests.factories import make_account
 from users.services import api_token_create
@@ -67,11 +70,35 @@ def test_list_filters_by_account_year_and_status(kam, kam_api, account):
         assert response.status_code == 200
         return [row["id"] for row in response.json()["results"]]
 
-    assert ids() == [a26.pk, o26.pk, a25.pk]  # newest year first, then account name
+    assert ids() == [a26.pk, o26.pk, a25.pk]  # newest year first, then in creation order
     assert ids(account=account.pk) == [a26.pk, a25.pk]
     assert ids(year=2026) == [a26.pk, o26.pk]
     assert ids(status="active") == [a25.pk]
     assert kam_api.get(PLANS, {"status": "bogus"}).status_code == 400
+
+
+def test_list_is_newest_year_first_and_sorts_by_account_name_on_request(kam, kam_api):
+    zander = make_plan(make_account(owner=kam, name="Zander AG"), 2026)
+    adler = make_plan(make_account(owner=kam, name="Adler GmbH"), 2026)
+    older = make_plan(make_account(owner=kam, name="Berg KG"), 2025)
+
+    def ids(**params):
+        return [row["id"] for row in kam_api.get(PLANS, params).json()["results"]]
+
+    assert ids() == [zander.pk, adler.pk, older.pk]
+    assert ids(ordering="account") == [adler.pk, older.pk, zander.pk]
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="plans are PostgreSQL's")
+def test_a_page_of_everyones_plans_is_read_from_the_year_index(head_of_sales, account):
+    make_plan(account, 2026)
+    page = plan_list(head_of_sales).order_by("-year", "pk")[:50]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE planning_accountplan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+    assert "accountplan_year_idx" in plan
+    assert "Sort" not in plan
 
 
 def test_list_shows_only_plans_within_the_scope(kam, other_kam, kam_api, outsider_api, account):

@@ -46,7 +46,9 @@ class AccountPlanViewSet(
     filterset_class = AccountPlanFilter
 
     def get_queryset(self) -> QuerySet[AccountPlan]:
-        return selectors.plan_list(self.request.user).order_by("-year", "account__name", "pk")
+        # Newest year first, then in the order of creation: served by accountplan_year_idx.
+        # Sorting by account name (`ordering=account`) joins the accounts and sorts them all.
+        return selectors.plan_list(self.request.user).order_by("-year", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
