@@ -308,8 +308,42 @@ if FORECAST_RUN_RATE not in ("last_year", "trailing_year", "none"):
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (contract documents, folder versions, coaching material) go through
+# Django's storage API only, so that any storage serves: a local folder by default
+# (MEDIA_ROOT), S3-compatible object storage (AWS S3, MinIO, Ceph...) when S3_BUCKET is set,
+# shared by every web and worker process on every machine (docs/production.md "Storage").
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+# Downloads: "stream" sends the file through the app; "redirect" answers (after the scope
+# check) with a pre-signed URL of the object storage valid for FILE_URL_SECONDS.
+FILE_DOWNLOAD = os.environ.get("FILE_DOWNLOAD", "stream").strip() or "stream"
+if FILE_DOWNLOAD not in ("stream", "redirect"):
+    sys.exit(f"KAM CRM refuses to start: FILE_DOWNLOAD={FILE_DOWNLOAD!r}; write stream or redirect.")
+if FILE_DOWNLOAD == "redirect" and not S3_BUCKET:
+    sys.exit("KAM CRM refuses to start: FILE_DOWNLOAD=redirect needs object storage (S3_BUCKET).")
+FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 60, minimum=5, maximum=3600)
+if S3_BUCKET:
+    DEFAULT_STORAGE: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # MinIO and most S3-compatible servers want the bucket in the path.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": "private",  # never a public object, whatever the bucket says
+            "querystring_auth": True,
+            "querystring_expire": FILE_URL_SECONDS,
+            "file_overwrite": False,  # like the local folder: a taken name gets a new one
+            "location": os.environ.get("S3_PREFIX", "").strip("/"),
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -449,6 +483,17 @@ FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
 if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
     sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
+# Queues by kind of work (docs/production.md "Queues"), each served by workers of its own:
+# a long folder render never holds up a reminder. "celery" takes everything else (imports,
+# the nightly jobs, beat's scans). A worker names the queues it serves with -Q.
+FOLDER_QUEUE = "folders"
+NOTIFICATION_QUEUE = "notifications"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reviews.tasks.render_folder": {"queue": FOLDER_QUEUE},
+    "reminders.tasks.*": {"queue": NOTIFICATION_QUEUE},
+    "webhooks.tasks.*": {"queue": NOTIFICATION_QUEUE},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that queues work or reads a result must not hang while Redis is away
