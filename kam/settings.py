@@ -317,7 +317,7 @@ S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
 # check) with a pre-signed URL of the object storage valid for FILE_URL_SECONDS.
 FILE_DOWNLOAD = os.environ.get("FILE_DOWNLOAD", "stream").strip() or "stream"
 if FILE_DOWNLOAD not in ("stream", "redirect"):
-    sys.exit(f"KAM CRM refuses to start: FILE_DOWNLOAD={FILE_DOWNLOAD!r}; write stream or redirect.")
+    sys.exit(f"KAM CRM refuses to start: FILE_DOWNLOAD={FILE_DOWNLOAD!r}; write stream or redirect")
 if FILE_DOWNLOAD == "redirect" and not S3_BUCKET:
     sys.exit("KAM CRM refuses to start: FILE_DOWNLOAD=redirect needs object storage (S3_BUCKET).")
 FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 60, minimum=5, maximum=3600)
