@@ -179,11 +179,19 @@ TEMPLATES = [
 # Database: SQLite under the data folder unless DATABASE_URL names another (PostgreSQL in
 # production and CI).
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Connections per process (docs/production.md "Database connections"): either persistent
+# connections kept DB_CONN_MAX_AGE seconds and checked before reuse (one per gunicorn
+# thread or Celery child), or with DB_POOL_MAX_SIZE psycopg's pool of DB_POOL_MIN_SIZE to
+# DB_POOL_MAX_SIZE connections per process (PostgreSQL only; it replaces DB_CONN_MAX_AGE).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0, minimum=0, maximum=1000)
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 1, minimum=0, maximum=1000)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'kam.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_max_age=0
+        if DB_POOL_MAX_SIZE
+        else env_int("DB_CONN_MAX_AGE", 60, minimum=0, maximum=24 * 3600),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -203,6 +211,14 @@ if IS_POSTGRES:
     # JIT compilation costs more than it saves on short interactive queries (measured on
     # the "My work" page: 545 ms with it, 173 ms without; see benchmarks/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if DB_POOL_MAX_SIZE:
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1, maximum=300),
+        }
+elif DB_POOL_MAX_SIZE:
+    sys.exit("KAM CRM refuses to start: DB_POOL_MAX_SIZE needs PostgreSQL (DATABASE_URL).")
 
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
