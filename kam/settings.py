@@ -671,17 +671,25 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+# LOG_FORMAT=json: one JSON object per line (kam.logs) for a log collector; readable lines
+# (the format above) otherwise.
+LOG_JSON = os.environ.get("LOG_FORMAT", "").strip().lower() == "json"
+if os.environ.get("LOG_FORMAT", "").strip().lower() not in ("", "json", "text"):
+    sys.exit("KAM CRM refuses to start: LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line names the request (or the task a request queued) it was written for.
     "filters": {"request_id": {"()": "kam.request_id.RequestIdFilter"}},
-    "formatters": {"default": {"format": LOG_FORMAT}},
+    "formatters": {
+        "default": {"format": LOG_FORMAT},
+        "json": {"()": "kam.logs.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "default",
+            "formatter": "json" if LOG_JSON else "default",
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
