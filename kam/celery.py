@@ -8,14 +8,17 @@ from celery.signals import (
     after_setup_logger,
     after_setup_task_logger,
     before_task_publish,
+    task_failure,
     task_postrun,
     task_prerun,
+    task_retry,
+    task_success,
 )
 from celery.utils.log import ColorFormatter
 from django.conf import settings
 from django.db import close_old_connections
 
-from kam import logs, request_id
+from kam import logs, metrics, request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 
@@ -110,3 +113,21 @@ def log_request_ids(logger=None, format=None, **kwargs) -> None:  # noqa: A002 -
         if format and isinstance(formatter, ColorFormatter):  # TaskFormatter too
             with_id = format.replace("%(message)s", "[%(request_id)s] %(message)s")
             handler.setFormatter(type(formatter)(with_id, use_color=formatter.use_color))
+
+
+@task_success.connect
+def count_success(sender=None, **kwargs) -> None:
+    if sender is not None and not sender.request.is_eager:
+        metrics.count_task(sender.name, "succeeded")
+
+
+@task_failure.connect
+def count_failure(sender=None, **kwargs) -> None:
+    if sender is not None and not sender.request.is_eager:
+        metrics.count_task(sender.name, "failed")
+
+
+@task_retry.connect
+def count_retry(sender=None, **kwargs) -> None:
+    if sender is not None:
+        metrics.count_task(sender.name, "retried")

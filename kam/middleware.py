@@ -7,7 +7,7 @@ import time
 from django.db import connection
 from django.utils.cache import patch_cache_control
 
-from kam import logs, request_id
+from kam import logs, metrics, request_id
 from kam.request_id import request_id_for
 from kam.views import bad_request
 
@@ -70,6 +70,7 @@ class RequestIdMiddleware:
                 response = self.get_response(request)
             response[request_id.HEADER] = rid
             duration = (time.monotonic() - started) * 1000
+            metrics.observe_request(request, response.status_code, duration / 1000, queries.count)
             request_logger.info(
                 "%s %s %s %.0fms",
                 request.method,

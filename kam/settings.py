@@ -1,5 +1,6 @@
 """Settings for the KAM CRM, read from the environment (one file for every deployment)."""
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -669,6 +670,38 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "reviews.models.FOLDER_LANGUAGES",
     },
 }
+
+# Metrics at /metrics (kam.metrics) for a scraper that sends "Authorization: Bearer
+# METRICS_TOKEN" or connects from METRICS_ALLOWED_NETWORKS (e.g. 10.0.0.0/8,127.0.0.1/32);
+# with neither, /metrics answers 404 to everyone.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    sys.exit("KAM CRM refuses to start: METRICS_TOKEN must be at least 24 characters long.")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_NETWORKS")
+    ]
+except ValueError as exc:
+    sys.exit(f"KAM CRM refuses to start: METRICS_ALLOWED_NETWORKS: {exc}.")
+# The scraper asks over plain HTTP inside the private network, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+
+# Errors to Sentry (or a compatible service) when SENTRY_DSN is set; nothing is sent
+# otherwise. No personal data: no user names, e-mail addresses, cookies or request bodies.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # LOG_FORMAT=json: one JSON object per line (kam.logs) for a log collector; readable lines

@@ -120,3 +120,26 @@ def test_a_setting_that_cannot_work_stops_the_start(env, named):
     result = _start(**env)
     assert result.returncode == 1
     assert named in result.stderr
+
+
+def test_sentry_is_on_only_with_a_dsn_and_sends_no_personal_data():
+    probe = (
+        "import kam.settings, sentry_sdk; c = sentry_sdk.get_client(); "
+        "print(c.is_active(), c.options['send_default_pii'], "
+        "sorted(i for i in c.integrations if i in ('django', 'celery')))"
+    )
+
+    def run(**env: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            env={"SECRET_KEY": "x", "PATH": "", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
+
+    assert run().startswith("False")
+    # A DSN on a closed local port: initialised, and nothing can leave the machine.
+    assert run(SENTRY_DSN="http://public@127.0.0.1:9/1") == "True False ['celery', 'django']"
