@@ -96,7 +96,8 @@ def worker(celery_app, process_env):
     parent forks a new child and Redis hands the task over again (acks late)."""
     process = _start(
         ["worker", "-Q", "celery,notifications", "--pool=prefork", "--concurrency=1",
-         "--loglevel=error", "--without-gossip", "--without-mingle", "--hostname", f"reminders-{os.getpid()}@%h"],
+         "--loglevel=error", "--without-gossip", "--without-mingle", "--hostname",
+         f"reminders-{os.getpid()}@%h"],
         process_env,
     )  # fmt: skip
     try:
