@@ -19,7 +19,7 @@ KAM_LOAD_TOKEN (create one on the profile page).
 import os
 import random
 import re
-from datetime import date
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
@@ -89,11 +89,12 @@ class KeyAccountManager(Browser):
         if not self.accounts:
             return
         account = random.choice(self.accounts)
+        today = datetime.now(UTC).date().isoformat()
         self.client.post(
             f"/activities/account/{account}/log/",
-            {"account": account, "kind": "visit", "occurred_at": date.today().isoformat() + "T10:00",
+            {"account": account, "kind": "visit", "occurred_at": f"{today}T10:00",
              "duration_minutes": 60, "subject": "Besuch (Lasttest)", "outcome": "Gespräch",
-             "next_step": "Angebot nachfassen", "next_step_due_on": date.today().isoformat()},
+             "next_step": "Angebot nachfassen", "next_step_due_on": today},
             headers=self.csrf(),
             name="/activities/account/[id]/log/ (POST)",
         )  # fmt: skip
@@ -163,7 +164,7 @@ class Integration(HttpUser):
         if not self.accounts:
             return
         account = random.choice(self.accounts)
-        year = date.today().year
+        year = datetime.now(UTC).year
         self.client.patch(
             f"/api/v1/accounts/{account}/financials/{year}/",
             json={"revenue": str(random.randint(100_000, 5_000_000))},
