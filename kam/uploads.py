@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from storages.backends.s3 import S3Storage
 
 PDF_MAGIC = b"%PDF-"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc/.xls/.ppt (Compound File)
@@ -154,11 +155,12 @@ def attachment_response(
     if not file:
         raise Http404
     storage = file.storage
-    if settings.FILE_DOWNLOAD == "redirect" and hasattr(storage, "bucket"):
-        if not storage.exists(file.name):
+    if settings.FILE_DOWNLOAD == "redirect" and isinstance(storage, S3Storage):
+        name = file.name or ""
+        if not storage.exists(name):
             raise Http404
         url = storage.url(
-            file.name,
+            name,
             parameters={
                 "ResponseContentDisposition": content_disposition_header(
                     as_attachment=True, filename=filename
