@@ -35,7 +35,7 @@ test: translations
 		$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 worker: install
-	$(VENV)/bin/celery -A kam worker --loglevel=info
+	$(VENV)/bin/celery -A kam worker -Q celery,notifications,folders --loglevel=info
 
 beat: install
 	$(VENV)/bin/celery -A kam beat --loglevel=info

@@ -202,7 +202,7 @@ class Contract(models.Model):
 
 
 def _upload_to(instance: "ContractDocument", filename: str) -> str:
-    # A random name below MEDIA_ROOT/contracts/; the original name is kept in the row only.
+    # A random name in the storage's contracts/ folder; the original name is kept in the row only.
     return stored_name(filename, UPLOAD_FOLDER)
 
 

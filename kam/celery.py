@@ -8,13 +8,17 @@ from celery.signals import (
     after_setup_logger,
     after_setup_task_logger,
     before_task_publish,
+    task_failure,
     task_postrun,
     task_prerun,
+    task_retry,
+    task_success,
 )
 from celery.utils.log import ColorFormatter
+from django.conf import settings
 from django.db import close_old_connections
 
-from kam import request_id
+from kam import logs, metrics, request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 
@@ -61,6 +65,9 @@ def carry_request_id(headers=None, **kwargs) -> None:
     rid = request_id.current.get()
     if headers is not None and rid != request_id.NONE:
         headers.setdefault(request_id.TASK_HEADER, rid)
+    user_id = logs.current_user_id()
+    if headers is not None and user_id is not None:
+        headers.setdefault(logs.TASK_USER_HEADER, user_id)
 
 
 @task_prerun.connect
@@ -73,6 +80,11 @@ def adopt_request_id(task=None, **kwargs) -> None:
     )
     if rid and request_id.is_sane(rid):
         task.request.request_id_token = request_id.current.set(rid)
+    user_id = getattr(task.request, logs.TASK_USER_HEADER, None) or (
+        task.request.headers or {}
+    ).get(logs.TASK_USER_HEADER)
+    if isinstance(user_id, int):
+        task.request.user_id_token = logs.task_user_id.set(user_id)
 
 
 @task_postrun.connect
@@ -81,6 +93,10 @@ def drop_request_id(task=None, **kwargs) -> None:
     if token is not None:
         request_id.current.reset(token)
         task.request.request_id_token = None
+    user_token = getattr(task.request, "user_id_token", None) if task is not None else None
+    if user_token is not None:
+        logs.task_user_id.reset(user_token)
+        task.request.user_id_token = None
 
 
 @after_setup_logger.connect
@@ -90,7 +106,28 @@ def log_request_ids(logger=None, format=None, **kwargs) -> None:  # noqa: A002 -
     logger's handlers with its own in the worker)."""
     for handler in logger.handlers if logger is not None else ():
         handler.addFilter(request_id.RequestIdFilter())
+        if settings.LOG_JSON:  # the same JSON lines as the web process, with the task's ids
+            handler.setFormatter(logs.JsonFormatter())
+            continue
         formatter = handler.formatter
         if format and isinstance(formatter, ColorFormatter):  # TaskFormatter too
             with_id = format.replace("%(message)s", "[%(request_id)s] %(message)s")
             handler.setFormatter(type(formatter)(with_id, use_color=formatter.use_color))
+
+
+@task_success.connect
+def count_success(sender=None, **kwargs) -> None:
+    if sender is not None and not sender.request.is_eager:
+        metrics.count_task(sender.name, "succeeded")
+
+
+@task_failure.connect
+def count_failure(sender=None, **kwargs) -> None:
+    if sender is not None and not sender.request.is_eager:
+        metrics.count_task(sender.name, "failed")
+
+
+@task_retry.connect
+def count_retry(sender=None, **kwargs) -> None:
+    if sender is not None:
+        metrics.count_task(sender.name, "retried")

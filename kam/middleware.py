@@ -4,9 +4,10 @@ request id."""
 import logging
 import time
 
+from django.db import connection
 from django.utils.cache import patch_cache_control
 
-from kam import request_id
+from kam import logs, metrics, request_id
 from kam.request_id import request_id_for
 from kam.views import bad_request
 
@@ -61,17 +62,41 @@ class RequestIdMiddleware:
         rid = request_id_for(request.META.get(request_id.META_KEY))
         request.META[request_id.META_KEY] = rid
         token = request_id.current.set(rid)
+        request_token = logs.current_request.set(request)
+        queries = QueryCounter()
         started = time.monotonic()
         try:
-            response = self.get_response(request)
+            with connection.execute_wrapper(queries):
+                response = self.get_response(request)
             response[request_id.HEADER] = rid
+            duration = (time.monotonic() - started) * 1000
+            metrics.observe_request(request, response.status_code, duration / 1000, queries.count)
             request_logger.info(
                 "%s %s %s %.0fms",
                 request.method,
                 request.path,
                 response.status_code,
-                (time.monotonic() - started) * 1000,
+                duration,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(duration, 1),
+                    "queries": queries.count,
+                },
             )
             return response
         finally:
+            logs.current_request.reset(request_token)
             request_id.current.reset(token)
+
+
+class QueryCounter:
+    """Counts the database queries of a request for its log line (and nothing else)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)

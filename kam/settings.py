@@ -1,5 +1,6 @@
 """Settings for the KAM CRM, read from the environment (one file for every deployment)."""
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -179,11 +180,19 @@ TEMPLATES = [
 # Database: SQLite under the data folder unless DATABASE_URL names another (PostgreSQL in
 # production and CI).
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Connections per process (docs/production.md "Database connections"): either persistent
+# connections kept DB_CONN_MAX_AGE seconds and checked before reuse (one per gunicorn
+# thread or Celery child), or with DB_POOL_MAX_SIZE psycopg's pool of DB_POOL_MIN_SIZE to
+# DB_POOL_MAX_SIZE connections per process (PostgreSQL only; it replaces DB_CONN_MAX_AGE).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0, minimum=0, maximum=1000)
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 1, minimum=0, maximum=1000)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'kam.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_max_age=0
+        if DB_POOL_MAX_SIZE
+        else env_int("DB_CONN_MAX_AGE", 60, minimum=0, maximum=24 * 3600),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -203,6 +212,14 @@ if IS_POSTGRES:
     # JIT compilation costs more than it saves on short interactive queries (measured on
     # the "My work" page: 545 ms with it, 173 ms without; see benchmarks/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if DB_POOL_MAX_SIZE:
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1, maximum=300),
+        }
+elif DB_POOL_MAX_SIZE:
+    sys.exit("KAM CRM refuses to start: DB_POOL_MAX_SIZE needs PostgreSQL (DATABASE_URL).")
 
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
@@ -308,8 +325,42 @@ if FORECAST_RUN_RATE not in ("last_year", "trailing_year", "none"):
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (contract documents, folder versions, coaching material) go through
+# Django's storage API only, so that any storage serves: a local folder by default
+# (MEDIA_ROOT), S3-compatible object storage (AWS S3, MinIO, Ceph...) when S3_BUCKET is set,
+# shared by every web and worker process on every machine (docs/production.md "Storage").
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+# Downloads: "stream" sends the file through the app; "redirect" answers (after the scope
+# check) with a pre-signed URL of the object storage valid for FILE_URL_SECONDS.
+FILE_DOWNLOAD = os.environ.get("FILE_DOWNLOAD", "stream").strip() or "stream"
+if FILE_DOWNLOAD not in ("stream", "redirect"):
+    sys.exit(f"KAM CRM refuses to start: FILE_DOWNLOAD={FILE_DOWNLOAD!r}; write stream or redirect")
+if FILE_DOWNLOAD == "redirect" and not S3_BUCKET:
+    sys.exit("KAM CRM refuses to start: FILE_DOWNLOAD=redirect needs object storage (S3_BUCKET).")
+FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 60, minimum=5, maximum=3600)
+if S3_BUCKET:
+    DEFAULT_STORAGE: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # MinIO and most S3-compatible servers want the bucket in the path.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": "private",  # never a public object, whatever the bucket says
+            "querystring_auth": True,
+            "querystring_expire": FILE_URL_SECONDS,
+            "file_overwrite": False,  # like the local folder: a taken name gets a new one
+            "location": os.environ.get("S3_PREFIX", "").strip("/"),
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -449,6 +500,17 @@ FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
 if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
     sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600
+# Queues by kind of work (docs/production.md "Queues"), each served by workers of its own:
+# a long folder render never holds up a reminder. "celery" takes everything else (imports,
+# the nightly jobs, beat's scans). A worker names the queues it serves with -Q.
+FOLDER_QUEUE = "folders"
+NOTIFICATION_QUEUE = "notifications"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reviews.tasks.render_folder": {"queue": FOLDER_QUEUE},
+    "reminders.tasks.*": {"queue": NOTIFICATION_QUEUE},
+    "webhooks.tasks.*": {"queue": NOTIFICATION_QUEUE},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that queues work or reads a result must not hang while Redis is away
@@ -609,18 +671,58 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Metrics at /metrics (kam.metrics) for a scraper that sends "Authorization: Bearer
+# METRICS_TOKEN" or connects from METRICS_ALLOWED_NETWORKS (e.g. 10.0.0.0/8,127.0.0.1/32);
+# with neither, /metrics answers 404 to everyone.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    sys.exit("KAM CRM refuses to start: METRICS_TOKEN must be at least 24 characters long.")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_NETWORKS")
+    ]
+except ValueError as exc:
+    sys.exit(f"KAM CRM refuses to start: METRICS_ALLOWED_NETWORKS: {exc}.")
+# The scraper asks over plain HTTP inside the private network, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+
+# Errors to Sentry (or a compatible service) when SENTRY_DSN is set; nothing is sent
+# otherwise. No personal data: no user names, e-mail addresses, cookies or request bodies.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+# LOG_FORMAT=json: one JSON object per line (kam.logs) for a log collector; readable lines
+# (the format above) otherwise.
+LOG_JSON = os.environ.get("LOG_FORMAT", "").strip().lower() == "json"
+if os.environ.get("LOG_FORMAT", "").strip().lower() not in ("", "json", "text"):
+    sys.exit("KAM CRM refuses to start: LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line names the request (or the task a request queued) it was written for.
     "filters": {"request_id": {"()": "kam.request_id.RequestIdFilter"}},
-    "formatters": {"default": {"format": LOG_FORMAT}},
+    "formatters": {
+        "default": {"format": LOG_FORMAT},
+        "json": {"()": "kam.logs.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "default",
+            "formatter": "json" if LOG_JSON else "default",
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -14,9 +14,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.formats import number_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from storages.backends.s3 import S3Storage
 
 PDF_MAGIC = b"%PDF-"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc/.xls/.ppt (Compound File)
@@ -141,11 +143,36 @@ def stored_name(original_name: str, folder: str) -> str:
     return f"{folder.strip('/')}/{secrets.token_hex(16)}{extension}"
 
 
-def attachment_response(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+def attachment_response(
+    file: FieldFile, *, filename: str, content_type: str
+) -> FileResponse | HttpResponseRedirect:
     """A stored document as a download (pages and API alike), never rendered inline; a
-    file missing from the storage answers 404."""
+    file missing from the storage answers 404. The caller has checked the access scope.
+
+    With FILE_DOWNLOAD=redirect (object storage only) the answer is a redirect to a
+    pre-signed URL valid for FILE_URL_SECONDS, which sends the same name and type; the
+    bucket itself stays private."""
     if not file:
         raise Http404
+    storage = file.storage
+    if settings.FILE_DOWNLOAD == "redirect" and isinstance(storage, S3Storage):
+        name = file.name or ""
+        if not storage.exists(name):
+            raise Http404
+        url = storage.url(
+            name,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    as_attachment=True, filename=filename
+                ),
+                "ResponseContentType": content_type,
+                "ResponseCacheControl": "private, no-store",
+            },
+            expire=settings.FILE_URL_SECONDS,
+        )
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
     try:
         handle = file.open("rb")
     except FileNotFoundError as exc:

@@ -7,7 +7,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from kam import views
+from kam import metrics, views
 
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("home/<slug:key>/", views.home_block, name="home_block"),
     path("health/", views.health, name="health"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("users.urls")),
     path("accounts/", include("accounts.urls")),
     path("activities/", include("activities.urls")),

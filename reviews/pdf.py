@@ -9,8 +9,6 @@ Empty sections are left out, not printed empty.
 import base64
 import logging
 import mimetypes
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -148,27 +146,14 @@ def render_folder_pdf(review: AnnualReview, *, internal: bool, language: str) ->
     return document.write_pdf(), len(document.pages)
 
 
-def store_atomically(name: str, content: bytes) -> str:
-    """Write under a temporary name next to the target and move it into place, so that a
-    killed worker leaves the old file or the new one, never half a file."""
-    try:
-        target = Path(default_storage.path(name))
-    except NotImplementedError:  # a remote storage: it writes whole objects anyway
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        return default_storage.save(name, ContentFile(content))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rendering-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return name
+def store(name: str, content: bytes) -> str:
+    """Write the folder through the storage API (the local folder or object storage, the
+    same for a worker on another machine) and return the name it got. A file an earlier,
+    killed attempt left under this name is replaced. The version's row names the file only
+    after it has been written whole, so no one ever downloads half a file."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content, name=name))
 
 
 def forget_file(sender: type[FolderVersion], instance: FolderVersion, **kwargs: Any) -> None:

@@ -185,7 +185,7 @@ def render_version(*, version_id: int, task_id: str = "") -> FolderVersion | Non
         content, pages = pdf.render_folder_pdf(
             version.review, internal=version.internal, language=version.language
         )
-        name = pdf.store_atomically(
+        name = pdf.store(
             f"{pdf.FOLDER}/{version.review_id}/{version.pk}-v{version.number}.pdf", content
         )
     except DATABASE_ERRORS:

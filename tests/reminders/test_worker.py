@@ -95,8 +95,9 @@ def worker(celery_app, process_env):
     """A prefork worker with one child: killing the child is a worker lost mid-task; the
     parent forks a new child and Redis hands the task over again (acks late)."""
     process = _start(
-        ["worker", "--pool=prefork", "--concurrency=1", "--loglevel=error", "--without-gossip",
-         "--without-mingle", "--hostname", f"reminders-{os.getpid()}@%h"],
+        ["worker", "-Q", "celery,notifications", "--pool=prefork", "--concurrency=1",
+         "--loglevel=error", "--without-gossip", "--without-mingle", "--hostname",
+         f"reminders-{os.getpid()}@%h"],
         process_env,
     )  # fmt: skip
     try:

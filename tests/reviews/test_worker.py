@@ -42,8 +42,9 @@ def _database_url() -> str:
 def _start_worker(media_root, **env: str) -> subprocess.Popen:
     """A prefork worker with one child process, on the test database and media folder."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kam", "worker", "--pool=prefork",
-         "--concurrency=1", "--loglevel=warning", "--without-gossip", "--without-mingle",
+        [sys.executable, "-m", "celery", "-A", "kam", "worker", "-Q", "folders,celery",
+         "--pool=prefork", "--concurrency=1", "--loglevel=warning", "--without-gossip",
+         "--without-mingle",
          "--hostname", f"reviews-{os.getpid()}-{time.monotonic_ns()}@%h"],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(media_root),
