@@ -114,7 +114,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "projects": projects,
         "contacts": contacts,
         "our_people": our_people,
-        "charts": charts.review_charts(figures, internal=internal),
+        "charts": charts.review_charts(figures, internal=internal, for_print=True),
         "today": timezone.localdate(),
     }
 
