@@ -12,7 +12,7 @@ from accounts.models import Account, YearlyFigures
 from accounts.services import team_member_set
 from activities.models import FollowUp
 from planning.models import Objective
-from reviews import services
+from reviews import notes, services
 from reviews.models import AgendaItem, AnnualReview, Section
 from reviews.selectors import overdue_key_accounts
 from tests.factories import make_account, make_contact
@@ -103,7 +103,8 @@ def test_refresh_shows_what_changed_and_keeps_the_text(review, kam, account):
     )
     section = services.section_refresh(actor=kam, section=section)
     assert section.text == "Unser Kommentar"
-    assert any("Umsatz" in change and "1500000.00" in change for change in section.changes)
+    changes = notes.render_all(section.changes)
+    assert any("Umsatz" in change and "1.500.000" in change for change in changes)
     assert {r["year"]: r for r in section.data["rows"]}[THIS_YEAR - 1]["revenue"] == "1500000.00"
 
 
