@@ -6,9 +6,7 @@ marked internal; the internal version includes them and says INTERNAL on every p
 Empty sections are left out, not printed empty.
 """
 
-import base64
 import logging
-import mimetypes
 import os
 import tempfile
 from decimal import Decimal
@@ -24,20 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
-from reviews import charts, selectors
+from reviews import branding, charts, selectors
 from reviews.models import AnnualReview, FolderVersion, Section
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOGO = Path(settings.BASE_DIR) / "static" / "img" / "favicon.svg"
 FOLDER = "reviews"
-
-
-def _logo_data_uri() -> str:
-    """The logo inlined, so that WeasyPrint fetches nothing over the network."""
-    path = Path(settings.COMPANY_LOGO) if settings.COMPANY_LOGO else DEFAULT_LOGO
-    content_type = mimetypes.guess_type(path.name)[0] or "image/svg+xml"
-    return f"data:{content_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -54,6 +44,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
 
     # The selection (what the customer sees) is the selector's, shared with the preview.
     content = selectors.folder_content(review, internal=internal)
+    brand = branding.brand()
     relationship = content["relationship"]
     figures = content["figures"]
     measures = content["measures"]
@@ -96,8 +87,9 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "review": review,
         "account": review.account,
         "internal": internal,
-        "company_name": settings.COMPANY_NAME,
-        "logo": _logo_data_uri(),
+        "brand": brand,
+        "company_name": brand.company_name,
+        "logo": brand.logo,
         "parts": parts,
         "keys": {part["key"] for part in parts},
         "texts": {kind: text(kind) for kind, _label in Section.Kind.choices},

@@ -33,10 +33,11 @@ from kam import export, queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
-from reviews import charts, exports, pdf, selectors, services
+from reviews import branding, charts, exports, pdf, selectors, services
 from reviews.forms import (
     AgendaItemForm,
     AgreementForm,
+    BrandingForm,
     MarketFigureForm,
     ProjectForm,
     RenderForm,
@@ -561,4 +562,36 @@ def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileRespo
     version.review = review
     return attachment_response(
         version.file, filename=version.download_name(), content_type="application/pdf"
+    )
+
+
+@login_required
+def branding_edit(request: HttpRequest) -> HttpResponse:
+    """The folder's branding, for administrators only (everyone else gets 404)."""
+    if not branding.may_edit(request.user):
+        raise Http404
+    row = branding.current()
+    if request.method == "POST":
+        form = BrandingForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                branding.branding_update(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Branding saved."))
+                return redirect("reviews:branding")
+    else:
+        form = BrandingForm(
+            initial={
+                "company_name": row.company_name,
+                "address": row.address,
+                "primary_colour": row.primary_colour,
+                "accent_colour": row.accent_colour,
+            }
+        )
+    return render_page(
+        request,
+        "reviews/branding.html",
+        {"nav": "reviews", "form": form, "brand": branding.brand()},
     )
