@@ -7,8 +7,10 @@ that bad input leaves nothing half-saved.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -725,12 +727,18 @@ def review_follow_up(*, actor: User, review: AnnualReview) -> int:
         raise ValidationError(_("Only a held review can be followed up."))
     created = 0
     for project in review.projects.select_for_update().filter(objective__isnull=True):
+        amount = target_amount(project.target, language=review.language)
+        title = f"{project.get_area_display()}: {project.title}"
+        if project.target and amount is None:
+            # A target that is no amount ("48 h", "+5 %") stays readable in the title.
+            title = f"{title} ({_('target')}: {project.target})"
         objective = objective_create(
             actor=actor,
             account=review.account,
             year=review.year + 1,
             kind=Objective.Kind.OTHER,
-            title=f"{project.get_area_display()}: {project.title}"[:200],
+            title=title[:200],
+            target_value=amount,
             owner=review.account.owner if review.account.owner.is_active else actor,
             due_on=date(review.year + 1, 12, 31),
         )
@@ -740,6 +748,25 @@ def review_follow_up(*, actor: User, review: AnnualReview) -> int:
     review.status = AnnualReview.Status.FOLLOWED_UP
     review.save(update_fields=["status", "updated_at"])
     return created
+
+
+def target_amount(text: str, *, language: str) -> Decimal | None:
+    """A project's target as an amount when it is one ("1.250.000 €", "250000", in the
+    review's language: German "1.250,50", English "1,250.50"); None for anything else
+    ("48 h", "+5 %")."""
+    cleaned = text.strip()
+    for symbol in ("€", "EUR", "$", "£", "CHF"):
+        cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.replace("\u00a0", "").replace(" ", "")
+    if not cleaned or not re.fullmatch(r"[0-9.,]+", cleaned):
+        return None
+    thousands, decimal = (".", ",") if language == "de" else (",", ".")
+    cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount > 0 else None
 
 
 # The presentation folder ------------------------------------------------------------------

@@ -175,3 +175,25 @@ def test_overdue_lists_key_accounts_without_a_recent_review(kam, account):
     )
     services.review_update(actor=kam, review=review, status=AnnualReview.Status.HELD)
     assert list(overdue_key_accounts(kam)) == []
+
+
+def test_project_target_carries_over_into_the_objective(review, kam):
+    services.project_save(
+        actor=kam, review=review, area="sales", title="Ersatzteilgeschäft", target="1.250.000 €"
+    )
+    services.project_save(
+        actor=kam, review=review, area="logistics", title="Konsignationslager", target="48 h"
+    )
+    services.review_update(
+        actor=kam, review=review, status=AnnualReview.Status.HELD, meeting_on=timezone.localdate()
+    )
+    assert services.review_follow_up(actor=kam, review=review) == 2
+    amounts = dict(Objective.objects.values_list("title", "target_value"))
+    assert amounts["Vertrieb: Ersatzteilgeschäft"] == Decimal("1250000")
+    assert amounts["Logistik: Konsignationslager (Ziel: 48 h)"] is None
+
+
+def test_target_amount_reads_the_reviews_language():
+    assert services.target_amount("1.250.000,50 €", language="de") == Decimal("1250000.50")
+    assert services.target_amount("1,250,000.50 €", language="en") == Decimal("1250000.50")
+    assert services.target_amount("+5 %", language="de") is None
