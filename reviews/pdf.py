@@ -49,7 +49,16 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     figures = content["figures"]
     measures = content["measures"]
     agenda = list(review.agenda.all())
-    topics = list(review.topics.all())
+    topics = list(review.topics.select_related("contract"))
+    # The conditions sheet: the contracts whose prices and services are to be renegotiated,
+    # as they stand today (each once, in the topic plan's order).
+    conditions = list(
+        {
+            topic.contract_id: topic.contract
+            for topic in topics
+            if topic.renegotiate and topic.contract is not None
+        }.values()
+    )
     market = list(review.market_data.all())
     projects = list(review.projects.all())
     contacts = content["contacts"]
@@ -79,6 +88,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     )
     add("market", Section.Kind.MARKET.label, bool(market or text(Section.Kind.MARKET)))
     add("topics", _("Topic plan"), bool(topics))
+    add("conditions", _("Current conditions"), bool(conditions))
     add("outlook", Section.Kind.OUTLOOK.label, bool(projects or text(Section.Kind.OUTLOOK)))
     add("contacts", _("Your contacts"), bool(contacts or our_people))
     if internal:
@@ -102,6 +112,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "agenda": agenda,
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
         "topics": topics,
+        "conditions": conditions,
         "market": market,
         "projects": projects,
         "contacts": contacts,

@@ -165,8 +165,10 @@ def _context(
             initial={"text": section.text}, prefix=section.kind
         )
     hidden = []
+    all_choices = 0
     for section in sections.values():
         choices = selectors.section_items(section)
+        all_choices += len(choices)
         section.choice_lists = {}
         for choice in choices:
             section.choice_lists.setdefault(choice.list_name, []).append(choice)
@@ -192,6 +194,7 @@ def _context(
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
         "hidden_items": hidden,
+        "progress": _progress(review, sections, versions, all_choices, len(hidden)),
         "shown_all_choices": [
             ("1", _("Show all to the customer")),
             ("0", _("Hide all from the customer")),
@@ -202,6 +205,46 @@ def _context(
     }
     context.update(forms)
     return context
+
+
+def _progress(
+    review: AnnualReview,
+    sections: dict[str, Section],
+    versions: list[FolderVersion],
+    choices: int,
+    hidden: int,
+) -> dict[str, Any]:
+    """The review page's progress line: which of the folder's parts have content (from
+    what the workspace has prefetched), how many items go to the customer, the last render."""
+
+    def has(kind: str) -> bool:
+        section = sections.get(kind)
+        if section is None:
+            return False
+        data = section.data or {}
+        lists = ("events", "rows", "actions", "projects", "issues")
+        return bool(section.text or any(data.get(key) for key in lists))
+
+    parts = [
+        ("review-sections", _("The relationship so far"), has(Section.Kind.RELATIONSHIP)),
+        ("review-sections", _("Key figures"), has(Section.Kind.FIGURES)),
+        ("review-sections", _("Measures carried out"), has(Section.Kind.MEASURES)),
+        ("review-market", _("Market data"),
+         bool(review.market_data.all()) or has(Section.Kind.MARKET)),
+        ("review-agenda", _("Agenda"), bool(review.agenda.all())),
+        ("review-topics", _("Topic plan"), bool(review.topics.all())),
+        ("review-projects", _("Outlook and next year's plan"),
+         bool(review.projects.all()) or has(Section.Kind.OUTLOOK)),
+    ]  # fmt: skip
+    done = [v for v in versions if v.status == FolderVersion.Status.DONE]
+    return {
+        "parts": [{"anchor": a, "label": label, "filled": filled} for a, label, filled in parts],
+        "filled": sum(1 for _a, _l, filled in parts if filled),
+        "total": len(parts),
+        "shown": choices - hidden,
+        "choices": choices,
+        "last_render": done[0] if done else None,
+    }
 
 
 def _respond(

@@ -190,7 +190,7 @@ def test_project_target_carries_over_into_the_objective(review, kam):
     assert services.review_follow_up(actor=kam, review=review) == 2
     amounts = dict(Objective.objects.values_list("title", "target_value"))
     assert amounts["Vertrieb: Ersatzteilgeschäft"] == Decimal("1250000")
-    assert amounts["Logistik: Konsignationslager (Ziel: 48 h)"] is None
+    assert amounts["Logistik: Konsignationslager (Zielwert: 48 h)"] is None
 
 
 def test_target_amount_reads_the_reviews_language():
