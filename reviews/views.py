@@ -76,6 +76,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         return export.response(exports.REVIEWS, shown, fmt=fmt)
     context = {
         "nav": "reviews",
+        "may_brand": branding.may_edit(request.user),
         "today": today,
         "upcoming": list(
             reviews.filter(status__in=open_statuses, meeting_on__gte=today).order_by(

@@ -139,3 +139,8 @@ def test_installation_overrides_the_cover_block(review, settings, tmp_path):
     pages = _pdf_pages(review)
     assert "Hausformat Deckblatt" in pages[0].extract_text()
     assert "Kennzahlen" in "\n".join(page.extract_text() for page in pages)
+
+
+def test_only_administrators_find_the_branding_page_on_the_reviews_page(admin, kam_client):
+    assert 'data-testid="branding-link"' in client_for(admin).get(reverse("reviews:list")).text
+    assert 'data-testid="branding-link"' not in kam_client.get(reverse("reviews:list")).text
