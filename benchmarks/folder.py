@@ -1,6 +1,7 @@
 """Time the presentation folder of an annual review: a 10-page folder with 6 charts.
 
     .venv/bin/python benchmarks/folder.py [-n 20] [--warmup 2] [--internal] [--language de]
+                                          [--subsidiaries 20]
 
 Builds its own data in a throwaway SQLite database under a temporary folder (migrated on
 start, about half a minute): one key account with five years of figures, surveys, issues
@@ -11,6 +12,11 @@ measured, pinned to one CPU core, and prints the median and the 95th percentile 
 rank) of the wall time and of the CPU time of the process, the pages, the charts and the
 size of the PDF. On a busy machine the wall time includes waiting for the core; the CPU
 time is the work itself.
+
+With `--subsidiaries N` the key account is a group of N subsidiaries with long names, each
+with figures, a contract, an issue and a contact who takes part in the review (the case of
+the folder's target: rendering stays under FOLDER_TARGET_SECONDS and FOLDER_TARGET_BYTES);
+the last line says whether the median wall time and the size meet that target.
 """
 
 import argparse
@@ -42,15 +48,62 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
-from accounts.models import YearlyFigures  # noqa: E402
+from accounts.models import Contact, YearlyFigures  # noqa: E402
 from contracts.models import Contract  # noqa: E402
-from customer_care.models import CustomerIssue, Department, Survey  # noqa: E402
+from customer_care.models import (  # noqa: E402
+    CustomerIssue,
+    Department,
+    Survey,
+    ensure_default_departments,
+)
 from reviews import pdf, services  # noqa: E402
 from reviews.models import JointProject, Section  # noqa: E402
 from users.models import Role, User  # noqa: E402
 
+FOLDER_TARGET_SECONDS = 10
+FOLDER_TARGET_BYTES = 2 * 1024 * 1024
+LONG = "Internationale Antriebs- und Steuerungstechnik Beteiligungsgesellschaft"
 
-def build():
+
+def add_subsidiaries(account, kam, count: int) -> list:
+    """`count` subsidiaries with long names, figures of the last two years, a contract,
+    an issue and a contact each; returns the contacts (the review's participants)."""
+    year = timezone.localdate().year
+    department = Department.objects.order_by("position").first()
+    contacts = []
+    for number in range(count):
+        child = account_services.account_create(
+            actor=kam, owner=kam, name=f"{LONG} {number:02d} GmbH", city="Stuttgart",
+            parent=account,
+        )  # fmt: skip
+        for offset in (1, 2):
+            YearlyFigures.objects.create(
+                account=child, year=year - offset, revenue=Decimal(987_654_321),
+                contribution_margin=Decimal(123_456_789), revenue_target=Decimal(999_999_999),
+                revenue_potential=Decimal(1_999_999_999),
+            )  # fmt: skip
+        Contract.objects.create(
+            account=child, number=f"RAHMENVERTRAG-{number:02d}", title=f"Liefervertrag {LONG}",
+            start_on=date(year - 1, 1 + number % 12, 1), annual_value=Decimal(98_765_432),
+            status="active", owner=kam,
+        )  # fmt: skip
+        opened = datetime(year - 1, 1 + number % 12, 10, 9, tzinfo=UTC)
+        CustomerIssue.objects.create(
+            account=child, title=f"Anliegen {LONG} {number:02d}", opened_at=opened,
+            due_on=opened.date() + timedelta(days=5), owner=kam, department=department,
+        )  # fmt: skip
+        contacts.append(
+            Contact.objects.create(
+                account=child, first_name="Maximiliane-Friederike",
+                last_name=f"Oberbuchhalter-Schmidt{number:02d}",
+                job_title=f"Bereichsleitung Strategischer Einkauf {LONG}",
+                email=f"m.oberbuchhalter{number:02d}@example.com",
+            )
+        )  # fmt: skip
+    return contacts
+
+
+def build(subsidiaries: int = 0):
     call_command("migrate", verbosity=0)
     kam = User.objects.create(username="bench-kam", first_name="Karla", last_name="Mertens",
                               role=Role.KEY_ACCOUNT_MANAGER, email="kam@example.com")  # fmt: skip
@@ -85,7 +138,11 @@ def build():
             start_on=date(year - offset, 1, 1), end_on=date(year + 1, 3, 31),
             notice_period_months=3, annual_value=Decimal(900_000), status="active", owner=kam,
         )  # fmt: skip
-    review = services.review_create(actor=kam, account=account, year=year)
+    ensure_default_departments()
+    contacts = add_subsidiaries(account, kam, subsidiaries) if subsidiaries else []
+    review = services.review_create(
+        actor=kam, account=account, year=year, customer_participants=contacts
+    )
     for n in range(8):
         services.agenda_item_save(actor=kam, review=review, title=f"Tagesordnungspunkt {n + 1}",
                                   duration_minutes=15, presenter="Karla Mertens")  # fmt: skip
@@ -118,10 +175,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--internal", action="store_true")
     parser.add_argument("--language", default="de")
+    parser.add_argument("--subsidiaries", type=int, default=0)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    review = build()
+    review = build(args.subsidiaries)
     charts = len(pdf.folder_context(review, internal=args.internal)["charts"])
     for _ in range(args.warmup):
         pdf.render_folder_pdf(review, internal=args.internal, language=args.language)
@@ -138,6 +196,9 @@ def main() -> None:
           f"p95 {nearest_rank(walls, 95) * 1000:.0f}")  # fmt: skip
     print(f"CPU ms:  median {statistics.median(cpus) * 1000:.0f}, "
           f"p95 {nearest_rank(cpus, 95) * 1000:.0f}")  # fmt: skip
+    met = statistics.median(walls) < FOLDER_TARGET_SECONDS and len(content) < FOLDER_TARGET_BYTES
+    print(f"target (under {FOLDER_TARGET_SECONDS} s and "
+          f"{FOLDER_TARGET_BYTES // (1024 * 1024)} MiB): {'met' if met else 'MISSED'}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 Number = Decimal | int | float
 
@@ -32,6 +33,64 @@ _MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square"]
 
 def plain_number(value: Number) -> str:
     return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def compact_number(value: Number, *, decimals: int | None = None) -> str:
+    """A large number shortened for a chart's axis or label, in the active language:
+    1250000 as "1,25 Mio." in German and "1.25 m" in English. Without `decimals`, one
+    decimal where the shortened number is below ten, none above."""
+    number = float(value)
+    size = abs(number)
+    units = [
+        (1e9, _("%(number)s bn")),
+        (1e6, _("%(number)s m")),
+        (1e3, _("%(number)s k")),
+    ]
+    for scale, template in units:
+        if size >= scale:
+            short = number / scale
+            places = decimals if decimals is not None else (1 if abs(short) < 10 else 0)
+            text = number_format(Decimal(str(round(short, places))), decimal_pos=places)
+            return template % {"number": text}
+    places = decimals if decimals is not None else 0
+    return number_format(
+        Decimal(str(round(number, places))), decimal_pos=places, force_grouping=True
+    )
+
+
+def axis_decimals(step: float, scale: float) -> int:
+    """Decimal places an axis needs so that neighbouring ticks differ (a step of 250,000
+    in millions needs two: 0,25 Mio.)."""
+    shortened = step / scale
+    places = 0
+    while places < 3 and abs(round(shortened, places) - shortened) > 1e-9:
+        places += 1
+    return places
+
+
+def compact_axis(step: float, top: float, *, unit: str = "") -> Callable[[Number], str]:
+    """A tick formatter for an axis with this step up to `top` (the largest tick in size):
+    one scale for every tick (0,5 Mio. and 1,0 Mio., not 500 Tsd.), localised, with `unit`
+    ("€", "%") after the number."""
+    suffix = f" {unit}" if unit else ""
+    scale = next((s for s in (1e9, 1e6, 1e3) if abs(top) >= s), 1.0)
+    places = axis_decimals(step, scale)
+
+    def fmt(value: Number) -> str:
+        if float(value) == 0:
+            return "0" + suffix
+        if scale == 1.0:
+            return compact_number(value, decimals=places) + suffix
+        units = {1e9: _("%(number)s bn"), 1e6: _("%(number)s m"), 1e3: _("%(number)s k")}
+        short = Decimal(str(round(float(value) / scale, places)))
+        return units[scale] % {"number": number_format(short, decimal_pos=places)} + suffix
+
+    return fmt
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide a text of this size is (DejaVu Sans averages 0.6 em a letter)."""
+    return 0.6 * size * len(text)
 
 
 @dataclass(frozen=True)
@@ -123,7 +182,7 @@ def _defs(chart_id: str, count: int) -> str:
     return "<defs>" + "".join(parts) + "</defs>"
 
 
-def _axis(frame: _Frame, step: float, fmt: Callable[[Number], str]) -> str:
+def _axis(frame: _Frame, step: float, fmt: Callable[[Number], str], *, font: float = 9) -> str:
     parts = []
     tick = frame.low
     while tick <= frame.high + step / 1000:
@@ -131,18 +190,35 @@ def _axis(frame: _Frame, step: float, fmt: Callable[[Number], str]) -> str:
         parts.append(
             f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y:.1f}" '
             f'y2="{y:.1f}" stroke="#d0d0d0" stroke-width="0.5"/>'
-            f'<text x="{frame.left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9" '
+            f'<text x="{frame.left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="{font:g}" '
             f'fill="#333">{escape(fmt(tick))}</text>'
         )
         tick += step
     return "".join(parts)
 
 
-def _legend(frame: _Frame, chart_id: str, labels: list[str], *, lines: bool) -> str:
+def _legend_places(
+    labels: list[str], *, start: float, width: float, font: float
+) -> list[tuple[float, int]]:
+    """(x, row) of each legend entry: entries wrap onto a new row at the chart's edge."""
+    places, x, row = [], start, 0
+    for label in labels:
+        entry = 22 + _text_width(label, font)
+        if x > start and x + entry > width:
+            x, row = start, row + 1
+        places.append((x, row))
+        x += entry + 8
+    return places
+
+
+def _legend(
+    frame: _Frame, chart_id: str, labels: list[str], *, lines: bool, font: float = 10
+) -> str:
     parts = []
-    x = frame.left
-    y = frame.height - 8
-    for index, label in enumerate(labels):
+    places = _legend_places(labels, start=frame.left, width=frame.width, font=font)
+    rows = max((row for _x, row in places), default=0) + 1
+    for index, (label, (x, row)) in enumerate(zip(labels, places, strict=True)):
+        y = frame.height - 8 - (rows - 1 - row) * (font + 4)
         if lines:
             parts.append(
                 f'<line x1="{x}" x2="{x + 18}" y1="{y - 3}" y2="{y - 3}" '
@@ -156,10 +232,20 @@ def _legend(frame: _Frame, chart_id: str, labels: list[str], *, lines: bool) -> 
                 f'fill="url(#{chart_id}-p{index})" stroke="#000" stroke-width="0.5"/>'
             )
         parts.append(
-            f'<text x="{x + 22}" y="{y}" font-size="10" fill="#000">{escape(label)}</text>'
+            f'<text x="{x + 22}" y="{y}" font-size="{font:g}" fill="#000">{escape(label)}</text>'
         )
-        x += 30 + 6 * len(label)
     return "".join(parts)
+
+
+def _bottom(labels: list[str], *, left: float, width: float, font_size: float | None) -> int:
+    """Room under the plot for the category names and the legend's rows."""
+    if font_size is None:
+        base, font = 48, 10.0
+    else:
+        base, font = round(3.2 * font_size + 12), font_size
+    places = _legend_places(labels, start=left, width=width, font=font)
+    rows = max((row for _x, row in places), default=0) + 1
+    return base + round((rows - 1) * (font + 4))
 
 
 def _marker(index: int, x: float, y: float) -> str:
@@ -215,6 +301,38 @@ def _check(categories: Sequence[str], series: Sequence[Series]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class _Type:
+    """Text sizes of a chart: the page's defaults, or one size for every text when a chart
+    is drawn for print at its printed size (the folder: 8 pt and more)."""
+
+    tick: float = 9
+    value: float = 8
+    category: float = 10
+    legend: float = 10
+
+    @classmethod
+    def of(cls, font_size: float | None) -> _Type:
+        if font_size is None:
+            return cls()
+        return cls(font_size, font_size, font_size, font_size)
+
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
+    ticks, tick = [], low
+    while tick <= high + step / 1000:
+        ticks.append(tick)
+        tick += step
+    return ticks
+
+
+def _left_margin(low: float, high: float, step: float, fmt, size: float) -> int:
+    """Room for the widest tick label left of the plot, at least the former 64 units
+    wide on the page."""
+    widest = max(_text_width(fmt(tick), size) for tick in _ticks(low, high, step))
+    return max(64 if size >= 9 else 0, math.ceil(widest + 8))
+
+
 def bar_chart(
     *,
     title: str,
@@ -222,18 +340,30 @@ def bar_chart(
     categories: Sequence[str],
     series: Sequence[Series],
     value_format: Callable[[Number], str] = plain_number,
+    axis_format: Callable[[float, float], Callable[[Number], str]] | None = None,
+    label_format: Callable[[Number], str] | None = None,
+    font_size: float | None = None,
     width: int = 560,
     height: int = 260,
 ) -> Chart:
-    """Grouped vertical bars: one group per category, one bar per series."""
+    """Grouped vertical bars: one group per category, one bar per series. A value of None
+    draws no bar (a gap), never a zero. `axis_format(step, top)` gives the tick formatter
+    (default `value_format`), `label_format` the values written over the bars (default
+    `value_format`; a label wider than its bar is left out, the table beside the chart
+    has every value); `font_size` sets every text to one size (print)."""
     _check(categories, series)
+    sizes = _Type.of(font_size)
+    labels = label_format or value_format
     chart_id = _chart_id(title, categories, series)
     values = [float(v) for s in series for v in s.values if v is not None]
     low, high, step = _scale(values, zero=True)
-    frame = _Frame(width, height, left=64, right=12, top=16, bottom=48, low=low, high=high)
+    ticks = axis_format(step, max(abs(low), abs(high))) if axis_format else value_format
+    left = _left_margin(low, high, step, ticks, sizes.tick)
+    bottom = _bottom([s.label for s in series], left=left, width=width, font_size=font_size)
+    frame = _Frame(width, height, left=left, right=12, top=16, bottom=bottom, low=low, high=high)
     group = frame.plot_width / max(len(categories), 1)
     bar = group * 0.8 / max(len(series), 1)
-    body = [_defs(chart_id, len(series)), _axis(frame, step, value_format)]
+    body = [_defs(chart_id, len(series)), _axis(frame, step, ticks, font=sizes.tick)]
     for c, category in enumerate(categories):
         x0 = frame.left + c * group + group * 0.1
         for s_index, s in enumerate(series):
@@ -248,16 +378,19 @@ def bar_chart(
                 f'stroke="#000" stroke-width="0.5"><title>{escape(s.label)}, {escape(category)}: '
                 f"{escape(value_format(value))}</title></rect>"
             )
-            if bar >= 18:
+            label = labels(value)
+            fits = bar >= 18 if font_size is None else _text_width(label, sizes.value) <= bar
+            if fits:
                 body.append(
                     f'<text x="{x + bar * 0.46:.1f}" y="{top - 3:.1f}" text-anchor="middle" '
-                    f'font-size="8" fill="#000">{escape(value_format(value))}</text>'
+                    f'font-size="{sizes.value:g}" fill="#000">{escape(label)}</text>'
                 )
         body.append(
-            f'<text x="{x0 + group * 0.4:.1f}" y="{frame.height - frame.bottom + 14}" '
-            f'text-anchor="middle" font-size="10" fill="#000">{escape(category)}</text>'
+            f'<text x="{x0 + group * 0.4:.1f}" '
+            f'y="{frame.height - frame.bottom + sizes.category + 4:g}" text-anchor="middle" '
+            f'font-size="{sizes.category:g}" fill="#000">{escape(category)}</text>'
         )
-    body.append(_legend(frame, chart_id, [s.label for s in series], lines=False))
+    body.append(_legend(frame, chart_id, [s.label for s in series], lines=False, font=sizes.legend))
     return Chart(
         title=title,
         description=description,
@@ -275,19 +408,28 @@ def line_chart(
     categories: Sequence[str],
     series: Sequence[Series],
     value_format: Callable[[Number], str] = plain_number,
+    axis_format: Callable[[float, float], Callable[[Number], str]] | None = None,
+    label_format: Callable[[Number], str] | None = None,
+    font_size: float | None = None,
     zero_based: bool = True,
     width: int = 560,
     height: int = 260,
 ) -> Chart:
-    """One line per series over the categories (e.g. years); gaps where a value is None."""
+    """One line per series over the categories (e.g. years); gaps where a value is None.
+    `axis_format`, `label_format` and `font_size` as for bar_chart."""
     _check(categories, series)
+    sizes = _Type.of(font_size)
+    labels = label_format or value_format
     chart_id = _chart_id(title, categories, series)
     values = [float(v) for s in series for v in s.values if v is not None]
     low, high, step = _scale(values, zero=zero_based)
-    frame = _Frame(width, height, left=64, right=24, top=16, bottom=48, low=low, high=high)
+    ticks = axis_format(step, max(abs(low), abs(high))) if axis_format else value_format
+    left = _left_margin(low, high, step, ticks, sizes.tick)
+    bottom = _bottom([s.label for s in series], left=left, width=width, font_size=font_size)
+    frame = _Frame(width, height, left=left, right=24, top=16, bottom=bottom, low=low, high=high)
     slot = frame.plot_width / max(len(categories), 1)
     xs = [frame.left + slot * (i + 0.5) for i in range(len(categories))]
-    body = [_axis(frame, step, value_format)]
+    body = [_axis(frame, step, ticks, font=sizes.tick)]
     for s_index, s in enumerate(series):
         ink = _INKS[s_index % len(_INKS)]
         path, pen_down = [], False
@@ -306,16 +448,19 @@ def line_chart(
                 continue
             y = frame.y(float(value))
             body.append(_marker(s_index, x, y))
-            body.append(
-                f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="8" '
-                f'fill="#000">{escape(value_format(value))}</text>'
-            )
+            label = labels(value)
+            if font_size is None or _text_width(label, sizes.value) <= slot:
+                body.append(
+                    f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" '
+                    f'font-size="{sizes.value:g}" fill="#000">{escape(label)}</text>'
+                )
     for x, category in zip(xs, categories, strict=True):
         body.append(
-            f'<text x="{x:.1f}" y="{frame.height - frame.bottom + 14}" text-anchor="middle" '
-            f'font-size="10" fill="#000">{escape(category)}</text>'
+            f'<text x="{x:.1f}" y="{frame.height - frame.bottom + sizes.category + 4:g}" '
+            f'text-anchor="middle" font-size="{sizes.category:g}" fill="#000">'
+            f"{escape(category)}</text>"
         )
-    body.append(_legend(frame, chart_id, [s.label for s in series], lines=True))
+    body.append(_legend(frame, chart_id, [s.label for s in series], lines=True, font=sizes.legend))
     return Chart(
         title=title,
         description=description,

@@ -158,10 +158,17 @@ ROOT_URLCONF = "kam.urls"
 WSGI_APPLICATION = "kam.wsgi.application"
 ASGI_APPLICATION = "kam.asgi.application"
 
+# A directory of templates that come before the built-in ones, so that an installation can
+# override the presentation folder (reviews/print/folder.html and its blocks, see
+# docs/annual-review.md). Empty: the built-in templates only.
+FOLDER_TEMPLATE_DIR = os.environ.get("FOLDER_TEMPLATE_DIR", "")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [
+            *([Path(FOLDER_TEMPLATE_DIR)] if FOLDER_TEMPLATE_DIR else []),
+            BASE_DIR / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -267,6 +274,9 @@ CURRENCY = os.environ.get("CURRENCY", "EUR")
 # file; empty: the built-in logo).
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "KAM CRM")
 COMPANY_LOGO = os.environ.get("COMPANY_LOGO", "")
+# The folder's branding page (reviews.branding): the largest logo an administrator may
+# upload.
+BRANDING_LOGO_MAX_BYTES = int(os.environ.get("BRANDING_LOGO_MAX_BYTES", str(512 * 1024)))
 # Planning: a plan not reviewed for this many days is stale; the target forecast says
 # "on track" at or above the first share of the target, "at risk" at or above the second.
 PLAN_STALE_DAYS = int(os.environ.get("PLAN_STALE_DAYS", "90"))

@@ -125,3 +125,22 @@ class AgreementForm(forms.Form):
 
 class RenderForm(forms.Form):
     internal = forms.BooleanField(label=_("Internal version"), required=False)
+
+
+class BrandingForm(forms.Form):
+    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    primary_colour = forms.CharField(
+        label=_("Main colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    accent_colour = forms.CharField(
+        label=_("Accent colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("SVG or PNG. Without a logo the cover shows the company name."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)

@@ -312,3 +312,25 @@ class FolderVersion(models.Model):
         base = slugify(self.review.account.name)[:60] or "review"
         suffix = "-internal" if self.internal else ""
         return f"{base}-{self.review.year}-v{self.number}{suffix}.pdf"
+
+
+class FolderBranding(models.Model):
+    """Our name, address, logo and colours on the presentation folder, set by an
+    administrator on the branding page. One row (pk 1); without it the folder uses the
+    COMPANY_NAME and COMPANY_LOGO settings. The logo is a file of the default storage,
+    written and read through the storage API (reviews.branding)."""
+
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    primary_colour = models.CharField(_("main colour"), max_length=7, default="#1f4e79")
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#111111")
+    logo = models.CharField(_("logo"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("folder branding")
+        verbose_name_plural = _("folder branding")
+
+    def __str__(self) -> str:
+        return self.company_name or str(_("folder branding"))

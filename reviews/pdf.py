@@ -6,11 +6,8 @@ marked internal; the internal version includes them and says INTERNAL on every p
 Empty sections are left out, not printed empty.
 """
 
-import base64
 import logging
-import mimetypes
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,20 +19,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
-from reviews import charts, selectors
+from reviews import branding, charts, selectors
 from reviews.models import AnnualReview, FolderVersion, Section
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOGO = Path(settings.BASE_DIR) / "static" / "img" / "favicon.svg"
 FOLDER = "reviews"
-
-
-def _logo_data_uri() -> str:
-    """The logo inlined, so that WeasyPrint fetches nothing over the network."""
-    path = Path(settings.COMPANY_LOGO) if settings.COMPANY_LOGO else DEFAULT_LOGO
-    content_type = mimetypes.guess_type(path.name)[0] or "image/svg+xml"
-    return f"data:{content_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -52,11 +41,21 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
 
     # The selection (what the customer sees) is the selector's, shared with the preview.
     content = selectors.folder_content(review, internal=internal)
+    brand = branding.brand()
     relationship = content["relationship"]
     figures = content["figures"]
     measures = content["measures"]
     agenda = list(review.agenda.all())
-    topics = list(review.topics.all())
+    topics = list(review.topics.select_related("contract"))
+    # The conditions sheet: the contracts whose prices and services are to be renegotiated,
+    # as they stand today (each once, in the topic plan's order).
+    conditions = list(
+        {
+            topic.contract_id: topic.contract
+            for topic in topics
+            if topic.renegotiate and topic.contract is not None
+        }.values()
+    )
     market = list(review.market_data.all())
     projects = list(review.projects.all())
     contacts = content["contacts"]
@@ -86,6 +85,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     )
     add("market", Section.Kind.MARKET.label, bool(market or text(Section.Kind.MARKET)))
     add("topics", _("Topic plan"), bool(topics))
+    add("conditions", _("Current conditions"), bool(conditions))
     add("outlook", Section.Kind.OUTLOOK.label, bool(projects or text(Section.Kind.OUTLOOK)))
     add("contacts", _("Your contacts"), bool(contacts or our_people))
     if internal:
@@ -94,8 +94,9 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "review": review,
         "account": review.account,
         "internal": internal,
-        "company_name": settings.COMPANY_NAME,
-        "logo": _logo_data_uri(),
+        "brand": brand,
+        "company_name": brand.company_name,
+        "logo": brand.logo,
         "parts": parts,
         "keys": {part["key"] for part in parts},
         "texts": {kind: text(kind) for kind, _label in Section.Kind.choices},
@@ -108,11 +109,12 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "agenda": agenda,
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
         "topics": topics,
+        "conditions": conditions,
         "market": market,
         "projects": projects,
         "contacts": contacts,
         "our_people": our_people,
-        "charts": charts.review_charts(figures, internal=internal),
+        "charts": charts.review_charts(figures, internal=internal, for_print=True),
         "today": timezone.localdate(),
     }
 

@@ -7,14 +7,16 @@ that bad input leaves nothing half-saved.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +31,7 @@ from kam.unset import UNSET, Unset, given
 from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
 from planning.models import Objective
-from reviews import rendering, selectors
+from reviews import notes, rendering, selectors
 from reviews.models import (
     AgendaItem,
     Agreement,
@@ -40,6 +42,7 @@ from reviews.models import (
     Section,
     Topic,
 )
+from reviews.pdf import PRINT_LOCALES
 from reviews.tasks import render_folder
 from users.models import User
 
@@ -163,13 +166,20 @@ def _propose_topics(review: AnnualReview) -> int:
         if contract.pk in known:
             continue
         start += 1
+        # A proposed topic is the folder's text, which the manager may edit: written in
+        # the folder's language, not in the language of whoever refreshed the agenda.
+        with translation.override(PRINT_LOCALES.get(review.language, review.language)):
+            title = _("Renegotiate %(contract)s") % {
+                "contract": f"{contract.number} {contract.title}"
+            }
+            goal = _("Notice deadline %(date)s: agree prices and services for the next term.") % {
+                "date": date_format(contract.notice_deadline, "SHORT_DATE_FORMAT")
+            }
         topics.append(
             Topic(
                 review=review,
-                title=_("Renegotiate %(contract)s")
-                % {"contract": f"{contract.number} {contract.title}"},
-                goal=_("Notice deadline %(date)s: agree prices and services for the next term.")
-                % {"date": date_format(contract.notice_deadline, "SHORT_DATE_FORMAT")},
+                title=title,
+                goal=goal,
                 renegotiate=True,
                 contract=contract,
                 owner=review.account.owner,
@@ -332,76 +342,62 @@ def customer_choices_set(
     return section
 
 
-def _diff_lists(old: list[dict], new: list[dict], label: str) -> list[str]:
+def _diff_lists(old: list[dict], new: list[dict], what: str) -> list[notes.Note]:
     old_titles = {item.get("title") for item in old}
     new_titles = {item.get("title") for item in new}
     changes = [
-        _("%(what)s added: %(title)s") % {"what": label, "title": title}
+        notes.note(notes.ITEM_ADDED, what=notes.note(what), title=title)
         for title in sorted(new_titles - old_titles, key=str)
     ]
     changes += [
-        _("%(what)s removed: %(title)s") % {"what": label, "title": title}
+        notes.note(notes.ITEM_REMOVED, what=notes.note(what), title=title)
         for title in sorted(old_titles - new_titles, key=str)
     ]
     return changes
 
 
-def figure_label(key: str) -> str:
-    labels = {
-        "revenue": _("Revenue"),
-        "margin": _("Contribution margin"),
-        "revenue_target": _("Revenue target"),
-        "margin_target": _("Contribution margin target"),
-        "attainment": _("Target attainment"),
-        "share_of_wallet": _("Share of wallet"),
-        "nps": _("NPS"),
-        "csat": _("CSAT"),
-        "issues_opened": _("Issues opened"),
-        "issues_solved_in_time": _("Issues solved in time"),
-        "contract_value": _("Contract value"),
-    }
-    return str(labels.get(key, key))
+figure_label = notes.figure_label
 
 
-def _diff_figures(old: list[dict], new: list[dict]) -> list[str]:
+def _diff_figures(old: list[dict], new: list[dict]) -> list[notes.Note]:
     old_rows = {row["year"]: row for row in old}
     changes = []
     for row in new:
         before = old_rows.pop(row["year"], None)
         if before is None:
-            changes.append(_("Figures of %(year)s added") % {"year": row["year"]})
+            changes.append(notes.note(notes.FIGURES_ADDED, year=row["year"]))
             continue
         for key, value in row.items():
             if key != "year" and before.get(key) != value:
                 changes.append(
-                    _("%(figure)s %(year)s: %(old)s → %(new)s")
-                    % {
-                        "figure": figure_label(key),
-                        "year": row["year"],
-                        "old": before.get(key) if before.get(key) is not None else "–",
-                        "new": value if value is not None else "–",
-                    }
+                    notes.note(
+                        notes.FIGURE_CHANGED,
+                        figure={"figure": key},
+                        year=row["year"],
+                        old={"number": before.get(key)},
+                        new={"number": value},
+                    )
                 )
-    changes += [_("Figures of %(year)s removed") % {"year": year} for year in old_rows]
+    changes += [notes.note(notes.FIGURES_REMOVED, year=year) for year in old_rows]
     return changes
 
 
-def describe_changes(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def describe_changes(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[notes.Note]:
     if kind == Section.Kind.FIGURES:
         return _diff_figures(old.get("rows", []), new.get("rows", []))
     if kind == Section.Kind.RELATIONSHIP:
-        changes = _diff_lists(old.get("events", []), new.get("events", []), _("Key event"))
+        changes = _diff_lists(old.get("events", []), new.get("events", []), notes.KEY_EVENT)
         changes += _diff_lists(
             [{"title": m["name"]} for m in old.get("team", [])],
             [{"title": m["name"]} for m in new.get("team", [])],
-            _("Team member"),
+            notes.TEAM_MEMBER,
         )
         return changes
     if kind == Section.Kind.MEASURES:
         return (
-            _diff_lists(old.get("actions", []), new.get("actions", []), _("Action"))
-            + _diff_lists(old.get("projects", []), new.get("projects", []), _("Project"))
-            + _diff_lists(old.get("issues", []), new.get("issues", []), _("Solved issue"))
+            _diff_lists(old.get("actions", []), new.get("actions", []), notes.ACTION)
+            + _diff_lists(old.get("projects", []), new.get("projects", []), notes.PROJECT)
+            + _diff_lists(old.get("issues", []), new.get("issues", []), notes.SOLVED_ISSUE)
         )
     return []
 
@@ -414,9 +410,7 @@ def section_refresh(*, actor: User, section: Section) -> Section:
     require_edit(actor, section.review.account)
     if section.kind == Section.Kind.AGENDA:
         added = _propose_topics(section.review)
-        section.changes = (
-            [_("%(count)s renegotiation topics proposed") % {"count": added}] if added else []
-        )
+        section.changes = [notes.note(notes.TOPICS_PROPOSED, count=added)] if added else []
     else:
         new = selectors.live_data(section.review, section.kind)
         section.changes = describe_changes(section.kind, section.data or {}, new)
@@ -733,12 +727,18 @@ def review_follow_up(*, actor: User, review: AnnualReview) -> int:
         raise ValidationError(_("Only a held review can be followed up."))
     created = 0
     for project in review.projects.select_for_update().filter(objective__isnull=True):
+        amount = target_amount(project.target, language=review.language)
+        title = f"{project.get_area_display()}: {project.title}"
+        if project.target and amount is None:
+            # A target that is no amount ("48 h", "+5 %") stays readable in the title.
+            title = f"{title} ({_('target')}: {project.target})"
         objective = objective_create(
             actor=actor,
             account=review.account,
             year=review.year + 1,
             kind=Objective.Kind.OTHER,
-            title=f"{project.get_area_display()}: {project.title}"[:200],
+            title=title[:200],
+            target_value=amount,
             owner=review.account.owner if review.account.owner.is_active else actor,
             due_on=date(review.year + 1, 12, 31),
         )
@@ -748,6 +748,25 @@ def review_follow_up(*, actor: User, review: AnnualReview) -> int:
     review.status = AnnualReview.Status.FOLLOWED_UP
     review.save(update_fields=["status", "updated_at"])
     return created
+
+
+def target_amount(text: str, *, language: str) -> Decimal | None:
+    """A project's target as an amount when it is one ("1.250.000 €", "250000", in the
+    review's language: German "1.250,50", English "1,250.50"); None for anything else
+    ("48 h", "+5 %")."""
+    cleaned = text.strip()
+    for symbol in ("€", "EUR", "$", "£", "CHF"):
+        cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.replace("\u00a0", "").replace(" ", "")
+    if not cleaned or not re.fullmatch(r"[0-9.,]+", cleaned):
+        return None
+    thousands, decimal = (".", ",") if language == "de" else (",", ".")
+    cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount > 0 else None
 
 
 # The presentation folder ------------------------------------------------------------------
@@ -780,33 +799,36 @@ def fingerprint(review: AnnualReview) -> dict[str, Any]:
     figures = sections.get(Section.Kind.FIGURES)
     result["figures"] = (figures.data or {}).get("rows", []) if figures else []
     result["items"] = {
-        choice.key: [choice.label, choice.shown]
+        choice.key: [_stored_label(choice), choice.shown]
         for section in sections.values()
         for choice in selectors.section_items(section)
     }
     return result
 
 
-def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
+def _stored_label(choice: selectors.ChoiceItem) -> notes.Note | str:
+    """An item's name for the change list: a title as typed, a figures row as a note."""
+    if "year" in choice.item and "title" not in choice.item:
+        return notes.note(notes.KEY_FIGURES_OF, year=choice.item["year"])
+    return choice.label
+
+
+def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[notes.Note]:
+    """What changed since the previous version, as notes (reviews.notes): each reader
+    reads them in their own language."""
     if not previous:
-        return [_("First version")]
+        return [notes.note(notes.FIRST_VERSION)]
     changes = []
-    labels = dict(Section.Kind.choices)
     for kind in SECTION_ORDER:
         if previous.get("sections", {}).get(kind) != current["sections"].get(kind):
-            changes.append(_("Section edited: %(section)s") % {"section": labels[kind]})
+            changes.append(notes.note(notes.SECTION_EDITED, section={"section": kind}))
     changes += _diff_figures(previous.get("figures", []), current.get("figures", []))
     # What the customer sees: an item switched on or off since the last version.
     before = previous.get("items", {})
     for key, (label, shown) in current.get("items", {}).items():
         if key in before and before[key][1] != shown:
-            message = (
-                _("Shown to the customer: %(item)s")
-                if shown
-                else _("Hidden from the customer: %(item)s")
-            )
-            changes.append(message % {"item": label})
-    return changes or [_("No changes since the last version")]
+            changes.append(notes.note(notes.SHOWN if shown else notes.HIDDEN, item=label))
+    return changes or [notes.note(notes.NO_CHANGES)]
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.review_list, name="list"),
     path("new/", views.review_create, name="create"),
+    path("branding/", views.branding_edit, name="branding"),
     path("account/<int:pk>/", views.account_panel, name="account_panel"),
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/edit/", views.review_edit, name="edit"),

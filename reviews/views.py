@@ -33,10 +33,11 @@ from kam import export, queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
-from reviews import charts, exports, pdf, selectors, services
+from reviews import branding, charts, exports, pdf, selectors, services
 from reviews.forms import (
     AgendaItemForm,
     AgreementForm,
+    BrandingForm,
     MarketFigureForm,
     ProjectForm,
     RenderForm,
@@ -75,6 +76,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         return export.response(exports.REVIEWS, shown, fmt=fmt)
     context = {
         "nav": "reviews",
+        "may_brand": branding.may_edit(request.user),
         "today": today,
         "upcoming": list(
             reviews.filter(status__in=open_statuses, meeting_on__gte=today).order_by(
@@ -164,8 +166,10 @@ def _context(
             initial={"text": section.text}, prefix=section.kind
         )
     hidden = []
+    all_choices = 0
     for section in sections.values():
         choices = selectors.section_items(section)
+        all_choices += len(choices)
         section.choice_lists = {}
         for choice in choices:
             section.choice_lists.setdefault(choice.list_name, []).append(choice)
@@ -191,6 +195,7 @@ def _context(
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
         "hidden_items": hidden,
+        "progress": _progress(review, sections, versions, all_choices, len(hidden)),
         "shown_all_choices": [
             ("1", _("Show all to the customer")),
             ("0", _("Hide all from the customer")),
@@ -201,6 +206,46 @@ def _context(
     }
     context.update(forms)
     return context
+
+
+def _progress(
+    review: AnnualReview,
+    sections: dict[str, Section],
+    versions: list[FolderVersion],
+    choices: int,
+    hidden: int,
+) -> dict[str, Any]:
+    """The review page's progress line: which of the folder's parts have content (from
+    what the workspace has prefetched), how many items go to the customer, the last render."""
+
+    def has(kind: str) -> bool:
+        section = sections.get(kind)
+        if section is None:
+            return False
+        data = section.data or {}
+        lists = ("events", "rows", "actions", "projects", "issues")
+        return bool(section.text or any(data.get(key) for key in lists))
+
+    parts = [
+        ("review-sections", _("The relationship so far"), has(Section.Kind.RELATIONSHIP)),
+        ("review-sections", _("Key figures"), has(Section.Kind.FIGURES)),
+        ("review-sections", _("Measures carried out"), has(Section.Kind.MEASURES)),
+        ("review-market", _("Market data"),
+         bool(review.market_data.all()) or has(Section.Kind.MARKET)),
+        ("review-agenda", _("Agenda"), bool(review.agenda.all())),
+        ("review-topics", _("Topic plan"), bool(review.topics.all())),
+        ("review-projects", _("Outlook and next year's plan"),
+         bool(review.projects.all()) or has(Section.Kind.OUTLOOK)),
+    ]  # fmt: skip
+    done = [v for v in versions if v.status == FolderVersion.Status.DONE]
+    return {
+        "parts": [{"anchor": a, "label": label, "filled": filled} for a, label, filled in parts],
+        "filled": sum(1 for _a, _l, filled in parts if filled),
+        "total": len(parts),
+        "shown": choices - hidden,
+        "choices": choices,
+        "last_render": done[0] if done else None,
+    }
 
 
 def _respond(
@@ -561,4 +606,36 @@ def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileRespo
     version.review = review
     return attachment_response(
         version.file, filename=version.download_name(), content_type="application/pdf"
+    )
+
+
+@login_required
+def branding_edit(request: HttpRequest) -> HttpResponse:
+    """The folder's branding, for administrators only (everyone else gets 404)."""
+    if not branding.may_edit(request.user):
+        raise Http404
+    row = branding.current()
+    if request.method == "POST":
+        form = BrandingForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                branding.branding_update(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Branding saved."))
+                return redirect("reviews:branding")
+    else:
+        form = BrandingForm(
+            initial={
+                "company_name": row.company_name,
+                "address": row.address,
+                "primary_colour": row.primary_colour,
+                "accent_colour": row.accent_colour,
+            }
+        )
+    return render_page(
+        request,
+        "reviews/branding.html",
+        {"nav": "reviews", "form": form, "brand": branding.brand()},
     )

@@ -8,6 +8,7 @@ from accounts.access import editable_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from reviews import notes
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,
@@ -52,8 +53,16 @@ class ReviewUpdateSerializer(ReviewSerializer):
         read_only_fields = ["account", "year", "created_at", "updated_at"]
 
 
+class NotesField(serializers.ReadOnlyField):
+    """Stored notes (reviews.notes) as text in the language of the request."""
+
+    def to_representation(self, value):
+        return notes.render_all(value)
+
+
 class SectionSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_kind_display", read_only=True)
+    changes = NotesField()
     internal = serializers.BooleanField(source="is_internal", read_only=True)
 
     class Meta:
@@ -115,6 +124,7 @@ class AgreementSerializer(ParseOnlyModelSerializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    changes = NotesField()
 
     class Meta:
         model = FolderVersion

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import TeamMembership
 from kam.formats import money, pct
+from reviews import notes
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def parse_iso(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+@register.filter
+def note(entry) -> str:
+    """A stored note (reviews.notes) in the reader's language."""
+    return notes.render(entry)
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.utils import timezone
 from customer_care.models import CustomerIssue, Department, ensure_default_departments
 from deals.models import Opportunity
 from planning.models import Action, Objective
-from reviews import pdf, selectors, services
+from reviews import notes, pdf, selectors, services
 from reviews.models import FolderVersion, Section
 from tests.deals.conftest import ensure_default_stages
 from tests.factories import make_account, make_contact
@@ -136,7 +136,7 @@ def test_page_switch_hides_a_delivered_project_and_the_next_version_says_so(
     assert "Lieferung verspätet" in html
     assert "Umrüstung Linie 4" not in html.split('id="measures"')[1]
     version, _new = services.folder_request(actor=kam, review=prepared)
-    assert "Für den Kunden ausgeblendet: Umrüstung Linie 4" in version.changes
+    assert "Für den Kunden ausgeblendet: Umrüstung Linie 4" in notes.render_all(version.changes)
 
 
 def test_page_switch_shows_an_internal_action(prepared, kam_client):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from accounts.models import YearlyFigures
 from contracts.models import Contract
 from customer_care.models import CustomerIssue, Department, ensure_default_departments
-from reviews import rendering, services
+from reviews import notes, rendering, services
 from reviews.models import FolderVersion, Section
 from tests.factories import make_account, make_contact
 from tests.reviews.conftest import THIS_YEAR
@@ -91,8 +91,8 @@ def test_versions_are_numbered_and_list_changes(review, kam, django_capture_on_c
     services.section_update(actor=kam, section=section, text="Gemeinsam wachsen")
     second = render(review, kam, django_capture_on_commit_callbacks)
     assert (first.number, second.number) == (1, 2)
-    assert first.changes == ["Erste Version"]
-    assert any("Ausblick" in change for change in second.changes)
+    assert notes.render_all(first.changes) == ["Erste Version"]
+    assert any("Ausblick" in change for change in notes.render_all(second.changes))
     assert first.file.name != second.file.name
     assert first.file.storage.exists(first.file.name)
 

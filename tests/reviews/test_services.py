@@ -12,7 +12,7 @@ from accounts.models import Account, YearlyFigures
 from accounts.services import team_member_set
 from activities.models import FollowUp
 from planning.models import Objective
-from reviews import services
+from reviews import notes, services
 from reviews.models import AgendaItem, AnnualReview, Section
 from reviews.selectors import overdue_key_accounts
 from tests.factories import make_account, make_contact
@@ -103,7 +103,8 @@ def test_refresh_shows_what_changed_and_keeps_the_text(review, kam, account):
     )
     section = services.section_refresh(actor=kam, section=section)
     assert section.text == "Unser Kommentar"
-    assert any("Umsatz" in change and "1500000.00" in change for change in section.changes)
+    changes = notes.render_all(section.changes)
+    assert any("Umsatz" in change and "1.500.000" in change for change in changes)
     assert {r["year"]: r for r in section.data["rows"]}[THIS_YEAR - 1]["revenue"] == "1500000.00"
 
 
@@ -174,3 +175,25 @@ def test_overdue_lists_key_accounts_without_a_recent_review(kam, account):
     )
     services.review_update(actor=kam, review=review, status=AnnualReview.Status.HELD)
     assert list(overdue_key_accounts(kam)) == []
+
+
+def test_project_target_carries_over_into_the_objective(review, kam):
+    services.project_save(
+        actor=kam, review=review, area="sales", title="Ersatzteilgeschäft", target="1.250.000 €"
+    )
+    services.project_save(
+        actor=kam, review=review, area="logistics", title="Konsignationslager", target="48 h"
+    )
+    services.review_update(
+        actor=kam, review=review, status=AnnualReview.Status.HELD, meeting_on=timezone.localdate()
+    )
+    assert services.review_follow_up(actor=kam, review=review) == 2
+    amounts = dict(Objective.objects.values_list("title", "target_value"))
+    assert amounts["Vertrieb: Ersatzteilgeschäft"] == Decimal("1250000")
+    assert amounts["Logistik: Konsignationslager (Zielwert: 48 h)"] is None
+
+
+def test_target_amount_reads_the_reviews_language():
+    assert services.target_amount("1.250.000,50 €", language="de") == Decimal("1250000.50")
+    assert services.target_amount("1,250,000.50 €", language="en") == Decimal("1250000.50")
+    assert services.target_amount("+5 %", language="de") is None
