@@ -1,7 +1,7 @@
 """Apps import downward only.
 
 users <- kam <- accounts <- (activities, deals, contracts, customer_care) <- planning
-<- reviews <- (portfolio, reminders) <- imports. A module may import its own app and the apps of
+<- reviews <- (portfolio, reminders) <- imports <- webhooks. A module may import its own app and the apps of
 lower layers; apps on one layer do not import each other, except for the edges listed in
 ALLOWED_SIBLING_IMPORTS. Imports inside functions count like any other, and so do
 `import_module("...")` and `import_string("...")` with a literal name. A lower app that
@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"reviews"},
     {"portfolio", "reminders"},
     {"imports"},
+    {"webhooks"},
 ]
 
 # (importer, imported) within one layer, one direction only.
