@@ -3,21 +3,15 @@ from celery import shared_task
 from kam.queue import send
 from webhooks import delivery
 
-# A task sends at most this many messages of one record before handing on to a new task.
-DRAIN = 100
-
 
 @shared_task(acks_late=True)
 def deliver(message_id: int) -> str:
-    """One attempt; on success the messages of the same record waiting behind it follow."""
-    outcome, following = delivery.attempt(message_id)
-    for _ in range(DRAIN):
-        if following is None:
-            return outcome
-        _next_outcome, following = delivery.attempt(following)
-    if following is not None:
-        send(deliver, following)
-    return outcome
+    """One attempt; on success the messages of the same record waiting behind it follow
+    (a hundred, then a new task takes over)."""
+    outcomes, left = delivery.send_in_line(message_id)
+    if left is not None:
+        send(deliver, left)
+    return outcomes[0]
 
 
 @shared_task
