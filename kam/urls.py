@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("planning.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("portfolio.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -44,6 +45,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("imports/", include("imports.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
