@@ -16,7 +16,7 @@ from accounts import services as account_services
 from kam import events
 from tests.factories import make_account
 from tests.webhooks.receiver import receiver
-from webhooks import delivery, services
+from webhooks import delivery, services, tasks
 from webhooks.models import Message
 
 
@@ -209,3 +209,40 @@ def test_only_administrators_register_endpoints(kam, head_of_sales):
             services.endpoint_create(
                 actor=user, url="https://example.com/", event_types=["account.created"]
             )
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker is Redis on a port where nothing listens: queueing fails (quickly)."""
+    from kam.celery import app
+
+    def fresh_connections() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    fresh_connections()
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    fresh_connections()
+
+
+def test_with_the_broker_down_the_change_commits_and_is_delivered_when_it_is_back(
+    admin_user, kam, local_receiver, django_capture_on_commit_callbacks, broker_down, caplog
+):
+    register(admin_user, local_receiver.url, "account.created")
+    with django_capture_on_commit_callbacks(execute=True):
+        account = make_account(owner=kam)
+    assert account.pk is not None
+    assert "Could not queue webhooks.tasks.deliver" in caplog.text
+    assert local_receiver.requests == []
+    assert Message.objects.get().status == Message.Status.PENDING
+
+    tasks.send_due()  # the broker is back: beat's scan runs on a worker
+    assert [json.loads(r.body)["data"] for r in local_receiver.requests] == [
+        {"account_id": account.pk}
+    ]
+    assert Message.objects.get().status == Message.Status.DELIVERED
