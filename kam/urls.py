@@ -12,6 +12,7 @@ from kam import views
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", include("imports.api.urls")),  # accounts/bulk/ before accounts/<id>/
     path("", include("accounts.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("deals.api.urls")),

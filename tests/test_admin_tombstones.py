@@ -38,9 +38,7 @@ def test_an_activity_deleted_in_the_admin_is_listed_as_deleted(admin_user, kam, 
 
 def test_figures_deleted_with_the_admin_action_are_listed_as_deleted(admin_user, kam, account):
     for year in (2025, 2026):
-        account_services.figures_put(
-            actor=kam, account=account, year=year, revenue=Decimal("1000")
-        )
+        account_services.figures_put(actor=kam, account=account, year=year, revenue=Decimal("1000"))
     rows = list(YearlyFigures.objects.filter(account=account).order_by("year"))
     since = timezone.now()
     response = client_for(admin_user).post(

@@ -25,7 +25,6 @@ from webhooks.models import Endpoint, Message
 from webhooks.services import new_message_id, to_json
 
 
-
 @dataclass(frozen=True)
 class Outgoing:
     event_type: str

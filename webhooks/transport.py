@@ -47,10 +47,7 @@ def resolve(url: str) -> list[str]:
         raise ValidationError(_("The host of this address cannot be resolved."))
     if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES and not all(map(_allowed, addresses)):
         raise ValidationError(
-            _(
-                "Webhooks cannot be sent to loopback, private, link-local or multicast "
-                "addresses."
-            )
+            _("Webhooks cannot be sent to loopback, private, link-local or multicast addresses.")
         )
     return addresses
 
@@ -113,9 +110,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Result:
         conn.request("POST", target, body=body, headers=all_headers)
         answer = conn.getresponse()
         data = answer.read(MAX_RESPONSE)
-        return Result(
-            answer.status, elapsed(), response=data.decode("utf-8", "replace")[:EXCERPT]
-        )
+        return Result(answer.status, elapsed(), response=data.decode("utf-8", "replace")[:EXCERPT])
     except (OSError, http.client.HTTPException) as exc:
         return Result(None, elapsed(), error=(str(exc) or type(exc).__name__)[:300])
     finally:

@@ -23,9 +23,7 @@ LOG_LENGTH = 50
 
 class EndpointForm(forms.Form):
     url = forms.URLField(label=gettext_lazy("URL"), max_length=500, assume_scheme="https")
-    description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=200, required=False
-    )
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=200, required=False)
     event_types = forms.MultipleChoiceField(
         label=gettext_lazy("Events"),
         choices=list(EVENT_TYPES.items()),

@@ -31,6 +31,7 @@ def receiver() -> Iterator[Receiver]:
 
     class Handler(BaseHTTPRequestHandler):
         wbufsize = 1 << 16  # the answer in one packet: no wait for a delayed ACK
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)

@@ -49,9 +49,7 @@ def test_an_administrator_registers_an_endpoint_and_sees_the_secret_once(
     assert [(m["event_type"], m["status"]) for m in log] == [("account.created", "delivered")]
     assert log[0]["attempts_made"][0]["status_code"] == 200
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(
-            f"/api/v1/webhooks/{endpoint_id}/messages/{log[0]['id']}/redeliver/"
-        )
+        again = client.post(f"/api/v1/webhooks/{endpoint_id}/messages/{log[0]['id']}/redeliver/")
     assert again.status_code == 202
     assert local_receiver.ids == [log[0]["msg_id"]] * 2
 
