@@ -67,10 +67,13 @@ def test_a_rolled_back_change_sends_nothing(
     admin_user, kam, local_receiver, django_capture_on_commit_callbacks
 ):
     register(admin_user, local_receiver.url, "account.created")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            make_account(owner=kam)
-            raise RuntimeError("the request failed after the write")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        make_account(owner=kam)
+        raise RuntimeError("the request failed after the write")
 
     assert local_receiver.requests == []
     assert not Message.objects.exists()
