@@ -19,6 +19,10 @@ class Receiver:
     url: str
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # answered in turn, then 200
+    # Set: the next request is held (no answer) until `released` is set.
+    hold_next: bool = False
+    held: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
 
     @property
     def ids(self) -> list[str]:
@@ -36,6 +40,11 @@ def receiver() -> Iterator[Receiver]:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
             state.requests.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
+            if state.hold_next:
+                state.hold_next = False
+                state.held.set()
+                state.released.wait(30)
+                return  # no answer: the sender is gone
             status = state.statuses.pop(0) if state.statuses else 200
             answer = b'{"ok": true}' if status < 300 else b"receiver is down"
             self.send_response(status)

@@ -2,13 +2,18 @@
 that verifies the signature with the `standardwebhooks` library."""
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -249,3 +254,55 @@ def test_with_the_broker_down_the_change_commits_and_is_delivered_when_it_is_bac
         {"account_id": account.pk}
     ]
     assert Message.objects.get().status == Message.Status.DELIVERED
+
+
+WORKER = """
+import sys
+from datetime import datetime
+import django
+django.setup()
+from webhooks import delivery
+delivery.attempt(int(sys.argv[1]), now=datetime.fromisoformat(sys.argv[2]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_during_a_delivery_is_retried_and_recorded_once(
+    admin_user, kam, local_receiver
+):
+    local_receiver.statuses = [503]  # the first attempt fails: the next is a retry
+    register(admin_user, local_receiver.url, "account.created")
+    make_account(owner=kam)
+    message = Message.objects.get()
+    later = timezone.now() + timedelta(minutes=1)
+    local_receiver.hold_next = True
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kam.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "1",
+        "SECRET_KEY": "test-only",
+        "DEBUG": "0",
+        "KAM_HTTPS": "0",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(message.pk), later.isoformat()], env=env
+    )
+    try:
+        assert local_receiver.held.wait(60), "the worker never sent"
+        worker.send_signal(signal.SIGKILL)  # killed while the receiver has the request
+        worker.wait(10)
+    finally:
+        local_receiver.released.set()
+        if worker.poll() is None:
+            worker.kill()
+    message.refresh_from_db()
+    assert message.status == Message.Status.PENDING
+
+    delivery.send_due(now=later)  # the task again (acknowledged late) or the beat scan
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.DELIVERED
+    assert [a.status_code for a in message.attempt_log.all()] == [503, 200]
+    assert local_receiver.ids == [message.msg_id] * 3  # one id: the receiver drops repeats

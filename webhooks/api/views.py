@@ -66,6 +66,8 @@ class MessageList(_AdminOnly, generics.ListAPIView):
     serializer_class = MessageSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Message.objects.none()
         endpoint = services.endpoint_for(self.request.user, self.kwargs["pk"])
         return (
             Message.objects.filter(endpoint=endpoint)
