@@ -51,7 +51,7 @@ def test_accounts_are_created_updated_left_alone_or_refused_row_by_row(head_of_s
     ]
     assert data["counts"] == {"created": 1, "updated": 1, "unchanged": 1, "refused": 2}
     assert set(data["results"][3]["errors"]) == {"tier"}
-    assert data["results"][4]["errors"] == {"colour": ["Unknown field."]}
+    assert data["results"][4]["errors"] == {"colour": ["Unbekanntes Feld."]}  # in her language
     created = Account.objects.get(external_id="K-3")
     assert data["results"][2]["id"] == created.pk
     assert created.owner == kam
