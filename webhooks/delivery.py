@@ -8,7 +8,7 @@ waits, so receivers see the changes of one record in order.
 
 Retries follow the Standard Webhooks schedule (about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
 10 h, each with up to 20 % jitter); after the last the message is failed. An endpoint that
-has failed for 24 hours without a success is disabled and its administrator told.
+has failed for 24 hours without a success is disabled and its administrator told (bell and e-mail).
 """
 
 import logging
@@ -19,9 +19,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reminders.services import notice_send
 from webhooks import signing, transport
 from webhooks.models import Attempt, Endpoint, Message
 
@@ -142,17 +144,26 @@ def _note_failure(endpoint: Endpoint, now: datetime) -> None:
 
 
 def notify_disabled(endpoint_id: int) -> None:
-    """Mail the administrator who registered the endpoint (in their language)."""
+    """Tell the administrator who registered the endpoint, in their language: a notice in
+    their bell and an e-mail."""
     endpoint = Endpoint.objects.select_related("owner").get(pk=endpoint_id)
     owner = endpoint.owner
-    if not owner.email:
-        return
     with translation.override(getattr(owner, "language", None) or settings.LANGUAGE_CODE):
         subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
         text = _(
             "The webhook endpoint %(url)s has failed for 24 hours without a single success "
             "and was disabled. Its messages wait; they are sent once you activate it again."
         ) % {"url": endpoint.url}
+    notice_send(
+        recipient=owner,
+        rule="webhook_disabled",
+        object_type="webhooks.endpoint",
+        object_id=endpoint.pk,
+        subject=subject,
+        url=reverse("webhooks:detail", args=[endpoint.pk]),
+    )
+    if not owner.email:
+        return
     try:
         send_mail(subject, text, None, [owner.email])
     except OSError:

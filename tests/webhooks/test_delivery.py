@@ -19,6 +19,8 @@ from standardwebhooks import Webhook
 
 from accounts import services as account_services
 from kam import events
+from reminders.models import Reminder
+from tests.conftest import client_for
 from tests.factories import make_account
 from tests.webhooks.receiver import receiver
 from webhooks import delivery, services, tasks
@@ -116,6 +118,9 @@ def test_a_failing_receiver_gets_retries_with_growing_waits_then_is_disabled_and
     [notice] = mail.outbox
     assert notice.to == [admin_user.email]
     assert endpoint.url in notice.body
+    [bell] = Reminder.objects.filter(recipient=admin_user)
+    assert endpoint.url in bell.subject and bell.url == f"/webhooks/{endpoint.pk}/"
+    assert endpoint.url in client_for(admin_user).get("/reminders/").content.decode()
     # Activated again and sent again by hand, the message goes out under its own id.
     local_receiver.statuses = []
     with django_capture_on_commit_callbacks(execute=True):
