@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures, path_ids
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin
 
 
 @admin.register(ProductLine)
@@ -51,7 +51,8 @@ class ContactAdmin(EventsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(YearlyFigures)
-class YearlyFiguresAdmin(EventsAdmin, SimpleHistoryAdmin):
+class YearlyFiguresAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "financials"
     list_display = ["account", "year", "revenue", "contribution_margin"]
     list_select_related = ["account"]
 

@@ -3,11 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, FollowUp
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin
 
 
 @admin.register(Activity)
-class ActivityAdmin(EventsAdmin, SimpleHistoryAdmin):
+class ActivityAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "activity"
     list_display = ["occurred_at", "kind", "subject", "account"]
     list_filter = ["kind"]
     search_fields = ["subject", "account__name"]

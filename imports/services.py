@@ -64,6 +64,7 @@ class RowOutcome:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     # (column, reason) for a refused row; column "" for the row as a whole
     errors: list[tuple[str, str]] = field(default_factory=list)
+    record_id: int | None = None  # the record written or matched (not for a refused row)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -353,7 +354,7 @@ def import_row(
                 changed[name] = value
                 changes.append((headings.get(name, name), show(column, old), show(column, value)))
         if not changed:
-            return RowOutcome(row=row, outcome=UNCHANGED, key=key)
+            return RowOutcome(row=row, outcome=UNCHANGED, key=key, record_id=record.pk)
     try:
         with transaction.atomic():
             written = WRITERS[kind.key](actor, record, changed, values)
@@ -363,7 +364,8 @@ def import_row(
         message = str(exc) or _("You may not change this account.")
         return _refused(row, key, [(headings.get("account", ""), message)])
     _remember(kind, lookups, written, values)
-    return RowOutcome(row=row, outcome=NEW if record is None else CHANGED, key=key, changes=changes)
+    outcome = NEW if record is None else CHANGED
+    return RowOutcome(row=row, outcome=outcome, key=key, changes=changes, record_id=written.pk)
 
 
 def _in_scope(kind: Kind, record: Model, lookups: Lookups) -> bool:
@@ -708,14 +710,40 @@ def import_table(
         raise PermissionDenied(_("You may not import this kind of data."))
     check_mapping(kind, mapping)
     headings = {name: table.headings[index] for index, name in enumerate(mapping) if name}
-    rows, refused = _plan(kind, row_cells(table, mapping), headings)
+    return import_rows(
+        kind=kind,
+        actor=actor,
+        rows=row_cells(table, mapping),
+        headings=headings,
+        decimal_comma=table.decimal_comma,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def import_rows(
+    *,
+    kind: Kind,
+    actor: User,
+    rows: list[tuple[int, dict[str, RowCell]]],
+    headings: dict[str, str],
+    decimal_comma: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Import numbered rows of cells by field name (a file's, or the bulk API's), batch
+    by batch: each batch one transaction, each row a savepoint in it. Answers one
+    outcome per row, in the rows' order."""
+    if not kind.allowed_for(actor):
+        raise PermissionDenied(_("You may not import this kind of data."))
+    planned, refused = _plan(kind, rows, headings)
     report = Report(outcomes=list(refused))
     size = batch_rows()
 
     def run() -> None:
         done = len(refused)
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
+        for start in range(0, len(planned), size):
+            batch = planned[start : start + size]
             with transaction.atomic():
                 lookups = build_lookups(kind=kind, actor=actor, rows=[cells for _n, cells in batch])
                 for number, cells in batch:
@@ -727,7 +755,7 @@ def import_table(
                             cells=cells,
                             lookups=lookups,
                             headings=headings,
-                            decimal_comma=table.decimal_comma,
+                            decimal_comma=decimal_comma,
                         )
                     )
             done += len(batch)

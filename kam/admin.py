@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 
 from kam import events
+from kam.tombstones import bury
 
 _BEFORE = "_events_admin_before"
 
@@ -53,3 +55,29 @@ class EventsAdmin:
         super().delete_queryset(request, queryset)  # type: ignore[misc]
         for event in caused:
             events.publish(event)
+
+
+class TombstonesAdmin:
+    """Mixed in first, for a model whose delete service writes a tombstone: a delete in
+    the admin writes the same one (kam.tombstones), so `/api/v1/changes/` lists it.
+    `tombstone_kind` is the kind the service writes; `tombstone_account_id` the account
+    the record hung off when it is not the record's own `account_id`."""
+
+    tombstone_kind = ""
+
+    def tombstone_account_id(self, obj: Any) -> int | None:
+        return getattr(obj, "account_id", None)
+
+    def _bury(self, obj: Model) -> None:
+        bury(obj, kind=self.tombstone_kind, account_id=self.tombstone_account_id(obj))
+
+    def delete_model(self, request, obj: Model) -> None:
+        self._bury(obj)  # the admin's delete view runs in a transaction
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request, queryset) -> None:
+        # The "delete selected" action runs outside a transaction: all or nothing.
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset:
+                self._bury(obj)
+            super().delete_queryset(request, queryset)  # type: ignore[misc]

@@ -16,7 +16,10 @@ Subscribers of one event run in the order they registered; each runs in its own
 transaction, and one that fails is logged without stopping the others (the nightly tasks
 repair derived data). A subscriber registered with `batch=True` is called once per
 committed transaction with all its events of that transaction, in order (the forecast
-refreshes once for an import of a thousand rows). A subscriber of a base class
+refreshes once for an import of a thousand rows). A subscriber registered with
+`in_transaction=True` is called inside `publish`, in the publisher's transaction, and its
+errors roll the change back: for writes that must commit or roll back with the change
+(the webhook outbox), never for slow work. A subscriber of a base class
 (`Event`, `AccountEvent`) receives every event of its subclasses.
 
 Tests run in a transaction that never commits: with the setting `EVENTS_RUN_AT_PUBLISH`
@@ -283,6 +286,7 @@ class Subscriber:
     event_type: type[Event]
     handler: Handler
     batch: bool
+    in_transaction: bool = False
 
     @property
     def name(self) -> str:
@@ -295,10 +299,15 @@ class Subscriber:
 _subscribers: list[Subscriber] = []
 
 
-def subscribe(event_type: type[Event], handler: Handler, *, batch: bool = False) -> None:
+def subscribe(
+    event_type: type[Event], handler: Handler, *, batch: bool = False, in_transaction: bool = False
+) -> None:
     """Run `handler(event)` after the commit of every transaction that published an
-    `event_type` (or a subclass); with `batch`, `handler(events)` once per transaction.
+    `event_type` (or a subclass); with `batch`, `handler(events)` once per transaction;
+    with `in_transaction`, `handler(event)` at once, inside the publisher's transaction.
     Called from AppConfig.ready(); the same handler twice for one type is an error."""
+    if batch and in_transaction:
+        raise ValueError("a subscriber runs in the transaction or in a batch, not both")
     if not (
         isinstance(event_type, type)
         and issubclass(event_type, Event)
@@ -310,7 +319,7 @@ def subscribe(event_type: type[Event], handler: Handler, *, batch: bool = False)
     for existing in _subscribers:
         if existing.event_type is event_type and existing.handler == handler:
             raise ValueError(f"{existing.name} subscribes to {event_type.__name__} already")
-    _subscribers.append(Subscriber(event_type, handler, batch))
+    _subscribers.append(Subscriber(event_type, handler, batch, in_transaction))
 
 
 def unsubscribe(event_type: type[Event], handler: Handler) -> None:
@@ -379,7 +388,11 @@ def publish(event: Event) -> None:
     outside a transaction). Called by the service that made the change."""
     if not isinstance(event, Event):
         raise TypeError(f"{event!r} is not a kam.events event")
-    if not subscribers(type(event)):
+    reached = subscribers(type(event))
+    for subscriber in reached:
+        if subscriber.in_transaction:
+            subscriber.handler(event)
+    if all(subscriber.in_transaction for subscriber in reached):
         return
     if settings.EVENTS_RUN_AT_PUBLISH:
         deliver([event], robust=False)
@@ -407,8 +420,9 @@ def publish(event: Event) -> None:
 def deliver(published: Sequence[Event], *, robust: bool) -> None:
     """Run every subscriber of these events: a batch handler once with all of its events
     (whichever of its types they are), the others once per event. `robust`: each call in
-    its own transaction, a failure logged and skipped."""
-    subscribed = list(_subscribers)
+    its own transaction, a failure logged and skipped. Subscribers that ran inside the
+    transaction are not called again."""
+    subscribed = [s for s in _subscribers if not s.in_transaction]
     batched: set[int] = set()
     for subscriber in subscribed:
         if subscriber.batch:

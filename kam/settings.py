@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "reminders",
     "portfolio",
     "imports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -384,6 +385,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Imports (CSV/XLSX): the largest file accepted, and the rows written per transaction.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+# Webhooks (docs/integrating-webhooks.md): receivers on loopback or private addresses are
+# refused unless this is on (development, tests).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 500, minimum=1, maximum=100_000)
 
 # HTTPS: on by default outside DEBUG. KAM_HTTPS=0 only for plain-HTTP test servers.
@@ -537,6 +541,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
+    "webhooks-send-due": {"task": "webhooks.tasks.send_due", "schedule": 30},
     "purge-idempotency-keys": {"task": "kam.tasks.purge_idempotency_keys", "schedule": 60 * 60},
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",

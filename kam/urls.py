@@ -12,6 +12,7 @@ from kam import metrics, views
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", include("imports.api.urls")),  # accounts/bulk/ before accounts/<id>/
     path("", include("accounts.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("deals.api.urls")),
@@ -20,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("planning.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("portfolio.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -45,6 +47,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("imports/", include("imports.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

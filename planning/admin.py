@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin
 from planning.models import (
     AccountPlan,
     Action,
@@ -88,11 +88,15 @@ class CoachingPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CoachingMaterial)
-class CoachingMaterialAdmin(admin.ModelAdmin):
+class CoachingMaterialAdmin(TombstonesAdmin, admin.ModelAdmin):
+    tombstone_kind = "coaching_material"
     list_display = ["title", "plan", "url", "original_name", "size", "uploaded_at"]
     search_fields = ["title", "plan__title"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan", "uploaded_by"]
+
+    def tombstone_account_id(self, obj):
+        return obj.plan.account_id
 
 
 @admin.register(CoachingSession)
@@ -116,7 +120,8 @@ class ScenarioInline(admin.StackedInline):
 
 
 @admin.register(BusinessCase)
-class BusinessCaseAdmin(SimpleHistoryAdmin):
+class BusinessCaseAdmin(TombstonesAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "business_case"
     list_display = ["title", "account", "opportunity", "horizon_years", "created_at"]
     search_fields = ["title", "account__name"]
     list_select_related = ["account", "opportunity"]
@@ -125,14 +130,19 @@ class BusinessCaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(TombstonesAdmin, admin.ModelAdmin):
+    tombstone_kind = "scenario"
     list_display = ["name", "case", "yearly_volume", "unit_price", "position"]
     list_select_related = ["case"]
     raw_id_fields = ["case"]
 
+    def tombstone_account_id(self, obj):
+        return obj.case.account_id
+
 
 @admin.register(BusinessUnit)
-class BusinessUnitAdmin(admin.ModelAdmin):
+class BusinessUnitAdmin(TombstonesAdmin, admin.ModelAdmin):
+    tombstone_kind = "business_unit"
     list_display = ["name", "account", "position"]
     search_fields = ["name", "account__name"]
     list_select_related = ["account"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin
 from portfolio.models import (
     AccountPortfolio,
     ClassificationRule,
@@ -13,7 +13,8 @@ from portfolio.models import (
 
 
 @admin.register(CompanyTotals)
-class CompanyTotalsAdmin(EventsAdmin, SimpleHistoryAdmin):
+class CompanyTotalsAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "company_totals"
     list_display = ["year", "revenue", "contribution_margin", "updated_at", "updated_by"]
     readonly_fields = ["updated_by"]
 

@@ -171,3 +171,19 @@ def reminders_clear(*, object_type: str, object_id: int, rule_keys: Iterable[str
         .unread()
         .update(cleared_at=timezone.now())
     )
+
+
+def notice_send(
+    *, recipient: User, rule: str, object_type: str, object_id: int, subject: str, url: str
+) -> Reminder:
+    """A one-off notice in the recipient's bell, raised by an event rather than a scan
+    (a webhook endpoint disabled): shown with its subject, at most once a day per object."""
+    reminder, _created = Reminder.objects.get_or_create(
+        rule=rule,
+        object_type=object_type,
+        object_id=object_id,
+        due_on=timezone.localdate(),
+        recipient=recipient,
+        defaults={"subject": subject[:250], "url": url},
+    )
+    return reminder

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin
 from reviews.models import AgendaItem, AnnualReview, FolderVersion, Section, Topic
 
 
@@ -33,7 +33,8 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(EventsAdmin, SimpleHistoryAdmin):
+class AnnualReviewAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "review"  # its parts and folder versions go with it
     list_display = ["account", "year", "meeting_on", "status", "language"]
     list_filter = ["status", "year", "language"]
     search_fields = ["account__name"]

@@ -1,12 +1,12 @@
 """Apps import downward only.
 
 users <- kam <- accounts <- (activities, deals, contracts, customer_care) <- planning
-<- reviews <- (portfolio, reminders) <- imports. A module may import its own app and the apps of
-lower layers; apps on one layer do not import each other, except for the edges listed in
-ALLOWED_SIBLING_IMPORTS. Imports inside functions count like any other, and so do
-`import_module("...")` and `import_string("...")` with a literal name. A lower app that
-must show what an upper one has offers a registry in `kam/registry.py` instead.
-"""
+<- reviews <- (portfolio, reminders) <- imports <- webhooks. A module may import its own
+app and the apps of lower layers; apps on one layer do not import each other, except for
+the edges listed in ALLOWED_SIBLING_IMPORTS. Imports inside functions count like any
+other, and so do `import_module("...")` and `import_string("...")` with a literal name. A
+lower app that must show what an upper one has offers a registry in `kam/registry.py`
+instead."""
 
 import ast
 from pathlib import Path
@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"reviews"},
     {"portfolio", "reminders"},
     {"imports"},
+    {"webhooks"},
 ]
 
 # (importer, imported) within one layer, one direction only.

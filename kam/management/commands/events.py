@@ -29,4 +29,6 @@ class Command(BaseCommand):
                     else f" (via {subscriber.event_type.__name__})"
                 )
                 batch = " [batch]" if subscriber.batch else ""
+                if subscriber.in_transaction:
+                    batch = " [in transaction]"
                 self.stdout.write(f"  -> {subscriber.name}{batch}{via}")

@@ -1,0 +1,172 @@
+"""The transactional outbox: domain events become webhook messages in the transaction of
+the change (kam.events calls `record` inside `publish`), so a rolled-back change sends
+nothing and a committed one is never lost. Delivery starts after the commit.
+
+A message carries what its event says (ids, and the stage of a moved deal), never a copy
+of the record: the receiver reads the record through the API with its token, under its
+own rights. An endpoint only hears of accounts its administrator may see.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import visible_accounts
+from customer_care.models import CustomerIssue
+from deals.models import Stage
+from kam import events
+from kam.queue import sender
+from reviews.models import AnnualReview
+from webhooks import tasks
+from webhooks.models import Endpoint, Message
+from webhooks.services import new_message_id, to_json
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    event_type: str
+    subject: str  # the record: its messages go out in order
+    account_id: int
+    data: dict[str, Any]
+    once: bool = False  # sent only the first time (a state reached, not a change)
+
+
+def _account(event_type: str) -> Callable[[Any], list[Outgoing]]:
+    def describe(event: events.AccountEvent) -> list[Outgoing]:
+        data = {"account_id": event.account_id}
+        return [Outgoing(event_type, f"account:{event.account_id}", event.account_id, data)]
+
+    return describe
+
+
+def _figures(event: events.FiguresChanged) -> list[Outgoing]:
+    data = {"account_id": event.account_id, "year": event.year}
+    subject = f"figures:{event.account_id}:{event.year}"
+    return [Outgoing("figures.changed", subject, event.account_id, data)]
+
+
+def _contact(event_type: str) -> Callable[[Any], list[Outgoing]]:
+    def describe(event: events.ContactCreated | events.ContactChanged) -> list[Outgoing]:
+        data = {"contact_id": event.contact_id, "account_id": event.account_id}
+        return [Outgoing(event_type, f"contact:{event.contact_id}", event.account_id, data)]
+
+    return describe
+
+
+def _opportunity_created(event: events.OpportunityCreated) -> list[Outgoing]:
+    data = {"opportunity_id": event.opportunity_id, "account_id": event.account_id}
+    subject = f"opportunity:{event.opportunity_id}"
+    return [Outgoing("opportunity.created", subject, event.account_id, data)]
+
+
+def _opportunity_stage(event: events.OpportunityStageChanged) -> list[Outgoing]:
+    data = {
+        "opportunity_id": event.opportunity_id,
+        "account_id": event.account_id,
+        "old_stage_id": event.old_stage_id,
+        "new_stage_id": event.new_stage_id,
+    }
+    subject = f"opportunity:{event.opportunity_id}"
+    found = [Outgoing("opportunity.stage_changed", subject, event.account_id, data)]
+    stage = Stage.objects.filter(pk=event.new_stage_id).only("is_won", "is_lost").first()
+    if stage is not None and stage.is_won:
+        found.append(Outgoing("opportunity.won", subject, event.account_id, data))
+    elif stage is not None and stage.is_lost:
+        found.append(Outgoing("opportunity.lost", subject, event.account_id, data))
+    return found
+
+
+def _contract_created(event: events.ContractCreated) -> list[Outgoing]:
+    data = {"contract_id": event.contract_id, "account_id": event.account_id}
+    subject = f"contract:{event.contract_id}"
+    return [Outgoing("contract.created", subject, event.account_id, data)]
+
+
+def _issue_created(event: events.IssueCreated) -> list[Outgoing]:
+    data = {"issue_id": event.issue_id, "account_id": event.account_id}
+    return [Outgoing("issue.created", f"issue:{event.issue_id}", event.account_id, data)]
+
+
+def _issue_changed(event: events.IssueChanged) -> list[Outgoing]:
+    if not CustomerIssue.objects.filter(pk=event.issue_id, escalated=True).exists():
+        return []
+    data = {"issue_id": event.issue_id, "account_id": event.account_id}
+    subject = f"issue:{event.issue_id}"
+    return [Outgoing("issue.escalated", subject, event.account_id, data, once=True)]
+
+
+def _review_changed(event: events.ReviewChanged) -> list[Outgoing]:
+    held = AnnualReview.Status.HELD
+    if not AnnualReview.objects.filter(pk=event.review_id, status=held).exists():
+        return []
+    data = {"review_id": event.review_id, "account_id": event.account_id}
+    subject = f"review:{event.review_id}"
+    return [Outgoing("review.held", subject, event.account_id, data, once=True)]
+
+
+DESCRIBERS: dict[type[events.Event], Callable[[Any], list[Outgoing]]] = {
+    events.AccountCreated: _account("account.created"),
+    events.AccountChanged: _account("account.changed"),
+    events.AccountDeleted: _account("account.deleted"),
+    events.FiguresChanged: _figures,
+    events.ContactCreated: _contact("contact.created"),
+    events.ContactChanged: _contact("contact.changed"),
+    events.OpportunityCreated: _opportunity_created,
+    events.OpportunityStageChanged: _opportunity_stage,
+    events.ContractCreated: _contract_created,
+    events.IssueCreated: _issue_created,
+    events.IssueChanged: _issue_changed,
+    events.ReviewChanged: _review_changed,
+}
+
+
+def _may_see(endpoint: Endpoint, account_id: int, deleted: bool) -> bool:
+    owner = endpoint.owner
+    if not owner.is_active:
+        return False
+    if owner.sees_all_accounts:
+        return True
+    # A deleted account cannot be checked any more: only those who see all hear of it.
+    return not deleted and visible_accounts(owner).filter(pk=account_id).exists()
+
+
+def record(event: events.Event) -> None:
+    """Write one message per active endpoint that wants it, in the current transaction,
+    and queue its delivery for after the commit."""
+    endpoints = list(Endpoint.objects.filter(active=True).select_related("owner"))
+    if not endpoints:
+        return
+    outgoing = [
+        item
+        for item in DESCRIBERS[type(event)](event)
+        if any(item.event_type in endpoint.event_types for endpoint in endpoints)
+    ]
+    now = timezone.now()
+    for item in outgoing:
+        deleted = item.event_type == "account.deleted"
+        for endpoint in endpoints:
+            if item.event_type not in endpoint.event_types:
+                continue
+            if not _may_see(endpoint, item.account_id, deleted):
+                continue
+            if (
+                item.once
+                and Message.objects.filter(
+                    endpoint=endpoint, event_type=item.event_type, subject=item.subject
+                ).exists()
+            ):
+                continue
+            payload = {"type": item.event_type, "timestamp": now.isoformat(), "data": item.data}
+            message = Message.objects.create(
+                endpoint=endpoint,
+                msg_id=new_message_id(),
+                event_type=item.event_type,
+                subject=item.subject,
+                body=to_json(payload),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            transaction.on_commit(sender(tasks.deliver, message.pk))
