@@ -1,0 +1,236 @@
+"""No lost update: two people editing the same record (kam.concurrency), on the pages and
+in the API."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import team_member_set
+from planning.account_plan import services
+from planning.models import AccountPlan
+from tests.conftest import client_for
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class FormReader(HTMLParser):
+    """The fields of the form posting to `action`, as a browser would send them."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.data, self._textarea = action, False, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") == self.action
+        elif self.inside and tag == "input" and attrs.get("name"):
+            if attrs.get("type") not in {"submit", "checkbox"} or "checked" in attrs:
+                self.data[attrs["name"]] = attrs.get("value") or ""
+        elif self.inside and tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_on(html: str, action: str) -> dict[str, str]:
+    reader = FormReader(action)
+    reader.feed(html)
+    data = {name: unescape(value).removeprefix("\n") for name, value in reader.data.items()}
+    assert data, f"no form posting to {action}"
+    return data
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def plan(account) -> AccountPlan:
+    return services.plan_create(
+        actor=account.owner, account=account, year=2026,
+        strengths="Long relationship", weaknesses="Slow approvals",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def colleague(account, other_kam):
+    team_member_set(
+        actor=account.owner,
+        account=account,
+        user=other_kam,
+        role="key_account_manager",
+        can_edit=True,
+    )
+    other_kam.language = "en"
+    other_kam.save(update_fields=["language"])
+    return other_kam
+
+
+def two_sessions(plan, kam, colleague):
+    """Both open the plan page and its edit form."""
+    page = reverse("planning:account_plan_detail", args=[plan.pk])
+    edit = reverse("planning:account_plan_edit", args=[plan.pk])
+    kam.language = "en"
+    kam.save(update_fields=["language"])
+    mine, theirs = client_for(kam), client_for(colleague)
+    return (
+        (mine, form_on(mine.get(page).text, edit)),
+        (theirs, form_on(theirs.get(page).text, edit)),
+        edit,
+    )
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def test_two_people_changing_different_fields_of_a_plan_both_keep_their_change(
+    plan, kam, colleague
+):
+    (mine, my_form), (theirs, their_form), edit = two_sessions(plan, kam, colleague)
+    their_form["strengths"] = "Long relationship\nLocal service team"
+    assert theirs.post(edit, their_form, **HTMX).status_code == 200
+    # My form was filled before their save: it still shows the old strengths.
+    my_form["weaknesses"] = "Slow approvals\nNo budget for 2027"
+    response = mine.post(edit, my_form, **HTMX)
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.strengths == "Long relationship\nLocal service team"
+    assert plan.weaknesses == "Slow approvals\nNo budget for 2027"
+
+
+def test_a_save_writes_only_the_fields_that_changed(plan, kam, colleague):
+    (mine, my_form), _theirs, edit = two_sessions(plan, kam, colleague)
+    my_form["threats"] = "A new competitor"
+    mine.post(edit, my_form, **HTMX)
+    changes = plan.history.first().diff_against(plan.history.all()[1]).changed_fields
+    assert changes == ["threats"]
+
+
+def test_both_changing_the_same_field_shows_the_conflict_and_keeps_what_i_typed(
+    plan, kam, colleague
+):
+    (mine, my_form), (theirs, their_form), edit = two_sessions(plan, kam, colleague)
+    their_form["strengths"] = "Their strengths"
+    theirs.post(edit, their_form, **HTMX)
+    my_form["strengths"] = "My strengths"
+    my_form["threats"] = "A new competitor"
+    response = mine.post(edit, my_form, **HTMX)
+    assert response.status_code == 409
+    page = text(response.text)
+    assert "Someone else saved this while you were editing it" in page
+    assert "Take theirs" in page and "Keep mine" in page and "Merge" in page
+    assert 'data-testid="theirs-strengths"' in response.text
+    assert "Their strengths" in page and "My strengths" in page
+    plan.refresh_from_db()
+    assert (plan.strengths, plan.threats) == ("Their strengths", "")  # nothing written
+
+    # The conflict screen is a fresh form: "Keep mine" saves what I typed, both fields.
+    conflict_form = form_on(response.text, edit)
+    assert conflict_form["threats"] == "A new competitor"
+    assert conflict_form["strengths"] == "My strengths"
+    response = mine.post(edit, conflict_form | {"_resolve": "mine"}, **HTMX)
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert (plan.strengths, plan.threats) == ("My strengths", "A new competitor")
+
+
+def test_take_theirs_keeps_their_text_and_my_other_changes(plan, kam, colleague):
+    (mine, my_form), (theirs, their_form), edit = two_sessions(plan, kam, colleague)
+    their_form["strengths"] = "Their strengths"
+    theirs.post(edit, their_form, **HTMX)
+    response = mine.post(edit, my_form | {"strengths": "Mine", "threats": "Price war"}, **HTMX)
+    conflict_form = form_on(response.text, edit)
+    mine.post(edit, conflict_form | {"_resolve": "theirs"}, **HTMX)
+    plan.refresh_from_db()
+    assert (plan.strengths, plan.threats) == ("Their strengths", "Price war")
+
+
+def test_merge_saves_the_merged_text(plan, kam, colleague):
+    (mine, my_form), (theirs, their_form), edit = two_sessions(plan, kam, colleague)
+    their_form["strengths"] = "Long relationship\nTheirs"
+    theirs.post(edit, their_form, **HTMX)
+    response = mine.post(edit, my_form | {"strengths": "Long relationship\nMine"}, **HTMX)
+    conflict_form = form_on(response.text, edit)
+    # The proposal: their lines, then mine that they do not have; the user may edit it.
+    assert conflict_form["_merged_strengths"] == "Long relationship\nTheirs\nMine"
+    mine.post(edit, conflict_form | {"_resolve": "merge"}, **HTMX)
+    plan.refresh_from_db()
+    assert plan.strengths == "Long relationship\nTheirs\nMine"
+
+
+def test_a_conflict_on_a_full_page_post_shows_the_plan_page_with_409(plan, kam, colleague):
+    (mine, my_form), (theirs, their_form), edit = two_sessions(plan, kam, colleague)
+    theirs.post(edit, their_form | {"strengths": "Theirs"})
+    response = mine.post(edit, my_form | {"strengths": "Mine"})
+    assert response.status_code == 409
+    assert 'data-testid="edit-conflict"' in response.text
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def test_the_plan_detail_answers_an_etag(plan, kam_client):
+    response = kam_client.get(f"/api/v1/account-plans/{plan.pk}/")
+    assert response.status_code == 200
+    assert re.fullmatch(r'"\d+"', response["ETag"])
+
+
+def test_a_write_with_a_stale_if_match_answers_409_and_changes_nothing(plan, kam_client):
+    url = f"/api/v1/account-plans/{plan.pk}/"
+    etag = kam_client.get(url)["ETag"]
+    fresh = kam_client.patch(
+        url, {"strengths": "New"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != etag
+    stale = kam_client.patch(
+        url, {"weaknesses": "Stale"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "conflict"
+    plan.refresh_from_db()
+    assert (plan.strengths, plan.weaknesses) == ("New", "Slow approvals")
+    again = kam_client.patch(
+        url, {"weaknesses": "Now"}, content_type="application/json", HTTP_IF_MATCH=fresh["ETag"]
+    )
+    assert again.status_code == 200
+
+
+def test_a_write_without_if_match_still_works(plan, kam_client):
+    """Documented in docs/reliability.md: without If-Match the last write wins."""
+    url = f"/api/v1/account-plans/{plan.pk}/"
+    response = kam_client.patch(url, {"threats": "Any"}, content_type="application/json")
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.threats == "Any"
+
+
+def test_if_match_star_and_weak_tags_are_understood(plan, kam_client):
+    url = f"/api/v1/account-plans/{plan.pk}/"
+    etag = kam_client.get(url)["ETag"]
+    body = {"threats": "Weak"}
+    assert (
+        kam_client.patch(
+            url, body, content_type="application/json", HTTP_IF_MATCH=f"W/{etag}"
+        ).status_code
+        == 200
+    )
+    assert (
+        kam_client.patch(
+            url, {"threats": "Star"}, content_type="application/json", HTTP_IF_MATCH="*"
+        ).status_code
+        == 200
+    )
