@@ -153,6 +153,9 @@ class VersionedForm(forms.BaseForm):
         self.conflicts: list[Conflict] = []
         self.version: str | None = None
 
+    def _stored_values(self) -> dict[str, Any]:
+        return {name: self.get_initial_for_field(self.fields[name], name) for name in self.edited}
+
     def _base_of(self, values: dict[str, Any]) -> str:
         return json.dumps({name: fingerprint(value) for name, value in values.items()})
 
