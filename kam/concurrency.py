@@ -31,6 +31,8 @@ from django.db import models, transaction
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 
 VERSION_FIELD = "_version"
@@ -329,22 +331,61 @@ def _tags(header: str) -> set[str]:
     return tags
 
 
+def check_if_match(request, instance: models.Model) -> None:
+    """Refuse a PUT, PATCH or DELETE whose If-Match names another version (409). Call it
+    inside the write's transaction (VersionedAPIMixin.dispatch opens one): the row stays
+    locked until the write is done."""
+    header = request.headers.get("If-Match")
+    if request.method not in VersionedAPIMixin.CHECKED_METHODS or not header:
+        return
+    stored = _stored_version(instance, lock=True)
+    tags = _tags(header)
+    if "*" not in tags and stored not in tags:
+        raise PreconditionConflict
+
+
+IF_MATCH_HELP = _(
+    "The ETag of the record as you read it. When the record changed since, the write is "
+    "refused with 409 and nothing changes. Without If-Match the write is done whatever "
+    "changed since (the last write wins)."
+)
+ETAG_HELP = _("The record's version; send it back in If-Match to write safely.")
+
+
+class VersionedSchema(AutoSchema):
+    """If-Match on the writes and ETag on the answers of a VersionedAPIMixin view."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method in VersionedAPIMixin.CHECKED_METHODS:
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match", str, OpenApiParameter.HEADER, description=str(IF_MATCH_HELP)
+                )
+            )
+        if self.method in {"GET", "PUT", "PATCH"}:
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description=str(ETAG_HELP),
+                    response=[200],
+                )  # fmt: skip
+            )
+        return parameters
+
+
 class VersionedAPIMixin:
-    """For a ModelViewSet of a record several people edit: ETag on the detail GET and on
-    the answer to a write; If-Match checked (under a row lock) before PUT, PATCH, DELETE."""
+    """For a view of a record several people edit: ETag on the detail GET and on the
+    answer to a write; If-Match checked (under a row lock) before PUT, PATCH, DELETE."""
 
     CHECKED_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
+    schema = VersionedSchema()
 
     def get_object(self):
         instance = super().get_object()  # type: ignore[misc]
-        request = self.request  # type: ignore[attr-defined]
-        header = request.headers.get("If-Match")
-        if request.method in self.CHECKED_METHODS and header:
-            # dispatch() opened the write's transaction: the row stays locked until it ends.
-            stored = _stored_version(instance, lock=True)
-            tags = _tags(header)
-            if "*" not in tags and stored not in tags:
-                raise PreconditionConflict
+        check_if_match(self.request, instance)  # type: ignore[attr-defined]
         return instance
 
     def dispatch(self, request, *args, **kwargs):

@@ -1,17 +1,24 @@
 """No lost update: two people editing the same record (kam.concurrency), on the pages and
 in the API."""
 
+import json
 import re
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from accounts.services import team_member_set
 from planning.account_plan import services
 from planning.models import AccountPlan
+from reviews import services as review_services
 from tests.conftest import client_for
+from tests.contracts.conftest import make_contract
+from tests.deals.helpers import make_opportunity
+from tests.planning.action_plan_helpers import make_action, make_objective
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -234,3 +241,49 @@ def test_if_match_star_and_weak_tags_are_understood(plan, kam_client):
         ).status_code
         == 200
     )
+
+
+def _records(account) -> dict[str, tuple[str, dict]]:
+    """Each record several people edit: its API address and a change to send."""
+    objective = make_objective(account)
+    review = review_services.review_create(actor=account.owner, account=account, year=2026)
+    return {
+        "account": (f"/api/v1/accounts/{account.pk}/", {"name": "Renamed AG"}),
+        "objective": (f"/api/v1/objectives/{objective.pk}/", {"title": "Grow"}),
+        "action": (f"/api/v1/actions/{make_action(objective).pk}/", {"title": "Call"}),
+        "review": (f"/api/v1/reviews/{review.pk}/", {"place": "Ulm"}),
+        "section": (f"/api/v1/reviews/{review.pk}/sections/relationship/", {"text": "Good"}),
+        "contract": (f"/api/v1/contracts/{make_contract(account=account).pk}/", {"title": "T"}),
+        "opportunity": (
+            f"/api/v1/opportunities/{make_opportunity(account=account).pk}/",
+            {"title": "Line 2"},
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "record", ["account", "objective", "action", "review", "section", "contract", "opportunity"]
+)
+def test_every_record_people_share_refuses_a_stale_write_with_409(record, account, kam_client):
+    url, change = _records(account)[record]
+    read = kam_client.get(url)
+    assert read.status_code == 200
+    etag = read["ETag"]
+    assert re.fullmatch(r'"\d+"', etag)
+    first = kam_client.patch(url, change, content_type="application/json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200, first.json()
+    assert first["ETag"] != etag
+    stale = kam_client.patch(url, change, content_type="application/json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "conflict"
+    assert kam_client.get(url)["ETag"] == first["ETag"]  # nothing written
+
+
+def test_the_schema_documents_if_match_etag_and_409():
+    document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
+    patch = document["paths"]["/api/v1/account-plans/{id}/"]["patch"]
+    assert "If-Match" in [parameter["name"] for parameter in patch["parameters"]]
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    assert "If-Match" in patch["responses"]["409"]["description"]
+    get = document["paths"]["/api/v1/accounts/{id}/"]["get"]
+    assert "ETag" in get["responses"]["200"]["headers"]

@@ -27,6 +27,7 @@ from contracts.models import Contract
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.concurrency import VersionedAPIMixin
 from kam.uploads import attachment_response
 
 
@@ -74,7 +75,7 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
         summary=_("Change some fields of a contract"), request=ContractUpdateSerializer
     ),
 )
-class ContractDetail(generics.RetrieveUpdateAPIView):
+class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ContractSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 

@@ -21,6 +21,7 @@ from kam import queue
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
+from kam.concurrency import VersionedAPIMixin, check_if_match
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -108,7 +109,7 @@ class ReviewList(ExportListMixin, generics.ListCreateAPIView):
     ),
     delete=extend_schema(summary=_("Delete a review with its folder versions and their PDFs")),
 )
-class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
+class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ReviewDetailSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
@@ -140,7 +141,7 @@ class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SectionDetail(APIView):
+class SectionDetail(VersionedAPIMixin, APIView):
     @extend_schema(summary=_("One section of a review"), responses=SectionSerializer)
     def get(self, request: Request, pk: int, kind: str) -> Response:
         section = _review(request, pk).sections.filter(kind=kind).first()
@@ -155,6 +156,7 @@ class SectionDetail(APIView):
         section = review.sections.filter(kind=kind).first()
         if section is None:
             raise Http404
+        check_if_match(request, section)
         serializer = SectionSerializer(section, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         section = services.section_update(

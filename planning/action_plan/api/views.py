@@ -17,6 +17,7 @@ from accounts.api.permissions import CanEditAccount
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.concurrency import VersionedAPIMixin
 from planning.action_plan import selectors, services
 from planning.action_plan.api.serializers import (
     ActionSerializer,
@@ -66,7 +67,7 @@ class DecoratedListMixin:
         description=_("A new target_value or due_on needs `reason`; the change is recorded."),
     ),
 )
-class ObjectiveViewSet(
+class ObjectiveViewSet(VersionedAPIMixin,
     ExportListMixin,
     DecoratedListMixin,
     mixins.ListModelMixin,
@@ -131,7 +132,7 @@ class ActionPermission(CanEditAccount):
         description=_("status done sets done_on to today; any other status clears it."),
     ),
 )
-class ActionViewSet(
+class ActionViewSet(VersionedAPIMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
