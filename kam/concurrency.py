@@ -43,6 +43,9 @@ MERGED_PREFIX = "_merged_"
 RESOLUTIONS = ("theirs", "mine", "merge")
 
 
+CONFLICT_MESSAGE = _("Someone else saved this while you were editing it.")
+
+
 class StaleVersion(Exception):
     """The record changed since the version the writer had."""
 
@@ -251,6 +254,8 @@ class VersionedForm(forms.BaseForm):
         for key in (RESOLVE_FIELD, CONFLICTS_FIELD):
             data.pop(self.add_prefix(key), None)
         self.data = data
+        # As an error, so that a form folded away (a <details>) opens to show it.
+        self.add_error(None, CONFLICT_MESSAGE)
         for name in clashing:
             field = self.fields[name]
             theirs = self.stored[name]
@@ -287,6 +292,8 @@ def save[T](form: VersionedForm, write: Callable[..., T]) -> T | None:
         changes = form.changes()
         if changes is None:
             return None
+        if not changes:
+            return form.record  # nothing changed: nothing to write
         try:
             with guard(form.record, form.version):
                 return write(**changes)

@@ -28,7 +28,8 @@ class FormReader(HTMLParser):
 
     def __init__(self, action: str):
         super().__init__()
-        self.action, self.inside, self.data, self._textarea = action, False, {}, None
+        self.action, self.inside, self.data = action, False, {}
+        self._textarea = self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -40,12 +41,19 @@ class FormReader(HTMLParser):
         elif self.inside and tag == "textarea":
             self._textarea = attrs["name"]
             self.data[self._textarea] = ""
+        elif self.inside and tag == "select":
+            self._select = attrs["name"]
+            self.data.setdefault(self._select, [])
+        elif self.inside and tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value") or "")
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.inside = False
         if tag == "textarea":
             self._textarea = None
+        if tag == "select":
+            self._select = None
 
     def handle_data(self, data):
         if self._textarea:
@@ -55,7 +63,10 @@ class FormReader(HTMLParser):
 def form_on(html: str, action: str) -> dict[str, str]:
     reader = FormReader(action)
     reader.feed(html)
-    data = {name: unescape(value).removeprefix("\n") for name, value in reader.data.items()}
+    data = {
+        name: value if isinstance(value, list) else unescape(value).removeprefix("\n")
+        for name, value in reader.data.items()
+    }
     assert data, f"no form posting to {action}"
     return data
 
@@ -287,3 +298,40 @@ def test_the_schema_documents_if_match_etag_and_409():
     assert "If-Match" in patch["responses"]["409"]["description"]
     get = document["paths"]["/api/v1/accounts/{id}/"]["get"]
     assert "ETag" in get["responses"]["200"]["headers"]
+
+
+# --- Review sections and the review itself ---------------------------------------------------
+
+
+@pytest.fixture
+def review(account):
+    return review_services.review_create(actor=account.owner, account=account, year=2026)
+
+
+def test_two_people_saving_the_same_review_section_do_not_lose_an_update(review, kam, colleague):
+    page = reverse("reviews:detail", args=[review.pk])
+    save = reverse("reviews:section_save", args=[review.pk, "relationship"])
+    mine, theirs = client_for(kam), client_for(colleague)
+    my_form, their_form = form_on(mine.get(page).text, save), form_on(theirs.get(page).text, save)
+    assert theirs.post(save, their_form | {"relationship-text": "Theirs"}, **HTMX).status_code == 200
+    response = mine.post(save, my_form | {"relationship-text": "Mine"}, **HTMX)
+    assert response.status_code == 409
+    assert 'data-testid="theirs-text"' in response.text
+    assert review.sections.get(kind="relationship").text == "Theirs"
+    conflict_form = form_on(response.text, save)
+    assert conflict_form["relationship-text"] == "Mine"
+    response = mine.post(save, conflict_form | {"relationship-_resolve": "merge"}, **HTMX)
+    assert response.status_code == 200
+    assert review.sections.get(kind="relationship").text == "Theirs\nMine"
+
+
+def test_review_form_saves_only_what_changed(review, kam, colleague):
+    page = reverse("reviews:detail", args=[review.pk])
+    edit = reverse("reviews:edit", args=[review.pk])
+    mine, theirs = client_for(kam), client_for(colleague)
+    my_form, their_form = form_on(mine.get(page).text, edit), form_on(theirs.get(page).text, edit)
+    assert theirs.post(edit, their_form | {"review-place": "Ulm"}, **HTMX).status_code == 200
+    response = mine.post(edit, my_form | {"review-minutes": "Agreed on prices"}, **HTMX)
+    assert response.status_code == 200
+    review.refresh_from_db()
+    assert (review.place, review.minutes) == ("Ulm", "Agreed on prices")
