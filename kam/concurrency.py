@@ -145,18 +145,37 @@ class VersionedForm(forms.BaseForm):
         record = versioned if versioned is not None else getattr(self, "instance", None)
         assert record is not None, "VersionedForm needs the record it edits"
         self.record = record
-        self.edited = [name for name in self.fields if not name.startswith("_")]
-        # The stored values now (a bound ModelForm's initial comes from the instance).
-        self.stored = {
-            name: self.get_initial_for_field(self.fields[name], name) for name in self.edited
-        }
+        self._stored: dict[str, Any] | None = None
         self.stored_version = version_of(record)
+        self.conflicts: list[Conflict] = []
+        self.version: str | None = None
+        self.sent: dict[str, str] = {}  # the hidden fields as submitted
+        if record.pk is None:
+            return  # a new record: nobody else can have changed it
         self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.fields[BASE_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.initial[VERSION_FIELD] = self.stored_version
-        self.initial[BASE_FIELD] = self._base_of(self.stored)
-        self.conflicts: list[Conflict] = []
-        self.version: str | None = None
+        # Computed when shown: a subclass may still change its fields after this __init__.
+        self.initial[BASE_FIELD] = lambda: self._base_of(self.stored)
+
+    @property
+    def edited(self) -> list[str]:
+        return [name for name in self.fields if not name.startswith("_")]
+
+    @property
+    def stored(self) -> dict[str, Any]:
+        """The stored values (a ModelForm's initial comes from the instance as it was
+        read, before validation copied the input onto it)."""
+        if self._stored is None:
+            self._stored = self._stored_values()
+        return self._stored
+
+    def full_clean(self):
+        super().full_clean()
+        # The hidden fields are not the record's: cleaned_data keeps only what it edits.
+        if hasattr(self, "cleaned_data"):
+            for name in (VERSION_FIELD, BASE_FIELD):
+                self.sent[name] = self.cleaned_data.pop(name, "") or ""
 
     def _stored_values(self) -> dict[str, Any]:
         return {name: self.get_initial_for_field(self.fields[name], name) for name in self.edited}
@@ -166,7 +185,7 @@ class VersionedForm(forms.BaseForm):
 
     def _submitted_base(self) -> dict[str, str]:
         try:
-            base = json.loads(self.cleaned_data.get(BASE_FIELD) or "{}")
+            base = json.loads(self.sent.get(BASE_FIELD) or "{}")
         except ValueError:
             return {}
         return base if isinstance(base, dict) else {}
@@ -196,9 +215,7 @@ class VersionedForm(forms.BaseForm):
         self.record.refresh_from_db()
         if isinstance(self, forms.BaseModelForm):
             self.initial.update(forms.model_to_dict(self.record, self.edited))
-        self.stored = {
-            name: self.get_initial_for_field(self.fields[name], name) for name in self.edited
-        }
+        self._stored = None
         self.stored_version = version_of(self.record)
 
     def changes(self) -> dict[str, Any] | None:
@@ -214,7 +231,7 @@ class VersionedForm(forms.BaseForm):
         self._apply_resolution(values)
         if self.errors:
             return None
-        submitted_version = self.cleaned_data.get(VERSION_FIELD) or ""
+        submitted_version = self.sent.get(VERSION_FIELD, "")
         stored_base = {name: fingerprint(value) for name, value in self.stored.items()}
         base = self._submitted_base()
         seen = {name: base.get(name, stored_base[name]) for name in values}

@@ -270,9 +270,7 @@ def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     # The texts of the market data and the agenda sit in their own areas of the page.
     partial = SECTION_AREAS.get(kind, "sections")
-    form = SectionForm(
-        request.POST, prefix=kind, initial={"text": section.text}, versioned=section
-    )
+    form = SectionForm(request.POST, prefix=kind, initial={"text": section.text}, versioned=section)
     if not form.is_valid():
         return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
     try:

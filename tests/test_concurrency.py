@@ -34,7 +34,10 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("action") == self.action
+            # action "": the page's own address (a form without an action).
+            self.inside = attrs.get("action", "") == self.action and (
+                self.action or attrs.get("method") == "post"
+            )
         elif self.inside and tag == "input" and attrs.get("name"):
             if attrs.get("type") not in {"submit", "checkbox"} or "checked" in attrs:
                 self.data[attrs["name"]] = attrs.get("value") or ""
@@ -313,7 +316,9 @@ def test_two_people_saving_the_same_review_section_do_not_lose_an_update(review,
     save = reverse("reviews:section_save", args=[review.pk, "relationship"])
     mine, theirs = client_for(kam), client_for(colleague)
     my_form, their_form = form_on(mine.get(page).text, save), form_on(theirs.get(page).text, save)
-    assert theirs.post(save, their_form | {"relationship-text": "Theirs"}, **HTMX).status_code == 200
+    assert (
+        theirs.post(save, their_form | {"relationship-text": "Theirs"}, **HTMX).status_code == 200
+    )
     response = mine.post(save, my_form | {"relationship-text": "Mine"}, **HTMX)
     assert response.status_code == 409
     assert 'data-testid="theirs-text"' in response.text
@@ -335,3 +340,48 @@ def test_review_form_saves_only_what_changed(review, kam, colleague):
     assert response.status_code == 200
     review.refresh_from_db()
     assert (review.place, review.minutes) == ("Ulm", "Agreed on prices")
+
+
+def _edit_pages(account) -> dict[str, tuple[str, str, str, object]]:
+    """Each edit page: its address, the form's action, two fields to change, the record."""
+    objective = make_objective(account)
+    contract = make_contract(account=account)
+    opportunity = make_opportunity(account=account)
+    objective_page = reverse("planning:action_plan_account_section", args=[account.pk])
+    objective_edit = reverse("planning:action_plan_objective_edit", args=[objective.pk])
+    prefix = f"edit-{objective.pk}-"
+    return {
+        "account": (reverse("accounts:edit", args=[account.pk]), "", "city", "region", account),
+        "contract": (
+            reverse("contracts:edit", args=[contract.pk]),
+            reverse("contracts:edit", args=[contract.pk]),
+            "title", "prices_and_terms", contract,
+        ),
+        "opportunity": (
+            reverse("deals:edit", args=[opportunity.pk]), "", "title", "description", opportunity
+        ),
+        "objective": (objective_page, objective_edit, prefix + "title", None, objective),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("record", ["account", "contract", "opportunity", "objective"])
+def test_every_edit_form_keeps_both_changes_and_shows_a_clash(record, account, kam, colleague):
+    page, action, first, second, instance = _edit_pages(account)[record]
+    mine, theirs = client_for(kam), client_for(colleague)
+    target = action or page
+    my_form = form_on(mine.get(page, **HTMX).text, action)
+    their_form = form_on(theirs.get(page, **HTMX).text, action)
+    assert "_version" in " ".join(my_form)
+    answer = theirs.post(target, their_form | {first: "Theirs"}, **HTMX)
+    assert answer.status_code in {200, 302}, answer.content[:2000]
+    if second:
+        answer = mine.post(target, my_form | {second: "Mine"}, **HTMX)
+        assert answer.status_code in {200, 302}, answer.content[:2000]
+        instance.refresh_from_db()
+        field = first.rsplit("-", 1)[-1]
+        assert (getattr(instance, field), getattr(instance, second)) == ("Theirs", "Mine")
+    clash = mine.post(target, my_form | {first: "Mine too"}, **HTMX)
+    assert clash.status_code == 409
+    assert 'data-testid="edit-conflict"' in clash.text
+    instance.refresh_from_db()
+    assert getattr(instance, first.rsplit("-", 1)[-1]) == "Theirs"

@@ -67,7 +67,8 @@ class DecoratedListMixin:
         description=_("A new target_value or due_on needs `reason`; the change is recorded."),
     ),
 )
-class ObjectiveViewSet(VersionedAPIMixin,
+class ObjectiveViewSet(
+    VersionedAPIMixin,
     ExportListMixin,
     DecoratedListMixin,
     mixins.ListModelMixin,
@@ -132,7 +133,8 @@ class ActionPermission(CanEditAccount):
         description=_("status done sets done_on to today; any other status clears it."),
     ),
 )
-class ActionViewSet(VersionedAPIMixin,
+class ActionViewSet(
+    VersionedAPIMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
