@@ -22,6 +22,7 @@ from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
 from kam.concurrency import VersionedAPIMixin, check_if_match
+from kam.filters import YearFilter
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -45,7 +46,7 @@ from reviews.models import AnnualReview, FolderVersion, Section
 
 class ReviewFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id")
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     status = django_filters.ChoiceFilter(choices=AnnualReview.Status.choices)
 
     class Meta:
