@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models, transaction
@@ -301,14 +301,16 @@ class VersionedForm(forms.BaseForm):
         return (entry.history_user, entry.history_date) if entry else None
 
 
-def save[T](form: VersionedForm, write: Callable[..., T]) -> T | None:
+def save(form: VersionedForm, write: Callable[..., Any]) -> Any | None:
     """After form.is_valid(): `write(**changes)` with only the fields the user changed,
     refused if the record moved on meanwhile. None on a clash: answer 409 with the form,
     which now shows both versions."""
+    changes: dict[str, Any] = {}
     for _attempt in range(2):
-        changes = form.changes()
-        if changes is None:
+        found = form.changes()
+        if found is None:
             return None
+        changes = found
         if not changes:
             return form.record  # nothing changed: nothing to write
         try:
@@ -324,10 +326,10 @@ def _display(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.ModelChoiceField) and value is not None:
         if isinstance(value, models.Model):
             return str(value)
-        found = field.queryset.filter(pk=value).first()
+        found = cast(Any, field.queryset).filter(pk=value).first()
         return str(found) if found else ""
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value or ""))
+        return str(dict(cast(Any, field.choices)).get(value, value or ""))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return "" if value is None else str(value)
@@ -408,19 +410,19 @@ class VersionedAPIMixin:
     schema = VersionedSchema()
 
     def get_object(self):
-        instance = super().get_object()  # type: ignore[misc]
-        check_if_match(self.request, instance)  # type: ignore[attr-defined]
+        instance = super().get_object()
+        check_if_match(self.request, instance)
         return instance
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in self.CHECKED_METHODS and request.headers.get("If-Match"):
             with transaction.atomic():
-                return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        is_detail = (getattr(self, "lookup_url_kwarg", None) or "pk") in self.kwargs  # type: ignore[attr-defined]
+        response = super().finalize_response(request, response, *args, **kwargs)
+        is_detail = (getattr(self, "lookup_url_kwarg", None) or "pk") in self.kwargs
         data = getattr(response, "data", None)
         if (
             is_detail
