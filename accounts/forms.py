@@ -14,6 +14,7 @@ from accounts.access import (
     visible_accounts,
 )
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from kam.concurrency import VersionedForm
 from kam.forms import choice_field
 from users.models import Role, User
 
@@ -22,7 +23,7 @@ def _people():
     return User.objects.filter(is_active=True).order_by("last_name", "first_name")
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Account
         fields = [

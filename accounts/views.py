@@ -1,5 +1,7 @@
 """Account pages. Each view fetches through the access scope and writes through services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMem
 from accounts.history import account_history
 from accounts.models import Account, ProfileSection
 from accounts.relationship_map import relationship_map
-from kam import export, registry
+from kam import concurrency, export, registry
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
@@ -113,23 +115,23 @@ def account_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not can_edit_account(request.user, account):
         raise PermissionDenied
     form = AccountForm(request.POST or None, instance=account, user=request.user)
+    conflict = False
     if request.method == "POST" and form.is_valid():
+        write = partial(
+            services.account_update, actor=request.user, account=Account.objects.get(pk=account.pk)
+        )
         try:
-            services.account_update(
-                actor=request.user,
-                account=Account.objects.get(pk=account.pk),
-                product_lines=form.cleaned_data["product_lines"],
-                **form.service_fields(),
-            )
+            conflict = concurrency.save(form, write) is None
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
             # The account itself may be changed (checked above): the new parent may not.
             form.add_error("parent", str(exc))
         else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("accounts:detail", pk=account.pk)
-    status = 422 if form.errors else 200
+            if not conflict:
+                messages.success(request, _("Your changes were saved."))
+                return redirect("accounts:detail", pk=account.pk)
+    status = 409 if conflict else 422 if form.errors else 200
     context = {"form": form, "account": account, "nav": "accounts"}
     return render_page(request, "accounts/form.html", context, status=status)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts
 from contracts.models import Contract
+from kam.concurrency import VersionedForm
 from kam.forms import choice_field
 from kam.uploads import max_upload_bytes
 from users.models import User
@@ -13,7 +14,7 @@ from users.models import User
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Contract
         fields = [

@@ -1,6 +1,7 @@
 """Contract pages. Each view fetches through the access scope and writes through services."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from contracts import exports, selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
-from kam import export
+from kam import concurrency, export
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
@@ -96,8 +97,10 @@ def _to_detail(request: HttpRequest, contract: Contract) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _form_response(request: HttpRequest, form: ContractForm, contract: Contract | None):
-    status = 422 if form.errors else 200
+def _form_response(
+    request: HttpRequest, form: ContractForm, contract: Contract | None, *, status: int = 0
+):
+    status = status or (422 if form.errors else 200)
     context = {"form": form, "contract": contract, "nav": "contracts"}
     return render_page(request, "contracts/form.html", context, partial="form", status=status)
 
@@ -133,14 +136,23 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ContractForm(request.POST or None, instance=contract, user=request.user)
     if request.method == "POST" and form.is_valid():
+        write = partial(services.contract_update, actor=request.user, contract=contract)
         try:
-            services.contract_update(actor=request.user, contract=contract, **form.service_fields())
+            saved = concurrency.save(form, lambda **fields: write(**_without_account(fields)))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Your changes were saved."))
-            return _to_detail(request, contract)
+            if saved is not None:
+                messages.success(request, _("Your changes were saved."))
+                return _to_detail(request, contract)
+            return _form_response(request, form, contract, status=409)
     return _form_response(request, form, contract)
+
+
+def _without_account(fields: dict) -> dict:
+    """A contract stays with its account (the form shows it, the service does not take it)."""
+    fields.pop("account", None)
+    return fields
 
 
 def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:

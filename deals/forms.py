@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import editable_accounts
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from kam.concurrency import VersionedForm
 from users.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedForm, forms.ModelForm):
     probability = forms.IntegerField(
         label=_("Probability (%)"),
         required=False,
@@ -64,6 +65,16 @@ class OpportunityForm(forms.ModelForm):
     def _post_clean(self):
         # Model validation runs in the service, inside its transaction.
         pass
+
+    def changed_fields(self, fields: dict) -> dict:
+        """The changed fields for opportunity_update; an untouched probability follows a
+        stage change (None: the new stage's default)."""
+        if "stage" in fields and "probability" not in fields:
+            fields["probability"] = None
+        for name in ("description", "next_follow_up_action", "close_reason"):
+            if name in fields:
+                fields[name] = fields[name] or ""
+        return fields
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

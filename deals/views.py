@@ -3,6 +3,8 @@
 Each view fetches through the access scope and writes through deals.services.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +26,7 @@ from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
 from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
-from kam import export, versioned_cache
+from kam import concurrency, export, versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.paging import BoundedPaginator
@@ -361,23 +363,21 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_account(request.user, opportunity.account):
         raise PermissionDenied
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    conflict = False
     if request.method == "POST" and form.is_valid():
+        stored = Opportunity.objects.get(pk=opportunity.pk)
+        write = partial(services.opportunity_update, actor=request.user, opportunity=stored)
         try:
-            services.opportunity_update(
-                actor=request.user,
-                opportunity=Opportunity.objects.get(pk=opportunity.pk),
-                account=form.cleaned_data["account"],
-                product_lines=form.cleaned_data["product_lines"],
-                **form.service_fields(),
-            )
+            conflict = concurrency.save(form, lambda **f: write(**form.changed_fields(f))) is None
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("account", str(exc))
         else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("deals:detail", pk=opportunity.pk)
-    status = 422 if form.errors else 200
+            if not conflict:
+                messages.success(request, _("Your changes were saved."))
+                return redirect("deals:detail", pk=opportunity.pk)
+    status = 409 if conflict else 422 if form.errors else 200
     context = {"form": form, "opportunity": opportunity, "nav": "deals"}
     return render_page(request, "deals/form.html", context, status=status)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -78,4 +79,19 @@ class YesNoSelect(forms.NullBooleanSelect):
 class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", YesNoSelect)
+        super().__init__(*args, **kwargs)
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A year: a whole number from 2000 to 2100; `?year=0.5` or `?year=0` is a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)

@@ -511,6 +511,11 @@ TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 20_000, minimum=1000, maximum=1_000_0
 LIST_MAX_ITEMS = env_int("LIST_MAX_ITEMS", 100, minimum=10, maximum=10_000)
 # A folder longer than this fails with a readable message instead of filling the disk.
 FOLDER_MAX_PAGES = env_int("FOLDER_MAX_PAGES", 300, minimum=10, maximum=5000)
+# Memory a folder render may use beyond the worker's own (reviews.rendering.memory_budget):
+# past it the render fails with a readable message. A worker child that still grew past
+# this is replaced after its task (Celery's worker_max_memory_per_child, in KiB).
+FOLDER_RENDER_MEMORY_MB = env_int("FOLDER_RENDER_MEMORY_MB", 1024, minimum=64, maximum=65536)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (FOLDER_RENDER_MEMORY_MB + 512) * 1024
 if max(CELERY_TASK_TIME_LIMIT, FOLDER_RENDER_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
     sys.exit("KAM CRM refuses to start: CELERY_VISIBILITY_TIMEOUT must exceed the task time limit.")
 CELERY_RESULT_EXPIRES = 3600

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import group_contacts
 from accounts.models import Account
+from kam.concurrency import VersionedForm
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,
@@ -55,7 +56,7 @@ class ReviewCreateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = AnnualReview
         fields = [
@@ -77,7 +78,7 @@ class ReviewForm(forms.ModelForm):
         contacts.queryset = _group_contacts(user, self.instance.account)
 
 
-class SectionForm(forms.Form):
+class SectionForm(VersionedForm, forms.Form):
     text = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

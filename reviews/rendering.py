@@ -15,6 +15,10 @@ connection when the old one broke while WeasyPrint worked.
 
 import hashlib
 import logging
+import os
+import resource
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -170,21 +174,54 @@ def _record(version: FolderVersion, **fields) -> bool:
         return bool(mine.update(**fields))
 
 
-def render_version(*, version_id: int, task_id: str = "") -> FolderVersion | None:
+def _address_space_now() -> int | None:
+    """The process's virtual memory in bytes (Linux), None where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextmanager
+def memory_budget(megabytes: int) -> Iterator[None]:
+    """At most `megabytes` more memory for the block (0: no limit): beyond it an
+    allocation raises MemoryError instead of the worker growing until the machine swaps.
+    A soft limit on the address space, lowered for the block and restored after it."""
+    now = _address_space_now() if megabytes else None
+    if now is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = now + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def render_version(
+    *, version_id: int, task_id: str = "", memory_mb: int = 0
+) -> FolderVersion | None:
     """Render one version into its file, as one attempt under a lease. Idempotent: a done
     or failed version is left as it is, a version rendered by another live attempt too;
     a version found "rendering" past its lease (or by the redelivery of its own task) is
     rendered again into the same row and file name, so a retry never makes a second
     version. A version deleted before or during its render leaves no file behind.
-    Returns the version as it is afterwards, or None when this call had nothing to do."""
+    Returns the version as it is afterwards, or None when this call had nothing to do.
+    With `memory_mb` the render itself may use at most that much more memory."""
     version = _take_lease(version_id, task_id)
     if version is None:
         return FolderVersion.objects.filter(pk=version_id).first()
     name = ""
     try:
-        content, pages = pdf.render_folder_pdf(
-            version.review, internal=version.internal, language=version.language
-        )
+        with memory_budget(memory_mb):
+            content, pages = pdf.render_folder_pdf(
+                version.review, internal=version.internal, language=version.language
+            )
         name = pdf.store(
             f"{pdf.FOLDER}/{version.review_id}/{version.pk}-v{version.number}.pdf", content
         )
@@ -202,6 +239,9 @@ def render_version(*, version_id: int, task_id: str = "") -> FolderVersion | Non
         error = _message_time(version)
     except pdf.FolderTooLong as exc:
         error = _message_pages(version, exc.pages)
+    except MemoryError:
+        log.warning("Rendering folder version %s ran out of memory", version_id)
+        error = _message_memory(version)
     except Exception:  # a broken template, a full disk: say so, never hang
         log.exception("Rendering folder version %s failed", version_id)
         error = _message_error(version)
@@ -251,6 +291,14 @@ def _message_time(version: FolderVersion) -> str:
             "The folder took longer than %(seconds)s seconds to render and was stopped. "
             "Shorten the review's texts and lists, then render it again."
         ) % {"seconds": settings.FOLDER_RENDER_SOFT_TIME_LIMIT}
+
+
+def _message_memory(version: FolderVersion) -> str:
+    with translation.override(version.language):
+        return _(
+            "The folder needed more than %(megabytes)s MB of memory to render and was "
+            "stopped. Shorten the review's texts and lists, then render it again."
+        ) % {"megabytes": settings.FOLDER_RENDER_MEMORY_MB}
 
 
 def _message_pages(version: FolderVersion, pages: int) -> str:

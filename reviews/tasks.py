@@ -20,7 +20,12 @@ def render_folder(self, version_id: int) -> str:
     version row exists before the task is queued; a redelivered task (its worker died)
     renders into the same row, never a second one. Nobody reads the result: the row says
     how the render went."""
-    version = rendering.render_version(version_id=version_id, task_id=self.request.id or "")
+    # The memory budget only in a worker: run in process (no broker), the render shares
+    # the web process, whose other threads must not hit the limit.
+    memory = 0 if self.request.is_eager else settings.FOLDER_RENDER_MEMORY_MB
+    version = rendering.render_version(
+        version_id=version_id, task_id=self.request.id or "", memory_mb=memory
+    )
     if version is None:
         return "deleted"
     if version.status == FolderVersion.Status.QUEUED and version.queued_at is None:

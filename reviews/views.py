@@ -6,6 +6,7 @@ area it changed, a plain request the whole page.
 """
 
 from datetime import timedelta
+from functools import partial as partial_function
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from accounts.access import (
     get_account_for,
     get_editable_or_404,
 )
-from kam import export, queue
+from kam import concurrency, export, queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.uploads import attachment_response
@@ -163,7 +164,7 @@ def _context(
     sections = {section.kind: section for section in review.sections.all()}
     for section in sections.values():
         section.form = forms.pop(f"section_{section.kind}", None) or SectionForm(
-            initial={"text": section.text}, prefix=section.kind
+            initial={"text": section.text}, prefix=section.kind, versioned=section
         )
     hidden = []
     all_choices = 0
@@ -277,23 +278,21 @@ def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
     form = ReviewForm(request.POST, instance=review, prefix="review", user=request.user)
+    status = 422
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.review_update(
-                actor=request.user,
-                review=review,
-                our_participants=data["our_participants"],
-                customer_participants=data["customer_participants"],
-                **{name: data[name] for name in services.REVIEW_FIELDS},
+            saved = concurrency.save(
+                form, partial_function(services.review_update, actor=request.user, review=review)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The review was saved."))
-            return _respond(request, pk, "meta")
+            if saved is not None:
+                messages.success(request, _("The review was saved."))
+                return _respond(request, pk, "meta")
+            status = 409
     review.refresh_from_db()
-    return _respond(request, pk, "meta", status=422, review_form=form)
+    return _respond(request, pk, "meta", status=status, review_form=form)
 
 
 @login_required
@@ -316,14 +315,18 @@ def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     # The texts of the market data and the agenda sit in their own areas of the page.
     partial = SECTION_AREAS.get(kind, "sections")
-    form = SectionForm(request.POST, prefix=kind)
+    form = SectionForm(request.POST, prefix=kind, initial={"text": section.text}, versioned=section)
     if not form.is_valid():
         return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
     try:
-        services.section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
+        saved = concurrency.save(
+            form, partial_function(services.section_update, actor=request.user, section=section)
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
+    if saved is None:
+        return _respond(request, pk, partial, status=409, **{f"section_{kind}": form})
     messages.success(request, _("“%(section)s” was saved.") % {"section": section})
     return _respond(request, pk, partial)
 

@@ -31,6 +31,7 @@ from accounts.models import Account, Contact, ProductLine
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
+from kam.concurrency import VersionedAPIMixin
 
 
 def account_queryset(user) -> QuerySet[Account]:
@@ -95,7 +96,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
         responses=AccountDetailSerializer,
     ),
 )
-class AccountDetail(generics.RetrieveUpdateAPIView):
+class AccountDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     serializer_class = AccountDetailSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 

@@ -27,7 +27,8 @@ from contracts.models import Contract
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
-from kam.uploads import attachment_response
+from kam.concurrency import VersionedAPIMixin
+from kam.uploads import KINDS, attachment_response
 
 
 def _fresh(request: Request, contract: Contract) -> Contract:
@@ -74,7 +75,7 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
         summary=_("Change some fields of a contract"), request=ContractUpdateSerializer
     ),
 )
-class ContractDetail(generics.RetrieveUpdateAPIView):
+class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ContractSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
@@ -155,9 +156,13 @@ class DocumentDownload(ContractChildView):
 
     @extend_schema(
         summary=_("Download a document"),
+        # The type the file was stored as: one of the upload types, or octet-stream.
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, content_type): OpenApiResponse(
                 OpenApiTypes.BINARY, _("The file, as an attachment.")
+            )
+            for content_type in sorted(
+                {kind[1] for kind in KINDS.values()} | {"application/octet-stream"}
             )
         },
     )

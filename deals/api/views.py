@@ -26,6 +26,7 @@ from deals.models import Competitor, Opportunity, Stage
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.concurrency import VersionedAPIMixin
 
 
 def _read_back(request: Request, opportunity: Opportunity) -> dict:
@@ -81,7 +82,7 @@ class OpportunityList(ExportListMixin, generics.ListCreateAPIView):
         ),
     ),
 )
-class OpportunityDetail(generics.RetrieveUpdateAPIView):
+class OpportunityDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     serializer_class = OpportunitySerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 

@@ -110,6 +110,7 @@ WRITE_ANSWERS = {
     "409": _("A request with this Idempotency-Key is still running; retry after Retry-After."),
     "422": _("This Idempotency-Key was used for another request."),
 }
+STALE_ANSWER = _("Or: If-Match names an older version of the record (changed since).")
 THROTTLED = _(
     "Too many requests: each API token (or, signed in without a token, each user) has a "
     "budget per minute; retry after Retry-After seconds."
@@ -143,10 +144,13 @@ def document_integration(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             if method in WRITE_METHODS:
                 parameters.append(dict(idempotency))
-                responses.setdefault(
-                    "409", error(WRITE_ANSWERS["409"], **{"Retry-After": dict(retry_after)})
-                )
+                conflict = str(WRITE_ANSWERS["409"])
+                if any(parameter.get("name") == "If-Match" for parameter in parameters):
+                    conflict = f"{conflict} {STALE_ANSWER}"
+                responses.setdefault("409", error(conflict, **{"Retry-After": dict(retry_after)}))
                 responses.setdefault("422", error(WRITE_ANSWERS["422"]))
+            elif any(parameter.get("name") == "If-Match" for parameter in parameters):
+                responses.setdefault("409", error(STALE_ANSWER))
             responses.setdefault("429", error(THROTTLED, **{"Retry-After": dict(retry_after)}))
             for answer in responses.values():
                 answer.setdefault("headers", {})["X-Request-ID"] = dict(answer_id)

@@ -62,3 +62,10 @@ def word_diff(old: str, new: str) -> str:
         if b2 > b1:
             parts.append(format_html("<ins>{}</ins>", "".join(after[b1:b2])))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def conflict_for(form, name: str):
+    """The clash on field `name` of a VersionedForm (kam.concurrency), if any."""
+    finder = getattr(form, "conflict_for", None)
+    return finder(name) if finder else None

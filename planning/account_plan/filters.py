@@ -3,13 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kam.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter, YearFilter
 from planning.models import AccountPlan
 
 
 class AccountPlanFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=AccountPlan.Status.choices, label=_("Status"))
     ordering = StableOrderingFilter(
         fields=(

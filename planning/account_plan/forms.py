@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.concurrency import VersionedForm
 from planning.account_plan.services import CONTENT_FIELDS, SWOT_FIELDS, SWOT_LABELS
 from planning.models import AccountPlan
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = AccountPlan
         fields = list(CONTENT_FIELDS)

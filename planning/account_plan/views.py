@@ -1,6 +1,7 @@
 """The account page's Planning tab and the plan page. Each view fetches through the access
 scope and writes through planning.account_plan.services."""
 
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from accounts.access import (
 )
 from accounts.models import Account
 from accounts.selectors import current_year
+from kam import concurrency
 from kam.forms import add_service_errors
 from kam.history import Change, Source, changes
 from kam.htmx import render_page
@@ -195,23 +197,30 @@ def _editable_plan(request: HttpRequest, pk: int) -> AccountPlan:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanForm(request.POST, instance=plan, prefix_id=f"plan{plan.pk}")
+    status = 422
     if form.is_valid():
         try:
-            plan = services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+            saved = concurrency.save(
+                form, partial(services.plan_update, actor=request.user, plan=plan)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The plan was saved."))
-            plan = _get_plan(request, pk)
-            return _render_plan(
-                request, _plan_context(request, plan.account, plan.year, plan=plan, can_edit=True)
-            )
+            if saved is None:
+                status = 409
+            else:
+                messages.success(request, _("The plan was saved."))
+                plan = _get_plan(request, pk)
+                return _render_plan(
+                    request,
+                    _plan_context(request, plan.account, plan.year, plan=plan, can_edit=True),
+                )
     # The form edits the instance in place only after validation; show the stored plan.
     stored = _get_plan(request, pk)
     context = _plan_context(
         request, stored.account, stored.year, plan=stored, can_edit=True, form=form
     )
-    return _render_plan(request, context, status=422)
+    return _render_plan(request, context, status=status)
 
 
 @login_required

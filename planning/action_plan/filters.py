@@ -4,13 +4,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
-from kam.filters import StableOrderingFilter
+from kam.filters import StableOrderingFilter, YearFilter
 from planning.models import Action, Objective
 
 
 class ObjectiveFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(choices=Objective.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Objective.Status.choices, label=_("Status"))
     owner = UserFilter(scope="all", label=_("Owner"))

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.concurrency import VersionedForm
 from kam.forms import UserField, UserTypeahead
 from planning.models import Action, Objective
 from users.models import User
@@ -46,7 +47,7 @@ class ObjectiveForm(forms.ModelForm):
         return data
 
 
-class ObjectiveEditForm(forms.ModelForm):
+class ObjectiveEditForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["title", "owner", "status"]

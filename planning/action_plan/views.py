@@ -4,6 +4,8 @@ forecast, their actions, adjustments) and the "Plans" page across the user's acc
 Each view fetches through the access scope and writes through planning.action_plan.services.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,7 @@ from accounts.access import (
     get_editable_or_404,
 )
 from accounts.models import Account
-from kam import export
+from kam import concurrency, export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.paging import first_rows
@@ -171,15 +173,19 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _edit_objective_or_403(request, pk)
     form = ObjectiveEditForm(request.POST, instance=objective, prefix=f"edit-{pk}")
+    status = 422
     if form.is_valid():
+        write = partial(services.objective_update, actor=request.user, objective=objective)
         try:
-            services.objective_update(actor=request.user, objective=objective, **form.cleaned_data)
+            saved = concurrency.save(form, write)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Your changes were saved."))
-            return _objective_response(request, objective)
-    return _objective_response(request, objective, status=422, failed={("edit", pk): form})
+            if saved is not None:
+                messages.success(request, _("Your changes were saved."))
+                return _objective_response(request, objective)
+            status = 409
+    return _objective_response(request, objective, status=status, failed={("edit", pk): form})
 
 
 @login_required

@@ -21,6 +21,8 @@ from kam import queue
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
+from kam.concurrency import VersionedAPIMixin, check_if_match
+from kam.filters import YearFilter
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -44,7 +46,7 @@ from reviews.models import AnnualReview, FolderVersion, Section
 
 class ReviewFilter(django_filters.FilterSet):
     account = django_filters.NumberFilter(field_name="account_id")
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     status = django_filters.ChoiceFilter(choices=AnnualReview.Status.choices)
 
     class Meta:
@@ -108,7 +110,7 @@ class ReviewList(ExportListMixin, generics.ListCreateAPIView):
     ),
     delete=extend_schema(summary=_("Delete a review with its folder versions and their PDFs")),
 )
-class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
+class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ReviewDetailSerializer
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
@@ -140,7 +142,7 @@ class ReviewDetail(generics.RetrieveUpdateDestroyAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SectionDetail(APIView):
+class SectionDetail(VersionedAPIMixin, APIView):
     @extend_schema(summary=_("One section of a review"), responses=SectionSerializer)
     def get(self, request: Request, pk: int, kind: str) -> Response:
         section = _review(request, pk).sections.filter(kind=kind).first()
@@ -155,6 +157,7 @@ class SectionDetail(APIView):
         section = review.sections.filter(kind=kind).first()
         if section is None:
             raise Http404
+        check_if_match(request, section)
         serializer = SectionSerializer(section, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         section = services.section_update(

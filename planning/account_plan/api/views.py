@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
+from kam.concurrency import VersionedAPIMixin
 from planning.account_plan import selectors, services
 from planning.account_plan.api.serializers import (
     AccountPlanSerializer,
@@ -34,6 +35,7 @@ from planning.models import AccountPlan
     ),
 )
 class AccountPlanViewSet(
+    VersionedAPIMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

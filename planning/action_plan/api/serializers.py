@@ -118,9 +118,9 @@ class ActionSerializer(ParseOnlyModelSerializer):
         model = Action
         fields = [
             "id", "objective", "account", "title", "owner", "due_on", "status", "done_on",
-            "customer_facing", "created_at",
+            "customer_facing", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["done_on"]
+        read_only_fields = ["done_on", "updated_at"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -17,6 +17,7 @@ from accounts.api.permissions import CanEditAccount
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.concurrency import VersionedAPIMixin
 from planning.action_plan import selectors, services
 from planning.action_plan.api.serializers import (
     ActionSerializer,
@@ -67,6 +68,7 @@ class DecoratedListMixin:
     ),
 )
 class ObjectiveViewSet(
+    VersionedAPIMixin,
     ExportListMixin,
     DecoratedListMixin,
     mixins.ListModelMixin,
@@ -132,6 +134,7 @@ class ActionPermission(CanEditAccount):
     ),
 )
 class ActionViewSet(
+    VersionedAPIMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

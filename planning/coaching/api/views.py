@@ -172,7 +172,9 @@ class CoachingPlanViewSet(
         )
 
     @extend_schema(
-        summary=_("Add a coaching session"), request=SessionSerializer, responses=SessionSerializer
+        summary=_("Add a coaching session"),
+        request=SessionSerializer,
+        responses={201: SessionSerializer},
     )
     @action(detail=True, methods=["post"])
     def sessions(self, request: Request, pk=None) -> Response:
