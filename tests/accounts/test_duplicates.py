@@ -30,9 +30,7 @@ def test_normalised_name_drops_case_punctuation_and_legal_forms():
 
 
 def test_similar_name_in_the_same_city_is_a_candidate(kam, mueller):
-    found = duplicates.account_candidates(
-        user=kam, name="Müller Maschinenbau AG", city="stuttgart"
-    )
+    found = duplicates.account_candidates(user=kam, name="Müller Maschinenbau AG", city="stuttgart")
     assert [(c.record, c.reasons) for c in found] == [(mueller, (duplicates.NAME,))]
     assert not duplicates.account_candidates(
         user=kam, name="Müller Maschinenbau AG", city="Hamburg"
