@@ -348,7 +348,9 @@ def account_merge(
     Account.objects.filter(path__startswith=merged_path).exclude(pk=merged_pk).update(
         path=Concat(Value(survivor.path), Substr(F("path"), len(merged_path) + 1))
     )
-    bury(merged, kind="account", account_id=merged_pk)
+    # Filed under the survivor: who sees it learns from the changes feed that the other id
+    # is gone (the merged account is no longer in anyone's scope).
+    bury(merged, kind="account", account_id=survivor.pk)
     merged.delete()
     Account.objects.filter(pk=survivor.pk).update(last_contacted_at=last_contact)
     survivor.refresh_from_db()
@@ -404,7 +406,7 @@ def contact_merge(
     )
     choices = _choices_record(survivor, merged, kept)
     moved = _move_all(Contact, survivor, merged)
-    bury(merged, kind="contact", account_id=merged.account_id)
+    bury(merged, kind="contact", account_id=survivor.account_id)
     merged.delete()
     Contact.objects.filter(pk=survivor.pk).update(last_contacted_at=last_contact)
     # Who reported to the merged contact reports to the survivor; the survivor never
