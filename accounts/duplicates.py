@@ -221,7 +221,7 @@ PAIRS_LIMIT = 100
 def _sqlite_normalise() -> None:
     """SQLite compares names with the same normalisation as the create warning."""
     connection.ensure_connection()
-    connection.connection.create_function(  # type: ignore[union-attr]
+    connection.connection.create_function(
         "kam_normalise_name", 1, lambda name: normalise_name(name or ""), deterministic=True
     )
 
@@ -235,7 +235,7 @@ def account_pairs(*, limit: int = PAIRS_LIMIT) -> list[tuple[Account, Account, s
             JOIN accounts_account b ON a.id < b.id AND lower(a.city) = lower(b.city)
             WHERE a.city <> '' AND similarity(a.name, b.name) >= %s
             LIMIT %s"""
-        params: list[object] = [SIMILARITY, limit]
+        params: list[float | int] = [SIMILARITY, limit]
     else:
         _sqlite_normalise()
         sql = """

@@ -60,7 +60,7 @@ CONTACT_FIELDS = (
     "consent_on",
 )  # fmt: skip
 
-ADD = "add"
+ADD: Literal["add"] = "add"
 FiguresChoice = Literal["add", "survivor", "merged"]
 
 _keep_survivors: set[type[models.Model]] = set()
@@ -70,6 +70,12 @@ def keep_survivors_row_on_conflict(model: type[models.Model]) -> None:
     """For an upper app's AppConfig.ready(): rows of `model` that clash with a row of the
     survivor are derived data; the merged record's row is dropped, the survivor's stays."""
     _keep_survivors.add(model)
+
+
+def _field(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def may_merge(user) -> bool:
@@ -102,21 +108,22 @@ class Relation:
     def rows(self, record: models.Model) -> models.QuerySet:
         return self.model._base_manager.filter(**{self.field: record.pk})
 
-    def unique_sets(self) -> list[tuple[str, ...]]:
-        """The other fields of each unique rule that includes this key ((), when the key
-        alone is unique)."""
+    def unique_sets(self) -> list[tuple[tuple[str, ...], models.Q | None]]:
+        """The other fields of each unique rule that includes this key (() when the key
+        alone is unique), with the rule's condition (None: every row)."""
         meta = self.model._meta
-        field = meta.get_field(self.field)
-        sets: list[tuple[str, ...]] = [()] if field.unique and not field.primary_key else []
-        if field.primary_key:  # a one-to-one key used as primary key
-            sets.append(())
+        field = _field(self.model, self.field)
+        sets: list[tuple[tuple[str, ...], models.Q | None]] = []
+        if field.unique or field.primary_key:
+            sets.append(((), None))
         for together in meta.unique_together:
             if self.field in together:
-                sets.append(tuple(n for n in together if n != self.field))
+                sets.append((tuple(n for n in together if n != self.field), None))
         for constraint in meta.constraints:
             fields = getattr(constraint, "fields", ())
             if isinstance(constraint, models.UniqueConstraint) and self.field in fields:
-                sets.append(tuple(n for n in fields if n != self.field))
+                others = tuple(n for n in fields if n != self.field)
+                sets.append((others, constraint.condition))
         return sets
 
 
@@ -134,21 +141,17 @@ def relations(target: type[models.Model]) -> list[Relation]:
 def _clashes(relation: Relation, survivor, merged) -> dict[tuple[str, ...], list[int]]:
     """For each unique rule, the merged record's rows (pks) that the survivor has too."""
     found: dict[tuple[str, ...], list[int]] = {}
-    for others in relation.unique_sets():
+    for others, condition in relation.unique_sets():
+        theirs, ours = relation.rows(merged), relation.rows(survivor)
+        if condition is not None:
+            theirs, ours = theirs.filter(condition), ours.filter(condition)
         if not others:
-            if relation.rows(survivor).exists():
-                pks = list(relation.rows(merged).values_list("pk", flat=True))
-                if pks:
-                    found[others] = pks
-            continue
-        taken = set(relation.rows(survivor).values_list(*others))
-        pks = [
-            row[0]
-            for row in relation.rows(merged).values_list("pk", *others)
-            if tuple(row[1:]) in taken
-        ]
+            pks = list(theirs.values_list("pk", flat=True)) if ours.exists() else []
+        else:
+            taken = set(ours.values_list(*others))
+            pks = [row[0] for row in theirs.values_list("pk", *others) if tuple(row[1:]) in taken]
         if pks:
-            found[others] = pks
+            found.setdefault(others, []).extend(pks)
     return found
 
 
@@ -172,9 +175,10 @@ def _resolve_clashes(relation: Relation, survivor, merged) -> list[str]:
                     TeamMembership.objects.filter(account=survivor, user=membership.user_id).update(
                         can_edit=True
                     )
+                bury(membership, kind="team_member")
                 membership.delete()
         else:
-            names = ", ".join(str(model._meta.get_field(n).verbose_name) for n in others)
+            names = ", ".join(str(_field(model, n).verbose_name) for n in others)
             rows = model._base_manager.filter(pk__in=pks)
             refusals.append(
                 _("Both have a %(record)s with the same %(fields)s: %(rows)s.")
@@ -225,8 +229,7 @@ def _shown(record: models.Model, name: str) -> str:
 
 
 def _raw(record: models.Model, name: str) -> Any:
-    field = record._meta.get_field(name)
-    return getattr(record, field.attname)
+    return getattr(record, _field(record, name).attname)
 
 
 def differing_fields(a: models.Model, b: models.Model) -> list[FieldChoice]:
@@ -235,7 +238,7 @@ def differing_fields(a: models.Model, b: models.Model) -> list[FieldChoice]:
     return [
         FieldChoice(
             name=name,
-            label=str(a._meta.get_field(name).verbose_name),
+            label=str(_field(a, name).verbose_name),
             a=_shown(a, name),
             b=_shown(b, name),
         )

@@ -1,6 +1,8 @@
 """Merge pages (heads of sales and administrators): pick the other record, choose the
 survivor and the values to keep, and the list of likely duplicate pairs."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -116,7 +118,7 @@ def account_merge(request: AuthedHttpRequest, pk: int, other: int) -> HttpRespon
     data = request.POST if request.method == "POST" else request.GET
     rows = _rows(a, b, data)
     survivor_side = _side(data.get("survivor"))
-    years = [
+    years: list[dict[str, Any]] = [
         {"year": year, "choice": data.get(f"year_{year}", merge.ADD)}
         for year in merge.shared_years(a, b)
     ]
