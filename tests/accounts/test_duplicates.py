@@ -87,7 +87,7 @@ def test_contact_form_warns_of_the_same_email(kam_client, account):
     assert response["HX-Retarget"] == "#contact-form"
     page = response.content.decode()
     assert reverse("accounts:contact_detail", args=[known.pk]) in page
-    assert "same e-mail address" in page
+    assert "gleiche E-Mail-Adresse" in page
     assert Contact.objects.count() == 1
 
 
@@ -97,7 +97,7 @@ def test_contact_form_warns_of_the_same_name_at_the_company(kam_client, account)
         reverse("accounts:contact_create", args=[account.pk]),
         contact_data(first_name="anna", last_name="SCHÄFER", email=""),
     )
-    assert "similar name at the same company" in response.content.decode()
+    assert "ähnlicher Name im selben Unternehmen" in response.content.decode()
     assert Contact.objects.count() == 1
 
 

@@ -192,7 +192,7 @@ def test_history_records_the_merge_readably(head_client, head_of_sales, pair):
     page = head_client.get(
         reverse("accounts:tab", args=[survivor.pk, "history"]), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "Müller Maschinenbau AG" in page and "merged into this one" in page
+    assert "Account „Müller Maschinenbau AG“ mit diesem zusammengeführt" in page
     assert "K-7" in page
     assert str(head_of_sales) in page
 
