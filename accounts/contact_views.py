@@ -3,16 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import exports, gdpr, selectors, services
-from accounts.access import can_edit_account, get_account_for, get_contact_for, visible_contacts
+from accounts import duplicates, exports, gdpr, merge, selectors, services
+from accounts.access import (
+    can_edit_account,
+    get_account_for,
+    get_contact_for,
+    is_visible_contact_id,
+    visible_contacts,
+)
 from accounts.filters import ContactFilter
 from accounts.forms import ContactEraseForm, ContactForm, ContactLeftForm
+from accounts.models import Merge
 from accounts.views import _render_tab
 from kam import export
 from kam.forms import add_service_errors
@@ -40,7 +48,14 @@ def contact_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for(request.user, pk)
+    try:
+        contact = get_contact_for(request.user, pk)
+    except Http404:
+        # A merged contact's page answers with the survivor's, for who may see it.
+        survivor = merge.survivor_id(Merge.Kind.CONTACT, pk)
+        if survivor is None or not is_visible_contact_id(request.user, survivor):
+            raise
+        return HttpResponsePermanentRedirect(reverse("accounts:contact_detail", args=[survivor]))
     context = {
         "nav": "contacts",
         "contact": contact,
@@ -56,6 +71,7 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         .select_related("account"),
         "left_form": ContactLeftForm(),
         "may_erase": gdpr.may_erase(request.user) and contact.erased_at is None,
+        "may_merge": merge.may_merge(request.user) and contact.erased_at is None,
     }
     return render_page(request, "accounts/contact_detail.html", context)
 
@@ -67,7 +83,18 @@ def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not can_edit_account(request.user, account):
         raise PermissionDenied
     form = ContactForm(request.POST or None, account=account, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    candidates = []
+    if request.method == "POST" and form.is_valid() and not request.POST.get("allow_duplicate"):
+        # Likely duplicates are shown before saving; "Save anyway" posts the same form again.
+        candidates = duplicates.contact_candidates(
+            user=request.user,
+            account=account,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+            external_id=form.cleaned_data.get("external_id"),
+        )
+    if request.method == "POST" and form.is_valid() and not candidates:
         try:
             contact = services.contact_create(
                 actor=request.user, account=account, **form.cleaned_data
@@ -78,11 +105,11 @@ def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s was added.") % {"name": contact.name})
             return _render_tab(request, account, "contacts")
     status = 422 if form.errors else 200
-    context = {"form": form, "account": account, "nav": "contacts"}
+    context = {"form": form, "account": account, "nav": "contacts", "duplicates": candidates}
     response = render_page(
         request, "accounts/contact_form.html", context, partial="form", status=status
     )
-    if request.htmx and status == 422:
+    if request.htmx and (status == 422 or candidates):
         # The form was posted from the Contacts tab: show the errors in the form, not the tab.
         response["HX-Retarget"] = "#contact-form"
         response["HX-Reswap"] = "outerHTML"

@@ -7,7 +7,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.access import visible_accounts, visible_contacts
-from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
+from accounts.models import (
+    Account,
+    Contact,
+    Merge,
+    ProfileSection,
+    TeamMembership,
+    YearlyFigures,
+)
 from kam import registry
 from kam.history import display, model_field
 from users.models import User
@@ -98,8 +105,15 @@ def _text(value) -> str:
 
 def account_history(account: Account, *, viewer: User) -> list[Change]:
     """The latest changes, newest first (a bounded number of history rows per model)."""
+    merges = list(account.merges.select_related("merged_by").order_by("-merged_at")[:HISTORY_LIMIT])
+    merged_accounts = [m.merged_id for m in merges if m.kind == Merge.Kind.ACCOUNT]
     sources = [
-        (Account, Account.history.filter(id=account.pk), lambda r: str(account)),
+        # The account's own rows, and those of the accounts merged into it.
+        (
+            Account,
+            Account.history.filter(id__in=[account.pk, *merged_accounts]),
+            lambda r: r.name,
+        ),
         (
             YearlyFigures,
             YearlyFigures.history.filter(account_id=account.pk),
@@ -138,13 +152,50 @@ def account_history(account: Account, *, viewer: User) -> list[Change]:
     records.sort(key=lambda item: item[1].history_date, reverse=True)
     records = records[:HISTORY_LIMIT]
     names = _Names(viewer, records)
-    return [
-        Change(
-            when=record.history_date,
-            who=str(record.history_user) if record.history_user else "–",
-            what=label,
-            kind=record.history_type,
-            changes=_describe(record, before, model, names),
-        )
-        for model, record, label, before in records
-    ]
+    merged = [_merge_change(merge) for merge in merges]
+    return sorted(
+        merged
+        + [
+            Change(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user else "–",
+                what=label,
+                kind=record.history_type,
+                changes=_describe(record, before, model, names),
+            )
+            for model, record, label, before in records
+        ],
+        key=lambda change: change.when,
+        reverse=True,
+    )[:HISTORY_LIMIT]
+
+
+def _merge_change(merge: Merge) -> Change:
+    """A merge as the history shows it: who merged what into this record, and for each
+    field taken from the merged record the value before and the value kept."""
+    model = Account if merge.kind == Merge.Kind.ACCOUNT else Contact
+    changes = []
+    for entry in merge.choices:
+        if entry[0] == "figures":
+            _figures, year, choice = entry
+            kept = {
+                "add": _("added"),
+                "survivor": _("this account's kept"),
+                "merged": _("the merged account's kept"),
+            }.get(choice, choice)
+            changes.append((f"{YearlyFigures._meta.verbose_name} {year}", "", str(kept)))
+        else:
+            name, old, new = entry
+            changes.append((_label(model, name), old, new))
+    what = (
+        _("Account “%(name)s” merged into this one")
+        if merge.kind == Merge.Kind.ACCOUNT
+        else _("Contact “%(name)s” merged into another")
+    ) % {"name": merge.merged_name}
+    return Change(
+        when=merge.merged_at,
+        who=str(merge.merged_by) if merge.merged_by else "–",
+        what=what,
+        kind="merge",
+        changes=changes,
+    )

@@ -500,3 +500,46 @@ def _reports_chain_contains(contact: Contact, contact_id: int) -> bool:
 
 
 lookups.register(Account._meta.get_field("path"))
+
+
+class Merge(models.Model):
+    """One merge of two accounts or two contacts: the merged record's id answers with the
+    survivor from then on (a permanent redirect on the pages), and the survivor's account
+    history shows which values were kept."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        CONTACT = "contact", _("contact")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    merged_id = models.BigIntegerField(_("merged record"))
+    merged_name = models.CharField(_("merged record's name"), max_length=250)
+    survivor_id = models.BigIntegerField(_("surviving record"))
+    # The account whose history shows the merge (the survivor, or the surviving contact's
+    # account); a later merge of that account moves it along like every related record.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="merges", verbose_name=_("account")
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
+    # What was decided, as the history shows it: [[field label, survivor's value, kept]],
+    # and what moved: {model label: rows}.
+    choices = models.JSONField(_("values kept"), default=list, blank=True)
+    moved = models.JSONField(_("records moved"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "merged_id"], name="one_merge_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.merged_id} -> {self.survivor_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import contact_views, views
+from accounts import contact_views, merge_views, views
 
 app_name = "accounts"
 
@@ -26,4 +26,12 @@ urlpatterns = [
     path("contacts/<int:pk>/left/", contact_views.contact_left, name="contact_left"),
     path("contacts/<int:pk>/data/", contact_views.contact_data, name="contact_data"),
     path("contacts/<int:pk>/erase/", contact_views.contact_erase, name="contact_erase"),
+]
+
+urlpatterns += [
+    path("duplicates/", merge_views.duplicate_pairs, name="duplicates"),
+    path("<int:pk>/merge/", merge_views.account_merge_pick, name="merge_pick"),
+    path("<int:pk>/merge/<int:other>/", merge_views.account_merge, name="merge"),
+    path("contacts/<int:pk>/merge/", merge_views.contact_merge_pick, name="contact_merge_pick"),
+    path("contacts/<int:pk>/merge/<int:other>/", merge_views.contact_merge, name="contact_merge"),
 ]

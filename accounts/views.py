@@ -6,23 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import exports, selectors, services
+from accounts import duplicates, exports, merge, selectors, services
 from accounts.access import (
     can_edit_account,
     get_account_for,
+    is_visible_account_id,
     visible_accounts,
     with_visible_manager,
 )
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
 from accounts.history import account_history
-from accounts.models import Account, ProfileSection
+from accounts.models import Account, Merge, ProfileSection
 from accounts.relationship_map import relationship_map
 from kam import concurrency, export, registry
 from kam.forms import add_service_errors
@@ -62,6 +63,7 @@ def account_list(request: AuthedHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "year": selectors.current_year(),
         "can_create": True,
+        "may_merge": merge.may_merge(request.user),
     }
     return render_page(request, "accounts/list.html", context, partial="results")
 
@@ -87,7 +89,16 @@ def user_options(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def account_create(request: AuthedHttpRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    candidates = []
+    if request.method == "POST" and form.is_valid() and not request.POST.get("allow_duplicate"):
+        # Likely duplicates are shown before saving; "Save anyway" posts the same form again.
+        candidates = duplicates.account_candidates(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            city=form.cleaned_data["city"],
+            external_id=form.cleaned_data["external_id"],
+        )
+    if request.method == "POST" and form.is_valid() and not candidates:
         try:
             account = services.account_create(
                 actor=request.user,
@@ -104,9 +115,8 @@ def account_create(request: AuthedHttpRequest) -> HttpResponse:
             )
             return redirect("accounts:detail", pk=account.pk)
     status = 422 if form.errors else 200
-    return render_page(
-        request, "accounts/form.html", {"form": form, "nav": "accounts"}, status=status
-    )
+    context = {"form": form, "nav": "accounts", "duplicates": candidates}
+    return render_page(request, "accounts/form.html", context, status=status)
 
 
 @login_required
@@ -167,9 +177,22 @@ def _header_facts(account: Account, user, group_ids: list[int]) -> list[tuple[st
     return facts
 
 
+def merged_account_redirect(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A merged account's page answers with a permanent redirect to the survivor (for who
+    may see it; a 404 for everyone else)."""
+    survivor = merge.survivor_id(Merge.Kind.ACCOUNT, pk)
+    if survivor is None or not is_visible_account_id(request.user, survivor):
+        raise Http404
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return HttpResponsePermanentRedirect(reverse("accounts:detail", args=[survivor]) + query)
+
+
 @login_required
 def account_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
+    try:
+        account = get_account_for(request.user, pk)
+    except Http404:
+        return merged_account_redirect(request, pk)
     app_tabs = _app_tabs(account)
     tab = request.GET.get("tab", "profile")
     if tab not in TABS and tab not in app_tabs:
@@ -186,6 +209,7 @@ def account_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "tabs": _tab_labels(app_tabs, in_group=in_group),
         "app_tab_url": app_tabs.get(tab, (None, None))[1],
         "can_edit": can_edit_account(request.user, account),
+        "may_merge": merge.may_merge(request.user),
         **header,
         **_tab_context(request, account, tab),
     }

@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from accounts import duplicates
 from accounts import services as account_services
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact, YearlyFigures
@@ -65,6 +66,8 @@ class RowOutcome:
     # (column, reason) for a refused row; column "" for the row as a whole
     errors: list[tuple[str, str]] = field(default_factory=list)
     record_id: int | None = None  # the record written or matched (not for a refused row)
+    # Warnings on a row that is still written (a likely duplicate of an existing record)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +76,7 @@ class RowOutcome:
             "key": self.key,
             "changes": [list(change) for change in self.changes],
             "errors": [list(error) for error in self.errors],
+            "warnings": list(self.warnings),
         }
 
 
@@ -355,6 +359,7 @@ def import_row(
                 changes.append((headings.get(name, name), show(column, old), show(column, value)))
         if not changed:
             return RowOutcome(row=row, outcome=UNCHANGED, key=key, record_id=record.pk)
+    warnings = _duplicate_warnings(kind, actor, values) if record is None else []
     try:
         with transaction.atomic():
             written = WRITERS[kind.key](actor, record, changed, values)
@@ -364,8 +369,38 @@ def import_row(
         message = str(exc) or _("You may not change this account.")
         return _refused(row, key, [(headings.get("account", ""), message)])
     _remember(kind, lookups, written, values)
-    outcome = NEW if record is None else CHANGED
-    return RowOutcome(row=row, outcome=outcome, key=key, changes=changes, record_id=written.pk)
+    return RowOutcome(
+        row=row,
+        outcome=NEW if record is None else CHANGED,
+        key=key,
+        changes=changes,
+        record_id=written.pk,
+        warnings=warnings,
+    )
+
+
+def _duplicate_warnings(kind: Kind, actor: User, values: dict[str, Any]) -> list[str]:
+    """A new account or contact that is likely one the user has already (the same check
+    as the pages'): a warning on the row, which is still written."""
+    if kind.model is Account:
+        candidates = duplicates.account_candidates(
+            user=actor, name=values.get("name", ""), city=values.get("city", "")
+        )
+    elif kind.model is Contact and isinstance(values.get("account"), Account):
+        candidates = duplicates.contact_candidates(
+            user=actor,
+            account=values["account"],
+            first_name=values.get("first_name", ""),
+            last_name=values.get("last_name", ""),
+            email=values.get("email", ""),
+        )
+    else:
+        return []
+    return [
+        _("Likely a duplicate of %(record)s (#%(id)s).")
+        % {"record": candidate.record, "id": candidate.record.pk}
+        for candidate in candidates
+    ]
 
 
 def _in_scope(kind: Kind, record: Model, lookups: Lookups) -> bool:

@@ -84,6 +84,15 @@ class AccountDeleted(AccountEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AccountsMerged(AccountEvent):
+    """accounts.merge.account_merge: every record of the account `merged_id` moved to the
+    survivor `account_id` (AccountDeleted for the merged one and FiguresChanged for each
+    year of figures beside it)."""
+
+    merged_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class TeamChanged(Event):
     """accounts.services.team_member_set / team_member_remove; the admin: who works on
     (and so who sees) an account."""
@@ -113,6 +122,16 @@ class ContactChanged(Event):
     """accounts.services.contact_update / contact_mark_left."""
 
     contact_id: int
+    account_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactsMerged(Event):
+    """accounts.merge.contact_merge: every record of the contact `merged_id` moved to the
+    surviving contact `contact_id`, and the merged contact was deleted."""
+
+    contact_id: int
+    merged_id: int
     account_id: int
 
 

@@ -8,9 +8,11 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
+        from accounts import merge
         from kam import events, registry, versioned_cache
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
         from portfolio import demo, home, latest_health, selectors
+        from portfolio.models import AccountPortfolio, HealthSnapshot, MatrixScore
         from users.models import Role
 
         # The cockpit's shares and ranks rest on the company totals and rules, too; the
@@ -20,6 +22,10 @@ class PortfolioConfig(AppConfig):
         )
         versioned_cache.rest_on(versioned_cache.ALL, events.Event)
         latest_health.connect()
+        # Scores are derived (the nightly tasks compute them again) and the portfolio row
+        # of the account kept wins: a merge drops the merged account's clashing rows.
+        for model in (AccountPortfolio, HealthSnapshot, MatrixScore):
+            merge.keep_survivors_row_on_conflict(model)
 
         registry.nav_links.register(
             NavLink(

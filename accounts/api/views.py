@@ -7,15 +7,21 @@ validation is the one set of rules. Serializers only parse and shape.
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import gdpr, selectors, services
+from accounts import duplicates, gdpr, selectors, services
 from accounts.access import get_account_for, get_contact_for
 from accounts.api.permissions import CanEditAccount
 from accounts.api.serializers import (
@@ -56,12 +62,61 @@ def account_detail_data(request: Request, account: Account) -> dict:
     return AccountDetailSerializer(with_group(fresh or account), context={"request": request}).data
 
 
+ALLOW_DUPLICATE = OpenApiParameter(
+    "allow_duplicate",
+    bool,
+    description=_(
+        "Create even when likely duplicates exist (without it, such a create answers 409 "
+        "with the candidates)."
+    ),
+)
+DUPLICATE_RESPONSE = OpenApiResponse(
+    description=_(
+        'Likely duplicates exist (`code` "duplicate"): `candidates` lists each with id, '
+        "name, url and reasons (external_id, email, name). Nothing was created."
+    )
+)
+
+
+def allow_duplicate(request: Request) -> bool:
+    value = request.query_params.get("allow_duplicate", "")
+    if value.lower() not in ("", "true", "false", "1", "0"):
+        raise ValidationError({"allow_duplicate": [_("Use true or false.")]})
+    return value.lower() in ("true", "1")
+
+
+def duplicates_response(request: Request, candidates: list[duplicates.Candidate]) -> Response:
+    """409 with the likely duplicates, the answer to a create that would add one."""
+    return Response(
+        {
+            "detail": _(
+                "Likely duplicates exist. Check them, or send the request again with "
+                "?allow_duplicate=true."
+            ),
+            "code": "duplicate",
+            "candidates": [
+                {
+                    "id": candidate.record.pk,
+                    "name": str(candidate.record),
+                    "url": request.build_absolute_uri(
+                        reverse(f"api-{candidate.kind}-detail", args=[candidate.record.pk])
+                    ),
+                    "reasons": list(candidate.reasons),
+                }
+                for candidate in candidates
+            ],
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 @extend_schema_view(
     get=extend_schema(summary=_("List accounts")),
     post=extend_schema(
         summary=_("Create an account"),
         request=AccountSerializer,
-        responses={201: AccountDetailSerializer},
+        parameters=[ALLOW_DUPLICATE],
+        responses={201: AccountDetailSerializer, 409: DUPLICATE_RESPONSE},
     ),
 )
 class AccountList(ExportListMixin, generics.ListCreateAPIView):
@@ -78,6 +133,15 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
+        if not allow_duplicate(request):
+            candidates = duplicates.account_candidates(
+                user=request.user,
+                name=fields.get("name", ""),
+                city=fields.get("city", ""),
+                external_id=fields.get("external_id"),
+            )
+            if candidates:
+                return duplicates_response(request, candidates)
         product_lines = fields.pop("product_lines", ())
         account = services.account_create(actor=request.user, product_lines=product_lines, **fields)
         return Response(account_detail_data(request, account), status=status.HTTP_201_CREATED)
@@ -262,7 +326,11 @@ def contact_queryset(user) -> QuerySet[Contact]:
 
 @extend_schema_view(
     get=extend_schema(summary=_("List contacts")),
-    post=extend_schema(summary=_("Add a contact to an account")),
+    post=extend_schema(
+        summary=_("Add a contact to an account"),
+        parameters=[ALLOW_DUPLICATE],
+        responses={201: ContactSerializer, 409: DUPLICATE_RESPONSE},
+    ),
 )
 class ContactList(ExportListMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
@@ -278,6 +346,17 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
+        if not allow_duplicate(request):
+            candidates = duplicates.contact_candidates(
+                user=request.user,
+                account=fields["account"],
+                first_name=fields.get("first_name", ""),
+                last_name=fields.get("last_name", ""),
+                email=fields.get("email", ""),
+                external_id=fields.get("external_id"),
+            )
+            if candidates:
+                return duplicates_response(request, candidates)
         contact = services.contact_create(
             actor=request.user, account=fields.pop("account"), **fields
         )

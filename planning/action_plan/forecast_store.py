@@ -125,6 +125,9 @@ class Pending:
                 self.touch(account_id, ALL_YEARS)
             case events.AccountDeleted(ancestor_ids=ancestor_ids):
                 self.group_ids.update(ancestor_ids)
+            case events.AccountsMerged(account_id=account_id):
+                # The merged account's deals and figures are the survivor's now.
+                self.touch(account_id, ALL_YEARS)
 
 
 # The events the stored forecast follows (planning.apps subscribes `refresh_after`).
@@ -135,6 +138,7 @@ FOLLOWS: tuple[type[events.Event], ...] = (
     events.ObjectiveChanged,
     events.AccountMoved,
     events.AccountDeleted,
+    events.AccountsMerged,
 )
 
 
