@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "reminders",
     "portfolio",
     "imports",
+    "calendars",
 ]
 
 MIDDLEWARE = [

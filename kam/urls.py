@@ -44,6 +44,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("imports/", include("imports.urls")),
+    path("calendar/", include("calendars.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
