@@ -8,6 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam import views
+from kam.api.index import ApiIndex
 
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
@@ -28,6 +29,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
 ]
+api_v1.append(path("", ApiIndex.as_view(patterns=list(api_v1)), name="api-index"))
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,0 +1,132 @@
+"""Rough edges found by a walk through every page, checked in Chromium: the suggestions
+of the "Log contact" dialog are readable (computed colours) and close after a choice;
+the header shows every navigation link on one line, uncovered, at 1366 and 1280 px in
+German and English; the open issue count in the account header follows an in-place
+change; the bell is an icon with a spoken count."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import make_account, make_contact
+from tests.reminders.test_views import remind
+
+pytestmark = pytest.mark.browser
+
+# The relative luminance contrast (WCAG 2) between an element's text colour and the first
+# opaque background behind it.
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let node = el, bg = null;
+  while (node && node.nodeType === 1) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length < 4 || c[3] > 0.9) { bg = c; break; }
+    node = node.parentElement;
+  }
+  bg = bg || [255, 255, 255];
+  const fg = rgb(getComputedStyle(el).color);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_log_contact_suggestions_are_readable_and_close_after_a_choice(
+    page, sign_in, kam, account
+):
+    make_contact(account=account, first_name="Jana", last_name="Krüger")
+    sign_in(kam)
+    page.goto("/activities/my-work/")
+    page.get_by_test_id("log-contact").click()
+    dialog = page.locator("#modal-dialog")
+    dialog.locator("#find-account").fill("Müller")
+    suggestion = dialog.locator("#find-account-results [data-pick]").first
+    expect(suggestion).to_contain_text(account.name)
+    assert suggestion.evaluate(CONTRAST) >= 4.5
+    suggestion.click()
+    expect(dialog.get_by_test_id("picker-account").locator(".chip")).to_contain_text(account.name)
+    expect(dialog.locator("#find-account")).to_be_focused()
+    page.wait_for_timeout(600)  # longer than the type-ahead's delay
+    expect(dialog.locator("#find-account-results li")).to_have_count(0)
+
+    dialog.locator("#find-contacts").fill("Krü")
+    contact = dialog.locator("#find-contacts-results [data-pick]").first
+    expect(contact).to_contain_text("Jana Krüger")
+    assert contact.evaluate(CONTRAST) >= 4.5
+    contact.click()
+    page.wait_for_timeout(600)
+    expect(dialog.locator("#find-contacts-results li")).to_have_count(0)
+    expect(dialog.get_by_test_id("picker-contacts").locator(".chip")).to_contain_text("Jana")
+
+
+# Every navigation link is on screen, on the same line, and nothing of the header lies on
+# top of it; the header items do not overlap one another.
+HEADER = """() => {
+  const links = Array.from(document.querySelectorAll('.nav-links a'));
+  const hidden = [];
+  for (const link of links) {
+    const r = link.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const top = document.elementFromPoint(x, y);
+    if (!r.width || r.right > window.innerWidth || !top || !link.contains(top)) {
+      hidden.push(link.textContent.trim());
+    }
+    // Also the link's right end: a box that covers only its end hides letters.
+    const end = document.elementFromPoint(r.right - 3, y);
+    if (end && !link.contains(end) && !hidden.includes(link.textContent.trim())) {
+      hidden.push(link.textContent.trim());
+    }
+  }
+  const tops = new Set(links.map(l => Math.round(l.getBoundingClientRect().top)));
+  const items = Array.from(document.querySelectorAll('.shell-bar > *'))
+    .filter(el => el.getClientRects().length && el.offsetHeight > 0)
+    .map(el => el.getBoundingClientRect());
+  let overlaps = 0;
+  for (let i = 1; i < items.length; i++) if (items[i].left < items[i - 1].right - 1) overlaps++;
+  return {count: links.length, hidden, lines: tops.size, overlaps,
+          right: Math.max(...items.map(r => r.right))};
+}"""
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_header_shows_every_navigation_link_on_one_line(page, sign_in, kam, width, language):
+    kam.language = language
+    kam.save(update_fields=["language"])
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(kam)
+    page.goto("/accounts/")
+    page.wait_for_load_state("networkidle")
+    measured = page.evaluate(HEADER)
+    assert measured["count"] >= 9
+    assert measured["hidden"] == []
+    assert measured["lines"] == 1
+    assert measured["overlaps"] == 0
+    assert measured["right"] <= width
+
+
+def test_bell_is_an_icon_with_a_spoken_count(page, sign_in, kam, account):
+    for number in range(2):
+        remind(kam, number)
+    sign_in(kam)
+    page.goto("/accounts/")
+    bell = page.get_by_test_id("reminder-bell")
+    expect(bell).to_have_attribute("aria-label", "2 ungelesene Erinnerungen")
+    icon = bell.locator("svg")
+    expect(icon).to_be_visible()
+    assert icon.evaluate("el => el.getBoundingClientRect().width") >= 16
+
+
+def test_issue_count_in_the_account_header_follows_an_in_place_change(
+    page, sign_in, kam, account
+):
+    from customer_care.services import issue_create
+
+    issue_create(actor=kam, account=account, title="Lieferung verspätet", description="")
+    sign_in(kam)
+    make_account(owner=kam, name="Zweitkunde AG")
+    page.goto(f"/accounts/{account.pk}/")
+    fact = page.get_by_test_id("fact-open-issues")
+    expect(fact).to_contain_text("1")
