@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,8 +29,8 @@ def test_api_root_links_schema_docs_and_the_list_endpoints(kam_client):
     body = response.json()
     assert body["schema"] == "http://testserver/api/v1/schema/"
     assert body["docs"] == "http://testserver/api/v1/docs/"
-    assert body["endpoints"]["accounts"] == "http://testserver/api/v1/accounts/"
-    assert body["endpoints"]["contacts"] == "http://testserver/api/v1/contacts/"
+    assert body["endpoints"]["account"] == "http://testserver/api/v1/accounts/"
+    assert body["endpoints"]["contact"] == "http://testserver/api/v1/contacts/"
     assert len(body["endpoints"]) >= 8
     for url in body["endpoints"].values():  # every link answers
         assert kam_client.get(url, HTTP_ACCEPT="application/json").status_code == 200
@@ -45,13 +46,17 @@ def test_owner_box_shows_the_persons_name_and_accepts_it(kam, account):
     form = FollowUpForm(user=kam, account=account)
     html = str(form["owner"])
     assert f'value="Kerstin Adler ({kam.username})"' in html
-    posted = FollowUpForm(
+    data = QueryDict(mutable=True)
+    data.update(
         {
-            "account": [account.pk],
+            "account": str(account.pk),
             "title": "Angebot nachfassen",
             "owner": f"Kerstin Adler ({kam.username})",
             "due_on": timezone.localdate().isoformat(),
-        },
+        }
+    )
+    posted = FollowUpForm(
+        data,
         user=kam,
         account=account,
     )
@@ -85,9 +90,10 @@ def test_timeline_shows_date_only_events_without_a_time_and_future_ones_coming_u
         start_on=today - timedelta(days=300), end_on=end, status="active",
         annual_value=Decimal("1000"),
     )  # fmt: skip
-    activity_log(
-        actor=kam, account=account, kind="visit", subject="Werksbesuch geplant",
-        occurred_at=timezone.now() + timedelta(days=2),
+    contract_create(
+        actor=kam, account=account, number="V-2", title="Servicevertrag",
+        start_on=today - timedelta(days=300), end_on=today + timedelta(days=5), status="active",
+        annual_value=Decimal("1000"),
     )  # fmt: skip
     activity_log(
         actor=kam, account=account, kind="call", subject="Telefonat gestern",
@@ -96,10 +102,10 @@ def test_timeline_shows_date_only_events_without_a_time_and_future_ones_coming_u
     html = _timeline(kam_client, account)
     upcoming, _, past = html.partition('data-testid="timeline"')
     assert "Demnächst" in upcoming
-    assert "Werksbesuch geplant" in upcoming and "Rahmenvertrag" in upcoming
     # The soonest first.
-    assert upcoming.index("Werksbesuch geplant") < upcoming.index("Rahmenvertrag")
-    assert "Telefonat gestern" in past and "Werksbesuch geplant" not in past
+    assert upcoming.index("Servicevertrag") < upcoming.index("Rahmenvertrag")
+    assert upcoming.count('data-kind="contract.ending"') == 2
+    assert "Telefonat gestern" in past and 'data-kind="contract.ending"' not in past
     # The contract's end shows its date alone, no "00:00".
     assert f'<time datetime="{end.isoformat()}">{end:%d.%m.%Y}</time>' in upcoming
     assert "00:00" not in html
@@ -132,7 +138,8 @@ def test_issue_status_change_refreshes_the_history_and_tells_the_account(kam_cli
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="issue-history" data-testid="issue-history" hx-swap-oob="true"' in html
-    assert "Nachgeliefert" in html.split('id="issue-history"')[1]
+    history = html.split('<div id="issue-history"')[1]
+    assert "Gelöst" in history
     assert json.loads(response["HX-Trigger"])["kam:account-changed"] is True
     issue.refresh_from_db()
     assert issue.status == CustomerIssue.Status.RESOLVED

@@ -4,6 +4,7 @@ browser) finds the schema, the documentation and every list endpoint from the ro
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, reverse
+from django.urls.resolvers import RegexPattern
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ def list_endpoints(patterns, prefix: str = "") -> list[tuple[str, str]]:
     """(name, path below /api/v1/) of every list endpoint: named `...-list`, no arguments."""
     found: list[tuple[str, str]] = []
     for entry in patterns:
-        route = prefix + str(entry.pattern)
+        route = prefix + _plain(entry.pattern)
         if isinstance(entry, URLResolver):
             found += list_endpoints(entry.url_patterns, route)
         elif (
@@ -25,6 +26,15 @@ def list_endpoints(patterns, prefix: str = "") -> list[tuple[str, str]]:
         ):
             found.append((entry.name, route))
     return found
+
+
+def _plain(pattern) -> str:
+    """A route as a path; a router's regular expression (`^account-plans/$`) without its
+    anchors, and `<` (never a plain path) where it takes arguments."""
+    if isinstance(pattern, RegexPattern):
+        text = pattern._regex.removeprefix("^").removesuffix("$").replace("\\.", ".")
+        return "<" if any(char in text for char in "([?*+\\") else text
+    return str(pattern)
 
 
 class ApiIndex(APIView):

@@ -7,7 +7,8 @@ change; the bell is an icon with a spoken count."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_account, make_contact
+from customer_care.models import ensure_default_departments
+from tests.factories import make_contact
 from tests.reminders.test_views import remind
 
 pytestmark = pytest.mark.browser
@@ -122,11 +123,24 @@ def test_bell_is_an_icon_with_a_spoken_count(page, sign_in, kam, account):
 def test_issue_count_in_the_account_header_follows_an_in_place_change(
     page, sign_in, kam, account
 ):
-    from customer_care.services import issue_create
-
-    issue_create(actor=kam, account=account, title="Lieferung verspätet", description="")
+    ensure_default_departments()
     sign_in(kam)
-    make_account(owner=kam, name="Zweitkunde AG")
-    page.goto(f"/accounts/{account.pk}/")
+    page.goto(f"/accounts/{account.pk}/?tab=issues")
     fact = page.get_by_test_id("fact-open-issues")
-    expect(fact).to_contain_text("1")
+    expect(fact.locator("dd")).to_have_text("0")
+    page.locator("details.inline-form > summary").click()
+    form = page.locator("#issue-form")
+    form.locator("#id_title").fill("Lieferung verspätet")
+    form.locator("#id_department").select_option(index=1)
+    form.get_by_role("button").last.click()
+    expect(page.locator("#tab-panel")).to_contain_text("Lieferung verspätet")
+    expect(fact.locator("dd")).to_have_text("1")  # without a reload
+
+    # On the issue's page, a status change shows in the history at once.
+    page.get_by_role("link", name="Lieferung verspätet").first.click()
+    history = page.get_by_test_id("issue-history")
+    before = history.locator("ol.history > li").count()
+    page.locator("#status-form select[name=status]").select_option("in_progress")
+    page.locator("#status-form button[type=submit]").click()
+    expect(page.get_by_test_id("issue-status")).to_have_text("In Bearbeitung")
+    expect(history.locator("ol.history > li")).to_have_count(before + 1)
