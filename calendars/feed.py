@@ -83,7 +83,9 @@ class _Scope:
 
     def __init__(self, user: User) -> None:
         self.all = user.is_active and user.sees_all_accounts
-        self.accounts = None if self.all else list(visible_accounts(user).values_list("pk", flat=True))
+        self.accounts = (
+            None if self.all else list(visible_accounts(user).values_list("pk", flat=True))
+        )
 
     def __call__(self, queryset: QuerySet, via: str = "account") -> QuerySet:
         if self.accounts is None:
@@ -223,9 +225,11 @@ def items_for(user: User, *, today: date | None = None) -> list[Item]:
     reviews = (
         scope(AnnualReview.objects.all())
         .filter(
-            Q(pk__in=AnnualReview.our_participants.through.objects.filter(user=user).values(
-                "annualreview_id"
-            ))
+            Q(
+                pk__in=AnnualReview.our_participants.through.objects.filter(user=user).values(
+                    "annualreview_id"
+                )
+            )
             | Q(account__owner=user)
             | Q(created_by=user),
             Q(meeting_on__gte=first, meeting_on__lte=last)

@@ -55,7 +55,10 @@ def invitation_ics(
     feed = CalendarFeed.objects.filter(user=organizer).first()
     zone = feed.time_zone if feed else settings.TIME_ZONE
     sender = Attendee(
-        name=str(organizer), email=organizer.email or "", language=organizer.language, customer=False
+        name=str(organizer),
+        email=organizer.email or "",
+        language=organizer.language,
+        customer=False,
     )
     with translation.override(language or organizer.language):
         return calendar(
@@ -75,12 +78,17 @@ def send(record: Activity | AnnualReview, *, organizer: User, base_url: str) -> 
         with translation.override(person.language):
             item = invitation_item(record)
             link = "" if person.customer else base_url
-            ics = invitation_ics(record, organizer=organizer, base_url=link, language=person.language)
+            ics = invitation_ics(
+                record, organizer=organizer, base_url=link, language=person.language
+            )
             subject = _("Invitation: %(summary)s") % {"summary": item.summary}
             body = render_to_string(
                 "calendars/email/invitation.txt",
                 {
-                    "item": item, "person": person, "organizer": organizer, "url": link and link + item.path,
+                    "item": item,
+                    "person": person,
+                    "organizer": organizer,
+                    "url": link and link + item.path,
                     "all_day": not isinstance(item.start, datetime),
                 },
             )

@@ -22,5 +22,9 @@ urlpatterns = [
     path("renew/", views.renew, name="renew"),
     path("time-zone/", views.time_zone, name="time_zone"),
     path("<invitation_kind:kind>/<int:pk>/invitation.ics", views.invitation, name="invitation"),
-    path("<invitation_kind:kind>/<int:pk>/invitation/send/", views.invitation_send, name="invitation_send"),
+    path(
+        "<invitation_kind:kind>/<int:pk>/invitation/send/",
+        views.invitation_send,
+        name="invitation_send",
+    ),
 ]

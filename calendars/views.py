@@ -20,7 +20,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed at its secret address (no sign-in: calendar programs cannot sign in);
     an unknown or renewed token, or a deactivated user, gets 404."""
     record = (
-        CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
     )
     if record is None:
         raise Http404

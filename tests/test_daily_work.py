@@ -150,7 +150,9 @@ def test_issue_opened_on_the_account_page_updates_the_header_count(kam, kam_clie
     response = kam_client.post(
         reverse("customer_care:account_issue_create", args=[account.pk]),
         {
-            "title": "Falsche Rechnung", "kind": "complaint", "severity": "medium",
+            "title": "Falsche Rechnung",
+            "kind": "complaint",
+            "severity": "medium",
             "department": Department.objects.get(key="quality").pk,
         },  # fmt: skip
         **HTMX,
@@ -164,5 +166,3 @@ def test_issue_opened_on_the_account_page_updates_the_header_count(kam, kam_clie
 def test_issue_history_is_on_the_full_page_too(kam_client, issue):
     page = kam_client.get(reverse("customer_care:issue_detail", args=[issue.pk])).content.decode()
     assert 'id="issue-history"' in page and "hx-swap-oob" not in page
-
-

@@ -38,7 +38,9 @@ def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, 
     dialog.locator("details.next-step summary").click()
     dialog.locator("#id_next_step").fill("Muster an Frau Krüger schicken")
     # Preset: me, by name.
-    expect(dialog.locator("#id_next_step_owner")).to_have_value(f"{kam.get_full_name()} ({kam.username})")
+    expect(dialog.locator("#id_next_step_owner")).to_have_value(
+        f"{kam.get_full_name()} ({kam.username})"
+    )
     dialog.get_by_test_id("save-activity").click()
 
     # No due date: the dialog stays open with the error, and what was typed is kept.

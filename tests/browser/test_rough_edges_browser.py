@@ -34,9 +34,7 @@ CONTRAST = """(el) => {
 }"""
 
 
-def test_log_contact_suggestions_are_readable_and_close_after_a_choice(
-    page, sign_in, kam, account
-):
+def test_log_contact_suggestions_are_readable_and_close_after_a_choice(page, sign_in, kam, account):
     make_contact(account=account, first_name="Jana", last_name="Krüger")
     sign_in(kam)
     page.goto("/activities/my-work/")
@@ -120,9 +118,7 @@ def test_bell_is_an_icon_with_a_spoken_count(page, sign_in, kam, account):
     assert icon.evaluate("el => el.getBoundingClientRect().width") >= 16
 
 
-def test_issue_count_in_the_account_header_follows_an_in_place_change(
-    page, sign_in, kam, account
-):
+def test_issue_count_in_the_account_header_follows_an_in_place_change(page, sign_in, kam, account):
     ensure_default_departments()
     sign_in(kam)
     page.goto(f"/accounts/{account.pk}/?tab=issues")

@@ -15,7 +15,6 @@ from calendars import services
 from contracts.services import contract_create
 from planning.action_plan.services import action_create, objective_create
 from reviews.services import review_create
-from tests.conftest import client_for
 from tests.factories import make_account, make_contact
 
 pytestmark = pytest.mark.django_db
