@@ -16,21 +16,38 @@ pytestmark = pytest.mark.browser
 # The relative luminance contrast (WCAG 2) between an element's text colour and the first
 # opaque background behind it.
 CONTRAST = """(el) => {
-  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  // Any CSS colour to sRGB bytes: paint it on a canvas and read the pixel back.
+  const ctx = Object.assign(document.createElement('canvas'), {width: 1, height: 1})
+    .getContext('2d', {willReadFrequently: true});
+  const rgba = (colour) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 1, 1);
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data);
+  };
   const lum = ([r, g, b]) => {
     const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
-  let node = el, bg = null;
+  let node = el, bg = [255, 255, 255, 255];
   while (node && node.nodeType === 1) {
-    const c = rgb(getComputedStyle(node).backgroundColor);
-    if (c.length < 4 || c[3] > 0.9) { bg = c; break; }
+    const c = rgba(getComputedStyle(node).backgroundColor);
+    if (c[3] > 230) { bg = c; break; }
     node = node.parentElement;
   }
-  bg = bg || [255, 255, 255];
-  const fg = rgb(getComputedStyle(el).color);
+  const fg = rgba(getComputedStyle(el).color);
   const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
   return (a + 0.05) / (b + 0.05);
+}"""
+
+# What the contrast rests on, for the failure message.
+STYLES = """(el) => {
+  const out = [];
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    out.push(`${node.tagName}.${node.className} color=${style.color} bg=${style.backgroundColor}`);
+  }
+  return out.join(" | ");
 }"""
 
 
@@ -43,7 +60,7 @@ def test_log_contact_suggestions_are_readable_and_close_after_a_choice(page, sig
     dialog.locator("#find-account").fill("Müller")
     suggestion = dialog.locator("#find-account-results [data-pick]").first
     expect(suggestion).to_contain_text(account.name)
-    assert suggestion.evaluate(CONTRAST) >= 4.5
+    assert suggestion.evaluate(CONTRAST) >= 4.5, suggestion.evaluate(STYLES)
     suggestion.click()
     expect(dialog.get_by_test_id("picker-account").locator(".chip")).to_contain_text(account.name)
     expect(dialog.locator("#find-account")).to_be_focused()
@@ -53,7 +70,7 @@ def test_log_contact_suggestions_are_readable_and_close_after_a_choice(page, sig
     dialog.locator("#find-contacts").fill("Krü")
     contact = dialog.locator("#find-contacts-results [data-pick]").first
     expect(contact).to_contain_text("Jana Krüger")
-    assert contact.evaluate(CONTRAST) >= 4.5
+    assert contact.evaluate(CONTRAST) >= 4.5, contact.evaluate(STYLES)
     contact.click()
     page.wait_for_timeout(600)
     expect(dialog.locator("#find-contacts-results li")).to_have_count(0)
