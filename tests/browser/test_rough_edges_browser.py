@@ -61,6 +61,8 @@ def test_log_contact_suggestions_are_readable_and_close_after_a_choice(page, sig
     suggestion = dialog.locator("#find-account-results [data-pick]").first
     expect(suggestion).to_contain_text(account.name)
     assert suggestion.evaluate(CONTRAST) >= 4.5, suggestion.evaluate(STYLES)
+    suggestion.hover()  # under the mouse too
+    assert suggestion.evaluate(CONTRAST) >= 4.5, suggestion.evaluate(STYLES)
     suggestion.click()
     expect(dialog.get_by_test_id("picker-account").locator(".chip")).to_contain_text(account.name)
     expect(dialog.locator("#find-account")).to_be_focused()
@@ -70,6 +72,8 @@ def test_log_contact_suggestions_are_readable_and_close_after_a_choice(page, sig
     dialog.locator("#find-contacts").fill("Krü")
     contact = dialog.locator("#find-contacts-results [data-pick]").first
     expect(contact).to_contain_text("Jana Krüger")
+    assert contact.evaluate(CONTRAST) >= 4.5, contact.evaluate(STYLES)
+    contact.focus()  # reached with the arrow key
     assert contact.evaluate(CONTRAST) >= 4.5, contact.evaluate(STYLES)
     contact.click()
     page.wait_for_timeout(600)

@@ -269,3 +269,21 @@ def test_sending_the_invitation_mails_each_participant_in_their_language(
     # The customer gets no link into our CRM.
     assert "URL" not in event
     assert isinstance(event.decoded("DTSTART"), datetime)
+
+
+def test_visit_and_review_pages_offer_the_invitation(kam_client, world):
+    visit, review = world["mine"]["visit"], world["mine"]["review"]
+    page = kam_client.get(reverse("activities:detail", args=[visit.pk])).content.decode()
+    assert reverse("calendars:invitation", args=["activity", visit.pk]) in page
+    assert reverse("calendars:invitation_send", args=["activity", visit.pk]) in page
+    page = kam_client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert reverse("calendars:invitation", args=["review", review.pk]) in page
+
+
+def test_a_call_offers_no_invitation(kam, kam_client, account):
+    call = activity_log(
+        actor=kam, account=account, kind="call", subject="Kurz telefoniert",
+        occurred_at=timezone.now(),
+    )  # fmt: skip
+    page = kam_client.get(reverse("activities:detail", args=[call.pk])).content.decode()
+    assert "invitation.ics" not in page
