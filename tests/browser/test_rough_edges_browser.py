@@ -51,6 +51,7 @@ def contrast(locator) -> float:
         locator.page.wait_for_timeout(100)
     raise AssertionError((measured, locator.evaluate(STYLES)))
 
+
 # What the contrast rests on, for the failure message.
 STYLES = """(el) => {
   const out = [];
