@@ -12,6 +12,7 @@ from calendars import feed as calendar_feed
 from calendars import invitations, services
 from calendars.forms import TimeZoneForm
 from calendars.models import CalendarFeed
+from kam.http import AuthedHttpRequest
 from reviews.models import AnnualReview
 
 
@@ -34,7 +35,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def renew(request: HttpRequest) -> HttpResponse:
+def renew(request: AuthedHttpRequest) -> HttpResponse:
     services.feed_renew(user=request.user)
     messages.success(
         request, _("Your calendar has a new address. Subscribe to it again in your calendar.")
@@ -44,7 +45,7 @@ def renew(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def time_zone(request: HttpRequest) -> HttpResponse:
+def time_zone(request: AuthedHttpRequest) -> HttpResponse:
     form = TimeZoneForm(request.POST)
     if form.is_valid():
         services.feed_set_time_zone(user=request.user, time_zone=form.cleaned_data["time_zone"])
@@ -54,14 +55,14 @@ def time_zone(request: HttpRequest) -> HttpResponse:
     return redirect("profile")
 
 
-def _record(request: HttpRequest, kind: str, pk: int) -> Activity | AnnualReview:
+def _record(request: AuthedHttpRequest, kind: str, pk: int) -> Activity | AnnualReview:
     queryset = Activity.objects.all() if kind == "activity" else AnnualReview.objects.all()
     return get_scoped_or_404(request.user, queryset.select_related("account"), pk)
 
 
 @login_required
 @require_GET
-def invitation(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def invitation(request: AuthedHttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _record(request, kind, pk)
     body = invitations.invitation_ics(
         record, organizer=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
@@ -73,7 +74,7 @@ def invitation(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_send(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def invitation_send(request: AuthedHttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _record(request, kind, pk)
     services.invitation_send(actor=request.user, record=record)
     count = len(invitations.attendees(record))

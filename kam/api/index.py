@@ -32,7 +32,7 @@ def _plain(pattern) -> str:
     """A route as a path; a router's regular expression (`^account-plans/$`) without its
     anchors, and `<` (never a plain path) where it takes arguments."""
     if isinstance(pattern, RegexPattern):
-        text = pattern._regex.removeprefix("^").removesuffix("$").replace("\\.", ".")
+        text = str(pattern).removeprefix("^").removesuffix("$").replace("\\.", ".")
         return "<" if any(char in text for char in "([?*+\\") else text
     return str(pattern)
 
