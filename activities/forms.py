@@ -90,7 +90,7 @@ class ActivityForm(forms.ModelForm):
                 now = timezone.localtime().replace(second=0, microsecond=0)
                 self.initial.setdefault("occurred_at", now)
                 self.initial.setdefault("users", [user.pk])
-                self.initial.setdefault("next_step_owner", user.username)
+                self.initial.setdefault("next_step_owner", user)
                 if account is not None:
                     self.initial["account"] = account.pk
         # Customer participants: contacts of the account's whole group the user can see
@@ -185,7 +185,7 @@ class FollowUpForm(forms.ModelForm):
             ids = _posted_ids(self.data, self.add_prefix("account"))
             self.chosen_account = editable_accounts(user).filter(pk=ids[0]).first() if ids else None
         else:
-            self.initial.setdefault("owner", user.username)
+            self.initial.setdefault("owner", user)
             self.initial.setdefault("due_on", timezone.localdate())
             if account is not None:
                 self.initial["account"] = account.pk
@@ -210,7 +210,7 @@ class FollowUpPlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["owner"] = self.instance.owner.username
+            self.initial["owner"] = self.instance.owner
 
     def _post_clean(self):
         pass

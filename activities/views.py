@@ -75,7 +75,18 @@ def _timeline_context(
         (event, names.get(event.account_id) if event.account_id != account.pk else None)
         for event in events
     ]
-    return {"events": rows, "more_url": more_url}
+    # What lies ahead (a planned visit, a contract's end) has its own group on top; a
+    # date-only event counts from the day after today.
+    now, today = timezone.now(), timezone.localdate()
+
+    def ahead(event) -> bool:
+        if event.all_day:
+            return timezone.localtime(event.when).date() > today
+        return event.when > now
+
+    upcoming = [row for row in reversed(rows) if ahead(row[0])]  # the soonest first
+    past = [row for row in rows if not ahead(row[0])]
+    return {"events": past, "upcoming": upcoming, "more_url": more_url}
 
 
 def _panel_context(request: HttpRequest, account: Account) -> dict:

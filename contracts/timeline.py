@@ -79,6 +79,7 @@ def events(account_ids: list[int], *, before: datetime | None, limit: int) -> li
                 title=f"{number} {title}",
                 account_id=account_id,
                 url=reverse("contracts:detail", args=[pk]),
+                all_day=True,
             )
         )
     return result

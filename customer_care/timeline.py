@@ -95,6 +95,7 @@ def _survey_events(account_ids: list[int], before: datetime | None, limit: int) 
             TimelineEvent(
                 when=_survey_when(survey.surveyed_on),
                 kind="survey.detractor" if survey.is_detractor else "survey.recorded",
+                all_day=True,
                 label=label,
                 # A contact of a group account above these is not named: the viewer may
                 # not see it.

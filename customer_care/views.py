@@ -1,6 +1,8 @@
 """Issue pages and the account's Issues and Satisfaction panels. Each view fetches through
 the access scope and writes through customer_care.services."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -123,6 +125,19 @@ def _issue_context(request: HttpRequest, issue: CustomerIssue, **extra) -> dict:
     } | extra
 
 
+# The htmx event after which the account page's header facts and History tab reload.
+ACCOUNT_CHANGED = "kam:account-changed"
+
+
+def _account_changed(response: HttpResponse) -> HttpResponse:
+    """Tell the page that the account changed: its header facts (the open issues count)
+    and its History tab reload themselves (`kam:account-changed`)."""
+    triggers = json.loads(response.headers.get("HX-Trigger") or "{}")
+    triggers[ACCOUNT_CHANGED] = True
+    response["HX-Trigger"] = json.dumps(triggers)
+    return response
+
+
 def _get_issue(request: HttpRequest, pk: int) -> CustomerIssue:
     queryset = CustomerIssue.objects.select_related("account", "department", "owner")
     return get_scoped_or_404(request.user, queryset, pk)
@@ -160,11 +175,14 @@ def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect("customer_care:issue_detail", pk=issue.pk)
             issue = _get_issue(request, pk)
-            return render_page(
-                request,
-                "customer_care/issue_detail.html",
-                _issue_context(request, issue),
-                partial="summary",
+            # The summary, and the history below it out of band: both show the change.
+            return _account_changed(
+                render_page(
+                    request,
+                    "customer_care/issue_detail.html",
+                    _issue_context(request, issue, history_oob=True),
+                    partial="summary",
+                )
             )
     context = _issue_context(request, _get_issue(request, pk), status_form=form)
     return render_page(
@@ -216,7 +234,7 @@ def account_issue_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The issue “%(title)s” was opened.") % {"title": issue})
             if not request.htmx:
                 return redirect(_account_tab_url(account, "issues"))
-            return _issues_panel(request, account)
+            return _account_changed(_issues_panel(request, account))
     return _issues_panel(request, account, status=422, form=form)
 
 

@@ -1,3 +1,4 @@
+import re
 from typing import cast
 from urllib.parse import urlencode
 
@@ -52,15 +53,37 @@ class UserTypeahead(forms.TextInput):
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
 
+def user_label(user: User) -> str:
+    """How a user type-ahead shows a person: "Kerstin Adler (kadler)", the name first and
+    the user name that tells two people of the same name apart."""
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+_LABELLED = re.compile(r"\(([^()]+)\)\s*$")
+
+
 class UserField(forms.Field):
-    """One active user, given as username or id: what UserTypeahead sends."""
+    """One active user, given as user_label() (what the suggestions offer), username or id:
+    what UserTypeahead sends."""
 
     default_error_messages = {"invalid": _("No active user with this name.")}
+
+    def prepare_value(self, value):
+        # The box shows the person's name, not the bare user name or id.
+        if isinstance(value, User):
+            return user_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            user = User.objects.filter(pk=int(value)).first()
+            return user_label(user) if user else value
+        return value
 
     def to_python(self, value):
         value = (value or "").strip()
         if not value:
             return None
+        if labelled := _LABELLED.search(value):
+            value = labelled.group(1).strip()
         users = User.objects.filter(is_active=True)
         user = (
             users.filter(pk=int(value)).first()

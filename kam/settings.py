@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "portfolio",
     "imports",
     "webhooks",
+    "calendars",
 ]
 
 MIDDLEWARE = [

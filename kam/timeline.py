@@ -23,6 +23,7 @@ class TimelineEvent:
     account_id: int
     detail: str = ""
     url: str = ""
+    all_day: bool = False  # an event of a date, not of a time (a contract's end): no time shown
 
 
 def account_timeline(

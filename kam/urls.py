@@ -8,6 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam import metrics, views
+from kam.api.index import ApiIndex
 
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
@@ -30,6 +31,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
 ]
+api_v1.append(path("", ApiIndex.as_view(patterns=list(api_v1)), name="api-index"))
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,6 +50,7 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("imports/", include("imports.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("calendar/", include("calendars.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

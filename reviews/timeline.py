@@ -34,6 +34,7 @@ def events(account_ids: list[int], *, before: datetime | None, limit: int) -> li
                 account_id=review.account_id,
                 detail=review.place,
                 url=reverse("reviews:detail", args=[review.pk]),
+                all_day=True,
             )
         )
     return result

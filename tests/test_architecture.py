@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"activities", "deals", "contracts", "customer_care"},
     {"planning"},
     {"reviews"},
-    {"portfolio", "reminders"},
+    {"portfolio", "reminders", "calendars"},
     {"imports"},
     {"webhooks"},
 ]

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from users import profile_sections
 from users.forms import ApiTokenForm, LanguageForm, ProfileForm
 from users.services import (
     api_token_create,
@@ -63,7 +64,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("profile")
         _remember_language(response, user.language)
         return response
-    context = {"form": form, "token_form": ApiTokenForm(), "tokens": user.api_tokens.all()}
+    context = {
+        "form": form,
+        "token_form": ApiTokenForm(),
+        "tokens": user.api_tokens.all(),
+        "sections": profile_sections.sections_for(user),
+    }
     return render(request, "users/profile.html", context)
 
 
@@ -96,6 +102,7 @@ def _tokens_partial(
         "token_form": token_form,
         "tokens": request.user.api_tokens.all(),
         "new_key": new_key,
+        "sections": profile_sections.sections_for(request.user),
     }
     # An htmx request gets the token list only; a plain POST (no JavaScript) the whole page.
     # (users sits below kam, so kam.htmx.render_page is not available here.)

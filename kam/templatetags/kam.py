@@ -6,12 +6,14 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from kam import formats
+from kam.forms import user_label
 from kam.history import EMPTY
 
 register = template.Library()
 
 register.filter("money", formats.money)
 register.filter("pct", formats.pct)
+register.filter("user_label", user_label)
 
 
 @register.simple_tag(takes_context=True)

@@ -32,7 +32,7 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["owner"] = _owner_field()  # empty: the service makes the author the owner
         if not self.is_bound:
             year = timezone.localdate().year
-            self.fields["owner"].initial = user.username
+            self.fields["owner"].initial = user
             self.fields["year"].initial = year
             self.fields["due_on"].initial = f"{year}-12-31"
 
@@ -88,7 +88,7 @@ class ActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _owner_field()  # empty: the service makes the author the owner
         if not self.is_bound:
-            self.fields["owner"].initial = user.username
+            self.fields["owner"].initial = user
 
     def _post_clean(self):
         pass

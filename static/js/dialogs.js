@@ -67,9 +67,21 @@
     const input = picker.querySelector("[data-picker-input]");
     picker.querySelector(".picker-results").innerHTML = "";
     input.value = "";
+    // The box gets the focus back for the next name, but that focus must not fetch the
+    // suggestions again (the list would reopen under the choice just made).
+    input.dataset.picked = "1";
     input.focus({ preventScroll: true });
+    delete input.dataset.picked;
     changed(picker);
   }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    const input = event.target.closest && event.target.closest("[data-picker-input]");
+    if (input && input.dataset.picked && event.detail.triggeringEvent &&
+        event.detail.triggeringEvent.type === "focus") {
+      event.preventDefault();
+    }
+  });
 
   // Another account: the participants chosen belong to the old account's group.
   function changed(picker) {

@@ -853,7 +853,7 @@ def test_owner_suggestions_are_account_owners_matching_what_was_typed(
     url = reverse("accounts:user_options")
     with django_assert_num_queries(3):  # session, user, suggestions
         html = kam_client.get(url, {"field": "owner", "owner": kam.last_name[:3]}, **HTMX).text
-    assert f'<option value="{kam.username}">' in html
+    assert f'<option value="{kam.get_full_name()} ({kam.username})">' in html
     assert other_kam.username not in kam_client.get(url, {"field": "owner"}).text
     everyone = kam_client.get(url, {"field": "owner", "scope": "all"}).text
     assert other_kam.username in everyone

@@ -168,7 +168,9 @@ def test_owner_filter_suggests_account_owners_as_one_types(
     owner.fill(other_kam.username)  # "kam2": not part of kam1's name
     suggestions = page.locator("#id_owner-options option")
     expect(suggestions).to_have_count(1)
-    expect(suggestions.first).to_have_attribute("value", other_kam.username)
+    expect(suggestions.first).to_have_attribute(
+        "value", f"{other_kam.get_full_name()} ({other_kam.username})"
+    )
     owner.press("Enter")
 
     expect(rows).to_have_count(1)

@@ -37,7 +37,10 @@ def test_log_a_visit_with_next_step_then_mark_it_done_on_my_work(page, sign_in, 
     dialog.locator("#id_outcome").fill("Muster gewünscht")
     dialog.locator("details.next-step summary").click()
     dialog.locator("#id_next_step").fill("Muster an Frau Krüger schicken")
-    expect(dialog.locator("#id_next_step_owner")).to_have_value(kam.username)  # preset: me
+    # Preset: me, by name.
+    expect(dialog.locator("#id_next_step_owner")).to_have_value(
+        f"{kam.get_full_name()} ({kam.username})"
+    )
     dialog.get_by_test_id("save-activity").click()
 
     # No due date: the dialog stays open with the error, and what was typed is kept.

@@ -44,8 +44,9 @@ def test_bell_shows_the_unread_count(kam, kam_client):
     remind(kam, 1)
     remind(kam, 2)
     remind(kam, 3, cleared_at=timezone.now())
-    assert '<span class="badge badge-bad" data-testid="reminder-count">2</span>' in (
-        kam_client.get(reverse("reminders:bell")).text
+    assert (
+        '<span class="badge badge-bad" data-testid="reminder-count" aria-hidden="true">2</span>'
+        in (kam_client.get(reverse("reminders:bell")).text)
     )
 
 
@@ -112,3 +113,18 @@ def test_profile_rejects_an_unknown_frequency_and_saves_nothing(kam, kam_client)
     kam.refresh_from_db()
     assert kam.digest_frequency == "daily"
     assert kam.first_name != "Neu"
+
+
+def test_bell_says_how_many_reminders_are_unread_in_the_users_language(kam, kam_client):
+    assert (
+        'aria-label="Erinnerungen, keine ungelesen"'
+        in kam_client.get(reverse("reminders:bell")).text
+    )
+    remind(kam, 1)
+    assert 'aria-label="1 ungelesene Erinnerung"' in kam_client.get(reverse("reminders:bell")).text
+    remind(kam, 2)
+    kam.language = "en"
+    kam.save(update_fields=["language"])
+    text = kam_client.get(reverse("reminders:bell")).text
+    assert 'aria-label="2 unread reminders"' in text
+    assert "<svg" in text and "🔔" not in text
