@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures, path_ids
 from kam import events
 from kam.admin import EventsAdmin
@@ -24,8 +25,23 @@ class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_select_related = ["owner"]
     inlines = [TeamInline]
     readonly_fields = ["path"]
-    # Accounts move in the hierarchy through the app, which keeps the group paths in step.
-    exclude = ["parent"]
+    raw_id_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        """A move goes through the service, which rewrites the paths of the whole subtree
+        and records the placements (past years keep their groups); the other fields are
+        saved here first, under the old parent."""
+        new_parent = obj.parent
+        if not change:
+            super().save_model(request, obj, form, change)
+            services.account_place_new(account=obj)
+            return
+        before = Account.objects.get(pk=obj.pk)
+        obj.parent_id = before.parent_id
+        super().save_model(request, obj, form, change)
+        if "parent" in form.changed_data:
+            moved = services.account_update(actor=request.user, account=obj, parent=new_parent)
+            obj.parent, obj.path = moved.parent, moved.path
 
     def saved_events(self, obj, before):
         if before is None:
