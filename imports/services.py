@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from accounts.models import Account, Contact, YearlyFigures
 from contracts import services as contract_services
 from deals import services as deal_services
 from deals.models import DEFAULT_STAGE_LABELS, Opportunity, Stage
+from imports import bulk
 from imports import kinds as k
 from imports.kinds import Column, Kind
 from imports.reading import FormulaCell, RowCell, Table
@@ -304,8 +305,10 @@ def import_row(
     lookups: Lookups,
     headings: dict[str, str] | None = None,
     decimal_comma: bool = False,
+    writer: bulk.BatchWriter | None = None,
 ) -> RowOutcome:
-    """Insert or update the record of one row through the app's services, in a savepoint.
+    """Insert or update the record of one row through the app's services, in a savepoint;
+    with a `writer`, checked here and written with its batch (imports.bulk).
 
     `cells` maps field names to the row's cells (only the columns the file has); `headings`
     names each field's column as the user sees it, for the messages."""
@@ -355,8 +358,13 @@ def import_row(
         if not changed:
             return RowOutcome(row=row, outcome=UNCHANGED, key=key)
     try:
-        with transaction.atomic():
-            written = WRITERS[kind.key](actor, record, changed, values)
+        if writer is not None and writer.takes(record, changed):
+            written = writer.add(record, changed)
+        else:
+            if writer is not None:
+                writer.flush()  # what it names may be held back
+            with transaction.atomic():
+                written = WRITERS[kind.key](actor, record, changed, values)
     except ValidationError as exc:
         return _refused(row, key, _validation_errors(exc, headings))
     except PermissionDenied as exc:
@@ -693,6 +701,45 @@ def _order_by_reference(kind, rows, refused, headings):
     return [rows[p] for p in ordered], refused
 
 
+def _import_batch(
+    *,
+    kind: Kind,
+    actor: User,
+    batch: list[tuple[int, dict[str, RowCell]]],
+    headings: dict[str, str],
+    table: Table,
+) -> list[RowOutcome]:
+    """One batch: rows checked one by one, written together where the kind allows
+    (imports.bulk); if that write fails in the database, the batch again row by row."""
+
+    def rows(writer: bulk.BatchWriter | None) -> list[RowOutcome]:
+        lookups = build_lookups(kind=kind, actor=actor, rows=[cells for _n, cells in batch])
+        outcomes = [
+            import_row(
+                kind=kind,
+                actor=actor,
+                row=number,
+                cells=cells,
+                lookups=lookups,
+                headings=headings,
+                decimal_comma=table.decimal_comma,
+                writer=writer,
+            )
+            for number, cells in batch
+        ]
+        if writer is not None:
+            writer.flush()
+        return outcomes
+
+    if kind.key not in bulk.KINDS:
+        return rows(None)
+    try:
+        with transaction.atomic():
+            return rows(bulk.BatchWriter(kind_key=kind.key, actor=actor))
+    except IntegrityError:
+        return rows(None)
+
+
 def import_table(
     *,
     kind: Kind,
@@ -717,19 +764,9 @@ def import_table(
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             with transaction.atomic():
-                lookups = build_lookups(kind=kind, actor=actor, rows=[cells for _n, cells in batch])
-                for number, cells in batch:
-                    report.outcomes.append(
-                        import_row(
-                            kind=kind,
-                            actor=actor,
-                            row=number,
-                            cells=cells,
-                            lookups=lookups,
-                            headings=headings,
-                            decimal_comma=table.decimal_comma,
-                        )
-                    )
+                report.outcomes += _import_batch(
+                    kind=kind, actor=actor, batch=batch, headings=headings, table=table
+                )
             done += len(batch)
             if progress is not None and not dry_run:
                 progress(done)
