@@ -164,7 +164,7 @@ def _parse(
         case k.BOOL:
             return parse_bool(cell)
         case k.CHOICE:
-            return parse_choice(cell, column.lookup(), _allowed_values(column))
+            return parse_choice(cell, column.lookup(), lambda: _allowed_values(column))
         case k.ACCOUNT:
             account = lookups.accounts.get(text)
             if account is None:

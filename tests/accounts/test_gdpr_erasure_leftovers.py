@@ -14,9 +14,13 @@ from kam import events
 from kam.models import IdempotencyKey
 from reminders.models import Reminder
 from reviews.models import AnnualReview, FolderVersion
-from tests.accounts.test_gdpr import EMAIL, FIRST, NAME, person  # noqa: F401 - fixture
+from tests.accounts import test_gdpr
+from tests.accounts.test_gdpr import EMAIL, FIRST, NAME
 
 pytestmark = pytest.mark.django_db
+
+# A contact named in an activity, a survey, a review and their history.
+person = test_gdpr.person
 
 
 def erase(actor, contact):

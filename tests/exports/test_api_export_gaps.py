@@ -11,10 +11,15 @@ from django.utils import timezone
 from accounts import services as account_services
 from activities import services as activity_services
 from tests.conftest import client_for
-from tests.exports.test_lists import accounts, column, foreign, read_csv, read_xlsx  # noqa: F401
+from tests.exports import test_lists
+from tests.exports.test_lists import column, read_csv, read_xlsx
 from tests.factories import make_account, make_contact
 
 pytestmark = pytest.mark.django_db
+
+# The lists' fixtures: four accounts of the key account manager, one of another team.
+accounts = test_lists.accounts
+foreign = test_lists.foreign
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
