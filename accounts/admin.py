@@ -2,7 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
-from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures, path_ids
+from accounts.models import (
+    Account,
+    AccountPlacement,
+    Contact,
+    ProductLine,
+    TeamMembership,
+    YearlyFigures,
+    path_ids,
+)
 from kam import events
 from kam.admin import EventsAdmin
 
@@ -17,13 +25,27 @@ class TeamInline(admin.TabularInline):
     extra = 0
 
 
+class PlacementInline(admin.TabularInline):
+    """Where the account stood in the hierarchy, from when to when (written by the moves;
+    read by the figures of past years, accounts.hierarchy)."""
+
+    model = AccountPlacement
+    fk_name = "account"
+    fields = ["parent", "path", "valid_from", "valid_to"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-pk"]
+
+
 @admin.register(Account)
 class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
     search_fields = ["name", "legal_name", "external_id"]
     list_select_related = ["owner"]
-    inlines = [TeamInline]
+    inlines = [TeamInline, PlacementInline]
     readonly_fields = ["path"]
     raw_id_fields = ["parent"]
 

@@ -85,7 +85,7 @@ class BatchWriter:
             else:
                 self._require_edit(instance.account)  # type: ignore[attr-defined]
         else:
-            account = record if model is Account else record.account  # type: ignore[attr-defined]
+            account = record if isinstance(record, Account) else record.account  # type: ignore[attr-defined]
             self._require_edit(account)
             if "account" in changed:
                 self._require_edit(changed["account"])

@@ -4,6 +4,25 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def current_placements(apps, schema_editor):
+    """Every account's current parent and path, valid since the beginning: until the first
+    move, every year is summed with the hierarchy as it is."""
+    Account = apps.get_model("accounts", "Account")
+    AccountPlacement = apps.get_model("accounts", "AccountPlacement")
+    rows = Account.objects.order_by("pk").values_list("pk", "parent_id", "path")
+    batch = []
+    for pk, parent_id, path in rows.iterator(chunk_size=2000):
+        batch.append(AccountPlacement(account_id=pk, parent_id=parent_id, path=path))
+        if len(batch) == 2000:
+            AccountPlacement.objects.bulk_create(batch)
+            batch = []
+    AccountPlacement.objects.bulk_create(batch)
+
+
+def no_placements(apps, schema_editor):
+    apps.get_model("accounts", "AccountPlacement").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,26 +47,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('account',), name='one_open_placement_per_account')],
             },
         ),
+        migrations.RunPython(current_placements, no_placements),
     ]
-
-
-def current_placements(apps, schema_editor):
-    """Every account's current parent and path, valid since the beginning: until the first
-    move, every year is summed with the hierarchy as it is."""
-    Account = apps.get_model("accounts", "Account")
-    AccountPlacement = apps.get_model("accounts", "AccountPlacement")
-    rows = Account.objects.order_by("pk").values_list("pk", "parent_id", "path")
-    batch = []
-    for pk, parent_id, path in rows.iterator(chunk_size=2000):
-        batch.append(AccountPlacement(account_id=pk, parent_id=parent_id, path=path))
-        if len(batch) == 2000:
-            AccountPlacement.objects.bulk_create(batch)
-            batch = []
-    AccountPlacement.objects.bulk_create(batch)
-
-
-def no_placements(apps, schema_editor):
-    apps.get_model("accounts", "AccountPlacement").objects.all().delete()
-
-
-Migration.operations.append(migrations.RunPython(current_placements, no_placements))
