@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from activities import services as activity_services
 from tests.conftest import client_for
+from tests.deals.conftest import ensure_default_stages
 from tests.exports import test_lists
 from tests.exports.test_lists import column, read_csv, read_xlsx
 from tests.factories import make_account, make_contact
@@ -107,6 +108,7 @@ def test_the_api_activity_export_takes_the_same_queries_however_many_rows(
     ],
 )  # fmt: skip
 def test_external_ids_are_written_and_read_through_the_api_and_unique(kam, url_name, body):
+    ensure_default_stages()  # a transactional test before may have flushed them
     client = client_for(kam)
     account = make_account(owner=kam)
     created = client.post(
