@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures, path_ids
+from accounts import services
+from accounts.models import (
+    Account,
+    AccountPlacement,
+    Contact,
+    ProductLine,
+    TeamMembership,
+    YearlyFigures,
+    path_ids,
+)
 from kam import events
 from kam.admin import EventsAdmin, TombstonesAdmin
 
@@ -16,16 +25,45 @@ class TeamInline(admin.TabularInline):
     extra = 0
 
 
+class PlacementInline(admin.TabularInline):
+    """Where the account stood in the hierarchy, from when to when (written by the moves;
+    read by the figures of past years, accounts.hierarchy)."""
+
+    model = AccountPlacement
+    fk_name = "account"
+    fields = ["parent", "path", "valid_from", "valid_to"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-pk"]
+
+
 @admin.register(Account)
 class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
     search_fields = ["name", "legal_name", "external_id"]
     list_select_related = ["owner"]
-    inlines = [TeamInline]
+    inlines = [TeamInline, PlacementInline]
     readonly_fields = ["path"]
-    # Accounts move in the hierarchy through the app, which keeps the group paths in step.
-    exclude = ["parent"]
+    raw_id_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        """A move goes through the service, which rewrites the paths of the whole subtree
+        and records the placements (past years keep their groups); the other fields are
+        saved here first, under the old parent."""
+        new_parent = obj.parent
+        if not change:
+            super().save_model(request, obj, form, change)
+            services.account_place_new(account=obj)
+            return
+        before = Account.objects.get(pk=obj.pk)
+        obj.parent_id = before.parent_id
+        super().save_model(request, obj, form, change)
+        if "parent" in form.changed_data:
+            moved = services.account_update(actor=request.user, account=obj, parent=new_parent)
+            obj.parent, obj.path = moved.parent, moved.path
 
     def saved_events(self, obj, before):
         if before is None:

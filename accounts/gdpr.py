@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import visible_contacts
 from accounts.models import Contact
-from kam import registry
+from kam import events, registry
 from kam.history import authored_by
+from kam.models import IdempotencyKey
 from users.models import Role, User
 
 ERASED_NAME = gettext_lazy("erased contact")
@@ -158,9 +159,11 @@ def personal_data(*, contact: Contact, user: User) -> list[Section]:
     sections = [
         section("profile", _("Profile"), Contact, PROFILE_FIELDS, [contact], overrides=overrides)
     ]
-    sections += [
+    # A source that only redacts (stored texts derived from other records) collects None.
+    collected = [
         source.collect(contact=contact, user=user) for source in registry.personal_data_sources
     ]
+    sections += [found for found in collected if found is not None]
     sections.append(
         section(
             "history",
@@ -282,4 +285,21 @@ def contact_erase(*, actor: User, contact: Contact, reason: str) -> Contact:
     contact.erasure_reason = reason
     with authored_by(actor):
         contact.save()
+    redact_stored_responses(redact)
+    # Search, caches, webhooks and reminders follow the change like any other.
+    events.publish(events.ContactChanged(contact_id=contact.pk, account_id=contact.account_id))
     return contact
+
+
+def redact_stored_responses(redact) -> int:
+    """The API's stored answers to idempotent retries (kam.api.idempotency) hold the
+    bodies sent back then, the person's name among them: redacted in place (the keys
+    expire after a day, so these are few)."""
+    changed = 0
+    for row in IdempotencyKey.objects.exclude(body=b"").only("pk", "body").iterator(2000):
+        text = bytes(row.body).decode("utf-8", errors="replace")
+        new = redact(text)
+        if new != text:
+            IdempotencyKey.objects.filter(pk=row.pk).update(body=new.encode())
+            changed += 1
+    return changed

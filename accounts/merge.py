@@ -32,10 +32,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from accounts import services
+from accounts import hierarchy, services
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import (
     Account,
+    AccountPlacement,
     Contact,
     Merge,
     ProfileSection,
@@ -346,11 +347,16 @@ def account_merge(
     last_contact = max(
         (t for t in (survivor.last_contacted_at, merged.last_contacted_at) if t), default=None
     )
+    # The merged account's own places in the hierarchy go with it (the survivor's history
+    # stands); its subsidiaries' are recorded as moves below the survivor.
+    AccountPlacement.objects.filter(account=merged).delete()
     moved = _move_all(Account, survivor, merged)
     # The merged account's subsidiaries (and theirs) now hang below the survivor.
-    Account.objects.filter(path__startswith=merged_path).exclude(pk=merged_pk).update(
-        path=Concat(Value(survivor.path), Substr(F("path"), len(merged_path) + 1))
-    )
+    subtree = Account.objects.filter(path__startswith=merged_path).exclude(pk=merged_pk)
+    before = dict(subtree.values_list("pk", "path"))
+    subtree.update(path=Concat(Value(survivor.path), Substr(F("path"), len(merged_path) + 1)))
+    if before:
+        hierarchy.placements_moved(before=before)
     # Filed under the survivor: who sees it learns from the changes feed that the other id
     # is gone (the merged account is no longer in anyone's scope).
     bury(merged, kind="account", account_id=survivor.pk)

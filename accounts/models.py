@@ -196,6 +196,44 @@ def _may_own_accounts(user) -> bool:
     }
 
 
+class AccountPlacement(models.Model):
+    """Where an account stood in the hierarchy, from when to when: its parent and its
+    materialised path. The account's own row holds where it stands now; these rows let past
+    years be summed with the groups as they stood then (accounts.hierarchy). Written by the
+    services that create and move accounts, one open row (`valid_to` empty) per account."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="placements")
+    parent = models.ForeignKey(
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("parent account"),
+    )
+    path = models.CharField(max_length=255)
+    # Empty: since the beginning (the first placement of an account holds for every year
+    # before, so figures imported for past years count with the group it was created in).
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    # The day of the next move (exclusive); empty: still so.
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account placement")
+        verbose_name_plural = _("account placements")
+        indexes = [models.Index(fields=["account", "valid_to"], name="placement_account_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(valid_to__isnull=True),
+                name="one_open_placement_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.path} ({self.valid_from} - {self.valid_to})"
+
+
 class ProfileSection(models.Model):
     """One part of what the KAM knows about the customer, with who wrote it last."""
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -16,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts import hierarchy
 from accounts.access import (
     visible_account_ids,
     visible_accounts,
@@ -74,7 +76,14 @@ def group_figures(account: Account) -> list[dict[str, Any]]:
     # The members' ids as a list: with the path condition joined in, PostgreSQL expected
     # four times the 26 accounts of a group and read all 50,000 figure rows.
     members = list(group_members(account).order_by().values_list("pk", flat=True))
-    in_group = YearlyFigures.objects.filter(account_id__in=members)
+    # Each year with the members of its end (accounts.hierarchy): those who stood in the
+    # group then, including those that moved away since.
+    in_group = hierarchy.figures_in_group(
+        YearlyFigures.objects.all(),
+        group_id=Value(account.pk),
+        members=members,
+        year=F("year"),
+    )
     without_potential = Q(revenue_potential__isnull=True, revenue__gt=0)
     rows = list(
         in_group.values("year")

@@ -15,6 +15,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import hierarchy
 from accounts.access import (
     is_visible_account_id,
     is_visible_contact_id,
@@ -78,12 +79,19 @@ def account_create(
         require_edit(actor, account.parent, message=_("You may not add accounts to this group."))
     account.full_clean()
     account.save()
-    account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
-    Account.objects.filter(pk=account.pk).update(path=account.path)
+    account_place_new(account=account)
     if product_lines:
         account.product_lines.set(product_lines)
     events.publish(events.AccountCreated(account_id=account.pk))
     return account
+
+
+def account_place_new(*, account: Account) -> None:
+    """Give a just saved account its path under its parent and its first placement (the
+    admin's "add" saves the row itself, then calls this)."""
+    account.path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
+    Account.objects.filter(pk=account.pk).update(path=account.path)
+    hierarchy.placement_open(account)
 
 
 @transaction.atomic
@@ -141,10 +149,14 @@ def account_update(
     account.save()
     new_path = f"{account.parent.path if account.parent else '/'}{account.pk}/"
     if new_path != old_path:
-        Account.objects.filter(path__startswith=old_path).update(
-            path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
-        )
+        subtree = Account.objects.filter(path__startswith=old_path)
+        if not old_path:  # a row saved around the services has no path yet
+            subtree = Account.objects.filter(pk=account.pk)
+        before = dict(subtree.values_list("pk", "path"))
+        subtree.update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
         account.path = new_path
+        # Past years keep the groups as they stood (accounts.hierarchy).
+        hierarchy.placements_moved(before=before)
     if product_lines is not None:
         account.product_lines.set(product_lines)
     events.publish(events.AccountChanged(account_id=account.pk))

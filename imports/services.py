@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from accounts.models import Account, Contact, YearlyFigures
 from contracts import services as contract_services
 from deals import services as deal_services
 from deals.models import DEFAULT_STAGE_LABELS, Opportunity, Stage
+from imports import bulk
 from imports import kinds as k
 from imports.kinds import Column, Kind
 from imports.reading import FormulaCell, RowCell, Table
@@ -66,6 +67,8 @@ class RowOutcome:
     # (column, reason) for a refused row; column "" for the row as a whole
     errors: list[tuple[str, str]] = field(default_factory=list)
     record_id: int | None = None  # the record written or matched (not for a refused row)
+    # The record written, whose id a batch write gives only when the batch is flushed.
+    record: Any = field(default=None, repr=False, compare=False)
     # Warnings on a row that is still written (a likely duplicate of an existing record)
     warnings: list[str] = field(default_factory=list)
 
@@ -168,7 +171,7 @@ def _parse(
         case k.BOOL:
             return parse_bool(cell)
         case k.CHOICE:
-            return parse_choice(cell, column.lookup(), _allowed_values(column))
+            return parse_choice(cell, column.lookup(), lambda: _allowed_values(column))
         case k.ACCOUNT:
             account = lookups.accounts.get(text)
             if account is None:
@@ -309,8 +312,10 @@ def import_row(
     lookups: Lookups,
     headings: dict[str, str] | None = None,
     decimal_comma: bool = False,
+    writer: bulk.BatchWriter | None = None,
 ) -> RowOutcome:
-    """Insert or update the record of one row through the app's services, in a savepoint.
+    """Insert or update the record of one row through the app's services, in a savepoint;
+    with a `writer`, checked here and written with its batch (imports.bulk).
 
     `cells` maps field names to the row's cells (only the columns the file has); `headings`
     names each field's column as the user sees it, for the messages."""
@@ -361,8 +366,13 @@ def import_row(
             return RowOutcome(row=row, outcome=UNCHANGED, key=key, record_id=record.pk)
     warnings = _duplicate_warnings(kind, actor, values) if record is None else []
     try:
-        with transaction.atomic():
-            written = WRITERS[kind.key](actor, record, changed, values)
+        if writer is not None and writer.takes(record, changed):
+            written = writer.add(record, changed)
+        else:
+            if writer is not None:
+                writer.flush()  # what it names may be held back
+            with transaction.atomic():
+                written = WRITERS[kind.key](actor, record, changed, values)
     except ValidationError as exc:
         return _refused(row, key, _validation_errors(exc, headings))
     except PermissionDenied as exc:
@@ -375,6 +385,7 @@ def import_row(
         key=key,
         changes=changes,
         record_id=written.pk,
+        record=written,
         warnings=warnings,
     )
 
@@ -730,6 +741,48 @@ def _order_by_reference(kind, rows, refused, headings):
     return [rows[p] for p in ordered], refused
 
 
+def _import_batch(
+    *,
+    kind: Kind,
+    actor: User,
+    batch: list[tuple[int, dict[str, RowCell]]],
+    headings: dict[str, str],
+    decimal_comma: bool,
+) -> list[RowOutcome]:
+    """One batch: rows checked one by one, written together where the kind allows
+    (imports.bulk); if that write fails in the database, the batch again row by row."""
+
+    def rows(writer: bulk.BatchWriter | None) -> list[RowOutcome]:
+        lookups = build_lookups(kind=kind, actor=actor, rows=[cells for _n, cells in batch])
+        outcomes = [
+            import_row(
+                kind=kind,
+                actor=actor,
+                row=number,
+                cells=cells,
+                lookups=lookups,
+                headings=headings,
+                decimal_comma=decimal_comma,
+                writer=writer,
+            )
+            for number, cells in batch
+        ]
+        if writer is not None:
+            writer.flush()
+            for outcome in outcomes:
+                if outcome.record_id is None and outcome.record is not None:
+                    outcome.record_id = outcome.record.pk
+        return outcomes
+
+    if kind.key not in bulk.KINDS:
+        return rows(None)
+    try:
+        with transaction.atomic():
+            return rows(bulk.BatchWriter(kind_key=kind.key, actor=actor))
+    except IntegrityError:
+        return rows(None)
+
+
 def import_table(
     *,
     kind: Kind,
@@ -780,19 +833,13 @@ def import_rows(
         for start in range(0, len(planned), size):
             batch = planned[start : start + size]
             with transaction.atomic():
-                lookups = build_lookups(kind=kind, actor=actor, rows=[cells for _n, cells in batch])
-                for number, cells in batch:
-                    report.outcomes.append(
-                        import_row(
-                            kind=kind,
-                            actor=actor,
-                            row=number,
-                            cells=cells,
-                            lookups=lookups,
-                            headings=headings,
-                            decimal_comma=decimal_comma,
-                        )
-                    )
+                report.outcomes += _import_batch(
+                    kind=kind,
+                    actor=actor,
+                    batch=batch,
+                    headings=headings,
+                    decimal_comma=decimal_comma,
+                )
             done += len(batch)
             if progress is not None and not dry_run:
                 progress(done)

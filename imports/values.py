@@ -4,8 +4,9 @@
 Each parser returns the value or raises CellError with a translated reason.
 """
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -118,8 +119,10 @@ def labels_in_both_languages(label) -> list[str]:
     return texts
 
 
-def choice_lookup(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
-    """Lower-cased code and label (German and English) -> code."""
+@functools.lru_cache(maxsize=256)
+def choice_lookup(choices: tuple[tuple[str, object], ...]) -> dict[str, str]:
+    """Lower-cased code and label (German and English) -> code; kept per set of choices
+    (an import asks for it once per cell). Do not change the dict returned."""
     lookup: dict[str, str] = {}
     for code, label in choices:
         lookup[str(code).lower()] = code
@@ -128,12 +131,14 @@ def choice_lookup(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
     return lookup
 
 
-def parse_choice(cell: Cell, lookup: dict[str, str], allowed: str) -> str:
+def parse_choice(cell: Cell, lookup: dict[str, str], allowed: str | Callable[[], str]) -> str:
+    """The code of a choice; `allowed` (or what it returns: only built for a refused
+    cell, it reads every label in both languages) lists the values in the message."""
     text = as_text(cell)
     code = lookup.get(text.lower())
     if code is None:
         raise CellError(
             _("“%(value)s” is not one of the allowed values: %(allowed)s.")
-            % {"value": text, "allowed": allowed}
+            % {"value": text, "allowed": allowed() if callable(allowed) else allowed}
         )
     return code

@@ -119,7 +119,7 @@ class ContactCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ContactChanged(Event):
-    """accounts.services.contact_update / contact_mark_left."""
+    """accounts.services.contact_update / contact_mark_left; accounts.gdpr.contact_erase."""
 
     contact_id: int
     account_id: int

@@ -23,7 +23,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
+from accounts import hierarchy
 from accounts.models import Account
 from kam.numbers import round_half_up
 from kam.versioned_cache import FIGURES, cached
@@ -81,13 +83,23 @@ def denominator_sql(company: str, accounts: str) -> str:
     return f"NULLIF(CASE WHEN {company} > {accounts} THEN {company} ELSE {accounts} END, 0)"
 
 
-def root_sql(alias: str = "a") -> str:
-    """The id of the account's group root from its materialised path ('/12/40/' -> 12)."""
+def root_sql(alias: str = "a", path: str | None = None) -> str:
+    """The id of the account's group root from its materialised path ('/12/40/' -> 12);
+    `path` is another expression of the path (the path the account had at a year's end,
+    accounts.hierarchy)."""
+    path = path or f"{alias}.path"
     if connection.vendor == "postgresql":
-        first = f"CAST(split_part({alias}.path, '/', 2) AS integer)"
+        first = f"CAST(split_part({path}, '/', 2) AS integer)"
     else:
-        first = f"CAST(substr({alias}.path, 2, instr(substr({alias}.path, 2), '/') - 1) AS integer)"
-    return f"(CASE WHEN {alias}.path = '' THEN {alias}.id ELSE {first} END)"
+        first = f"CAST(substr({path}, 2, instr(substr({path}, 2), '/') - 1) AS integer)"
+    return f"(CASE WHEN {path} = '' THEN {alias}.id ELSE {first} END)"
+
+
+def dated_root_sql(alias: str = "a", year: str = "f.year", h: str = "hp") -> tuple[str, str]:
+    """(join, expression): the id of the group the account `alias` belonged to at the end
+    of `year` (accounts.hierarchy): past years keep the groups as they stood."""
+    join, path = hierarchy.dated_path_join(account=alias, year=year, h=h)
+    return join, root_sql(alias, path)
 
 
 # ---------------------------------------------------------------- thresholds
@@ -180,17 +192,20 @@ class YearSummary:
 
 def _year_summaries_sql() -> str:
     # One pass over the figures: per year and unit, then per year. A key account is the
-    # group: a unit counts as key with all its subsidiaries when its root is one.
+    # group: a unit counts as key with all its subsidiaries when its root is one. Each
+    # year with the groups as they stood at its end.
+    join, root = dated_root_sql()
     return f"""
     WITH units AS (
         SELECT u.*,
                CASE WHEN r.status = %s THEN u.revenue ELSE 0 END AS key_revenue,
                CASE WHEN r.status = %s THEN u.margin ELSE 0 END AS key_margin
         FROM (
-            SELECT f.year, {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
+            SELECT f.year, {root} AS unit_id, SUM(f.revenue) AS revenue,
                    SUM(f.contribution_margin) AS margin
             FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-            GROUP BY f.year, {root_sql()}
+            {join}
+            GROUP BY f.year, {root}
         ) u JOIN accounts_account r ON r.id = u.unit_id
     ), ranked AS (
         SELECT u.*,
@@ -274,13 +289,15 @@ class UnitRow:
 def _ranked_sql(where: str, limit: str = "") -> str:
     a_line = settings.PORTFOLIO_ABC_A
     b_line = settings.PORTFOLIO_ABC_B
+    join, root = dated_root_sql()
     return f"""
     WITH units AS (
-        SELECT {root_sql()} AS unit_id, SUM(f.revenue) AS revenue,
+        SELECT {root} AS unit_id, SUM(f.revenue) AS revenue,
                SUM(f.contribution_margin) AS margin, COUNT(*) AS members
         FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
+        {join}
         WHERE f.year = %(year)s
-        GROUP BY {root_sql()}
+        GROUP BY {root}
     ), members AS (
         SELECT {root_sql()} AS unit_id, COUNT(*) - 1 AS subsidiaries
         FROM accounts_account a GROUP BY {root_sql()}
@@ -454,6 +471,32 @@ def _year_sums(year: int) -> tuple:
     return cached("year_sums", (year,), compute, rests_on=FIGURES)
 
 
+def _past_unit_sums(account: Account, year: int) -> tuple:
+    """unit_share's sums for a past year: the group the account belonged to at the year's
+    end, with the members it had then (accounts.hierarchy). One query over the year's
+    figures."""
+    join, root = dated_root_sql("a", "%(year)s")
+    me_join, me_root = dated_root_sql("me", "%(year)s", h="hq")
+    sql = f"""
+    WITH unit AS (
+        SELECT {me_root} AS unit_id FROM accounts_account me {me_join} WHERE me.id = %(me)s
+    )
+    SELECT SUM(f.revenue), SUM(f.contribution_margin),
+           (SELECT revenue FROM portfolio_companytotals WHERE year = %(year)s),
+           (SELECT contribution_margin FROM portfolio_companytotals WHERE year = %(year)s),
+           (SELECT name FROM accounts_account WHERE id = unit.unit_id), unit.unit_id
+    FROM unit CROSS JOIN accounts_yearlyfigures f
+    JOIN accounts_account a ON a.id = f.account_id
+    {join}
+    WHERE f.year = %(year)s AND {root} = unit.unit_id
+    GROUP BY unit.unit_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"year": year, "me": account.pk})
+        row = cursor.fetchone()
+    return row or (None, None, None, None, None, account.root_id)
+
+
 def unit_share(
     account: Account, *, year: int, limits: Thresholds | None = None
 ) -> AccountShare | None:
@@ -462,18 +505,23 @@ def unit_share(
     index; the sums over all accounts (only needed without company totals) come from the
     figures cache (kam.versioned_cache). Two or three queries (one less with `limits` given)."""
     limits = limits or thresholds()
-    root_id = account.root_id
-    sql = """
-    SELECT SUM(f.revenue), SUM(f.contribution_margin),
-           (SELECT revenue FROM portfolio_companytotals WHERE year = %s),
-           (SELECT contribution_margin FROM portfolio_companytotals WHERE year = %s),
-           (SELECT name FROM accounts_account WHERE id = %s)
-    FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
-    WHERE f.year = %s AND (a.id = %s OR a.path LIKE %s)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year, year, root_id, year, root_id, f"/{root_id}/%"])
-        unit_rev, unit_mar, c_rev, c_mar, name = cursor.fetchone()
+    if year < timezone.localdate().year:
+        unit_rev, unit_mar, c_rev, c_mar, name, root_id = _past_unit_sums(account, year)
+    else:
+        # No move has ended before this year's end: the groups as they are, along the
+        # path index.
+        root_id = account.root_id
+        sql = """
+        SELECT SUM(f.revenue), SUM(f.contribution_margin),
+               (SELECT revenue FROM portfolio_companytotals WHERE year = %s),
+               (SELECT contribution_margin FROM portfolio_companytotals WHERE year = %s),
+               (SELECT name FROM accounts_account WHERE id = %s)
+        FROM accounts_yearlyfigures f JOIN accounts_account a ON a.id = f.account_id
+        WHERE f.year = %s AND (a.id = %s OR a.path LIKE %s)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [year, year, root_id, year, root_id, f"/{root_id}/%"])
+            unit_rev, unit_mar, c_rev, c_mar, name = cursor.fetchone()
     if not unit_rev and not unit_mar:
         return None
     # The sums over all accounts: the denominator without company totals, and its floor

@@ -9,8 +9,8 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
         from kam import registry as kam_registry
-        from kam.registry import DemoStep
-        from reminders import demo, registry, settled
+        from kam.registry import DemoStep, PersonalDataSource
+        from reminders import demo, gdpr, registry, settled
         from reminders.rules import (
             accounts,
             activities,
@@ -29,6 +29,9 @@ class RemindersConfig(AppConfig):
                 registry.rules.register(rule)
 
         settled.subscribe()
+        kam_registry.personal_data_sources.register(
+            PersonalDataSource(key="reminders", collect=gdpr.collect, redact=gdpr.redact, order=80)
+        )
 
         # Last demo step: what the demo data makes due shows in the bell at once.
         kam_registry.demo_steps.register(DemoStep(key="reminders", seed=demo.seed, order=900))

@@ -1,12 +1,13 @@
 """The annual reviews a person took part in, for their data requests (accounts.gdpr)."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import gdpr
 from accounts.access import scoped
 from accounts.gdpr import redact_rows, section
-from accounts.models import Contact
-from reviews.models import AnnualReview, Section
+from accounts.models import Contact, path_ids
+from reviews.models import AnnualReview, FolderVersion, Section
 
 REVIEW_FIELDS = ("year", "account", "meeting_on", "place", "status", "our_participants")
 REVIEW_TEXTS = ("minutes", "place", "backdate_reason")
@@ -41,7 +42,21 @@ def redact(*, contact: Contact, redact) -> int:
         if new != {"text": part.text, "data": part.data, "changes": part.changes}:
             Section.objects.filter(pk=part.pk).update(**new)
             changed += 1
+    changed += _forget_folders(contact, ids)
     return changed
+
+
+def _forget_folders(contact: Contact, participated: list[int]) -> int:
+    """The rendered folders that may name the person: those of the reviews they took part
+    in, and of the reviews of their account and of the groups above it (the relationship
+    section lists the account's contacts). Their versions are deleted, and the PDFs with
+    them once the erasure is committed (reviews.pdf.forget_file); a folder rendered again
+    reads the redacted texts."""
+    versions = FolderVersion.objects.filter(
+        Q(review_id__in=participated) | Q(review__account_id__in=path_ids(contact.account.path))
+    )
+    deleted, _per_model = versions.delete()
+    return deleted
 
 
 def _redacted_json(value, redact):

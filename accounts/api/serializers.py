@@ -140,9 +140,9 @@ class ContactSerializer(ParseOnlyModelSerializer):
     class Meta:
         model = Contact
         fields = [
-            "id", "account", "name", "first_name", "last_name", "job_title", "department",
-            "email", "phone", "mobile", "preferred_language", "reports_to", "buying_role",
-            "influence", "attitude", "relationship_strength", "relationship_owner",
+            "id", "external_id", "account", "name", "first_name", "last_name", "job_title",
+            "department", "email", "phone", "mobile", "preferred_language", "reports_to",
+            "buying_role", "influence", "attitude", "relationship_strength", "relationship_owner",
             "is_active", "left_on", "legal_basis", "consent_on", "last_contacted_at",
             "created_at", "updated_at",
         ]  # fmt: skip

@@ -52,8 +52,8 @@ class ContractSerializer(ParseOnlyModelSerializer):
     class Meta:
         model = Contract
         fields = [
-            "id", "account", "account_name", "number", "title", "kind", "status", "start_on",
-            "end_on", "notice_period_months", "auto_renewal", "renewal_term_months",
+            "id", "external_id", "account", "account_name", "number", "title", "kind", "status",
+            "start_on", "end_on", "notice_period_months", "auto_renewal", "renewal_term_months",
             "annual_value", "prices_and_terms", "terminated_on", "owner", "term_end",
             "notice_deadline", "missed_notice_deadline", "next_notice_deadline",
             "next_renewal_on", "document_count", "created_at", "updated_at",

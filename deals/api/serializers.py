@@ -75,7 +75,7 @@ class OpportunitySerializer(ParseOnlyModelSerializer):
     class Meta:
         model = Opportunity
         fields = [
-            "id", "account", "title", "description", "product_lines", "value",
+            "id", "external_id", "account", "title", "description", "product_lines", "value",
             "expected_margin", "stage", "stage_key", "probability", "weighted_value",
             "expected_close_date", "next_follow_up_on", "next_follow_up_action",
             "close_reason", "lost_to", "owner", "closed_on", "closed_at", "competitors",

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts import hierarchy
 from accounts.access import scoped
 from accounts.models import Account, YearlyFigures
 from deals.models import Opportunity
@@ -64,8 +65,21 @@ def _in_group(outer: str = "account__path") -> Q:
     return Q(account__path__in_subtree_of=OuterRef(outer))
 
 
+def _group_figures(*, years_back: int = 0) -> QuerySet[YearlyFigures]:
+    """The figures of the objective's year (or `years_back` before) of the accounts in its
+    group as it stood at the end of the objective's year (accounts.hierarchy): a past
+    year's objective keeps its members, also in the run-rate base (last year's revenue of
+    this year's members)."""
+    return hierarchy.figures_in_group(
+        YearlyFigures.objects.filter(year=OuterRef("year") - years_back),
+        group_id=OuterRef("account_id"),
+        group_path=OuterRef("account__path"),
+        year=OuterRef("year"),
+    )
+
+
 def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -> Subquery:
-    figures = YearlyFigures.objects.filter(_in_group(), year=OuterRef("year") - years_back)
+    figures = _group_figures(years_back=years_back)
     if condition is not None:
         figures = figures.filter(condition)
     return Subquery(
@@ -89,7 +103,7 @@ def _group_members() -> Subquery:
 
 def _actuals_as_of() -> Subquery:
     """The latest day the group's actuals of the objective's year stand at."""
-    figures = YearlyFigures.objects.filter(_in_group(), year=OuterRef("year"))
+    figures = _group_figures()
     return Subquery(
         figures.order_by().values("year").annotate(last=Max("actuals_as_of")).values("last"),
         output_field=DateField(),

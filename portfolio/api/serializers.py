@@ -21,3 +21,26 @@ class RejectSerializer(serializers.Serializer):
 
 class AcceptSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class PortfolioAccountSerializer(serializers.Serializer):
+    """A row of the portfolio table: an account behind a figure of the dashboard."""
+
+    id = serializers.IntegerField(read_only=True)
+    external_id = serializers.CharField(read_only=True, allow_null=True)
+    name = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    tier = serializers.CharField(read_only=True)
+    region = serializers.CharField(read_only=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True)
+    year_revenue = serializers.DecimalField(
+        max_digits=None, decimal_places=2, read_only=True, allow_null=True
+    )
+    year_target = serializers.DecimalField(
+        max_digits=None, decimal_places=2, read_only=True, allow_null=True
+    )
+    attainment = serializers.DecimalField(
+        max_digits=None, decimal_places=2, read_only=True, allow_null=True
+    )
+    last_contacted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    health_score = serializers.IntegerField(read_only=True, allow_null=True)

@@ -7,6 +7,9 @@ from portfolio.api import views
 urlpatterns = [
     path("portfolio/", views.PortfolioView.as_view(), name="api-portfolio"),
     path(
+        "portfolio/accounts/", views.PortfolioAccountList.as_view(), name="api-portfolio-accounts"
+    ),
+    path(
         "portfolio/company-totals/",
         views.CompanyTotalsList.as_view(),
         name="api-portfolio-company-totals",

@@ -8,16 +8,22 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import get_account_for
+from accounts.access import get_account_for, visible_accounts
 from accounts.selectors import current_year
-from portfolio import classification, selectors, services
-from portfolio.api.serializers import AcceptSerializer, CompanyTotalsSerializer, RejectSerializer
+from kam.api.export import ExportListMixin
+from portfolio import classification, dashboard, exports, selectors, services
+from portfolio.api.serializers import (
+    AcceptSerializer,
+    CompanyTotalsSerializer,
+    PortfolioAccountSerializer,
+    RejectSerializer,
+)
 from portfolio.models import CompanyTotals
 from portfolio.sentences import suggestion_sentence
 
@@ -102,6 +108,46 @@ class PortfolioView(APIView):
                     else None,
                 }
             )
+        )
+
+
+@extend_schema(
+    summary=_("The portfolio table: the accounts behind a figure of the dashboard"),
+    description=_(
+        "The same rows as the dashboard's drill-down, with its filters (year, region, "
+        "owner, status, tier) and its figure (metric: revenue, below_target, no_contact, "
+        "health, owner or region; value: the band, owner or region). `?format=csv` or "
+        "`?format=xlsx` answers every row as a file."
+    ),
+    parameters=[
+        YEAR,
+        OpenApiParameter("metric", str, enum=sorted(dashboard.DRILLS)),
+        OpenApiParameter("value", str),
+        OpenApiParameter("region", str),
+        OpenApiParameter("owner", int),
+        OpenApiParameter("status", str),
+        OpenApiParameter("tier", str),
+    ],
+)
+class PortfolioAccountList(ExportListMixin, generics.ListAPIView):
+    serializer_class = PortfolioAccountSerializer
+    export = exports.PORTFOLIO
+    filter_backends: list = []
+
+    def get_queryset(self):
+        request = self.request
+        form = dashboard.DashboardFilter(
+            request.query_params or None, regions=dashboard.regions(request.user)
+        )
+        if request.query_params and not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        year = (form.cleaned_data.get("year") if form.is_bound else None) or current_year()
+        metric = request.query_params.get("metric", "revenue")
+        if metric not in dashboard.DRILLS:
+            raise ValidationError({"metric": [_("Choose one of the dashboard's figures.")]})
+        accounts = form.apply(visible_accounts(request.user))
+        return dashboard.drill_down(
+            accounts, year=year, metric=metric, value=request.query_params.get("value", "")
         )
 
 

@@ -135,17 +135,25 @@ def test_group_figures_sum_every_level_per_year(kam, other_kam):
     assert child_rows == {2025: Decimal("23"), 2024: Decimal("7")}
 
 
-def test_group_figures_follow_a_moved_subsidiary(kam, head_of_sales):
+def test_group_figures_follow_a_moved_subsidiary_from_the_year_of_the_move(kam, head_of_sales):
+    """This year's figures move with the subsidiary (and its own subsidiaries); last
+    year's stay with the group it belonged to then (docs/numbers.md)."""
+    year = timezone.localdate().year
     first = make_account(owner=kam, name="Erster Konzern")
     second = make_account(owner=kam, name="Zweiter Konzern")
     child = make_account(owner=kam, name="Tochter", parent=first)
     grandchild = make_account(owner=kam, name="Enkel", parent=child)
-    services.figures_put(actor=kam, account=grandchild, year=2025, revenue=40)
+    services.figures_put(actor=kam, account=grandchild, year=year - 1, revenue=40)
+    services.figures_put(actor=kam, account=grandchild, year=year, revenue=25)
 
     services.account_update(actor=kam, account=child, parent=second)
 
-    assert selectors.group_figures(first) == []
-    assert selectors.group_figures(second)[0]["revenue"] == Decimal("40")
+    assert [(r["year"], r["revenue"]) for r in selectors.group_figures(first)] == [
+        (year - 1, Decimal("40"))
+    ]
+    assert [(r["year"], r["revenue"]) for r in selectors.group_figures(second)] == [
+        (year, Decimal("25"))
+    ]
 
 
 def test_contact_cannot_report_to_someone_in_another_group(kam, account):
