@@ -31,7 +31,7 @@ class PlacementInline(admin.TabularInline):
 
     model = AccountPlacement
     fk_name = "account"
-    fields = ["parent", "path", "valid_from", "valid_to"]
+    fields = ("parent", "path", "valid_from", "valid_to")
     readonly_fields = fields
     extra = 0
     max_num = 0

@@ -38,6 +38,7 @@ Rules:
 
 import calendar
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -252,17 +253,27 @@ def dates_on(
     docstring: drafts have no notice deadline yet, finished contracts no dates at all)."""
     if status in FINISHED_STATUSES or end_on is None:
         return ContractDates()
-    renewal = {"auto_renewal": auto_renewal, "renewal_term_months": renewal_term_months}
-    term_end = current_term_end(end_on, today=today, **renewal)
+    term_end = current_term_end(
+        end_on, auto_renewal=auto_renewal, renewal_term_months=renewal_term_months, today=today
+    )
     next_renewal_on = term_end if auto_renewal else None
     if status in NO_NOTICE_STATUSES:
         return ContractDates(term_end=term_end, next_renewal_on=next_renewal_on)
-    notice = {"notice_period_months": notice_period_months, "today": today, **renewal}
+
+    def on(rule: Callable[..., date | None]) -> date | None:
+        return rule(
+            end_on,
+            notice_period_months=notice_period_months,
+            auto_renewal=auto_renewal,
+            renewal_term_months=renewal_term_months,
+            today=today,
+        )
+
     return ContractDates(
         term_end=term_end,
-        notice_deadline=notice_deadline(end_on, **notice),
-        missed_notice_deadline=missed_notice_deadline(end_on, **notice),
-        next_notice_deadline=next_notice_deadline(end_on, **notice),
+        notice_deadline=on(notice_deadline),
+        missed_notice_deadline=on(missed_notice_deadline),
+        next_notice_deadline=on(next_notice_deadline),
         next_renewal_on=next_renewal_on,
     )
 
