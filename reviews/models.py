@@ -321,7 +321,7 @@ class FolderBranding(models.Model):
     written and read through the storage API (reviews.branding)."""
 
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
-    address = models.TextField(_("address"), max_length=500, blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True, validators=BOUNDED_TEXT)
     primary_colour = models.CharField(_("main colour"), max_length=7, default="#1f4e79")
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#111111")
     logo = models.CharField(_("logo"), max_length=255, blank=True)

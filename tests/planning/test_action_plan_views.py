@@ -273,7 +273,8 @@ def test_plans_page_query_count_is_constant(kam, kam_client, django_assert_num_q
         set_revenue(account, "100000")
         objective = make_objective(account, title=f"Ziel {index}")
         make_action(objective, title=f"Überfällig {index}", due_on=past)
-    with django_assert_num_queries(8):
+    # The page's objectives are picked by their stored forecast first, then read in full.
+    with django_assert_num_queries(9):
         response = kam_client.get(PLANS)
     html = response.content.decode()
     assert html.count("Überfällig ") == count

@@ -271,6 +271,15 @@ delivery.attempt(int(sys.argv[1]), now=datetime.fromisoformat(sys.argv[2]))
 """
 
 
+def _database_url() -> str:
+    """The test database, for the process started below (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_during_a_delivery_is_retried_and_recorded_once(
     admin_user, kam, local_receiver
@@ -284,7 +293,7 @@ def test_a_worker_killed_during_a_delivery_is_retried_and_recorded_once(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kam.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": _database_url(),
         "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "1",
         "SECRET_KEY": "test-only",
         "DEBUG": "0",
