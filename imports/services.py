@@ -313,6 +313,7 @@ def import_row(
     headings: dict[str, str] | None = None,
     decimal_comma: bool = False,
     writer: bulk.BatchWriter | None = None,
+    warn_duplicates: bool = True,
 ) -> RowOutcome:
     """Insert or update the record of one row through the app's services, in a savepoint;
     with a `writer`, checked here and written with its batch (imports.bulk).
@@ -364,7 +365,11 @@ def import_row(
                 changes.append((headings.get(name, name), show(column, old), show(column, value)))
         if not changed:
             return RowOutcome(row=row, outcome=UNCHANGED, key=key, record_id=record.pk)
-    warnings = _duplicate_warnings(kind, actor, values) if record is None else []
+    # Likely duplicates are looked for where the user reads them (the dry run, the bulk
+    # API's answer): one to three queries a new row, which a confirmed import spares.
+    warnings = (
+        _duplicate_warnings(kind, actor, values) if record is None and warn_duplicates else []
+    )
     try:
         if writer is not None and writer.takes(record, changed):
             written = writer.add(record, changed)
@@ -748,6 +753,7 @@ def _import_batch(
     batch: list[tuple[int, dict[str, RowCell]]],
     headings: dict[str, str],
     decimal_comma: bool,
+    warn_duplicates: bool,
 ) -> list[RowOutcome]:
     """One batch: rows checked one by one, written together where the kind allows
     (imports.bulk); if that write fails in the database, the batch again row by row."""
@@ -764,6 +770,7 @@ def _import_batch(
                 headings=headings,
                 decimal_comma=decimal_comma,
                 writer=writer,
+                warn_duplicates=warn_duplicates,
             )
             for number, cells in batch
         ]
@@ -817,11 +824,15 @@ def import_rows(
     headings: dict[str, str],
     decimal_comma: bool = False,
     dry_run: bool = False,
+    warn_duplicates: bool | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Import numbered rows of cells by field name (a file's, or the bulk API's), batch
     by batch: each batch one transaction, each row a savepoint in it. Answers one
-    outcome per row, in the rows' order."""
+    outcome per row, in the rows' order. Likely duplicates are warned of in a dry run
+    unless `warn_duplicates` says otherwise."""
+    if warn_duplicates is None:
+        warn_duplicates = dry_run
     if not kind.allowed_for(actor):
         raise PermissionDenied(_("You may not import this kind of data."))
     planned, refused = _plan(kind, rows, headings)
@@ -839,6 +850,7 @@ def import_rows(
                     batch=batch,
                     headings=headings,
                     decimal_comma=decimal_comma,
+                    warn_duplicates=warn_duplicates,
                 )
             done += len(batch)
             if progress is not None and not dry_run:

@@ -106,7 +106,9 @@ class BulkUpsert(APIView):
             raise PermissionDenied(_("You may not import this kind of data."))
         rows, refused = _rows(self.kind, request.data)
         headings = {column.field: column.field for column in self.kind.columns}
-        report = services.import_rows(kind=self.kind, actor=actor, rows=rows, headings=headings)
+        report = services.import_rows(
+            kind=self.kind, actor=actor, rows=rows, headings=headings, warn_duplicates=True
+        )
         results: list[dict[str, Any]] = [
             {
                 "index": outcome.row,
