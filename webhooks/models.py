@@ -1,9 +1,40 @@
 """Webhook endpoints, the outbox of their messages and every delivery attempt."""
 
+import contextlib
+
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Whether any endpoint is active, so that a write with no endpoint registered costs no
+# query for them (webhooks.outbox). Forgotten by every save or delete of an endpoint, at
+# once and again on commit (another process may have read the old state meanwhile).
+ANY_ACTIVE_KEY = "webhooks:any-active-endpoint"
+ANY_ACTIVE_SECONDS = 60
+
+
+def any_active() -> bool:
+    try:
+        known = cache.get(ANY_ACTIVE_KEY)
+    except Exception:  # noqa: BLE001 - no cache: ask the database
+        known = None
+    if known is None:
+        known = Endpoint.objects.filter(active=True).exists()
+        with contextlib.suppress(Exception):
+            cache.set(ANY_ACTIVE_KEY, known, timeout=ANY_ACTIVE_SECONDS)
+    return bool(known)
+
+
+def _forget() -> None:
+    with contextlib.suppress(Exception):
+        cache.delete(ANY_ACTIVE_KEY)
+
+
+def forget_any_active() -> None:
+    _forget()
+    transaction.on_commit(_forget)
 
 
 class Endpoint(models.Model):
@@ -36,6 +67,15 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        forget_any_active()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        forget_any_active()
+        return deleted
 
     def secrets(self, now) -> list[str]:
         """The secrets that sign a message sent at `now`: the new one first."""

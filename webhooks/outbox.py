@@ -21,7 +21,7 @@ from kam import events
 from kam.queue import sender
 from reviews.models import AnnualReview
 from webhooks import tasks
-from webhooks.models import Endpoint, Message
+from webhooks.models import Endpoint, Message, any_active
 from webhooks.services import new_message_id, to_json
 
 
@@ -136,6 +136,8 @@ def _may_see(endpoint: Endpoint, account_id: int, deleted: bool) -> bool:
 def record(event: events.Event) -> None:
     """Write one message per active endpoint that wants it, in the current transaction,
     and queue its delivery for after the commit."""
+    if not any_active():
+        return
     endpoints = list(Endpoint.objects.filter(active=True).select_related("owner"))
     if not endpoints:
         return
