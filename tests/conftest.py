@@ -167,6 +167,7 @@ TEST_GROUPS = {
     "tests/test_worker.py": "celery_worker",
     "tests/reviews/test_worker.py": "celery_worker",
     "tests/reminders/test_worker.py": "celery_worker",
+    "tests/storage/test_worker_files.py": "celery_worker",
 }
 
 
