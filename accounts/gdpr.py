@@ -238,6 +238,18 @@ def redactor(contact: Contact) -> Callable[[str], str]:
     return redact
 
 
+def redacted_json(value, redact):
+    """Every string inside a JSON value (stored reports, parameters, bodies) redacted;
+    keys, numbers and the shape stay."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redacted_json(item, redact) for item in value]
+    if isinstance(value, dict):
+        return {key: redacted_json(item, redact) for key, item in value.items()}
+    return value
+
+
 def redact_rows(queryset: models.QuerySet, fields: Sequence[str], redact) -> int:
     """Redact `fields` of every row (records or their history rows) in place, without
     writing new history: one UPDATE per row that named the person."""

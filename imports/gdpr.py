@@ -10,6 +10,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
+from accounts.gdpr import redacted_json
 from accounts.models import Contact
 from imports.models import ImportJob
 from imports.reading import FormulaCell, RowCell, read_table
@@ -22,7 +23,7 @@ def collect(*, contact: Contact, user) -> None:
 def redact(*, contact: Contact, redact) -> int:
     changed = 0
     for job in ImportJob.objects.only("pk", "data", "report").iterator(chunk_size=20):
-        report = _redacted(job.report, redact)
+        report = redacted_json(job.report, redact)
         data = _redacted_file(bytes(job.data), redact)
         if report != job.report or data is not None:
             updates: dict = {"report": report}
@@ -31,16 +32,6 @@ def redact(*, contact: Contact, redact) -> int:
             ImportJob.objects.filter(pk=job.pk).update(**updates)
             changed += 1
     return changed
-
-
-def _redacted(value, redact):
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted(item, redact) for item in value]
-    if isinstance(value, dict):
-        return {key: _redacted(item, redact) for key, item in value.items()}
-    return value
 
 
 def _redacted_file(data: bytes, redact) -> bytes | None:

@@ -2,7 +2,7 @@
 at an erasure (accounts.gdpr) those naming the person are redacted. Nothing to export:
 a reminder is derived from records the other sources export."""
 
-from accounts.gdpr import redact_rows
+from accounts.gdpr import redact_rows, redacted_json
 from accounts.models import Contact
 from reminders.models import Reminder
 
@@ -19,18 +19,8 @@ def redact(*, contact: Contact, redact) -> int:
     changed = redact_rows(reminders, ["subject"], redact)
     # The words a reminder is shown with at display time come from its params.
     for pk, params in reminders.exclude(params={}).values_list("pk", "params"):
-        new = _redacted(params, redact)
+        new = redacted_json(params, redact)
         if new != params:
             Reminder.objects.filter(pk=pk).update(params=new)
             changed += 1
     return changed
-
-
-def _redacted(value, redact):
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted(item, redact) for item in value]
-    if isinstance(value, dict):
-        return {key: _redacted(item, redact) for key, item in value.items()}
-    return value

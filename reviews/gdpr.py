@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts import gdpr
 from accounts.access import scoped
-from accounts.gdpr import redact_rows, section
+from accounts.gdpr import redact_rows, redacted_json, section
 from accounts.models import Contact, path_ids
 from reviews.models import AnnualReview, FolderVersion, Section
 
@@ -36,8 +36,8 @@ def redact(*, contact: Contact, redact) -> int:
     for part in Section.objects.filter(review_id__in=ids).only("pk", "text", "data", "changes"):
         new = {
             "text": redact(part.text),
-            "data": _redacted_json(part.data, redact),
-            "changes": _redacted_json(part.changes, redact),
+            "data": redacted_json(part.data, redact),
+            "changes": redacted_json(part.changes, redact),
         }
         if new != {"text": part.text, "data": part.data, "changes": part.changes}:
             Section.objects.filter(pk=part.pk).update(**new)
@@ -57,14 +57,3 @@ def _forget_folders(contact: Contact, participated: list[int]) -> int:
     )
     deleted, _per_model = versions.delete()
     return deleted
-
-
-def _redacted_json(value, redact):
-    """Every string inside a JSON value, redacted; keys and numbers stay."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted_json(item, redact) for item in value]
-    if isinstance(value, dict):
-        return {key: _redacted_json(item, redact) for key, item in value.items()}
-    return value
