@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
-from deals.signals import opportunity_closed
 from kam import events
 from kam.history import records_author
 from kam.tombstones import bury
@@ -203,8 +202,6 @@ def opportunity_update(
         opportunity.product_lines.set(product_lines)
     for event in changed_events(opportunity, before):
         events.publish(event)
-    if stage.is_closed and moved:
-        opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity
 
 
@@ -224,7 +221,8 @@ def opportunity_move(
 
     Won and lost need a reason (kept in close_reason); closed_on is today unless given
     (imports of deals closed earlier); a lost deal may name the competitor it was lost to.
-    Closing sends `deals.signals.opportunity_closed` (the whitespace matrix follows it).
+    Closing publishes OpportunityStageChanged; the whitespace matrix follows it in this
+    transaction (planning subscribes with `in_transaction`).
     """
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -249,8 +247,6 @@ def opportunity_move(
     opportunity.save()
     for event in changed_events(opportunity, before):
         events.publish(event)
-    if stage.is_closed and moved:
-        opportunity_closed.send(sender=Opportunity, opportunity=opportunity, actor=actor)
     return opportunity
 
 

@@ -168,7 +168,8 @@ class OpportunityChanged(OpportunityEvent):
 @dataclass(frozen=True, kw_only=True)
 class OpportunityStageChanged(OpportunityEvent):
     """deals.services.opportunity_update / opportunity_move when the stage changed,
-    beside OpportunityChanged."""
+    beside OpportunityChanged. The whitespace cells of a deal won or lost follow it in
+    the same transaction (an `in_transaction` subscriber)."""
 
     old_stage_id: int
     new_stage_id: int

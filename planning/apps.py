@@ -8,7 +8,6 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from deals.signals import opportunity_closed
         from kam import events, registry
         from kam.registry import (
             AccountTab,
@@ -72,8 +71,11 @@ class PlanningConfig(AppConfig):
                 order=5,
             )
         )
-        opportunity_closed.connect(
-            whitespace_services.cells_follow_closed_deal, dispatch_uid="whitespace_follows_deal"
+        # In the closing transaction: the cells commit with the deal, under its author.
+        events.subscribe(
+            events.OpportunityStageChanged,
+            whitespace_services.cells_follow_closed_deal,
+            in_transaction=True,
         )
         # The stored forecast follows every write it reads (forecast_store); a change of
         # the stages refreshes every open objective in the worker.

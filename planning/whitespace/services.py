@@ -17,6 +17,7 @@ from accounts.access import require_edit
 from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
+from kam import events
 from kam.history import records_author
 from kam.tombstones import bury
 from kam.validators import require_room
@@ -186,11 +187,17 @@ def cell_start_opportunity(
     return opportunity
 
 
-def cells_follow_closed_deal(sender, *, opportunity: Opportunity, **kwargs) -> None:
-    """Receiver of deals.signals.opportunity_closed, inside the closing transaction: the
-    open cells of the deal follow it. Won: sold, with the deal's value as the year's
-    revenue (no open potential left). Lost: held by the competitor it was lost to, or
-    unknown again when none is recorded."""
+def cells_follow_closed_deal(event: events.OpportunityStageChanged) -> None:
+    """Subscriber of OpportunityStageChanged, inside the closing transaction (so that the
+    history names who closed the deal): the open cells of a deal that was won or lost
+    follow it. Won: sold, with the deal's value as the year's revenue (no open potential
+    left). Lost: held by the competitor it was lost to, or unknown again when none is
+    recorded."""
+    opportunity = Opportunity.objects.select_related("stage", "lost_to").get(
+        pk=event.opportunity_id
+    )
+    if not opportunity.stage.is_closed:
+        return
     cells = WhitespaceCell.objects.select_for_update().filter(
         opportunity=opportunity, state=State.OPEN
     )
