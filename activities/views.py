@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,7 @@ from kam.forms import add_service_errors
 from kam.history import Change, Source
 from kam.history import changes as history_changes
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
 from kam.timeline import account_timeline
 from kam.validators import is_sane_date
@@ -89,7 +90,7 @@ def _timeline_context(
     return {"events": past, "upcoming": upcoming, "more_url": more_url}
 
 
-def _panel_context(request: HttpRequest, account: Account) -> dict:
+def _panel_context(request: AuthedHttpRequest, account: Account) -> dict:
     names = selectors.group_ids(account)
     return {
         **_account_follow_ups_context(request, account, group=list(names)),
@@ -97,14 +98,16 @@ def _panel_context(request: HttpRequest, account: Account) -> dict:
     }
 
 
-def _render_fragment(request: HttpRequest, name: str, context: dict, status=200) -> HttpResponse:
+def _render_fragment(
+    request: AuthedHttpRequest, name: str, context: dict, status=200
+) -> HttpResponse:
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 @login_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The Timeline tab of the account page; with `before`, the next older entries; with
     `part=timeline`, the timeline alone (it reloads itself after a change)."""
     account = get_account_for(request.user, pk)
@@ -167,7 +170,7 @@ def _close_dialog(*events: str) -> HttpResponse:
     return _with_events(response, *events)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: AuthedHttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -175,7 +178,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def _dialog_or_page(
-    request: HttpRequest, template: str, context: dict, status: int = 200
+    request: AuthedHttpRequest, template: str, context: dict, status: int = 200
 ) -> HttpResponse:
     """The dialog for htmx (the form alone when it comes back with errors), otherwise the
     page of its own that works without JavaScript."""
@@ -185,7 +188,7 @@ def _dialog_or_page(
                        status=status)  # fmt: skip
 
 
-def _preset_account(request: HttpRequest, pk: int | None) -> Account | None:
+def _preset_account(request: AuthedHttpRequest, pk: int | None) -> Account | None:
     """The account the dialog starts with: the one in the URL (a 404 outside the scope, a
     403 for a reader), or `?account=` from the header button, quietly ignored unless the
     user may change it."""
@@ -201,7 +204,7 @@ def _preset_account(request: HttpRequest, pk: int | None) -> Account | None:
 
 
 @login_required
-def activity_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def activity_log(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     """ "Log contact": one dialog from the header button and from every account page
     (there with the account preset), or a page of its own without JavaScript."""
     preset = _preset_account(request, pk)
@@ -232,7 +235,7 @@ def activity_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _dialog_or_page(request, LOG_FORM, context, status=422 if form.errors else 200)
 
 
-def _changeable_activity(request: HttpRequest, pk: int) -> Activity:
+def _changeable_activity(request: AuthedHttpRequest, pk: int) -> Activity:
     """The activity if the user sees it (404 otherwise) and may change it (403)."""
     queryset = scoped(request.user, Activity.objects.select_related("account", "created_by"))
     activity = get_scoped_or_404(request.user, queryset, pk)
@@ -242,7 +245,7 @@ def _changeable_activity(request: HttpRequest, pk: int) -> Activity:
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Correct a logged activity, in a dialog on its page (author or account editor)."""
     activity = _changeable_activity(request, pk)
     form = ActivityForm(request.POST or None, user=request.user, instance=activity)
@@ -273,7 +276,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete (author or account editor). The history keeps the activity."""
     activity = _changeable_activity(request, pk)
     account = activity.account
@@ -308,7 +311,7 @@ def _activity_history(activity: Activity) -> list[Change]:
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One activity with its next step and history; reloads its content in place after an
     edit (event kam:activities-changed)."""
     activity = get_scoped_or_404(request.user, selectors.activity_list(request.user), pk)
@@ -328,18 +331,20 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- type-ahead for the pickers ---------------------------------------------------------------
 
 
-def _chosen_ids(request: HttpRequest, name: str) -> list[int]:
+def _chosen_ids(request: AuthedHttpRequest, name: str) -> list[int]:
     return [int(v) for v in request.GET.getlist(name) if v.isdigit()]
 
 
-def _options(request: HttpRequest, options: list[tuple[int, str, str]], empty: str) -> HttpResponse:
+def _options(
+    request: AuthedHttpRequest, options: list[tuple[int, str, str]], empty: str
+) -> HttpResponse:
     return _render_fragment(
         request, "activities/partials/pick_options.html", {"options": options, "empty": empty}
     )
 
 
 @login_required
-def pick_accounts(request: HttpRequest) -> HttpResponse:
+def pick_accounts(request: AuthedHttpRequest) -> HttpResponse:
     """Accounts the user may log on whose name, legal name, city or external ID matches
     `q` (the header search's function), best match first."""
     query = request.GET.get("find-account", "")
@@ -350,7 +355,7 @@ def pick_accounts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pick_contacts(request: HttpRequest) -> HttpResponse:
+def pick_contacts(request: AuthedHttpRequest) -> HttpResponse:
     """Active contacts of the chosen account's group that the user may see (the choices of
     the form and the API, accounts.access.group_contacts), not yet chosen; with fewer than
     two letters typed the first ones by name."""
@@ -377,7 +382,7 @@ def pick_contacts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pick_users(request: HttpRequest) -> HttpResponse:
+def pick_users(request: AuthedHttpRequest) -> HttpResponse:
     """Active users (our participants) whose name contains `q`, not yet chosen."""
     query = request.GET.get("find-users", "").strip()
     users = User.objects.filter(is_active=True).exclude(pk__in=_chosen_ids(request, "users"))
@@ -392,7 +397,7 @@ def pick_users(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def work_count(request: HttpRequest) -> HttpResponse:
+def work_count(request: AuthedHttpRequest) -> HttpResponse:
     """The header's count of the user's follow-ups due today or overdue (one query)."""
     count = (
         FollowUp.objects.open()
@@ -406,7 +411,7 @@ def work_count(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     activities = selectors.activity_list(request.user).order_by("-occurred_at", "-pk")
     filterset = ActivityFilter(request.GET or None, queryset=activities)
     if filterset.is_valid():
@@ -465,7 +470,7 @@ def _my_work_sections(user: User) -> list[tuple[str, dict]]:
 
 
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthedHttpRequest) -> HttpResponse:
     """Everything waiting for the user: follow-ups, plan actions, silent key contacts, owned
     issues."""
     user = request.user
@@ -501,16 +506,16 @@ def _with_plan_forms(rows: list[FollowUp], bound: FollowUpPlanForm | None = None
     errors, in place of a fresh one)."""
     for row in rows:
         if not hasattr(row, "can_change"):
-            row.can_change = True  # My work: the user's own follow-ups
+            row.can_change = True  # type: ignore[attr-defined]  # My work: own follow-ups
         if bound is not None and bound.instance.pk == row.pk:
-            row.plan_form = bound
+            row.plan_form = bound  # type: ignore[attr-defined]
         else:
-            row.plan_form = FollowUpPlanForm(instance=row, auto_id=f"fu{row.pk}-%s")
+            row.plan_form = FollowUpPlanForm(instance=row, auto_id=f"fu{row.pk}-%s")  # type: ignore[attr-defined]
     return rows
 
 
 def _account_follow_ups_context(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     account: Account,
     bound: FollowUpPlanForm | None = None,
     *,
@@ -528,7 +533,7 @@ def _account_follow_ups_context(
     )
     can_edit = can_edit_account(request.user, account)
     for row in rows:
-        row.can_change = can_edit or row.owner_id == request.user.pk
+        row.can_change = can_edit or row.owner_id == request.user.pk  # type: ignore[attr-defined]
     return {
         "account": account,
         "can_edit": can_edit,
@@ -539,7 +544,7 @@ def _account_follow_ups_context(
 
 
 @login_required
-def account_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
+def account_follow_ups(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The open follow-ups section of the account's Timeline tab."""
     account = get_account_for(request.user, pk)
     context = _account_follow_ups_context(request, account)
@@ -547,7 +552,7 @@ def account_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_follow_up_change(
-    request: HttpRequest, bound: FollowUpPlanForm | None = None
+    request: AuthedHttpRequest, bound: FollowUpPlanForm | None = None
 ) -> HttpResponse:
     """The list the action came from, fresh (`list`: "my_work" or "account:<id>"), with the
     events for the other parts of the page; without htmx back to where the user was."""
@@ -575,13 +580,13 @@ def _after_follow_up_change(
     return redirect(_safe_next(request, reverse("activities:my_work")))
 
 
-def _follow_up_for(request: HttpRequest, pk: int) -> FollowUp:
+def _follow_up_for(request: AuthedHttpRequest, pk: int) -> FollowUp:
     return get_scoped_or_404(request.user, FollowUp.objects.select_related("account", "owner"), pk)
 
 
 @login_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_for(request, pk)
     services.follow_up_complete(actor=request.user, follow_up=follow_up)
     messages.success(request, _("“%(title)s” is done.") % {"title": follow_up.title})
@@ -590,7 +595,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_for(request, pk)
     services.follow_up_reopen(actor=request.user, follow_up=follow_up)
     messages.success(request, _("“%(title)s” is open again.") % {"title": follow_up.title})
@@ -599,7 +604,7 @@ def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_plan(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Reschedule or reassign an open follow-up in place (its owner or an account editor)."""
     follow_up = _follow_up_for(request, pk)
     form = FollowUpPlanForm(request.POST, instance=follow_up, auto_id=f"fu{pk}-%s")
@@ -621,7 +626,7 @@ def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def follow_up_create(request: HttpRequest) -> HttpResponse:
+def follow_up_create(request: AuthedHttpRequest) -> HttpResponse:
     """A follow-up on its own (not from an activity), in a dialog from My work or the
     account page (`?account=` presets the account)."""
     preset = _preset_account(request, None)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from kam import concurrency, export
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import page_of
 from kam.uploads import attachment_response
 
@@ -36,7 +37,7 @@ PAGE_SIZE = 25
 MAX_WITHIN_DAYS = 3650
 
 
-def _page_context(request: HttpRequest, contracts) -> dict:
+def _page_context(request: AuthedHttpRequest, contracts) -> dict:
     # The ids of the page first: the computed terms and the document count only for its
     # rows, not for every contract sorted (2,177 deadlines within 90 days at 10,000 accounts).
     page = page_of(contracts, request.GET.get("page"), PAGE_SIZE)
@@ -52,7 +53,7 @@ def _page_context(request: HttpRequest, contracts) -> dict:
 
 
 @login_required
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthedHttpRequest) -> HttpResponse:
     contracts = selectors.contract_list(request.user).order_by("account__name", "number", "pk")
     filterset = ContractFilter(request.GET or None, queryset=contracts)
     if filterset.is_valid():
@@ -72,7 +73,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "contracts/list.html", context, partial="results")
 
 
-def _within_days(request: HttpRequest) -> int:
+def _within_days(request: AuthedHttpRequest) -> int:
     try:
         days = int(request.GET.get("within", selectors.DEFAULT_WITHIN_DAYS))
     except ValueError:
@@ -81,7 +82,7 @@ def _within_days(request: HttpRequest) -> int:
 
 
 @login_required
-def contract_deadlines(request: HttpRequest) -> HttpResponse:
+def contract_deadlines(request: AuthedHttpRequest) -> HttpResponse:
     """Contracts whose notice deadline falls in the next `?within=N` days (default 90)."""
     within = _within_days(request)
     contracts = selectors.notice_within(selectors.contract_list(request.user), within).order_by(
@@ -91,14 +92,14 @@ def contract_deadlines(request: HttpRequest) -> HttpResponse:
     return render_page(request, "contracts/deadlines.html", context, partial="results")
 
 
-def _to_detail(request: HttpRequest, contract: Contract) -> HttpResponse:
+def _to_detail(request: AuthedHttpRequest, contract: Contract) -> HttpResponse:
     url = reverse("contracts:detail", args=[contract.pk])
     # An htmx form post lands on the contract page as a whole page (and in the history).
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _form_response(
-    request: HttpRequest, form: ContractForm, contract: Contract | None, *, status: int = 0
+    request: AuthedHttpRequest, form: ContractForm, contract: Contract | None, *, status: int = 0
 ):
     status = status or (422 if form.errors else 200)
     context = {"form": form, "contract": contract, "nav": "contracts"}
@@ -106,7 +107,7 @@ def _form_response(
 
 
 @login_required
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthedHttpRequest) -> HttpResponse:
     initial = {}
     if request.method == "GET" and request.GET.get("account", "").isdigit():
         account = get_account_for(request.user, int(request.GET["account"]))
@@ -130,7 +131,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contract = selectors.get_contract_for(request.user, pk)
     if not can_edit_account(request.user, contract.account):
         raise PermissionDenied
@@ -155,7 +156,7 @@ def _without_account(fields: dict) -> dict:
     return fields
 
 
-def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:
+def _detail_context(request: AuthedHttpRequest, contract: Contract, **extra) -> dict:
     today = timezone.localdate()
     return {
         "nav": "contracts",
@@ -171,12 +172,12 @@ def _detail_context(request: HttpRequest, contract: Contract, **extra) -> dict:
 
 
 @login_required
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contract = selectors.get_contract_for(request.user, pk)
     return render_page(request, "contracts/detail.html", _detail_context(request, contract))
 
 
-def _documents_response(request: HttpRequest, contract: Contract, status: int = 200, **extra):
+def _documents_response(request: AuthedHttpRequest, contract: Contract, status: int = 200, **extra):
     context = _detail_context(request, contract, **extra)
     if not request.htmx and status == 200:
         return redirect("contracts:detail", pk=contract.pk)
@@ -187,7 +188,7 @@ def _documents_response(request: HttpRequest, contract: Contract, status: int = 
 
 @login_required
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contract = selectors.get_contract_for(request.user, pk)
     if not can_edit_account(request.user, contract.account):
         raise PermissionDenied
@@ -208,7 +209,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+def document_download(
+    request: AuthedHttpRequest, pk: int, document_id: int
+) -> FileResponse | HttpResponseRedirect:
     """The file, only through the access scope: outside it the URL is a 404."""
     document = selectors.get_document_for(request.user, pk, document_id)
     return attachment_response(
@@ -218,7 +221,7 @@ def document_download(request: HttpRequest, pk: int, document_id: int) -> FileRe
 
 @login_required
 @require_POST
-def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+def document_delete(request: AuthedHttpRequest, pk: int, document_id: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk, document_id)
     services.document_delete(actor=request.user, document=document)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": document.original_name})
@@ -226,7 +229,7 @@ def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResp
 
 
 @login_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The Contracts tab of the account page (loaded by htmx)."""
     account = get_account_for(request.user, pk)
     if not request.htmx:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from kam import export
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
 
 PAGE_SIZE = 25
@@ -43,7 +44,7 @@ def _account_tab_url(account: Account, tab: str) -> str:
 
 
 @login_required
-def issue_list(request: HttpRequest) -> HttpResponse:
+def issue_list(request: AuthedHttpRequest) -> HttpResponse:
     issues = selectors.issue_list(request.user).order_by("-opened_at", "pk")
     filterset = IssueFilter(request.GET or None, queryset=issues)
     if filterset.is_valid():
@@ -68,7 +69,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def issue_create(request: HttpRequest) -> HttpResponse:
+def issue_create(request: AuthedHttpRequest) -> HttpResponse:
     """A page of its own, with the account to choose (or preset by ?account=)."""
     initial = {}
     if request.GET.get("account", "").isdigit():
@@ -92,7 +93,7 @@ def issue_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     issue = get_scoped_or_404(request.user, CustomerIssue.objects.select_related("account"), pk)
     if not can_edit_account(request.user, issue.account):
         raise PermissionDenied
@@ -113,7 +114,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "customer_care/issue_form.html", context, status=status)
 
 
-def _issue_context(request: HttpRequest, issue: CustomerIssue, **extra) -> dict:
+def _issue_context(request: AuthedHttpRequest, issue: CustomerIssue, **extra) -> dict:
     return {
         "nav": "issues",
         "issue": issue,
@@ -138,20 +139,20 @@ def _account_changed(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _get_issue(request: HttpRequest, pk: int) -> CustomerIssue:
+def _get_issue(request: AuthedHttpRequest, pk: int) -> CustomerIssue:
     queryset = CustomerIssue.objects.select_related("account", "department", "owner")
     return get_scoped_or_404(request.user, queryset, pk)
 
 
 @login_required
-def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     issue = _get_issue(request, pk)
     return render_page(request, "customer_care/issue_detail.html", _issue_context(request, issue))
 
 
 @login_required
 @require_POST
-def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     issue = _get_issue(request, pk)
     if not can_edit_account(request.user, issue.account):
         raise PermissionDenied
@@ -209,7 +210,7 @@ def _issues_panel(request, account: Account, *, status: int = 200, form=None) ->
 
 
 @login_required
-def account_issues_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_issues_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not request.htmx:
         return redirect(_account_tab_url(account, "issues"))
@@ -218,7 +219,7 @@ def account_issues_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_issue_create(request: HttpRequest, pk: int) -> HttpResponse:
+def account_issue_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
@@ -275,7 +276,7 @@ def _surveys_panel(
 
 
 @login_required
-def account_surveys_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_surveys_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not request.htmx:
         return redirect(_account_tab_url(account, "satisfaction"))
@@ -284,7 +285,7 @@ def account_surveys_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not can_edit_account(request.user, account):
         raise PermissionDenied
@@ -298,7 +299,7 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The survey was recorded."))
-            if survey.follow_up is not None:
+            if survey.follow_up is not None:  # type: ignore[attr-defined]
                 messages.warning(
                     request,
                     _("A detractor score: a follow-up was created for %(owner)s.")
@@ -306,5 +307,5 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             if not request.htmx:
                 return redirect(_account_tab_url(account, "satisfaction"))
-            return _surveys_panel(request, account, follow_up=survey.follow_up)
+            return _surveys_panel(request, account, follow_up=survey.follow_up)  # type: ignore[attr-defined]
     return _surveys_panel(request, account, status=422, form=form)

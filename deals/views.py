@@ -8,7 +8,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,13 +29,14 @@ from deals.models import Competitor, Opportunity, Stage
 from kam import concurrency, export, versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
 
 PAGE_SIZE = 25
 PANEL_LIMIT = 20
 
 
-def _filtered(request: HttpRequest, params: QueryDict):
+def _filtered(request: AuthedHttpRequest, params: QueryDict):
     opportunities = selectors.opportunity_list(request.user)
     filterset = OpportunityFilter(params or None, queryset=opportunities)
     if filterset.is_valid():
@@ -43,7 +44,7 @@ def _filtered(request: HttpRequest, params: QueryDict):
     return filterset, opportunities
 
 
-def _filter_account(request: HttpRequest, filterset: OpportunityFilter) -> Account | None:
+def _filter_account(request: AuthedHttpRequest, filterset: OpportunityFilter) -> Account | None:
     """The account the lists are narrowed to, if the user may see it (shown as a chip)."""
     if not filterset.is_bound or not filterset.is_valid():
         return None
@@ -63,7 +64,7 @@ def _query_without(params: QueryDict, *names: str) -> str:
     return query.urlencode()
 
 
-def _pipeline_context(request: HttpRequest, **extra) -> dict:
+def _pipeline_context(request: AuthedHttpRequest, **extra) -> dict:
     filterset, opportunities = _filtered(request, request.GET)
     columns = selectors.pipeline(
         opportunities,
@@ -92,20 +93,20 @@ def _pipeline_context(request: HttpRequest, **extra) -> dict:
 
 
 @login_required
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: AuthedHttpRequest) -> HttpResponse:
     return render_page(
         request, "deals/pipeline.html", _pipeline_context(request), partial="pipeline"
     )
 
 
 @login_required
-def stage_cards(request: HttpRequest, stage_pk: int) -> HttpResponse:
+def stage_cards(request: AuthedHttpRequest, stage_pk: int) -> HttpResponse:
     """ "Show more" on a board column: the next cards of one stage, with the filters."""
     stage = Stage.objects.filter(pk=stage_pk).first()
     if stage is None:
         raise Http404
-    offset = request.GET.get("offset", "")
-    offset = int(offset) if offset.isdigit() else 0
+    raw_offset = request.GET.get("offset", "")
+    offset = int(raw_offset) if raw_offset.isdigit() else 0
     _, opportunities = _filtered(request, request.GET)
     cards, has_more = selectors.stage_cards(
         opportunities,
@@ -132,7 +133,7 @@ def stage_cards(request: HttpRequest, stage_pk: int) -> HttpResponse:
 
 
 @login_required
-def move_menu(request: HttpRequest, pk: int) -> HttpResponse:
+def move_menu(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The "Move" menu of one pipeline card, filled when the user opens it: the board
     renders no form per card (a board of 300 cards spent most of its time on them). The
     filters travel in the query string to the move, as on the board."""
@@ -153,7 +154,7 @@ def move_menu(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The move control on a pipeline card. The filters travel in the query string, so the
     pipeline comes back as the user sees it. A won or lost move without a reason returns
     the card with the reason field (422), in place."""
@@ -210,7 +211,7 @@ def _add_move_errors(form: MoveForm, exc: ValidationError) -> None:
 
 
 @login_required
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthedHttpRequest) -> HttpResponse:
     filterset, opportunities = _filtered(request, request.GET)
     if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
         opportunities = opportunities.order_by("expected_close_date", "pk")
@@ -226,18 +227,18 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "deals/list.html", context, partial="results")
 
 
-def _get_opportunity(request: HttpRequest, pk: int) -> Opportunity:
+def _get_opportunity(request: AuthedHttpRequest, pk: int) -> Opportunity:
     opportunity = selectors.opportunity_list(request.user).filter(pk=pk).first()
     if opportunity is None:
         raise Http404
     return opportunity
 
 
-def _redirect_detail(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
+def _redirect_detail(request: AuthedHttpRequest, opportunity: Opportunity) -> HttpResponse:
     return redirect("deals:detail", pk=opportunity.pk)
 
 
-def _render_detail(request: HttpRequest, pk: int, status=200, **extra) -> HttpResponse:
+def _render_detail(request: AuthedHttpRequest, pk: int, status=200, **extra) -> HttpResponse:
     opportunity = _get_opportunity(request, pk)
     can_edit = can_edit_account(request.user, opportunity.account)
     context = {
@@ -255,7 +256,7 @@ def _render_detail(request: HttpRequest, pk: int, status=200, **extra) -> HttpRe
 
 
 @login_required
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, pk)
 
 
@@ -275,7 +276,7 @@ def _competitors_response(request, opportunity: Opportunity, status=200, form=No
 
 @login_required
 @require_POST
-def competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+def competitor_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _get_opportunity(request, pk)
     if not can_edit_account(request.user, opportunity.account):
         raise PermissionDenied
@@ -302,7 +303,7 @@ def competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def competitor_remove(request: HttpRequest, pk: int, competitor_id: int) -> HttpResponse:
+def competitor_remove(request: AuthedHttpRequest, pk: int, competitor_id: int) -> HttpResponse:
     opportunity = _get_opportunity(request, pk)
     competitor = Competitor.objects.filter(pk=competitor_id).first()
     if competitor is None:
@@ -316,10 +317,10 @@ def competitor_remove(request: HttpRequest, pk: int, competitor_id: int) -> Http
     return _competitors_response(request, opportunity)
 
 
-def _form_initial(request: HttpRequest) -> dict:
+def _form_initial(request: AuthedHttpRequest) -> dict:
     """`?account=<id>&product_line=<id>` pre-select the account and product line (links
     from an account page)."""
-    initial = {}
+    initial: dict[str, object] = {}
     account_id = request.GET.get("account", "")
     if account_id.isdigit():
         account = editable_accounts(request.user).filter(pk=int(account_id)).first()
@@ -334,7 +335,7 @@ def _form_initial(request: HttpRequest) -> dict:
 
 
 @login_required
-def opportunity_create(request: HttpRequest) -> HttpResponse:
+def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
     form = OpportunityForm(request.POST or None, user=request.user, initial=_form_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,7 +359,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _get_opportunity(request, pk)
     if not can_edit_account(request.user, opportunity.account):
         raise PermissionDenied
@@ -383,7 +384,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The account page's "Opportunities" tab: open and weighted pipeline and the deals."""
     account = get_account_for(request.user, pk)
     if not request.htmx:

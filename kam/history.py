@@ -23,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,7 @@ class Source:
     model: type[models.Model]
     rows: models.QuerySet
     name: Callable[[Any], str] = lambda row: ""
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str | Promise] = field(default_factory=dict)
 
 
 def changes(sources: Iterable[Source], *, limit: int = HISTORY_LIMIT) -> list[Change]:
@@ -85,7 +86,7 @@ def changes(sources: Iterable[Source], *, limit: int = HISTORY_LIMIT) -> list[Ch
             kind=row.history_type,
             changes=[
                 (
-                    str(capfirst(source.labels[change.field]))
+                    capfirst(str(source.labels[change.field]))
                     if change.field in source.labels
                     else label(source.model, change.field),
                     display(source.model, change.field, change.old, names),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from kam import charts as kam_charts
 from kam import export, versioned_cache
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import CountedPaginator
 from portfolio import (
     charts,
@@ -39,13 +40,13 @@ from portfolio.models import (
 from portfolio.sentences import suggestion_sentence
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: AuthedHttpRequest) -> int | None:
     value = request.GET.get("year", "")
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
 
 
 @login_required
-def cockpit(request: HttpRequest) -> HttpResponse:
+def cockpit(request: AuthedHttpRequest) -> HttpResponse:
     data = selectors.cockpit(request.user, year=_year(request))
     context = {
         "nav": "portfolio",
@@ -76,10 +77,10 @@ def _suggestion_rows(user, suggestions) -> list[dict]:
 
 
 @login_required
-def suggestion_list(request: HttpRequest) -> HttpResponse:
+def suggestion_list(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request) or current_year()
-    page_number = request.GET.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    raw_page = request.GET.get("page", "1")
+    page_number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
     # Every account of the scope is classified to find the page: cached like the
     # dashboard, until any write in the apps it reads (kam.versioned_cache).
     found, total = versioned_cache.cached(
@@ -109,7 +110,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "portfolio/suggestions.html", context, partial="results")
 
 
-def _decide(request: HttpRequest, account_id: int, *, accept: bool) -> HttpResponse:
+def _decide(request: AuthedHttpRequest, account_id: int, *, accept: bool) -> HttpResponse:
     account = get_account_for(request.user, account_id)
     year = _year(request) or current_year()
     if request.method == "POST":
@@ -145,13 +146,13 @@ def _decide(request: HttpRequest, account_id: int, *, accept: bool) -> HttpRespo
 
 @require_POST
 @login_required
-def suggestion_accept(request: HttpRequest, account_id: int) -> HttpResponse:
+def suggestion_accept(request: AuthedHttpRequest, account_id: int) -> HttpResponse:
     return _decide(request, account_id, accept=True)
 
 
 @require_POST
 @login_required
-def suggestion_reject(request: HttpRequest, account_id: int) -> HttpResponse:
+def suggestion_reject(request: AuthedHttpRequest, account_id: int) -> HttpResponse:
     return _decide(request, account_id, accept=False)
 
 
@@ -170,7 +171,7 @@ def _health_chart(result: selectors.AccountHealth, current_week) -> kam_charts.C
 
 
 @login_required
-def account_health(request: HttpRequest, pk: int) -> HttpResponse:
+def account_health(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     if not request.htmx:
         return redirect(f"{reverse('accounts:detail', args=[account.pk])}?tab=health")
@@ -188,7 +189,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/account_health.html", context)
 
 
-def _dashboard_scope(request: HttpRequest):
+def _dashboard_scope(request: AuthedHttpRequest):
     form = dashboard.DashboardFilter(request.GET or None, regions=dashboard.regions(request.user))
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or current_year()
     accounts = form.apply(visible_accounts(request.user))
@@ -214,7 +215,7 @@ def _dashboard_figures(accounts, *, year: int) -> dict:
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthedHttpRequest) -> HttpResponse:
     form, year, accounts = _dashboard_scope(request)
     figures = versioned_cache.cached(
         "dashboard",
@@ -249,7 +250,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard_accounts(request: HttpRequest) -> HttpResponse:
+def dashboard_accounts(request: AuthedHttpRequest) -> HttpResponse:
     form, year, accounts = _dashboard_scope(request)
     metric = request.GET.get("metric", "revenue")
     if metric not in dashboard.DRILLS:
@@ -300,7 +301,7 @@ STATUS_GROUPS = [
 
 
 @login_required
-def matrix_view(request: HttpRequest) -> HttpResponse:
+def matrix_view(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request) or current_year()
     scores = list(
         scoped(request.user, MatrixScore.objects.filter(year=year))
@@ -355,7 +356,7 @@ class ReadinessForm(forms.ModelForm):
 
 
 @login_required
-def readiness(request: HttpRequest) -> HttpResponse:
+def readiness(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.sees_all_accounts:
         raise PermissionDenied
     form = ReadinessForm(request.POST or None)

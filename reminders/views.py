@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from reminders import selectors, services
 from reminders.registry import rules
 
@@ -25,7 +26,7 @@ def _account_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _list_context(request: HttpRequest, *, error: str = "") -> dict:
+def _list_context(request: AuthedHttpRequest, *, error: str = "") -> dict:
     # The filters travel in the query string, also on the POSTs of the list's buttons.
     show_all = request.GET.get("show") == "all"
     rule = request.GET.get("rule", "")
@@ -50,17 +51,19 @@ def _list_context(request: HttpRequest, *, error: str = "") -> dict:
 
 
 @login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
+def reminder_list(request: AuthedHttpRequest) -> HttpResponse:
     return render_page(request, "reminders/list.html", _list_context(request), partial="results")
 
 
 @login_required
 @never_cache
-def bell(request: HttpRequest) -> HttpResponse:
+def bell(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "reminders/bell.html", {"count": selectors.unread_count(request.user)})
 
 
-def _after_change(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _after_change(
+    request: AuthedHttpRequest, *, error: str = "", status: int = 200
+) -> HttpResponse:
     if not request.htmx and not error:
         return redirect(request.POST.get("next") or "reminders:list")
     response = render_page(
@@ -77,7 +80,7 @@ def _after_change(request: HttpRequest, *, error: str = "", status: int = 200) -
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_reminder_for(request.user, pk)  # another user's id: 404
     services.reminder_mark_read(user=request.user, reminder=reminder)
     return _after_change(request)
@@ -85,12 +88,12 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
     services.reminder_mark_all_read(user=request.user)
     return _after_change(request)
 
 
-def _snooze_until(request: HttpRequest) -> date:
+def _snooze_until(request: AuthedHttpRequest) -> date:
     """ "day", "week", or a date from the form's date field."""
     length = request.POST.get("for", "")
     if length in SNOOZE_DAYS:
@@ -105,7 +108,7 @@ def _snooze_until(request: HttpRequest) -> date:
 
 @login_required
 @require_POST
-def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+def snooze(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_reminder_for(request.user, pk)  # another user's id: 404
     try:
         services.reminder_snooze(user=request.user, reminder=reminder, until=_snooze_until(request))

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from accounts.access import (
 from kam import concurrency, export, queue
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.uploads import attachment_response
 from reviews import branding, charts, exports, pdf, selectors, services
 from reviews.forms import (
@@ -64,7 +65,7 @@ LIST_LIMIT = 100
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedHttpRequest) -> HttpResponse:
     """Upcoming and in-preparation reviews, and key accounts whose review is overdue."""
     today = timezone.localdate()
     reviews = selectors.review_list(request.user).select_related("account__owner")
@@ -100,7 +101,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The Reviews tab of the account page (loaded by htmx)."""
     account = get_account_for(request.user, pk)
     if not request.htmx:
@@ -117,7 +118,7 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def review_create(request: HttpRequest) -> HttpResponse:
+def review_create(request: AuthedHttpRequest) -> HttpResponse:
     accounts = editable_accounts(request.user).order_by("name")
     if request.method == "POST":
         form = ReviewCreateForm(request.POST, accounts=accounts)
@@ -152,7 +153,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 
 
 def _context(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     review: AnnualReview,
     editing: tuple[str, int, Any] | None = None,
     **forms,
@@ -250,7 +251,7 @@ def _progress(
 
 
 def _respond(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     pk: int,
     partial: str,
     *,
@@ -264,18 +265,18 @@ def _respond(
 
 
 @login_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_workspace(request.user, pk)
     return render_page(request, DETAIL, _context(request, review))
 
 
-def _editable_review(request: HttpRequest, pk: int) -> AnnualReview:
+def _editable_review(request: AuthedHttpRequest, pk: int) -> AnnualReview:
     return get_editable_or_404(request.user, selectors.reviews(), pk)
 
 
 @login_required
 @require_POST
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
     form = ReviewForm(request.POST, instance=review, prefix="review", user=request.user)
     status = 422
@@ -297,7 +298,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def review_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
     name = str(review)
     services.review_delete(actor=request.user, review=review)
@@ -308,7 +309,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def section_save(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     review = _editable_review(request, pk)
     section = review.sections.filter(kind=kind).first()
     if section is None:
@@ -333,7 +334,7 @@ def section_save(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def section_refresh(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     review = _editable_review(request, pk)
     section = review.sections.select_related("review__account").filter(kind=kind).first()
     if section is None:
@@ -349,7 +350,7 @@ def section_refresh(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_shown(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def section_shown(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Show or hide one item of a section in the customer's folder ("item" and "shown"),
     or all of the section ("all" 1 or 0)."""
     review = _editable_review(request, pk)
@@ -375,7 +376,7 @@ def section_shown(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def preview_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def preview_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The preview area of the page (reloaded after a switch)."""
     selectors.get_review_for(request.user, pk)
     if not request.htmx:
@@ -395,7 +396,7 @@ PREVIEW_CSP = {
 @login_required
 @xframe_options_sameorigin
 @csp_override(PREVIEW_CSP)
-def folder_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def folder_preview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The customer's version as HTML: the very HTML WeasyPrint prints."""
     review = selectors.get_review_for(request.user, pk)
     return HttpResponse(pdf.render_folder_html(review, internal=False, language=review.language))
@@ -421,7 +422,9 @@ MODELS = {
 }
 
 
-def _save(request: HttpRequest, review: AnnualReview, area: str, data: dict, item=None) -> None:
+def _save(
+    request: AuthedHttpRequest, review: AnnualReview, area: str, data: dict, item=None
+) -> None:
     """Add a row (`item` None) or change one, through the same services as the API."""
     actor = request.user
     if area == "agenda":
@@ -458,7 +461,7 @@ def _edit_form(area: str, item, data=None):
 
 
 @login_required
-def area_view(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def area_view(request: AuthedHttpRequest, pk: int, area: str) -> HttpResponse:
     """One area of the workspace as it is (what "Cancel" on an edit form loads)."""
     if area not in ADDERS:
         raise Http404
@@ -470,7 +473,7 @@ def area_view(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
+def item_add(request: AuthedHttpRequest, pk: int, area: str) -> HttpResponse:
     if area not in ADDERS:
         raise Http404
     review = _editable_review(request, pk)
@@ -487,7 +490,7 @@ def item_add(request: HttpRequest, pk: int, area: str) -> HttpResponse:
 
 
 @login_required
-def item_edit(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
+def item_edit(request: AuthedHttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
     """GET: the area with this row as a form in its place; POST: save it, or the same form
     again with its errors (422)."""
     review = _editable_review(request, pk)
@@ -508,7 +511,7 @@ def item_edit(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def item_delete(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
+def item_delete(request: AuthedHttpRequest, pk: int, area: str, item_id: int) -> HttpResponse:
     review = _editable_review(request, pk)
     item = _row(review, area, item_id)
     if area == "agreements":
@@ -520,7 +523,7 @@ def item_delete(request: HttpRequest, pk: int, area: str, item_id: int) -> HttpR
 
 @login_required
 @require_POST
-def agenda_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def agenda_move(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpResponse:
     review = _editable_review(request, pk)
     item = review.agenda.select_related("review__account").filter(pk=item_id).first()
     if item is None:
@@ -531,7 +534,7 @@ def agenda_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def market_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def market_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
     try:
         copied = services.market_data_copy_from_last_year(actor=request.user, review=review)
@@ -544,7 +547,7 @@ def market_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def review_follow_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _editable_review(request, pk)
     try:
         created = services.review_follow_up(actor=request.user, review=review)
@@ -563,7 +566,7 @@ def review_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
+def folder_render(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_review_for(request.user, pk)
     form = RenderForm(request.POST)
     internal = form.is_valid() and form.cleaned_data["internal"]
@@ -578,14 +581,14 @@ def folder_render(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def folder_versions(request: HttpRequest, pk: int) -> HttpResponse:
+def folder_versions(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The versions list; the page polls it while a render runs."""
     return _respond(request, pk, "versions")
 
 
 @login_required
 @require_POST
-def version_delete(request: HttpRequest, pk: int, version_id: int) -> HttpResponse:
+def version_delete(request: AuthedHttpRequest, pk: int, version_id: int) -> HttpResponse:
     review = _editable_review(request, pk)
     version = review.versions.filter(pk=version_id).first()
     if version is None:
@@ -601,7 +604,7 @@ def version_delete(request: HttpRequest, pk: int, version_id: int) -> HttpRespon
 
 
 @login_required
-def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileResponse:
+def folder_download(request: AuthedHttpRequest, pk: int, version_id: int) -> FileResponse:
     review = selectors.get_review_for(request.user, pk)
     version = review.versions.filter(pk=version_id, status=FolderVersion.Status.DONE).first()
     if version is None:
@@ -613,7 +616,7 @@ def folder_download(request: HttpRequest, pk: int, version_id: int) -> FileRespo
 
 
 @login_required
-def branding_edit(request: HttpRequest) -> HttpResponse:
+def branding_edit(request: AuthedHttpRequest) -> HttpResponse:
     """The folder's branding, for administrators only (everyone else gets 404)."""
     if not branding.may_edit(request.user):
         raise Http404

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from kam import concurrency
 from kam.forms import add_service_errors
 from kam.history import Change, Source, changes
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from planning.account_plan import selectors, services
 from planning.account_plan.forms import PlanForm, PlanStatusForm
 from planning.models import AccountPlan
@@ -42,13 +43,13 @@ def _valid_year(value: str | None) -> int | None:
     return None
 
 
-def _year_from(request: HttpRequest) -> int:
+def _year_from(request: AuthedHttpRequest) -> int:
     """The year in the request, else in the page's address (a reload of the account page
     with ?tab=planning&year=2025 loads the panel without it), else this year."""
     year = _valid_year(request.GET.get("year"))
     if year is None and request.htmx and request.htmx.current_url:
         query = parse_qs(urlsplit(request.htmx.current_url).query)
-        year = _valid_year((query.get("year") or [None])[0])
+        year = _valid_year((query.get("year") or [""])[0])
     return year or current_year()
 
 
@@ -57,13 +58,13 @@ def tab_url(account: Account, year: int | None = None) -> str:
     return f"{url}&year={year}" if year else url
 
 
-def _get_plan(request: HttpRequest, pk: int) -> AccountPlan:
+def _get_plan(request: AuthedHttpRequest, pk: int) -> AccountPlan:
     queryset = AccountPlan.objects.select_related("account", "last_reviewed_by")
     return get_scoped_or_404(request.user, queryset, pk)
 
 
 def _plan_context(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     account: Account,
     year: int,
     *,
@@ -107,17 +108,21 @@ def _plan_context(
 
 def _swot(plan: AccountPlan) -> list[tuple[str, str, list[str]]]:
     items = selectors.swot_items(plan)
-    return [(name, services.SWOT_LABELS[name], items[name]) for name in services.SWOT_FIELDS]
+    return [(name, str(services.SWOT_LABELS[name]), items[name]) for name in services.SWOT_FIELDS]
 
 
 def _sections(plan: AccountPlan) -> list[tuple[str, str, str]]:
     return [
-        (name, AccountPlan._meta.get_field(name).verbose_name, getattr(plan, name))
+        (
+            name,
+            str(getattr(AccountPlan._meta.get_field(name), "verbose_name", name)),
+            getattr(plan, name),
+        )
         for name in services.TEXT_FIELDS
     ]
 
 
-def _render_plan(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+def _render_plan(request: AuthedHttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
     """The plan part after a change: in place for htmx, else back to the tab (or, with
     errors, the plan page with the form and its errors)."""
     plan = context.get("plan")
@@ -137,7 +142,7 @@ def _render_plan(request: HttpRequest, context: dict, *, status: int = 200) -> H
 
 
 @login_required
-def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The account page's Planning tab: the plan of one year, then the other parts of the
     planning app, each loaded on demand from its own URL."""
     account = get_account_for(request.user, pk)
@@ -153,13 +158,13 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "planning/account_plan/panel.html", context)
 
 
-def _editable_account(request: HttpRequest, pk: int) -> Account:
+def _editable_account(request: AuthedHttpRequest, pk: int) -> Account:
     return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
 
 
 @login_required
 @require_POST
-def plan_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def plan_create(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     account = _editable_account(request, pk)
     try:
         plan = services.plan_create(actor=request.user, account=account, year=year)
@@ -172,7 +177,7 @@ def plan_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_copy(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def plan_copy(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     account = _editable_account(request, pk)
     try:
         plan = services.plan_copy_from_last_year(actor=request.user, account=account, year=year)
@@ -187,14 +192,14 @@ def plan_copy(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     return _render_plan(request, _plan_context(request, account, year, plan=plan, can_edit=True))
 
 
-def _editable_plan(request: HttpRequest, pk: int) -> AccountPlan:
+def _editable_plan(request: AuthedHttpRequest, pk: int) -> AccountPlan:
     queryset = AccountPlan.objects.select_related("account", "last_reviewed_by")
     return get_editable_or_404(request.user, queryset, pk)
 
 
 @login_required
 @require_POST
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanForm(request.POST, instance=plan, prefix_id=f"plan{plan.pk}")
     status = 422
@@ -225,7 +230,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     errors: list[str] = []
     try:
@@ -243,7 +248,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanStatusForm(request.POST)
     if form.is_valid():
@@ -269,7 +274,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One plan on its own page, with every change ever made to it."""
     plan = _get_plan(request, pk)
     context = _plan_context(request, plan.account, plan.year, plan=plan)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from accounts.models import Account
 from kam import concurrency, export
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.paging import first_rows
 from planning.account_plan.selectors import stale_plans
 from planning.action_plan import exports, selectors, services
@@ -45,33 +46,33 @@ PLANS = "planning/action_plan/plans.html"
 PLANS_LIMIT = 50
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthedHttpRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year_shown") or ""
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
     return timezone.localdate().year
 
 
-def _attach_forms(request: HttpRequest, objective: Objective, failed: dict) -> None:
+def _attach_forms(request: AuthedHttpRequest, objective: Objective, failed: dict) -> None:
     """The inline forms of one objective; a form that failed comes back with its errors."""
     pk = objective.pk
-    objective.action_form = failed.get(("action", pk)) or ActionForm(
+    objective.action_form = failed.get(("action", pk)) or ActionForm(  # type: ignore[attr-defined]
         user=request.user, prefix=f"action-{pk}"
     )
-    objective.adjust_form = failed.get(("adjust", pk)) or AdjustForm(
+    objective.adjust_form = failed.get(("adjust", pk)) or AdjustForm(  # type: ignore[attr-defined]
         prefix=f"adjust-{pk}",
         initial={"target_value": objective.target_value, "due_on": objective.due_on},
     )
-    objective.edit_form = failed.get(("edit", pk)) or ObjectiveEditForm(
+    objective.edit_form = failed.get(("edit", pk)) or ObjectiveEditForm(  # type: ignore[attr-defined]
         instance=objective, prefix=f"edit-{pk}"
     )
-    objective.open_form = next(
+    objective.open_form = next(  # type: ignore[attr-defined]
         (kind for kind, key in failed if key == pk), None
     )  # which <details> is open
 
 
 def _section_context(
-    request: HttpRequest, account: Account, year: int, *, failed=None, objective_form=None
+    request: AuthedHttpRequest, account: Account, year: int, *, failed=None, objective_form=None
 ) -> dict:
     failed = failed or {}
     objectives = selectors.decorate(
@@ -102,7 +103,7 @@ def _section_url(account_id: int, year: int | None = None) -> str:
 
 
 @login_required
-def account_section(request: HttpRequest, pk: int) -> HttpResponse:
+def account_section(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The action plan of an account and year: a fragment for the planning tab, or a page
     of its own on a full load (deep links)."""
     account = get_account_for(request.user, pk)
@@ -110,12 +111,12 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, SECTION, context, partial="section")
 
 
-def _edit_objective_or_403(request: HttpRequest, pk: int) -> Objective:
+def _edit_objective_or_403(request: AuthedHttpRequest, pk: int) -> Objective:
     return get_editable_or_404(request.user, Objective.objects.select_related("account"), pk)
 
 
 def _objective_response(
-    request: HttpRequest, objective: Objective, *, status: int = 200, failed=None
+    request: AuthedHttpRequest, objective: Objective, *, status: int = 200, failed=None
 ) -> HttpResponse:
     """After a change on one objective: its card again (htmx), or the section page."""
     if not request.htmx:
@@ -142,7 +143,7 @@ def _objective_response(
 
 @login_required
 @require_POST
-def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = ObjectiveForm(request.POST, user=request.user)
     year = _year(request)
@@ -170,7 +171,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     objective = _edit_objective_or_403(request, pk)
     form = ObjectiveEditForm(request.POST, instance=objective, prefix=f"edit-{pk}")
     status = 422
@@ -190,7 +191,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objective_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_adjust(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A new target value or due date, with the reason the plan keeps."""
     objective = _edit_objective_or_403(request, pk)
     form = AdjustForm(request.POST, prefix=f"adjust-{pk}")
@@ -214,7 +215,7 @@ def objective_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     objective = _edit_objective_or_403(request, pk)
     form = ActionForm(request.POST, user=request.user, prefix=f"action-{pk}")
     if form.is_valid():
@@ -230,7 +231,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _objective_response(request, objective, status=422, failed={("action", pk): form})
 
 
-def _edit_action_or_403(request: HttpRequest, pk: int) -> Action:
+def _edit_action_or_403(request: AuthedHttpRequest, pk: int) -> Action:
     action = selectors.action_list(request.user).filter(pk=pk).first()
     if action is None:
         raise Http404
@@ -241,7 +242,7 @@ def _edit_action_or_403(request: HttpRequest, pk: int) -> Action:
 
 @login_required
 @require_POST
-def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+def action_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     action = _edit_action_or_403(request, pk)
     services.action_complete(actor=request.user, action=action)
     messages.success(request, _("“%(title)s” is done.") % {"title": action.title})
@@ -250,7 +251,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def action_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     action = _edit_action_or_403(request, pk)
     services.action_reopen(actor=request.user, action=action)
     messages.success(request, _("“%(title)s” is open again.") % {"title": action.title})
@@ -268,7 +269,7 @@ def _stale_plans(user: User, *, year: int, owner: User | None):
 
 
 @login_required
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: AuthedHttpRequest) -> HttpResponse:
     """Across the user's accounts: stale plans, objectives at risk or off track, overdue
     actions; filtered by owner and year (kept in the URL)."""
     form = PlansFilterForm(request.GET or None)

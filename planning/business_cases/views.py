@@ -5,7 +5,7 @@ planning.business_cases.services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from accounts.access import (
 from accounts.models import Account
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from planning.business_cases import selectors, services
 from planning.business_cases.arithmetic import IRR_LIMIT_PCT
 from planning.business_cases.forms import BusinessCaseForm, ScenarioForm
@@ -34,7 +35,9 @@ def _planning_tab(account: Account) -> str:
     return f"{reverse('accounts:detail', args=[account.pk])}?tab=planning"
 
 
-def _section(request: HttpRequest, account: Account, *, form=None, status=200) -> HttpResponse:
+def _section(
+    request: AuthedHttpRequest, account: Account, *, form=None, status=200
+) -> HttpResponse:
     can_edit = can_edit_account(request.user, account)
     context = {
         "account": account,
@@ -47,7 +50,7 @@ def _section(request: HttpRequest, account: Account, *, form=None, status=200) -
 
 
 @login_required
-def account_section(request: HttpRequest, pk: int) -> HttpResponse:
+def account_section(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The "Business cases" section of the account's Planning tab (an htmx fragment)."""
     account = get_account_for(request.user, pk)
     if not request.htmx:
@@ -57,7 +60,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_create(request: HttpRequest, pk: int) -> HttpResponse:
+def case_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = BusinessCaseForm(request.POST, account=account)
     if form.is_valid():
@@ -79,7 +82,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     case: BusinessCase | None,
     *,
     account: Account | None = None,
@@ -88,6 +91,7 @@ def _case_page(
     **extra,
 ) -> HttpResponse:
     account = case.account if case is not None else account
+    assert account is not None, "a case page shows a case or an account"
     can_edit = can_edit_account(request.user, account)
     context = {
         "nav": "accounts",
@@ -105,14 +109,14 @@ def _case_page(
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     return _case_page(request, case)
 
 
 @login_required
 @require_POST
-def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_edit(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     if not can_edit_account(request.user, case.account):
         raise PermissionDenied
@@ -136,7 +140,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_delete(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     services.business_case_delete(actor=request.user, case=case)
     messages.success(request, _("The business case “%(title)s” was deleted.") % {"title": case})
@@ -145,7 +149,7 @@ def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _scenario_form_response(
-    request: HttpRequest, case: BusinessCase, form: ScenarioForm, action: str, status: int
+    request: AuthedHttpRequest, case: BusinessCase, form: ScenarioForm, action: str, status: int
 ) -> HttpResponse:
     # htmx: the case body with the form in place (errors next to their fields).
     return _case_page(
@@ -154,7 +158,7 @@ def _scenario_form_response(
 
 
 @login_required
-def scenario_create(request: HttpRequest, case_id: int) -> HttpResponse:
+def scenario_create(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     if not can_edit_account(request.user, case.account):
         raise PermissionDenied
@@ -175,7 +179,7 @@ def scenario_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def scenario_edit(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+def scenario_edit(request: AuthedHttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     if not can_edit_account(request.user, case.account):
         raise PermissionDenied
@@ -202,7 +206,7 @@ def scenario_edit(request: HttpRequest, case_id: int, scenario_id: int) -> HttpR
 
 @login_required
 @require_POST
-def scenario_delete(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+def scenario_delete(request: AuthedHttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
     scenario = get_object_or_404(case.scenarios.all(), pk=scenario_id)
     services.scenario_delete(actor=request.user, scenario=scenario)
@@ -210,7 +214,7 @@ def scenario_delete(request: HttpRequest, case_id: int, scenario_id: int) -> Htt
     return _after_scenario_change(request, case)
 
 
-def _after_scenario_change(request: HttpRequest, case: BusinessCase) -> HttpResponse:
+def _after_scenario_change(request: AuthedHttpRequest, case: BusinessCase) -> HttpResponse:
     if not request.htmx:
         return redirect("planning:business_case_detail", case_id=case.pk)
     case = selectors.get_case_for(request.user, case.pk)

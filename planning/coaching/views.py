@@ -7,7 +7,8 @@ planning.coaching.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from accounts.access import (
 from kam.forms import add_service_errors
 from kam.history import Source, changes
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from kam.uploads import attachment_response
 from planning.coaching import selectors, services
 from planning.coaching.forms import CoachingPlanForm, MaterialForm, SessionForm
@@ -34,7 +36,7 @@ PLAN_PAGE = "planning/coaching/plan.html"
 # The account's Planning tab -------------------------------------------------------------
 
 
-def _section_response(request: HttpRequest, account, form=None, status: int = 200):
+def _section_response(request: AuthedHttpRequest, account, form=None, status: int = 200):
     plans = list(selectors.plans_of_account(request.user, account))
     can_edit = can_edit_account(request.user, account)
     context = {
@@ -48,7 +50,7 @@ def _section_response(request: HttpRequest, account, form=None, status: int = 20
 
 
 @login_required
-def account_section(request: HttpRequest, pk: int) -> HttpResponse:
+def account_section(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The coaching plans of an account, loaded into the Planning tab by htmx."""
     account = get_account_for(request.user, pk)
     if not request.htmx:
@@ -58,7 +60,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = CoachingPlanForm(request.POST, account=account)
     if form.is_valid():
@@ -88,7 +90,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 # The plan page ---------------------------------------------------------------------------
 
 
-def _plan_context(request: HttpRequest, plan: CoachingPlan, **extra) -> dict:
+def _plan_context(request: AuthedHttpRequest, plan: CoachingPlan, **extra) -> dict:
     can_edit = can_edit_account(request.user, plan.account)
     statuses = selectors.confirmation_status(plan)
     context = {
@@ -117,18 +119,18 @@ def _plan_partial(request, plan, partial: str, status: int = 200, **extra) -> Ht
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, pk)
     return render_page(request, PLAN_PAGE, _plan_context(request, plan))
 
 
-def _editable_plan(request: HttpRequest, pk: int) -> CoachingPlan:
+def _editable_plan(request: AuthedHttpRequest, pk: int) -> CoachingPlan:
     return get_editable_or_404(request.user, selectors.plans(), pk)
 
 
 @login_required
 @require_POST
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = CoachingPlanForm(request.POST, instance=plan, account=plan.account)
     if form.is_valid():
@@ -146,7 +148,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+def material_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
@@ -168,7 +170,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def material_delete(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
+def material_delete(request: AuthedHttpRequest, pk: int, material_id: int) -> HttpResponse:
     material = selectors.get_material_for(request.user, pk, material_id)
     services.material_delete(actor=request.user, material=material)
     messages.success(request, _("“%(title)s” was removed.") % {"title": material.title})
@@ -176,7 +178,7 @@ def material_delete(request: HttpRequest, pk: int, material_id: int) -> HttpResp
 
 
 @login_required
-def material_download(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
+def material_download(request: AuthedHttpRequest, pk: int, material_id: int) -> HttpResponseBase:
     """The file, only through the access scope: outside it the URL is a 404. A link
     material redirects to its address."""
     material = selectors.get_material_for(request.user, pk, material_id)
@@ -193,7 +195,7 @@ def material_download(request: HttpRequest, pk: int, material_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = SessionForm(request.POST, account=plan.account)
     if form.is_valid():
@@ -210,7 +212,9 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 # The briefing sheet ----------------------------------------------------------------------
 
 
-def _briefing_context(request: HttpRequest, plan: CoachingPlan, *, sheet: bool = True) -> dict:
+def _briefing_context(
+    request: AuthedHttpRequest, plan: CoachingPlan, *, sheet: bool = True
+) -> dict:
     statuses = selectors.confirmation_status(plan)
     context = {
         "nav": "plans",
@@ -224,7 +228,7 @@ def _briefing_context(request: HttpRequest, plan: CoachingPlan, *, sheet: bool =
 
 
 @login_required
-def briefing_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_sheet(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A clean printable page for a rep before a customer meeting."""
     plan = selectors.get_plan_for(request.user, pk)
     return render_page(request, "planning/coaching/briefing.html", _briefing_context(request, plan))
@@ -232,7 +236,7 @@ def briefing_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def briefing_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, pk)
     created = services.briefing_confirm(actor=request.user, plan=plan)[1]
     if created:

@@ -4,7 +4,7 @@ the section in place (htmx); form errors stay next to their fields (422)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from accounts.models import Account, ProductLine
 from deals.forms import OpportunityForm
 from kam.forms import add_service_errors
 from kam.htmx import render_page
+from kam.http import AuthedHttpRequest
 from planning.models import BusinessUnit
 from planning.whitespace import selectors, services
 from planning.whitespace.forms import BusinessUnitForm, CellForm
@@ -31,7 +32,9 @@ def _planning_tab(account: Account) -> str:
     return f"{reverse('accounts:detail', args=[account.pk])}?tab=planning"
 
 
-def _section(request: HttpRequest, account: Account, *, status: int = 200, **extra) -> HttpResponse:
+def _section(
+    request: AuthedHttpRequest, account: Account, *, status: int = 200, **extra
+) -> HttpResponse:
     can_edit = can_edit_account(request.user, account)
     if not request.htmx and status == 200 and request.method == "POST":
         return redirect(_planning_tab(account))
@@ -52,12 +55,12 @@ def _unit(account: Account, unit_id: int) -> BusinessUnit:
     return get_object_or_404(BusinessUnit.objects.filter(account=account), pk=unit_id)
 
 
-def _editable_account(request: HttpRequest, pk: int) -> Account:
+def _editable_account(request: AuthedHttpRequest, pk: int) -> Account:
     return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
 
 
 @login_required
-def account_section(request: HttpRequest, pk: int) -> HttpResponse:
+def account_section(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The whitespace matrix of the account (an htmx fragment of the Planning tab)."""
     account = get_account_for(request.user, pk)
     if not request.htmx:
@@ -66,7 +69,7 @@ def account_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cell_edit(request: HttpRequest, pk: int, unit_id: int, line_id: int) -> HttpResponse:
+def cell_edit(request: AuthedHttpRequest, pk: int, unit_id: int, line_id: int) -> HttpResponse:
     """GET: the section with the cell's form open; POST: set the cell's state."""
     account = _editable_account(request, pk)
     unit = _unit(account, unit_id)
@@ -105,7 +108,7 @@ def cell_edit(request: HttpRequest, pk: int, unit_id: int, line_id: int) -> Http
 
 @login_required
 @require_POST
-def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = _editable_account(request, pk)
     form = BusinessUnitForm(request.POST)
     if form.is_valid():
@@ -123,7 +126,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_rename(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+def unit_rename(request: AuthedHttpRequest, pk: int, unit_id: int) -> HttpResponse:
     account = _editable_account(request, pk)
     unit = _unit(account, unit_id)
     form = BusinessUnitForm(request.POST, prefix=f"unit-{unit.pk}")
@@ -147,7 +150,7 @@ def unit_rename(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_delete(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+def unit_delete(request: AuthedHttpRequest, pk: int, unit_id: int) -> HttpResponse:
     account = _editable_account(request, pk)
     unit = _unit(account, unit_id)
     services.unit_delete(actor=request.user, unit=unit)
@@ -156,7 +159,9 @@ def unit_delete(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def start_opportunity(request: HttpRequest, pk: int, unit_id: int, line_id: int) -> HttpResponse:
+def start_opportunity(
+    request: AuthedHttpRequest, pk: int, unit_id: int, line_id: int
+) -> HttpResponse:
     """A new opportunity for a cell of the matrix: the deal form with the account, the
     product line and a title filled in; once created, the cell shows it as open."""
     account = _editable_account(request, pk)
