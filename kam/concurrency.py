@@ -407,7 +407,8 @@ class VersionedAPIMixin:
     answer to a write; If-Match checked (under a row lock) before PUT, PATCH, DELETE."""
 
     CHECKED_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
-    schema = VersionedSchema()
+    # Any: drf-spectacular's schema class is not the one the DRF stubs know.
+    schema: Any = VersionedSchema()
 
     def get_object(self):
         instance = super().get_object()

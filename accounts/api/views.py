@@ -38,6 +38,7 @@ from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
 from kam.concurrency import VersionedAPIMixin
+from kam.http import actor
 
 
 def account_queryset(user) -> QuerySet[Account]:
@@ -50,15 +51,17 @@ def account_queryset(user) -> QuerySet[Account]:
 
 def with_group(account: Account) -> Account:
     """Attach the group roll-up and the direct subsidiaries for AccountDetailSerializer."""
-    account.group_figures = selectors.group_figures(account)
-    account.subsidiary_ids = list(account.subsidiaries.order_by("pk").values_list("pk", flat=True))
+    account.group_figures = selectors.group_figures(account)  # type: ignore[attr-defined]
+    account.subsidiary_ids = list(  # type: ignore[attr-defined]
+        account.subsidiaries.order_by("pk").values_list("pk", flat=True)
+    )
     return account
 
 
 def account_detail_data(request: Request, account: Account) -> dict:
     # Read back through the scope for this year's figures. A user who just handed the
     # account to someone else may no longer see it; they get what they wrote.
-    fresh = account_queryset(request.user).filter(pk=account.pk).first()
+    fresh = account_queryset(actor(request)).filter(pk=account.pk).first()
     return AccountDetailSerializer(with_group(fresh or account), context={"request": request}).data
 
 
@@ -127,7 +130,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
     pagination_class = IdsFirstPagination  # the year's figures for the page's rows only
 
     def get_queryset(self) -> QuerySet[Account]:
-        return account_queryset(self.request.user).order_by("name", "pk")
+        return account_queryset(actor(self.request)).order_by("name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -135,7 +138,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
         fields = dict(serializer.validated_data)
         if not allow_duplicate(request):
             candidates = duplicates.account_candidates(
-                user=request.user,
+                user=actor(request),
                 name=fields.get("name", ""),
                 city=fields.get("city", ""),
                 external_id=fields.get("external_id"),
@@ -143,7 +146,9 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
             if candidates:
                 return duplicates_response(request, candidates)
         product_lines = fields.pop("product_lines", ())
-        account = services.account_create(actor=request.user, product_lines=product_lines, **fields)
+        account = services.account_create(
+            actor=actor(request), product_lines=product_lines, **fields
+        )
         return Response(account_detail_data(request, account), status=status.HTTP_201_CREATED)
 
 
@@ -165,7 +170,7 @@ class AccountDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Account]:
-        return account_queryset(self.request.user)
+        return account_queryset(actor(self.request))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         account = with_group(self.get_object())
@@ -183,7 +188,7 @@ class AccountDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
         fields = dict(serializer.validated_data)
         product_lines = fields.pop("product_lines", None)
         account = services.account_update(
-            actor=request.user, account=account, product_lines=product_lines, **fields
+            actor=actor(request), account=account, product_lines=product_lines, **fields
         )
         return Response(account_detail_data(request, account))
 
@@ -198,7 +203,7 @@ class AccountChildView(generics.GenericAPIView):
     filter_backends = []
 
     def get_account(self) -> Account:
-        account = get_account_for(self.request.user, self.kwargs["pk"])
+        account = get_account_for(actor(self.request), self.kwargs["pk"])
         self.check_object_permissions(self.request, account)
         return account
 
@@ -227,7 +232,7 @@ class TeamList(AccountChildView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership, created = services.team_member_set(
-            actor=request.user, account=account, **serializer.validated_data
+            actor=actor(request), account=account, **serializer.validated_data
         )
         return Response(
             self.get_serializer(membership).data,
@@ -244,7 +249,7 @@ class TeamMember(AccountChildView):
         if not account.team.filter(pk=membership_id).exists():
             raise Http404
         services.team_member_remove(
-            actor=request.user, account=account, membership_id=membership_id
+            actor=actor(request), account=account, membership_id=membership_id
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -290,7 +295,7 @@ class FiguresYear(AccountChildView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         figures, created = services.figures_put(
-            actor=request.user, account=account, year=year, **serializer.validated_data
+            actor=actor(request), account=account, year=year, **serializer.validated_data
         )
         return Response(
             self.get_serializer(figures).data,
@@ -309,13 +314,13 @@ class FiguresYear(AccountChildView):
         serializer = self.get_serializer(figures, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         figures = services.figures_patch(
-            actor=request.user, figures=figures, **serializer.validated_data
+            actor=actor(request), figures=figures, **serializer.validated_data
         )
         return Response(self.get_serializer(figures).data)
 
     @extend_schema(summary=_("Delete one year of figures"), responses={204: None})
     def delete(self, request: Request, pk: int, year: int) -> Response:
-        if not services.figures_delete(actor=request.user, account=self.get_account(), year=year):
+        if not services.figures_delete(actor=actor(request), account=self.get_account(), year=year):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -340,7 +345,7 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
     export = CONTACTS
 
     def get_queryset(self) -> QuerySet[Contact]:
-        return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
+        return contact_queryset(actor(self.request)).order_by("last_name", "first_name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -348,7 +353,7 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
         fields = dict(serializer.validated_data)
         if not allow_duplicate(request):
             candidates = duplicates.contact_candidates(
-                user=request.user,
+                user=actor(request),
                 account=fields["account"],
                 first_name=fields.get("first_name", ""),
                 last_name=fields.get("last_name", ""),
@@ -358,7 +363,7 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
             if candidates:
                 return duplicates_response(request, candidates)
         contact = services.contact_create(
-            actor=request.user, account=fields.pop("account"), **fields
+            actor=actor(request), account=fields.pop("account"), **fields
         )
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -378,7 +383,7 @@ class ContactDetail(generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Contact]:
-        return contact_queryset(self.request.user)
+        return contact_queryset(actor(self.request))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         contact = self.get_object()
@@ -387,7 +392,7 @@ class ContactDetail(generics.RetrieveUpdateAPIView):
         )
         serializer.is_valid(raise_exception=True)
         contact = services.contact_update(
-            actor=request.user, contact=contact, **serializer.validated_data
+            actor=actor(request), contact=contact, **serializer.validated_data
         )
         return Response(self.get_serializer(contact).data)
 
@@ -409,9 +414,9 @@ class ContactPersonalData(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        contact = get_contact_for(request.user, pk)
+        contact = get_contact_for(actor(request), pk)
         return Response(
-            gdpr.as_json(gdpr.personal_data(contact=contact, user=request.user), contact=contact)
+            gdpr.as_json(gdpr.personal_data(contact=contact, user=actor(request)), contact=contact)
         )
 
 
@@ -424,12 +429,12 @@ class ContactErase(APIView):
         responses={200: ContactSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        contact = get_contact_for(request.user, pk)
-        if not gdpr.may_erase(request.user):
+        contact = get_contact_for(actor(request), pk)
+        if not gdpr.may_erase(actor(request)):
             raise PermissionDenied(_("Only administrators and heads of sales may erase a person."))
         serializer = ContactEraseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contact = gdpr.contact_erase(
-            actor=request.user, contact=contact, reason=serializer.validated_data["reason"]
+            actor=actor(request), contact=contact, reason=serializer.validated_data["reason"]
         )
         return Response(ContactSerializer(contact, context={"request": request}).data)

@@ -25,6 +25,7 @@ from activities.models import Activity, FollowUp
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.http import actor
 from users.models import User
 
 
@@ -40,7 +41,7 @@ def activity_queryset(user) -> QuerySet[Activity]:
 
 
 def _read_back(request: Request, activity: Activity) -> dict:
-    fresh = activity_queryset(request.user).get(pk=activity.pk)
+    fresh = activity_queryset(actor(request)).get(pk=activity.pk)
     return ActivitySerializer(fresh, context={"request": request}).data
 
 
@@ -70,18 +71,18 @@ class ActivityList(ExportListMixin, generics.ListCreateAPIView):
     pagination_class = ActivityPagination
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return activity_queryset(self.request.user).order_by("-occurred_at", "-pk")
+        return activity_queryset(actor(self.request)).order_by("-occurred_at", "-pk")
 
     def get_export_queryset(self) -> QuerySet[Activity]:
         # The file names account, author and participants: joined and prefetched whole.
-        return selectors.activity_list(self.request.user).order_by("-occurred_at", "-pk")
+        return selectors.activity_list(actor(self.request)).order_by("-occurred_at", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         activity = services.activity_log(
-            actor=request.user,
+            actor=actor(request),
             account=fields.pop("account"),
             contacts=fields.pop("contacts", []),
             users=fields.pop("users", []),
@@ -110,7 +111,7 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ActivitySerializer
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return activity_queryset(self.request.user).select_related("account")
+        return activity_queryset(actor(self.request)).select_related("account")
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         activity = self.get_object()
@@ -123,7 +124,7 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         activity = services.activity_update(
-            actor=request.user,
+            actor=actor(request),
             activity=activity,
             contacts=fields.pop("contacts", None),
             users=fields.pop("users", None),
@@ -132,7 +133,7 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
         return Response(_read_back(request, activity))
 
     def perform_destroy(self, instance: Activity) -> None:
-        services.activity_delete(actor=self.request.user, activity=instance)
+        services.activity_delete(actor=actor(self.request), activity=instance)
 
 
 @extend_schema_view(
@@ -150,14 +151,14 @@ class FollowUpList(ExportListMixin, generics.ListCreateAPIView):
     export = FOLLOW_UPS
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        return selectors.follow_up_list(self.request.user).order_by("due_on", "pk")
+        return selectors.follow_up_list(actor(self.request)).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", False)
-        follow_up = services.follow_up_create(actor=request.user, done=done, **fields)
+        follow_up = services.follow_up_create(actor=actor(request), done=done, **fields)
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -174,7 +175,7 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
     serializer_class = FollowUpSerializer
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        return selectors.follow_up_list(self.request.user)
+        return selectors.follow_up_list(actor(self.request))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         follow_up = self.get_object()
@@ -188,7 +189,7 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
         fields = dict(serializer.validated_data)
         done = fields.pop("is_done", None)
         follow_up = services.follow_up_update(
-            actor=request.user, follow_up=follow_up, done=done, **fields
+            actor=actor(request), follow_up=follow_up, done=done, **fields
         )
-        fresh = selectors.follow_up_list(request.user).filter(pk=follow_up.pk).first()
+        fresh = selectors.follow_up_list(actor(request)).filter(pk=follow_up.pk).first()
         return Response(FollowUpSerializer(fresh or follow_up, context={"request": request}).data)

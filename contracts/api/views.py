@@ -28,12 +28,13 @@ from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.concurrency import VersionedAPIMixin
+from kam.http import actor
 from kam.uploads import KINDS, attachment_response
 
 
 def _fresh(request: Request, contract: Contract) -> Contract:
     """Read back through the scope, with the computed dates annotated."""
-    return selectors.contract_list(request.user).get(pk=contract.pk)
+    return selectors.contract_list(actor(request)).get(pk=contract.pk)
 
 
 @extend_schema_view(
@@ -55,14 +56,16 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
     export = CONTRACTS
 
     def get_queryset(self) -> QuerySet[Contract]:
-        return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")
+        return selectors.contract_list(actor(self.request)).order_by(
+            "account__name", "number", "pk"
+        )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         contract = services.contract_create(
-            actor=request.user, account=fields.pop("account"), **fields
+            actor=actor(request), account=fields.pop("account"), **fields
         )
         data = self.get_serializer(_fresh(request, contract)).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -80,7 +83,7 @@ class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Contract]:
-        return selectors.contract_list(self.request.user)
+        return selectors.contract_list(actor(self.request))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         contract = self.get_object()
@@ -92,7 +95,7 @@ class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
         )
         serializer.is_valid(raise_exception=True)
         contract = services.contract_update(
-            actor=request.user, contract=contract, **serializer.validated_data
+            actor=actor(request), contract=contract, **serializer.validated_data
         )
         return Response(self.get_serializer(_fresh(request, contract)).data)
 
@@ -108,7 +111,7 @@ class ContractChildView(generics.GenericAPIView):
     serializer_class = DocumentSerializer
 
     def get_contract(self) -> Contract:
-        contract = selectors.get_contract_for(self.request.user, self.kwargs["pk"])
+        contract = selectors.get_contract_for(actor(self.request), self.kwargs["pk"])
         self.check_object_permissions(self.request, contract)
         return contract
 
@@ -135,7 +138,7 @@ class DocumentList(ContractChildView):
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.document_add(
-            actor=request.user, contract=contract, uploaded_file=serializer.validated_data["file"]
+            actor=actor(request), contract=contract, uploaded_file=serializer.validated_data["file"]
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -143,9 +146,9 @@ class DocumentList(ContractChildView):
 class DocumentDetail(ContractChildView):
     @extend_schema(summary=_("Delete a document"), responses={204: None})
     def delete(self, request: Request, pk: int, document_id: int) -> Response:
-        document = selectors.get_document_for(request.user, pk, document_id)
+        document = selectors.get_document_for(actor(request), pk, document_id)
         self.check_object_permissions(request, document.contract)
-        services.document_delete(actor=request.user, document=document)
+        services.document_delete(actor=actor(request), document=document)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,7 +170,7 @@ class DocumentDownload(ContractChildView):
         },
     )
     def get(self, request: Request, pk: int, document_id: int):
-        document = selectors.get_document_for(request.user, pk, document_id)
+        document = selectors.get_document_for(actor(request), pk, document_id)
         return attachment_response(
             document.file, filename=document.original_name, content_type=document.content_type
         )

@@ -27,6 +27,7 @@ from customer_care.models import Department
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.http import actor
 
 
 @extend_schema_view(
@@ -41,13 +42,13 @@ class IssueList(ExportListMixin, generics.ListCreateAPIView):
     export = ISSUES
 
     def get_queryset(self) -> QuerySet:
-        return selectors.issue_list(self.request.user).order_by("-opened_at", "pk")
+        return selectors.issue_list(actor(self.request)).order_by("-opened_at", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        issue = services.issue_create(actor=request.user, account=fields.pop("account"), **fields)
+        issue = services.issue_create(actor=actor(request), account=fields.pop("account"), **fields)
         return Response(self.get_serializer(issue).data, status=status.HTTP_201_CREATED)
 
 
@@ -65,7 +66,7 @@ class IssueDetail(generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet:
-        return selectors.issue_list(self.request.user)
+        return selectors.issue_list(actor(self.request))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         issue = self.get_object()
@@ -76,7 +77,9 @@ class IssueDetail(generics.RetrieveUpdateAPIView):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        issue = services.issue_update(actor=request.user, issue=issue, **serializer.validated_data)
+        issue = services.issue_update(
+            actor=actor(request), issue=issue, **serializer.validated_data
+        )
         return Response(self.get_serializer(issue).data)
 
 
@@ -97,13 +100,15 @@ class SurveyList(generics.ListCreateAPIView):
     filterset_class = SurveyFilter
 
     def get_queryset(self) -> QuerySet:
-        return selectors.survey_list(self.request.user).order_by("-surveyed_on", "-pk")
+        return selectors.survey_list(actor(self.request)).order_by("-surveyed_on", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        survey = services.survey_record(actor=request.user, account=fields.pop("account"), **fields)
+        survey = services.survey_record(
+            actor=actor(request), account=fields.pop("account"), **fields
+        )
         return Response(self.get_serializer(survey).data, status=status.HTTP_201_CREATED)
 
 
@@ -112,7 +117,7 @@ class SurveyDetail(generics.RetrieveAPIView):
     serializer_class = SurveySerializer
 
     def get_queryset(self) -> QuerySet:
-        return selectors.survey_list(self.request.user)
+        return selectors.survey_list(actor(self.request))
 
 
 @extend_schema_view(get=extend_schema(summary=_("The departments issues are assigned to")))
@@ -154,7 +159,7 @@ class AccountNps(generics.GenericAPIView):
 
     @extend_schema(summary=_("NPS per year of an account and of its group"))
     def get(self, request: Request, pk: int) -> Response:
-        account = get_account_for(request.user, pk)
+        account = get_account_for(actor(request), pk)
         data = {
             "min_answers": settings.NPS_MIN_ANSWERS,
             "account": selectors.nps_trend(account),

@@ -27,14 +27,15 @@ from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.concurrency import VersionedAPIMixin
+from kam.http import actor
 
 
 def _read_back(request: Request, opportunity: Opportunity) -> dict:
     # Through the scope, for `weighted` and the prefetched competitors. A user who just
     # moved the deal to an account they cannot see gets what they wrote.
-    fresh = selectors.opportunity_list(request.user).filter(pk=opportunity.pk).first()
+    fresh = selectors.opportunity_list(actor(request)).filter(pk=opportunity.pk).first()
     if fresh is None:
-        opportunity.weighted = opportunity.weighted_value
+        opportunity.weighted = opportunity.weighted_value  # type: ignore[attr-defined]
         fresh = opportunity
     return OpportunitySerializer(fresh, context={"request": request}).data
 
@@ -56,14 +57,14 @@ class OpportunityList(ExportListMixin, generics.ListCreateAPIView):
     export = OPPORTUNITIES
 
     def get_queryset(self) -> QuerySet[Opportunity]:
-        return selectors.opportunity_list(self.request.user).order_by("expected_close_date", "pk")
+        return selectors.opportunity_list(actor(self.request)).order_by("expected_close_date", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         opportunity = services.opportunity_create(
-            actor=request.user,
+            actor=actor(request),
             account=fields.pop("account"),
             product_lines=fields.pop("product_lines", ()),
             **fields,
@@ -87,7 +88,7 @@ class OpportunityDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Opportunity]:
-        return selectors.opportunity_list(self.request.user)
+        return selectors.opportunity_list(actor(self.request))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         opportunity = self.get_object()
@@ -98,7 +99,7 @@ class OpportunityDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
         fields = dict(serializer.validated_data)
         product_lines = fields.pop("product_lines", None)
         opportunity = services.opportunity_update(
-            actor=request.user, opportunity=opportunity, product_lines=product_lines, **fields
+            actor=actor(request), opportunity=opportunity, product_lines=product_lines, **fields
         )
         return Response(_read_back(request, opportunity))
 
@@ -111,7 +112,7 @@ class OpportunityChildView(generics.GenericAPIView):
 
     def get_opportunity(self) -> Opportunity:
         opportunity = (
-            selectors.opportunity_list(self.request.user).filter(pk=self.kwargs["pk"]).first()
+            selectors.opportunity_list(actor(self.request)).filter(pk=self.kwargs["pk"]).first()
         )
         if opportunity is None:
             raise Http404
@@ -140,7 +141,7 @@ class OpportunityCompetitors(OpportunityChildView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         link, created = services.opportunity_competitor_set(
-            actor=request.user, opportunity=opportunity, **serializer.validated_data
+            actor=actor(request), opportunity=opportunity, **serializer.validated_data
         )
         return Response(
             self.get_serializer(link).data,
@@ -154,7 +155,7 @@ class OpportunityCompetitor(OpportunityChildView):
         opportunity = self.get_opportunity()
         competitor = Competitor.objects.filter(pk=competitor_id).first()
         if competitor is None or not services.opportunity_competitor_remove(
-            actor=request.user, opportunity=opportunity, competitor=competitor
+            actor=actor(request), opportunity=opportunity, competitor=competitor
         ):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -175,7 +176,7 @@ class CompetitorList(generics.ListCreateAPIView):
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        competitor = services.competitor_create(actor=request.user, **serializer.validated_data)
+        competitor = services.competitor_create(actor=actor(request), **serializer.validated_data)
         return Response(self.get_serializer(competitor).data, status=status.HTTP_201_CREATED)
 
 

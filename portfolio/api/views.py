@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.access import get_account_for, visible_accounts
 from accounts.selectors import current_year
 from kam.api.export import ExportListMixin
+from kam.http import actor
 from portfolio import classification, dashboard, exports, selectors, services
 from portfolio.api.serializers import (
     AcceptSerializer,
@@ -81,7 +82,7 @@ class PortfolioView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        cockpit = selectors.cockpit(request.user, year=_year(request), limit=_limit(request))
+        cockpit = selectors.cockpit(actor(request), year=_year(request), limit=_limit(request))
         return Response(
             decimal_strings(
                 {
@@ -137,7 +138,7 @@ class PortfolioAccountList(ExportListMixin, generics.ListAPIView):
     def get_queryset(self):
         request = self.request
         form = dashboard.DashboardFilter(
-            request.query_params or None, regions=dashboard.regions(request.user)
+            request.query_params or None, regions=dashboard.regions(actor(request))
         )
         if request.query_params and not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
@@ -145,7 +146,7 @@ class PortfolioAccountList(ExportListMixin, generics.ListAPIView):
         metric = request.query_params.get("metric", "revenue")
         if metric not in dashboard.DRILLS:
             raise ValidationError({"metric": [_("Choose one of the dashboard's figures.")]})
-        accounts = form.apply(visible_accounts(request.user))
+        accounts = form.apply(visible_accounts(actor(request)))
         return dashboard.drill_down(
             accounts, year=year, metric=metric, value=request.query_params.get("value", "")
         )
@@ -178,7 +179,7 @@ class CompanyTotalsYear(APIView):
         serializer = CompanyTotalsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         totals, created = services.company_totals_put(
-            actor=request.user, year=year, **serializer.validated_data
+            actor=actor(request), year=year, **serializer.validated_data
         )
         return Response(
             CompanyTotalsSerializer(totals).data,
@@ -187,7 +188,7 @@ class CompanyTotalsYear(APIView):
 
     @extend_schema(summary=_("Delete the company's totals of one year"), responses={204: None})
     def delete(self, request: Request, year: int) -> Response:
-        if not services.company_totals_delete(actor=request.user, year=year):
+        if not services.company_totals_delete(actor=actor(request), year=year):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -226,7 +227,7 @@ class SuggestionList(APIView):
         size = _limit(request)
         found, total = classification.suggestions(
             year=year,
-            visible_ids_sql=selectors.visible_ids_sql(request.user),
+            visible_ids_sql=selectors.visible_ids_sql(actor(request)),
             limit=size,
             offset=(page - 1) * size,
         )
@@ -238,11 +239,11 @@ class SuggestionAccept(APIView):
         summary=_("Accept the suggested status"), request=AcceptSerializer, responses={200: dict}
     )
     def post(self, request: Request, account_id: int) -> Response:
-        account = get_account_for(request.user, account_id)
+        account = get_account_for(actor(request), account_id)
         serializer = AcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         year = serializer.validated_data.get("year") or current_year()
-        decision = services.suggestion_accept(actor=request.user, account=account, year=year)
+        decision = services.suggestion_accept(actor=actor(request), account=account, year=year)
         return Response(
             {
                 "account": account.pk,
@@ -259,12 +260,12 @@ class SuggestionReject(APIView):
         responses={200: dict},
     )
     def post(self, request: Request, account_id: int) -> Response:
-        account = get_account_for(request.user, account_id)
+        account = get_account_for(actor(request), account_id)
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         year = serializer.validated_data.get("year") or current_year()
         decision = services.suggestion_reject(
-            actor=request.user,
+            actor=actor(request),
             account=account,
             year=year,
             reason=serializer.validated_data["reason"],
@@ -284,7 +285,7 @@ class AccountHealth(APIView):
         summary=_("An account's health score, its parts and history"), responses={200: dict}
     )
     def get(self, request: Request, pk: int) -> Response:
-        account = get_account_for(request.user, pk)
+        account = get_account_for(actor(request), pk)
         result = selectors.account_health(account)
         return Response(
             {

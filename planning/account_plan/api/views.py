@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
 from kam.concurrency import VersionedAPIMixin
+from kam.http import actor
 from planning.account_plan import selectors, services
 from planning.account_plan.api.serializers import (
     AccountPlanSerializer,
@@ -50,14 +51,14 @@ class AccountPlanViewSet(
     def get_queryset(self) -> QuerySet[AccountPlan]:
         # Newest year first, then in the order of creation: served by accountplan_year_idx.
         # Sorting by account name (`ordering=account`) joins the accounts and sorts them all.
-        return selectors.plan_list(self.request.user).order_by("-year", "pk")
+        return selectors.plan_list(actor(self.request)).order_by("-year", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         plan = services.plan_create(
-            actor=request.user, account=fields.pop("account"), year=fields.pop("year"), **fields
+            actor=actor(request), account=fields.pop("account"), year=fields.pop("year"), **fields
         )
         return Response(self._data(plan), status=status.HTTP_201_CREATED)
 
@@ -71,13 +72,13 @@ class AccountPlanViewSet(
         )
         serializer.is_valid(raise_exception=True)
         # plan_update runs the status change (if any) in the same transaction.
-        plan = services.plan_update(actor=request.user, plan=plan, **serializer.validated_data)
+        plan = services.plan_update(actor=actor(request), plan=plan, **serializer.validated_data)
         return Response(self._data(plan))
 
     @extend_schema(summary=_("Mark an account plan as reviewed"), request=None)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk=None) -> Response:
-        plan = services.plan_mark_reviewed(actor=request.user, plan=self.get_object())
+        plan = services.plan_mark_reviewed(actor=actor(request), plan=self.get_object())
         return Response(self._data(plan))
 
     @extend_schema(
@@ -93,7 +94,7 @@ class AccountPlanViewSet(
     def copy(self, request: Request) -> Response:
         serializer = PlanCopySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_copy_from_last_year(actor=request.user, **serializer.validated_data)
+        plan = services.plan_copy_from_last_year(actor=actor(request), **serializer.validated_data)
         return Response(self._data(plan), status=status.HTTP_201_CREATED)
 
     def _data(self, plan: AccountPlan) -> dict:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.access import can_edit_account
 from kam.api.filters import FILTERS
+from kam.http import actor
 from planning.business_cases import selectors, services
 from planning.business_cases.api.serializers import (
     BusinessCaseSerializer,
@@ -30,7 +31,7 @@ class CanEditCase(permissions.BasePermission):
     def has_object_permission(self, request: Request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can_edit_account(request.user, obj.account)
+        return can_edit_account(actor(request), obj.account)
 
 
 @extend_schema_view(
@@ -48,7 +49,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
     filterset_class = BusinessCaseFilter
 
     def get_queryset(self):
-        return selectors.visible_cases(self.request.user).order_by("-created_at", "-pk")
+        return selectors.visible_cases(actor(self.request)).order_by("-created_at", "-pk")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -58,6 +59,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        assert page is not None, "business cases are always paged"
         for case in page:
             selectors.with_results(case)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -66,7 +68,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(selectors.with_results(self.get_object())).data)
 
     def _detail(self, case: BusinessCase, code=status.HTTP_200_OK) -> Response:
-        case = selectors.get_case_for(self.request.user, case.pk)
+        case = selectors.get_case_for(actor(self.request), case.pk)
         data = BusinessCaseSerializer(case, context=self.get_serializer_context()).data
         return Response(data, status=code)
 
@@ -75,7 +77,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         case = services.business_case_create(
-            actor=request.user, account=fields.pop("account"), **fields
+            actor=actor(request), account=fields.pop("account"), **fields
         )
         return self._detail(case, status.HTTP_201_CREATED)
 
@@ -86,14 +88,14 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         case = services.business_case_update(
-            actor=request.user,
+            actor=actor(request),
             case=BusinessCase.objects.get(pk=case.pk),
             **serializer.validated_data,
         )
         return self._detail(case)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.business_case_delete(actor=request.user, case=self.get_object())
+        services.business_case_delete(actor=actor(request), case=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -107,12 +109,12 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         serializer = ScenarioSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         scenario = services.scenario_create(
-            actor=request.user, case=case, **serializer.validated_data
+            actor=actor(request), case=case, **serializer.validated_data
         )
         return self._scenario(case, scenario.pk, status.HTTP_201_CREATED)
 
     def _scenario(self, case: BusinessCase, scenario_id: int, code=status.HTTP_200_OK):
-        case = selectors.get_case_for(self.request.user, case.pk)
+        case = selectors.get_case_for(actor(self.request), case.pk)
         scenario = next(s for s in case.scenarios.all() if s.pk == scenario_id)
         return Response(ScenarioSerializer(scenario).data, status=code)
 
@@ -138,11 +140,13 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         if scenario is None:
             raise Http404
         if request.method == "DELETE":
-            services.scenario_delete(actor=request.user, scenario=scenario)
+            services.scenario_delete(actor=actor(request), scenario=scenario)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = ScenarioSerializer(
             scenario, data=request.data, partial=request.method == "PATCH"
         )
         serializer.is_valid(raise_exception=True)
-        services.scenario_update(actor=request.user, scenario=scenario, **serializer.validated_data)
+        services.scenario_update(
+            actor=actor(request), scenario=scenario, **serializer.validated_data
+        )
         return self._scenario(case, scenario.pk)

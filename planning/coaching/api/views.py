@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
+from kam.http import actor
 from kam.uploads import attachment_response
 from planning.coaching import selectors, services
 from planning.coaching.api.serializers import (
@@ -73,7 +74,7 @@ class CoachingPlanViewSet(
     filterset_class = CoachingPlanFilter
 
     def get_queryset(self) -> QuerySet[CoachingPlan]:
-        return selectors.plan_list(self.request.user)
+        return selectors.plan_list(actor(self.request))
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -83,7 +84,7 @@ class CoachingPlanViewSet(
         return CoachingPlanSerializer
 
     def _detail(self, plan: CoachingPlan, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.get_plan_for(self.request.user, plan.pk)
+        fresh = selectors.get_plan_for(actor(self.request), plan.pk)
         data = CoachingPlanDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
 
@@ -94,7 +95,7 @@ class CoachingPlanViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         plan = services.coaching_plan_create(
-            actor=request.user,
+            actor=actor(request),
             account=fields.pop("account"),
             reps=fields.pop("reps", ()),
             **fields,
@@ -112,7 +113,7 @@ class CoachingPlanViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         plan = services.coaching_plan_update(
-            actor=request.user, plan=plan, reps=fields.pop("reps", None), **fields
+            actor=actor(request), plan=plan, reps=fields.pop("reps", None), **fields
         )
         return self._detail(plan)
 
@@ -141,7 +142,7 @@ class CoachingPlanViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         material = services.material_add(
-            actor=request.user,
+            actor=actor(request),
             plan=plan,
             title=data.get("title", ""),
             url=data.get("url", ""),
@@ -164,7 +165,7 @@ class CoachingPlanViewSet(
         url_name="download",
     )
     def download(self, request: Request, pk=None, material_id=None):
-        material = selectors.get_material_for(request.user, pk, material_id)
+        material = selectors.get_material_for(actor(request), pk, material_id)
         return attachment_response(
             material.file,
             filename=material.original_name or material.title,
@@ -183,7 +184,7 @@ class CoachingPlanViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         session = services.session_add(
-            actor=request.user,
+            actor=actor(request),
             plan=plan,
             held_at=data.get("held_at"),
             participants=data.get("participants", ()),
@@ -200,9 +201,9 @@ class CoachingPlanViewSet(
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def confirm(self, request: Request, pk=None) -> Response:
         plan = self.get_object()
-        confirmation, created = services.briefing_confirm(actor=request.user, plan=plan)
+        confirmation, created = services.briefing_confirm(actor=actor(request), plan=plan)
         data = ConfirmationStatusSerializer(
-            selectors.RepStatus(rep=request.user, confirmation=confirmation)
+            selectors.RepStatus(rep=actor(request), confirmation=confirmation)
         ).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -5,6 +5,8 @@ Reads start from the access scope (outside it: 404); writes go through
 planning.whitespace.services.
 """
 
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from accounts.models import ProductLine
 from deals import selectors as deals_selectors
 from deals.api.serializers import OpportunitySerializer
 from kam.api.filters import FILTERS
+from kam.http import actor
 from planning.models import BusinessUnit, WhitespaceCell
 from planning.whitespace import selectors, services
 from planning.whitespace.api.serializers import (
@@ -45,7 +48,7 @@ class CanEditAccountOf(permissions.BasePermission):
     def has_object_permission(self, request: Request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can_edit_account(request.user, obj.account)
+        return can_edit_account(actor(request), obj.account)
 
 
 class _OneObjectSchema(AutoSchema):
@@ -69,7 +72,7 @@ class WhitespaceViewSet(viewsets.ViewSet):
         account_id = request.query_params.get("account", "")
         if not account_id.isdigit():
             raise ValidationError({"account": [_("Give the account's id.")]})
-        account = get_account_for(request.user, int(account_id))
+        account = get_account_for(actor(request), int(account_id))
         return Response(MatrixSerializer(selectors.whitespace_matrix(account)).data)
 
 
@@ -82,7 +85,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
     filterset_class = BusinessUnitFilter
 
     def get_queryset(self):
-        return scoped(self.request.user, BusinessUnit.objects.select_related("account")).order_by(
+        return scoped(actor(self.request), BusinessUnit.objects.select_related("account")).order_by(
             "account_id", "position", "name", "pk"
         )
 
@@ -99,7 +102,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         unit = services.unit_create(
-            actor=request.user,
+            actor=actor(request),
             account=serializer.validated_data["account"],
             name=serializer.validated_data.get("name", ""),
         )
@@ -112,11 +115,11 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         name = serializer.validated_data.get("name", unit.name)
-        unit = services.unit_rename(actor=request.user, unit=unit, name=name)
+        unit = services.unit_rename(actor=actor(request), unit=unit, name=name)
         return Response(BusinessUnitSerializer(unit).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.unit_delete(actor=request.user, unit=self.get_object())
+        services.unit_delete(actor=actor(request), unit=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -157,7 +160,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = {
+        fields: dict[str, Any] = {
             "state": getattr(cell, "state", WhitespaceCell.State.UNKNOWN),
             "revenue": getattr(cell, "revenue", None),
             "potential": getattr(cell, "potential", None),
@@ -170,7 +173,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
                       "competitor": None, "notes": ""}  # fmt: skip
         fields.update(serializer.validated_data)
         cell, created = services.cell_set(
-            actor=request.user,
+            actor=actor(request),
             account=unit.account,
             business_unit=unit,
             product_line=line,
@@ -206,13 +209,13 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
         fields = dict(serializer.validated_data)
         fields.setdefault("title", f"{unit.name} – {line.name}")
         opportunity = services.cell_start_opportunity(
-            actor=request.user,
+            actor=actor(request),
             business_unit=unit,
             account=unit.account,
             product_lines=[line],
             opportunity_fields=fields,
         )
-        fresh = deals_selectors.opportunity_list(request.user).get(pk=opportunity.pk)
+        fresh = deals_selectors.opportunity_list(actor(request)).get(pk=opportunity.pk)
         return Response(
             OpportunitySerializer(fresh, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
