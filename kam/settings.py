@@ -6,6 +6,7 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Final
 
 import dj_database_url
 from celery.schedules import crontab
@@ -270,7 +271,7 @@ LANGUAGE_COOKIE_NAME = "kam_language"
 HTTPS = env_bool("KAM_HTTPS", True) and not DEBUG
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 CURRENCY = os.environ.get("CURRENCY", "EUR")
 # Our name and logo on the cover of the annual review's presentation folder (an SVG or PNG
 # file; empty: the built-in logo).

@@ -266,7 +266,7 @@ class CoachingPlan(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="coaching_plans")
     title = models.CharField(_("title"), max_length=200)
-    reps = models.ManyToManyField(
+    reps: models.ManyToManyField = models.ManyToManyField(
         USER, related_name="coaching_plans", blank=True, verbose_name=_("sales reps")
     )
     measures = models.TextField(_("measures"), blank=True, validators=BOUNDED_TEXT)
@@ -314,7 +314,7 @@ class CoachingMaterial(models.Model):
 class CoachingSession(models.Model):
     plan = models.ForeignKey(CoachingPlan, on_delete=models.CASCADE, related_name="sessions")
     held_at = models.DateTimeField(_("date"))
-    participants = models.ManyToManyField(
+    participants: models.ManyToManyField = models.ManyToManyField(
         USER, related_name="coaching_sessions", blank=True, verbose_name=_("participants")
     )
     notes = models.TextField(_("notes"), blank=True, validators=BOUNDED_TEXT)

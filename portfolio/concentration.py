@@ -132,6 +132,7 @@ def thresholds() -> Thresholds:
         warning=""
     )
     for warning, metric, minimum in rules.values_list("warning", "metric", "minimum"):
+        assert minimum is not None  # filtered above
         key = (warning, metric)
         found[key] = min(found.get(key, minimum), minimum)
     revenue, margin = (
@@ -420,7 +421,9 @@ def pareto(*, year: int, samples: int = 100) -> Pareto:
     with connection.cursor() as cursor:
         cursor.execute(_ranked_sql(where), {"year": year})
         rows = cursor.fetchall()
-    points = [(row[0], _round(_dec(row[9]))) for row in rows if row[9] is not None]
+    points = [
+        (row[0], round_half_up(_dec(row[9]), ONE_DECIMAL)) for row in rows if row[9] is not None
+    ]
     total = rows[-1][12] if rows else 0
     classes = []
     previous_rank, previous_cum = 0, Decimal(0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -46,6 +47,7 @@ from accounts.models import Account, YearlyFigures, this_year
 from deals.models import Opportunity
 from deals.selectors import OPEN, WEIGHTED
 from kam import versioned_cache
+from kam.forms import choice_field
 from portfolio.models import HealthSnapshot
 from users.models import Role, User
 
@@ -75,8 +77,11 @@ class DashboardFilter(forms.Form):
 
     def __init__(self, *args, regions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", ALL), *[(r, r) for r in regions]]
-        self.fields["owner"].queryset = User.objects.filter(
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", ALL),
+            *[(r, r) for r in regions],
+        ]
+        choice_field(self, "owner").queryset = User.objects.filter(
             role__in=[Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES, Role.ADMIN], is_active=True
         ).order_by("last_name", "first_name")
 

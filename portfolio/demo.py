@@ -103,7 +103,7 @@ def _amber_margin() -> int:
 def _facts() -> int:
     created = 0
     for account in Account.objects.filter(external_id__in=FACTS):
-        rank, fit = FACTS[account.external_id]
+        rank, fit = FACTS[account.external_id or ""]
         _, new = AccountPortfolio.objects.update_or_create(
             account=account, defaults={"supplier_rank": rank, "strategic_fit": fit}
         )
@@ -132,10 +132,10 @@ def _critical_answers() -> int:
         )
         # Weeks old: the owner has called back already (the one open detractor follow-up
         # of the demo stays the recent one of the customer-care step).
-        if survey.follow_up is not None:
+        if survey.follow_up is not None:  # type: ignore[attr-defined]
             activity_services.follow_up_complete(
                 actor=account.owner,
-                follow_up=survey.follow_up,
+                follow_up=survey.follow_up,  # type: ignore[attr-defined]
                 done_at=timezone.now() - timedelta(days=18 + 9 * n),
             )
     return missing

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import MONEY, NOT_NEGATIVE, Account, year_validators
+from accounts.models import MONEY, NOT_NEGATIVE, Account, DecimalSize, year_validators
 from kam.validators import BOUNDED_TEXT
 
 USER = settings.AUTH_USER_MODEL
-SCORE = {"max_digits": 5, "decimal_places": 1}
+SCORE: DecimalSize = {"max_digits": 5, "decimal_places": 1}
 
 
 class CompanyTotals(models.Model):
@@ -311,7 +311,7 @@ class ReadinessAssessment(models.Model):
     def answers(self) -> list[tuple[str, str, int]]:
         """(question key, question, answer) in checklist order."""
         return [
-            (key, str(self._meta.get_field(key).verbose_name), getattr(self, key))
+            (key, str(getattr(self._meta.get_field(key), "verbose_name", key)), getattr(self, key))
             for key in self.QUESTIONS
         ]
 

@@ -134,7 +134,9 @@ def health_header(*, account: Account, group_ids, user) -> dict | None:
     if share is None and not latest:
         return None
     score = latest[0].score if latest else None
-    drop = max(s.score for s in latest[1:]) - score if len(latest) > 1 else None
+    drop = (
+        max(s.score for s in latest[1:]) - score if score is not None and len(latest) > 1 else None
+    )
     return {
         "share": share if share and share.warning else None,
         "health": score,

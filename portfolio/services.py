@@ -216,7 +216,7 @@ def matrix_store_year(*, year: int | None = None) -> int:
                 year=year,
                 attractiveness=attractiveness,
                 position=position,
-                revenue=account.m_revenue,
+                revenue=account.m_revenue,  # type: ignore[attr-defined]
                 status=account.status,
                 parts=parts,
             )

@@ -1,6 +1,7 @@
 """Reads of account plans that more than one page uses: the stale rule and its list."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -32,17 +33,17 @@ def stale_filter(now: datetime | None = None) -> Q:
     return Q(status__in=LIVING, reviewed_or_created__lt=stale_cutoff(now))
 
 
-def with_review_age(queryset: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
+def with_review_age(queryset: QuerySet[AccountPlan]) -> QuerySet[AccountPlan, Any]:
     return queryset.annotate(reviewed_or_created=Coalesce("last_reviewed_at", "created_at"))
 
 
-def stale_plans(user) -> QuerySet[AccountPlan]:
+def stale_plans(user) -> QuerySet[AccountPlan, Any]:
     """Draft and active plans of the user's accounts not reviewed for PLAN_STALE_DAYS days
     (or, never reviewed, created that long ago); the longest unreviewed first.
     Preloads the account, its owner and the last reviewer."""
     plans = with_review_age(scoped(user, AccountPlan.objects.all()))
     return (
-        plans.filter(stale_filter())
+        plans.filter(stale_filter())  # type: ignore[misc]  # the stubs miss the annotation
         .select_related("account", "account__owner", "last_reviewed_by")
         .order_by("reviewed_or_created", "account__name", "pk")
     )

@@ -102,7 +102,7 @@ def seed(users) -> int:
 
 
 def _plan(rng: random.Random, kind: str, today: date) -> dict:
-    names = ACTIONS[kind]
+    names = ACTIONS[Objective.Kind(kind)]
     count = rng.randint(2, min(4, len(names)))
     actions = []
     for title in rng.sample(names, count):

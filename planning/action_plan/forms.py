@@ -28,7 +28,8 @@ class ObjectiveForm(forms.ModelForm):
         widgets = {"due_on": DATE, "year": forms.NumberInput(attrs={"min": 2000, "max": 2100})}
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, prefix="objective", **kwargs)
+        kwargs.setdefault("prefix", "objective")
+        super().__init__(*args, **kwargs)
         self.fields["owner"] = _owner_field()  # empty: the service makes the author the owner
         if not self.is_bound:
             year = timezone.localdate().year

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Account
 from deals.models import Opportunity
+from kam.forms import choice_field
 from planning.models import BusinessCase, Scenario, default_discount_rate
 
 
@@ -20,9 +21,9 @@ class BusinessCaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left empty: the installation's default rate.
         self.fields["discount_rate_pct"].required = False
-        self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account).order_by(
-            "-created_at", "pk"
-        )
+        choice_field(self, "opportunity").queryset = Opportunity.objects.filter(
+            account=account
+        ).order_by("-created_at", "pk")
 
     def clean_discount_rate_pct(self):
         rate = self.cleaned_data.get("discount_rate_pct")

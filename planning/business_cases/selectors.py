@@ -14,7 +14,7 @@ def visible_cases(user) -> QuerySet[BusinessCase]:
     preloaded and the scenarios prefetched in one more query (with their results attached
     by `with_results`)."""
     return (
-        scoped(user, BusinessCase.objects)
+        scoped(user, BusinessCase.objects.all())
         .select_related("account", "opportunity", "created_by")
         .prefetch_related(
             Prefetch("scenarios", queryset=Scenario.objects.order_by("position", "pk"))
@@ -26,7 +26,9 @@ def with_results(case: BusinessCase) -> BusinessCase:
     """Attach `result` (planning.business_cases.arithmetic.ScenarioResult) to each
     prefetched scenario; no queries beyond the prefetch."""
     for scenario in case.scenarios.all():
-        scenario.result = scenario_result(scenario, case.horizon_years, case.discount_rate_pct)
+        scenario.result = scenario_result(  # type: ignore[attr-defined]
+            scenario, case.horizon_years, case.discount_rate_pct
+        )
     return case
 
 

@@ -72,7 +72,8 @@ def seed(users: dict[str, User]) -> int:
         .order_by("external_id")
     )
     # One account per group, so the plans tell different stories.
-    accounts, groups = [], set()
+    accounts: list[Account] = []
+    groups: set[str] = set()
     for account in candidates:
         group = account.path.strip("/").split("/")[0]
         if group not in groups and len(accounts) < PLANS:

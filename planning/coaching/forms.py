@@ -1,10 +1,13 @@
 """Page forms for coaching plans. They collect input; the services validate (model rules,
 who may be a rep, the upload check), so a form error and an API 400 say the same thing."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from kam.forms import choice_field
 from planning.coaching.selectors import eligible_people
 from planning.models import CoachingPlan, CoachingSession
 
@@ -41,7 +44,7 @@ class CoachingPlanForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reps"].queryset = eligible_people(account)
+        choice_field(self, "reps").queryset = eligible_people(account)
 
     def _post_clean(self):
         # Model validation runs in the service, inside its transaction.
@@ -83,8 +86,11 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = eligible_people(account)
-        self.fields["held_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        choice_field(self, "participants").queryset = eligible_people(account)
+        cast(forms.DateTimeField, self.fields["held_at"]).input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
 
     def _post_clean(self):
         pass

@@ -155,7 +155,8 @@ def material_add(
         material.full_clean(exclude=["file"])
         material.save()
     except Exception:
-        storage.delete(stored)
+        if stored:
+            storage.delete(stored)
         raise
     return material
 
@@ -188,7 +189,8 @@ def session_add(
     require_room(plan.sessions.count())
     participants = list(participants)
     require_short_list(participants, field="participants")
-    session = CoachingSession(plan=plan, held_at=held_at, notes=(notes or "").strip())
+    # No date: full_clean answers "required" on the field.
+    session = CoachingSession(plan=plan, held_at=held_at, notes=(notes or "").strip())  # type: ignore[misc]
     session.full_clean()
     people = _check_people(participants, plan.account, "participants")
     session.save()

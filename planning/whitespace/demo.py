@@ -67,7 +67,7 @@ def seed(users) -> int:
 def _plan(rng: random.Random, account: Account, lines, competitors) -> list:
     bought = {line.pk for line in account.product_lines.all()}
     plan = []
-    for name in UNITS[account.external_id]:
+    for name in UNITS[account.external_id or ""]:
         cells = []
         for line in lines:
             roll = rng.random()

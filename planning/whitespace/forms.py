@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from deals.models import Competitor, Opportunity
+from kam.forms import choice_field
 from planning.models import BusinessUnit, WhitespaceCell
 
 
@@ -30,10 +31,10 @@ class CellForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account).order_by(
-            "-created_at", "pk"
-        )
-        self.fields["competitor"].queryset = Competitor.objects.order_by("name")
+        choice_field(self, "opportunity").queryset = Opportunity.objects.filter(
+            account=account
+        ).order_by("-created_at", "pk")
+        choice_field(self, "competitor").queryset = Competitor.objects.order_by("name")
 
     def _post_clean(self):
         pass

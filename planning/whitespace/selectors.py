@@ -1,7 +1,9 @@
 """Reads of the whitespace matrix. The totals are computed in SQL (three grouped sums)."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, DecimalField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -51,7 +53,7 @@ class Slot:
 
     @property
     def symbol(self) -> str:
-        return SYMBOLS[self.state]
+        return SYMBOLS[State(self.state)]
 
     @property
     def is_empty(self) -> bool:
@@ -103,17 +105,16 @@ def _sums() -> dict:
     }
 
 
+def _totals_by(cells: QuerySet[WhitespaceCell], key: str) -> dict[int, Totals]:
+    rows: Iterable[Mapping[str, Any]] = cells.values(key).annotate(**_sums()).order_by()
+    return {row[key]: Totals(row["potential"], row["revenue"]) for row in rows}
+
+
 def matrix_totals(account: Account) -> tuple[dict[int, Totals], dict[int, Totals], Totals]:
     """Totals per business unit, per product line and overall: three queries."""
     cells = account_cells(account)
-    per_unit = {
-        row["business_unit"]: Totals(row["potential"], row["revenue"])
-        for row in cells.values("business_unit").annotate(**_sums()).order_by()
-    }
-    per_line = {
-        row["product_line"]: Totals(row["potential"], row["revenue"])
-        for row in cells.values("product_line").annotate(**_sums()).order_by()
-    }
+    per_unit = _totals_by(cells, "business_unit")
+    per_line = _totals_by(cells, "product_line")
     overall = cells.aggregate(**_sums())
     return per_unit, per_line, Totals(overall["potential"], overall["revenue"])
 

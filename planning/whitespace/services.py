@@ -102,17 +102,18 @@ def cell_set(
         raise ValidationError(
             {"business_unit": _("Choose a business unit or site of this account.")}
         )
-    cell = (
+    found = (
         WhitespaceCell.objects.select_for_update()
         .filter(business_unit=business_unit, product_line=product_line)
         .first()
     )
-    created = cell is None
+    created = found is None
     errors: dict[str, str] = {}
-    if created:
+    if found is None:
         if not product_line.active:
             errors["product_line"] = _("This product line is no longer offered.")
-        cell = WhitespaceCell(business_unit=business_unit, product_line=product_line)
+        found = WhitespaceCell(business_unit=business_unit, product_line=product_line)
+    cell = found
     cell.state = state
     cell.revenue = revenue if state == State.SOLD else None
     cell.potential = None if state in (State.SOLD, State.NOT_RELEVANT) else potential
