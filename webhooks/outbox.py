@@ -107,6 +107,63 @@ def _review_changed(event: events.ReviewChanged) -> list[Outgoing]:
     return [Outgoing("review.held", subject, event.account_id, data, once=True)]
 
 
+def _contact_erased(event: events.ContactErased) -> list[Outgoing]:
+    data = {"contact_id": event.contact_id, "account_id": event.account_id}
+    subject = f"contact:{event.contact_id}"
+    return [Outgoing("contact.erased", subject, event.account_id, data, once=True)]
+
+
+def _notice_approaching(event: events.ContractNoticeApproaching) -> list[Outgoing]:
+    data = {
+        "contract_id": event.contract_id,
+        "account_id": event.account_id,
+        "deadline_on": event.deadline_on.isoformat(),
+        "days_before": event.days_before,
+    }
+    subject = f"contract:{event.contract_id}"
+    return [Outgoing("contract.notice_approaching", subject, event.account_id, data)]
+
+
+def _notice_missed(event: events.ContractNoticeMissed) -> list[Outgoing]:
+    following = event.next_deadline_on
+    data = {
+        "contract_id": event.contract_id,
+        "account_id": event.account_id,
+        "deadline_on": event.deadline_on.isoformat(),
+        "next_deadline_on": following.isoformat() if following else None,
+    }
+    subject = f"contract:{event.contract_id}"
+    return [Outgoing("contract.notice_missed", subject, event.account_id, data)]
+
+
+def _survey_detractor(event: events.SurveyDetractor) -> list[Outgoing]:
+    data = {"survey_id": event.survey_id, "account_id": event.account_id}
+    subject = f"survey:{event.survey_id}"
+    return [Outgoing("survey.detractor", subject, event.account_id, data)]
+
+
+def _folder_ready(event: events.FolderVersionReady) -> list[Outgoing]:
+    data = {
+        "version_id": event.version_id,
+        "review_id": event.review_id,
+        "account_id": event.account_id,
+    }
+    subject = f"review:{event.review_id}"
+    return [Outgoing("folder_version.ready", subject, event.account_id, data)]
+
+
+def _dependency_raised(event: events.DependencyWarningRaised) -> list[Outgoing]:
+    data = {
+        "account_id": event.account_id,
+        "year": event.year,
+        "level": event.level,
+        "revenue_share": event.revenue_share,
+        "margin_share": event.margin_share,
+    }
+    subject = f"dependency:{event.account_id}:{event.year}"
+    return [Outgoing("dependency.warning_raised", subject, event.account_id, data)]
+
+
 DESCRIBERS: dict[type[events.Event], Callable[[Any], list[Outgoing]]] = {
     events.AccountCreated: _account("account.created"),
     events.AccountChanged: _account("account.changed"),
@@ -120,6 +177,12 @@ DESCRIBERS: dict[type[events.Event], Callable[[Any], list[Outgoing]]] = {
     events.IssueCreated: _issue_created,
     events.IssueChanged: _issue_changed,
     events.ReviewChanged: _review_changed,
+    events.ContactErased: _contact_erased,
+    events.ContractNoticeApproaching: _notice_approaching,
+    events.ContractNoticeMissed: _notice_missed,
+    events.SurveyDetractor: _survey_detractor,
+    events.FolderVersionReady: _folder_ready,
+    events.DependencyWarningRaised: _dependency_raised,
 }
 
 
