@@ -95,10 +95,10 @@ class TombstonesInline:
         return getattr(obj, "account_id", None)
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        formset = super().get_formset(request, obj, **kwargs)
         inline = self
 
-        class BuryingFormSet(formset):  # type: ignore[misc,valid-type]
+        class BuryingFormSet(formset):
             def delete_existing(self, obj, commit=True):
                 if commit:
                     account_id = inline.tombstone_account_id(obj)
