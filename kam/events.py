@@ -465,8 +465,10 @@ class Batch:
 
     def __init__(self) -> None:
         self.published: list[_Published] = []
+        self.delivered = False
 
     def __call__(self) -> None:
+        self.delivered = True
         deliver([p.event for p in self.published if p.committed], robust=True)
 
 
@@ -494,7 +496,13 @@ def publish(event: Event) -> None:
     batch: Batch | None = getattr(connection, "kam_events_batch", None)
     # The transaction's batch moves behind the new marker; not found, the transaction it
     # belonged to is over and this one starts its own.
-    position = next((i for i in range(len(entries) - 2, -1, -1) if entries[i][1] is batch), None)
+    # A subscriber that publishes starts a batch of its own (its transaction is new; the
+    # delivered batch may still be listed where the callbacks are captured, in tests).
+    position = None
+    if batch is not None and not batch.delivered:
+        position = next(
+            (i for i in range(len(entries) - 2, -1, -1) if entries[i][1] is batch), None
+        )
     if batch is None or position is None:
         batch = connection.kam_events_batch = Batch()
     else:
