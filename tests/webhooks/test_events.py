@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 from standardwebhooks import Webhook
 
 from accounts import gdpr
@@ -17,9 +18,10 @@ from customer_care import services as care_services
 from reminders.services import run_rule
 from reviews import pdf, rendering
 from reviews import services as review_services
-from tests.factories import make_account, make_contact
+from tests.factories import UserFactory, make_account, make_contact
 from tests.reminders.conftest import at
 from tests.webhooks.receiver import receiver
+from users.models import Role
 from webhooks import services
 
 pytestmark = pytest.mark.django_db
@@ -54,13 +56,19 @@ def hooked(admin_user, local_receiver, django_capture_on_commit_callbacks):
 
 
 def test_an_erased_contact_is_announced_with_ids_only(hooked, admin_user, account):
-    contact = make_contact(account=account, first_name="Eva", last_name="Schulz")
+    contact = make_contact(
+        account=account, first_name="Eva", last_name="Schulz", external_id="CRM-7"
+    )
     [payload] = hooked(
         ["contact.erased"],
         lambda: gdpr.contact_erase(actor=admin_user, contact=contact, reason="Art. 17 DSGVO"),
     )
     assert payload["type"] == "contact.erased"
-    assert payload["data"] == {"contact_id": contact.pk, "account_id": account.pk}
+    assert payload["data"] == {
+        "contact_id": contact.pk,
+        "account_id": account.pk,
+        "external_id": "CRM-7",
+    }  # no object: nothing of the person
 
 
 @pytest.fixture
@@ -86,14 +94,12 @@ def test_a_notice_deadline_is_announced_once_per_stage(hooked, contract, account
         ["contract.notice_approaching"],
         scans(first_day - timedelta(days=1), first_day, first_day + timedelta(days=1)),
     )
-    assert [p["data"] for p in found] == [
-        {
-            "contract_id": contract.pk,
-            "account_id": account.pk,
-            "deadline_on": deadline.isoformat(),
-            "days_before": 90,
-        }
-    ]
+    [payload] = found
+    assert payload["data"]["contract_id"] == contract.pk
+    assert payload["data"]["account_id"] == account.pk
+    assert payload["data"]["deadline_on"] == deadline.isoformat()
+    assert payload["data"]["days_before"] == 90
+    assert payload["data"]["object"]["number"] == "RV-1"  # the contract, as the API shows it
     # Later scans: the 30-day stage once, the 7-day stage once, nothing in between.
     later = hooked([], scans(*(deadline - timedelta(days=n) for n in (31, 30, 29, 8, 7, 6))))
     assert [p["data"]["days_before"] for p in later] == [30, 7]
@@ -129,6 +135,7 @@ def test_a_detractor_survey_is_announced_and_a_promoter_is_not(hooked, kam, acco
     [payload] = hooked(["survey.detractor"], record)
     assert payload["type"] == "survey.detractor"
     assert payload["data"]["account_id"] == account.pk
+    assert payload["data"]["object"]["nps"] == 3
 
 
 def test_a_rendered_folder_version_is_announced(hooked, kam, account, monkeypatch):
@@ -143,11 +150,14 @@ def test_a_rendered_folder_version_is_announced(hooked, kam, account, monkeypatc
         ["folder_version.ready"],
         lambda: rendering.render_version(version_id=version.pk, task_id="t-1"),
     )
-    assert payload["data"] == {
-        "version_id": version.pk,
-        "review_id": review.pk,
-        "account_id": account.pk,
-    }
+    data = payload["data"]
+    assert (data["version_id"], data["review_id"], data["account_id"]) == (
+        version.pk,
+        review.pk,
+        account.pk,
+    )
+    assert data["object"]["status"] == "done"
+    assert data["object"]["download_url"].endswith(f"/{version.pk}/download/")
 
 
 def test_a_dependency_warning_is_announced_once_per_crossing(hooked, kam):
@@ -170,3 +180,33 @@ def test_a_dependency_warning_is_announced_once_per_crossing(hooked, kam):
     assert raised(hooked([], revenue(small, 2000))) == [(small.pk, "red")]
     # small shrinks again: big crosses 50 % once more and is announced again.
     assert raised(hooked([], revenue(small, 100))) == [(big.pk, "red")]
+
+
+def test_the_object_is_the_api_row_within_the_registering_administrators_scope(
+    kam, other_kam, local_receiver, django_capture_on_commit_callbacks
+):
+    registrar = UserFactory(username="admin2", role=Role.ADMIN, is_staff=True)
+    _endpoint, secret = services.endpoint_create(
+        actor=registrar, url=local_receiver.url, event_types=["account.changed"]
+    )
+    group = make_account(owner=other_kam, name="Konzern AG")
+    theirs = make_account(owner=kam, actor=other_kam, name="Tochter GmbH", parent=group)
+    hidden = make_account(owner=other_kam, name="Fremd GmbH")
+    account_services.team_member_set(
+        actor=kam, account=theirs, user=registrar, role="sales_rep", can_edit=False
+    )
+    registrar.role = Role.KEY_ACCOUNT_MANAGER  # no longer sees every account
+    registrar.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.account_update(actor=kam, account=theirs, city="Ulm")
+        account_services.account_update(actor=other_kam, account=hidden, city="Ulm")
+
+    [received] = local_receiver.requests  # nothing of the account outside the scope
+    data = Webhook(secret).verify(received.body, received.headers)["data"]
+    assert data["object"]["city"] == "Ulm"
+    assert data["object"]["parent"] is None  # the group is outside the scope
+    api = APIClient()
+    api.force_authenticate(registrar)
+    [row] = [r for r in api.get("/api/v1/accounts/").json()["results"] if r["id"] == theirs.pk]
+    assert data["object"] == row  # the API's serializer, as the registrar reads it
