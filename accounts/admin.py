@@ -12,7 +12,7 @@ from accounts.models import (
     path_ids,
 )
 from kam import events
-from kam.admin import EventsAdmin, TombstonesAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin, TombstonesInline
 
 
 @admin.register(ProductLine)
@@ -20,7 +20,8 @@ class ProductLineAdmin(admin.ModelAdmin):
     list_display = ["name", "active"]
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(TombstonesInline, admin.TabularInline):
+    tombstone_kind = "team_member"
     model = TeamMembership
     extra = 0
 
@@ -40,7 +41,8 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
+class AccountAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "account"  # its contacts, figures and the rest go with it
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
     search_fields = ["name", "legal_name", "external_id"]
@@ -77,7 +79,8 @@ class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(EventsAdmin, SimpleHistoryAdmin):
+class ContactAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
+    tombstone_kind = "contact"
     list_display = ["__str__", "account", "buying_role", "is_active"]
     search_fields = ["last_name", "first_name", "email"]
     list_select_related = ["account"]

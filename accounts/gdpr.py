@@ -300,6 +300,7 @@ def contact_erase(*, actor: User, contact: Contact, reason: str) -> Contact:
     redact_stored_responses(redact)
     # Search, caches, webhooks and reminders follow the change like any other.
     events.publish(events.ContactChanged(contact_id=contact.pk, account_id=contact.account_id))
+    events.publish(events.ContactErased(contact_id=contact.pk, account_id=contact.account_id))
     return contact
 
 

@@ -192,6 +192,7 @@ def survey_record(
     survey.follow_up = None
     if survey.is_detractor:
         survey.follow_up = _detractor_follow_up(actor=actor, survey=survey)
+        events.publish(events.SurveyDetractor(survey_id=survey.pk, account_id=account.pk))
     return survey
 
 

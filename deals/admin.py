@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from deals import services
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam import events
-from kam.admin import EventsAdmin
+from kam.admin import EventsAdmin, TombstonesInline
 
 
 @admin.register(Stage)
@@ -29,10 +29,14 @@ class CompetitorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class CompetitorInline(admin.TabularInline):
+class CompetitorInline(TombstonesInline, admin.TabularInline):
+    tombstone_kind = "opportunity_competitor"
     model = OpportunityCompetitor
     extra = 0
     autocomplete_fields = ["competitor"]
+
+    def tombstone_account_id(self, obj):
+        return obj.opportunity.account_id
 
 
 @admin.register(Opportunity)

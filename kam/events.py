@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -288,6 +289,73 @@ class ClassificationChanged(Event):
     account_id: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ContactErased(Event):
+    """accounts.gdpr.contact_erase, beside ContactChanged: the person's data is gone (the
+    row stays, redacted)."""
+
+    contact_id: int
+    account_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractNoticeApproaching(Event):
+    """reminders.rules.contracts, from the reminder scan: a renewing contract's notice
+    deadline `deadline_on` reached the stage of `days_before` days (REMINDER_NOTICE_DAYS:
+    90, 30, 7); once per contract, deadline and stage, however often the scan runs."""
+
+    contract_id: int
+    account_id: int
+    deadline_on: date
+    days_before: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractNoticeMissed(Event):
+    """reminders.rules.contracts, from the reminder scan: the notice deadline
+    `deadline_on` passed without notice; once per contract and deadline.
+    `next_deadline_on`: the next one that can still be met (None: none)."""
+
+    contract_id: int
+    account_id: int
+    deadline_on: date
+    next_deadline_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyDetractor(Event):
+    """customer_care.services.survey_record: a survey with a detractor score (NPS 0-6 or
+    CSAT 1-2) was recorded."""
+
+    survey_id: int
+    account_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderVersionReady(Event):
+    """reviews.rendering.render_version: a review folder version's PDF is rendered and
+    can be downloaded."""
+
+    version_id: int
+    review_id: int
+    account_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DependencyWarningRaised(Event):
+    """portfolio.dependency.levels_update, after figures or company totals changed: a unit
+    (a group with its subsidiaries, or a single account; `account_id` is its top account)
+    crossed a dependency warning level of `year` upwards ("amber": 25 %, "red": 50 % of
+    revenue or margin, or the thresholds of the classification rules); once per crossing
+    (falling below and crossing again announces it again)."""
+
+    account_id: int
+    year: int
+    level: str
+    revenue_share: str  # exact decimal, as text
+    margin_share: str
+
+
 def user_saved(sender: type, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """UserChanged for a saved or deleted user (kam.apps connects it to users.User): a
     sign-in, which saves only `last_login`, changes nothing anyone derives."""
@@ -398,8 +466,10 @@ class Batch:
 
     def __init__(self) -> None:
         self.published: list[_Published] = []
+        self.delivered = False
 
     def __call__(self) -> None:
+        self.delivered = True
         deliver([p.event for p in self.published if p.committed], robust=True)
 
 
@@ -427,7 +497,13 @@ def publish(event: Event) -> None:
     batch: Batch | None = getattr(connection, "kam_events_batch", None)
     # The transaction's batch moves behind the new marker; not found, the transaction it
     # belonged to is over and this one starts its own.
-    position = next((i for i in range(len(entries) - 2, -1, -1) if entries[i][1] is batch), None)
+    # A subscriber that publishes starts a batch of its own (its transaction is new; the
+    # delivered batch may still be listed where the callbacks are captured, in tests).
+    position = None
+    if batch is not None and not batch.delivered:
+        position = next(
+            (i for i in range(len(entries) - 2, -1, -1) if entries[i][1] is batch), None
+        )
     if batch is None or position is None:
         batch = connection.kam_events_batch = Batch()
     else:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kam import events
-from kam.admin import EventsAdmin, TombstonesAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin, TombstonesInline
 from planning.models import (
     AccountPlan,
     Action,
@@ -114,9 +114,13 @@ class BriefingConfirmationAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan", "rep"]
 
 
-class ScenarioInline(admin.StackedInline):
+class ScenarioInline(TombstonesInline, admin.StackedInline):
+    tombstone_kind = "scenario"
     model = Scenario
     extra = 0
+
+    def tombstone_account_id(self, obj):
+        return obj.case.account_id
 
 
 @admin.register(BusinessCase)

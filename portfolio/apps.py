@@ -11,7 +11,7 @@ class PortfolioConfig(AppConfig):
         from accounts import merge
         from kam import events, registry, versioned_cache
         from kam.registry import AccountTab, DemoStep, HeaderFact, HomeBlock, NavLink
-        from portfolio import demo, home, latest_health, selectors
+        from portfolio import demo, dependency, home, latest_health, selectors
         from portfolio.models import AccountPortfolio, HealthSnapshot, MatrixScore
         from users.models import Role
 
@@ -22,6 +22,9 @@ class PortfolioConfig(AppConfig):
         )
         versioned_cache.rest_on(versioned_cache.ALL, events.Event)
         latest_health.connect()
+        # Crossing a dependency warning level is announced (webhooks), once per crossing.
+        for event_type in (events.FiguresChanged, events.CompanyTotalsChanged):
+            events.subscribe(event_type, dependency.after_figures, batch=True)
         # Scores are derived (the nightly tasks compute them again) and the portfolio row
         # of the account kept wins: a merge drops the merged account's clashing rows.
         for model in (AccountPortfolio, HealthSnapshot, MatrixScore):

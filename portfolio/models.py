@@ -325,3 +325,21 @@ class ReadinessAssessment(models.Model):
     def weak(self) -> list[str]:
         """The questions answered with 1 or 2."""
         return [key for key in self.QUESTIONS if getattr(self, key) <= 2]
+
+
+class DependencyLevel(models.Model):
+    """The dependency warning a unit (a group or a single account: its top account) has
+    in a year, as last computed (portfolio.dependency): kept so that crossing a level is
+    announced once, not at every change of figures."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "year"], name="dependency_level_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.year} {self.level}"

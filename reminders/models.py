@@ -133,3 +133,23 @@ class DepartmentLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}: {self.lead}"
+
+
+class Announcement(models.Model):
+    """A reminder scan's item announced as a domain event (a contract's notice stage):
+    one row per rule, object and date, so a later scan does not announce it again."""
+
+    rule = models.CharField(max_length=50)
+    object_id = models.PositiveBigIntegerField()
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "object_id", "due_on"], name="reminder_announced_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.object_id} {self.due_on}"

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reminders.models import Reminder
+from kam import events
+from reminders.models import Announcement, Reminder
 from reminders.registry import Due, Rule, When, rules
 from users.models import User
 
@@ -124,6 +125,37 @@ def run_rule(
             transaction.on_commit(on_new)
     logger.info("reminders: rule %s found %d due, %d new", key, len(items), created)
     return created
+
+
+def announce_once(
+    rule_key: str, items: Iterable[Due], when: When, event: Callable[[Due], events.Event]
+) -> int:
+    """Publish `event(item)` for each object and date of a scan's items not announced
+    before (one per object and date, whoever its recipients), in the scan's transaction;
+    returns how many were published. For a rule's `after_scan`."""
+    first: dict[tuple[int, date], Due] = {}
+    for item in items:
+        first.setdefault((item.object_id, item.due_on), item)
+    if not first:
+        return 0
+    ids = {object_id for object_id, _due_on in first}
+    known = set(
+        Announcement.objects.filter(rule=rule_key, object_id__in=ids).values_list(
+            "object_id", "due_on"
+        )
+    )
+    new = [item for key, item in first.items() if key not in known]
+    Announcement.objects.bulk_create(
+        [
+            Announcement(rule=rule_key, object_id=i.object_id, due_on=i.due_on, created_at=when.now)
+            for i in new
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    for item in new:
+        events.publish(event(item))
+    return len(new)
 
 
 def run_all(*, when: When | None = None) -> dict[str, int]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kam import events
-from kam.admin import EventsAdmin, TombstonesAdmin
+from kam.admin import EventsAdmin, TombstonesAdmin, TombstonesInline
 from reviews.models import AgendaItem, AnnualReview, FolderVersion, Section, Topic
 
 
@@ -13,15 +13,23 @@ class SectionInline(admin.StackedInline):
     readonly_fields = ["kind", "refreshed_at"]
 
 
-class AgendaInline(admin.TabularInline):
+class AgendaInline(TombstonesInline, admin.TabularInline):
+    tombstone_kind = "agenda_item"
     model = AgendaItem
     extra = 0
 
+    def tombstone_account_id(self, obj):
+        return obj.review.account_id
 
-class TopicInline(admin.TabularInline):
+
+class TopicInline(TombstonesInline, admin.TabularInline):
+    tombstone_kind = "topic"
     model = Topic
     extra = 0
     raw_id_fields = ["owner", "contract"]
+
+    def tombstone_account_id(self, obj):
+        return obj.review.account_id
 
 
 class VersionInline(admin.TabularInline):

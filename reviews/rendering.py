@@ -35,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kam import events
 from reviews import pdf
 from reviews.models import FolderVersion
 
@@ -174,6 +175,33 @@ def _record(version: FolderVersion, **fields) -> bool:
         return bool(mine.update(**fields))
 
 
+def _record_done(version: FolderVersion, **fields) -> bool:
+    """_record for the finished render, with FolderVersionReady in the same transaction:
+    the webhook outbox row commits with the version's "done", or neither does."""
+
+    def write() -> bool:
+        with transaction.atomic():
+            stored = _record(version, **fields)  # in the block: a plain update
+            if stored:
+                ready = events.FolderVersionReady(
+                    version_id=version.pk,
+                    review_id=version.review_id,
+                    account_id=version.review.account_id,
+                )
+                events.publish(ready)
+        return stored
+
+    if connection.in_atomic_block:
+        return write()
+    close_old_connections()
+    try:
+        return write()
+    except DATABASE_ERRORS:
+        log.warning("Database connection lost while rendering version %s; reconnecting", version.pk)
+        connection.close()
+        return write()
+
+
 def _address_space_now() -> int | None:
     """The process's virtual memory in bytes (Linux), None where it cannot be read."""
     try:
@@ -254,7 +282,7 @@ def render_version(
             lease_expires_at=None,
         )  # fmt: skip
         return _reload(version_id)
-    stored = _record(
+    stored = _record_done(
         version,
         status=FolderVersion.Status.DONE,
         file=name,

@@ -22,10 +22,10 @@ class TombstoneSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="object_id", help_text=_("The deleted record's id."))
     kind = serializers.CharField(
         help_text=_(
-            "What was deleted: activity, financials, team_member, contract_document, "
-            "opportunity_competitor, follow_up, review, agreement, agenda_item, topic, "
-            "market_figure, joint_project, folder_version, business_case, scenario, "
-            "coaching_material, business_unit, company_totals."
+            "What was deleted: account, contact, activity, financials, team_member, "
+            "contract_document, opportunity_competitor, follow_up, review, agreement, "
+            "agenda_item, topic, market_figure, joint_project, folder_version, "
+            "business_case, scenario, coaching_material, business_unit, company_totals."
         )
     )
     external_id = serializers.SerializerMethodField()

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts import terms
 from contracts.models import Contract
+from kam import events
 from reminders.registry import Due, Rule
 from reminders.registry import When as ScanWhen
 from reminders.rules import link
+from reminders.services import announce_once
 
 RENEWING = Q(auto_renewal=True)
 
@@ -122,6 +124,36 @@ def fixed_terms_ending(when: ScanWhen):
             )
 
 
+def _approaching(item: Due) -> events.Event:
+    deadline = date.fromisoformat(item.params["deadline_on"])
+    return events.ContractNoticeApproaching(
+        contract_id=item.object_id,
+        account_id=item.account_id,
+        deadline_on=deadline,
+        days_before=(deadline - item.due_on).days,
+    )
+
+
+def _missed(item: Due) -> events.Event:
+    following = item.params["next_deadline_on"]
+    return events.ContractNoticeMissed(
+        contract_id=item.object_id,
+        account_id=item.account_id,
+        deadline_on=date.fromisoformat(item.params["deadline_on"]),
+        next_deadline_on=date.fromisoformat(following) if following else None,
+    )
+
+
+def announce_approaching(items: list[Due], when: ScanWhen) -> None:
+    """ContractNoticeApproaching once per contract, deadline and stage (webhooks)."""
+    announce_once("contract_notice", items, when, _approaching)
+
+
+def announce_missed(items: list[Due], when: ScanWhen) -> None:
+    """ContractNoticeMissed once per contract and missed deadline (webhooks)."""
+    announce_once("contract_notice_missed", items, when, _missed)
+
+
 def _finished(contract: Contract) -> bool:
     return contract.status in terms.FINISHED_STATUSES
 
@@ -134,6 +166,7 @@ RULES = [
         message=_("Notice deadline of contract %(subject)s: %(deadline_on)s (%(days_left)s)."),
         scan=notice_deadlines_ahead,
         settled=_finished,
+        after_scan=announce_approaching,
         counts_down_to="deadline_on",
         order=30,
     ),
@@ -147,6 +180,7 @@ RULES = [
         ),
         scan=notice_deadlines_missed,
         settled=_finished,
+        after_scan=announce_missed,
         order=31,
     ),
     Rule(
