@@ -7,6 +7,7 @@ app_name = "deals"
 urlpatterns = [
     path("", views.pipeline, name="pipeline"),
     path("list/", views.opportunity_list, name="list"),
+    path("changes/", views.pipeline_changes, name="changes"),
     path("stage/<int:stage_pk>/cards/", views.stage_cards, name="stage_cards"),
     path("new/", views.opportunity_create, name="create"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),

@@ -21,7 +21,7 @@ from accounts.access import (
     visible_account_ids,
 )
 from accounts.models import Account
-from deals import exports, selectors, services
+from deals import changes, charts, exports, selectors, services
 from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
 from deals.history import opportunity_history
@@ -401,3 +401,23 @@ def account_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "total_count": opportunities.count(),
     }
     return render_page(request, "deals/account_panel.html", context)
+
+
+def _period(request: HttpRequest) -> str:
+    period = request.GET.get("period", "")
+    return period if period in changes.PERIODS else "week"
+
+
+@login_required
+def pipeline_changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the pipeline since last week or the start of the quarter: the
+    waterfall from the opening to the closing value and the deals behind each bar."""
+    result = changes.pipeline_changes(request.user, period=_period(request))
+    context = {
+        "nav": "deals",
+        "changes": result,
+        "chart": charts.waterfall(result),
+        "bars": [(bar, charts.BAR_LABELS[bar.key]) for bar in result.bars],
+        "movements": [(bar, charts.BAR_LABELS[bar.key]) for bar in result.movements],
+    }
+    return render_page(request, "deals/changes.html", context)
