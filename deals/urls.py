@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.pipeline, name="pipeline"),
     path("list/", views.opportunity_list, name="list"),
     path("changes/", views.pipeline_changes, name="changes"),
+    path("win-loss/", views.win_loss_page, name="win_loss"),
     path("stage/<int:stage_pk>/cards/", views.stage_cards, name="stage_cards"),
     path("new/", views.opportunity_create, name="create"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),

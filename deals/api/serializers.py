@@ -132,3 +132,23 @@ class PipelineChangesSerializer(serializers.Serializer):
     closing = read_only_money()
     closing_count = serializers.IntegerField(read_only=True)
     bars = ChangeBarSerializer(many=True, read_only=True)
+
+
+class WinLossReasonSerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField(source="opportunity_id", read_only=True)
+    title = serializers.CharField(read_only=True)
+    won = serializers.BooleanField(read_only=True)
+    closed_on = serializers.DateField(read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class WinLossSerializer(serializers.Serializer):
+    competitor = serializers.IntegerField(source="competitor.pk", read_only=True)
+    competitor_name = serializers.CharField(source="competitor.name", read_only=True)
+    won_count = serializers.IntegerField(read_only=True)
+    won_value = read_only_money()
+    lost_count = serializers.IntegerField(read_only=True)
+    lost_value = read_only_money()
+    lost_to_them = serializers.IntegerField(read_only=True)
+    win_rate = read_only_money(decimal_places=1)
+    reasons = WinLossReasonSerializer(many=True, read_only=True)
