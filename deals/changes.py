@@ -175,7 +175,7 @@ def pipeline_changes(user, *, period: str = "week", today: date | None = None) -
     totals = deals.order_by().aggregate(**aggregates)
     bars = {}
     for key, condition in conditions.items():
-        rows = []
+        rows: list[Opportunity] = []
         if totals[f"{key}_count"]:
             rows = list(
                 deals.filter(condition)

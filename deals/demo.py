@@ -181,8 +181,8 @@ def _snapshots(today, stages: dict) -> None:
         # Each event happened in the week `weeks ago` (0: this week, after its snapshot).
         advances = [rng.randint(0, 10) for _ in range(rng.randint(0, 2))]
         setback = rng.randint(0, 10) if rng.random() < 0.12 else None
-        revalued = (rng.randint(0, 10), Decimal(rng.randint(80, 120)) / 100)
-        revalued = revalued if rng.random() < 0.25 else None
+        drawn = (rng.randint(0, 10), Decimal(rng.randint(80, 120)) / 100)
+        revalued = drawn if rng.random() < 0.25 else None
         slips = [(rng.randint(0, 10), rng.randint(14, 45)) for _ in range(rng.randint(0, 3))]
         slips = slips if rng.random() < 0.35 else []
         for weeks_ago in range(1, SNAPSHOT_WEEKS + 1):
