@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Account
-from deals import services
-from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
+from deals import services, snapshots
+from deals.models import Competitor, Opportunity, OpportunityCompetitor, OpportunitySnapshot, Stage
 from kam.history import authored_by
 
 SEED = 2026
@@ -154,7 +154,70 @@ def seed(users) -> int:
             for plan in plans:
                 _create(account, plan, stages, register)
                 created += 1
+    _snapshots(today, stages)
     return created
+
+
+SNAPSHOT_WEEKS = 16
+
+
+def _snapshots(today, stages: dict) -> None:
+    """Weekly snapshots of the last SNAPSHOT_WEEKS weeks, so that "Pipeline changes"
+    shows a week and a quarter of movement: each open deal advanced, fell back, changed
+    its value or slipped its close date in some of those weeks (drawn with a fixed seed),
+    and the deals closed in those weeks were open in negotiation before. This week's
+    snapshot is the pipeline as it stands. Skipped when snapshots exist."""
+    if OpportunitySnapshot.objects.exists():
+        return
+    rng = random.Random(SEED + 1)
+    this_week = snapshots.week_start(today)
+    order = [stages[key] for key in OPEN_KEYS]
+    rows = []
+    deals = Opportunity.objects.filter(account__external_id__startswith="DEMO-").select_related(
+        "stage"
+    )
+    for deal in deals.order_by("pk"):
+        created = deal.created_at.date()
+        # Each event happened in the week `weeks ago` (0: this week, after its snapshot).
+        advances = [rng.randint(0, 10) for _ in range(rng.randint(0, 2))]
+        setback = rng.randint(0, 10) if rng.random() < 0.12 else None
+        drawn = (rng.randint(0, 10), Decimal(rng.randint(80, 120)) / 100)
+        revalued = drawn if rng.random() < 0.25 else None
+        slips = [(rng.randint(0, 10), rng.randint(14, 45)) for _ in range(rng.randint(0, 3))]
+        slips = slips if rng.random() < 0.35 else []
+        for weeks_ago in range(1, SNAPSHOT_WEEKS + 1):
+            week = this_week - timedelta(days=7 * weeks_ago)
+            if created > week or (deal.closed_on and deal.closed_on < week):
+                continue
+            if deal.stage.is_closed:
+                stage, value, close = stages["negotiation"], deal.value, deal.expected_close_date
+            else:
+                index = OPEN_KEYS.index(deal.stage.key)
+                index -= sum(1 for a in advances if a < weeks_ago)
+                if setback is not None and setback < weeks_ago:
+                    index += 1
+                stage = order[max(0, min(index, len(order) - 1))]
+                value = deal.value
+                if revalued and revalued[0] < weeks_ago:
+                    value = (deal.value * revalued[1]).quantize(Decimal("1000"))
+                close = deal.expected_close_date
+                if close:
+                    close -= timedelta(days=sum(d for a, d in slips if a < weeks_ago))
+            rows.append(
+                OpportunitySnapshot(
+                    week=week,
+                    taken_at=timezone.make_aware(datetime.combine(week, time(0, 30))),
+                    opportunity=deal,
+                    account_id=deal.account_id,
+                    stage=stage,
+                    value=value,
+                    probability=stage.default_probability,
+                    expected_close_date=close,
+                    owner_id=deal.owner_id,
+                )
+            )
+    OpportunitySnapshot.objects.bulk_create(rows, batch_size=1000)
+    snapshots.snapshot_take(on=today)
 
 
 # The first demo key account shows what the forecast and My work are for.

@@ -1,11 +1,14 @@
 """Page forms. They collect input; the model validation the services run is the one set of
 rules, so a form error and an API 400 say the same thing."""
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import editable_accounts
+from accounts.access import editable_accounts, visible_accounts
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.concurrency import VersionedForm
@@ -133,3 +136,45 @@ class CompetitorLinkForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class WinLossFilterForm(forms.Form):
+    """The period and filters of "Win/loss by competitor" (page and API alike). Regions
+    and industries offered are those of the accounts the user sees."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    competitor = forms.ModelChoiceField(
+        label=_("Competitor"), queryset=Competitor.objects.order_by("name"), required=False
+    )
+    region = forms.ChoiceField(label=_("Region (sales team)"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        accounts = visible_accounts(user).order_by()
+        for name in ("region", "industry"):
+            values = sorted(
+                set(accounts.exclude(**{name: ""}).values_list(name, flat=True).distinct())
+            )
+            self.fields[name].choices = [("", _("All")), *((v, v) for v in values)]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or data["end"] - timedelta(days=365)
+        if data["start"] > data["end"]:
+            self.add_error("start", _("The start comes after the end."))
+        return data
+
+    def filters(self) -> dict:
+        """The keyword arguments of deals.win_loss.win_loss (a valid form)."""
+        data = self.cleaned_data
+        return {
+            "start": data["start"],
+            "end": data["end"],
+            "competitor_id": data["competitor"].pk if data.get("competitor") else None,
+            "region": data.get("region") or "",
+            "industry": data.get("industry") or "",
+        }

@@ -242,3 +242,45 @@ class OpportunityCompetitor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competitor} ({self.get_position_display()})"
+
+
+class OpportunitySnapshot(models.Model):
+    """An open deal as it stood when the week's snapshot was taken (deals.snapshots): the
+    base of "what changed in the pipeline". One row per deal and week; kept two years."""
+
+    week = models.DateField(_("week"), help_text=_("The Monday of the snapshot's week."))
+    taken_at = models.DateTimeField(_("taken at"))
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        verbose_name=_("opportunity"),
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+    )
+    value = models.DecimalField(_("value"), **MONEY)
+    probability = models.SmallIntegerField(_("probability (%)"))
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+
+    class Meta:
+        verbose_name = _("pipeline snapshot")
+        verbose_name_plural = _("pipeline snapshots")
+        ordering = ["week", "opportunity_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "week"], name="one_snapshot_per_week")
+        ]
+        indexes = [models.Index(fields=["week", "account"], name="snapshot_week_account")]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id} @ {self.week}"

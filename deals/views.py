@@ -21,9 +21,9 @@ from accounts.access import (
     visible_account_ids,
 )
 from accounts.models import Account
-from deals import exports, selectors, services
+from deals import changes, charts, exports, selectors, services, win_loss
 from deals.filters import OpportunityFilter
-from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm
+from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm, WinLossFilterForm
 from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
 from kam import concurrency, export, versioned_cache
@@ -402,3 +402,36 @@ def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "total_count": opportunities.count(),
     }
     return render_page(request, "deals/account_panel.html", context)
+
+
+def _period(request: HttpRequest) -> str:
+    period = request.GET.get("period", "")
+    return period if period in changes.PERIODS else "week"
+
+
+@login_required
+def pipeline_changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the pipeline since last week or the start of the quarter: the
+    waterfall from the opening to the closing value and the deals behind each bar."""
+    result = changes.pipeline_changes(request.user, period=_period(request))
+    context = {
+        "nav": "deals",
+        "changes": result,
+        "chart": charts.waterfall(result),
+        "bars": [(bar, charts.BAR_LABELS[bar.key]) for bar in result.bars],
+        "movements": [(bar, charts.BAR_LABELS[bar.key]) for bar in result.movements],
+    }
+    return render_page(request, "deals/changes.html", context)
+
+
+@login_required
+def win_loss_page(request: HttpRequest) -> HttpResponse:
+    """Win/loss by competitor over a chosen period, per region and industry."""
+    form = WinLossFilterForm(request.GET or None, user=request.user)
+    if not request.GET:
+        form = WinLossFilterForm({}, user=request.user)
+    results = win_loss.win_loss(request.user, **form.filters()) if form.is_valid() else []
+    context = {"nav": "deals", "form": form, "results": results}
+    return render_page(
+        request, "deals/win_loss.html", context, status=200 if form.is_valid() else 422
+    )

@@ -668,3 +668,113 @@ def histogram(
         width=width,
         height=height,
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bar of a waterfall: a total (drawn from zero) or a change (drawn from the
+    running total); `href` makes the bar a link (to the table of what is behind it)."""
+
+    label: str
+    value: Number
+    total: bool = False
+    href: str = ""
+
+
+def waterfall_chart(
+    *,
+    title: str,
+    description: str,
+    steps: Sequence[Step],
+    legend: tuple[str, str, str],
+    value_format: Callable[[Number], str] = plain_number,
+    axis_format: Callable[[float, float], Callable[[Number], str]] | None = None,
+    label_format: Callable[[Number], str] | None = None,
+    width: int = 640,
+    height: int = 280,
+) -> Chart:
+    """A waterfall: totals as bars from zero, each change as a bar floating from the
+    running total, up or down, joined by thin lines. `legend` names the totals, the
+    increases and the decreases; they are told apart by fill pattern, not colour alone.
+    Each change's label carries its sign."""
+    sizes = _Type()
+    labels = label_format or value_format
+    series = [Series(legend[0], [s.value for s in steps])]
+    chart_id = _chart_id(title, [s.label for s in steps], series)
+    running, spans = 0.0, []
+    for step in steps:
+        value = float(step.value)
+        if step.total:
+            spans.append((0.0, value))
+            running = value
+        else:
+            spans.append((running, running + value))
+            running += value
+    low, high, step_size = _scale([v for span in spans for v in span], zero=True)
+    ticks = axis_format(step_size, max(abs(low), abs(high))) if axis_format else value_format
+    left = _left_margin(low, high, step_size, ticks, sizes.tick)
+    bottom = _bottom([legend[0], legend[2], legend[1]], left=left, width=width, font_size=None) + 12
+    frame = _Frame(width, height, left=left, right=12, top=18, bottom=bottom, low=low, high=high)
+    slot = frame.plot_width / max(len(steps), 1)
+    bar = slot * 0.7
+    body = [_defs(chart_id, 3), _axis(frame, step_size, ticks, font=sizes.tick)]
+    for index, (step, (start, end)) in enumerate(zip(steps, spans, strict=True)):
+        x = frame.left + index * slot + slot * 0.15
+        top, base = frame.y(max(start, end)), frame.y(min(start, end))
+        pattern = 0 if step.total else (2 if end >= start else 1)
+        text = labels(step.value) if step.total else _signed(labels, step.value)
+        rect = (
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar:.1f}" '
+            f'height="{max(base - top, 0.5):.1f}" '
+            f'fill="url(#{chart_id}-p{pattern})" stroke="#000" stroke-width="0.5">'
+            f"<title>{escape(step.label)}: {escape(text)}</title></rect>"
+        )
+        if step.href:
+            rect = f'<a href="{escape(step.href)}" class="chart-bar-link">{rect}</a>'
+        body.append(rect)
+        body.append(
+            f'<text x="{x + bar / 2:.1f}" y="{top - 4:.1f}" text-anchor="middle" '
+            f'font-size="{sizes.value:g}" fill="#000">{escape(text)}</text>'
+        )
+        if index + 1 < len(steps):
+            y = frame.y(end)
+            body.append(
+                f'<line x1="{x + bar:.1f}" x2="{x + slot:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+                f'stroke="#555" stroke-width="0.7" stroke-dasharray="2 2"/>'
+            )
+        first_line = frame.height - frame.bottom + sizes.category + 4
+        body.extend(
+            f'<text x="{x + bar / 2:.1f}" y="{first_line + row * (sizes.category + 2):g}" '
+            f'text-anchor="middle" font-size="{sizes.category:g}" fill="#000">{escape(line)}</text>'
+            for row, line in enumerate(_wrap(step.label, slot, sizes.category))
+        )
+    # Pattern 0 the totals, 1 (hatched) the decreases, 2 (dotted) the increases.
+    names = [legend[0], legend[2], legend[1]]
+    body.append(_legend(frame, chart_id, names, lines=False, font=sizes.legend))
+    return Chart(
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, frame, "".join(body)),
+        categories=[s.label for s in steps],
+        series_labels=[legend[0]],
+        table=[
+            (s.label, [value_format(s.value) if s.total else _signed(value_format, s.value)])
+            for s in steps
+        ],
+    )
+
+
+def _signed(fmt: Callable[[Number], str], value: Number) -> str:
+    return ("+" if float(value) > 0 else "") + fmt(value)
+
+
+def _wrap(label: str, width: float, size: float) -> list[str]:
+    """A category name on at most two lines under its bar."""
+    if _text_width(label, size) <= width or " " not in label:
+        return [label]
+    words = label.split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        first = " ".join(words[:cut])
+        if _text_width(first, size) <= width:
+            return [first, " ".join(words[cut:])]
+    return [words[0], " ".join(words[1:])]

@@ -583,6 +583,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.nightly_scores",
         "schedule": crontab(hour=2, minute=30),
     },
+    "deals-weekly-snapshot": {
+        # The open pipeline as it stands each Monday ("what changed in the pipeline").
+        "task": "deals.tasks.take_snapshots",
+        "schedule": crontab(day_of_week=1, hour=0, minute=30),
+    },
     # The digest every quarter of an hour (it sends only what is due, reminders.digests).
     "reminders-digests": {"task": "reminders.tasks.send_digests", "schedule": 15 * 60},
 }

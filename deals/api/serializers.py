@@ -82,3 +82,73 @@ class OpportunitySerializer(ParseOnlyModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["closed_on", "closed_at"]
+
+
+class ChangedDealSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    account = serializers.IntegerField(source="account_id", read_only=True)
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True)
+    stage = serializers.CharField(source="stage.key", read_only=True)
+    value = read_only_money()
+    expected_close_date = serializers.DateField(read_only=True)
+    opening_stage = serializers.CharField(
+        source="open_stage.key", read_only=True, allow_null=True, default=None
+    )
+    opening_value = read_only_money(source="open_value")
+    opening_close_date = serializers.DateField(source="open_close", read_only=True)
+    slips = serializers.IntegerField(
+        read_only=True, required=False, help_text=_("Pushed deals: how often it slipped.")
+    )
+
+
+class ChangeBarSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=["new", "won", "lost", "value", "forward", "back", "pushed"], read_only=True
+    )
+    count = serializers.IntegerField(read_only=True)
+    amount = read_only_money(
+        help_text=_(
+            "The change of the open pipeline value (new, won, lost, value), or the value of "
+            "the deals moved (forward, back, pushed)."
+        )
+    )
+    more = serializers.IntegerField(read_only=True)
+    deals = ChangedDealSerializer(many=True, read_only=True)
+
+
+class PipelineChangesSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["week", "quarter"], read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True)
+    base = serializers.ChoiceField(
+        choices=["snapshot", "history"],
+        read_only=True,
+        help_text=_("Where the opening state comes from: the week's snapshot or the history."),
+    )
+    opening = read_only_money()
+    opening_count = serializers.IntegerField(read_only=True)
+    closing = read_only_money()
+    closing_count = serializers.IntegerField(read_only=True)
+    bars = ChangeBarSerializer(many=True, read_only=True)
+
+
+class WinLossReasonSerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField(source="opportunity_id", read_only=True)
+    title = serializers.CharField(read_only=True)
+    won = serializers.BooleanField(read_only=True)
+    closed_on = serializers.DateField(read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class WinLossSerializer(serializers.Serializer):
+    competitor = serializers.IntegerField(source="competitor.pk", read_only=True)
+    competitor_name = serializers.CharField(source="competitor.name", read_only=True)
+    won_count = serializers.IntegerField(read_only=True)
+    won_value = read_only_money()
+    lost_count = serializers.IntegerField(read_only=True)
+    lost_value = read_only_money()
+    lost_to_them = serializers.IntegerField(read_only=True)
+    win_rate = read_only_money(decimal_places=1)
+    reasons = WinLossReasonSerializer(many=True, read_only=True)

@@ -23,4 +23,6 @@ urlpatterns = [
     ),
     path("competitors/", views.CompetitorList.as_view(), name="api-competitor-list"),
     path("stages/", views.StageList.as_view(), name="api-stage-list"),
+    path("pipeline/changes/", views.PipelineChangesView.as_view(), name="api-pipeline-changes"),
+    path("pipeline/win-loss/", views.WinLossView.as_view(), name="api-win-loss"),
 ]

@@ -7,21 +7,31 @@ deals.services, the same functions the pages call.
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
-from deals import selectors, services
+from deals import changes, selectors, services, win_loss
 from deals.api.serializers import (
     CompetitorSerializer,
     OpportunityCompetitorSerializer,
     OpportunitySerializer,
+    PipelineChangesSerializer,
     StageSerializer,
+    WinLossSerializer,
 )
 from deals.exports import OPPORTUNITIES
 from deals.filters import CompetitorFilter, OpportunityFilter
+from deals.forms import WinLossFilterForm
 from deals.models import Competitor, Opportunity, Stage
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
@@ -188,3 +198,60 @@ class StageList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Stage]:
         return Stage.objects.order_by("order", "pk")
+
+
+class PipelineChangesView(generics.GenericAPIView):
+    serializer_class = PipelineChangesSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        summary=_("What changed in the pipeline"),
+        description=_(
+            "Since last week (period=week) or the start of the quarter (period=quarter): "
+            "the open pipeline value then and now, new, won, lost and value-changed deals, "
+            "deals moved forward or back and deals whose close date was pushed out, each "
+            "with its biggest deals. Only deals of accounts the user may see."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "period", str, enum=list(changes.PERIODS), required=False, default="week"
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        period = request.query_params.get("period", "week")
+        if period not in changes.PERIODS:
+            raise ValidationError({"period": _("Choose week or quarter.")})
+        result = changes.pipeline_changes(request.user, period=period)
+        return Response(self.get_serializer(result).data)
+
+
+class WinLossView(generics.GenericAPIView):
+    serializer_class = WinLossSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        summary=_("Win/loss by competitor"),
+        description=_(
+            "Per competitor named on deals won or lost from start to end (ISO dates; the "
+            "last 365 days by default): deals and value won and lost, deals lost to them, "
+            "the win rate and the latest reasons given. Filters: competitor (id), region, "
+            "industry. Only deals of accounts the user may see."
+        ),
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("competitor", int, required=False),
+            OpenApiParameter("region", str, required=False),
+            OpenApiParameter("industry", str, required=False),
+        ],
+        responses=WinLossSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        form = WinLossFilterForm(request.query_params, user=request.user)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        results = win_loss.win_loss(request.user, **form.filters())
+        return Response(self.get_serializer(results, many=True).data)

@@ -25,3 +25,21 @@ def test_demo_deals_cover_every_stage_and_running_again_creates_nothing(demo_use
 
     assert demo.seed(users) == 0
     assert Opportunity.objects.count() == created
+
+
+def test_demo_has_weekly_snapshots_so_pipeline_changes_show_movement(demo_users):
+    from deals import changes
+    from deals.models import OpportunitySnapshot
+    from users.models import User
+
+    weeks = set(OpportunitySnapshot.objects.values_list("week", flat=True))
+    head = User.objects.filter(role="head_of_sales", is_active=True).first()
+
+    week = changes.pipeline_changes(head, period="week")
+    quarter = changes.pipeline_changes(head, period="quarter")
+
+    assert len(weeks) == demo.SNAPSHOT_WEEKS + 1
+    assert week.base == "snapshot"
+    assert sum(bar.count for bar in week.bars) > 0
+    assert sum(bar.count for bar in quarter.bars) > 5
+    assert quarter.opening + sum(b.amount for b in quarter.flows) == quarter.closing
