@@ -114,7 +114,9 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "projects": projects,
         "contacts": contacts,
         "our_people": our_people,
-        "charts": charts.review_charts(figures, internal=internal, for_print=True),
+        "charts": charts.review_charts(
+            figures, internal=internal, for_print=True, until=review.meeting_on
+        ),
         "today": timezone.localdate(),
     }
 

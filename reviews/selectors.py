@@ -283,10 +283,13 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
 
 
 def figures_data(review: AnnualReview) -> dict[str, Any]:
-    """The last five years up to the review's year, summed over the group in SQL."""
+    """The last five years up to the review's year, summed over the group in SQL, and
+    only what was known on the meeting day (today while no date is set): no year after
+    it, no survey, issue or contract of the meeting's year that came after it."""
     ids = group_account_ids(review.account)
+    _start, end = _period(review)
     first = review.year - FIGURE_YEARS + 1
-    years = range(first, review.year + 1)
+    years = range(first, min(review.year, end.year) + 1)
     rows = {
         row["year"]: row
         for row in YearlyFigures.objects.filter(account_id__in=ids, year__in=years)
@@ -302,7 +305,9 @@ def figures_data(review: AnnualReview) -> dict[str, Any]:
     }
     surveys = {
         row["year"]: row
-        for row in Survey.objects.filter(account_id__in=ids, surveyed_on__year__in=years)
+        for row in Survey.objects.filter(
+            account_id__in=ids, surveyed_on__year__in=years, surveyed_on__lte=end
+        )
         .annotate(year=ExtractYear("surveyed_on"))
         .values("year")
         .annotate(
@@ -315,19 +320,22 @@ def figures_data(review: AnnualReview) -> dict[str, Any]:
     }
     issues = {
         row["year"]: row
-        for row in CustomerIssue.objects.filter(account_id__in=ids, opened_at__year__in=years)
+        for row in CustomerIssue.objects.filter(
+            account_id__in=ids, opened_at__year__in=years, opened_at__date__lte=end
+        )
         .annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
         .values("year")
         .annotate(
             opened=Count("pk"),
             solved_in_time=Count(
                 "pk",
-                filter=Q(resolved_at__isnull=False, resolved_at__date__lte=F("due_on")),
+                filter=Q(resolved_at__isnull=False, resolved_at__date__lte=F("due_on"))
+                & Q(resolved_at__date__lte=end),
             ),
         )
         .order_by("year")
     }
-    contract_value = Contract.objects.filter(account_id__in=ids).exclude(
+    contract_value = Contract.objects.filter(account_id__in=ids, start_on__lte=end).exclude(
         status=Contract.Status.DRAFT
     )
     values = contract_value.aggregate(

@@ -190,7 +190,7 @@ def _context(
         "kinds": Section.Kind,
         "versions": versions,
         "running": next((v for v in versions if v.is_running), None),
-        "charts": charts.review_charts(figure_rows, internal=True),
+        "charts": charts.review_charts(figure_rows, internal=True, until=review.meeting_on),
         "today": timezone.localdate(),
         "review_form": ReviewForm(instance=review, prefix="review", user=request.user),
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
