@@ -151,6 +151,8 @@ def review_charts(
                 value_format=value_format,
                 axis_format=axis_format,
                 label_format=label_format,
+                # NPS and issues are counts: ticks at whole numbers only.
+                whole=value_format is _count,
                 **size,
             )
         )
