@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -260,7 +261,15 @@ def _respond(
 ) -> HttpResponse:
     review = selectors.review_workspace(request.user, pk)
     context = _context(request, review, editing, **forms)
-    return render_page(request, DETAIL, context, partial=partial, status=status)
+    response = render_page(request, DETAIL, context, partial=partial, status=status)
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        # The progress line (parts filled, items chosen, last render) changes with almost
+        # every change in place: it goes along out of band and replaces the stale one.
+        response.content += render_to_string(
+            f"{DETAIL}#progress", {**context, "oob": True}, request=request
+        ).encode()
+    return response
 
 
 @login_required
