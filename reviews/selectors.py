@@ -38,7 +38,8 @@ from activities.models import Activity
 from contracts.models import Contract
 from customer_care.models import CustomerIssue, Survey
 from deals.models import Opportunity
-from planning.models import Action
+from planning.business_cases.selectors import with_results
+from planning.models import Action, BusinessCase, Scenario
 from reviews.models import (
     Agreement,
     AnnualReview,
@@ -665,3 +666,30 @@ def folder_content(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         # A topic's goal is our goal for the negotiation (a price limit): internal.
         "topic_goals": internal,
     }
+
+
+def review_business_cases(review: AnnualReview) -> list[BusinessCase]:
+    """The business cases of the review's account and its subsidiaries, newest first, each
+    with `included`: whether the customer's folder prints its summary. One query."""
+    chosen = AnnualReview.business_cases.through.objects.filter(
+        annualreview_id=review.pk, businesscase_id=OuterRef("pk")
+    )
+    return list(
+        BusinessCase.objects.filter(account__path__startswith=review.account.path)
+        .select_related("account")
+        .annotate(included=Exists(chosen))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def folder_business_cases(review: AnnualReview) -> list[BusinessCase]:
+    """The cases the manager chose for the folder (still of the account's group), by title,
+    with their scenarios and each scenario's `result` (the case's own arithmetic)."""
+    cases = (
+        review.business_cases.filter(account__path__startswith=review.account.path)
+        .prefetch_related(
+            Prefetch("scenarios", queryset=Scenario.objects.order_by("position", "pk"))
+        )
+        .order_by("title", "pk")
+    )
+    return [with_results(case) for case in cases]

@@ -176,6 +176,7 @@ def _context(
         for choice in choices:
             section.choice_lists.setdefault(choice.list_name, []).append(choice)
         hidden += [choice for choice in choices if not choice.shown]
+    business_cases = selectors.review_business_cases(review)
     versions = list(review.versions.all())
     figure_rows = (
         (sections[Section.Kind.FIGURES].data or {}).get("rows", [])
@@ -197,7 +198,14 @@ def _context(
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
         "hidden_items": hidden,
-        "progress": _progress(review, sections, versions, all_choices, len(hidden)),
+        "business_cases": business_cases,
+        "progress": _progress(
+            review,
+            sections,
+            versions,
+            all_choices + len(business_cases),
+            len(hidden) + sum(1 for case in business_cases if not case.included),
+        ),
         "shown_all_choices": [
             ("1", _("Show all to the customer")),
             ("0", _("Hide all from the customer")),
@@ -380,6 +388,28 @@ def section_shown(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     response = _respond(request, pk, "sections")
     # The preview on the page loads again.
     response["HX-Trigger"] = "customer-choice"
+    return response
+
+
+@login_required
+@require_POST
+def business_case_shown(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a business case of the group into the customer's folder ("case", "shown" 1) or
+    take it out ("shown" absent: an unticked box sends nothing)."""
+    review = _editable_review(request, pk)
+    case_id = request.POST.get("case", "")
+    try:
+        services.business_case_include(
+            actor=request.user,
+            review=review,
+            case_id=int(case_id) if case_id.isdigit() else 0,
+            included=request.POST.get("shown") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "cases", status=422)
+    response = _respond(request, pk, "cases")
+    response["HX-Trigger"] = "customer-choice"  # the preview loads again
     return response
 
 
