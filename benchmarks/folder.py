@@ -20,8 +20,10 @@ the last line says whether the median wall time and the size meet that target.
 """
 
 import argparse
+import cProfile
 import math
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -176,6 +178,10 @@ def main() -> None:
     parser.add_argument("--internal", action="store_true")
     parser.add_argument("--language", default="de")
     parser.add_argument("--subsidiaries", type=int, default=0)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N",
+        help="profile one render (cProfile) and print its N most expensive functions",
+    )  # fmt: skip
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -183,6 +189,12 @@ def main() -> None:
     charts = len(pdf.folder_context(review, internal=args.internal)["charts"])
     for _ in range(args.warmup):
         pdf.render_folder_pdf(review, internal=args.internal, language=args.language)
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(
+            pdf.render_folder_pdf, review, internal=args.internal, language=args.language
+        )
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     walls, cpus = [], []
     for _ in range(args.n):
         wall, cpu = time.perf_counter(), time.process_time()

@@ -139,24 +139,30 @@ class _Frame:
         return self.top + self.plot_height * (1 - (value - self.low) / span)
 
 
-def _nice_step(span: float, ticks: int = 4) -> float:
+def _nice_step(span: float, ticks: int = 4, *, whole: bool = False) -> float:
+    """A round tick step for the span; with `whole` (counts) a whole number, at least 1
+    and never 2.5 (no tick at 0.5 or 7.5 of a count)."""
     raw = span / ticks if span > 0 else 1.0
+    if whole and raw <= 1:
+        return 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    factors = (1, 2, 5, 10) if whole and magnitude < 10 else (1, 2, 2.5, 5, 10)
+    for factor in factors:
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
 
 
-def _scale(values: list[float], *, zero: bool) -> tuple[float, float, float]:
-    """Low and high end of the axis and the tick step, with zero on the axis for bars."""
+def _scale(values: list[float], *, zero: bool, whole: bool = False) -> tuple[float, float, float]:
+    """Low and high end of the axis and the tick step, with zero on the axis for bars;
+    `whole` for counts: whole-number ticks only."""
     low = min(values, default=0.0)
     high = max(values, default=1.0)
     if zero:
         low, high = min(low, 0.0), max(high, 0.0)
     if low == high:
         high = low + 1.0
-    step = _nice_step(high - low)
+    step = _nice_step(high - low, whole=whole)
     low = step * (low // step)
     high = step * -(-high // step)
     return low, high, step
@@ -343,6 +349,7 @@ def bar_chart(
     axis_format: Callable[[float, float], Callable[[Number], str]] | None = None,
     label_format: Callable[[Number], str] | None = None,
     font_size: float | None = None,
+    whole: bool = False,
     width: int = 560,
     height: int = 260,
 ) -> Chart:
@@ -356,7 +363,7 @@ def bar_chart(
     labels = label_format or value_format
     chart_id = _chart_id(title, categories, series)
     values = [float(v) for s in series for v in s.values if v is not None]
-    low, high, step = _scale(values, zero=True)
+    low, high, step = _scale(values, zero=True, whole=whole)
     ticks = axis_format(step, max(abs(low), abs(high))) if axis_format else value_format
     left = _left_margin(low, high, step, ticks, sizes.tick)
     bottom = _bottom([s.label for s in series], left=left, width=width, font_size=font_size)
@@ -411,18 +418,19 @@ def line_chart(
     axis_format: Callable[[float, float], Callable[[Number], str]] | None = None,
     label_format: Callable[[Number], str] | None = None,
     font_size: float | None = None,
+    whole: bool = False,
     zero_based: bool = True,
     width: int = 560,
     height: int = 260,
 ) -> Chart:
     """One line per series over the categories (e.g. years); gaps where a value is None.
-    `axis_format`, `label_format` and `font_size` as for bar_chart."""
+    `axis_format`, `label_format`, `font_size` and `whole` as for bar_chart."""
     _check(categories, series)
     sizes = _Type.of(font_size)
     labels = label_format or value_format
     chart_id = _chart_id(title, categories, series)
     values = [float(v) for s in series for v in s.values if v is not None]
-    low, high, step = _scale(values, zero=zero_based)
+    low, high, step = _scale(values, zero=zero_based, whole=whole)
     ticks = axis_format(step, max(abs(low), abs(high))) if axis_format else value_format
     left = _left_margin(low, high, step, ticks, sizes.tick)
     bottom = _bottom([s.label for s in series], left=left, width=width, font_size=font_size)
@@ -526,7 +534,7 @@ def pareto_chart(
     def x_of(rank: float) -> float:
         return frame.left + frame.plot_width * rank / units
 
-    rank_step = max(1.0, _nice_step(units))
+    rank_step = _nice_step(units, whole=True)
     body = [
         _axis(frame, 20.0, lambda v: f"{plain_number(v)} %"),
         _x_axis(frame, 0.0, float(units), rank_step, plain_number, x_of),
@@ -665,6 +673,7 @@ def histogram(
         description=description,
         categories=categories,
         series=[Series(series_label, list(counts))],
+        whole=True,
         width=width,
         height=height,
     )

@@ -9,6 +9,7 @@ value of the chart: a year without figures is a gap in the chart, never a zero. 
 so that a chart half the page wide stays readable.
 """
 
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -75,10 +76,18 @@ def _trim(years: list[str], series: list[Series]) -> tuple[list[str], list[Serie
 
 
 def review_charts(
-    rows: list[dict[str, Any]], *, internal: bool, for_print: bool = False
+    rows: list[dict[str, Any]],
+    *,
+    internal: bool,
+    for_print: bool = False,
+    until: date | None = None,
 ) -> list[Chart]:
     """Revenue against target (and the contribution margin, internal only), attainment,
-    share of wallet, NPS, customer issues and contract value over the years."""
+    share of wallet, NPS, customer issues and contract value over the years. With `until`
+    (the meeting date) no year after it is drawn, even from a snapshot taken before the
+    meeting was moved to an earlier year."""
+    if until is not None:
+        rows = [row for row in rows if int(row["year"]) <= until.year]
     rows = _years(rows)
     if not rows:
         return []
@@ -142,6 +151,8 @@ def review_charts(
                 value_format=value_format,
                 axis_format=axis_format,
                 label_format=label_format,
+                # NPS and issues are counts: ticks at whole numbers only.
+                whole=value_format is _count,
                 **size,
             )
         )

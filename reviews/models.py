@@ -17,7 +17,7 @@ from accounts.models import Account, Contact, year_validators
 from activities.models import FollowUp
 from contracts.models import Contract
 from kam.validators import BOUNDED_TEXT
-from planning.models import Objective
+from planning.models import BusinessCase, Objective
 
 USER = settings.AUTH_USER_MODEL
 FOLDER_LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -56,6 +56,12 @@ class AnnualReview(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True, validators=BOUNDED_TEXT)
     next_review_on = models.DateField(_("next review on"), null=True, blank=True)
+    # The business cases of the group the manager puts into the customer's folder, each as
+    # a one-page summary of the customer's side (reviews.selectors.folder_business_cases).
+    business_cases = models.ManyToManyField(
+        BusinessCase, blank=True, related_name="+",
+        verbose_name=_("business cases in the customer's folder"),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )

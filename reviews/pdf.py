@@ -86,6 +86,8 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     add("market", Section.Kind.MARKET.label, bool(market or text(Section.Kind.MARKET)))
     add("topics", _("Topic plan"), bool(topics))
     add("conditions", _("Current conditions"), bool(conditions))
+    business_cases = selectors.folder_business_cases(review)
+    add("business_cases", _("Business cases"), bool(business_cases))
     add("outlook", Section.Kind.OUTLOOK.label, bool(projects or text(Section.Kind.OUTLOOK)))
     add("contacts", _("Your contacts"), bool(contacts or our_people))
     if internal:
@@ -110,11 +112,14 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
         "topics": topics,
         "conditions": conditions,
+        "business_cases": business_cases,
         "market": market,
         "projects": projects,
         "contacts": contacts,
         "our_people": our_people,
-        "charts": charts.review_charts(figures, internal=internal, for_print=True),
+        "charts": charts.review_charts(
+            figures, internal=internal, for_print=True, until=review.meeting_on
+        ),
         "today": timezone.localdate(),
     }
 

@@ -38,7 +38,8 @@ from activities.models import Activity
 from contracts.models import Contract
 from customer_care.models import CustomerIssue, Survey
 from deals.models import Opportunity
-from planning.models import Action
+from planning.business_cases.selectors import with_results
+from planning.models import Action, BusinessCase, Scenario
 from reviews.models import (
     Agreement,
     AnnualReview,
@@ -283,10 +284,13 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
 
 
 def figures_data(review: AnnualReview) -> dict[str, Any]:
-    """The last five years up to the review's year, summed over the group in SQL."""
+    """The last five years up to the review's year, summed over the group in SQL, and
+    only what was known on the meeting day (today while no date is set): no year after
+    it, no survey, issue or contract of the meeting's year that came after it."""
     ids = group_account_ids(review.account)
+    _start, end = _period(review)
     first = review.year - FIGURE_YEARS + 1
-    years = range(first, review.year + 1)
+    years = range(first, min(review.year, end.year) + 1)
     rows = {
         row["year"]: row
         for row in YearlyFigures.objects.filter(account_id__in=ids, year__in=years)
@@ -302,7 +306,9 @@ def figures_data(review: AnnualReview) -> dict[str, Any]:
     }
     surveys = {
         row["year"]: row
-        for row in Survey.objects.filter(account_id__in=ids, surveyed_on__year__in=years)
+        for row in Survey.objects.filter(
+            account_id__in=ids, surveyed_on__year__in=years, surveyed_on__lte=end
+        )
         .annotate(year=ExtractYear("surveyed_on"))
         .values("year")
         .annotate(
@@ -315,19 +321,22 @@ def figures_data(review: AnnualReview) -> dict[str, Any]:
     }
     issues = {
         row["year"]: row
-        for row in CustomerIssue.objects.filter(account_id__in=ids, opened_at__year__in=years)
+        for row in CustomerIssue.objects.filter(
+            account_id__in=ids, opened_at__year__in=years, opened_at__date__lte=end
+        )
         .annotate(year=ExtractYear("opened_at", output_field=IntegerField()))
         .values("year")
         .annotate(
             opened=Count("pk"),
             solved_in_time=Count(
                 "pk",
-                filter=Q(resolved_at__isnull=False, resolved_at__date__lte=F("due_on")),
+                filter=Q(resolved_at__isnull=False, resolved_at__date__lte=F("due_on"))
+                & Q(resolved_at__date__lte=end),
             ),
         )
         .order_by("year")
     }
-    contract_value = Contract.objects.filter(account_id__in=ids).exclude(
+    contract_value = Contract.objects.filter(account_id__in=ids, start_on__lte=end).exclude(
         status=Contract.Status.DRAFT
     )
     values = contract_value.aggregate(
@@ -657,3 +666,30 @@ def folder_content(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
         # A topic's goal is our goal for the negotiation (a price limit): internal.
         "topic_goals": internal,
     }
+
+
+def review_business_cases(review: AnnualReview) -> list[BusinessCase]:
+    """The business cases of the review's account and its subsidiaries, newest first, each
+    with `included`: whether the customer's folder prints its summary. One query."""
+    chosen = AnnualReview.business_cases.through.objects.filter(
+        annualreview_id=review.pk, businesscase_id=OuterRef("pk")
+    )
+    return list(
+        BusinessCase.objects.filter(account__path__startswith=review.account.path)
+        .select_related("account")
+        .annotate(included=Exists(chosen))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def folder_business_cases(review: AnnualReview) -> list[BusinessCase]:
+    """The cases the manager chose for the folder (still of the account's group), by title,
+    with their scenarios and each scenario's `result` (the case's own arithmetic)."""
+    cases = (
+        review.business_cases.filter(account__path__startswith=review.account.path)
+        .prefetch_related(
+            Prefetch("scenarios", queryset=Scenario.objects.order_by("position", "pk"))
+        )
+        .order_by("title", "pk")
+    )
+    return [with_results(case) for case in cases]

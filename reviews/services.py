@@ -30,7 +30,7 @@ from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
-from planning.models import Objective
+from planning.models import BusinessCase, Objective
 from reviews import notes, rendering, selectors
 from reviews.models import (
     AgendaItem,
@@ -340,6 +340,29 @@ def customer_choices_set(
     section.updated_by = actor
     section.save(update_fields=["shown", "updated_at", "updated_by"])
     return section
+
+
+@transaction.atomic
+@records_author
+def business_case_include(
+    *, actor: User, review: AnnualReview, case_id: int, included: bool
+) -> AnnualReview:
+    """Put a business case of the account's group into the customer's folder (as a
+    one-page summary of the customer's side) or take it out again."""
+    require_edit(actor, review.account)
+    case = BusinessCase.objects.filter(
+        pk=case_id, account__path__startswith=review.account.path
+    ).first()
+    if case is None:
+        raise ValidationError(
+            {"business_case": _("Not a business case of this account or its subsidiaries.")}
+        )
+    if included:
+        review.business_cases.add(case)
+    else:
+        review.business_cases.remove(case)
+    events.publish(events.ReviewChanged(review_id=review.pk, account_id=review.account_id))
+    return review
 
 
 def _diff_lists(old: list[dict], new: list[dict], what: str) -> list[notes.Note]:
@@ -803,6 +826,21 @@ def fingerprint(review: AnnualReview) -> dict[str, Any]:
         for section in sections.values()
         for choice in selectors.section_items(section)
     }
+    # The business cases in the customer's folder, with what their summary prints.
+    result["cases"] = {
+        f"case:{case.pk}": [
+            case.title,
+            _hash(
+                [case.horizon_years, case.discount_rate_pct]
+                + [
+                    [scenario.name, scenario.result.one_off_cost, scenario.result.yearly_saving,
+                     scenario.result.npv, scenario.result.payback_months]
+                    for scenario in case.scenarios.all()
+                ]
+            ),
+        ]
+        for case in selectors.folder_business_cases(review)
+    }  # fmt: skip
     return result
 
 
@@ -828,6 +866,16 @@ def version_changes(previous: dict[str, Any] | None, current: dict[str, Any]) ->
     for key, (label, shown) in current.get("items", {}).items():
         if key in before and before[key][1] != shown:
             changes.append(notes.note(notes.SHOWN if shown else notes.HIDDEN, item=label))
+    # A business case put into the folder, taken out, or with other figures.
+    cases_before, cases_now = previous.get("cases", {}), current.get("cases", {})
+    for key, (title, content) in cases_now.items():
+        if key not in cases_before:
+            changes.append(notes.note(notes.SHOWN, item=title))
+        elif cases_before[key][1] != content:
+            changes.append(notes.note(notes.CASE_CHANGED, title=title))
+    for key, (title, _content) in cases_before.items():
+        if key not in cases_now:
+            changes.append(notes.note(notes.HIDDEN, item=title))
     return changes or [notes.note(notes.NO_CHANGES)]
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/sections/<str:kind>/", views.section_save, name="section_save"),
     path("<int:pk>/sections/<str:kind>/refresh/", views.section_refresh, name="section_refresh"),
     path("<int:pk>/sections/<str:kind>/shown/", views.section_shown, name="section_shown"),
+    path("<int:pk>/business-cases/shown/", views.business_case_shown, name="business_case_shown"),
     path("<int:pk>/preview/", views.preview_panel, name="preview_panel"),
     path("<int:pk>/preview/folder/", views.folder_preview, name="preview"),
     path("<int:pk>/agenda/<int:item_id>/move/", views.agenda_move, name="agenda_move"),

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -176,6 +177,7 @@ def _context(
         for choice in choices:
             section.choice_lists.setdefault(choice.list_name, []).append(choice)
         hidden += [choice for choice in choices if not choice.shown]
+    business_cases = selectors.review_business_cases(review)
     versions = list(review.versions.all())
     figure_rows = (
         (sections[Section.Kind.FIGURES].data or {}).get("rows", [])
@@ -191,13 +193,20 @@ def _context(
         "kinds": Section.Kind,
         "versions": versions,
         "running": next((v for v in versions if v.is_running), None),
-        "charts": charts.review_charts(figure_rows, internal=True),
+        "charts": charts.review_charts(figure_rows, internal=True, until=review.meeting_on),
         "today": timezone.localdate(),
         "review_form": ReviewForm(instance=review, prefix="review", user=request.user),
         **{name: form_class(prefix=area) for area, (form_class, name) in ADDERS.items()},
         "render_form": RenderForm(),
         "hidden_items": hidden,
-        "progress": _progress(review, sections, versions, all_choices, len(hidden)),
+        "business_cases": business_cases,
+        "progress": _progress(
+            review,
+            sections,
+            versions,
+            all_choices + len(business_cases),
+            len(hidden) + sum(1 for case in business_cases if not case.included),
+        ),
         "shown_all_choices": [
             ("1", _("Show all to the customer")),
             ("0", _("Hide all from the customer")),
@@ -261,7 +270,15 @@ def _respond(
 ) -> HttpResponse:
     review = selectors.review_workspace(request.user, pk)
     context = _context(request, review, editing, **forms)
-    return render_page(request, DETAIL, context, partial=partial, status=status)
+    response = render_page(request, DETAIL, context, partial=partial, status=status)
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        # The progress line (parts filled, items chosen, last render) changes with almost
+        # every change in place: it goes along out of band and replaces the stale one.
+        response.content += render_to_string(
+            f"{DETAIL}#progress", {**context, "oob": True}, request=request
+        ).encode()
+    return response
 
 
 @login_required
@@ -372,6 +389,28 @@ def section_shown(request: AuthedHttpRequest, pk: int, kind: str) -> HttpRespons
     response = _respond(request, pk, "sections")
     # The preview on the page loads again.
     response["HX-Trigger"] = "customer-choice"
+    return response
+
+
+@login_required
+@require_POST
+def business_case_shown(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Put a business case of the group into the customer's folder ("case", "shown" 1) or
+    take it out ("shown" absent: an unticked box sends nothing)."""
+    review = _editable_review(request, pk)
+    case_id = request.POST.get("case", "")
+    try:
+        services.business_case_include(
+            actor=request.user,
+            review=review,
+            case_id=int(case_id) if case_id.isdigit() else 0,
+            included=request.POST.get("shown") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _respond(request, pk, "cases", status=422)
+    response = _respond(request, pk, "cases")
+    response["HX-Trigger"] = "customer-choice"  # the preview loads again
     return response
 
 

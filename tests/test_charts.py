@@ -180,3 +180,47 @@ def test_histogram_labels_each_bin_and_needs_one_edge_more_than_bins():
     assert chart.table[2] == ("70–100", ["4"])
     with pytest.raises(ValueError, match="3 bins need 4 edges"):
         histogram(title="t", description="d", counts=[1, 2, 3], edges=[0, 1], series_label="x")
+
+
+def _axis_ticks(chart) -> list[str]:
+    """The labels of the value axis (written right-aligned left of the plot)."""
+    root = ET.fromstring(str(chart.svg))
+    return [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "end"]
+
+
+def test_count_axes_show_whole_numbers_only():
+    # Two issues at most: without whole steps the axis read 0, 0.5, 1, 1.5, 2.
+    counts = line_chart(
+        title="Anliegen", description="d", categories=["2025", "2026"],
+        series=[Series("Anliegen", [1, 2])], whole=True,
+    )  # fmt: skip
+    assert _axis_ticks(counts) == ["0", "1", "2"]
+    bars = histogram(
+        title="t", description="d", counts=[0, 1, 3], edges=[0, 10, 20, 30], series_label="x"
+    )
+    assert _axis_ticks(bars) == ["0", "1", "2", "3"]
+    # Ten customers ranked: ticks at whole ranks (no 2.5 and 7.5).
+    pareto = pareto_chart(
+        title="p", description="d", points=[(rank, rank * 10) for rank in range(1, 11)],
+        units=10,
+    )  # fmt: skip
+    root = ET.fromstring(str(pareto.svg))
+    ranks = [t.text for t in root.iter(f"{SVG}text") if t.get("font-size") == "9"]
+    assert "2,5" not in ranks and "2.5" not in ranks and "7.5" not in ranks
+
+
+def test_review_count_charts_in_print_have_no_half_steps():
+    from reviews.charts import review_charts
+
+    rows = [
+        {"year": 2025, "revenue": "1000000", "nps": 1, "issues_opened": 2,
+         "issues_solved_in_time": 1},
+        {"year": 2026, "revenue": "1100000", "nps": 2, "issues_opened": 1,
+         "issues_solved_in_time": 1},
+    ]  # fmt: skip
+    with translation.override("de"):
+        revenue, nps, issues = review_charts(rows, internal=False, for_print=True)
+    assert nps.series_labels == ["NPS"]
+    for chart in (nps, issues):
+        ticks = _axis_ticks(chart)
+        assert ticks and all(tick.isdigit() for tick in ticks), (chart.title, ticks)

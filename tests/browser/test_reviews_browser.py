@@ -1,6 +1,8 @@
 """The annual review in Chromium: create it from the account, edit a section, add an agenda
 item and a topic, render the folder, watch the status reach done, download the PDF."""
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import YearlyFigures
+from planning.models import Action, BusinessCase, Objective, Scenario
 from reviews import services
 from tests.factories import make_account
 
@@ -139,3 +142,61 @@ def test_show_to_the_customer_switches_and_the_preview(page, sign_in, kam, accou
     expect(page.get_by_test_id(f"shown-year:{year - 1}")).to_be_checked()
     preview = page.frame_locator("[data-testid='preview-frame']")
     expect(preview.locator("[data-table='figures']")).to_contain_text("1.250.000 €")
+
+
+def test_review_page_navigation_collapse_progress_and_business_case(page, sign_in, kam, account):
+    """The navigation stays in view at the foot of the long page, a part collapses, a
+    joint measure switched off leaves the preview and the progress line counts it at
+    once, and a business case switched on appears in the preview."""
+    year = timezone.localdate().year
+    day = timezone.localdate() - timedelta(days=20)
+    YearlyFigures.objects.create(account=account, year=year, revenue=Decimal("1480000"))
+    objective = Objective.objects.create(
+        account=account, year=year, kind=Objective.Kind.OTHER, title="Wachstum", owner=kam,
+        due_on=day + timedelta(days=60),
+    )  # fmt: skip
+    Action.objects.create(
+        objective=objective, title="Gemeinsamer Werksrundgang", owner=kam, due_on=day,
+        status=Action.Status.DONE, done_on=day, customer_facing=True,
+    )  # fmt: skip
+    case = BusinessCase.objects.create(account=account, title="Konsignationslager Bremen")
+    Scenario.objects.create(
+        case=case, name="Lager beim Kunden", yearly_volume=1000, unit_price="10",
+        process_cost="20000", one_off_cost="12000", yearly_saving="8000",
+    )  # fmt: skip
+    review = services.review_create(actor=kam, account=account, year=year)
+    sign_in(kam)
+    page.goto(f"/reviews/{review.pk}/")
+
+    nav = page.get_by_test_id("review-nav")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("window.scrollY > 500")
+    box = nav.bounding_box()
+    assert box is not None and -1 <= box["y"] <= 5, box  # stuck to the top of the view
+    expect(nav).to_be_in_viewport()
+
+    page.evaluate("window.scrollTo(0, 0)")
+    summary = page.locator("details.review-part:has(#review-sections) > summary")
+    summary.click()
+    expect(page.get_by_test_id("section-measures")).to_be_hidden()
+    summary.click()
+    expect(page.get_by_test_id("section-measures")).to_be_visible()
+
+    progress = page.get_by_test_id("review-progress")
+    shown, total = (int(n) for n in re.search(
+        r"(\d+) von (\d+) Einträgen", progress.inner_text()).groups())  # fmt: skip
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("body")).to_contain_text("Gemeinsamer Werksrundgang")
+    action = Action.objects.get(title="Gemeinsamer Werksrundgang")
+    page.get_by_test_id(f"shown-action:{action.pk}").uncheck()
+    expect(progress).to_contain_text(f"{shown - 1} von {total} Einträgen")
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("body")).not_to_contain_text("Gemeinsamer Werksrundgang")
+    expect(page.get_by_test_id("hidden-item")).to_contain_text(["Gemeinsamer Werksrundgang"])
+
+    expect(preview.locator("body")).not_to_contain_text("Konsignationslager Bremen")
+    page.get_by_test_id(f"case-shown-{case.pk}").check()
+    expect(progress).to_contain_text(f"{shown} von {total} Einträgen")
+    preview = page.frame_locator("[data-testid='preview-frame']")
+    expect(preview.locator("body")).to_contain_text("Konsignationslager Bremen")
+    expect(preview.locator("body")).to_contain_text("12.000 €")

@@ -4,12 +4,15 @@ from the rendered PDF with pypdf)."""
 
 import io
 import math
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
 from accounts.models import YearlyFigures
+from contracts.models import Contract
+from customer_care.models import CustomerIssue, Department, Survey, ensure_default_departments
 from reviews import charts, pdf, services
 from tests.reviews.conftest import THIS_YEAR
 
@@ -79,3 +82,60 @@ def test_year_without_figures_is_a_gap_not_a_zero(gap_review):
     assert revenue.categories == [str(THIS_YEAR - 2), str(THIS_YEAR - 1), str(THIS_YEAR)]
     assert [values for _year, values in revenue.table][1] == ["–"]
     assert str(revenue.svg).count("</title></rect>") == 2  # a bar for each of the two years
+
+
+@pytest.fixture
+def held_in_june(kam, account):
+    """Last year's review held on 30 June, with figures, surveys, issues and a contract from
+    before and after that day (and figures of this year)."""
+    last = THIS_YEAR - 1
+    meeting = date(last, 6, 30)
+    for year in (last - 1, last, THIS_YEAR):
+        YearlyFigures.objects.create(
+            account=account, year=year, revenue=Decimal("1000000"),
+            revenue_target=Decimal("1200000"), revenue_potential=Decimal("4000000"),
+        )  # fmt: skip
+    for day, nps in ((date(last, 3, 2), 10), (date(last, 9, 1), 0), (date(last, 10, 1), 0)):
+        Survey.objects.create(account=account, surveyed_on=day, nps=nps)
+    ensure_default_departments()
+    department = Department.objects.order_by("position").first()
+    for day in (date(last, 3, 2), date(last, 8, 3), date(last, 11, 4)):
+        opened = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        CustomerIssue.objects.create(
+            account=account, title=f"Anliegen {day}", owner=kam, department=department,
+            opened_at=opened, due_on=day + timedelta(days=5),
+            resolved_at=opened + timedelta(days=1), status=CustomerIssue.Status.RESOLVED,
+        )  # fmt: skip
+    Contract.objects.create(
+        account=account, number="NV-9", title="Neuer Vertrag", start_on=date(last, 9, 1),
+        end_on=date(last + 2, 8, 31), annual_value=Decimal("300000"),
+        status=Contract.Status.ACTIVE, owner=kam,
+    )  # fmt: skip
+    return services.review_create(
+        actor=kam, account=account, year=last, meeting_on=meeting,
+        backdate_reason="Nachgetragen",
+    )  # fmt: skip
+
+
+def test_charts_show_only_what_was_known_on_the_meeting_day(held_in_june):
+    last = THIS_YEAR - 1
+    rows = held_in_june.sections.get(kind="figures").data["rows"]
+    assert [row["year"] for row in rows] == [last - 1, last]
+    (meeting_year,) = [row for row in rows if row["year"] == last]
+    # The survey in March (a promoter) counts, the two after the meeting do not; one issue
+    # was opened before it; the contract started in September is not in the year's value.
+    assert meeting_year["nps"] == 100
+    assert meeting_year["issues_opened"] == 1
+    assert meeting_year["issues_solved_in_time"] == 1
+    assert meeting_year["contract_value"] is None
+
+    # A snapshot that holds a later year (taken before the meeting moved to an earlier
+    # year) still draws nothing after the meeting.
+    later = [*rows, {**rows[-1], "key": f"year:{THIS_YEAR}", "year": THIS_YEAR}]
+    drawn = charts.review_charts(
+        later, internal=False, for_print=True, until=held_in_june.meeting_on
+    )
+    assert drawn
+    assert all(str(THIS_YEAR) not in chart.categories for chart in drawn)
+    html = pdf.render_folder_html(held_in_june, internal=False, language="de")
+    assert f">{THIS_YEAR}</text>" not in html
