@@ -43,7 +43,7 @@ class PlacementInline(admin.TabularInline):
 class AccountAdmin(EventsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
-    search_fields = ["name", "legal_name", "external_id"]
+    search_fields = ["name", "legal_name", "external_id", "vat_id"]
     list_select_related = ["owner"]
     inlines = [TeamInline, PlacementInline]
     readonly_fields = ["path"]
