@@ -45,7 +45,7 @@ class AccountAdmin(TombstonesAdmin, EventsAdmin, SimpleHistoryAdmin):
     tombstone_kind = "account"  # its contacts, figures and the rest go with it
     list_display = ["name", "status", "tier", "owner", "country"]
     list_filter = ["status", "tier", "customer_type"]
-    search_fields = ["name", "legal_name", "external_id"]
+    search_fields = ["name", "legal_name", "external_id", "vat_id"]
     list_select_related = ["owner"]
     inlines = [TeamInline, PlacementInline]
     readonly_fields = ["path"]

@@ -6,7 +6,8 @@ warning on the row). Only records the user may see are ever candidates: the scop
 accounts.access decides, as everywhere.
 
 What counts as likely the same:
-- accounts: the same external ID; a similar name in the same city;
+- accounts: the same VAT ID (the surest sign: a firm has one), the same external ID; a
+  similar name in the same city;
 - contacts: the same external ID; the same e-mail address; a similar name in the same
   company (the account's group).
 
@@ -23,6 +24,7 @@ from django.db import connection
 from django.db.models import Model, Value
 from django.db.models.functions import Concat
 
+from accounts import vat
 from accounts.access import visible_accounts, visible_contacts
 from accounts.models import Account, Contact
 from users.models import User
@@ -35,6 +37,7 @@ LIMIT = 5
 # Contacts of one company compared in Python on SQLite: a company has far fewer.
 COMPANY_CONTACTS = 500
 
+VAT_ID = "vat_id"
 EXTERNAL_ID = "external_id"
 EMAIL = "email"
 NAME = "name"
@@ -94,7 +97,7 @@ def _person(first_name: str, last_name: str) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A record that is likely the same, and why (EXTERNAL_ID, EMAIL, NAME)."""
+    """A record that is likely the same, and why (VAT_ID, EXTERNAL_ID, EMAIL, NAME)."""
 
     record: Model
     reasons: tuple[str, ...]
@@ -132,13 +135,18 @@ def account_candidates(
     name: str,
     city: str = "",
     external_id: str | None = None,
+    vat_id: str | None = None,
     exclude_ids: tuple[int, ...] = (),
     limit: int = LIMIT,
 ) -> list[Candidate]:
     """Accounts the user sees that are likely the one described (at most `limit`, those
-    with the same external ID first). Two queries at most."""
+    with the same VAT ID first, then the same external ID). Three queries at most."""
     scope = visible_accounts(user).select_related("owner").exclude(pk__in=exclude_ids)
     found = _Found()
+    vat_id = vat.normalise(vat_id)
+    if vat_id:
+        for account in scope.filter(vat_id=vat_id).order_by("pk")[:limit]:
+            found.add(account, VAT_ID)
     if external_id:
         for account in scope.filter(external_id=external_id)[:limit]:
             found.add(account, EXTERNAL_ID)

@@ -17,7 +17,7 @@ def _visible_parent(row: Account) -> str:
 ACCOUNTS = export.Export(
     name="accounts",
     columns=(
-        *export.model_columns(Account, "external_id", "name", "legal_name"),
+        *export.model_columns(Account, "external_id", "name", "legal_name", "vat_id"),
         Column(Account._meta.get_field("parent").verbose_name, _visible_parent),
         *export.model_columns(
             Account,

@@ -27,7 +27,7 @@ class AccountForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Account
         fields = [
-            "name", "legal_name", "external_id", "parent", "status", "tier", "owner",
+            "name", "legal_name", "external_id", "vat_id", "parent", "status", "tier", "owner",
             "industry", "customer_type", "country", "city", "region", "website",
             "individual_requirements", "product_lines",
         ]  # fmt: skip

@@ -51,7 +51,7 @@ from users.models import Role, User
 
 # The fields the merge page offers, in the order of the page.
 ACCOUNT_FIELDS = (
-    "name", "legal_name", "external_id", "parent", "status", "tier", "owner", "industry",
+    "name", "legal_name", "external_id", "vat_id", "parent", "status", "tier", "owner", "industry",
     "customer_type", "country", "city", "region", "website", "individual_requirements",
 )  # fmt: skip
 CONTACT_FIELDS = (

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import lookups
+from accounts.vat import VatIdField
 from kam.validators import BOUNDED_TEXT
 from users.models import Role
 
@@ -80,6 +81,12 @@ class Account(models.Model):
         null=True,
         blank=True,
         help_text=_("The customer number in the ERP system, for imports."),
+    )
+    vat_id = VatIdField(
+        _("VAT ID"),
+        blank=True,
+        db_index=True,
+        help_text=_("The EU VAT identification number with its country code, e.g. DE123456789."),
     )
     parent = models.ForeignKey(
         "self",

@@ -53,6 +53,7 @@ def account_create(
     name: str | Unset = UNSET,
     legal_name: str | Unset = UNSET,
     external_id: str | None | Unset = UNSET,
+    vat_id: str | Unset = UNSET,
     parent: Account | None | Unset = UNSET,
     industry: str | Unset = UNSET,
     customer_type: str | Unset = UNSET,
@@ -66,7 +67,7 @@ def account_create(
     individual_requirements: bool | Unset = UNSET,
 ) -> Account:
     fields = given(
-        name=name, legal_name=legal_name, external_id=external_id, parent=parent,
+        name=name, legal_name=legal_name, external_id=external_id, vat_id=vat_id, parent=parent,
         industry=industry, customer_type=customer_type, country=country, city=city,
         region=region, website=website, status=status, tier=tier, owner=owner,
         individual_requirements=individual_requirements,
@@ -104,6 +105,7 @@ def account_update(
     name: str | Unset = UNSET,
     legal_name: str | Unset = UNSET,
     external_id: str | None | Unset = UNSET,
+    vat_id: str | Unset = UNSET,
     parent: Account | None | Unset = UNSET,
     industry: str | Unset = UNSET,
     customer_type: str | Unset = UNSET,
@@ -118,7 +120,7 @@ def account_update(
 ) -> Account:
     """Change the given fields (the others stay as they are)."""
     fields = given(
-        name=name, legal_name=legal_name, external_id=external_id, parent=parent,
+        name=name, legal_name=legal_name, external_id=external_id, vat_id=vat_id, parent=parent,
         industry=industry, customer_type=customer_type, country=country, city=city,
         region=region, website=website, status=status, tier=tier, owner=owner,
         individual_requirements=individual_requirements,

@@ -97,6 +97,7 @@ def account_create(request: AuthedHttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             city=form.cleaned_data["city"],
             external_id=form.cleaned_data["external_id"],
+            vat_id=form.cleaned_data["vat_id"],
         )
     if request.method == "POST" and form.is_valid() and not candidates:
         try:

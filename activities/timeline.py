@@ -2,7 +2,7 @@
 they were done (see kam.timeline for the contract)."""
 
 import heapq
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 
 from django.db import connections
@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, FollowUp
-from kam.timeline import TimelineEvent
+from kam.timeline import AHEAD_DAYS, TimelineEvent
 
 # Up to this many accounts, each account's newest activities are read by the (account,
 # time) index and merged; beyond it, the time index is walked for all of them at once.
@@ -39,16 +39,19 @@ def _newest_activities(
 def events(
     account_ids: list[int], *, before: datetime | None = None, limit: int = 20
 ) -> list[TimelineEvent]:
-    """At most `limit` events older than `before` (up to now without it), newest first,
-    in two queries."""
+    """At most `limit` events older than `before` (without it: up to AHEAD_DAYS ahead, so
+    that a planned visit or meeting shows as coming up), newest first, in two queries."""
     if before is None:
-        activities = Activity.objects.filter(occurred_at__lte=timezone.now())
+        ahead = timezone.now() + timedelta(days=AHEAD_DAYS)
+        activities = Activity.objects.filter(occurred_at__lte=ahead)
         done = FollowUp.objects.filter(done_at__isnull=False)
     else:
         activities = Activity.objects.filter(occurred_at__lt=before)
         done = FollowUp.objects.filter(done_at__lt=before)
     newest = _newest_activities(
-        activities.only("pk", "kind", "subject", "outcome", "occurred_at", "account_id"),
+        activities.only(
+            "pk", "kind", "subject", "outcome", "location", "occurred_at", "account_id"
+        ),
         list(account_ids),
         limit,
     )
@@ -66,7 +69,8 @@ def events(
             label=activity.get_kind_display(),
             title=activity.subject,
             account_id=activity.account_id,
-            detail=Truncator(activity.outcome).chars(200),
+            # A planned visit has no outcome yet: where it takes place helps more.
+            detail=Truncator(activity.outcome or activity.location).chars(200),
             url=reverse("activities:detail", args=[activity.pk]),
         )
         for activity in newest

@@ -167,6 +167,12 @@ class Contract(models.Model):
         return timezone.localdate()
 
     @property
+    def is_fixed_term(self) -> bool:
+        """Ends on its end date by itself: no notice to give, so pages show no notice
+        deadline (and reminders remind of the end instead)."""
+        return self.end_on is not None and not self.auto_renewal
+
+    @property
     def is_finished(self) -> bool:
         return self.status in terms.FINISHED_STATUSES
 

@@ -112,6 +112,7 @@ ACCOUNTS = _kind(
         EXTERNAL_ID,
         Column("name", TEXT, required=True, example="Müller Maschinenbau AG"),
         Column("legal_name", TEXT, example="Müller Maschinenbau Aktiengesellschaft"),
+        Column("vat_id", TEXT, example="DE123456789"),
         Column("parent", PARENT, example="K-10000"),
         Column("industry", TEXT, example="Maschinenbau"),
         Column("customer_type", CHOICE, example="Konzern"),

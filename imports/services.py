@@ -161,7 +161,10 @@ def _parse(
         return _empty(kind, column)
     match column.type:
         case k.TEXT:
-            return text
+            # A field that keeps one spelling (the VAT ID) gives it here, so that
+            # "DE 123 456 789" against a stored "DE123456789" is no change.
+            model_field = _model_field(kind, column.field)
+            return model_field.to_python(text) if model_field is not None else text
         case k.DECIMAL:
             return parse_decimal(cell, decimal_comma=decimal_comma)
         case k.INTEGER:
@@ -400,7 +403,10 @@ def _duplicate_warnings(kind: Kind, actor: User, values: dict[str, Any]) -> list
     as the pages'): a warning on the row, which is still written."""
     if kind.model is Account:
         candidates = duplicates.account_candidates(
-            user=actor, name=values.get("name", ""), city=values.get("city", "")
+            user=actor,
+            name=values.get("name", ""),
+            city=values.get("city", ""),
+            vat_id=values.get("vat_id", ""),
         )
     elif kind.model is Contact and isinstance(values.get("account"), Account):
         candidates = duplicates.contact_candidates(
@@ -413,7 +419,11 @@ def _duplicate_warnings(kind: Kind, actor: User, values: dict[str, Any]) -> list
     else:
         return []
     return [
-        _("Likely a duplicate of %(record)s (#%(id)s).")
+        (
+            _("Likely a duplicate of %(record)s (#%(id)s): the same VAT ID.")
+            if duplicates.VAT_ID in candidate.reasons
+            else _("Likely a duplicate of %(record)s (#%(id)s).")
+        )
         % {"record": candidate.record, "id": candidate.record.pk}
         for candidate in candidates
     ]

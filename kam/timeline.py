@@ -3,8 +3,8 @@ surveys, newest first.
 
 Each app registers a source (`kam.registry.timeline_sources`) whose function
 `events(account_ids, *, before, limit)` returns at most `limit` TimelineEvents older
-than `before` (None: from now), newest first, in a constant number of queries. The timeline merges
-them and keeps the newest `limit`.
+than `before` (None: up to AHEAD_DAYS ahead, what is planned included), newest first,
+in a constant number of queries. The timeline merges them and keeps the newest `limit`.
 """
 
 import heapq
@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kam import registry
+
+# How far the first page (before=None) looks ahead: what is planned within these days (a
+# visit, a meeting) sits in the timeline's "Coming up" group on top.
+AHEAD_DAYS = 90
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,31 @@ def test_timeline_shows_date_only_events_without_a_time_and_future_ones_coming_u
     assert "00:00" not in html
 
 
+def test_timeline_shows_planned_visits_coming_up_with_their_time(kam, kam_client, account):
+    visit_at = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    activity_log(
+        actor=kam, account=account, kind="visit", subject="Besuch im Werk",
+        occurred_at=visit_at, location="Werk Stuttgart",
+    )  # fmt: skip
+    activity_log(
+        actor=kam, account=account, kind="meeting", subject="Jahresgespräch",
+        occurred_at=timezone.now() + timedelta(days=10),
+    )  # fmt: skip
+    activity_log(
+        actor=kam, account=account, kind="call", subject="Telefonat gestern",
+        occurred_at=timezone.now() - timedelta(days=1),
+    )  # fmt: skip
+    html = _timeline(kam_client, account)
+    upcoming, _, past = html.partition('data-testid="timeline"')
+    assert "Demnächst" in upcoming
+    assert upcoming.index("Besuch im Werk") < upcoming.index("Jahresgespräch")
+    assert 'data-kind="activity.visit"' in upcoming and "Werk Stuttgart" in upcoming
+    # A visit has a time: it shows with it, in the user's time zone.
+    local = timezone.localtime(visit_at)
+    assert f"{local:%d.%m.%Y %H:%M}" in upcoming
+    assert "Telefonat gestern" in past and "Besuch im Werk" not in past
+
+
 def test_timeline_without_future_events_has_no_coming_up_group(kam, kam_client, account):
     activity_log(
         actor=kam, account=account, kind="call", subject="Telefonat gestern",

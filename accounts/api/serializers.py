@@ -42,8 +42,8 @@ class AccountSerializer(ParseOnlyModelSerializer):
     class Meta:
         model = Account
         fields = [
-            "id", "name", "legal_name", "external_id", "parent", "owner", "status", "tier",
-            "industry", "customer_type", "country", "city", "region", "website",
+            "id", "name", "legal_name", "external_id", "vat_id", "parent", "owner", "status",
+            "tier", "industry", "customer_type", "country", "city", "region", "website",
             "individual_requirements", "product_lines", "year_revenue", "year_revenue_target",
             "year_revenue_potential", "last_contacted_at", "created_at", "updated_at",
         ]  # fmt: skip

@@ -76,7 +76,7 @@ ALLOW_DUPLICATE = OpenApiParameter(
 DUPLICATE_RESPONSE = OpenApiResponse(
     description=_(
         'Likely duplicates exist (`code` "duplicate"): `candidates` lists each with id, '
-        "name, url and reasons (external_id, email, name). Nothing was created."
+        "name, url and reasons (vat_id, external_id, email, name). Nothing was created."
     )
 )
 
@@ -142,6 +142,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
                 name=fields.get("name", ""),
                 city=fields.get("city", ""),
                 external_id=fields.get("external_id"),
+                vat_id=fields.get("vat_id"),
             )
             if candidates:
                 return duplicates_response(request, candidates)

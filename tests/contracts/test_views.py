@@ -51,6 +51,7 @@ def test_list_filter_notice_within_days(kam_client, account):
     make_contract(
         account=account,
         number="SOON",
+        auto_renewal=True,
         start_on=today - timedelta(days=400),
         end_on=add_months(today + timedelta(days=20), 3),
         notice_period_months=3,
@@ -58,6 +59,7 @@ def test_list_filter_notice_within_days(kam_client, account):
     make_contract(
         account=account,
         number="LATER",
+        auto_renewal=True,
         start_on=today - timedelta(days=400),
         end_on=add_months(today + timedelta(days=200), 3),
         notice_period_months=3,
@@ -151,6 +153,7 @@ def test_create_contract_and_see_it(kam_client, account):
             "start_on": "2026-01-01",
             "end_on": "2027-12-31",
             "notice_period_months": "3",
+            "auto_renewal": "on",
             "renewal_term_months": "12",
             "annual_value": "250000",
             "owner": account.owner_id,
@@ -326,6 +329,7 @@ def test_account_panel_highlights_near_deadlines(kam_client, account):
     make_contract(
         account=account,
         number="NEAR",
+        auto_renewal=True,
         start_on=today - timedelta(days=700),
         end_on=add_months(today + timedelta(days=30), 3),
         notice_period_months=3,
@@ -344,3 +348,29 @@ def test_account_panel_highlights_near_deadlines(kam_client, account):
 def test_account_page_offers_the_contracts_tab(kam_client, account):
     response = kam_client.get(f"/accounts/{account.pk}/?tab=contracts")
     assert reverse("contracts:account_panel", args=[account.pk]) in response.text
+
+
+def test_a_fixed_term_contract_shows_no_notice_deadline(kam_client, account):
+    """A contract that ends without renewal has no notice to give: neither its page nor the
+    lists name a notice deadline (a renewing one still does)."""
+    today = timezone.localdate()
+    end = add_months(today + timedelta(days=20), 3)
+    fixed = make_contract(
+        account=account, number="FIX", start_on=today - timedelta(days=400), end_on=end,
+        notice_period_months=3,
+    )  # fmt: skip
+    renewing = make_contract(
+        account=account, number="REN", start_on=today - timedelta(days=400), end_on=end,
+        notice_period_months=3, auto_renewal=True,
+    )  # fmt: skip
+    page = kam_client.get(reverse("contracts:detail", args=[fixed.pk])).text
+    assert 'data-testid="no-notice"' in page and "ohne Kündigung" in page
+    assert 'data-testid="notice-deadline"' not in page
+    assert 'data-testid="deadline-notice"' not in page  # no "Notice must be given by" banner
+    renewing_page = kam_client.get(reverse("contracts:detail", args=[renewing.pk])).text
+    assert 'data-testid="deadline-notice"' in renewing_page
+    listed = kam_client.get(reverse("contracts:list"), {"ordering": "number"}).text
+    fixed_row = listed.split(">FIX<")[1].split("</tr>")[0]
+    renewing_row = listed.split(">REN<")[1].split("</tr>")[0]
+    assert "keine (befristet)" in fixed_row and 'data-testid="deadline-near"' not in fixed_row
+    assert 'data-testid="deadline-near"' in renewing_row
