@@ -272,7 +272,7 @@ def one_run(args, stack: Stack, env: dict, name: str, users: int, run_time: str,
     command = [
         str(VENV_BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", stack.url,
         "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", run_time,
-        "--stop-timeout", "30", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
     sampler = LoadSampler()
     started = datetime.now(UTC)
