@@ -12,14 +12,28 @@ machine is shared: never a long run on it):
         --host http://127.0.0.1:8000 --users 5 --spawn-rate 5 --run-time 30s
 
 Users sign in with the demo users (`manage.py seed_demo`, password DEMO_PASSWORD) or
-KAM_LOAD_USERS / KAM_LOAD_HEADS / KAM_LOAD_PASSWORD; integrations use the API token in
-KAM_LOAD_TOKEN (create one on the profile page).
+KAM_LOAD_USERS / KAM_LOAD_HEADS / KAM_LOAD_PASSWORD, or start signed in with the session
+keys in KAM_LOAD_SESSIONS (JSON, user name to key), as people who signed in earlier in the
+day: a sign-in costs a deliberately slow password hash, and a hundred of them in the first
+seconds would measure a sign-in storm, not the working mix; integrations use the API token in
+KAM_LOAD_TOKEN (create one on the profile page; several, comma-separated, are shared out
+among the simulated integrations, one budget of the API throttle each).
+
+A write counts only when the app confirms it: the visit's dialog closes (`HX-Reswap:
+delete`), the deal's move answers 200, the figures answer 200 with the value sent; anything
+else is a failure in the statistics. With KAM_LOAD_WRITES set, every confirmed write is
+appended to that file as a JSON line (`benchmarks/load/run.py` compares them with the
+database afterwards); KAM_LOAD_RUN tags the visits' subjects, to tell the runs apart.
 """
 
+import json
 import os
 import random
 import re
+import threading
+import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
@@ -27,7 +41,13 @@ from locust import HttpUser, between, events, task
 PASSWORD = os.environ.get("KAM_LOAD_PASSWORD", "demo-kam-2026")
 KAMS = os.environ.get("KAM_LOAD_USERS", "kam,kam2").split(",")
 HEADS = os.environ.get("KAM_LOAD_HEADS", "leitung").split(",")
-TOKEN = os.environ.get("KAM_LOAD_TOKEN", "")
+TOKENS = os.environ.get("KAM_LOAD_TOKEN", "").split(",")
+# {user name: session key}: people who signed in earlier today (benchmarks/load/run.py).
+SESSIONS = json.loads(os.environ.get("KAM_LOAD_SESSIONS") or "{}")
+WRITES = os.environ.get("KAM_LOAD_WRITES", "")
+RUN = os.environ.get("KAM_LOAD_RUN", "")
+_writes_lock = threading.Lock()
+_integrations = iter(range(1_000_000))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACCOUNT_LINK = re.compile(r'href="/accounts/(\d+)/"')
@@ -42,6 +62,15 @@ def only_local(environment, **kwargs) -> None:
         raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
 
 
+def confirmed(kind: str, **fields) -> None:
+    """Note a write the app confirmed (KAM_LOAD_WRITES), with the time it was confirmed."""
+    if not WRITES:
+        return
+    line = json.dumps({"kind": kind, "at": time.time(), **fields})
+    with _writes_lock, open(WRITES, "a", encoding="utf-8") as file:
+        file.write(line + "\n")
+
+
 class Browser(HttpUser):
     """A signed-in person in the browser (pages, htmx posts with the CSRF token)."""
 
@@ -50,15 +79,23 @@ class Browser(HttpUser):
     usernames: list[str] = []
 
     def on_start(self) -> None:
+        self.accounts: list[str] = []
+        self.editable: set[str] = set()  # accounts whose page offered "Log contact"
+        self.username = username = random.choice(self.usernames)
+        if username in SESSIONS:
+            # Signed in earlier: the session cookie, then a page for the CSRF cookie.
+            host = urlsplit(self.host).hostname or ""
+            self.client.cookies.set("sessionid", SESSIONS[username], domain=host)
+            self.client.get("/", name="/ (home)")
+            return
         page = self.client.get("/login/", name="/login/")
         token = CSRF.search(page.text)
         self.client.post(
             "/login/",
-            {"username": random.choice(self.usernames), "password": PASSWORD,
+            {"username": username, "password": PASSWORD,
              "csrfmiddlewaretoken": token.group(1) if token else ""},
             name="/login/ (POST)",
         )  # fmt: skip
-        self.accounts: list[str] = []
 
     def csrf(self) -> dict[str, str]:
         return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "HX-Request": "true"}
@@ -82,22 +119,35 @@ class KeyAccountManager(Browser):
             listing = self.client.get("/accounts/", name="/accounts/")
             self.accounts = ACCOUNT_LINK.findall(listing.text)[:20]
         if self.accounts:
-            self.client.get(f"/accounts/{random.choice(self.accounts)}/", name="/accounts/[id]/")
+            account = random.choice(self.accounts)
+            page = self.client.get(f"/accounts/{account}/", name="/accounts/[id]/")
+            if f"/activities/account/{account}/log/" in page.text:
+                self.editable.add(account)
 
     @task(2)
     def log_visit_with_follow_up(self) -> None:
-        if not self.accounts:
+        """On an account the person may change (its page offered "Log contact"); the next
+        step's owner is the person, as the dialog fills it in."""
+        if not self.editable:
             return
-        account = random.choice(self.accounts)
+        account = random.choice(sorted(self.editable))
         today = datetime.now(UTC).date().isoformat()
-        self.client.post(
+        subject = f"Besuch (Lasttest {RUN})" if RUN else "Besuch (Lasttest)"
+        with self.client.post(
             f"/activities/account/{account}/log/",
             {"account": account, "kind": "visit", "occurred_at": f"{today}T10:00",
-             "duration_minutes": 60, "subject": "Besuch (Lasttest)", "outcome": "Gespräch",
-             "next_step": "Angebot nachfassen", "next_step_due_on": today},
+             "duration_minutes": 60, "subject": subject, "outcome": "Gespräch",
+             "next_step": "Angebot nachfassen", "next_step_owner": self.username,
+             "next_step_due_on": today},
             headers=self.csrf(),
             name="/activities/account/[id]/log/ (POST)",
-        )  # fmt: skip
+            catch_response=True,
+        ) as answer:  # fmt: skip
+            if answer.status_code == 200 and answer.headers.get("HX-Reswap") == "delete":
+                confirmed("visit", account=int(account), subject=subject)
+                answer.success()
+            elif answer.ok:
+                answer.failure(f"not logged (HTTP {answer.status_code}, the form came back)")
 
     @task(1)
     def move_deal(self) -> None:
@@ -109,12 +159,16 @@ class KeyAccountManager(Browser):
         detail = self.client.get(f"/deals/{deal}/", name="/deals/[id]/")
         stages = STAGE_OPTION.findall(detail.text)
         if stages:
-            self.client.post(
+            stage = random.choice(stages[:3])
+            with self.client.post(
                 f"/deals/{deal}/move/",
-                {"stage": random.choice(stages[:3])},
+                {"stage": stage},
                 headers=self.csrf(),
                 name="/deals/[id]/move/ (POST)",
-            )
+                catch_response=True,
+            ) as answer:
+                if answer.status_code == 200:
+                    confirmed("move", deal=int(deal), stage=int(stage))
 
 
 class HeadOfSales(Browser):
@@ -145,7 +199,8 @@ class Integration(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self) -> None:
-        self.client.headers["Authorization"] = f"Token {TOKEN}"
+        token = TOKENS[next(_integrations) % len(TOKENS)]
+        self.client.headers["Authorization"] = f"Token {token}"
         self.accounts: list[int] = []
         self.next_page = {"accounts": "/api/v1/accounts/", "contacts": "/api/v1/contacts/"}
 
@@ -172,8 +227,16 @@ class Integration(HttpUser):
             return
         account = random.choice(self.accounts)
         year = datetime.now(UTC).year
-        self.client.patch(
+        revenue = random.randint(100_000, 5_000_000)
+        with self.client.patch(
             f"/api/v1/accounts/{account}/financials/{year}/",
-            json={"revenue": str(random.randint(100_000, 5_000_000))},
+            json={"revenue": str(revenue)},
             name="/api/v1/accounts/[id]/financials/[year]/ (PATCH)",
-        )
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 200:
+                stored = Decimal(answer.json().get("revenue") or 0)
+                if stored == revenue:
+                    confirmed("figures", account=account, year=year, revenue=revenue)
+                else:
+                    answer.failure(f"revenue {stored} stored, {revenue} sent")
