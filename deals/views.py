@@ -404,13 +404,13 @@ def account_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "deals/account_panel.html", context)
 
 
-def _period(request: HttpRequest) -> str:
+def _period(request: AuthedHttpRequest) -> str:
     period = request.GET.get("period", "")
     return period if period in changes.PERIODS else "week"
 
 
 @login_required
-def pipeline_changes(request: HttpRequest) -> HttpResponse:
+def pipeline_changes(request: AuthedHttpRequest) -> HttpResponse:
     """What changed in the pipeline since last week or the start of the quarter: the
     waterfall from the opening to the closing value and the deals behind each bar."""
     result = changes.pipeline_changes(request.user, period=_period(request))
@@ -425,7 +425,7 @@ def pipeline_changes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def win_loss_page(request: HttpRequest) -> HttpResponse:
+def win_loss_page(request: AuthedHttpRequest) -> HttpResponse:
     """Win/loss by competitor over a chosen period, per region and industry."""
     form = WinLossFilterForm(request.GET or None, user=request.user)
     if not request.GET:
