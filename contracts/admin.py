@@ -9,8 +9,8 @@ from kam.admin import EventsAdmin
 class DocumentInline(admin.TabularInline):
     # Read-only here: uploads go through the contract page or the API, which check the file.
     model = ContractDocument
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

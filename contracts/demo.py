@@ -9,6 +9,7 @@ its number within the account and is not created twice.
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -72,7 +73,7 @@ def _month_end(day: date) -> date:
 
 def _plan(rng: random.Random, index: int, today: date) -> list[dict]:
     """1-3 contracts for the account at `index`; the first accounts tell the stories."""
-    plans = []
+    plans: list[dict[str, Any]] = []
     count = rng.choice([1, 2, 2, 3])
     for n in range(count):
         kind = rng.choice(list(TITLES))
@@ -80,7 +81,7 @@ def _plan(rng: random.Random, index: int, today: date) -> list[dict]:
         start = start.replace(day=1)
         years = rng.choice([1, 2, 3])
         end = add_months(start, 12 * years) - timedelta(days=1)
-        plan = {
+        plan: dict[str, Any] = {
             "number": f"KV-{index:03d}-{n + 1}",
             "title": rng.choice(TITLES[kind]),
             "kind": kind,

@@ -18,6 +18,8 @@ def deal_follow_ups_due(when: When):
         .order_by()
     )
     for pk, due_on, owner_id, title, account_id in rows.iterator(chunk_size=5000):
+        if due_on is None:  # excluded by the filter; a guard for the type checker
+            continue
         yield Due(
             object_id=pk,
             due_on=due_on,

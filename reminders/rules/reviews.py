@@ -85,6 +85,8 @@ def reviews_to_prepare(when: When):
         .order_by()
     )
     for pk, meeting_on, owner_id, name, account_id in rows.iterator(chunk_size=5000):
+        if meeting_on is None:  # excluded by the filter; a guard for the type checker
+            continue
         yield Due(
             object_id=pk,
             due_on=meeting_on - timedelta(days=days),
@@ -106,6 +108,8 @@ def overdue_reviews(when: When):
         .order_by()
     )
     for pk, meeting_on, owner_id, name, account_id in rows.iterator(chunk_size=5000):
+        if meeting_on is None:  # excluded by the filter; a guard for the type checker
+            continue
         yield Due(
             object_id=pk,
             due_on=meeting_on,
