@@ -165,12 +165,9 @@ def update_rows(model: type[Model], records: list[Model], names: list[str]) -> N
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    fields = [meta.get_field(name) for name in names]
-    columns = [quote(field.column) for field in fields]  # type: ignore[union-attr]
-    types = [pk.rel_db_type(connection)] + [
-        field.db_type(connection)  # type: ignore[union-attr]
-        for field in fields
-    ]
+    fields: list[Any] = [meta.get_field(name) for name in names]  # concrete fields
+    columns = [quote(field.column) for field in fields]
+    types = [pk.rel_db_type(connection)] + [field.db_type(connection) for field in fields]
     row = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
     assignments = ", ".join(f"{column} = v.{column}" for column in columns)
     for start in range(0, len(records), 500):
@@ -179,13 +176,13 @@ def update_rows(model: type[Model], records: list[Model], names: list[str]) -> N
         for record in chunk:
             params.append(record.pk)
             params.extend(
-                field.get_db_prep_save(getattr(record, field.attname), connection)  # type: ignore[union-attr]
+                field.get_db_prep_save(getattr(record, field.attname), connection)
                 for field in fields
             )
         sql = (
             f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
             f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v(pk_, {', '.join(columns)}) "
-            f"WHERE t.{quote(pk.column)} = v.pk_"
+            f"WHERE t.{quote(str(pk.column))} = v.pk_"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
