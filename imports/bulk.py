@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.db.models import CharField, Model, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from accounts.access import can_edit_account
 from accounts.models import Account, AccountPlacement, Contact
@@ -120,7 +121,11 @@ class BatchWriter:
                 for record in records:
                     record.updated_at = now  # type: ignore[attr-defined]
                 names.append("updated_at")
-            bulk_update_with_history(records, model, names, batch_size=500, default_user=self.actor)
+            with transaction.atomic(savepoint=False):
+                update_rows(model, records, names)
+                get_history_manager_for_model(model).bulk_history_create(
+                    records, batch_size=500, update=True, default_user=self.actor
+                )
             for record in records:
                 events.publish(_changed(record))
         self.new, self.changed, self.changed_fields = [], {}, set()
@@ -146,6 +151,41 @@ class BatchWriter:
             [AccountPlacement(account=a, parent_id=a.parent_id, path=a.path) for a in accounts],
             batch_size=500,
         )
+
+
+def update_rows(model: type[Model], records: list[Model], names: list[str]) -> None:
+    """Write the fields `names` of the records, 500 rows a statement. On PostgreSQL one
+    `UPDATE ... FROM (VALUES ...)` joined on the id: bulk_update's CASE of every row per
+    field makes the database compare each row with every id of the batch (1,000 changed
+    accounts took 5 s instead of well under one)."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(records, names, batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields: list[Any] = [meta.get_field(name) for name in names]  # concrete fields
+    columns = [quote(field.column) for field in fields]
+    types = [pk.rel_db_type(connection)] + [field.db_type(connection) for field in fields]
+    row = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    for start in range(0, len(records), 500):
+        chunk = records[start : start + 500]
+        params: list[Any] = []
+        for record in chunk:
+            params.append(record.pk)
+            params.extend(
+                field.get_db_prep_save(getattr(record, field.attname), connection)
+                for field in fields
+            )
+        sql = (
+            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+            f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v(pk_, {', '.join(columns)}) "
+            f"WHERE t.{quote(str(pk.column))} = v.pk_"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _created(record: Model) -> events.Event:

@@ -14,10 +14,12 @@ erased record has no object: the message says its ids and external id only.
 """
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from rest_framework.request import Request
@@ -37,6 +39,8 @@ from deals.selectors import opportunity_list
 from reviews.api.serializers import ReviewSerializer, VersionSerializer
 from reviews.models import AnnualReview, FolderVersion
 from users.models import User
+
+log = logging.getLogger(__name__)
 
 type Key = Any  # a primary key, or (account id, year) for a year of figures
 
@@ -88,8 +92,15 @@ def represent(kind: str, key: Key, user: User) -> dict[str, Any] | None:
     """The record as `user` reads it through the API, as plain JSON values; None when
     it is gone or outside the user's scope."""
     queryset_of, serializer = OBJECTS[kind]
-    record = queryset_of(user, key).first()
-    if record is None:
+    try:
+        # In a savepoint of the change's transaction: a failure here must not undo the
+        # change; the message then goes out with its ids.
+        with transaction.atomic():
+            record = queryset_of(user, key).first()
+            if record is None:
+                return None
+            data = serializer(record, context={"request": _request_of(user)}).data
+            return json.loads(json.dumps(data, cls=JSONEncoder))  # as the API writes it
+    except Exception:
+        log.exception("webhook object %s %s could not be serialized", kind, key)
         return None
-    data = serializer(record, context={"request": _request_of(user)}).data
-    return json.loads(json.dumps(data, cls=JSONEncoder))  # dates and decimals as the API

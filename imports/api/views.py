@@ -106,8 +106,11 @@ class BulkUpsert(APIView):
             raise PermissionDenied(_("You may not import this kind of data."))
         rows, refused = _rows(self.kind, request.data)
         headings = {column.field: column.field for column in self.kind.columns}
+        # Rows are matched on their external ID; the search for likely duplicates by name
+        # (a trigram query a new row, about 50 ms on 10,000 accounts) is the import's dry
+        # run's: 1,000 rows a call would take a minute.
         report = services.import_rows(
-            kind=self.kind, actor=actor, rows=rows, headings=headings, warn_duplicates=True
+            kind=self.kind, actor=actor, rows=rows, headings=headings, warn_duplicates=False
         )
         results: list[dict[str, Any]] = [
             {

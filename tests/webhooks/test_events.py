@@ -15,9 +15,11 @@ from accounts import gdpr
 from accounts import services as account_services
 from contracts import services as contract_services
 from customer_care import services as care_services
+from deals import services as deal_services
 from reminders.services import run_rule
 from reviews import pdf, rendering
 from reviews import services as review_services
+from tests.deals.conftest import ensure_default_stages
 from tests.factories import UserFactory, make_account, make_contact
 from tests.reminders.conftest import at
 from tests.webhooks.receiver import receiver
@@ -210,3 +212,23 @@ def test_the_object_is_the_api_row_within_the_registering_administrators_scope(
     api.force_authenticate(registrar)
     [row] = [r for r in api.get("/api/v1/accounts/").json()["results"] if r["id"] == theirs.pk]
     assert data["object"] == row  # the API's serializer, as the registrar reads it
+
+
+def test_figures_contacts_and_deals_carry_their_api_object(hooked, kam, account):
+    ensure_default_stages()
+    year = timezone.localdate().year
+
+    def changes():
+        account_services.figures_put(actor=kam, account=account, year=year, revenue=Decimal("12.5"))
+        make_contact(account=account, first_name="Eva", last_name="Schulz")
+        deal_services.opportunity_create(
+            actor=kam, account=account, title="Rahmenvertrag", value=Decimal("1000")
+        )
+
+    types = ["figures.changed", "contact.created", "opportunity.created"]
+    found = {p["type"]: p["data"]["object"] for p in hooked(types, changes)}
+    assert found["figures.changed"]["year"] == year
+    assert found["figures.changed"]["revenue"] == "12.50"
+    assert found["contact.created"]["last_name"] == "Schulz"
+    assert found["opportunity.created"]["title"] == "Rahmenvertrag"
+    assert found["opportunity.created"]["value"] == "1000.00"
