@@ -20,7 +20,7 @@ class EndpointSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "id", "owner", "created_at", "updated_at", "failing_since", "disabled_at",
         ]  # fmt: skip
-        extra_kwargs = {"url": {"validators": []}}
+        extra_kwargs: dict[str, dict] = {"url": {"validators": []}}
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kam.http import actor
 from webhooks import services
 from webhooks.api.serializers import (
     EndpointSerializer,
@@ -20,8 +21,8 @@ from webhooks.models import Attempt, Endpoint, Message
 
 class _AdminOnly:
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not services.may_manage(request.user):
+        super().initial(request, *args, **kwargs)
+        if not services.may_manage(actor(request)):
             raise Http404
 
 
@@ -33,7 +34,9 @@ class EndpointList(_AdminOnly, generics.ListCreateAPIView):
     def post(self, request: Request, *args, **kwargs) -> Response:
         serializer = EndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        endpoint, secret = services.endpoint_create(actor=request.user, **serializer.validated_data)
+        endpoint, secret = services.endpoint_create(
+            actor=actor(request), **serializer.validated_data
+        )
         data = EndpointWithSecretSerializer(endpoint).data | {"secret": secret}
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -45,18 +48,18 @@ class EndpointDetail(_AdminOnly, generics.RetrieveUpdateDestroyAPIView):
 
     def perform_update(self, serializer) -> None:
         serializer.instance = services.endpoint_update(
-            actor=self.request.user, endpoint=serializer.instance, **serializer.validated_data
+            actor=actor(self.request), endpoint=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance) -> None:
-        services.endpoint_delete(actor=self.request.user, endpoint=instance)
+        services.endpoint_delete(actor=actor(self.request), endpoint=instance)
 
 
 class EndpointRotateSecret(_AdminOnly, APIView):
     @extend_schema(request=None, responses={200: EndpointWithSecretSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        endpoint = services.endpoint_for(request.user, pk)
-        secret = services.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
+        endpoint = services.endpoint_for(actor(request), pk)
+        secret = services.endpoint_rotate_secret(actor=actor(request), endpoint=endpoint)
         return Response(EndpointWithSecretSerializer(endpoint).data | {"secret": secret})
 
 
@@ -68,7 +71,7 @@ class MessageList(_AdminOnly, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Message.objects.none()
-        endpoint = services.endpoint_for(self.request.user, self.kwargs["pk"])
+        endpoint = services.endpoint_for(actor(self.request), self.kwargs["pk"])
         return (
             Message.objects.filter(endpoint=endpoint)
             .order_by("-pk")
@@ -79,9 +82,9 @@ class MessageList(_AdminOnly, generics.ListAPIView):
 class MessageRedeliver(_AdminOnly, APIView):
     @extend_schema(request=None, responses={202: MessageSerializer})
     def post(self, request: Request, pk: int, message_pk: int) -> Response:
-        endpoint = services.endpoint_for(request.user, pk)
+        endpoint = services.endpoint_for(actor(request), pk)
         message = Message.objects.filter(endpoint=endpoint, pk=message_pk).first()
         if message is None:
             raise Http404
-        services.message_redeliver(actor=request.user, message=message)
+        services.message_redeliver(actor=actor(request), message=message)
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
