@@ -18,7 +18,7 @@ from customer_care.models import CustomerIssue
 from deals.models import Opportunity
 from kam.formats import money, pct
 from kam.history import authored_by
-from planning.models import Action
+from planning.models import Action, BusinessCase
 from reviews import rendering, selectors, services
 from reviews.models import AnnualReview, JointProject, Section
 
@@ -111,7 +111,14 @@ def internal_markers(review: AnnualReview) -> list[str]:
             for key in ("attainment", "share_of_wallet"):
                 if row.get(key):
                     markers.append(pct(Decimal(row[key])))
-    return [marker for marker in markers if marker and marker != "–"]
+        # Our side of the business cases in the folder: our revenue and margin effect.
+        for case in selectors.folder_business_cases(review):
+            for scenario in case.scenarios.all():
+                markers += [
+                    money(scenario.result.revenue_effect),
+                    money(scenario.result.margin_effect),
+                ]
+    return [marker for marker in markers if marker and marker not in ("–", money(0))]
 
 
 def _mark_joint_actions(account: Account) -> None:
@@ -194,6 +201,14 @@ def seed(users) -> int:
             section=sections[Section.Kind.NOTES],
             text=NOTES,
         )
+        # The group's newest business case goes into the folder as the customer's summary.
+        case = (
+            BusinessCase.objects.filter(account__path__startswith=account.path)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if case is not None:
+            services.business_case_include(actor=owner, review=last, case_id=case.pk, included=True)
         for internal in (False, True):
             version, _new = services.folder_request(actor=owner, review=last, internal=internal)
             rendering.render_version(version_id=version.pk)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.models import YearlyFigures
 from contracts.models import Contract
@@ -50,6 +51,25 @@ def test_figures_in_german_format(review, kam):
     assert "1.480.000 €" in figures  # revenue
     assert "1.400.000 €" in figures  # the target, as money
     assert "105,7 %" in figures  # attainment
+
+
+def test_figures_and_dates_in_both_languages(review, kam):
+    """The same folder in German and in English: money, percentages and the meeting date
+    each in its language's own format, never the other's (nor the US date order)."""
+    meeting = review.meeting_on
+    german = pdf.render_folder_html(review, internal=True, language="de")
+    english = pdf.render_folder_html(review, internal=True, language="en")
+    de_figures = german.split('id="figures"')[1].split("</table>")[0]
+    en_figures = english.split('id="figures"')[1].split("</table>")[0]
+    assert "1.480.000 €" in de_figures and "1,480,000 €" not in de_figures
+    assert "1,480,000 €" in en_figures and "1.480.000 €" not in en_figures
+    assert "105,7 %" in de_figures and "105.7 %" in en_figures
+    cover_de = german.split('class="cover"')[1].split("</section>")[0]
+    cover_en = english.split('class="cover"')[1].split("</section>")[0]
+    with translation.override("de"):
+        assert date_format(meeting, "DATE_FORMAT") in cover_de  # "17. Dezember 2026"
+    assert f"{meeting.day} {meeting.strftime('%b')} {meeting.year}" in cover_en  # en-GB
+    assert meeting.strftime("%b. %-d, %Y") not in cover_en  # never the US order
 
 
 def test_one_year_of_working_together_is_singular(kam):
