@@ -35,8 +35,10 @@ class TopicInline(TombstonesInline, admin.TabularInline):
 class VersionInline(admin.TabularInline):
     model = FolderVersion
     extra = 0
-    fields = ["number", "internal", "language", "status", "error", "attempts", "pages", "size"]
-    readonly_fields = fields
+    readonly_fields = (
+        "number", "internal", "language", "status", "error", "attempts", "pages", "size",
+    )  # fmt: skip
+    fields = readonly_fields
     can_delete = False
 
 

@@ -115,8 +115,8 @@ def internal_markers(review: AnnualReview) -> list[str]:
         for case in selectors.folder_business_cases(review):
             for scenario in case.scenarios.all():
                 markers += [
-                    money(scenario.result.revenue_effect),
-                    money(scenario.result.margin_effect),
+                    money(scenario.result.revenue_effect),  # type: ignore[attr-defined]
+                    money(scenario.result.margin_effect),  # type: ignore[attr-defined]
                 ]
     return [marker for marker in markers if marker and marker not in ("–", money(0))]
 

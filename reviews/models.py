@@ -42,7 +42,7 @@ class AnnualReview(models.Model):
         validators=BOUNDED_TEXT,
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
-    our_participants = models.ManyToManyField(
+    our_participants: models.ManyToManyField = models.ManyToManyField(
         USER, blank=True, related_name="+", verbose_name=_("our participants")
     )
     customer_participants = models.ManyToManyField(

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
@@ -62,7 +63,7 @@ def folder_context(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     our_people = list(review.our_participants.all())
     parts: list[dict[str, Any]] = []
 
-    def add(key: str, title: str, present: bool, **extra: Any) -> None:
+    def add(key: str, title: str | Promise, present: bool, **extra: Any) -> None:
         if present:
             parts.append({"key": key, "title": title, **extra})
 

@@ -25,6 +25,7 @@ def events(account_ids: list[int], *, before: datetime | None, limit: int) -> li
         reviews = reviews.filter(meeting_on__lte=timezone.localdate())
     result = []
     for review in reviews.order_by("-meeting_on", "-pk")[:limit]:
+        assert review.meeting_on is not None  # filtered above
         result.append(
             TimelineEvent(
                 when=timezone.make_aware(datetime.combine(review.meeting_on, time(9))),

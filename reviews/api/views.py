@@ -23,6 +23,7 @@ from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
 from kam.concurrency import VersionedAPIMixin, check_if_match
 from kam.filters import YearFilter
+from kam.http import actor
 from kam.uploads import attachment_response
 from reviews import selectors, services
 from reviews.api.serializers import (
@@ -55,15 +56,15 @@ class ReviewFilter(django_filters.FilterSet):
 
 
 def _review(request: Request, pk: int) -> AnnualReview:
-    return selectors.get_review_for(request.user, pk)
+    return selectors.get_review_for(actor(request), pk)
 
 
 def _editable_review(request: Request, pk: int) -> AnnualReview:
-    return get_editable_or_404(request.user, selectors.reviews(), pk)
+    return get_editable_or_404(actor(request), selectors.reviews(), pk)
 
 
 def _detail(request: Request, pk: int) -> dict:
-    review = selectors.review_workspace(request.user, pk)
+    review = selectors.review_workspace(actor(request), pk)
     return ReviewDetailSerializer(review, context={"request": request}).data
 
 
@@ -79,7 +80,7 @@ class ReviewList(ExportListMixin, generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[AnnualReview]:
         return (
-            selectors.review_list(self.request.user)
+            selectors.review_list(actor(self.request))
             .prefetch_related("our_participants", "customer_participants")
             .order_by("-year", "account__name", "pk")
         )
@@ -89,7 +90,7 @@ class ReviewList(ExportListMixin, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         review = services.review_create(
-            actor=request.user,
+            actor=actor(request),
             account=data["account"],
             year=data["year"],
             meeting_on=data.get("meeting_on"),
@@ -115,7 +116,7 @@ class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[AnnualReview]:
-        return selectors.review_list(self.request.user)
+        return selectors.review_list(actor(self.request))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(_detail(request, kwargs["pk"]))
@@ -129,7 +130,7 @@ class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services.review_update(
-            actor=request.user,
+            actor=actor(request),
             review=review,
             our_participants=data.pop("our_participants", None),
             customer_participants=data.pop("customer_participants", None),
@@ -138,7 +139,7 @@ class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
         return Response(_detail(request, review.pk))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.review_delete(actor=request.user, review=self.get_object())
+        services.review_delete(actor=actor(request), review=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -161,7 +162,7 @@ class SectionDetail(VersionedAPIMixin, APIView):
         serializer = SectionSerializer(section, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         section = services.section_update(
-            actor=request.user, section=section, text=serializer.validated_data.get("text", "")
+            actor=actor(request), section=section, text=serializer.validated_data.get("text", "")
         )
         return Response(SectionSerializer(section).data)
 
@@ -174,7 +175,7 @@ class SectionRefresh(APIView):
         section = review.sections.filter(kind=kind).first()
         if section is None or kind not in (*services.REFRESHABLE, Section.Kind.AGENDA):
             raise Http404
-        section = services.section_refresh(actor=request.user, section=section)
+        section = services.section_refresh(actor=actor(request), section=section)
         return Response(SectionSerializer(section).data)
 
 
@@ -201,7 +202,7 @@ class SectionCustomerItems(APIView):
         serializer = CustomerChoicesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         section = services.customer_choices_set(
-            actor=request.user,
+            actor=actor(request),
             section=section,
             choices=serializer.validated_data.get("shown"),
             show_all=serializer.validated_data.get("all"),
@@ -261,7 +262,7 @@ class _NestedDetail(generics.GenericAPIView):
 
     def delete(self, request: Request, pk: int, item_id: int) -> Response:
         _editable_review(request, pk)
-        services.item_delete(actor=request.user, item=self._row(request, pk, item_id))
+        services.item_delete(actor=actor(request), item=self._row(request, pk, item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     editable: tuple[str, ...] = ()
@@ -278,7 +279,7 @@ class AgendaList(_NestedList):
 
     def save(self, review, data):
         return services.agenda_item_save(
-            actor=self.request.user, review=review, title=data.get("title", ""),
+            actor=actor(self.request), review=review, title=data.get("title", ""),
             duration_minutes=data.get("duration_minutes", 15),
             presenter=data.get("presenter", ""),
         )  # fmt: skip
@@ -291,7 +292,7 @@ class AgendaDetail(_NestedDetail):
     editable = ("title", "duration_minutes", "presenter")
 
     def change(self, review, row, data):
-        return services.agenda_item_save(actor=self.request.user, review=review, item=row, **data)
+        return services.agenda_item_save(actor=actor(self.request), review=review, item=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Topic plan")),
@@ -302,7 +303,7 @@ class TopicList(_NestedList):
 
     def save(self, review, data):
         return services.topic_save(
-            actor=self.request.user, review=review, title=data.get("title", ""),
+            actor=actor(self.request), review=review, title=data.get("title", ""),
             goal=data.get("goal", ""), owner=data.get("owner"),
             customer_side=data.get("customer_side", ""),
             renegotiate=data.get("renegotiate", False),
@@ -316,7 +317,7 @@ class TopicDetail(_NestedDetail):
     editable = ("title", "goal", "owner", "customer_side", "renegotiate")
 
     def change(self, review, row, data):
-        return services.topic_save(actor=self.request.user, review=review, topic=row, **data)
+        return services.topic_save(actor=actor(self.request), review=review, topic=row, **data)
 
 
 @extend_schema_view(get=extend_schema(summary=_("Market data")),
@@ -327,7 +328,7 @@ class MarketList(_NestedList):
 
     def save(self, review, data):
         return services.market_figure_save(
-            actor=self.request.user, review=review, topic=data.get("topic", ""),
+            actor=actor(self.request), review=review, topic=data.get("topic", ""),
             figure=data.get("figure", ""), source=data.get("source", ""),
             year=data.get("year"),
         )  # fmt: skip
@@ -340,7 +341,9 @@ class MarketDetail(_NestedDetail):
     editable = ("topic", "figure", "source", "year")
 
     def change(self, review, row, data):
-        return services.market_figure_save(actor=self.request.user, review=review, row=row, **data)
+        return services.market_figure_save(
+            actor=actor(self.request), review=review, row=row, **data
+        )
 
 
 @extend_schema_view(get=extend_schema(summary=_("Next year's joint projects")),
@@ -351,7 +354,7 @@ class ProjectList(_NestedList):
 
     def save(self, review, data):
         return services.project_save(
-            actor=self.request.user, review=review, area=data.get("area", ""),
+            actor=actor(self.request), review=review, area=data.get("area", ""),
             title=data.get("title", ""), goal=data.get("goal", ""),
             target=data.get("target", ""),
         )  # fmt: skip
@@ -364,7 +367,7 @@ class ProjectDetail(_NestedDetail):
     editable = ("area", "title", "goal", "target")
 
     def change(self, review, row, data):
-        return services.project_save(actor=self.request.user, review=review, project=row, **data)
+        return services.project_save(actor=actor(self.request), review=review, project=row, **data)
 
 
 @extend_schema_view(patch=extend_schema(summary=_("Change an agreement (and its follow-up)")))
@@ -374,12 +377,12 @@ class AgreementDetail(_NestedDetail):
     editable = ("text", "owner", "due_on")
 
     def change(self, review, row, data):
-        return services.agreement_update(actor=self.request.user, agreement=row, **data)
+        return services.agreement_update(actor=actor(self.request), agreement=row, **data)
 
     def delete(self, request: Request, pk: int, item_id: int) -> Response:
         _editable_review(request, pk)
         agreement = self._row(request, pk, item_id)
-        services.agreement_delete(actor=request.user, agreement=agreement)
+        services.agreement_delete(actor=actor(request), agreement=agreement)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -393,7 +396,7 @@ class AgreementList(_NestedList):
 
     def save(self, review, data):
         return services.agreement_add(
-            actor=self.request.user, review=review, text=data.get("text", ""),
+            actor=actor(self.request), review=review, text=data.get("text", ""),
             owner=data.get("owner"), due_on=data.get("due_on"),
         )  # fmt: skip
 
@@ -403,7 +406,7 @@ class FollowUp(APIView):
                    request=None, responses=OpenApiTypes.OBJECT)  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:
         review = _editable_review(request, pk)
-        created = services.review_follow_up(actor=request.user, review=review)
+        created = services.review_follow_up(actor=actor(request), review=review)
         return Response({"objectives_created": created})
 
 
@@ -432,7 +435,7 @@ class Render(APIView):
         serializer = RenderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version, new = services.folder_request(
-            actor=request.user, review=review, internal=serializer.validated_data["internal"]
+            actor=actor(request), review=review, internal=serializer.validated_data["internal"]
         )
         if version.queue_refused:
             return Response(
@@ -475,7 +478,7 @@ class VersionDetail(generics.RetrieveDestroyAPIView):
         review = _editable_review(request, kwargs["pk"])
         version = self.get_object()
         version.review = review
-        services.version_delete(actor=request.user, version=version)
+        services.version_delete(actor=actor(request), version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
