@@ -235,8 +235,18 @@ def _sqlite_normalise() -> None:
 
 
 def account_pairs(*, limit: int = PAIRS_LIMIT) -> list[tuple[Account, Account, str]]:
-    """Pairs of accounts (lower id first) that are likely the same firm: a similar name in
-    the same city. One SQL self-join with a LIMIT, then one query for the accounts."""
+    """Pairs of accounts (lower id first) that are likely the same firm: the same VAT ID,
+    or a similar name in the same city. Two SQL self-joins with a LIMIT, then one query
+    for the accounts."""
+    same_vat_id = """
+        SELECT a.id, b.id FROM accounts_account a
+        JOIN accounts_account b ON a.id < b.id AND a.vat_id = b.vat_id
+        WHERE a.vat_id <> '' LIMIT %s"""
+    reasons: dict[tuple[int, int], str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(same_vat_id, [limit])
+        for a, b in cursor.fetchall():
+            reasons[(a, b)] = VAT_ID
     if _on_postgresql():
         sql = """
             SELECT a.id, b.id FROM accounts_account a
@@ -255,9 +265,15 @@ def account_pairs(*, limit: int = PAIRS_LIMIT) -> list[tuple[Account, Account, s
         params = [limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        pairs = cursor.fetchall()
-    accounts = Account.objects.in_bulk({pk for pair in pairs for pk in pair})
-    found = [(accounts[a], accounts[b], NAME) for a, b in pairs if a in accounts and b in accounts]
+        for a, b in cursor.fetchall():
+            reasons.setdefault((a, b), NAME)
+    pairs = list(reasons.items())[:limit]
+    accounts = Account.objects.in_bulk({pk for (a, b), _reason in pairs for pk in (a, b)})
+    found = [
+        (accounts[a], accounts[b], reason)
+        for (a, b), reason in pairs
+        if a in accounts and b in accounts
+    ]
     return sorted(found, key=lambda pair: (pair[0].name.casefold(), pair[0].pk, pair[1].pk))
 
 

@@ -162,3 +162,12 @@ def test_the_account_export_has_the_vat_id_column(kam, with_vat_id, language, he
     kam.save(update_fields=["language"])
     rows = exported(client_for(kam), reverse("accounts:list"), {}, "xlsx")
     assert column(rows, heading) == ["DE123456789"]
+
+
+def test_the_duplicates_page_pairs_accounts_with_the_same_vat_id(head_of_sales, with_vat_id):
+    twin = make_account(owner=with_vat_id.owner, name="MM Holding", city="Berlin")
+    services.account_update(actor=head_of_sales, account=twin, vat_id="DE123456789")
+    assert duplicates.account_pairs() == [(with_vat_id, twin, duplicates.VAT_ID)]
+    page = client_for(head_of_sales).get(reverse("accounts:duplicates")).content.decode()
+    assert 'data-testid="pair-same-vat-id"' in page
+    assert reverse("accounts:merge", args=[with_vat_id.pk, twin.pk]) in page

@@ -22,14 +22,17 @@ def test_events_are_newest_first_limited_and_link_to_the_activity(account):
     assert events[0].url.startswith("/activities/") and events[0].account_id == account.pk
 
 
-def test_before_is_strict_and_planned_activities_are_not_yet_on_the_timeline(account):
-    planned = log(account, subject="Geplant", days_ago=-2)
+def test_before_is_strict_and_planned_activities_are_on_the_first_page(account):
+    """What is planned within AHEAD_DAYS opens the timeline (its "Coming up" group); what
+    lies further ahead is not on it yet."""
+    log(account, subject="Geplant", days_ago=-2)
+    log(account, subject="Viel später", days_ago=-(timeline.AHEAD_DAYS + 5))
     middle = log(account, subject="Mitte", days_ago=5)
     log(account, subject="Alt", days_ago=9)
-    assert "Geplant" not in [e.title for e in timeline.events([account.pk], before=None, limit=9)]
+    first = [e.title for e in timeline.events([account.pk], before=None, limit=9)]
+    assert first == ["Geplant", "Mitte", "Alt"]
     older = timeline.events([account.pk], before=middle.occurred_at, limit=9)
     assert [e.title for e in older] == ["Alt"]
-    assert planned.pk
 
 
 def test_done_follow_ups_appear_when_they_were_done(kam, account):

@@ -2,11 +2,16 @@
 of the "Log contact" dialog are readable (computed colours) and close after a choice;
 the header shows every navigation link on one line, uncovered, at 1366 and 1280 px in
 German and English; the open issue count in the account header follows an in-place
-change; the bell is an icon with a spoken count."""
+change; the bell is an icon with a spoken count; a planned visit's invitation buttons sit
+side by side."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from activities.services import activity_log
 from customer_care.models import ensure_default_departments
 from tests.factories import make_contact
 from tests.reminders.test_views import remind
@@ -173,3 +178,20 @@ def test_issue_count_in_the_account_header_follows_an_in_place_change(page, sign
     page.locator("#status-form button[type=submit]").click()
     expect(page.get_by_test_id("issue-status")).to_have_text("In Bearbeitung")
     expect(history.locator("ol.history > li")).to_have_count(before + 1)
+
+
+def test_invitation_buttons_of_a_planned_visit_sit_side_by_side(page, sign_in, kam, account):
+    visit = activity_log(
+        actor=kam, account=account, kind="visit", subject="Werksbesuch",
+        occurred_at=timezone.now() + timedelta(days=3),
+    )  # fmt: skip
+    sign_in(kam)
+    page.goto(f"/activities/{visit.pk}/")
+    actions = page.get_by_test_id("invitation-actions")
+    download = actions.get_by_test_id("invitation-download")
+    send = actions.get_by_test_id("invitation-send")  # inside the box, not after it
+    expect(send).to_be_visible()
+    first, second = download.bounding_box(), send.bounding_box()
+    assert first is not None and second is not None
+    assert abs(first["y"] - second["y"]) < 4  # one row
+    assert second["width"] < 400  # a button, not a bar across the page
