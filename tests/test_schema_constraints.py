@@ -3,6 +3,7 @@ unenforced (issue "Reliability", item 8), pinned one by one."""
 
 import functools
 import json
+import re
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -208,3 +209,50 @@ def test_a_coaching_material_is_a_link_in_json_and_a_file_in_multipart():
 
     assert required("application/json") == {"title", "url"}
     assert required("multipart/form-data") == {"file"}
+
+
+@pytest.mark.parametrize("params", [{"cursor": ""}, {"format": "csv"}])
+def test_a_page_number_that_is_none_is_refused_where_it_is_not_used(kam, params):
+    response = token_client(kam).get("/api/v1/contracts/", {**params, "page": "x"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
+
+
+def test_an_amount_that_may_not_be_negative_says_so_in_its_pattern():
+    totals = _document()["components"]["schemas"]["CompanyTotalsRequest"]["properties"]
+    assert re.match(totals["revenue"]["pattern"], "-5") is None
+    assert re.match(totals["contribution_margin"]["pattern"], "-5")
+    for amount in ("", "-", "."):
+        assert re.match(totals["contribution_margin"]["pattern"], amount) is None
+
+
+def test_a_competitor_name_that_is_taken_is_a_conflict(kam):
+    client = token_client(kam)
+    assert client.post("/api/v1/competitors/", {"name": "Acme"}, format="json").status_code == 201
+    response = client.post("/api/v1/competitors/", {"name": "Acme"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "competitor_exists"
+    assert "409" in _document()["paths"]["/api/v1/competitors/"]["post"]["responses"]
+
+
+def test_a_suggestion_that_is_gone_is_a_conflict(kam, account):
+    response = token_client(kam).post(
+        f"/api/v1/portfolio/suggestions/{account.pk}/accept/", {}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "no_suggestion"
+
+
+def test_the_bulk_import_states_its_rows():
+    body = _document()["paths"]["/api/v1/contacts/bulk/"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["required"] == ["rows"]
+    assert schema["properties"]["rows"]["minItems"] == 1
+
+
+def test_a_year_in_a_path_states_its_range():
+    parameters = _document()["paths"]["/api/v1/portfolio/company-totals/{year}/"]["put"][
+        "parameters"
+    ]
+    (year,) = [p for p in parameters if p["name"] == "year"]
+    assert year["schema"] == {"type": "integer", "minimum": 2000, "maximum": 2100}

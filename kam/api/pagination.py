@@ -3,6 +3,24 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 
+def refuse_page_numbers_that_are_none(request) -> None:
+    """`?page=` and `?page_size=` are whole numbers from 1 wherever they are sent, also
+    where they are not used (a file export, a page by cursor): 400 naming them."""
+    errors = {}
+    for name in ("page", "page_size"):
+        raw = request.query_params.get(name)
+        if raw is None:
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            errors[name] = [_("Enter a whole number from 1.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -80,6 +98,7 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
         self.keyset = None
         if not self.wants_keyset(request):
             return super().paginate_queryset(queryset, request, view)
+        refuse_page_numbers_that_are_none(request)
         self.keyset = pagination.CursorPagination()
         self.keyset.ordering = self.keyset_ordering
         self.keyset.page_size = self.get_page_size(request)

@@ -9,6 +9,7 @@ operation that does not describe them itself.
 import re
 from types import SimpleNamespace
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
@@ -24,6 +25,11 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and _at_least_zero(field):
+            # A decimal sent as text: its pattern is what states "no minus sign".
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str) and pattern.startswith("^-?"):
+                schema["pattern"] = "^" + pattern[3:]
         if direction == "request" and _non_blank_text(field) and schema.get("type") == "string":
             schema["minLength"] = max(schema.get("minLength", 0), 1)
         return schema
@@ -37,6 +43,17 @@ class AutoSchema(openapi.AutoSchema):
             allow_blank=getattr(field, "allow_blank", False) and not _non_blank_text(field),
         )
         return super()._insert_field_validators(stand_in, schema)
+
+
+def _at_least_zero(field) -> bool:
+    model_field = getattr(field, "model_field", None)
+    minimums = [field.min_value] if field.min_value is not None else []
+    minimums += [
+        v.limit_value
+        for v in getattr(model_field, "validators", [])
+        if isinstance(v, MinValueValidator) and not callable(v.limit_value)
+    ]
+    return bool(minimums) and max(minimums) >= 0
 
 
 def _non_blank_text(field) -> bool:
