@@ -71,7 +71,7 @@ class ParseOnlyModelSerializer(serializers.ModelSerializer):
             if field.read_only or not isinstance(source, str) or "." in source:
                 continue
             try:
-                field.model_field = model._meta.get_field(source)  # type: ignore[attr-defined]
+                field.model_field = model._meta.get_field(source)
             except FieldDoesNotExist:
                 continue
         return fields
