@@ -1,25 +1,46 @@
 """One set of list filters for the account and contact pages and their API endpoints."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from accounts import revenue_key
 from accounts.models import Account, Contact
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
-from kam.filters import StableOrderingFilter, YesNoFilter
+from kam.filters import BIGGEST_ID, NO_MATCH, IdFilter, StableOrderingFilter, YesNoFilter
 from kam.forms import UserField, UserTypeahead
+from users.models import User
 
 
+class UserFilterField(UserField):
+    """A user as UserField reads one; a well-formed id that names no active user matches
+    nothing (an empty list) instead of being an error, as every id filter does."""
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text.isdigit():
+            return super().to_python(value)
+        number = forms.IntegerField(min_value=1, max_value=BIGGEST_ID).clean(text)
+        return User.objects.filter(is_active=True, pk=number).first() or NO_MATCH
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGGEST_ID})
 class UserFilter(django_filters.Filter):
     """One user, picked in a type-ahead box (kam.forms.UserTypeahead) instead of a select of
     every user; `?owner=` takes a username or a user id. `scope="all"` suggests every active
     user, otherwise the users who own accounts."""
 
-    field_class = UserField
+    field_class = UserFilterField
 
     def __init__(self, *args, scope: str = "", **kwargs):
         kwargs.setdefault("widget", UserTypeahead("accounts:user_options", scope=scope))
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is NO_MATCH:
+            return qs.none()
+        return super().filter(qs, value)
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -33,7 +54,7 @@ class AccountFilter(django_filters.FilterSet):
     )
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
     region = django_filters.CharFilter(lookup_expr="iexact", label=_("Region"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent account"))
+    parent = IdFilter(field_name="parent_id", label=_("Parent account"))
     ordering = StableOrderingFilter(
         fields=(
             ("name", "name", _("Name")),
@@ -63,7 +84,7 @@ class AccountFilter(django_filters.FilterSet):
 
 class ContactFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     buying_role = django_filters.ChoiceFilter(
         choices=Contact.BuyingRole.choices, label=_("Buying-center role")
     )

@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
 from activities.models import Activity, FollowUp
-from kam.filters import StableOrderingFilter, YesNoFilter
+from kam.filters import IdFilter, StableOrderingFilter, YesNoFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label=_("Kind"))
     date_from = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label=_("From")
@@ -20,7 +20,7 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="occurred_at", lookup_expr="date__lte", label=_("To")
     )
     participant = UserFilter(field_name="users", scope="all", label=_("Our participant"))
-    contact = django_filters.NumberFilter(field_name="contacts", label=_("Customer participant"))
+    contact = IdFilter(field_name="contacts", label=_("Customer participant"))
     ordering = StableOrderingFilter(
         fields=(
             ("occurred_at", "date", _("Date")),
@@ -47,8 +47,8 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class FollowUpFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
+    owner = IdFilter(field_name="owner_id", label=_("Owner"))
     done = YesNoFilter(field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_from = django_filters.DateFilter(
         field_name="due_on", lookup_expr="gte", label=_("Due from")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from contracts.selectors import notice_within
-from kam.filters import StableOrderingFilter
+from kam.filters import IdFilter, StableOrderingFilter, whole_number_filter
 
 
 class ContractOrderingFilter(StableOrderingFilter):
@@ -25,13 +25,13 @@ class ContractOrderingFilter(StableOrderingFilter):
 
 class ContractFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     kind = django_filters.ChoiceFilter(choices=Contract.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Contract.Status.choices, label=_("Status"))
-    notice_within = django_filters.NumberFilter(
+    notice_within = whole_number_filter(
+        minimum=0,
+        maximum=3650,
         method="filter_notice_within",
-        min_value=0,
-        max_value=3650,
         label=_("Notice deadline within (days)"),
     )
     ordering = ContractOrderingFilter(

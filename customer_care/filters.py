@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
 from customer_care.models import CustomerIssue, Department, Survey
-from kam.filters import StableOrderingFilter, YesNoFilter
+from kam.filters import IdChoiceFilter, IdFilter, StableOrderingFilter, YesNoFilter
 
 UNRESOLVED = "unresolved"
 STATUS_CHOICES = [(UNRESOLVED, _("Not yet resolved")), *CustomerIssue.Status.choices]
@@ -15,7 +15,7 @@ STATUS_CHOICES = [(UNRESOLVED, _("Not yet resolved")), *CustomerIssue.Status.cho
 
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", label=_("Status")
     )
@@ -23,9 +23,7 @@ class IssueFilter(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(
         choices=CustomerIssue.Severity.choices, label=_("Severity")
     )
-    department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), label=_("Department")
-    )
+    department = IdChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
     owner = UserFilter(scope="all", label=_("Owner"))
     escalated = YesNoFilter(label=_("Escalated"))
     overdue = YesNoFilter(method="filter_overdue", label=_("Overdue"))
@@ -66,7 +64,7 @@ class IssueFilter(django_filters.FilterSet):
 
 
 class SurveyFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     method = django_filters.ChoiceFilter(choices=Survey.Method.choices, label=_("Method"))
     surveyed_from = django_filters.DateFilter(
         field_name="surveyed_on", lookup_expr="gte", label=_("Surveyed from")

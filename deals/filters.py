@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import UserFilter
 from accounts.models import ProductLine
 from deals.models import Competitor, Opportunity, Stage
-from kam.filters import StableOrderingFilter
+from kam.filters import IdChoiceFilter, IdFilter, StableOrderingFilter
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -20,17 +20,13 @@ class OpportunityFilter(django_filters.FilterSet):
     ]
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    account = django_filters.NumberFilter(
-        field_name="account_id", label=_("Account"), widget=forms.HiddenInput
-    )
+    account = IdFilter(field_name="account_id", label=_("Account"), widget=forms.HiddenInput)
     owner = UserFilter(scope="all", label=_("Owner"))
-    stage = django_filters.ModelChoiceFilter(
-        queryset=Stage.objects.order_by("order", "pk"), label=_("Stage")
-    )
+    stage = IdChoiceFilter(queryset=Stage.objects.order_by("order", "pk"), label=_("Stage"))
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", label=_("Status")
     )
-    product_line = django_filters.ModelChoiceFilter(
+    product_line = IdChoiceFilter(
         field_name="product_lines",
         queryset=ProductLine.objects.order_by("name"),
         label=_("Product line"),

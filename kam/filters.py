@@ -95,3 +95,60 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
+
+
+BIGGEST_ID = 2**63 - 1  # the database's largest whole number
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGGEST_ID})
+class IdFilter(django_filters.NumberFilter):
+    """The id of a record: a whole number from 1. An id that does not exist, or that the
+    user may not see, matches nothing: an empty list, which says nothing about the id (the
+    list is filtered within the user's scope)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGGEST_ID)
+        super().__init__(*args, **kwargs)
+
+
+NO_MATCH = object()  # a well-formed id that names no record: the filter matches nothing
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A select of records (stages, product lines, departments) whose value may also be any
+    well-formed id: one that names no record (deleted since, or typed by an integration)
+    matches nothing instead of being an error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = forms.IntegerField(min_value=1, max_value=BIGGEST_ID).clean(value)
+        return self.queryset.filter(pk=number).first() or NO_MATCH
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGGEST_ID})
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose unknown ids answer an empty list (see IdChoiceField)."""
+
+    field_class = IdChoiceField
+
+    def filter(self, qs, value):
+        if value is NO_MATCH:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+def whole_number_filter(*, minimum: int, maximum: int, **kwargs) -> django_filters.NumberFilter:
+    """A whole number from `minimum` to `maximum`, and the schema says so."""
+
+    @extend_schema_field({"type": "integer", "minimum": minimum, "maximum": maximum})
+    class WholeNumberFilter(django_filters.NumberFilter):
+        field_class = forms.IntegerField
+
+    return WholeNumberFilter(min_value=minimum, max_value=maximum, **kwargs)

@@ -645,14 +645,12 @@ REST_FRAMEWORK = {
         "kam.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kam.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "kam.api.errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "kam.api.metadata.Metadata",
-    "DEFAULT_PARSER_CLASSES": [
-        "kam.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only (any other content type answers 415), so that the schema's types
+    # are what arrives: in a form every value is text. Uploads add multipart in the view.
+    "DEFAULT_PARSER_CLASSES": ["kam.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "kam.api.throttling.AnonThrottle",
         "kam.api.throttling.UserThrottle",
@@ -678,6 +676,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kam.api.schema.document_errors",
         "kam.api.schema.document_integration",  # request ids, idempotency, 429
+        "kam.api.schema.state_rules",  # decimals with a digit, years in paths
     ],
     # Several models have a "status" or "kind"; give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {

@@ -47,6 +47,7 @@ from accounts.models import Account, YearlyFigures, this_year
 from deals.models import Opportunity
 from deals.selectors import OPEN, WEIGHTED
 from kam import versioned_cache
+from kam.filters import NO_MATCH, IdChoiceField
 from kam.forms import choice_field
 from portfolio.models import HealthSnapshot
 from users.models import Role, User
@@ -61,10 +62,18 @@ HEALTH_EDGES = [0, 40, 60, 80, 100]
 ALL = settings.FILTERS_EMPTY_CHOICE_LABEL  # "– all –", as in every list filter
 
 
+class AnyRegionField(forms.ChoiceField):
+    """The regions offered, but any region is taken: one without accounts (or typed by an
+    integration) shows no rows rather than an error, as every list filter does."""
+
+    def valid_value(self, value):
+        return True
+
+
 class DashboardFilter(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    owner = forms.ModelChoiceField(
+    region = AnyRegionField(label=_("Region"), required=False)
+    owner = IdChoiceField(
         label=_("Key account manager"), queryset=User.objects.none(), required=False,
         empty_label=ALL,
     )  # fmt: skip
@@ -89,6 +98,8 @@ class DashboardFilter(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("region"):
             accounts = accounts.filter(region=data["region"])
+        if data.get("owner") is NO_MATCH:
+            return accounts.none()
         if data.get("owner"):
             accounts = accounts.filter(owner=data["owner"])
         if data.get("status"):

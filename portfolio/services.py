@@ -112,10 +112,15 @@ def portfolio_facts_update(
     return facts
 
 
+class NoSuggestion(ValidationError):
+    """The account has no status suggestion (any more) for the year: a state, not bad
+    input (the API answers 409)."""
+
+
 def _current_suggestion(account: Account, year: int) -> classification.Suggestion:
     suggestion = classification.suggestion_for(account, year=year)
     if suggestion is None or not suggestion.differs:
-        raise ValidationError(_("There is no status suggestion for this account any more."))
+        raise NoSuggestion(_("There is no status suggestion for this account any more."))
     return suggestion
 
 

@@ -4,6 +4,7 @@ Reads start from the access scope (an outsider gets a 404); writes go through
 deals.services, the same functions the pages call.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,6 +37,7 @@ from deals.models import Competitor, Opportunity, Stage
 from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.pagination import KeysetOrPageNumberPagination
+from kam.api.schema import ErrorSerializer
 from kam.concurrency import VersionedAPIMixin
 from kam.http import actor
 
@@ -171,9 +173,27 @@ class OpportunityCompetitor(OpportunityChildView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CompetitorExists(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("A competitor of this name is registered already.")
+    default_code = "competitor_exists"
+
+
 @extend_schema_view(
     get=extend_schema(summary=_("The competitor register")),
-    post=extend_schema(summary=_("Register a competitor")),
+    post=extend_schema(
+        summary=_("Register a competitor"),
+        responses={
+            201: CompetitorSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "A competitor of this name is registered already. Or: a request with "
+                    "this Idempotency-Key is still running."
+                ),
+            ),
+        },
+    ),
 )
 class CompetitorList(generics.ListCreateAPIView):
     serializer_class = CompetitorSerializer
@@ -186,7 +206,16 @@ class CompetitorList(generics.ListCreateAPIView):
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        competitor = services.competitor_create(actor=actor(request), **serializer.validated_data)
+        try:
+            competitor = services.competitor_create(
+                actor=actor(request), **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            codes = {e.code for e in getattr(error, "error_dict", {}).get("name", [])}
+            if "unique" in codes:
+                # The name is taken: a conflict with the register, not a bad request.
+                raise CompetitorExists from None
+            raise
         return Response(self.get_serializer(competitor).data, status=status.HTTP_201_CREATED)
 
 
@@ -223,7 +252,7 @@ class PipelineChangesView(generics.GenericAPIView):
         period = request.query_params.get("period", "week")
         if period not in changes.PERIODS:
             raise ValidationError({"period": _("Choose week or quarter.")})
-        result = changes.pipeline_changes(request.user, period=period)
+        result = changes.pipeline_changes(actor(request), period=period)
         return Response(self.get_serializer(result).data)
 
 
@@ -250,8 +279,8 @@ class WinLossView(generics.GenericAPIView):
         responses=WinLossSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        form = WinLossFilterForm(request.query_params, user=request.user)
+        form = WinLossFilterForm(request.query_params, user=actor(request))
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        results = win_loss.win_loss(request.user, **form.filters())
+        results = win_loss.win_loss(actor(request), **form.filters())
         return Response(self.get_serializer(results, many=True).data)

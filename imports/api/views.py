@@ -8,8 +8,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -143,7 +142,20 @@ def _schema(kind: kinds.Kind, example_row: dict[str, Any]):
             "contacts are named by their external ID. The rows go through the same "
             "validation, permissions and history as the import and the single endpoints."
         ),
-        request=OpenApiTypes.OBJECT,
+        request=OpenApiRequest(
+            {
+                "type": "object",
+                "properties": {
+                    "rows": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_ROWS,
+                        "items": {"type": "object"},
+                    }
+                },
+                "required": ["rows"],
+            }
+        ),
         responses={200: RESULT},
         examples=[
             OpenApiExample("rows", value={"rows": [example_row]}, request_only=True),

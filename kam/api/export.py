@@ -6,6 +6,7 @@ import json
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from kam import export
+from kam.api.pagination import refuse_page_numbers_that_are_none
 
 
 class _FileRenderer(BaseRenderer):
@@ -47,6 +48,7 @@ class ExportListMixin:
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in export.FORMATS:
+            refuse_page_numbers_that_are_none(request)
             queryset = self.filter_queryset(self.get_export_queryset())
             return export.response(self.export, queryset, fmt=fmt)
         return super().list(request, *args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters import CharFilter, OrderingFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -69,6 +70,31 @@ def _refuse_numbers_beyond_the_database(cleaned: dict) -> None:
         raise ValidationError(errors)
 
 
+def _refuse_empty_values(filterset, params) -> None:
+    """`?surveyed_to=` is no date (nor `?account=` an id): a 400 naming it. The pages'
+    filter forms send empty fields, and there it means "not filtered"; in the API a
+    parameter is left out instead. Text (`?q=`) and the sort order may be empty."""
+    errors = {
+        name: [_("Enter a value, or leave the parameter out.")]
+        for name, field in filterset.filters.items()
+        if name in params
+        and not params[name].strip()
+        and not isinstance(field, CharFilter | OrderingFilter)
+    }
+    if UPDATED_SINCE in params and not params[UPDATED_SINCE].strip():
+        errors[UPDATED_SINCE] = [_("Enter a value, or leave the parameter out.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _terms(raw: str | None) -> list[str]:
+    return [term.strip() for term in (raw or "").split(",") if term.strip()]
+
+
+def _updated_terms(raw: str | None) -> list[str]:
+    return [term for term in _terms(raw) if term in UPDATED_ORDERINGS]
+
+
 class FilterBackend(DjangoFilterBackend):
     """The view's filterset, plus `updated_since` and `ordering=updated_at` on models with
     an `updated_at`. The filtersets' own sort options (shared with the pages) stay as they
@@ -77,15 +103,20 @@ class FilterBackend(DjangoFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         data = kwargs["data"]
-        if has_updated_at(queryset.model) and data.get(ORDERING) in UPDATED_ORDERINGS:
+        if has_updated_at(queryset.model) and _updated_terms(data.get(ORDERING)):
+            others = [t for t in _terms(data.get(ORDERING)) if t not in UPDATED_ORDERINGS]
             data = data.copy()
-            data.pop(ORDERING)
+            if others:
+                data[ORDERING] = ",".join(others)
+            else:
+                data.pop(ORDERING)
             kwargs["data"] = data
         return kwargs
 
     def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
         filterset = self.get_filterset(request, queryset, view)
         if filterset is not None:
+            _refuse_empty_values(filterset, request.query_params)
             if not filterset.is_valid():
                 raise translate_validation(filterset.errors)
             _refuse_numbers_beyond_the_database(filterset.form.cleaned_data)
@@ -95,10 +126,15 @@ class FilterBackend(DjangoFilterBackend):
         raw = request.query_params.get(UPDATED_SINCE)
         if raw:
             queryset = queryset.filter(updated_at__gte=parse_since(raw))
-        ordering = request.query_params.get(ORDERING)
-        if ordering in UPDATED_ORDERINGS:
-            # The id breaks ties, so pages never repeat or skip rows changed together.
-            queryset = queryset.order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
+        if updated := _updated_terms(request.query_params.get(ORDERING)):
+            # The last change first, then the filterset's own sort options if any were
+            # given beside it; the id breaks ties, so pages never repeat or skip rows
+            # changed together.
+            ordering = updated[0]
+            others = [t for t in queryset.query.order_by if t not in ("pk", "-pk")]
+            queryset = queryset.order_by(
+                ordering, *others, "-pk" if ordering.startswith("-") else "pk"
+            )
         return queryset
 
 
@@ -115,7 +151,9 @@ class FilterBackendExtension(DjangoFilterExtension):
             return parameters
         for parameter in parameters:
             if parameter["name"] == ORDERING:
-                enum = parameter["schema"].setdefault("enum", [])
+                # The filterset's sort options are a list of names (`?ordering=a,-b`).
+                schema = parameter["schema"]
+                enum = schema.get("items", schema).setdefault("enum", [])
                 enum += [value for value in UPDATED_ORDERINGS if value not in enum]
                 break
         else:

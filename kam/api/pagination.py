@@ -3,6 +3,24 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 
+def refuse_page_numbers_that_are_none(request) -> None:
+    """`?page=` and `?page_size=` are whole numbers from 1 wherever they are sent, also
+    where they are not used (a file export, a page by cursor): 400 naming them."""
+    errors = {}
+    for name in ("page", "page_size"):
+        raw = request.query_params.get(name)
+        if raw is None:
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            errors[name] = [_("Enter a whole number from 1.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -67,26 +85,20 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
 
     def wants_keyset(self, request) -> bool:
         params = request.query_params
+        if params.get(self.ordering_query_param):
+            # A sort order of the caller's pages by number, with a cursor or without: the
+            # cursor holds a position in the list's own order, and a sort must never be
+            # dropped without a word (the schema says so at `cursor`).
+            return False
         if self.cursor_query_param in params:
             return True
-        if not self.keyset_by_default:
-            return False
-        return self.page_query_param not in params and not params.get(self.ordering_query_param)
+        return self.keyset_by_default and self.page_query_param not in params
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = None
         if not self.wants_keyset(request):
             return super().paginate_queryset(queryset, request, view)
-        if request.query_params.get(self.ordering_query_param):
-            # The cursor holds a position in its own order; a sort of the caller's would
-            # be dropped without a word.
-            raise ValidationError(
-                {
-                    self.ordering_query_param: [
-                        _("Pages by cursor keep their own order: leave out the sort order.")
-                    ]
-                }
-            )
+        refuse_page_numbers_that_are_none(request)
         self.keyset = pagination.CursorPagination()
         self.keyset.ordering = self.keyset_ordering
         self.keyset.page_size = self.get_page_size(request)
@@ -106,6 +118,7 @@ class KeysetOrPageNumberPagination(PageNumberPagination):
         cursor = pagination.CursorPagination().get_schema_operation_parameters(view)[0]
         cursor["description"] = _(
             "Keyset pagination instead of page numbers: empty for the first page, then "
-            "follow the `next` link. No `count`, and every page costs the same however deep."
+            "follow the `next` link. No `count`, and every page costs the same however deep. "
+            "With `ordering` the list pages by number in that order and the cursor is not used."
         )
         return [*super().get_schema_operation_parameters(view), cursor]

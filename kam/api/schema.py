@@ -6,8 +6,63 @@ kam.api.errors; `document_errors` (a postprocessing hook) adds those answers to 
 operation that does not describe them itself.
 """
 
+import re
+from types import SimpleNamespace
+
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular import openapi
 from rest_framework import serializers
+
+from kam.filters import MAX_YEAR, MIN_YEAR
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the model's rules of fields that the serializers
+    leave to the model (kam.api.serializers.ParseOnlyModelSerializer): maximum lengths,
+    number ranges and "may not be blank", so that the schema says what the API refuses."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and _at_least_zero(field):
+            # A decimal sent as text: its pattern is what states "no minus sign".
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str) and pattern.startswith("^-?"):
+                schema["pattern"] = "^" + pattern[3:]
+        if direction == "request" and _non_blank_text(field) and schema.get("type") == "string":
+            schema["minLength"] = max(schema.get("minLength", 0), 1)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        model_field = getattr(field, "model_field", None)
+        if model_field is None or getattr(model_field, "choices", None):
+            return super()._insert_field_validators(field, schema)
+        stand_in = SimpleNamespace(
+            validators=[*field.validators, *model_field.validators],
+            allow_blank=getattr(field, "allow_blank", False) and not _non_blank_text(field),
+        )
+        return super()._insert_field_validators(stand_in, schema)
+
+
+def _at_least_zero(field) -> bool:
+    model_field = getattr(field, "model_field", None)
+    minimums = [field.min_value] if field.min_value is not None else []
+    minimums += [
+        v.limit_value
+        for v in getattr(model_field, "validators", [])
+        if isinstance(v, MinValueValidator) and not callable(v.limit_value)
+    ]
+    return bool(minimums) and max(minimums) >= 0
+
+
+def _non_blank_text(field) -> bool:
+    model_field = getattr(field, "model_field", None)
+    return (
+        isinstance(model_field, models.CharField | models.TextField)
+        and not model_field.blank
+        and not model_field.choices
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -100,7 +155,8 @@ def _header_parameters() -> tuple[dict, dict]:
         "in": "header",
         "required": False,
         "description": str(REQUEST_ID_HELP),
-        "schema": {"type": "string", "maxLength": 128, "pattern": "^[A-Za-z0-9._:=+/@-]{1,128}$"},
+        # Any value is taken (one that is not sane is replaced, as the description says).
+        "schema": {"type": "string"},
         "examples": {"trace": {"value": "erp-nightly-2026-02-01:4711"}},
     }
     return idempotency, request_id
@@ -154,4 +210,42 @@ def document_integration(result, generator, request, public):
             responses.setdefault("429", error(THROTTLED, **{"Retry-After": dict(retry_after)}))
             for answer in responses.values():
                 answer.setdefault("headers", {})["X-Request-ID"] = dict(answer_id)
+    return result
+
+
+_DECIMAL_PATTERN = re.compile(r"^\^(-\?)?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+
+def state_rules(result, generator, request, public):
+    """Postprocessing hook: rules drf-spectacular leaves out. A decimal sent as text has
+    at least one digit (its pattern allowed "" and "-"); a year in a path is one the API
+    takes (2000 to 2100, as every year field)."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            pattern = node.get("pattern") if node.get("format") == "decimal" else None
+            if isinstance(pattern, str) and (match := _DECIMAL_PATTERN.match(pattern)):
+                sign, whole, places = match.group(1) or "", match.group(2), match.group(3)
+                node["pattern"] = (
+                    rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+                )
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}))
+    walk(result.get("paths", {}))
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name") == "year":
+                    parameter["schema"] = {
+                        "type": "integer",
+                        "minimum": MIN_YEAR,
+                        "maximum": MAX_YEAR,
+                    }
     return result

@@ -6,6 +6,7 @@ e-mail checks): the model validation that the services run is the one set of rul
 an API 400 and a form error say the same thing.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,19 +19,33 @@ from users.models import User
 RULE_KWARGS = ("validators", "max_length", "min_length", "min_value", "max_value")
 
 
+class Text(serializers.CharField):
+    """Text, and only text: `{"name": 0}` is a 400, not the name "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(OpenApiTypes.EMAIL)
-class EmailText(serializers.CharField):
+class EmailText(Text):
     """An e-mail address as text; the model checks that it is one."""
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class UrlText(serializers.CharField):
+class UrlText(Text):
     """A web address as text; the model checks that it is one."""
 
 
 class ParseOnlyModelSerializer(serializers.ModelSerializer):
+    # Parses what the model checks. The model's rules (lengths, ranges, "not blank") are
+    # not checked here but stated in the schema: each field keeps its model field as
+    # `model_field`, which kam.api.schema.AutoSchema reads.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: Text,
+        models.TextField: Text,
         models.EmailField: EmailText,
         models.URLField: UrlText,
     }
@@ -47,6 +62,19 @@ class ParseOnlyModelSerializer(serializers.ModelSerializer):
     def get_validators(self):
         # No unique-together checks here: the services validate constraints.
         return []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = self.Meta.model
+        for name, field in fields.items():
+            source = field.source or name  # fields are bound (source set) later
+            if field.read_only or not isinstance(source, str) or "." in source:
+                continue
+            try:
+                field.model_field = model._meta.get_field(source)
+            except FieldDoesNotExist:
+                continue
+        return fields
 
 
 def read_only_money(label=None, *, allow_null: bool = True, decimal_places: int = 2, **kwargs):

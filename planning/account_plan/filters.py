@@ -3,12 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kam.filters import StableOrderingFilter, YearFilter
+from kam.filters import IdFilter, StableOrderingFilter, YearFilter
 from planning.models import AccountPlan
 
 
 class AccountPlanFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     year = YearFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=AccountPlan.Status.choices, label=_("Status"))
     ordering = StableOrderingFilter(

@@ -4,12 +4,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import UserFilter
-from kam.filters import StableOrderingFilter, YearFilter
+from kam.filters import IdFilter, StableOrderingFilter, YearFilter
 from planning.models import Action, Objective
 
 
 class ObjectiveFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
     year = YearFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(choices=Objective.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Objective.Status.choices, label=_("Status"))
@@ -32,8 +32,8 @@ class ObjectiveFilter(django_filters.FilterSet):
 
 
 class ActionFilter(django_filters.FilterSet):
-    objective = django_filters.NumberFilter(field_name="objective_id", label=_("Objective"))
-    account = django_filters.NumberFilter(field_name="objective__account_id", label=_("Account"))
+    objective = IdFilter(field_name="objective_id", label=_("Objective"))
+    account = IdFilter(field_name="objective__account_id", label=_("Account"))
     owner = UserFilter(scope="all", label=_("Owner"))
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
 

@@ -3,12 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from kam.filters import IdFilter
 from planning.models import BusinessCase
 
 
 class BusinessCaseFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
-    opportunity = django_filters.NumberFilter(field_name="opportunity_id", label=_("Opportunity"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
+    opportunity = IdFilter(field_name="opportunity_id", label=_("Opportunity"))
 
     class Meta:
         model = BusinessCase

@@ -3,13 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kam.filters import StableOrderingFilter
+from kam.filters import IdFilter, StableOrderingFilter
 from planning.models import CoachingPlan
 
 
 class CoachingPlanFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
-    rep = django_filters.NumberFilter(method="filter_rep", label=_("Sales rep (user id)"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
+    rep = IdFilter(method="filter_rep", label=_("Sales rep (user id)"))
     ordering = StableOrderingFilter(
         fields=(
             ("title", "title", _("Title")),

@@ -3,11 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from kam.filters import IdFilter
 from planning.models import BusinessUnit
 
 
 class BusinessUnitFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", label=_("Account"))
+    account = IdFilter(field_name="account_id", label=_("Account"))
 
     class Meta:
         model = BusinessUnit

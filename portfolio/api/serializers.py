@@ -1,6 +1,9 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import MONEY
+from kam.api.serializers import Text
+from kam.validators import BoundedText
 from portfolio.models import CompanyTotals
 
 
@@ -16,7 +19,14 @@ class CompanyTotalsSerializer(serializers.ModelSerializer):
 
 class RejectSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = Text(
+        validators=[BoundedText()],
+        help_text=_("Why the suggestion does not fit (required)."),
+        error_messages={
+            "required": _("Say why the suggestion does not fit."),
+            "blank": _("Say why the suggestion does not fit."),
+        },
+    )
 
 
 class AcceptSerializer(serializers.Serializer):

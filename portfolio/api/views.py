@@ -2,21 +2,25 @@
 access scope (a key account manager's portfolio is their accounts; shares stay shares of
 the whole company)."""
 
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_account_for, visible_accounts
+from accounts.models import Account
 from accounts.selectors import current_year
 from kam.api.export import ExportListMixin
+from kam.api.schema import ErrorSerializer
+from kam.filters import BIGGEST_ID
 from kam.http import actor
 from portfolio import classification, dashboard, exports, selectors, services
 from portfolio.api.serializers import (
@@ -35,8 +39,11 @@ YEAR = OpenApiParameter(
 )
 
 LIMIT = OpenApiParameter(
-    "limit", {"type": "integer", "minimum": 1}, description=_("At most 200 (more is cut).")
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": 10**6},
+    description=_("At most 200 (more is cut)."),
 )
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": BIGGEST_ID}
 PAGE = OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10**6})
 
 
@@ -125,9 +132,9 @@ class PortfolioView(APIView):
         OpenApiParameter("metric", str, enum=sorted(dashboard.DRILLS)),
         OpenApiParameter("value", str),
         OpenApiParameter("region", str),
-        OpenApiParameter("owner", int),
-        OpenApiParameter("status", str),
-        OpenApiParameter("tier", str),
+        OpenApiParameter("owner", ID_SCHEMA),
+        OpenApiParameter("status", str, enum=Account.Status.values),
+        OpenApiParameter("tier", str, enum=Account.Tier.values),
     ],
 )
 class PortfolioAccountList(ExportListMixin, generics.ListAPIView):
@@ -234,16 +241,46 @@ class SuggestionList(APIView):
         return Response({"count": total, "results": [_suggestion_data(s) for s in found]})
 
 
+class NoSuggestionConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "no_suggestion"
+
+
+@contextmanager
+def _conflict_without_suggestion():
+    """No suggestion (any more) for the account and year: 409, the state of the account
+    and not the request is the matter."""
+    try:
+        yield
+    except services.NoSuggestion as error:
+        raise NoSuggestionConflict(error.messages[0]) from None
+
+
+SUGGESTION_ANSWERS = {
+    200: dict,
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description=_(
+            "There is no status suggestion for this account (any more). Or: a request with "
+            "this Idempotency-Key is still running."
+        ),
+    ),
+}
+
+
 class SuggestionAccept(APIView):
     @extend_schema(
-        summary=_("Accept the suggested status"), request=AcceptSerializer, responses={200: dict}
+        summary=_("Accept the suggested status"),
+        request=AcceptSerializer,
+        responses=SUGGESTION_ANSWERS,
     )
     def post(self, request: Request, account_id: int) -> Response:
         account = get_account_for(actor(request), account_id)
         serializer = AcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         year = serializer.validated_data.get("year") or current_year()
-        decision = services.suggestion_accept(actor=actor(request), account=account, year=year)
+        with _conflict_without_suggestion():
+            decision = services.suggestion_accept(actor=actor(request), account=account, year=year)
         return Response(
             {
                 "account": account.pk,
@@ -257,19 +294,20 @@ class SuggestionReject(APIView):
     @extend_schema(
         summary=_("Reject the suggested status with a reason"),
         request=RejectSerializer,
-        responses={200: dict},
+        responses=SUGGESTION_ANSWERS,
     )
     def post(self, request: Request, account_id: int) -> Response:
         account = get_account_for(actor(request), account_id)
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         year = serializer.validated_data.get("year") or current_year()
-        decision = services.suggestion_reject(
-            actor=actor(request),
-            account=account,
-            year=year,
-            reason=serializer.validated_data["reason"],
-        )
+        with _conflict_without_suggestion():
+            decision = services.suggestion_reject(
+                actor=actor(request),
+                account=account,
+                year=year,
+                reason=serializer.validated_data["reason"],
+            )
         return Response(
             {
                 "account": account.pk,

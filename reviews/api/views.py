@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, permissions, status
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +22,7 @@ from kam.api.export import ExportListMixin
 from kam.api.filters import FILTERS
 from kam.api.schema import ErrorSerializer
 from kam.concurrency import VersionedAPIMixin, check_if_match
-from kam.filters import YearFilter
+from kam.filters import IdFilter, YearFilter
 from kam.http import actor
 from kam.uploads import attachment_response
 from reviews import selectors, services
@@ -46,7 +46,7 @@ from reviews.models import AnnualReview, FolderVersion, Section
 
 
 class ReviewFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = IdFilter(field_name="account_id")
     year = YearFilter()
     status = django_filters.ChoiceFilter(choices=AnnualReview.Status.choices)
 
@@ -450,6 +450,11 @@ class Render(APIView):
         )
 
 
+class VersionBusy(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "still_rendering"
+
+
 @extend_schema_view(get=extend_schema(summary=_("Folder versions, newest first")))
 class VersionList(generics.ListAPIView):
     serializer_class = VersionSerializer
@@ -463,7 +468,19 @@ class VersionList(generics.ListAPIView):
 
 @extend_schema_view(
     get=extend_schema(summary=_("One folder version")),
-    delete=extend_schema(summary=_("Delete a folder version and its PDF (not while it renders)")),
+    delete=extend_schema(
+        summary=_("Delete a folder version and its PDF (not while it renders)"),
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "The version is still being rendered: delete it once it is done or "
+                    "failed. Or: a request with this Idempotency-Key is still running."
+                ),
+            ),
+        },
+    ),
 )
 class VersionDetail(generics.RetrieveDestroyAPIView):
     serializer_class = VersionSerializer
@@ -478,6 +495,15 @@ class VersionDetail(generics.RetrieveDestroyAPIView):
         review = _editable_review(request, kwargs["pk"])
         version = self.get_object()
         version.review = review
+        if version.is_running:
+            # Not a bad request: the same DELETE succeeds once the render has ended.
+            raise VersionBusy(
+                _(
+                    "Version %(number)s is still being rendered; delete it once it is done "
+                    "or failed."
+                )
+                % {"number": version.number}
+            )
         services.version_delete(actor=actor(request), version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -304,8 +304,11 @@ def test_delete_version_and_review_remove_their_pdfs(
     assert not AnnualReview.objects.exists()
 
 
-def test_running_version_cannot_be_deleted_by_the_api(kam, review):
+def test_running_version_cannot_be_deleted_by_the_api_yet(kam, review):
+    """A conflict (409, as the schema says), not a bad request: the same DELETE works
+    once the render has ended."""
     version, _new = services.folder_request(actor=kam, review=review)
     response = api(kam).delete(reverse("api-review-version", args=[review.pk, version.pk]))
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "still_rendering"
     assert FolderVersion.objects.filter(pk=version.pk).exists()

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
-from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from kam.api.serializers import ParseOnlyModelSerializer, Text, UrlText, UserIdField
 from planning.coaching import selectors
 from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
 
@@ -72,14 +72,18 @@ class MaterialSerializer(serializers.ModelSerializer):
         return reverse("api-coaching-plan-download", args=[material.plan_id, material.pk])
 
 
-class MaterialCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, label=_("title"))
-    url = serializers.CharField(
-        required=False, allow_blank=True, label=_("link"), help_text=_("A link, or …")
-    )
-    file = serializers.FileField(
-        required=False, label=_("file"), help_text=_("… a PDF or Office file (multipart).")
-    )
+class MaterialLinkSerializer(serializers.Serializer):
+    """A link as material (JSON or form): a title and the address."""
+
+    title = Text(max_length=200, label=_("title"))
+    url = UrlText(max_length=200, label=_("link"), help_text=_("A web address."))
+
+
+class MaterialFileSerializer(serializers.Serializer):
+    """A file as material (multipart): the file, and a title (the file's name without)."""
+
+    title = Text(required=False, allow_blank=True, max_length=200, label=_("title"))
+    file = serializers.FileField(label=_("file"), help_text=_("A PDF or Office file."))
 
 
 class SessionSerializer(ParseOnlyModelSerializer):

@@ -14,11 +14,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
+from kam.api.parsers import JSONParser
 from kam.http import actor
 from kam.uploads import attachment_response
 from planning.coaching import selectors, services
@@ -27,7 +29,8 @@ from planning.coaching.api.serializers import (
     CoachingPlanSerializer,
     CoachingPlanUpdateSerializer,
     ConfirmationStatusSerializer,
-    MaterialCreateSerializer,
+    MaterialFileSerializer,
+    MaterialLinkSerializer,
     MaterialSerializer,
     SessionSerializer,
 )
@@ -128,17 +131,29 @@ class CoachingPlanViewSet(
             "(10 MB by default). A rejected file is not stored."
         ),
         request={
-            "multipart/form-data": MaterialCreateSerializer,
-            "application/json": MaterialCreateSerializer,
+            "application/json": MaterialLinkSerializer,
+            "application/x-www-form-urlencoded": MaterialLinkSerializer,
+            "multipart/form-data": MaterialFileSerializer,
         },
         responses={201: MaterialSerializer},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
     def materials(self, request: Request, pk=None) -> Response:
         plan = self.get_object()
         if request.method == "GET":
             return Response(MaterialSerializer(selectors.materials_of(plan), many=True).data)
-        serializer = MaterialCreateSerializer(data=request.data)
+        # A link in JSON or a form; a file in a multipart body (a link sent as multipart
+        # without a file is still read as a link, as before).
+        with_file = "file" in request.FILES or (
+            request.content_type.startswith("multipart/") and "url" not in request.data
+        )
+        serializer_class = MaterialFileSerializer if with_file else MaterialLinkSerializer
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         material = services.material_add(
