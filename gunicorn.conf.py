@@ -2,7 +2,14 @@
 worker from GUNICORN_THREADS, and the metrics folder of prometheus_client's
 multiprocess mode (PROMETHEUS_MULTIPROC_DIR), emptied at start and tidied when a worker
 exits, so that /metrics sums every worker of this container. Workers come from
-WEB_CONCURRENCY, which gunicorn reads itself."""
+WEB_CONCURRENCY, which gunicorn reads itself.
+
+Keep-alive (GUNICORN_KEEPALIVE, seconds): gunicorn's default of 2 s closes an idle
+connection while the client (the proxy, or a browser) may already be sending its next
+request on it, and when every thread of a worker is busy a connection that has a request
+waiting is closed after those 2 s unread: the client gets "connection reset" (a 502 from
+the proxy) for a request the app never saw. The load test met this at 10 users. It must
+stay above the proxy's idle time for connections to the app (deploy/Caddyfile: 60 s)."""
 
 import os
 import shutil
@@ -10,6 +17,7 @@ import shutil
 from prometheus_client import multiprocess
 
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
 
 def on_starting(server) -> None:
