@@ -4,6 +4,7 @@ scope."""
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -29,7 +30,7 @@ def activity_list(user: User) -> QuerySet[Activity]:
     )
 
 
-def follow_up_list(user: User) -> QuerySet[FollowUp]:
+def follow_up_list(user: User | AnonymousUser) -> QuerySet[FollowUp]:
     """Visible follow-ups with account, owner, closer and activity preloaded."""
     return scoped(user, FollowUp.objects.all()).select_related(
         "account", "owner", "done_by", "activity"

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Avg,
     Case,
@@ -57,7 +58,7 @@ KEY_EVENT_LIMIT = 12
 TOP_LEVEL_ROLES = ("decision_maker", "economic_buyer")
 
 
-def review_list(user: User) -> QuerySet[AnnualReview]:
+def review_list(user: User | AnonymousUser) -> QuerySet[AnnualReview]:
     """Reviews of the accounts the user sees; preloads the account."""
     return AnnualReview.objects.filter(account__in=visible_accounts(user)).select_related("account")
 

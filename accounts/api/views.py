@@ -130,7 +130,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
     pagination_class = IdsFirstPagination  # the year's figures for the page's rows only
 
     def get_queryset(self) -> QuerySet[Account]:
-        return account_queryset(actor(self.request)).order_by("name", "pk")
+        return account_queryset(self.request.user).order_by("name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -171,7 +171,7 @@ class AccountDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Account]:
-        return account_queryset(actor(self.request))
+        return account_queryset(self.request.user)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         account = with_group(self.get_object())
@@ -346,7 +346,7 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
     export = CONTACTS
 
     def get_queryset(self) -> QuerySet[Contact]:
-        return contact_queryset(actor(self.request)).order_by("last_name", "first_name", "pk")
+        return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -384,7 +384,7 @@ class ContactDetail(generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Contact]:
-        return contact_queryset(actor(self.request))
+        return contact_queryset(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         contact = self.get_object()

@@ -71,7 +71,7 @@ class ActivityList(ExportListMixin, generics.ListCreateAPIView):
     pagination_class = ActivityPagination
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return activity_queryset(actor(self.request)).order_by("-occurred_at", "-pk")
+        return activity_queryset(self.request.user).order_by("-occurred_at", "-pk")
 
     def get_export_queryset(self) -> QuerySet[Activity]:
         # The file names account, author and participants: joined and prefetched whole.
@@ -111,7 +111,7 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ActivitySerializer
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return activity_queryset(actor(self.request)).select_related("account")
+        return activity_queryset(self.request.user).select_related("account")
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         activity = self.get_object()
@@ -151,7 +151,7 @@ class FollowUpList(ExportListMixin, generics.ListCreateAPIView):
     export = FOLLOW_UPS
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        return selectors.follow_up_list(actor(self.request)).order_by("due_on", "pk")
+        return selectors.follow_up_list(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -175,7 +175,7 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
     serializer_class = FollowUpSerializer
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        return selectors.follow_up_list(actor(self.request))
+        return selectors.follow_up_list(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         follow_up = self.get_object()

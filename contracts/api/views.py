@@ -56,9 +56,7 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
     export = CONTRACTS
 
     def get_queryset(self) -> QuerySet[Contract]:
-        return selectors.contract_list(actor(self.request)).order_by(
-            "account__name", "number", "pk"
-        )
+        return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -83,7 +81,7 @@ class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Contract]:
-        return selectors.contract_list(actor(self.request))
+        return selectors.contract_list(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         contract = self.get_object()

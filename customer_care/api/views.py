@@ -42,7 +42,7 @@ class IssueList(ExportListMixin, generics.ListCreateAPIView):
     export = ISSUES
 
     def get_queryset(self) -> QuerySet:
-        return selectors.issue_list(actor(self.request)).order_by("-opened_at", "pk")
+        return selectors.issue_list(self.request.user).order_by("-opened_at", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -66,7 +66,7 @@ class IssueDetail(generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet:
-        return selectors.issue_list(actor(self.request))
+        return selectors.issue_list(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         issue = self.get_object()
@@ -100,7 +100,7 @@ class SurveyList(generics.ListCreateAPIView):
     filterset_class = SurveyFilter
 
     def get_queryset(self) -> QuerySet:
-        return selectors.survey_list(actor(self.request)).order_by("-surveyed_on", "-pk")
+        return selectors.survey_list(self.request.user).order_by("-surveyed_on", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -117,7 +117,7 @@ class SurveyDetail(generics.RetrieveAPIView):
     serializer_class = SurveySerializer
 
     def get_queryset(self) -> QuerySet:
-        return selectors.survey_list(actor(self.request))
+        return selectors.survey_list(self.request.user)
 
 
 @extend_schema_view(get=extend_schema(summary=_("The departments issues are assigned to")))

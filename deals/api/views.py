@@ -69,7 +69,7 @@ class OpportunityList(ExportListMixin, generics.ListCreateAPIView):
     export = OPPORTUNITIES
 
     def get_queryset(self) -> QuerySet[Opportunity]:
-        return selectors.opportunity_list(actor(self.request)).order_by("expected_close_date", "pk")
+        return selectors.opportunity_list(self.request.user).order_by("expected_close_date", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -100,7 +100,7 @@ class OpportunityDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Opportunity]:
-        return selectors.opportunity_list(actor(self.request))
+        return selectors.opportunity_list(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         opportunity = self.get_object()

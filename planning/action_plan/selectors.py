@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     DateField,
@@ -206,13 +207,13 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     )
 
 
-def objective_list(user: User) -> QuerySet[Objective]:
+def objective_list(user: User | AnonymousUser) -> QuerySet[Objective]:
     """Visible objectives with account and owner joined and progress and forecast annotated
     (see with_forecast): one query for a list of any length."""
     return with_forecast(scoped(user, Objective.objects.all()).select_related("account", "owner"))
 
 
-def objectives_with_details(user: User) -> QuerySet[Objective]:
+def objectives_with_details(user: User | AnonymousUser) -> QuerySet[Objective]:
     """objective_list plus the actions (with owner) and adjustments (with author)
     prefetched: two more queries for the whole list."""
     return objective_list(user).prefetch_related(
@@ -228,7 +229,7 @@ def objectives_with_details(user: User) -> QuerySet[Objective]:
     )
 
 
-def action_list(user: User) -> QuerySet[Action]:
+def action_list(user: User | AnonymousUser) -> QuerySet[Action]:
     """Visible actions with objective, account and owner joined."""
     return scoped(user, Action.objects.all(), via="objective__account").select_related(
         "objective", "objective__account", "owner"

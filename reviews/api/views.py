@@ -80,7 +80,7 @@ class ReviewList(ExportListMixin, generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[AnnualReview]:
         return (
-            selectors.review_list(actor(self.request))
+            selectors.review_list(self.request.user)
             .prefetch_related("our_participants", "customer_participants")
             .order_by("-year", "account__name", "pk")
         )
@@ -116,7 +116,7 @@ class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[AnnualReview]:
-        return selectors.review_list(actor(self.request))
+        return selectors.review_list(self.request.user)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(_detail(request, kwargs["pk"]))

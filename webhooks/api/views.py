@@ -71,7 +71,7 @@ class MessageList(_AdminOnly, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Message.objects.none()
-        endpoint = services.endpoint_for(actor(self.request), self.kwargs["pk"])
+        endpoint = services.endpoint_for(self.request.user, self.kwargs["pk"])
         return (
             Message.objects.filter(endpoint=endpoint)
             .order_by("-pk")

@@ -51,7 +51,7 @@ class AccountPlanViewSet(
     def get_queryset(self) -> QuerySet[AccountPlan]:
         # Newest year first, then in the order of creation: served by accountplan_year_idx.
         # Sorting by account name (`ordering=account`) joins the accounts and sorts them all.
-        return selectors.plan_list(actor(self.request)).order_by("-year", "pk")
+        return selectors.plan_list(self.request.user).order_by("-year", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -95,7 +95,7 @@ class ObjectiveViewSet(
     export = OBJECTIVES
 
     def get_queryset(self) -> QuerySet[Objective]:
-        return selectors.objectives_with_details(actor(self.request)).order_by("due_on", "pk")
+        return selectors.objectives_with_details(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -160,7 +160,7 @@ class ActionViewSet(
     filterset_class = ActionFilter
 
     def get_queryset(self) -> QuerySet[Action]:
-        return selectors.action_list(actor(self.request)).order_by("due_on", "pk")
+        return selectors.action_list(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)

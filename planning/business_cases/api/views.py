@@ -49,7 +49,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
     filterset_class = BusinessCaseFilter
 
     def get_queryset(self):
-        return selectors.visible_cases(actor(self.request)).order_by("-created_at", "-pk")
+        return selectors.visible_cases(self.request.user).order_by("-created_at", "-pk")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -77,7 +77,7 @@ class CoachingPlanViewSet(
     filterset_class = CoachingPlanFilter
 
     def get_queryset(self) -> QuerySet[CoachingPlan]:
-        return selectors.plan_list(actor(self.request))
+        return selectors.plan_list(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

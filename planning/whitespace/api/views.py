@@ -85,7 +85,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
     filterset_class = BusinessUnitFilter
 
     def get_queryset(self):
-        return scoped(actor(self.request), BusinessUnit.objects.select_related("account")).order_by(
+        return scoped(self.request.user, BusinessUnit.objects.select_related("account")).order_by(
             "account_id", "position", "name", "pk"
         )
 
