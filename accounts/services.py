@@ -236,13 +236,19 @@ def actuals_moment(actuals_as_of: date | None) -> datetime | None:
     return timezone.make_aware(datetime.combine(actuals_as_of, time.max))
 
 
-def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
+def figures_apply(figures: YearlyFigures, changes: Mapping[str, object]) -> None:
+    """Set the given values (UNSET: left as they are) and the moment the actuals stand at;
+    the services and the batch writes of imports (imports.bulk) share it."""
     for name, value in changes.items():
         if value is not UNSET:
             setattr(figures, name, value)
     as_of = changes.get("actuals_as_of", UNSET)
     if as_of is not UNSET:
         figures.actuals_at = actuals_moment(as_of)  # type: ignore[arg-type]
+
+
+def _figures_save(figures: YearlyFigures, changes: Mapping[str, object]) -> YearlyFigures:
+    figures_apply(figures, changes)
     figures.full_clean(validate_constraints=False)
     figures.save()
     events.publish(events.FiguresChanged(account_id=figures.account_id, year=figures.year))
@@ -290,6 +296,35 @@ def figures_put(
     change only when given (None clears), so an ERP push never wipes planning data.
     """
     require_edit(actor, account)
+    changes = figures_put_changes(
+        year=year,
+        revenue=revenue,
+        contribution_margin=contribution_margin,
+        actuals_as_of=actuals_as_of,
+        revenue_target=revenue_target,
+        margin_target=margin_target,
+        revenue_potential=revenue_potential,
+    )
+    figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
+    created = figures is None
+    if figures is None:
+        figures = YearlyFigures(account=account, year=year)
+    return _figures_save(figures, changes), created
+
+
+def figures_put_changes(
+    *,
+    year: int,
+    revenue: Decimal | None = Decimal("0"),
+    contribution_margin: Decimal | None = Decimal("0"),
+    actuals_as_of: date | None = None,
+    revenue_target: Decimal | None | Unset = UNSET,
+    margin_target: Decimal | None | Unset = UNSET,
+    revenue_potential: Decimal | None | Unset = UNSET,
+) -> dict[str, object]:
+    """What `figures_put` writes on a year (for figures_apply): the actuals as a whole,
+    the planning values only where given. Raises ValidationError for a future year's
+    actuals."""
     future = _refuse_future_actuals(
         year,
         {
@@ -298,11 +333,7 @@ def figures_put(
             "actuals_as_of": actuals_as_of,
         },
     )
-    figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
-    created = figures is None
-    if figures is None:
-        figures = YearlyFigures(account=account, year=year)
-    changes = {
+    return {
         "revenue": Decimal("0") if revenue is None else revenue,
         "contribution_margin": Decimal("0") if contribution_margin is None else contribution_margin,
         "actuals_as_of": None if future else actuals_as_of or timezone.localdate(),
@@ -310,7 +341,6 @@ def figures_put(
         "margin_target": margin_target,
         "revenue_potential": revenue_potential,
     }
-    return _figures_save(figures, changes), created
 
 
 @transaction.atomic
@@ -330,8 +360,33 @@ def figures_patch(
     at today."""
     require_edit(actor, figures.account)
     figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    changes = figures_patch_changes(
+        year=figures.year,
+        revenue=revenue,
+        contribution_margin=contribution_margin,
+        actuals_as_of=actuals_as_of,
+        revenue_target=revenue_target,
+        margin_target=margin_target,
+        revenue_potential=revenue_potential,
+    )
+    return _figures_save(figures, changes)
+
+
+def figures_patch_changes(
+    *,
+    year: int,
+    revenue: Decimal | Unset = UNSET,
+    contribution_margin: Decimal | Unset = UNSET,
+    actuals_as_of: date | None | Unset = UNSET,
+    revenue_target: Decimal | None | Unset = UNSET,
+    margin_target: Decimal | None | Unset = UNSET,
+    revenue_potential: Decimal | None | Unset = UNSET,
+) -> dict[str, object]:
+    """What `figures_patch` writes on a year (for figures_apply): the given values; new
+    actuals without a date stand at today. Raises ValidationError for a future year's
+    actuals."""
     future = _refuse_future_actuals(
-        figures.year,
+        year,
         {
             "revenue": revenue,
             "contribution_margin": contribution_margin,
@@ -341,7 +396,7 @@ def figures_patch(
     new_actuals = revenue is not UNSET or contribution_margin is not UNSET
     if new_actuals and actuals_as_of is UNSET and not future:
         actuals_as_of = timezone.localdate()
-    changes = {
+    return {
         "revenue": revenue,
         "contribution_margin": contribution_margin,
         "actuals_as_of": actuals_as_of,
@@ -349,7 +404,6 @@ def figures_patch(
         "margin_target": margin_target,
         "revenue_potential": revenue_potential,
     }
-    return _figures_save(figures, changes)
 
 
 @transaction.atomic

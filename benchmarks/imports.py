@@ -59,7 +59,9 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     args = parser.parse_args()
     with transaction.atomic():
-        actor = User.objects.create(username="import-benchmark", role=Role.HEAD_OF_SALES)
+        actor = User.objects.create(
+            username=f"import-benchmark-{os.getpid()}", role=Role.HEAD_OF_SALES
+        )
         groups = max(1, args.accounts // 20)
         accounts = ["Externe ID;Name;übergeordneter Kunde;Status;Stufe;Key Account Manager"]
         for n in range(args.accounts):

@@ -142,12 +142,16 @@ class Contract(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Every write that saves a contract (services, admin, demo data) stores its dates;
         # bulk writes call terms.refresh() instead.
-        today = self._today()
-        for name, value in terms.stored_values(self.dates_on(today), today).items():
-            setattr(self, name, value)
+        self.store_dates()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *terms.STORED_FIELDS}
         super().save(*args, **kwargs)
+
+    def store_dates(self) -> None:
+        """Set the stored dates of today (save() does it; bulk writes call it)."""
+        today = self._today()
+        for name, value in terms.stored_values(self.dates_on(today), today).items():
+            setattr(self, name, value)
 
     def clean(self) -> None:
         errors = {}

@@ -27,7 +27,9 @@ from kam.validators import require_room
 from users.models import User
 
 
-def _normalise(contract: Contract) -> None:
+def contract_normalise(contract: Contract) -> None:
+    """Tidy what a write sets (number, terms text, termination date); the services and
+    the batch writes of imports (imports.bulk) share it."""
     if isinstance(contract.number, str):
         contract.number = contract.number.strip()
     if isinstance(contract.prices_and_terms, str):
@@ -71,7 +73,7 @@ def contract_create(
     require_edit(actor, account, message=_("You may not change the contracts of this account."))
     fields.setdefault("owner", actor)
     contract = Contract(account=account, **fields)
-    _normalise(contract)
+    contract_normalise(contract)
     contract.full_clean()
     contract.save()
     events.publish(events.ContractCreated(contract_id=contract.pk, account_id=account.pk))
@@ -113,7 +115,7 @@ def contract_update(
     contract = Contract.objects.select_for_update().select_related("account").get(pk=contract.pk)
     for name, value in fields.items():
         setattr(contract, name, value)
-    _normalise(contract)
+    contract_normalise(contract)
     contract.full_clean()
     contract.save()
     events.publish(events.ContractChanged(contract_id=contract.pk, account_id=contract.account_id))

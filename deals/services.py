@@ -4,10 +4,11 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 (the one set of rules that forms and API share) and runs in one transaction.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from copy import copy
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -42,6 +43,14 @@ def _closing_time(closed_on: date) -> datetime:
 
 def dates_years(*days: date | None) -> frozenset[int]:
     return frozenset(day.year for day in days if day is not None)
+
+
+def created_event(opportunity: Opportunity) -> events.Event:
+    return events.OpportunityCreated(
+        opportunity_id=opportunity.pk,
+        account_id=opportunity.account_id,
+        years=dates_years(opportunity.expected_close_date, opportunity.closed_on),
+    )
 
 
 def changed_events(opportunity: Opportunity, before: Opportunity) -> list[events.Event]:
@@ -101,6 +110,40 @@ def _apply_stage(
             opportunity.probability = stage.default_probability
 
 
+def opportunity_assign(
+    opportunity: Opportunity,
+    fields: Mapping[str, object],
+    *,
+    actor: User,
+    closed_on: date | None = None,
+) -> bool:
+    """Set the given fields on a new (unsaved) or an existing opportunity, as its create
+    and update services do: a new one gets the first open stage and the actor as owner
+    when none is given; an existing one keeps its owner when none is given; stage,
+    probability and closing move together. Answers whether the stage moved. The batch
+    writes of imports (imports.bulk) share it."""
+    fields = dict(fields)
+    new = opportunity._state.adding
+    given_stage = fields.pop("stage", None)
+    stage = cast(Stage, given_stage or (first_open_stage() if new else opportunity.stage))
+    moved = new or stage.pk != opportunity.stage_id
+    new_probability = fields.pop("probability", None)
+    if new:
+        fields["owner"] = fields.get("owner") or actor
+    elif fields.get("owner") is None:
+        fields.pop("owner", None)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    _apply_stage(
+        opportunity,
+        stage,
+        probability=new_probability,  # type: ignore[arg-type]
+        closed_on=closed_on,
+        moved=moved,
+    )
+    return moved
+
+
 @transaction.atomic
 @records_author
 def opportunity_create(
@@ -132,22 +175,13 @@ def opportunity_create(
         close_reason=close_reason, owner=owner, lost_to=lost_to,
     )  # fmt: skip
     require_edit(actor, account)
-    stage = fields.pop("stage", None) or first_open_stage()
-    new_probability = fields.pop("probability", None)
-    fields["owner"] = fields.get("owner") or actor
-    opportunity = Opportunity(account=account, **fields)
-    _apply_stage(opportunity, stage, probability=new_probability, closed_on=closed_on, moved=True)
+    opportunity = Opportunity(account=account)
+    opportunity_assign(opportunity, fields, actor=actor, closed_on=closed_on)
     opportunity.full_clean()
     opportunity.save()
     if product_lines:
         opportunity.product_lines.set(product_lines)
-    events.publish(
-        events.OpportunityCreated(
-            opportunity_id=opportunity.pk,
-            account_id=opportunity.account_id,
-            years=dates_years(opportunity.expected_close_date, opportunity.closed_on),
-        )
-    )
+    events.publish(created_event(opportunity))
     return opportunity
 
 
@@ -188,14 +222,7 @@ def opportunity_update(
     before = copy(opportunity)
     if "account" in fields and fields["account"].pk != opportunity.account_id:
         require_edit(actor, fields["account"])
-    stage = fields.pop("stage", None) or opportunity.stage
-    moved = stage.pk != opportunity.stage_id
-    new_probability = fields.pop("probability", None)
-    if fields.get("owner") is None:
-        fields.pop("owner", None)
-    for name, value in fields.items():
-        setattr(opportunity, name, value)
-    _apply_stage(opportunity, stage, probability=new_probability, closed_on=None, moved=moved)
+    opportunity_assign(opportunity, fields, actor=actor)
     opportunity.full_clean()
     opportunity.save()
     if product_lines is not None:

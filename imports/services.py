@@ -1,12 +1,13 @@
 """Importing rows: one row in, one outcome out (new, changed, unchanged or refused).
 
-Every write goes through the apps' own services (account_create, contact_update, ...), so
-an imported row is validated, permission-checked and recorded in the history exactly as
-the same change made on the page. `import_row` is the unit a bulk API can share;
-`import_table` runs a whole file in batches: each batch one transaction, each row a
-savepoint inside it, so a refused row leaves nothing behind and the good rows of its batch
-are kept. Lookups (accounts, contacts, users, stages, the records matched) are read once
-per batch. A dry run is the same work rolled back at the end.
+An imported row is validated, permission-checked and recorded in the history exactly as
+the same change made on the page: checked row by row with the services' rules and
+written per batch (imports.bulk), or through the apps' own services (account_update,
+...) where a row needs more than its own fields written. `import_row` is the unit a bulk
+API can share; `import_table` runs a whole file in batches: each batch one transaction,
+so a refused row leaves nothing behind and the good rows of its batch are kept. Lookups
+(accounts, contacts, users, stages, the records matched) are read once per batch. A dry
+run is the same work rolled back at the end.
 """
 
 from collections import defaultdict
@@ -375,7 +376,7 @@ def import_row(
     )
     try:
         if writer is not None and writer.takes(record, changed):
-            written = writer.add(record, changed)
+            written = writer.add(record, changed, values)
         else:
             if writer is not None:
                 writer.flush()  # what it names may be held back
@@ -506,10 +507,7 @@ def _write_contract(actor: User, record, changed: dict[str, Any], values: dict[s
         return contract_services.contract_create(
             actor=actor, account=changed["account"], **_without(changed, "account")
         )
-    if "account" in changed:
-        raise ValidationError(
-            {"account": _("An import cannot move a contract to another account.")}
-        )
+    bulk.refuse_contract_move(changed)
     return contract_services.contract_update(actor=actor, contract=record, **changed)
 
 
@@ -627,7 +625,7 @@ def _stage_labels(stage: Stage) -> list[str]:
 
 def _existing(kind: Kind, rows: list[dict[str, RowCell]], lookups: Lookups) -> dict[Any, Model]:
     if kind.match == ("account", "year"):
-        account_ids = {a.pk for a in lookups.accounts.values()}
+        by_id = {a.pk: a for a in lookups.accounts.values()}
         years = set()
         for cells in rows:
             year = cells.get("year")
@@ -637,7 +635,9 @@ def _existing(kind: Kind, rows: list[dict[str, RowCell]], lookups: Lookups) -> d
                 years.add(parse_int(year, decimal_comma=False))
             except CellError:
                 continue
-        figures = YearlyFigures.objects.filter(account_id__in=account_ids, year__in=years)
+        figures = YearlyFigures.objects.filter(account_id__in=by_id, year__in=years)
+        for found in figures:
+            found.account = by_id[found.account_id]  # read already: compared, not read again
         return {(f.account_id, f.year): f for f in figures}
     keys = _texts(rows, "external_id")
     queryset = kind.model._default_manager.filter(external_id__in=keys)
@@ -791,8 +791,6 @@ def _import_batch(
                     outcome.record_id = outcome.record.pk
         return outcomes
 
-    if kind.key not in bulk.KINDS:
-        return rows(None)
     try:
         with transaction.atomic():
             return rows(bulk.BatchWriter(kind_key=kind.key, actor=actor))

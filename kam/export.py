@@ -17,6 +17,7 @@ carriage return) is written with a leading apostrophe, in CSV and XLSX alike.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import tempfile
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -215,9 +216,22 @@ def _headings(export: Export) -> list[str]:
     return [capfirst(str(column.heading)) for column in export.columns]
 
 
+def _reading(queryset: QuerySet) -> contextlib.AbstractContextManager[Any]:
+    """Where the rows are read: on PostgreSQL in a transaction of their own. Outside one,
+    Django declares the server-side cursor WITH HOLD, and PostgreSQL computes the whole
+    result before it hands over the first row (and a PgBouncer in transaction mode would
+    lose the cursor between two fetches); inside one, rows come as they are fetched. Not
+    on SQLite, whose transactions here begin IMMEDIATE and would keep every writer
+    waiting for the download."""
+    if connections[queryset.db].vendor == "postgresql":
+        return transaction.atomic(using=queryset.db)
+    return contextlib.nullcontext()
+
+
 def _rows(export: Export, queryset: QuerySet) -> Iterator[list[Any]]:
-    for record in export.prepare(queryset).iterator(chunk_size=chunk_size()):
-        yield [column.value(record) for column in export.columns]
+    with _reading(queryset):
+        for record in export.prepare(queryset).iterator(chunk_size=chunk_size()):
+            yield [column.value(record) for column in export.columns]
 
 
 class _Line:

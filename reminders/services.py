@@ -193,12 +193,17 @@ def reminder_mark_all_read(*, user: User) -> int:
     return Reminder.objects.filter(recipient=user).unread().update(read_at=timezone.now())
 
 
-def reminders_clear(*, object_type: str, object_id: int, rule_keys: Iterable[str]) -> int:
-    """The object no longer needs attention (follow-up done, issue resolved): its unread
+def reminders_clear(
+    *,
+    object_type: str,
+    object_ids: Iterable[int],
+    rule_keys: Iterable[str],
+) -> int:
+    """The objects no longer need attention (follow-up done, issue resolved): their unread
     reminders of these rules leave the bell and the next digest."""
     return (
         Reminder.objects.filter(
-            object_type=object_type, object_id=object_id, rule__in=list(rule_keys)
+            object_type=object_type, object_id__in=list(object_ids), rule__in=list(rule_keys)
         )
         .unread()
         .update(cleared_at=timezone.now())

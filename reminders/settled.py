@@ -6,6 +6,8 @@ services of the apps the rules read publish an event for every change of those o
 commit and clears its unread reminders of each rule it now settles.
 """
 
+from collections import defaultdict
+
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,18 +42,25 @@ def subscribe() -> None:
     for event_type, (label, _field) in SETTLING.items():
         apps.get_model(label)  # a misspelt label fails here, not silently later
         if label in settled_models:
-            events.subscribe(event_type, clear_settled)
+            events.subscribe(event_type, clear_settled, batch=True)
 
 
-def clear_settled(event: events.Event) -> None:
-    label, field = SETTLING[type(event)]
-    instance = apps.get_model(label).objects.filter(pk=getattr(event, field)).first()
-    if instance is None:
-        return
-    keys = [
-        rule.key
-        for rule in rules
-        if rule.model == label and rule.settled is not None and rule.settled(instance)
-    ]
-    if keys:
-        reminders_clear(object_type=label, object_id=instance.pk, rule_keys=keys)
+def clear_settled(published: list[events.Event]) -> None:
+    """Once per committed transaction with all its changes (an import of a thousand
+    deals reads them in one query per model and clears in one statement per rule set)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in published:
+        label, field = SETTLING[type(event)]
+        wanted[label].add(getattr(event, field))
+    for label, ids in wanted.items():
+        settled: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for instance in apps.get_model(label).objects.filter(pk__in=ids):
+            keys = tuple(
+                rule.key
+                for rule in rules
+                if rule.model == label and rule.settled is not None and rule.settled(instance)
+            )
+            if keys:
+                settled[keys].append(instance.pk)
+        for keys, object_ids in settled.items():
+            reminders_clear(object_type=label, object_ids=object_ids, rule_keys=keys)

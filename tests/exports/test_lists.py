@@ -22,6 +22,7 @@ from planning.action_plan import services as plan_services
 from reviews import services as review_services
 from tests.conftest import client_for
 from tests.factories import make_account, make_contact
+from tests.planning.action_plan_helpers import make_objective, set_revenue
 
 
 def read_csv(response) -> list[list[str]]:
@@ -400,3 +401,20 @@ def test_follow_up_export_of_my_work_holds_its_follow_ups(kam, accounts, foreign
     shown = [f.title for f in page.context["open_follow_ups"]]
     rows = exported(client, reverse("activities:my_work"), {}, fmt)
     assert column(rows, "Titel") == shown == ["Bald", "Später"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_objective_export_of_the_plans_page_matches_its_rows(kam, accounts, foreign, fmt):
+    for name, revenue in (("Mittel", "850000"), ("Schwach", "100000"), ("Knapp", "940000")):
+        customer = make_account(owner=kam, name=f"{name} GmbH")
+        set_revenue(customer, revenue)
+        make_objective(customer, title=f"Ziel {name}", target_value=Decimal("1000000"))
+    set_revenue(foreign, "1")
+    make_objective(foreign, title="Fremdes Ziel", target_value=Decimal("1000000"))
+    client = client_for(kam)
+    page = client.get(reverse("planning:plans"))
+    shown = [objective.title for objective in page.context["objectives"]]
+
+    rows = exported(client, reverse("planning:plans"), {}, fmt)
+
+    assert column(rows, "Ziel") == shown == ["Ziel Schwach", "Ziel Mittel", "Ziel Knapp"]
