@@ -157,9 +157,14 @@ def pipeline_changes(user, *, period: str = "week", today: date | None = None) -
     today = today or timezone.localdate()
     start = period_start(period, today)
     from_snapshot = start.weekday() == 0 and OpportunitySnapshot.objects.filter(week=start).exists()
-    deals = _with_opening(
-        scoped(user, Opportunity.objects.all()), _opening_rows(start, from_snapshot=from_snapshot)
+    # Only deals that can have changed: open now, closed or created in the period. Every
+    # deal open at the start is one of them, and the years of closed deals are left out
+    # before the per-deal lookups of the opening state.
+    start_at = timezone.make_aware(datetime.combine(start, time.min))
+    candidates = scoped(user, Opportunity.objects.all()).filter(
+        IS_OPEN | Q(closed_on__gte=start) | Q(created_at__gte=start_at)
     )
+    deals = _with_opening(candidates, _opening_rows(start, from_snapshot=from_snapshot))
     conditions = _conditions(start)
     aggregates: dict = {
         "opening": Coalesce(Sum("open_value", filter=WAS_OPEN), ZERO, output_field=MONEY_FIELD),
