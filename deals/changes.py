@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -46,10 +47,11 @@ IS_OPEN = Q(stage__is_won=False, stage__is_lost=False)
 
 
 def period_start(period: str, today: date) -> date:
-    """The first day of the period: "week" since last week's Monday (the snapshot of last
-    week), "quarter" since the first day of the calendar quarter."""
+    """The first day of the period, a Monday, so that the week's snapshot is its base:
+    "week" since last week's Monday, "quarter" since the Monday of the week the quarter
+    begins in (the page names the date)."""
     if period == "quarter":
-        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        return week_start(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1))
     return week_start(today) - timedelta(days=7)
 
 
@@ -89,9 +91,8 @@ class PipelineChanges:
         return self.flows + self.movements
 
 
-def _opening_rows(start: date, *, from_snapshot: bool) -> QuerySet:
-    if from_snapshot:
-        return OpportunitySnapshot.objects.filter(opportunity=OuterRef("pk"), week=start)
+def _opening_rows(start: date) -> QuerySet:
+    """The deal's history rows before the start, the latest first (as of the start)."""
     start_at = timezone.make_aware(datetime.combine(start, time.min))
     return Opportunity.history.filter(id=OuterRef("pk"), history_date__lt=start_at).order_by(
         "-history_date", "-history_id"
@@ -157,9 +158,26 @@ def pipeline_changes(user, *, period: str = "week", today: date | None = None) -
     today = today or timezone.localdate()
     start = period_start(period, today)
     from_snapshot = start.weekday() == 0 and OpportunitySnapshot.objects.filter(week=start).exists()
-    deals = _with_opening(
-        scoped(user, Opportunity.objects.all()), _opening_rows(start, from_snapshot=from_snapshot)
+    # Only deals that can have changed: open now, closed or created in the period. Every
+    # deal open at the start is one of them, and the years of closed deals are left out
+    # before the per-deal lookups of the opening state.
+    start_at = timezone.make_aware(datetime.combine(start, time.min))
+    candidates = scoped(user, Opportunity.objects.all()).filter(
+        IS_OPEN | Q(closed_on__gte=start) | Q(created_at__gte=start_at)
     )
+    if from_snapshot:
+        # A join with the week's rows: each opening field is read once per deal, where a
+        # correlated subquery would run again in every aggregate that names it.
+        deals = candidates.annotate(
+            base=FilteredRelation("snapshots", condition=Q(snapshots__week=start))
+        ).annotate(
+            open_order=F("base__stage__order"),
+            open_stage_id=F("base__stage_id"),
+            open_value=F("base__value"),
+            open_close=F("base__expected_close_date"),
+        )
+    else:
+        deals = _with_opening(candidates, _opening_rows(start))
     conditions = _conditions(start)
     aggregates: dict = {
         "opening": Coalesce(Sum("open_value", filter=WAS_OPEN), ZERO, output_field=MONEY_FIELD),
