@@ -74,6 +74,7 @@ def changed_events(opportunity: Opportunity, before: Opportunity) -> list[events
                 years=years,
                 old_stage_id=before.stage_id,
                 new_stage_id=opportunity.stage_id,
+                closed=opportunity.stage.is_closed,
             )
         )
     return found

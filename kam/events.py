@@ -170,10 +170,12 @@ class OpportunityChanged(OpportunityEvent):
 class OpportunityStageChanged(OpportunityEvent):
     """deals.services.opportunity_update / opportunity_move when the stage changed,
     beside OpportunityChanged. The whitespace cells of a deal won or lost follow it in
-    the same transaction (an `in_transaction` subscriber)."""
+    the same transaction (an `in_transaction` subscriber). `closed`: the new stage is won
+    or lost."""
 
     old_stage_id: int
     new_stage_id: int
+    closed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

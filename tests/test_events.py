@@ -141,7 +141,7 @@ def test_publishing_something_else_than_an_event_is_an_error():
 
 def test_events_are_frozen_and_carry_ids_not_model_instances():
     # Ids, and plain values of what happened (a deadline, a warning level).
-    allowed = {"int", "int | None", "tuple[int, ...]", "frozenset[int]", "str", "date"}
+    allowed = {"int", "int | None", "tuple[int, ...]", "frozenset[int]", "str", "date", "bool"}
     allowed |= {"date | None"}
     for event_type in events.event_types():
         assert event_type.__doc__, event_type  # says who publishes it

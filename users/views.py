@@ -9,7 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kam.http import AuthedHttpRequest
 from users import profile_sections
 from users.forms import ApiTokenForm, LanguageForm, ProfileForm
 from users.services import (
@@ -56,7 +55,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: AuthedHttpRequest) -> HttpResponse:
+def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +75,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: AuthedHttpRequest) -> HttpResponse:
+def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     new_key = None
     if form.is_valid():
@@ -87,7 +86,7 @@ def token_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     # Another user's token (or one already revoked) is not there for this user: 404.
     if not api_token_revoke(user=request.user, token_id=token_id):
         raise Http404
@@ -96,7 +95,7 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
 
 
 def _tokens_partial(
-    request: AuthedHttpRequest, token_form: ApiTokenForm, *, new_key: str | None = None, status=200
+    request: HttpRequest, token_form: ApiTokenForm, *, new_key: str | None = None, status=200
 ) -> HttpResponse:
     context = {
         "form": ProfileForm(instance=request.user),

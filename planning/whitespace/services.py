@@ -194,6 +194,8 @@ def cells_follow_closed_deal(event: events.OpportunityStageChanged) -> None:
     follow it. Won: sold, with the deal's value as the year's revenue (no open potential
     left). Lost: held by the competitor it was lost to, or unknown again when none is
     recorded."""
+    if not event.closed:  # moves between open stages: no query
+        return
     opportunity = Opportunity.objects.select_related("stage", "lost_to").get(
         pk=event.opportunity_id
     )

@@ -225,13 +225,13 @@ def test_erasure_is_recorded_with_who_and_why(head_of_sales, person):
 def test_erasure_through_the_api(admin_user, person):
     client = client_for(admin_user)
     url = reverse("api-contact-erase", args=[person.pk])
-    assert client.post(url, {"reason": ""}).status_code == 400
-    response = client.post(url, {"reason": "Anfrage"})
+    assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 400
+    response = client.post(url, {"reason": "Anfrage"}, content_type="application/json")
     assert response.status_code == 200
     assert NAME not in response.content.decode()
     person.refresh_from_db()
     assert person.erased_at is not None
-    again = client.post(url, {"reason": "Anfrage"})
+    again = client.post(url, {"reason": "Anfrage"}, content_type="application/json")
     assert again.status_code == 400
 
 

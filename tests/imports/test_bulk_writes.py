@@ -13,6 +13,7 @@ from accounts.models import Account, AccountPlacement, Contact, YearlyFigures
 from contracts.models import Contract
 from deals.models import Competitor, Opportunity
 from kam import events
+from portfolio import dependency
 from tests.deals.conftest import ensure_default_stages
 from tests.factories import make_account
 from tests.imports.conftest import by_row, csv_bytes, run
@@ -174,8 +175,15 @@ def twenty_accounts(kam):
 
 
 def test_figures_take_as_many_queries_for_twenty_rows_as_for_two(
-    head_of_sales, twenty_accounts, counted
+    head_of_sales, kam, twenty_accounts, counted
 ):
+    # A customer far bigger than the imported ones, its dependency level already seen:
+    # the imports raise no dependency warning, whose announcement would cost queries of
+    # its own (once per unit crossing a level, not per row).
+    big = make_account(owner=kam, name="Großkunde AG", external_id="BIG")
+    for year in (2024, 2025):
+        YearlyFigures.objects.create(account=big, year=year, revenue=Decimal("100000000"))
+        dependency.levels_update(year=year)
     few = counted("figures", figures_file(2, 2024, "100"), head_of_sales, "new", 2)
     many = counted("figures", figures_file(20, 2025, "100"), head_of_sales, "new", 20)
     assert many == few
