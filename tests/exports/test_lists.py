@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -308,7 +309,9 @@ def test_export_runs_the_same_queries_however_many_rows(
         )
         care_services.issue_create(actor=kam, account=account, title="x", department=department)
     client = client_for(kam)
-    with django_assert_num_queries(queries):
+    # On PostgreSQL the rows are read in a transaction (a savepoint inside the test's).
+    reading = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(queries + reading):
         response = client.get(reverse(url_name), {"export": "csv"})
         rows = read_csv(response)
     assert len(rows) == 5
