@@ -56,6 +56,8 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
     export = CONTRACTS
 
     def get_queryset(self) -> QuerySet[Contract]:
+        if getattr(self, "swagger_fake_view", False):  # the schema needs no stale-date check
+            return Contract.objects.none()
         return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -81,6 +83,8 @@ class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated, CanEditAccount]
 
     def get_queryset(self) -> QuerySet[Contract]:
+        if getattr(self, "swagger_fake_view", False):  # the schema needs no stale-date check
+            return Contract.objects.none()
         return selectors.contract_list(self.request.user)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
