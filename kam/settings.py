@@ -546,6 +546,9 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 # REMINDER_SCAN_SECONDS; digests go out from REMINDER_DIGEST_HOUR (local time), the weekly
 # one on REMINDER_DIGEST_WEEKDAY (0 = Monday) or, if that run was missed, later that week.
 REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 3600, minimum=5, maximum=24 * 3600)
+# A figures write queues the dependency ranking of its year (portfolio.dependency) this
+# many seconds later: the writes of a burst (an ERP push) are ranked once.
+DEPENDENCY_RANK_DELAY_SECONDS = env_int("DEPENDENCY_RANK_DELAY_SECONDS", 2, minimum=0, maximum=300)
 # Periodic jobs, kept here so that they are reviewed with the code.
 CELERY_BEAT_SCHEDULE = {
     "webhooks-send-due": {"task": "webhooks.tasks.send_due", "schedule": 30},

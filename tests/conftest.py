@@ -168,6 +168,7 @@ TEST_GROUPS = {
     "tests/reviews/test_worker.py": "celery_worker",
     "tests/reminders/test_worker.py": "celery_worker",
     "tests/storage/test_worker_files.py": "celery_worker",
+    "tests/portfolio/test_dependency_worker.py": "celery_worker",
 }
 
 

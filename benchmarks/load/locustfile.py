@@ -22,8 +22,9 @@ among the simulated integrations, one budget of the API throttle each).
 A write counts only when the app confirms it: the visit's dialog closes (`HX-Reswap:
 delete`), the deal's move answers 200, the figures answer 200 with the value sent; anything
 else is a failure in the statistics. With KAM_LOAD_WRITES set, every confirmed write is
-appended to that file as a JSON line (`benchmarks/load/run.py` compares them with the
-database afterwards); KAM_LOAD_RUN tags the visits' subjects, to tell the runs apart.
+appended to that file as a JSON line, with the time its request was sent (`sent`) and the
+time its answer was read (`at`) (`benchmarks/load/run.py` compares them with the database
+afterwards); KAM_LOAD_RUN tags the visits' subjects, to tell the runs apart.
 """
 
 import json
@@ -62,11 +63,13 @@ def only_local(environment, **kwargs) -> None:
         raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
 
 
-def confirmed(kind: str, **fields) -> None:
-    """Note a write the app confirmed (KAM_LOAD_WRITES), with the time it was confirmed."""
+def confirmed(kind: str, sent: float, **fields) -> None:
+    """Note a write the app confirmed (KAM_LOAD_WRITES), with the times its request was
+    sent and its answer read: two writes of one record whose requests overlap may be
+    stored in either order (benchmarks/load/run.py)."""
     if not WRITES:
         return
-    line = json.dumps({"kind": kind, "at": time.time(), **fields})
+    line = json.dumps({"kind": kind, "sent": sent, "at": time.time(), **fields})
     with _writes_lock, open(WRITES, "a", encoding="utf-8") as file:
         file.write(line + "\n")
 
@@ -133,6 +136,7 @@ class KeyAccountManager(Browser):
         account = random.choice(sorted(self.editable))
         today = datetime.now(UTC).date().isoformat()
         subject = f"Besuch (Lasttest {RUN})" if RUN else "Besuch (Lasttest)"
+        sent = time.time()
         with self.client.post(
             f"/activities/account/{account}/log/",
             {"account": account, "kind": "visit", "occurred_at": f"{today}T10:00",
@@ -144,7 +148,7 @@ class KeyAccountManager(Browser):
             catch_response=True,
         ) as answer:  # fmt: skip
             if answer.status_code == 200 and answer.headers.get("HX-Reswap") == "delete":
-                confirmed("visit", account=int(account), subject=subject)
+                confirmed("visit", sent, account=int(account), subject=subject)
                 answer.success()
             elif answer.ok:
                 answer.failure(f"not logged (HTTP {answer.status_code}, the form came back)")
@@ -160,6 +164,7 @@ class KeyAccountManager(Browser):
         stages = STAGE_OPTION.findall(detail.text)
         if stages:
             stage = random.choice(stages[:3])
+            sent = time.time()
             with self.client.post(
                 f"/deals/{deal}/move/",
                 {"stage": stage},
@@ -168,7 +173,7 @@ class KeyAccountManager(Browser):
                 catch_response=True,
             ) as answer:
                 if answer.status_code == 200:
-                    confirmed("move", deal=int(deal), stage=int(stage))
+                    confirmed("move", sent, deal=int(deal), stage=int(stage))
 
 
 class HeadOfSales(Browser):
@@ -228,6 +233,7 @@ class Integration(HttpUser):
         account = random.choice(self.accounts)
         year = datetime.now(UTC).year
         revenue = random.randint(100_000, 5_000_000)
+        sent = time.time()
         with self.client.patch(
             f"/api/v1/accounts/{account}/financials/{year}/",
             json={"revenue": str(revenue)},
@@ -237,6 +243,6 @@ class Integration(HttpUser):
             if answer.status_code == 200:
                 stored = Decimal(answer.json().get("revenue") or 0)
                 if stored == revenue:
-                    confirmed("figures", account=account, year=year, revenue=revenue)
+                    confirmed("figures", sent, account=account, year=year, revenue=revenue)
                 else:
                     answer.failure(f"revenue {stored} stored, {revenue} sent")
