@@ -1,11 +1,12 @@
 """Time the figures PATCH of the API (`/api/v1/accounts/<id>/financials/<year>/`), one
 request after another in process (Django's test client), on the benchmark data
-(benchmarks/generate.py), in two ways:
+(benchmarks/generate.py, generate_planning.py), in two ways:
 
-- `in request`: tasks run in process (as without Redis), so the dependency ranking of the
-  year (portfolio.dependency) runs inside every PATCH, as it did before it was queued;
-- `queued`: with REDIS_URL, the PATCH only queues the ranking (the first of a burst) on
-  Redis; no worker has to run (the queued rankings are purged at the end).
+- `in process`: tasks run in process (as without Redis), so the dependency ranking of the
+  year (portfolio.dependency) and the stored forecast of the account's objectives
+  (planning.action_plan.forecast_store) are computed inside every PATCH;
+- `queued`: with REDIS_URL, the PATCH only queues them on Redis (the ranking once for
+  the burst); no worker has to run (what was queued is purged at the end).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kam_bench REDIS_URL=redis://127.0.0.1:6379/0 \\
         SECRET_KEY=bench .venv/bin/python benchmarks/figures_write.py [--requests 40]
@@ -78,7 +79,7 @@ def main() -> None:
     try:
         app.conf.task_always_eager = True
         timed(client, rows[:3], rng)  # warm up
-        lines.append(summary("in request", timed(client, rows, rng)))
+        lines.append(summary("in process", timed(client, rows, rng)))
         if settings.REDIS_URL:
             app.conf.task_always_eager = False
             app.control.purge()

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from kam import events, queue
 from planning.action_plan import forecast_store
+from planning.models import Objective
 
 
 @shared_task(ignore_result=True)
@@ -10,6 +11,13 @@ def refresh_forecasts() -> int:
     """Every night: the stored forecast of this and last year's open objectives (the
     run-rate counts the months still to come, so it moves with the calendar)."""
     return forecast_store.refresh_open_forecasts()
+
+
+@shared_task(ignore_result=True)
+def refresh_objective_forecasts(objective_ids: list[int]) -> int:
+    """The stored forecast of these objectives, after a committed write they read (queued
+    by forecast_store.refresh_after)."""
+    return forecast_store.refresh_forecasts(Objective.objects.filter(pk__in=objective_ids))
 
 
 def stage_changed(event: events.StagesChanged) -> None:

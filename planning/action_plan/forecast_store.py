@@ -8,7 +8,8 @@ the stored copy instead, so that those subqueries run only for the rows they sho
 - after commit of every write the forecast reads, once per transaction: the domain
   events the services publish (`FOLLOWS`, subscribed in planning.apps) say what changed,
   and the objectives of the touched accounts and of every account above them (the group
-  objectives) are refreshed;
+  objectives) are refreshed by a task (planning.tasks.refresh_objective_forecasts; in
+  process when tasks run in process or the broker cannot be reached);
 - every night (planning.tasks), because the run-rate depends on today's date, and in
   the worker after a change of the pipeline's stages (every deal on a stage changes);
 - by `manage.py refresh_forecasts` (after the migration that added the columns, and
@@ -24,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, path_ids
-from kam import events
+from kam import events, queue
 from planning.action_plan.selectors import CLOSED_OBJECTIVE, with_forecast
 from planning.models import STORED_FORECAST_FIELDS, Objective
 
@@ -148,5 +149,13 @@ def refresh_after(published: Sequence[events.Event]) -> None:
     pending = Pending()
     for event in published:
         pending.note(event)
-    if pending.objective_ids or pending.accounts or pending.group_ids:
-        refresh_forecasts(pending.objectives())
+    if not (pending.objective_ids or pending.accounts or pending.group_ids):
+        return
+    # Which objectives, here (one light query; most accounts have none); their forecast,
+    # a dozen subqueries each, in the worker (a figures push or a deal move answers
+    # without it). With the broker away it is computed here.
+    from planning.tasks import refresh_objective_forecasts
+
+    ids = sorted(pending.objectives().values_list("pk", flat=True))
+    if ids and not queue.send(refresh_objective_forecasts, ids):
+        refresh_forecasts(Objective.objects.filter(pk__in=ids))
