@@ -1,6 +1,7 @@
 """The dependency ranking after a figures write runs on the Celery worker, not in the
 request (only with Redis and PostgreSQL, as in CI): a burst of writes of one year queues
-one ranking, and the worker's ranking announces the crossing to the webhooks."""
+one ranking, and the worker's ranking announces the crossing to the webhooks; the stored
+forecast of the account's objectives follows the write on the worker, too."""
 
 import os
 import subprocess
@@ -16,8 +17,10 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from kam.celery import app
+from planning.models import Objective
 from portfolio.models import DependencyLevel
 from tests.factories import make_account
+from tests.planning.action_plan_helpers import make_objective
 from webhooks import services as webhook_services
 from webhooks.models import Message
 
@@ -108,3 +111,26 @@ def test_the_worker_ranks_the_year_and_announces_the_crossing(admin_user, kam, s
     assert DependencyLevel.objects.get(account=big, year=year).level == "red"  # 100 %
     [message] = Message.objects.filter(event_type="dependency.warning_raised")
     assert message.subject == f"dependency:{big.pk}:{year}"
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, f"the worker did not {what} within 60 s"
+        time.sleep(0.2)
+
+
+def test_the_worker_refreshes_the_stored_forecast_after_a_figures_write(kam, worker):
+    account = make_account(owner=kam)
+    objective = make_objective(account, target_value=Decimal("1000000"))
+
+    def stored_total():
+        return Objective.objects.get(pk=objective.pk).stored_forecast_total
+
+    wait_for(lambda: stored_total() is not None, "store the new objective's forecast")
+    before = stored_total()
+    account_services.figures_put(
+        actor=kam, account=account, year=objective.year, revenue=Decimal("500000")
+    )
+    wait_for(lambda: stored_total() != before, "refresh the forecast after the write")
+    assert stored_total() > before
