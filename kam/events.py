@@ -345,7 +345,8 @@ class FolderVersionReady(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class DependencyWarningRaised(Event):
-    """portfolio.dependency.levels_update, after figures or company totals changed: a unit
+    """portfolio.dependency.levels_update, after figures or company totals changed (on the
+    worker, portfolio.tasks.rank_dependency_levels, a few seconds after the commit): a unit
     (a group with its subsidiaries, or a single account; `account_id` is its top account)
     crossed a dependency warning level of `year` upwards ("amber": 25 %, "red": 50 % of
     revenue or margin, or the thresholds of the classification rules); once per crossing
