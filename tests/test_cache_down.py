@@ -56,3 +56,24 @@ def test_pages_and_api_answers_with_customer_data_are_not_stored(kam, account, k
     assert response.status_code == 200
     assert _no_store(response)
     assert _no_store(Client().get("/api/v1/accounts/"))  # 401 from the API, too
+
+
+# --- Work after a figures write ---------------------------------------------------------------
+
+
+def test_a_figures_write_ranks_the_dependency_levels_itself_while_the_cache_is_down(
+    cache_down, kam, account, caplog
+):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts import services as account_services
+    from portfolio.models import DependencyLevel
+
+    year = timezone.localdate().year
+    with caplog.at_level(logging.WARNING, logger="portfolio.dependency"):
+        account_services.figures_put(actor=kam, account=account, year=year, revenue=Decimal(10))
+    # No queued mark can be kept: ranked in the request (the only customer: 100 %, red).
+    assert DependencyLevel.objects.get(account=account, year=year).level == "red"
+    assert "ranking the dependency levels" in caplog.text
