@@ -7,7 +7,8 @@ from portfolio import dependency, services
 
 @shared_task
 def nightly_scores() -> dict:
-    """This week's health scores and this year's portfolio matrix, every night."""
+    """This week's health scores, this year's portfolio matrix and dependency levels,
+    every night."""
     # This year's dependency levels, too: a ranking queued after a write may have been
     # lost with Redis (portfolio.dependency).
     raised = dependency.levels_update(year=this_year())
