@@ -12,7 +12,8 @@ from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, label=_("label"))
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True, label=_("label"))  # type: ignore[assignment]
 
     class Meta:
         model = Department
@@ -37,7 +38,7 @@ class IssueSerializer(ParseOnlyModelSerializer):
     """An issue. On create, `due_on` left out follows from the severity and `owner` left
     out is the calling user. Setting `status` to resolved or closed needs a `resolution`."""
 
-    account = ScopedPrimaryKeyRelatedField(
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     department = ActiveDepartmentField(label=_("responsible department"))
@@ -59,7 +60,7 @@ class IssueSerializer(ParseOnlyModelSerializer):
 class IssueUpdateSerializer(IssueSerializer):
     """The account of an issue does not change."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
     department = ActiveDepartmentField(required=False, label=_("responsible department"))
 
 

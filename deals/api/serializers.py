@@ -15,7 +15,8 @@ from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only
 
 
 class StageSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, label=_("label"))
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True, label=_("label"))  # type: ignore[assignment]
 
     class Meta:
         model = Stage

@@ -61,7 +61,8 @@ class NotesField(serializers.ReadOnlyField):
 
 
 class SectionSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(source="get_kind_display", read_only=True)  # type: ignore[assignment]
     changes = NotesField()
     internal = serializers.BooleanField(source="is_internal", read_only=True)
 
@@ -164,7 +165,8 @@ class CustomerItemSerializer(serializers.Serializer):
 
     key = serializers.CharField(read_only=True)
     list = serializers.CharField(source="list_name", read_only=True)
-    label = serializers.CharField(read_only=True)
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     shown = serializers.BooleanField(read_only=True)
 
 

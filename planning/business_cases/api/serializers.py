@@ -83,7 +83,7 @@ def _visible_opportunities(user):
 
 
 class BusinessCaseSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     opportunity = ScopedPrimaryKeyRelatedField(
@@ -107,7 +107,7 @@ class BusinessCaseSerializer(ParseOnlyModelSerializer):
 class BusinessCaseUpdateSerializer(BusinessCaseSerializer):
     """Changing a case: it stays with its account (an `account` sent along is ignored)."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
 
     class Meta(BusinessCaseSerializer.Meta):
         read_only_fields = ["account", "created_by", "created_at"]
