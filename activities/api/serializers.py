@@ -12,7 +12,7 @@ from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 from users.models import User
 
 
-class ActivitySerializer(ParseOnlyModelSerializer):
+class ActivitySerializer(ParseOnlyModelSerializer[Activity]):
     """An activity. The next step is given once, when the activity is logged, and then
     lives on as its follow-up (`follow_ups`)."""
 
@@ -57,7 +57,7 @@ class ActivityUpdateSerializer(ActivitySerializer):
         read_only_fields = ["account", "next_step", "next_step_owner", "next_step_due_on"]
 
 
-class FollowUpSerializer(ParseOnlyModelSerializer):
+class FollowUpSerializer(ParseOnlyModelSerializer[FollowUp]):
     account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )

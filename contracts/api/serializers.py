@@ -13,7 +13,7 @@ from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 from users.models import User
 
 
-class ContractSerializer(ParseOnlyModelSerializer):
+class ContractSerializer(ParseOnlyModelSerializer[Contract]):
     account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
@@ -67,7 +67,7 @@ class ContractUpdateSerializer(ContractSerializer):
     account = serializers.PrimaryKeyRelatedField[Account](read_only=True)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(serializers.ModelSerializer[ContractDocument]):
     uploaded_by_name = serializers.StringRelatedField[User](source="uploaded_by", read_only=True)
     download_url = serializers.SerializerMethodField()
 

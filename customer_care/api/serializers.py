@@ -11,7 +11,7 @@ from customer_care.models import CustomerIssue, Department, Survey
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(serializers.ModelSerializer[Department]):
     # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
     label = serializers.CharField(read_only=True, label=_("label"))  # type: ignore[assignment]
 
@@ -34,7 +34,7 @@ class ActiveDepartmentField(serializers.PrimaryKeyRelatedField):
         return Department.objects.filter(active=True)
 
 
-class IssueSerializer(ParseOnlyModelSerializer):
+class IssueSerializer(ParseOnlyModelSerializer[CustomerIssue]):
     """An issue. On create, `due_on` left out follows from the severity and `owner` left
     out is the calling user. Setting `status` to resolved or closed needs a `resolution`."""
 
@@ -64,7 +64,7 @@ class IssueUpdateSerializer(IssueSerializer):
     department = ActiveDepartmentField(required=False, label=_("responsible department"))
 
 
-class SurveySerializer(ParseOnlyModelSerializer):
+class SurveySerializer(ParseOnlyModelSerializer[Survey]):
     """A survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for the
     account owner; `follow_up_created` says so in the answer to the POST."""
 

@@ -40,7 +40,7 @@ class UrlText(Text):
     """A web address as text; the model checks that it is one."""
 
 
-class ParseOnlyModelSerializer(serializers.ModelSerializer):
+class ParseOnlyModelSerializer[M: models.Model](serializers.ModelSerializer[M]):
     # Parses what the model checks. The model's rules (lengths, ranges, "not blank") are
     # not checked here but stated in the schema: each field keeps its model field as
     # `model_field`, which kam.api.schema.AutoSchema reads.

@@ -12,7 +12,7 @@ from planning.models import AccountPlan
 from users.models import User
 
 
-class AccountPlanSerializer(ParseOnlyModelSerializer):
+class AccountPlanSerializer(ParseOnlyModelSerializer[AccountPlan]):
     """An account plan. The SWOT fields are lists as text, one item per line."""
 
     account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(

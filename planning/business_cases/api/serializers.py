@@ -65,7 +65,7 @@ class ResultSerializer(serializers.Serializer):
     margin_effect = _money(help_text=_("new margin − baseline margin"))
 
 
-class ScenarioSerializer(ParseOnlyModelSerializer):
+class ScenarioSerializer(ParseOnlyModelSerializer[Scenario]):
     results = ResultSerializer(source="result", read_only=True, allow_null=True)
 
     class Meta:
@@ -82,7 +82,7 @@ def _visible_opportunities(user):
     return Opportunity.objects.filter(account__in=visible_accounts(user))
 
 
-class BusinessCaseSerializer(ParseOnlyModelSerializer):
+class BusinessCaseSerializer(ParseOnlyModelSerializer[BusinessCase]):
     account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )

@@ -15,7 +15,7 @@ from planning.coaching import selectors
 from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
 
 
-class CoachingPlanSerializer(ParseOnlyModelSerializer):
+class CoachingPlanSerializer(ParseOnlyModelSerializer[CoachingPlan]):
     account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
@@ -54,7 +54,7 @@ class _NullableLink(serializers.CharField):
         return value or None
 
 
-class MaterialSerializer(serializers.ModelSerializer):
+class MaterialSerializer(serializers.ModelSerializer[CoachingMaterial]):
     url = _NullableLink(read_only=True, label=_("link"), help_text=_("Null for a file."))
     download_url = serializers.SerializerMethodField()
 
@@ -87,7 +87,7 @@ class MaterialFileSerializer(serializers.Serializer):
     file = serializers.FileField(label=_("file"), help_text=_("A PDF or Office file."))
 
 
-class SessionSerializer(ParseOnlyModelSerializer):
+class SessionSerializer(ParseOnlyModelSerializer[CoachingSession]):
     participants = UserIdField(many=True, required=False, label=_("participants"))
 
     class Meta:
