@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import editable_accounts, group_contacts
 from accounts.models import Account
 from customer_care.models import CustomerIssue, Department, Survey
-from kam.forms import UserField, UserTypeahead
+from kam.forms import UserField, UserTypeahead, choice_field
 from users.models import User
 
 DATE = {"type": "date"}
@@ -43,14 +43,14 @@ class IssueForm(forms.ModelForm):
         if account is not None or self.instance.pk:
             del self.fields["account"]
         else:
-            self.fields["account"].queryset = editable_accounts(user).order_by("name")
+            choice_field(self, "account").queryset = editable_accounts(user).order_by("name")
             self.order_fields(["account"])
         departments = Department.objects.filter(active=True)
         if self.instance.pk:
             departments = Department.objects.filter(
                 Q(active=True) | Q(pk=self.instance.department_id)
             )
-        self.fields["department"].queryset = departments
+        choice_field(self, "department").queryset = departments
         self.fields["due_on"].required = False
         # Left empty: the user who opens the issue (or, when editing, the current owner).
         if self.instance.pk:
@@ -99,7 +99,7 @@ class SurveyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Contacts of the account and of its whole group (a parent's buyer may answer), as
         # far as the user can see them.
-        self.fields["contact"].queryset = (
+        choice_field(self, "contact").queryset = (
             group_contacts(user, account)
             .filter(is_active=True)
             .select_related("account")

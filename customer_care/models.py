@@ -2,6 +2,7 @@
 department that handles them, and satisfaction surveys (NPS and CSAT)."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.validators import BOUNDED_TEXT
+
+if TYPE_CHECKING:
+    from activities.models import FollowUp
 
 # Days until an issue is due when no due date is given, by severity. Kept in code (not in
 # the database) so that a change is reviewed like any other rule.
@@ -240,6 +244,10 @@ class Survey(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # Set by services.survey_record on the survey it returns: the follow-up a detractor
+    # score created, else None.
+    follow_up: "FollowUp | None"
 
     class Meta:
         verbose_name = _("survey")

@@ -156,12 +156,12 @@ def _with_trend(rows: list[dict]) -> list[NpsYear]:
     moving a score by 200 points is no trend)."""
     minimum = settings.NPS_MIN_ANSWERS
     years: list[NpsYear] = []
-    previous = None
+    previous: dict | None = None
     for row in rows:
         change, trend = None, ""
         enough = row["responses"] >= minimum
         comparable = previous is not None and previous["responses"] >= minimum
-        if row["nps"] is not None and enough and comparable:
+        if row["nps"] is not None and enough and previous is not None and comparable:
             change = round(row["nps"] - previous["nps"], 1)
             trend = "up" if change > 0 else "down" if change < 0 else "flat"
         if row["nps"] is not None:

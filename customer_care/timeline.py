@@ -37,13 +37,13 @@ def _issue_events(account_ids: list[int], before: datetime | None, limit: int) -
     if before:
         resolved = resolved.filter(resolved_at__lt=before)
     columns = ["pk", "account_id", "title", "kind", "severity", "status", "when", "event"]
-    opened = opened.annotate(
+    opened_rows = opened.annotate(
         when=F("opened_at"), event=Value("opened", output_field=CharField())
     ).values_list(*columns)
-    resolved = resolved.annotate(
+    resolved_rows = resolved.annotate(
         when=F("resolved_at"), event=Value("resolved", output_field=CharField())
     ).values_list(*columns)
-    rows = opened.union(resolved, all=True).order_by("-when", "-pk")[:limit]
+    rows = opened_rows.union(resolved_rows, all=True).order_by("-when", "-pk")[:limit]
     result = []
     kinds = dict(CustomerIssue.Kind.choices)
     severities = dict(CustomerIssue.Severity.choices)
@@ -100,7 +100,7 @@ def _survey_events(account_ids: list[int], before: datetime | None, limit: int) 
                 # A contact of a group account above these is not named: the viewer may
                 # not see it.
                 title=str(survey.contact)
-                if survey.contact_id and survey.contact.account_id in account_ids
+                if survey.contact is not None and survey.contact.account_id in account_ids
                 else survey.get_method_display(),
                 account_id=survey.account_id,
                 detail=survey.comment[:200],

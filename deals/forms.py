@@ -12,9 +12,17 @@ from accounts.access import editable_accounts, visible_accounts
 from accounts.models import Account, ProductLine
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.concurrency import VersionedForm
+from kam.forms import choice_field
 from users.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StageField(forms.ModelChoiceField):
+    """A stage, shown by its label."""
+
+    def label_from_instance(self, obj: Stage) -> str:
+        return obj.label
 
 
 class OpportunityForm(VersionedForm, forms.ModelForm):
@@ -39,6 +47,7 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
             "expected_close_date": DATE,
             "next_follow_up_on": DATE,
         }
+        field_classes = {"stage": StageField}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,11 +57,10 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
             accounts = Account.objects.filter(
                 Q(pk__in=accounts.values("pk")) | Q(pk=self.instance.account_id)
             )
-        self.fields["account"].queryset = accounts.order_by("name")
-        self.fields["stage"].queryset = Stage.objects.order_by("order", "pk")
-        self.fields["stage"].label_from_instance = lambda stage: stage.label
+        choice_field(self, "account").queryset = accounts.order_by("name")
+        choice_field(self, "stage").queryset = Stage.objects.order_by("order", "pk")
         self.fields["stage"].required = False
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+        choice_field(self, "owner").queryset = User.objects.filter(is_active=True).order_by(
             "last_name", "first_name"
         )
         self.fields["owner"].required = False
@@ -61,7 +69,7 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
             lines = ProductLine.objects.filter(
                 Q(active=True) | Q(pk__in=self.instance.product_lines.values("pk"))
             )
-        self.fields["product_lines"].queryset = lines.order_by("name")
+        choice_field(self, "product_lines").queryset = lines.order_by("name")
         if not self.instance.pk:
             self.fields["owner"].initial = user.pk
 
@@ -94,7 +102,7 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
 
 
 class MoveForm(forms.Form):
-    stage = forms.ModelChoiceField(
+    stage = StageField(
         queryset=Stage.objects.order_by("order", "pk"), label=_("Stage"), empty_label=None
     )
     reason = forms.CharField(
@@ -109,10 +117,6 @@ class MoveForm(forms.Form):
         required=False,
         help_text=_("For a lost deal: the competitor who won it."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["stage"].label_from_instance = lambda stage: stage.label
 
 
 class CompetitorLinkForm(forms.Form):

@@ -96,7 +96,7 @@ CARD_ORDER = (
 def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[int, dict]:
     """Count, total and weighted total per stage id: one aggregate query."""
     return {
-        row["stage"]: row
+        row["stage"]: dict(row)
         for row in opportunities.order_by()
         .values("stage")
         .annotate(
@@ -233,10 +233,18 @@ def pipeline_by_account(account_ids) -> dict[int, dict]:
         .annotate(
             open_count=Count("pk"),
             open_value=Coalesce(Sum("value"), ZERO),
-            weighted_value=Coalesce(Sum(WEIGHTED), ZERO),
+            # Not `weighted_value`, which the stubs take for a clash with Opportunity's property.
+            weighted=Coalesce(Sum(WEIGHTED), ZERO),
         )
     )
-    return {row.pop("account_id"): row for row in rows}
+    return {
+        row["account_id"]: {
+            "open_count": row["open_count"],
+            "open_value": row["open_value"],
+            "weighted_value": row["weighted"],
+        }
+        for row in rows
+    }
 
 
 def header_pipeline(*, account: Account, group_ids: list[int], user: User) -> dict:

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from deals.models import Opportunity
 
 ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
 REVENUE = "revenue"
@@ -91,6 +95,11 @@ class ForecastValues:
     weighted_pipeline: Decimal
     subsidiaries_revenue_target: Decimal | None
     group_members: int
+    open_pipeline: Decimal
+    actions_total: int
+    actions_done: int
+    # Set on revenue objectives by planning.action_plan.selectors.attach_forecast_deals.
+    forecast_deals: list[Opportunity]
 
     @property
     def is_group(self) -> bool:

@@ -399,7 +399,7 @@ def _named(sql: str, sql_params: list, params: dict) -> str:
 class ClassSummary:
     abc: str
     units: int
-    revenue_share: Decimal | None  # of the accounts kept here
+    revenue_share: Decimal  # of the accounts kept here
 
 
 @dataclass(frozen=True)
@@ -435,7 +435,7 @@ def pareto(*, year: int, samples: int = 100) -> Pareto:
                 ClassSummary(
                     abc=abc,
                     units=rnk - previous_rank,
-                    revenue_share=_round(cum - previous_cum),
+                    revenue_share=round_half_up(cum - previous_cum, ONE_DECIMAL),
                 )
             )
             previous_rank, previous_cum = rnk, cum

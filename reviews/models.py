@@ -6,6 +6,8 @@ plan, market data and next year's joint projects. Each render of the presentatio
 is a numbered `FolderVersion` with its own PDF file.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +20,11 @@ from activities.models import FollowUp
 from contracts.models import Contract
 from kam.validators import BOUNDED_TEXT
 from planning.models import BusinessCase, Objective
+
+if TYPE_CHECKING:
+    from django import forms
+
+    from reviews.selectors import ChoiceItem
 
 USER = settings.AUTH_USER_MODEL
 FOLDER_LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -115,6 +122,10 @@ class Section(models.Model):
     refreshed_at = models.DateTimeField(_("refreshed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    # Set by the workspace view for its template: the section's form and its items by list.
+    form: "forms.BaseForm"
+    choice_lists: "dict[str, list[ChoiceItem]]"
 
     class Meta:
         verbose_name = _("review section")

@@ -4,10 +4,11 @@ Section data is plain JSON (amounts as strings, dates as ISO strings) so that it
 as a snapshot on the section and compared with a later refresh.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -50,6 +51,14 @@ from reviews.models import (
     Topic,
 )
 from users.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Included(TypedDict):
+    included: bool
+
 
 OPEN_STATUSES = (AnnualReview.Status.PREPARING, AnnualReview.Status.READY)
 MY_WORK_LIMIT = 20
@@ -201,7 +210,7 @@ def relationship_data(review: AnnualReview) -> dict[str, Any]:
         .select_related("stage")
         .order_by("-closed_on")[:KEY_EVENT_LIMIT]
     ):
-        if deal.stage.is_won or deal.stage.is_lost:
+        if deal.closed_on is not None and (deal.stage.is_won or deal.stage.is_lost):
             events.append(
                 {
                     "key": f"deal:{deal.pk}",
@@ -406,6 +415,7 @@ def measures_data(review: AnnualReview) -> dict[str, Any]:
         )
         .select_related("objective")
         .order_by("-done_on", "pk")[:30]
+        if action.done_on is not None  # excluded by the filter; narrows the type
     ]
     projects = [
         {
@@ -418,6 +428,7 @@ def measures_data(review: AnnualReview) -> dict[str, Any]:
         for deal in Opportunity.objects.filter(
             account_id__in=ids, stage__is_won=True, closed_on__gte=start, closed_on__lte=end
         ).order_by("-closed_on", "pk")[:30]
+        if deal.closed_on is not None  # excluded by the filter; narrows the type
     ]
     issues = [
         {
@@ -465,19 +476,19 @@ def contracts_to_renegotiate(review: AnnualReview) -> list[Contract]:
     last = start + timedelta(days=365)
     # The dates on the meeting day, which may lie before or after today: computed for the
     # group's few contracts rather than read from the stored dates of today.
-    listed = []
+    listed: list[tuple[date, Contract]] = []
     for contract in Contract.objects.filter(account_id__in=ids, end_on__isnull=False):
         dates = contract.dates_on(start)
         if dates.notice_deadline is not None and start <= dates.notice_deadline <= last:
             for name in ("term_end", "notice_deadline", "missed_notice_deadline",
                          "next_notice_deadline", "next_renewal_on"):  # fmt: skip
                 setattr(contract, name, getattr(dates, name))
-            listed.append(contract)
-    return sorted(listed, key=lambda contract: (contract.notice_deadline, contract.pk))
+            listed.append((dates.notice_deadline, contract))
+    return [contract for _, contract in sorted(listed, key=lambda item: (item[0], item[1].pk))]
 
 
 def live_data(review: AnnualReview, kind: str) -> dict[str, Any]:
-    builders = {
+    builders: dict[str, Callable[[AnnualReview], dict[str, Any]]] = {
         Section.Kind.RELATIONSHIP: relationship_data,
         Section.Kind.FIGURES: figures_data,
         Section.Kind.MEASURES: measures_data,
@@ -669,7 +680,9 @@ def folder_content(review: AnnualReview, *, internal: bool) -> dict[str, Any]:
     }
 
 
-def review_business_cases(review: AnnualReview) -> list[BusinessCase]:
+def review_business_cases(
+    review: AnnualReview,
+) -> "list[WithAnnotations[BusinessCase, Included]]":
     """The business cases of the review's account and its subsidiaries, newest first, each
     with `included`: whether the customer's folder prints its summary. One query."""
     chosen = AnnualReview.business_cases.through.objects.filter(

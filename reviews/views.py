@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -61,7 +61,7 @@ from reviews.models import (
 )
 
 DETAIL = "reviews/detail.html"
-SECTION_AREAS = {Section.Kind.MARKET: "market", Section.Kind.AGENDA: "agenda"}
+SECTION_AREAS: dict[str, str] = {Section.Kind.MARKET: "market", Section.Kind.AGENDA: "agenda"}
 LIST_LIMIT = 100
 
 
@@ -157,15 +157,19 @@ def _context(
     request: AuthedHttpRequest,
     review: AnnualReview,
     editing: tuple[str, int, Any] | None = None,
+    section_form: SectionForm | None = None,
     **forms,
 ) -> dict:
     """The workspace: the review with everything prefetched and a form for each area; a
-    form that failed comes back in `forms` with its errors. `editing` is (area, row id,
-    form) of the one row shown as a form in its place."""
+    form that failed comes back in `forms` (a section's in `section_form`) with its
+    errors. `editing` is (area, row id, form) of the one row shown as a form in its place."""
     can_edit = can_edit_account(request.user, review.account)
     sections = {section.kind: section for section in review.sections.all()}
     for section in sections.values():
-        section.form = forms.pop(f"section_{section.kind}", None) or SectionForm(
+        if section_form is not None and section_form.prefix == section.kind:
+            section.form = section_form
+            continue
+        section.form = SectionForm(
             initial={"text": section.text}, prefix=section.kind, versioned=section
         )
     hidden = []
@@ -266,10 +270,11 @@ def _respond(
     *,
     status: int = 200,
     editing: tuple[str, int, Any] | None = None,
+    section_form: SectionForm | None = None,
     **forms,
 ) -> HttpResponse:
     review = selectors.review_workspace(request.user, pk)
-    context = _context(request, review, editing, **forms)
+    context = _context(request, review, editing, section_form, **forms)
     response = render_page(request, DETAIL, context, partial=partial, status=status)
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
@@ -335,16 +340,16 @@ def section_save(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse
     partial = SECTION_AREAS.get(kind, "sections")
     form = SectionForm(request.POST, prefix=kind, initial={"text": section.text}, versioned=section)
     if not form.is_valid():
-        return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
+        return _respond(request, pk, partial, status=422, section_form=form)
     try:
         saved = concurrency.save(
             form, partial_function(services.section_update, actor=request.user, section=section)
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return _respond(request, pk, partial, status=422, **{f"section_{kind}": form})
+        return _respond(request, pk, partial, status=422, section_form=form)
     if saved is None:
-        return _respond(request, pk, partial, status=409, **{f"section_{kind}": form})
+        return _respond(request, pk, partial, status=409, section_form=form)
     messages.success(request, _("“%(section)s” was saved.") % {"section": section})
     return _respond(request, pk, partial)
 
@@ -424,7 +429,7 @@ def preview_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 # The preview shows the folder's own HTML, with its inline style, framed by the page only.
-PREVIEW_CSP = {
+PREVIEW_CSP: dict[str, list[str]] = {
     "default-src": [CSP.NONE],
     "style-src": [CSP.UNSAFE_INLINE],
     "img-src": ["data:"],
@@ -452,7 +457,9 @@ ADDERS = {
     "projects": (ProjectForm, "project_form"),
     "agreements": (AgreementForm, "agreement_form"),
 }
-MODELS = {
+MODELS: dict[
+    str, type[AgendaItem] | type[Topic] | type[MarketFigure] | type[JointProject] | type[Agreement]
+] = {
     "agenda": AgendaItem,
     "topics": Topic,
     "market": MarketFigure,
@@ -643,7 +650,9 @@ def version_delete(request: AuthedHttpRequest, pk: int, version_id: int) -> Http
 
 
 @login_required
-def folder_download(request: AuthedHttpRequest, pk: int, version_id: int) -> FileResponse:
+def folder_download(
+    request: AuthedHttpRequest, pk: int, version_id: int
+) -> FileResponse | HttpResponseRedirect:
     review = selectors.get_review_for(request.user, pk)
     version = review.versions.filter(pk=version_id, status=FolderVersion.Status.DONE).first()
     if version is None:

@@ -1,14 +1,18 @@
 """Ids resolved inside the requesting user's access scope, for every app's serializers."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import visible_accounts
 from accounts.models import Account
+from users.models import User
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyRelatedField[M: models.Model](serializers.PrimaryKeyRelatedField[M]):
     """An id resolved inside the requesting user's access scope.
 
     An id outside the scope answers exactly like an id that does not exist, so the API
@@ -20,7 +24,9 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         "incorrect_type": _("Expected an id, not {data_type}."),
     }
 
-    def __init__(self, *, model: type[models.Model], scope, **kwargs):
+    def __init__(
+        self, *, model: type[M], scope: Callable[[User], models.QuerySet[M]], **kwargs: Any
+    ) -> None:
         self.scope = scope
         self.model = model
         # An empty queryset as the fallback: if the scope is ever bypassed, nothing resolves.

@@ -9,13 +9,14 @@ from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from users.models import User
 
 
-class ActivitySerializer(ParseOnlyModelSerializer):
+class ActivitySerializer(ParseOnlyModelSerializer[Activity]):
     """An activity. The next step is given once, when the activity is logged, and then
     lives on as its follow-up (`follow_ups`)."""
 
-    account = ScopedPrimaryKeyRelatedField(
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     contacts = ScopedPrimaryKeyRelatedField(
@@ -27,9 +28,11 @@ class ActivitySerializer(ParseOnlyModelSerializer):
         help_text=_("Contact ids of the account or its group."),
     )
     users = UserIdField(many=True, required=False, label=_("our participants"))
-    next_step_owner = UserIdField(allow_null=True, required=False, label=_("next step owner"))
-    created_by = serializers.PrimaryKeyRelatedField(read_only=True, label=_("logged by"))
-    follow_ups = serializers.PrimaryKeyRelatedField(
+    next_step_owner: serializers.PrimaryKeyRelatedField[User] = UserIdField(
+        allow_null=True, required=False, label=_("next step owner")
+    )
+    created_by = serializers.PrimaryKeyRelatedField[User](read_only=True, label=_("logged by"))
+    follow_ups = serializers.PrimaryKeyRelatedField[FollowUp](
         many=True, read_only=True, label=_("follow-ups")
     )
 
@@ -45,15 +48,17 @@ class ActivitySerializer(ParseOnlyModelSerializer):
 class ActivityUpdateSerializer(ActivitySerializer):
     """Changing an activity: account and next step are fixed once logged."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
-    next_step_owner = serializers.PrimaryKeyRelatedField(read_only=True, label=_("next step owner"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
+    next_step_owner = serializers.PrimaryKeyRelatedField[User](
+        read_only=True, label=_("next step owner")
+    )
 
     class Meta(ActivitySerializer.Meta):
         read_only_fields = ["account", "next_step", "next_step_owner", "next_step_due_on"]
 
 
-class FollowUpSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
+class FollowUpSerializer(ParseOnlyModelSerializer[FollowUp]):
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     owner = UserIdField(label=_("owner"))
@@ -63,13 +68,13 @@ class FollowUpSerializer(ParseOnlyModelSerializer):
         label=_("done"),
         help_text=_("PATCH true to mark done (keeps who and when), false to reopen."),
     )
-    done_by = serializers.PrimaryKeyRelatedField(
+    done_by = serializers.PrimaryKeyRelatedField[User](
         read_only=True, allow_null=True, label=_("done by")
     )
-    activity = serializers.PrimaryKeyRelatedField(
+    activity = serializers.PrimaryKeyRelatedField[Activity](
         read_only=True, allow_null=True, label=_("activity")
     )
-    created_by = serializers.PrimaryKeyRelatedField(
+    created_by = serializers.PrimaryKeyRelatedField[User](
         read_only=True, allow_null=True, label=_("created by")
     )
 
@@ -86,7 +91,7 @@ class FollowUpSerializer(ParseOnlyModelSerializer):
 class FollowUpUpdateSerializer(FollowUpSerializer):
     """Changing a follow-up: it stays with its account."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
 
     class Meta(FollowUpSerializer.Meta):
         read_only_fields = ["account", "source", "done_at", "created_at"]

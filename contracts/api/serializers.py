@@ -10,10 +10,11 @@ from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from contracts.models import Contract, ContractDocument
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from users.models import User
 
 
-class ContractSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
+class ContractSerializer(ParseOnlyModelSerializer[Contract]):
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
@@ -63,11 +64,11 @@ class ContractSerializer(ParseOnlyModelSerializer):
 class ContractUpdateSerializer(ContractSerializer):
     """A contract stays with its account: `account` is read-only on change."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True)
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
-    uploaded_by_name = serializers.StringRelatedField(source="uploaded_by", read_only=True)
+class DocumentSerializer(serializers.ModelSerializer[ContractDocument]):
+    uploaded_by_name = serializers.StringRelatedField[User](source="uploaded_by", read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:

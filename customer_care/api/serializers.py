@@ -11,8 +11,9 @@ from customer_care.models import CustomerIssue, Department, Survey
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, label=_("label"))
+class DepartmentSerializer(serializers.ModelSerializer[Department]):
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True, label=_("label"))  # type: ignore[assignment]
 
     class Meta:
         model = Department
@@ -33,11 +34,11 @@ class ActiveDepartmentField(serializers.PrimaryKeyRelatedField):
         return Department.objects.filter(active=True)
 
 
-class IssueSerializer(ParseOnlyModelSerializer):
+class IssueSerializer(ParseOnlyModelSerializer[CustomerIssue]):
     """An issue. On create, `due_on` left out follows from the severity and `owner` left
     out is the calling user. Setting `status` to resolved or closed needs a `resolution`."""
 
-    account = ScopedPrimaryKeyRelatedField(
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     department = ActiveDepartmentField(label=_("responsible department"))
@@ -59,11 +60,11 @@ class IssueSerializer(ParseOnlyModelSerializer):
 class IssueUpdateSerializer(IssueSerializer):
     """The account of an issue does not change."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
     department = ActiveDepartmentField(required=False, label=_("responsible department"))
 
 
-class SurveySerializer(ParseOnlyModelSerializer):
+class SurveySerializer(ParseOnlyModelSerializer[Survey]):
     """A survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for the
     account owner; `follow_up_created` says so in the answer to the POST."""
 

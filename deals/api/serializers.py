@@ -14,8 +14,9 @@ from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 
 
-class StageSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, label=_("label"))
+class StageSerializer(serializers.ModelSerializer[Stage]):
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True, label=_("label"))  # type: ignore[assignment]
 
     class Meta:
         model = Stage
@@ -23,13 +24,13 @@ class StageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CompetitorSerializer(ParseOnlyModelSerializer):
+class CompetitorSerializer(ParseOnlyModelSerializer[Competitor]):
     class Meta:
         model = Competitor
         fields = ["id", "name", "website", "notes", "created_at"]
 
 
-class OpportunityCompetitorSerializer(ParseOnlyModelSerializer):
+class OpportunityCompetitorSerializer(ParseOnlyModelSerializer[OpportunityCompetitor]):
     """A competitor on a deal. To add one, send `competitor` (an id from the register) or
     `competitor_name` (registered if new)."""
 
@@ -46,7 +47,7 @@ class OpportunityCompetitorSerializer(ParseOnlyModelSerializer):
         fields = ["competitor", "competitor_name", "name", "position", "notes"]
 
 
-class OpportunitySerializer(ParseOnlyModelSerializer):
+class OpportunitySerializer(ParseOnlyModelSerializer[Opportunity]):
     account = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )

@@ -6,6 +6,8 @@ e-mail checks): the model validation that the services run is the one set of rul
 an API 400 and a form error say the same thing.
 """
 
+from typing import Any
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +40,7 @@ class UrlText(Text):
     """A web address as text; the model checks that it is one."""
 
 
-class ParseOnlyModelSerializer(serializers.ModelSerializer):
+class ParseOnlyModelSerializer[M: models.Model](serializers.ModelSerializer[M]):
     # Parses what the model checks. The model's rules (lengths, ranges, "not blank") are
     # not checked here but stated in the schema: each field keeps its model field as
     # `model_field`, which kam.api.schema.AutoSchema reads.
@@ -91,19 +93,19 @@ def read_only_money(label=None, *, allow_null: bool = True, decimal_places: int 
     )
 
 
-def active_users():
+def active_users() -> models.QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
-class UserIdField(serializers.PrimaryKeyRelatedField):
+class UserIdField(serializers.PrimaryKeyRelatedField[User]):
     default_error_messages = {
         "does_not_exist": _("No active user with this id."),
         "incorrect_type": _("Expected an id, not {data_type}."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", User.objects.none())
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> models.QuerySet[User]:
         return active_users()

@@ -1,7 +1,7 @@
 """Reads of account plans that more than one page uses: the stale rule and its list."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -11,6 +11,14 @@ from django.utils import timezone
 from accounts.access import scoped
 from planning.account_plan.services import SWOT_FIELDS
 from planning.models import AccountPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ReviewAge(TypedDict):
+    reviewed_or_created: datetime
+
 
 LIVING = (AccountPlan.Status.DRAFT, AccountPlan.Status.ACTIVE)
 
@@ -33,7 +41,9 @@ def stale_filter(now: datetime | None = None) -> Q:
     return Q(status__in=LIVING, reviewed_or_created__lt=stale_cutoff(now))
 
 
-def with_review_age(queryset: QuerySet[AccountPlan]) -> QuerySet[AccountPlan, Any]:
+def with_review_age(
+    queryset: QuerySet[AccountPlan],
+) -> "QuerySet[WithAnnotations[AccountPlan, ReviewAge]]":
     return queryset.annotate(reviewed_or_created=Coalesce("last_reviewed_at", "created_at"))
 
 
@@ -43,7 +53,7 @@ def stale_plans(user) -> QuerySet[AccountPlan, Any]:
     Preloads the account, its owner and the last reviewer."""
     plans = with_review_age(scoped(user, AccountPlan.objects.all()))
     return (
-        plans.filter(stale_filter())  # type: ignore[misc]  # the stubs miss the annotation
+        plans.filter(stale_filter())
         .select_related("account", "account__owner", "last_reviewed_by")
         .order_by("reviewed_or_created", "account__name", "pk")
     )

@@ -6,6 +6,7 @@ the row (planning.forecast_math); `Forecast` and `Progress` round the values and
 into words.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -30,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import hierarchy
@@ -55,9 +57,16 @@ ON_TRACK, AT_RISK, OFF_TRACK = (
     ForecastVerdict.AT_RISK.value,
     ForecastVerdict.OFF_TRACK.value,
 )
-VERDICT_LABELS = {ON_TRACK: ForecastVerdict.ON_TRACK.label, AT_RISK: ForecastVerdict.AT_RISK.label,
-                  OFF_TRACK: ForecastVerdict.OFF_TRACK.label}  # fmt: skip
-VERDICT_BADGES = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OFF_TRACK: "badge-bad"}
+VERDICT_LABELS: dict[str, str | Promise] = {
+    ON_TRACK: ForecastVerdict.ON_TRACK.label,
+    AT_RISK: ForecastVerdict.AT_RISK.label,
+    OFF_TRACK: ForecastVerdict.OFF_TRACK.label,
+}
+VERDICT_BADGES: dict[str, str] = {
+    ON_TRACK: "badge-ok",
+    AT_RISK: "badge-warn",
+    OFF_TRACK: "badge-bad",
+}
 
 
 def _in_group(outer: str = "account__path") -> Q:
@@ -111,7 +120,7 @@ def _actuals_as_of() -> Subquery:
     )
 
 
-def _open_deals() -> QuerySet[Opportunity]:
+def _open_deals() -> QuerySet[Opportunity, Mapping[str, object]]:
     """Open deals of the group expected to close in the objective's year, grouped on a
     column that is the same for all of them, so that a sum is one row."""
     return (
@@ -188,7 +197,8 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     README "Target forecast") are properties of the objective (planning.forecast_math),
     computed once per row instead of repeating the subqueries in SQL.
     """
-    return objectives.annotate(
+    # The names are declared on the model (ForecastValues), which the stubs take for a clash.
+    return objectives.annotate(  # type: ignore[no-redef]
         actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
         actions_done=_action_count(Q(status=Action.Status.DONE)),
         actual_revenue=Coalesce(_group_sum("revenue"), ZERO),
@@ -304,11 +314,11 @@ class Forecast:
 
     @property
     def verdict_label(self) -> str:
-        return str(VERDICT_LABELS.get(self.verdict, ""))
+        return str(VERDICT_LABELS.get(self.verdict or "", ""))
 
     @property
     def badge(self) -> str:
-        return VERDICT_BADGES.get(self.verdict, "")
+        return VERDICT_BADGES.get(self.verdict or "", "")
 
     @property
     def gap(self) -> Decimal:
@@ -445,7 +455,7 @@ class Progress:
 
 
 # The unit of an objective's target value.
-UNITS = {
+UNITS: dict[str, str] = {
     Objective.Kind.REVENUE: "money",
     Objective.Kind.MARGIN: "money",
     Objective.Kind.SHARE_OF_WALLET: "percent",

@@ -7,7 +7,7 @@ from kam.validators import BoundedText
 from portfolio.models import CompanyTotals
 
 
-class CompanyTotalsSerializer(serializers.ModelSerializer):
+class CompanyTotalsSerializer(serializers.ModelSerializer[CompanyTotals]):
     revenue = serializers.DecimalField(min_value=0, **MONEY)
     contribution_margin = serializers.DecimalField(**MONEY)
 

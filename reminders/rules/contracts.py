@@ -81,6 +81,8 @@ def notice_deadlines_missed(when: ScanWhen):
     for pk, missed, following, owner, account_owner, number, title, account in rows.iterator(
         chunk_size=5000
     ):
+        if missed is None:  # excluded by the filter; narrows the type
+            continue
         for recipient in _recipients(owner, account_owner):
             yield Due(
                 object_id=pk,
@@ -111,6 +113,8 @@ def fixed_terms_ending(when: ScanWhen):
         .order_by()
     )  # fmt: skip
     for pk, end_on, owner, account_owner, number, title, account in rows.iterator(chunk_size=5000):
+        if end_on is None:  # excluded by the filter; narrows the type
+            continue
         stage = _stage(stages, (end_on - when.today).days)
         for recipient in _recipients(owner, account_owner):
             yield Due(
@@ -124,11 +128,18 @@ def fixed_terms_ending(when: ScanWhen):
             )
 
 
+def _account_id(item: Due) -> int:
+    """The contract's account, which every contract reminder carries."""
+    if item.account_id is None:
+        raise ValueError(f"contract reminder without an account: {item}")
+    return item.account_id
+
+
 def _approaching(item: Due) -> events.Event:
     deadline = date.fromisoformat(item.params["deadline_on"])
     return events.ContractNoticeApproaching(
         contract_id=item.object_id,
-        account_id=item.account_id,
+        account_id=_account_id(item),
         deadline_on=deadline,
         days_before=(deadline - item.due_on).days,
     )
@@ -138,7 +149,7 @@ def _missed(item: Due) -> events.Event:
     following = item.params["next_deadline_on"]
     return events.ContractNoticeMissed(
         contract_id=item.object_id,
-        account_id=item.account_id,
+        account_id=_account_id(item),
         deadline_on=date.fromisoformat(item.params["deadline_on"]),
         next_deadline_on=date.fromisoformat(following) if following else None,
     )

@@ -22,7 +22,7 @@ from reviews.models import (
 )
 
 
-class ReviewSerializer(ParseOnlyModelSerializer):
+class ReviewSerializer(ParseOnlyModelSerializer[AnnualReview]):
     account = ScopedPrimaryKeyRelatedField(
         model=Account, scope=editable_accounts, label=_("account")
     )
@@ -60,8 +60,9 @@ class NotesField(serializers.ReadOnlyField):
         return notes.render_all(value)
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+class SectionSerializer(serializers.ModelSerializer[Section]):
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(source="get_kind_display", read_only=True)  # type: ignore[assignment]
     changes = NotesField()
     internal = serializers.BooleanField(source="is_internal", read_only=True)
 
@@ -82,14 +83,14 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["kind", "data", "changes", "refreshed_at", "updated_at"]
 
 
-class AgendaItemSerializer(ParseOnlyModelSerializer):
+class AgendaItemSerializer(ParseOnlyModelSerializer[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = ["id", "title", "duration_minutes", "presenter", "position"]
         read_only_fields = ["position"]
 
 
-class TopicSerializer(ParseOnlyModelSerializer):
+class TopicSerializer(ParseOnlyModelSerializer[Topic]):
     owner = UserIdField(required=False, allow_null=True)
 
     class Meta:
@@ -99,21 +100,21 @@ class TopicSerializer(ParseOnlyModelSerializer):
         read_only_fields = ["contract", "position"]
 
 
-class MarketFigureSerializer(ParseOnlyModelSerializer):
+class MarketFigureSerializer(ParseOnlyModelSerializer[MarketFigure]):
     class Meta:
         model = MarketFigure
         fields = ["id", "topic", "figure", "source", "year", "position"]
         read_only_fields = ["position"]
 
 
-class ProjectSerializer(ParseOnlyModelSerializer):
+class ProjectSerializer(ParseOnlyModelSerializer[JointProject]):
     class Meta:
         model = JointProject
         fields = ["id", "area", "title", "goal", "target", "objective", "position"]
         read_only_fields = ["objective", "position"]
 
 
-class AgreementSerializer(ParseOnlyModelSerializer):
+class AgreementSerializer(ParseOnlyModelSerializer[Agreement]):
     owner = UserIdField(required=False, allow_null=True)
 
     class Meta:
@@ -122,7 +123,7 @@ class AgreementSerializer(ParseOnlyModelSerializer):
         read_only_fields = ["follow_up", "created_at"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(serializers.ModelSerializer[FolderVersion]):
     download_url = serializers.SerializerMethodField()
     changes = NotesField()
 
@@ -164,7 +165,8 @@ class CustomerItemSerializer(serializers.Serializer):
 
     key = serializers.CharField(read_only=True)
     list = serializers.CharField(source="list_name", read_only=True)
-    label = serializers.CharField(read_only=True)
+    # A declared field (DRF's metaclass takes it off the class); the stubs see Field.label.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     shown = serializers.BooleanField(read_only=True)
 
 

@@ -9,17 +9,18 @@ from accounts.models import Account
 from kam.api.serializers import ParseOnlyModelSerializer
 from planning.account_plan import selectors, services
 from planning.models import AccountPlan
+from users.models import User
 
 
-class AccountPlanSerializer(ParseOnlyModelSerializer):
+class AccountPlanSerializer(ParseOnlyModelSerializer[AccountPlan]):
     """An account plan. The SWOT fields are lists as text, one item per line."""
 
-    account = ScopedPrimaryKeyRelatedField(
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
     is_stale = serializers.SerializerMethodField(label=_("stale"))
-    last_reviewed_by_name = serializers.StringRelatedField(
+    last_reviewed_by_name = serializers.StringRelatedField[User](
         source="last_reviewed_by", read_only=True, allow_null=True, label=_("last reviewed by")
     )
 
@@ -41,7 +42,7 @@ class AccountPlanSerializer(ParseOnlyModelSerializer):
 class AccountPlanUpdateSerializer(AccountPlanSerializer):
     """The account and year of a plan do not change."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
 
     class Meta(AccountPlanSerializer.Meta):
         read_only_fields = [*AccountPlanSerializer.Meta.read_only_fields, "year"]

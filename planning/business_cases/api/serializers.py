@@ -65,7 +65,7 @@ class ResultSerializer(serializers.Serializer):
     margin_effect = _money(help_text=_("new margin − baseline margin"))
 
 
-class ScenarioSerializer(ParseOnlyModelSerializer):
+class ScenarioSerializer(ParseOnlyModelSerializer[Scenario]):
     results = ResultSerializer(source="result", read_only=True, allow_null=True)
 
     class Meta:
@@ -82,8 +82,8 @@ def _visible_opportunities(user):
     return Opportunity.objects.filter(account__in=visible_accounts(user))
 
 
-class BusinessCaseSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
+class BusinessCaseSerializer(ParseOnlyModelSerializer[BusinessCase]):
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     opportunity = ScopedPrimaryKeyRelatedField(
@@ -107,7 +107,7 @@ class BusinessCaseSerializer(ParseOnlyModelSerializer):
 class BusinessCaseUpdateSerializer(BusinessCaseSerializer):
     """Changing a case: it stays with its account (an `account` sent along is ignored)."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True, label=_("account"))
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True, label=_("account"))
 
     class Meta(BusinessCaseSerializer.Meta):
         read_only_fields = ["account", "created_by", "created_at"]

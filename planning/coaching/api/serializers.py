@@ -15,8 +15,8 @@ from planning.coaching import selectors
 from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
 
 
-class CoachingPlanSerializer(ParseOnlyModelSerializer):
-    account = ScopedPrimaryKeyRelatedField(
+class CoachingPlanSerializer(ParseOnlyModelSerializer[CoachingPlan]):
+    account: serializers.PrimaryKeyRelatedField[Account] = ScopedPrimaryKeyRelatedField(
         model=Account, scope=visible_accounts, label=_("account")
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
@@ -42,18 +42,19 @@ class CoachingPlanSerializer(ParseOnlyModelSerializer):
 class CoachingPlanUpdateSerializer(CoachingPlanSerializer):
     """A plan stays with its account: `account` is read-only on change."""
 
-    account = serializers.PrimaryKeyRelatedField(read_only=True)
+    account = serializers.PrimaryKeyRelatedField[Account](read_only=True)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class _NullableLink(serializers.CharField):
     """A web address, or null (never an empty string) when there is none."""
 
-    def to_representation(self, value: str) -> str | None:
+    # The stubs fix a CharField's output to str; this one answers null for "no link".
+    def to_representation(self, value: str) -> str | None:  # type: ignore[override]
         return value or None
 
 
-class MaterialSerializer(serializers.ModelSerializer):
+class MaterialSerializer(serializers.ModelSerializer[CoachingMaterial]):
     url = _NullableLink(read_only=True, label=_("link"), help_text=_("Null for a file."))
     download_url = serializers.SerializerMethodField()
 
@@ -86,7 +87,7 @@ class MaterialFileSerializer(serializers.Serializer):
     file = serializers.FileField(label=_("file"), help_text=_("A PDF or Office file."))
 
 
-class SessionSerializer(ParseOnlyModelSerializer):
+class SessionSerializer(ParseOnlyModelSerializer[CoachingSession]):
     participants = UserIdField(many=True, required=False, label=_("participants"))
 
     class Meta:
@@ -114,17 +115,19 @@ class CoachingPlanDetailSerializer(CoachingPlanSerializer):
     class Meta(CoachingPlanSerializer.Meta):
         fields = [*CoachingPlanSerializer.Meta.fields, "materials", "sessions", "confirmations"]
 
+    # `many_init` is what `many=True` calls; the stubs type `X(rows, many=True)` as a single
+    # serializer, whose `.data` is a dict.
     @extend_schema_field(MaterialSerializer(many=True))
     def get_materials(self, plan: CoachingPlan) -> list[dict]:
-        return MaterialSerializer(selectors.materials_of(plan), many=True).data
+        return MaterialSerializer.many_init(selectors.materials_of(plan)).data
 
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, plan: CoachingPlan) -> list[dict]:
-        return SessionSerializer(selectors.sessions_of(plan), many=True).data
+        return SessionSerializer.many_init(selectors.sessions_of(plan)).data
 
     @extend_schema_field(ConfirmationStatusSerializer(many=True))
     def get_confirmations(self, plan: CoachingPlan) -> list[dict]:
-        return ConfirmationStatusSerializer(selectors.confirmation_status(plan), many=True).data
+        return ConfirmationStatusSerializer.many_init(selectors.confirmation_status(plan)).data
 
 
 # Views ----------------------------------------------------------------------------------
