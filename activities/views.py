@@ -24,9 +24,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     get_scoped_or_404,
     group_contacts,
     scoped,
@@ -193,10 +195,7 @@ def _preset_account(request: AuthedHttpRequest, pk: int | None) -> Account | Non
     403 for a reader), or `?account=` from the header button, quietly ignored unless the
     user may change it."""
     if pk is not None:
-        account = get_account_for(request.user, pk)
-        if not can_edit_account(request.user, account):
-            raise PermissionDenied
-        return account
+        return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     raw = request.GET.get("account", "")
     if raw.isdigit():
         return editable_accounts(request.user).filter(pk=int(raw)).first()

@@ -19,6 +19,7 @@ from accounts.access import (
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     visible_accounts,
 )
 from contracts import exports, selectors, services
@@ -132,9 +133,7 @@ def contract_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def contract_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.get_contract_for(request.user, pk)
-    if not can_edit_account(request.user, contract.account):
-        raise PermissionDenied
+    contract = get_editable_or_404(request.user, selectors.contract_list(request.user), pk)
     form = ContractForm(request.POST or None, instance=contract, user=request.user)
     if request.method == "POST" and form.is_valid():
         write = partial(services.contract_update, actor=request.user, contract=contract)
@@ -189,9 +188,7 @@ def _documents_response(request: AuthedHttpRequest, contract: Contract, status: 
 @login_required
 @require_POST
 def document_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.get_contract_for(request.user, pk)
-    if not can_edit_account(request.user, contract.account):
-        raise PermissionDenied
+    contract = get_editable_or_404(request.user, selectors.contract_list(request.user), pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

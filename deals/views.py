@@ -18,6 +18,7 @@ from accounts.access import (
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     visible_account_ids,
 )
 from accounts.models import Account
@@ -137,9 +138,7 @@ def move_menu(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The "Move" menu of one pipeline card, filled when the user opens it: the board
     renders no form per card (a board of 300 cards spent most of its time on them). The
     filters travel in the query string to the move, as on the board."""
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     context = {
         "card": opportunity,
         "stages": [
@@ -277,9 +276,7 @@ def _competitors_response(request, opportunity: Opportunity, status=200, form=No
 @login_required
 @require_POST
 def competitor_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     form = CompetitorLinkForm(request.POST)
     if form.is_valid():
         try:
@@ -360,9 +357,7 @@ def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():
