@@ -24,7 +24,7 @@ from accounts.access import (
 )
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
-from accounts.history import account_history
+from accounts.history import history_context
 from accounts.models import Account, Merge, ProfileSection
 from accounts.relationship_map import relationship_map
 from kam import concurrency, export, registry
@@ -311,7 +311,7 @@ def _tab_context(request: AuthedHttpRequest, account: Account, tab: str, **extra
             "year": selectors.current_year(),
         } | extra
     if tab == "history":
-        return {"history": account_history(account, viewer=request.user)} | extra
+        return history_context(request, "account", account, target="#tab-panel") | extra
     return extra
 
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -34,6 +33,7 @@ from accounts.access import (
     scoped,
     visible_accounts,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
 from activities import exports, selectors, services
@@ -42,8 +42,6 @@ from activities.forms import ActivityForm, FollowUpForm, FollowUpPlanForm
 from activities.models import Activity, FollowUp
 from kam import export, registry
 from kam.forms import add_service_errors
-from kam.history import Change, Source
-from kam.history import changes as history_changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
@@ -291,24 +289,6 @@ def activity_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "activities/delete.html", context, partial="dialog")
 
 
-def _activity_history(activity: Activity) -> list[Change]:
-    """The activity's changes and those of its follow-ups, newest first."""
-    return history_changes(
-        [
-            Source(
-                Activity,
-                Activity.history.filter(id=activity.pk),
-                lambda r: str(capfirst(Activity._meta.verbose_name)),
-            ),
-            Source(
-                FollowUp,
-                FollowUp.history.filter(activity_id=activity.pk),
-                lambda r: f"{capfirst(FollowUp._meta.verbose_name)}: {r.title}",
-            ),
-        ]
-    )
-
-
 @login_required
 def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One activity with its next step and history; reloads its content in place after an
@@ -322,7 +302,7 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "follow_ups": follow_ups,
         "can_edit": can_edit_account(request.user, activity.account),
         "can_change": services.can_change_activity(request.user, activity),
-        "history": _activity_history(activity),
+        **history_context(request, "activity", activity),
     }
     return render_page(request, "activities/detail.html", context, partial="content")
 

@@ -8,10 +8,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo, home
+        from contracts import demo, history, home
         from contracts import timeline as contracts_timeline
+        from contracts.models import Contract
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HistoryKind,
+            HomeBlock,
+            NavLink,
+            TimelineSource,
+        )
         from users.models import Role
 
         registry.account_tabs.register(
@@ -42,4 +50,7 @@ class ContractsConfig(AppConfig):
                 url_name="contracts:deadlines",
                 order=30,
             )
+        )
+        registry.history_kinds.register(
+            HistoryKind(key="contract", model=Contract, sources=history.contract_sources)
         )

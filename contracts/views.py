@@ -22,13 +22,13 @@ from accounts.access import (
     get_editable_or_404,
     visible_accounts,
 )
+from accounts.history import history_context
 from contracts import exports, selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
 from kam import concurrency, export
 from kam.forms import add_service_errors
-from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import page_of
@@ -164,7 +164,7 @@ def _detail_context(request: AuthedHttpRequest, contract: Contract, **extra) -> 
         "can_edit": can_edit_account(request.user, contract.account),
         "documents": selectors.documents_of(contract),
         "document_form": extra.pop("document_form", None) or DocumentForm(),
-        "history": changes([Source(Contract, contract.history.all())], limit=10),
+        **history_context(request, "contract", contract),
         "today": today,
         "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
     } | extra

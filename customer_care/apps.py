@@ -8,13 +8,15 @@ class CustomerCareConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from customer_care import demo, selectors
+        from customer_care import demo, history, selectors
         from customer_care import timeline as customer_care_timeline
+        from customer_care.models import CustomerIssue
         from kam import registry
         from kam.registry import (
             AccountTab,
             DemoStep,
             HeaderFact,
+            HistoryKind,
             MyWorkSection,
             NavLink,
             TimelineSource,
@@ -73,4 +75,7 @@ class CustomerCareConfig(AppConfig):
             PersonalDataSource(
                 key="customer_care", collect=gdpr.collect, redact=gdpr.redact, order=20
             )
+        )
+        registry.history_kinds.register(
+            HistoryKind(key="issue", model=CustomerIssue, sources=history.issue_sources)
         )

@@ -22,6 +22,7 @@ from accounts.access import (
     get_scoped_or_404,
     visible_contacts,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from customer_care import exports, selectors, services
 from customer_care.filters import IssueFilter
@@ -29,7 +30,6 @@ from customer_care.forms import IssueForm, IssueStatusForm, SurveyForm
 from customer_care.models import CustomerIssue
 from kam import export
 from kam.forms import add_service_errors
-from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
@@ -122,7 +122,7 @@ def _issue_context(request: AuthedHttpRequest, issue: CustomerIssue, **extra) ->
         "can_edit": can_edit_account(request.user, issue.account),
         "status_form": extra.pop("status_form", None)
         or IssueStatusForm(initial={"status": issue.status, "resolution": issue.resolution}),
-        "history": changes([Source(CustomerIssue, issue.history.all())], limit=50),
+        **history_context(request, "issue", issue),
     } | extra
 
 

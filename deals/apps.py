@@ -8,13 +8,15 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from deals import demo, home, selectors
+        from deals import demo, history, home, selectors
         from deals import timeline as deals_timeline
+        from deals.models import Opportunity
         from kam import events, registry, versioned_cache
         from kam.registry import (
             AccountTab,
             DemoStep,
             HeaderFact,
+            HistoryKind,
             HomeBlock,
             MyWorkSection,
             NavLink,
@@ -83,4 +85,7 @@ class DealsConfig(AppConfig):
                 url_name="deals:list",
                 order=30,
             )
+        )
+        registry.history_kinds.register(
+            HistoryKind(key="opportunity", model=Opportunity, sources=history.opportunity_sources)
         )

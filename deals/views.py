@@ -21,11 +21,11 @@ from accounts.access import (
     get_editable_or_404,
     visible_account_ids,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from deals import changes, charts, exports, selectors, services, win_loss
 from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm, WinLossFilterForm
-from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
 from kam import concurrency, export, versioned_cache
 from kam.forms import add_service_errors
@@ -245,7 +245,7 @@ def _render_detail(request: AuthedHttpRequest, pk: int, status=200, **extra) -> 
         "opportunity": opportunity,
         "account": opportunity.account,
         "can_edit": can_edit,
-        "history": opportunity_history(opportunity),
+        **history_context(request, "opportunity", opportunity),
         "move_form": extra.pop("move_form", None)
         or MoveForm(initial={"stage": opportunity.stage_id}),
         "competitor_form": extra.pop("competitor_form", None) or CompetitorLinkForm(),
