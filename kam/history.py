@@ -126,9 +126,10 @@ def page(
     """One page of the changes of all sources together (and of `extra`, entries that are
     not history rows, each with its `position`), newest first, after `before`.
 
-    Queries: two per source (its rows, each with the id of the record's previous row;
-    then those previous rows, so that the first change on a page is shown in full too),
-    plus one or two per kind of related record named in a change, whatever the length.
+    Queries: one per source (its rows, each with the id of the record's previous row),
+    at most one more per source when a shown row's previous row was not loaded (so that
+    the oldest change on a page is shown in full too), plus one or two per kind of
+    related record named in a change, whatever the length.
     `names` turns related ids into names (the caller's scope decides what is named)."""
     limit = limit or settings.HISTORY_PAGE_SIZE
     loaded: list[tuple[Source, Any]] = []
@@ -158,16 +159,18 @@ def page(
     entries = [e for e in entries if before is None or _is_older(e[0], before)]
     entries.sort(key=lambda entry: entry[0], reverse=True)
     shown, more = entries[:limit], len(entries) > limit
-    # The previous row of each shown row, one query per source.
+    # The previous row of each shown row: mostly loaded already; the others (the oldest
+    # of a page), one query per source.
+    previous_rows = {(source.key, row.history_id): row for source, row in loaded}
     wanted: dict[str, tuple[Source, list[int]]] = {}
     for _position, of, row in shown:
-        if of is not None and row.previous_id is not None:
+        if of is None or row.previous_id is None:
+            continue
+        if (of.key, row.previous_id) not in previous_rows:
             wanted.setdefault(of.key, (of, []))[1].append(row.previous_id)
-    previous_rows = {
-        (key, row.history_id): row
-        for key, (of, ids) in wanted.items()
-        for row in of.rows.model._default_manager.filter(history_id__in=ids)
-    }
+    for key, (of, ids) in wanted.items():
+        for row in of.rows.model._default_manager.filter(history_id__in=ids):
+            previous_rows[(key, row.history_id)] = row
     deltas: list[tuple[tuple[datetime, str, int], Source | None, Any, list[Any]]] = []
     for position, of, row in shown:
         if of is None:
