@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,5 +49,6 @@ class AccountsConfig(AppConfig):
                 model=Account,
                 sources=history.account_sources,
                 extra=history.account_merges,
+                url=lambda account: reverse("accounts:tab", args=[account.pk, "history"]),
             )
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from accounts.access import scoped, visible_accounts
@@ -82,9 +83,16 @@ def history_context(
     shown = object_history(request.user, key, record, before=request.GET.get("before"))
     older = ""
     if shown.older is not None:
-        query = request.GET.copy()
+        # The page asked for, keeping its query (`?tab=history`); after a POST the page
+        # or tab the kind names.
+        if request.method == "GET":
+            path, query = request.path, request.GET.copy()
+        else:
+            kind = registry.history_kinds.get(key)
+            path = kind.url(record) if kind is not None else request.path
+            query = QueryDict(mutable=True)
         query["before"] = str(shown.older)
-        older = f"{request.path}?{query.urlencode()}"
+        older = f"{path}?{query.urlencode()}"
     return {"history": shown.changes, "history_older": older, "history_target": target}
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,5 +101,10 @@ class ActivitiesConfig(AppConfig):
             PersonalDataSource(key="activities", collect=gdpr.collect, redact=gdpr.redact, order=10)
         )
         registry.history_kinds.register(
-            HistoryKind(key="activity", model=Activity, sources=selectors.activity_history_sources)
+            HistoryKind(
+                key="activity",
+                model=Activity,
+                sources=selectors.activity_history_sources,
+                url=lambda record: reverse("activities:detail", args=[record.pk]),
+            )
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,5 +53,10 @@ class ContractsConfig(AppConfig):
             )
         )
         registry.history_kinds.register(
-            HistoryKind(key="contract", model=Contract, sources=history.contract_sources)
+            HistoryKind(
+                key="contract",
+                model=Contract,
+                sources=history.contract_sources,
+                url=lambda record: reverse("contracts:detail", args=[record.pk]),
+            )
         )

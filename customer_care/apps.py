@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,5 +78,10 @@ class CustomerCareConfig(AppConfig):
             )
         )
         registry.history_kinds.register(
-            HistoryKind(key="issue", model=CustomerIssue, sources=history.issue_sources)
+            HistoryKind(
+                key="issue",
+                model=CustomerIssue,
+                sources=history.issue_sources,
+                url=lambda record: reverse("customer_care:issue_detail", args=[record.pk]),
+            )
         )

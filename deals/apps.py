@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,5 +88,10 @@ class DealsConfig(AppConfig):
             )
         )
         registry.history_kinds.register(
-            HistoryKind(key="opportunity", model=Opportunity, sources=history.opportunity_sources)
+            HistoryKind(
+                key="opportunity",
+                model=Opportunity,
+                sources=history.opportunity_sources,
+                url=lambda record: reverse("deals:detail", args=[record.pk]),
+            )
         )

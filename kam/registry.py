@@ -107,12 +107,15 @@ class HistoryKind:
     """The history of one kind of record (key "contract", "opportunity", ...), shown by
     accounts.history.object_history, the one reader of every per-object history.
     `sources(record)` returns its kam.history.Sources; `extra(record, *, before, limit)`
-    returns entries that are not history rows (a merge), each with its position. The
-    record is one the viewer sees (the view fetched it through the scope)."""
+    returns entries that are not history rows (a merge), each with its position;
+    `url(record)` is the address (GET) of the page or tab that shows the history, where
+    "older entries" lead after a POST. The record is one the viewer sees (the view
+    fetched it through the scope)."""
 
     key: str
     model: type
     sources: Callable[[Any], list[Any]]
+    url: Callable[[Any], str]
     extra: Callable[..., list[Any]] | None = None
     order: int = 100
 

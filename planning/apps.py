@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,10 +86,18 @@ class PlanningConfig(AppConfig):
             events.subscribe(event_type, forecast_store.refresh_after, batch=True)
         events.subscribe(events.StagesChanged, planning_tasks.stage_changed)
         registry.history_kinds.register(
-            HistoryKind(key="account_plan", model=AccountPlan, sources=history.account_plan_sources)
+            HistoryKind(
+                key="account_plan",
+                model=AccountPlan,
+                sources=history.account_plan_sources,
+                url=lambda record: reverse("planning:account_plan_detail", args=[record.pk]),
+            )
         )
         registry.history_kinds.register(
             HistoryKind(
-                key="coaching_plan", model=CoachingPlan, sources=history.coaching_plan_sources
+                key="coaching_plan",
+                model=CoachingPlan,
+                sources=history.coaching_plan_sources,
+                url=lambda record: reverse("planning:coaching_plan", args=[record.pk]),
             )
         )

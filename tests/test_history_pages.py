@@ -15,6 +15,8 @@ from accounts.history import object_history
 from accounts.models import Account
 from contracts import services as contract_services
 from contracts.models import Contract
+from customer_care import services as care_services
+from customer_care.models import Department, ensure_default_departments
 from deals import services as deal_services
 from kam import registry
 from kam.history import Cursor, label
@@ -158,3 +160,20 @@ def test_the_number_of_queries_does_not_grow_with_the_entries(kam, account, sett
             object_history(kam, "account", Account.objects.get(pk=shown.pk))
         account_counts.append(len(queries))
     assert account_counts[0] == account_counts[1]
+
+
+def test_after_a_change_older_entries_lead_to_the_records_page(kam, kam_client, account, settings):
+    settings.HISTORY_PAGE_SIZE = 5
+    ensure_default_departments()
+    department = Department.objects.order_by("pk").first()
+    issue = care_services.issue_create(
+        actor=kam, account=account, title="Lieferverzug", department=department
+    )
+    for number in range(5):
+        care_services.issue_update(actor=kam, issue=issue, title=f"Lieferverzug {number}")
+    url = reverse("customer_care:issue_status", args=[issue.pk])
+    response = kam_client.post(url, {"status": "in_progress"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    detail = reverse("customer_care:issue_detail", args=[issue.pk])
+    assert response.context["history_older"].startswith(f"{detail}?before=")
+    assert kam_client.get(response.context["history_older"]).status_code == 200
