@@ -12,6 +12,8 @@ Rules:
   subsidiaries below such an account.
 """
 
+from operator import attrgetter
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -141,17 +143,21 @@ def get_scoped_or_404(user, queryset: QuerySet, pk):
 EDITABLE_ACCOUNTS = Account.objects.select_related("owner", "parent")
 
 
-def get_editable_or_404[M: Model](user, queryset: QuerySet[M], pk) -> M:
+def get_editable_or_404[M: Model](user, queryset: QuerySet[M], pk, *, via: str = "account") -> M:
     """The edit guard of pages and API: one record (an account, or a record hanging off
-    one) within the user's scope that they may change. Outsiders get a 404 (no hint it
-    exists); who sees it but may not change its account gets PermissionDenied (403)."""
+    one, through the foreign key `account` or the chain `via`, e.g. "objective__account")
+    within the user's scope that they may change. Outsiders get a 404 (no hint it
+    exists); who sees it but may not change its account gets PermissionDenied (403).
+
+    Every page and API view that changes something fetches it here; none writes its own
+    `if not can_edit_account(...): raise` (tests/test_architecture.py looks)."""
     if queryset.model is Account:
         record = queryset.filter(visible_account_filter(user)).filter(pk=pk).first()
     else:
-        record = scoped(user, queryset).filter(pk=pk).first()
+        record = scoped(user, queryset, via=via).filter(pk=pk).first()
     if record is None:
         raise Http404
-    account = record if isinstance(record, Account) else record.account  # type: ignore[attr-defined]
+    account = record if isinstance(record, Account) else attrgetter(via.replace("__", "."))(record)
     if not can_edit_account(user, account):
         raise PermissionDenied(_("You may not change this account."))
     return record

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from accounts import home, revenue_key
+        from accounts import history, home, revenue_key
+        from accounts.models import Account
         from kam import events, registry, versioned_cache
-        from kam.registry import HomeBlock
+        from kam.registry import HistoryKind, HomeBlock
         from users.models import Role
 
         events.subscribe(events.FiguresChanged, revenue_key.figures_changed, batch=True)
@@ -39,5 +41,14 @@ class AccountsConfig(AppConfig):
                 roles=frozenset({Role.HEAD_OF_SALES}),
                 url_name="accounts:list",
                 order=10,
+            )
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="account",
+                model=Account,
+                sources=history.account_sources,
+                extra=history.account_merges,
+                url=lambda account: reverse("accounts:tab", args=[account.pk, "history"]),
             )
         )

@@ -12,15 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accounts import duplicates, exports, gdpr, merge, selectors, services
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
-    get_account_for,
     get_contact_for,
+    get_editable_or_404,
     is_visible_contact_id,
     visible_contacts,
 )
 from accounts.filters import ContactFilter
 from accounts.forms import ContactEraseForm, ContactForm, ContactLeftForm
-from accounts.models import Merge
+from accounts.models import Contact, Merge
 from accounts.views import _render_tab
 from kam import export
 from kam.forms import add_service_errors
@@ -79,9 +80,7 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Inline on the account's Contacts tab (htmx), or as a page of its own."""
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = ContactForm(request.POST or None, account=account, user=request.user)
     candidates = []
     if request.method == "POST" and form.is_valid() and not request.POST.get("allow_duplicate"):
@@ -118,9 +117,7 @@ def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for(request.user, pk)
-    if not can_edit_account(request.user, contact.account):
-        raise PermissionDenied
+    contact = get_editable_or_404(request.user, Contact.objects.select_related("account"), pk)
     form = ContactForm(
         request.POST or None, instance=contact, account=contact.account, user=request.user
     )

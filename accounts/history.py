@@ -1,12 +1,22 @@
-"""The History tab: field-level changes of an account and the records that hang off it."""
+"""Every per-object history, read one way: `object_history(viewer, key, record)`.
 
-from dataclasses import dataclass
-from datetime import datetime
+Each app registers the history of its kinds of record (the rows of which models belong
+to it) in kam.registry.history_kinds from its AppConfig.ready(); this module reads a
+page of it with kam.history (one page size, settings.HISTORY_PAGE_SIZE, and an "older
+entries" cursor), naming related records only within the viewer's scope. The account's
+History tab is the kind "account": its own records, those other apps register in
+kam.registry.account_history_sources, and its merges.
+"""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from accounts.access import visible_accounts, visible_contacts
+from accounts.access import scoped, visible_accounts
 from accounts.models import (
     Account,
     Contact,
@@ -16,158 +26,132 @@ from accounts.models import (
     YearlyFigures,
 )
 from kam import registry
-from kam.history import display, model_field
+from kam.history import Change, Cursor, Namer, Page, Source, label, page
+from kam.http import AuthedHttpRequest
 from users.models import User
 
-HISTORY_LIMIT = 100
+
+def scoped_names(viewer: User) -> Namer:
+    """Names for the foreign keys in a history, as `viewer` may read them: an account, or
+    a record hanging off one, outside the viewer's scope is never named (nor shown by
+    id) but called "a record you cannot see"; a deleted one is "(deleted)"."""
+
+    def names(wanted: Mapping[type[models.Model], set]) -> dict[tuple[Any, Any], str]:
+        found: dict[tuple[Any, Any], str] = {}
+        for related, pks in wanted.items():
+            records = related._default_manager.in_bulk(list(pks))
+            if related is Account:
+                seen = set(visible_accounts(viewer).filter(pk__in=pks).values_list("pk", flat=True))
+            elif any(f.name == "account" for f in related._meta.get_fields()):
+                rows = scoped(viewer, related._default_manager.filter(pk__in=pks))
+                seen = set(rows.values_list("pk", flat=True))
+            else:
+                seen = set(records)
+            for pk, record in records.items():
+                found[(related, pk)] = str(record) if pk in seen else _("a record you cannot see")
+        return found
+
+    return names
 
 
-@dataclass
-class Change:
-    when: datetime
-    who: str
-    what: str  # the record, e.g. "Figures 2025"
-    kind: str  # "+", "~", "-"
-    changes: list[tuple[str, str, str]]  # (field label, old, new)
+def object_history(
+    viewer: User, key: str, record: models.Model, *, before: str | None = None
+) -> Page:
+    """One page of the history of `record` (a kind registered in kam.registry.history_kinds
+    under `key`), newest first, after the cursor `before` of an "older entries" link.
+    The caller fetched `record` through the viewer's scope; related records outside it
+    are not named. Every history list, tab and page reads its entries here."""
+    kind = registry.history_kinds.get(key)
+    if kind is None:
+        raise LookupError(f"no history kind {key!r}")
+    if not isinstance(record, kind.model):
+        raise TypeError(f"history {key!r} is about {kind.model.__name__}, not {record!r}")
+    cursor = Cursor.parse(before)
+    limit = settings.HISTORY_PAGE_SIZE
+    extra = kind.extra(record, before=cursor, limit=limit + 1) if kind.extra else []
+    return page(
+        kind.sources(record), limit=limit, before=cursor, names=scoped_names(viewer), extra=extra
+    )
 
 
-def _label(model, field_name: str) -> str:
-    try:
-        return str(model._meta.get_field(field_name).verbose_name)
-    except Exception:  # noqa: BLE001 - a removed field keeps its raw name
-        return field_name
+def history_context(
+    request: AuthedHttpRequest, key: str, record: models.Model, *, target: str = ""
+) -> dict[str, Any]:
+    """The context templates/kam/history.html reads: the entries (`history`) and the
+    link to older ones (`history_older`, the current address with `before=`); `target`
+    is where an htmx "older entries" request swaps in (a tab panel), if anywhere."""
+    shown = object_history(request.user, key, record, before=request.GET.get("before"))
+    older = ""
+    if shown.older is not None:
+        # The page asked for, keeping its query (`?tab=history`); after a POST the page
+        # or tab the kind names.
+        if request.method == "GET":
+            path, query = request.path, request.GET.copy()
+        else:
+            kind = registry.history_kinds.get(key)
+            path = kind.url(record) if kind is not None else request.path
+            query = QueryDict(mutable=True)
+        query["before"] = str(shown.older)
+        older = f"{path}?{query.urlencode()}"
+    return {"history": shown.changes, "history_older": older, "history_target": target}
 
 
-def _describe(record, previous, model, names) -> list[tuple[str, str, str]]:
-    if previous is None:
-        return []
-    delta = record.diff_against(previous)
-    return [
-        (
-            _label(model, change.field),
-            names(model, change.field, change.old),
-            names(model, change.field, change.new),
-        )
-        for change in delta.changes
-    ]
-
-
-class _Names:
-    """Links in history rows (parent, reports-to, owner) as names: an account or contact
-    the viewer may not see is never named or shown by id."""
-
-    def __init__(self, viewer: User, records) -> None:
-        wanted: dict[type, set] = {Account: set(), Contact: set(), User: set()}
-        self.fields: dict[tuple[type, str], type | None] = {}
-        for model, record, _label_text, before in records:
-            if before is None:
-                continue
-            for change in record.diff_against(before).changes:
-                related = self._related(model, change.field)
-                if related is not None:
-                    wanted[related].update(v for v in (change.old, change.new) if v is not None)
-        self.known = {
-            Account: dict(
-                visible_accounts(viewer).filter(pk__in=wanted[Account]).values_list("pk", "name")
-            ),
-            Contact: {
-                c.pk: str(c) for c in visible_contacts(viewer).filter(pk__in=wanted[Contact])
-            },
-            User: {u.pk: str(u) for u in User.objects.filter(pk__in=wanted[User])},
-        }
-
-    def _related(self, model, field_name: str):
-        key = (model, field_name)
-        if key not in self.fields:
-            try:
-                field = model._meta.get_field(field_name)
-            except Exception:  # noqa: BLE001 - a removed field keeps its raw name
-                field = None
-            related = field.related_model if isinstance(field, models.ForeignKey) else None
-            self.fields[key] = related if related in (Account, Contact, User) else None
-        return self.fields[key]
-
-    def __call__(self, model, field_name: str, value) -> str:
-        related = self._related(model, field_name)
-        if value in (None, ""):
-            return _text(value)
-        if related is None:
-            field = model_field(model, field_name)
-            if field is None or field.is_relation:
-                return _text(value)
-            return display(model, field_name, value, {})  # choice labels, dates, yes/no
-        return self.known[related].get(value) or _("a record you cannot see")
-
-
-def _text(value) -> str:
-    return "–" if value in (None, "") else str(value)
-
-
-def account_history(account: Account, *, viewer: User) -> list[Change]:
-    """The latest changes, newest first (a bounded number of history rows per model)."""
-    merges = list(account.merges.select_related("merged_by").order_by("-merged_at")[:HISTORY_LIMIT])
-    merged_accounts = [m.merged_id for m in merges if m.kind == Merge.Kind.ACCOUNT]
+def account_sources(account: Account) -> list[Source]:
+    """The account's own rows (and those of the accounts merged into it), its figures,
+    contacts, profile and team, and the records other apps register in
+    kam.registry.account_history_sources (the contact log, ...)."""
+    merged = list(
+        account.merges.filter(kind=Merge.Kind.ACCOUNT).values_list("merged_id", flat=True)
+    )
     sources = [
-        # The account's own rows, and those of the accounts merged into it.
-        (
+        Source(
             Account,
-            Account.history.filter(id__in=[account.pk, *merged_accounts]),
+            Account.history.filter(id__in=[account.pk, *merged]),
             lambda r: r.name,
+            key="account",
         ),
-        (
+        Source(
             YearlyFigures,
             YearlyFigures.history.filter(account_id=account.pk),
             lambda r: f"{YearlyFigures._meta.verbose_name} {r.year}",
+            key="figures",
         ),
-        (
+        Source(
             Contact,
             Contact.history.filter(account_id=account.pk),
             lambda r: f"{Contact._meta.verbose_name}: {r.first_name} {r.last_name}".strip(),
+            key="contact",
         ),
-        (
+        Source(
             ProfileSection,
             ProfileSection.history.filter(account_id=account.pk),
             lambda r: f"{ProfileSection._meta.verbose_name}: {ProfileSection.Kind(r.kind).label}",
+            key="profile",
         ),
-        (
+        Source(
             TeamMembership,
             TeamMembership.history.filter(account_id=account.pk).select_related("user"),
             lambda r: f"{TeamMembership._meta.verbose_name}: {r.user}",
+            key="team",
         ),
     ]
-    # Records of other apps (the contact log, ...), registered in kam.registry.
     for entry in registry.account_history_sources:
         sources += entry.sources(account=account)
-    records = []
-    for model, queryset, name in sources:
-        rows = list(
-            queryset.select_related("history_user").order_by("-history_date")[: HISTORY_LIMIT * 2]
-        )
-        # Diff each row against the previous row of the same object, from what is loaded:
-        # prev_record would cost one query per row.
-        previous: dict[int, object] = {}
-        for row in sorted(rows, key=lambda r: r.history_date):
-            records.append((model, row, name(row), previous.get(row.id)))
-            previous[row.id] = row
-    records.sort(key=lambda item: item[1].history_date, reverse=True)
-    records = records[:HISTORY_LIMIT]
-    names = _Names(viewer, records)
-    merged = [_merge_change(merge) for merge in merges]
-    return sorted(
-        merged
-        + [
-            Change(
-                when=record.history_date,
-                who=str(record.history_user) if record.history_user else "–",
-                what=label,
-                kind=record.history_type,
-                changes=_describe(record, before, model, names),
-            )
-            for model, record, label, before in records
-        ],
-        key=lambda change: change.when,
-        reverse=True,
-    )[:HISTORY_LIMIT]
+    return sources
+
+
+def account_merges(account: Account, *, before: Cursor | None, limit: int) -> list[Change]:
+    """The merges into the account, as history entries (one query)."""
+    merges = account.merges.select_related("merged_by")
+    if before is not None:
+        merges = merges.filter(before.older("merge", when="merged_at", id="pk"))
+    merges = merges.order_by("-merged_at", "-pk")[:limit]
+    return [_merge_change(merge) for merge in merges]
+
+
+def account_history(account: Account, *, viewer: User) -> list[Change]:
+    """The newest page of the account's History tab."""
+    return object_history(viewer, "account", account).changes
 
 
 def _merge_change(merge: Merge) -> Change:
@@ -186,7 +170,7 @@ def _merge_change(merge: Merge) -> Change:
             changes.append((f"{YearlyFigures._meta.verbose_name} {year}", "", str(kept)))
         else:
             name, old, new = entry
-            changes.append((_label(model, name), old, new))
+            changes.append((label(model, name), old, new))
     what = (
         _("Account “%(name)s” merged into this one")
         if merge.kind == Merge.Kind.ACCOUNT
@@ -198,4 +182,5 @@ def _merge_change(merge: Merge) -> Change:
         what=what,
         kind="merge",
         changes=changes,
+        position=(merge.merged_at, "merge", merge.pk),
     )

@@ -14,15 +14,17 @@ from django.views.decorators.http import require_POST
 
 from accounts import duplicates, exports, merge, selectors, services
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
     get_account_for,
+    get_editable_or_404,
     is_visible_account_id,
     visible_accounts,
     with_visible_manager,
 )
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
-from accounts.history import account_history
+from accounts.history import history_context
 from accounts.models import Account, Merge, ProfileSection
 from accounts.relationship_map import relationship_map
 from kam import concurrency, export, registry
@@ -122,9 +124,7 @@ def account_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = AccountForm(request.POST or None, instance=account, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -311,7 +311,7 @@ def _tab_context(request: AuthedHttpRequest, account: Account, tab: str, **extra
             "year": selectors.current_year(),
         } | extra
     if tab == "history":
-        return {"history": account_history(account, viewer=request.user)} | extra
+        return history_context(request, "account", account, target="#tab-panel") | extra
     return extra
 
 
@@ -380,9 +380,7 @@ def team_remove(request: AuthedHttpRequest, pk: int, membership_id: int) -> Http
 @login_required
 def figures_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The figures form showing what is stored for the year typed in its year field."""
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     if not request.htmx:
         return redirect(f"{account_url(account)}?tab=figures")
     year, shown_year = (

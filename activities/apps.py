@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class ActivitiesConfig(AppConfig):
         # Imported here because models are not ready at module import time.
         from activities import demo, home, selectors
         from activities import timeline as activities_timeline
+        from activities.models import Activity
         from kam import registry
         from kam.registry import (
             AccountAction,
@@ -17,6 +19,7 @@ class ActivitiesConfig(AppConfig):
             AccountTab,
             DemoStep,
             HeaderFact,
+            HistoryKind,
             HomeBlock,
             NavLink,
             TimelineSource,
@@ -96,4 +99,12 @@ class ActivitiesConfig(AppConfig):
 
         registry.personal_data_sources.register(
             PersonalDataSource(key="activities", collect=gdpr.collect, redact=gdpr.redact, order=10)
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="activity",
+                model=Activity,
+                sources=selectors.activity_history_sources,
+                url=lambda record: reverse("activities:detail", args=[record.pk]),
+            )
         )

@@ -2,7 +2,6 @@
 scope."""
 
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -12,6 +11,7 @@ from django.utils.text import capfirst
 from accounts.access import scoped, visible_contacts, visible_participants
 from accounts.models import Account, Contact
 from activities.models import Activity, FollowUp
+from kam.history import Source
 from users.models import User
 
 STALE_AFTER_DAYS = 90
@@ -88,18 +88,39 @@ def header_follow_ups(*, account: Account, group_ids: list[int], user: User) -> 
     return {**counts, "last_contact": account.last_contacted_at}
 
 
-def account_history_sources(*, account: Account) -> list[tuple[Any, Any, Any]]:
+def account_history_sources(*, account: Account) -> list[Source]:
     """The account's activities and follow-ups on its History tab, deleted ones included
     (kam.registry.account_history_sources)."""
     return [
-        (
+        Source(
             Activity,
             Activity.history.filter(account_id=account.pk),
             lambda row: f"{capfirst(Activity._meta.verbose_name)}: {row.subject}",
+            key="activity",
         ),
-        (
+        Source(
             FollowUp,
             FollowUp.history.filter(account_id=account.pk),
             lambda row: f"{capfirst(FollowUp._meta.verbose_name)}: {row.title}",
+            key="follow_up",
+        ),
+    ]
+
+
+def activity_history_sources(activity: Activity) -> list[Source]:
+    """The activity's changes and those of its follow-ups (kam.registry.history_kinds
+    "activity")."""
+    return [
+        Source(
+            Activity,
+            Activity.history.filter(id=activity.pk),
+            lambda r: str(capfirst(Activity._meta.verbose_name)),
+            key="activity",
+        ),
+        Source(
+            FollowUp,
+            FollowUp.history.filter(activity_id=activity.pk),
+            lambda r: f"{capfirst(FollowUp._meta.verbose_name)}: {r.title}",
+            key="follow_up",
         ),
     ]

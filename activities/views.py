@@ -18,20 +18,22 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     get_scoped_or_404,
     group_contacts,
     scoped,
     visible_accounts,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from accounts.search import MIN_LENGTH, search_accounts, search_contacts
 from activities import exports, selectors, services
@@ -40,8 +42,6 @@ from activities.forms import ActivityForm, FollowUpForm, FollowUpPlanForm
 from activities.models import Activity, FollowUp
 from kam import export, registry
 from kam.forms import add_service_errors
-from kam.history import Change, Source
-from kam.history import changes as history_changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
@@ -193,10 +193,7 @@ def _preset_account(request: AuthedHttpRequest, pk: int | None) -> Account | Non
     403 for a reader), or `?account=` from the header button, quietly ignored unless the
     user may change it."""
     if pk is not None:
-        account = get_account_for(request.user, pk)
-        if not can_edit_account(request.user, account):
-            raise PermissionDenied
-        return account
+        return get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     raw = request.GET.get("account", "")
     if raw.isdigit():
         return editable_accounts(request.user).filter(pk=int(raw)).first()
@@ -292,24 +289,6 @@ def activity_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "activities/delete.html", context, partial="dialog")
 
 
-def _activity_history(activity: Activity) -> list[Change]:
-    """The activity's changes and those of its follow-ups, newest first."""
-    return history_changes(
-        [
-            Source(
-                Activity,
-                Activity.history.filter(id=activity.pk),
-                lambda r: str(capfirst(Activity._meta.verbose_name)),
-            ),
-            Source(
-                FollowUp,
-                FollowUp.history.filter(activity_id=activity.pk),
-                lambda r: f"{capfirst(FollowUp._meta.verbose_name)}: {r.title}",
-            ),
-        ]
-    )
-
-
 @login_required
 def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One activity with its next step and history; reloads its content in place after an
@@ -323,7 +302,7 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "follow_ups": follow_ups,
         "can_edit": can_edit_account(request.user, activity.account),
         "can_change": services.can_change_activity(request.user, activity),
-        "history": _activity_history(activity),
+        **history_context(request, "activity", activity),
     }
     return render_page(request, "activities/detail.html", context, partial="content")
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +9,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from contracts import demo, home
+        from contracts import demo, history, home
         from contracts import timeline as contracts_timeline
+        from contracts.models import Contract
         from kam import registry
-        from kam.registry import AccountTab, DemoStep, HomeBlock, NavLink, TimelineSource
+        from kam.registry import (
+            AccountTab,
+            DemoStep,
+            HistoryKind,
+            HomeBlock,
+            NavLink,
+            TimelineSource,
+        )
         from users.models import Role
 
         registry.account_tabs.register(
@@ -41,5 +50,13 @@ class ContractsConfig(AppConfig):
                 roles=frozenset({Role.KEY_ACCOUNT_MANAGER, Role.HEAD_OF_SALES}),
                 url_name="contracts:deadlines",
                 order=30,
+            )
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="contract",
+                model=Contract,
+                sources=history.contract_sources,
+                url=lambda record: reverse("contracts:detail", args=[record.pk]),
             )
         )

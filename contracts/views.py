@@ -19,15 +19,16 @@ from accounts.access import (
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     visible_accounts,
 )
+from accounts.history import history_context
 from contracts import exports, selectors, services
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
 from kam import concurrency, export
 from kam.forms import add_service_errors
-from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import page_of
@@ -132,9 +133,7 @@ def contract_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def contract_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.get_contract_for(request.user, pk)
-    if not can_edit_account(request.user, contract.account):
-        raise PermissionDenied
+    contract = get_editable_or_404(request.user, selectors.contract_list(request.user), pk)
     form = ContractForm(request.POST or None, instance=contract, user=request.user)
     if request.method == "POST" and form.is_valid():
         write = partial(services.contract_update, actor=request.user, contract=contract)
@@ -165,7 +164,7 @@ def _detail_context(request: AuthedHttpRequest, contract: Contract, **extra) -> 
         "can_edit": can_edit_account(request.user, contract.account),
         "documents": selectors.documents_of(contract),
         "document_form": extra.pop("document_form", None) or DocumentForm(),
-        "history": changes([Source(Contract, contract.history.all())], limit=10),
+        **history_context(request, "contract", contract),
         "today": today,
         "near": today + timedelta(days=selectors.NEAR_DEADLINE_DAYS),
     } | extra
@@ -189,9 +188,7 @@ def _documents_response(request: AuthedHttpRequest, contract: Contract, status: 
 @login_required
 @require_POST
 def document_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.get_contract_for(request.user, pk)
-    if not can_edit_account(request.user, contract.account):
-        raise PermissionDenied
+    contract = get_editable_or_404(request.user, selectors.contract_list(request.user), pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,13 +9,15 @@ class CustomerCareConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from customer_care import demo, selectors
+        from customer_care import demo, history, selectors
         from customer_care import timeline as customer_care_timeline
+        from customer_care.models import CustomerIssue
         from kam import registry
         from kam.registry import (
             AccountTab,
             DemoStep,
             HeaderFact,
+            HistoryKind,
             MyWorkSection,
             NavLink,
             TimelineSource,
@@ -72,5 +75,13 @@ class CustomerCareConfig(AppConfig):
         registry.personal_data_sources.register(
             PersonalDataSource(
                 key="customer_care", collect=gdpr.collect, redact=gdpr.redact, order=20
+            )
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="issue",
+                model=CustomerIssue,
+                sources=history.issue_sources,
+                url=lambda record: reverse("customer_care:issue_detail", args=[record.pk]),
             )
         )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
+    EDITABLE_ACCOUNTS,
     can_edit_account,
     get_account_for,
+    get_editable_or_404,
     get_scoped_or_404,
     visible_contacts,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from customer_care import exports, selectors, services
 from customer_care.filters import IssueFilter
@@ -27,7 +30,6 @@ from customer_care.forms import IssueForm, IssueStatusForm, SurveyForm
 from customer_care.models import CustomerIssue
 from kam import export
 from kam.forms import add_service_errors
-from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.paging import BoundedPaginator
@@ -94,9 +96,7 @@ def issue_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def issue_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    issue = get_scoped_or_404(request.user, CustomerIssue.objects.select_related("account"), pk)
-    if not can_edit_account(request.user, issue.account):
-        raise PermissionDenied
+    issue = get_editable_or_404(request.user, CustomerIssue.objects.select_related("account"), pk)
     form = IssueForm(request.POST or None, instance=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,7 @@ def _issue_context(request: AuthedHttpRequest, issue: CustomerIssue, **extra) ->
         "can_edit": can_edit_account(request.user, issue.account),
         "status_form": extra.pop("status_form", None)
         or IssueStatusForm(initial={"status": issue.status, "resolution": issue.resolution}),
-        "history": changes([Source(CustomerIssue, issue.history.all())], limit=50),
+        **history_context(request, "issue", issue),
     } | extra
 
 
@@ -139,9 +139,12 @@ def _account_changed(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _issues() -> QuerySet[CustomerIssue]:
+    return CustomerIssue.objects.select_related("account", "department", "owner")
+
+
 def _get_issue(request: AuthedHttpRequest, pk: int) -> CustomerIssue:
-    queryset = CustomerIssue.objects.select_related("account", "department", "owner")
-    return get_scoped_or_404(request.user, queryset, pk)
+    return get_scoped_or_404(request.user, _issues(), pk)
 
 
 @login_required
@@ -153,9 +156,7 @@ def issue_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    issue = _get_issue(request, pk)
-    if not can_edit_account(request.user, issue.account):
-        raise PermissionDenied
+    issue = get_editable_or_404(request.user, _issues(), pk)
     form = IssueStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -220,9 +221,7 @@ def account_issues_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_issue_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = IssueForm(request.POST, user=request.user, account=account)
     if form.is_valid():
         try:
@@ -286,9 +285,7 @@ def account_surveys_panel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied
+    account = get_editable_or_404(request.user, EDITABLE_ACCOUNTS, pk)
     form = SurveyForm(request.POST, account=account, user=request.user)
     if form.is_valid():
         try:

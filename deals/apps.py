@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,13 +9,15 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because models are not ready at module import time.
-        from deals import demo, home, selectors
+        from deals import demo, history, home, selectors
         from deals import timeline as deals_timeline
+        from deals.models import Opportunity
         from kam import events, registry, versioned_cache
         from kam.registry import (
             AccountTab,
             DemoStep,
             HeaderFact,
+            HistoryKind,
             HomeBlock,
             MyWorkSection,
             NavLink,
@@ -82,5 +85,13 @@ class DealsConfig(AppConfig):
                 roles=frozenset({Role.HEAD_OF_SALES}),
                 url_name="deals:list",
                 order=30,
+            )
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="opportunity",
+                model=Opportunity,
+                sources=history.opportunity_sources,
+                url=lambda record: reverse("deals:detail", args=[record.pk]),
             )
         )

@@ -18,13 +18,14 @@ from accounts.access import (
     can_edit_account,
     editable_accounts,
     get_account_for,
+    get_editable_or_404,
     visible_account_ids,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from deals import changes, charts, exports, selectors, services, win_loss
 from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm, WinLossFilterForm
-from deals.history import opportunity_history
 from deals.models import Competitor, Opportunity, Stage
 from kam import concurrency, export, versioned_cache
 from kam.forms import add_service_errors
@@ -137,9 +138,7 @@ def move_menu(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The "Move" menu of one pipeline card, filled when the user opens it: the board
     renders no form per card (a board of 300 cards spent most of its time on them). The
     filters travel in the query string to the move, as on the board."""
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     context = {
         "card": opportunity,
         "stages": [
@@ -246,7 +245,7 @@ def _render_detail(request: AuthedHttpRequest, pk: int, status=200, **extra) -> 
         "opportunity": opportunity,
         "account": opportunity.account,
         "can_edit": can_edit,
-        "history": opportunity_history(opportunity),
+        **history_context(request, "opportunity", opportunity),
         "move_form": extra.pop("move_form", None)
         or MoveForm(initial={"stage": opportunity.stage_id}),
         "competitor_form": extra.pop("competitor_form", None) or CompetitorLinkForm(),
@@ -277,9 +276,7 @@ def _competitors_response(request, opportunity: Opportunity, status=200, form=No
 @login_required
 @require_POST
 def competitor_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     form = CompetitorLinkForm(request.POST)
     if form.is_valid():
         try:
@@ -360,9 +357,7 @@ def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get_opportunity(request, pk)
-    if not can_edit_account(request.user, opportunity.account):
-        raise PermissionDenied
+    opportunity = get_editable_or_404(request.user, selectors.opportunity_list(request.user), pk)
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():

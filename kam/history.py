@@ -14,20 +14,21 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-HISTORY_LIMIT = 100
 EMPTY = "–"
 
 
@@ -36,67 +37,194 @@ class Change:
     when: datetime
     who: str
     what: str  # the record, e.g. "Figures 2025"; empty when the list is about one record
-    kind: str  # "+", "~", "-"
+    kind: str  # "+", "~", "-", "merge"
     changes: list[tuple[str, str, str]]  # (field label, old, new)
+    # Where the entry sits in the order of a history (newest first): its time, the key of
+    # its source and its id there. The "older entries" link starts after the last one.
+    position: tuple[datetime, str, int] | None = None
 
 
 @dataclass(frozen=True)
 class Source:
     """The history rows of one model: `rows` is its `history` manager filtered to what
     the list shows; `name(row)` says which record a row is about; `labels` overrides
-    field labels."""
+    field labels; `key` tells the sources of one history apart (for paging)."""
 
     model: type[models.Model]
     rows: models.QuerySet
     name: Callable[[Any], str] = lambda row: ""
     labels: Mapping[str, str | Promise] = field(default_factory=dict)
+    key: str = ""
 
 
-def changes(sources: Iterable[Source], *, limit: int = HISTORY_LIMIT) -> list[Change]:
-    """The latest changes of all sources together, newest first: one query per source
-    plus one per kind of related record named in a change, whatever the length."""
-    pending = []
-    for source in sources:
-        rows = list(
-            source.rows.select_related("history_user").order_by("-history_date", "-history_id")[
-                : limit * 2
-            ]
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of history starts: after the entry at this position."""
+
+    when: datetime
+    key: str
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.when.isoformat()}~{self.key}~{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "Cursor | None":
+        """The cursor of an "older entries" link, or None (the newest page) for anything
+        that is not one."""
+        parts = (raw or "").split("~")
+        if len(parts) != 3 or not parts[2].isdigit():
+            return None
+        try:
+            when = datetime.fromisoformat(parts[0])
+        except ValueError:
+            return None
+        if timezone.is_naive(when):
+            return None
+        return cls(when=when, key=parts[1], id=int(parts[2]))
+
+    def older(self, key: str, *, when: str = "history_date", id: str = "history_id") -> Q:
+        """The rows of source `key` that come after this position (newest first: a later
+        time first, then a greater source key, then a greater id); `when` and `id` name
+        the fields of a source that is not a history table."""
+        before = Q(**{f"{when}__lt": self.when})
+        if key < self.key:
+            return before | Q(**{when: self.when})
+        if key == self.key:
+            return before | Q(**{when: self.when, f"{id}__lt": self.id})
+        return before
+
+
+@dataclass
+class Page:
+    """One page of a history, newest first; `older` is the cursor of the next page."""
+
+    changes: list[Change]
+    older: Cursor | None = None
+
+
+Namer = Callable[[Mapping[type[models.Model], set]], Mapping[tuple[type[models.Model], Any], str]]
+
+
+def all_names(wanted: Mapping[type[models.Model], set]) -> dict[tuple[Any, Any], str]:
+    """{(model, pk): str(record)} of every record asked for, one query per model."""
+    names = {}
+    for related, pks in wanted.items():
+        for pk, record in related._default_manager.in_bulk(list(pks)).items():
+            names[(related, pk)] = str(record)
+    return names
+
+
+def page(
+    sources: Iterable[Source],
+    *,
+    limit: int | None = None,
+    before: Cursor | None = None,
+    names: Namer = all_names,
+    extra: Iterable[Change] = (),
+) -> Page:
+    """One page of the changes of all sources together (and of `extra`, entries that are
+    not history rows, each with its `position`), newest first, after `before`.
+
+    Queries: one per source (its rows, each with the id of the record's previous row),
+    at most one more per source when a shown row's previous row was not loaded (so that
+    the oldest change on a page is shown in full too), plus one or two per kind of
+    related record named in a change, whatever the length.
+    `names` turns related ids into names (the caller's scope decides what is named)."""
+    limit = limit or settings.HISTORY_PAGE_SIZE
+    loaded: list[tuple[Source, Any]] = []
+    for number, source in enumerate(sources):
+        key = source.key or f"{number:02d}"
+        if source.key != key:
+            source = replace(source, key=key)
+        rows = source.rows.model._default_manager
+        previous = rows.filter(id=OuterRef("id")).filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
         )
-        # Diff each row against the previous row of the same record, from what is loaded:
-        # prev_record would cost one query per row.
-        previous: dict[Any, Any] = {}
-        for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
-            before = previous.get(row.id)
-            delta = row.diff_against(before).changes if before is not None else []
-            pending.append((source, row, delta))
-            previous[row.id] = row
-    pending.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
-    pending = pending[:limit]
-    names = _related_names(
-        (source.model, change.field, value)
-        for source, _row, delta in pending
-        for change in delta
-        for value in (change.old, change.new)
-    )
-    return [
-        Change(
-            when=row.history_date,
-            who=str(row.history_user) if row.history_user_id else EMPTY,
-            what=source.name(row),
-            kind=row.history_type,
-            changes=[
-                (
-                    capfirst(str(source.labels[change.field]))
-                    if change.field in source.labels
-                    else label(source.model, change.field),
-                    display(source.model, change.field, change.old, names),
-                    display(source.model, change.field, change.new, names),
-                )
-                for change in delta
-            ],
+        queryset = source.rows.select_related("history_user").annotate(
+            previous_id=Subquery(
+                previous.order_by("-history_date", "-history_id").values("history_id")[:1]
+            )
         )
-        for source, row, delta in pending
+        if before is not None:
+            queryset = queryset.filter(before.older(key))
+        loaded += [
+            (source, row) for row in queryset.order_by("-history_date", "-history_id")[: limit + 1]
+        ]
+    entries: list[tuple[tuple[datetime, str, int], Source | None, Any]] = [
+        ((row.history_date, source.key, row.history_id), source, row) for source, row in loaded
     ]
+    entries += [(change.position, None, change) for change in extra if change.position]
+    entries = [e for e in entries if before is None or _is_older(e[0], before)]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    shown, more = entries[:limit], len(entries) > limit
+    # The previous row of each shown row: mostly loaded already; the others (the oldest
+    # of a page), one query per source.
+    previous_rows = {(source.key, row.history_id): row for source, row in loaded}
+    wanted: dict[str, tuple[Source, list[int]]] = {}
+    for _position, of, row in shown:
+        if of is None or row.previous_id is None:
+            continue
+        if (of.key, row.previous_id) not in previous_rows:
+            wanted.setdefault(of.key, (of, []))[1].append(row.previous_id)
+    for key, (of, ids) in wanted.items():
+        for row in of.rows.model._default_manager.filter(history_id__in=ids):
+            previous_rows[(key, row.history_id)] = row
+    deltas: list[tuple[tuple[datetime, str, int], Source | None, Any, list[Any]]] = []
+    for position, of, row in shown:
+        if of is None:
+            deltas.append((position, of, row, []))
+            continue
+        before_row = previous_rows.get((of.key, row.previous_id))
+        delta = row.diff_against(before_row).changes if before_row is not None else []
+        deltas.append((position, of, row, delta))
+    named = _related_names(
+        names,
+        (
+            (of.model, change.field, value)
+            for _position, of, _row, delta in deltas
+            if of is not None
+            for change in delta
+            for value in (change.old, change.new)
+        ),
+    )
+    result = []
+    for position, of, row, delta in deltas:
+        if of is None:
+            result.append(row)
+            continue
+        result.append(
+            Change(
+                when=row.history_date,
+                who=str(row.history_user) if row.history_user_id else EMPTY,
+                what=of.name(row),
+                kind=row.history_type,
+                changes=[
+                    (
+                        capfirst(str(of.labels[change.field]))
+                        if change.field in of.labels
+                        else label(of.model, change.field),
+                        display(of.model, change.field, change.old, named),
+                        display(of.model, change.field, change.new, named),
+                    )
+                    for change in delta
+                ],
+                position=position,
+            )
+        )
+    older = Cursor(*shown[-1][0]) if more and shown else None
+    return Page(changes=result, older=older)
+
+
+def _is_older(position: tuple[datetime, str, int], cursor: Cursor) -> bool:
+    return position < (cursor.when, cursor.key, cursor.id)
+
+
+def changes(sources: Iterable[Source], *, limit: int | None = None) -> list[Change]:
+    """The newest page of the changes of all sources (see `page`), naming every related
+    record: for lists whose reader sees everything they name."""
+    return page(sources, limit=limit).changes
 
 
 def label(model: type[models.Model], name: str) -> str:
@@ -114,8 +242,10 @@ def model_field(model: type[models.Model], name: str) -> models.Field | None:
     return found if isinstance(found, models.Field) else None
 
 
-def _related_names(values: Iterable[tuple[type[models.Model], str, Any]]) -> dict:
-    """{(related model, pk): str(record)} for the foreign keys named in the changes."""
+def _related_names(
+    names: Namer, values: Iterable[tuple[type[models.Model], str, Any]]
+) -> Mapping[tuple[type[models.Model], Any], str]:
+    """The names of the records the foreign keys in the changes point to."""
     wanted: dict[type[models.Model], set] = {}
     for model, name, value in values:
         found = model_field(model, name)
@@ -124,11 +254,7 @@ def _related_names(values: Iterable[tuple[type[models.Model], str, Any]]) -> dic
         related = found.related_model
         if isinstance(related, type):
             wanted.setdefault(related, set()).add(value)
-    names = {}
-    for related, pks in wanted.items():
-        for pk, record in related._default_manager.in_bulk(list(pks)).items():
-            names[(related, pk)] = str(record)
-    return names
+    return names(wanted) if wanted else {}
 
 
 def display(model: type[models.Model], name: str, value: Any, names: Mapping) -> str:

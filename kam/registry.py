@@ -3,9 +3,9 @@
 Apps import downward only (users <- kam <- accounts <- activities, deals, contracts,
 customer_care <- planning <- reviews <- portfolio, reminders). When a lower app must show
 what an upper app has (an account tab, a timeline source, a header fact or button, a
-section on "My work", a block on the home page, a search provider, a demo-data step, a
-link in the navigation), the upper app registers an entry here in its
-`AppConfig.ready()`; the lower app only iterates.
+section on "My work", a block on the home page, the history of its records, a search
+provider, a demo-data step, a link in the navigation), the upper app registers an entry
+here in its `AppConfig.ready()`; the lower app only iterates.
 
 An entry is registered once per key: a second registration with the same key is an
 error, so a typo or a double import fails loudly instead of showing a tab twice.
@@ -95,10 +95,28 @@ class HeaderFact:
 @dataclass(frozen=True)
 class AccountHistorySource:
     """Records of another app on the account's History tab: `sources(*, account)` returns
-    (model, its history rows of the account, name(row)) triples, one query each."""
+    kam.history.Sources (each with its own `key`) of the account's records."""
 
     key: str
-    sources: Callable[..., list[tuple[Any, Any, Callable[[Any], str]]]]
+    sources: Callable[..., list[Any]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HistoryKind:
+    """The history of one kind of record (key "contract", "opportunity", ...), shown by
+    accounts.history.object_history, the one reader of every per-object history.
+    `sources(record)` returns its kam.history.Sources; `extra(record, *, before, limit)`
+    returns entries that are not history rows (a merge), each with its position;
+    `url(record)` is the address (GET) of the page or tab that shows the history, where
+    "older entries" lead after a POST. The record is one the viewer sees (the view
+    fetched it through the scope)."""
+
+    key: str
+    model: type
+    sources: Callable[[Any], list[Any]]
+    url: Callable[[Any], str]
+    extra: Callable[..., list[Any]] | None = None
     order: int = 100
 
 
@@ -192,6 +210,7 @@ timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
 header_facts: Registry[HeaderFact] = Registry("account header facts")
 account_actions: Registry[AccountAction] = Registry("account header actions")
 account_history_sources: Registry[AccountHistorySource] = Registry("account history sources")
+history_kinds: Registry[HistoryKind] = Registry("history kinds")
 my_work_sections: Registry[MyWorkSection] = Registry("My work sections")
 home_blocks: Registry[HomeBlock] = Registry("home page blocks")
 nav_links: Registry[NavLink] = Registry("navigation links")

@@ -318,6 +318,9 @@ EVENTS_RUN_AT_PUBLISH = False
 # The activity, opportunity, issue and contact lists count at most this many rows and
 # then say "more than" (kam/paging.py): an exact count would read every row.
 LIST_COUNT_BOUND = env_int("LIST_COUNT_BOUND", 10_000, minimum=100, maximum=10_000_000)
+# Entries per page of every per-object history (the account's History tab, a deal's,
+# contract's, issue's, plan's ... history); older entries are a link away.
+HISTORY_PAGE_SIZE = env_int("HISTORY_PAGE_SIZE", 50, minimum=5, maximum=500)
 # Rows per database round trip of a list export (kam.export), and per piece of a
 # streamed CSV: memory stays bounded by this, however long the list.
 EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000, minimum=1, maximum=100_000)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,17 +13,19 @@ class PlanningConfig(AppConfig):
         from kam.registry import (
             AccountTab,
             DemoStep,
+            HistoryKind,
             HomeBlock,
             MyWorkSection,
             NavLink,
             TimelineSource,
         )
-        from planning import demo, home
+        from planning import demo, history, home
         from planning import tasks as planning_tasks
         from planning.account_plan import timeline as account_plan_timeline
         from planning.action_plan import forecast_store
         from planning.action_plan import selectors as action_plan_selectors
         from planning.coaching import timeline as coaching_timeline
+        from planning.models import AccountPlan, CoachingPlan
         from planning.whitespace import services as whitespace_services
         from users.models import Role
 
@@ -82,3 +85,19 @@ class PlanningConfig(AppConfig):
         for event_type in forecast_store.FOLLOWS:
             events.subscribe(event_type, forecast_store.refresh_after, batch=True)
         events.subscribe(events.StagesChanged, planning_tasks.stage_changed)
+        registry.history_kinds.register(
+            HistoryKind(
+                key="account_plan",
+                model=AccountPlan,
+                sources=history.account_plan_sources,
+                url=lambda record: reverse("planning:account_plan_detail", args=[record.pk]),
+            )
+        )
+        registry.history_kinds.register(
+            HistoryKind(
+                key="coaching_plan",
+                model=CoachingPlan,
+                sources=history.coaching_plan_sources,
+                url=lambda record: reverse("planning:coaching_plan", args=[record.pk]),
+            )
+        )

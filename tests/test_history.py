@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from accounts import services as account_services
-from accounts.history import account_history
+from accounts.history import account_history, object_history
 from accounts.models import Account
 from contracts import services as contract_services
 from contracts.models import Contract
 from customer_care import services as care_services
 from customer_care.models import CustomerIssue, Department, ensure_default_departments
 from deals import services as deal_services
-from deals.history import opportunity_history
 from deals.models import Opportunity
 from kam.history import label
 from planning.account_plan import services as plan_services
@@ -49,7 +48,7 @@ def test_deal_history_shows_the_stage_by_name(kam, account):
         actor=kam, account=account, title="Antriebe 2027", value=Decimal("1000"), stage=first
     )
     deal_services.opportunity_update(actor=kam, opportunity=deal, stage=second)
-    lines = _lines(opportunity_history(deal))
+    lines = _lines(object_history(kam, "opportunity", deal).changes)
     assert (label(Opportunity, "stage"), str(first), str(second)) in lines
 
 

@@ -21,11 +21,11 @@ from accounts.access import (
     get_editable_or_404,
     get_scoped_or_404,
 )
+from accounts.history import history_context
 from accounts.models import Account
 from accounts.selectors import current_year
 from kam import concurrency
 from kam.forms import add_service_errors
-from kam.history import Change, Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from planning.account_plan import selectors, services
@@ -33,7 +33,6 @@ from planning.account_plan.forms import PlanForm, PlanStatusForm
 from planning.models import AccountPlan
 
 DETAIL = "planning/account_plan/detail.html"
-HISTORY_LIMIT = 100
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -137,7 +136,11 @@ def _render_plan(request: AuthedHttpRequest, context: dict, *, status: int = 200
         for error in context.get("errors", []):
             messages.error(request, error)
         return redirect(tab_url(context["account"], context["year"]))
-    context |= {"nav": "accounts", "history": _history(context["plan"]), "on_plan_page": True}
+    context |= {
+        "nav": "accounts",
+        **history_context(request, "account_plan", context["plan"]),
+        "on_plan_page": True,
+    }
     return render_page(request, DETAIL, context, status=status)
 
 
@@ -281,16 +284,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context |= {
         "nav": "accounts",
         "sections": _sections(plan),
-        "history": _history(plan),
+        **history_context(request, "account_plan", plan),
         "on_plan_page": True,
     }
     return render_page(request, DETAIL, context)
-
-
-# --- History ------------------------------------------------------------------------------
-
-
-def _history(plan: AccountPlan) -> list[Change]:
-    """Newest first; a fixed number of queries whatever the length."""
-    source = Source(AccountPlan, plan.history.all(), labels=services.SWOT_LABELS)
-    return changes([source], limit=HISTORY_LIMIT)

@@ -9,7 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -232,12 +232,9 @@ def action_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit_action_or_403(request: AuthedHttpRequest, pk: int) -> Action:
-    action = selectors.action_list(request.user).filter(pk=pk).first()
-    if action is None:
-        raise Http404
-    if not can_edit_account(request.user, action.objective.account):
-        raise PermissionDenied
-    return action
+    return get_editable_or_404(
+        request.user, selectors.action_list(request.user), pk, via="objective__account"
+    )
 
 
 @login_required

@@ -4,7 +4,7 @@ planning.business_cases.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -108,6 +108,11 @@ def _case_page(
     return render_page(request, CASE, context, partial=partial, status=status)
 
 
+def _editable_case(request: AuthedHttpRequest, case_id: int) -> BusinessCase:
+    cases = selectors.visible_cases(request.user)
+    return selectors.with_results(get_editable_or_404(request.user, cases, case_id))
+
+
 @login_required
 def case_detail(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id)
@@ -117,9 +122,7 @@ def case_detail(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_edit(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id)
-    if not can_edit_account(request.user, case.account):
-        raise PermissionDenied
+    case = _editable_case(request, case_id)
     form = BusinessCaseForm(request.POST, instance=case, account=case.account)
     if form.is_valid():
         try:
@@ -159,9 +162,7 @@ def _scenario_form_response(
 
 @login_required
 def scenario_create(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id)
-    if not can_edit_account(request.user, case.account):
-        raise PermissionDenied
+    case = _editable_case(request, case_id)
     action = reverse("planning:business_case_scenario_create", args=[case.pk])
     form = ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,9 +181,7 @@ def scenario_create(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def scenario_edit(request: AuthedHttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id)
-    if not can_edit_account(request.user, case.account):
-        raise PermissionDenied
+    case = _editable_case(request, case_id)
     scenario = get_object_or_404(case.scenarios.all(), pk=scenario_id)
     action = reverse("planning:business_case_scenario_edit", args=[case.pk, scenario.pk])
     form = ScenarioForm(request.POST or None, instance=scenario)

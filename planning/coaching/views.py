@@ -21,8 +21,8 @@ from accounts.access import (
     get_account_for,
     get_editable_or_404,
 )
+from accounts.history import history_context
 from kam.forms import add_service_errors
-from kam.history import Source, changes
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.uploads import attachment_response
@@ -102,7 +102,7 @@ def _plan_context(request: AuthedHttpRequest, plan: CoachingPlan, **extra) -> di
         "confirmed_count": sum(1 for s in statuses if s.confirmed),
         "materials": selectors.materials_of(plan),
         "sessions": selectors.sessions_of(plan),
-        "history": changes([Source(CoachingPlan, plan.history.all())], limit=10),
+        **history_context(request, "coaching_plan", plan),
     }
     if can_edit:
         context["plan_form"] = CoachingPlanForm(instance=plan, account=plan.account)

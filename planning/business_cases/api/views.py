@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import can_edit_account
+from accounts.api.permissions import CanEditAccount
 from kam.api.filters import FILTERS
 from kam.http import actor
 from planning.business_cases import selectors, services
@@ -25,15 +25,6 @@ from planning.business_cases.filters import BusinessCaseFilter
 from planning.models import BusinessCase, Scenario
 
 
-class CanEditCase(permissions.BasePermission):
-    message = _("You may not change this account.")
-
-    def has_object_permission(self, request: Request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can_edit_account(actor(request), obj.account)
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("List business cases, with scenarios and results")),
     retrieve=extend_schema(summary=_("A business case with its scenarios and their results")),
@@ -44,7 +35,7 @@ class CanEditCase(permissions.BasePermission):
 )
 class BusinessCaseViewSet(viewsets.ModelViewSet):
     serializer_class = BusinessCaseSerializer
-    permission_classes = [permissions.IsAuthenticated, CanEditCase]
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
     filter_backends = FILTERS
     filterset_class = BusinessCaseFilter
 

@@ -24,7 +24,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import can_edit_account, get_account_for, scoped
+from accounts.access import get_account_for, scoped
+from accounts.api.permissions import CanEditAccount
 from accounts.models import ProductLine
 from deals import selectors as deals_selectors
 from deals.api.serializers import OpportunitySerializer
@@ -40,15 +41,6 @@ from planning.whitespace.api.serializers import (
     MatrixSerializer,
 )
 from planning.whitespace.filters import BusinessUnitFilter
-
-
-class CanEditAccountOf(permissions.BasePermission):
-    message = _lazy("You may not change this account.")
-
-    def has_object_permission(self, request: Request, view, obj) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can_edit_account(actor(request), obj.account)
 
 
 class _OneObjectSchema(AutoSchema):
@@ -80,7 +72,7 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
     """The customer's business units and sites: the rows of the matrix."""
 
     serializer_class = BusinessUnitSerializer
-    permission_classes = [permissions.IsAuthenticated, CanEditAccountOf]
+    permission_classes = [permissions.IsAuthenticated, CanEditAccount]
     filter_backends = FILTERS
     filterset_class = BusinessUnitFilter
 
