@@ -1,6 +1,9 @@
 """API shapes of the action plan (objectives and actions): serializers only parse and
 shape (see views.py)."""
 
+from functools import cached_property
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -70,12 +73,30 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
-    changed_by = serializers.StringRelatedField()
+    changed_by: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = ObjectiveAdjustment
         fields = ["field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
         read_only_fields = fields
+
+
+# The nested parts of an objective, shaped by ObjectiveSerializer.to_representation.
+NESTED = ("progress", "forecast", "adjustments")
+
+
+# A nested serializer's readable fields: (key, attribute, field).
+Shape = tuple[tuple[str, str, serializers.Field], ...]
+
+
+def _shape(fields: Shape, item: Any) -> dict[str, Any]:
+    """One nested row: each field's value read from `item` by its (plain) attribute name
+    and put into shape by the field, as the nested serializer would, without its
+    per-field lookups and checks."""
+    return {
+        key: None if (value := getattr(item, attribute)) is None else field.to_representation(value)
+        for key, attribute, field in fields
+    }
 
 
 class ObjectiveSerializer(ParseOnlyModelSerializer):
@@ -105,6 +126,46 @@ class ObjectiveSerializer(ParseOnlyModelSerializer):
             "status", "reason", "progress", "forecast", "adjustments", "created_at",
             "updated_at",
         ]  # fmt: skip
+
+    @property
+    def _readable_fields(self):
+        # The nested parts are shaped flat in to_representation; the schema still reads
+        # them from the declared serializers.
+        return (f for f in super()._readable_fields if f.field_name not in NESTED)
+
+    @cached_property
+    def _nested_fields(self) -> dict[str, Shape]:
+        """The nested serializers' fields, bound once for every row of a list."""
+        nested: dict[str, Shape] = {}
+        for name in NESTED:
+            declared = self.fields[name]
+            serializer = (
+                declared.child if isinstance(declared, serializers.ListSerializer) else declared
+            )
+            assert isinstance(serializer, serializers.Serializer)
+            nested[name] = tuple(
+                (str(field.field_name), str(field.source), field)
+                for field in serializer._readable_fields
+            )
+        return nested
+
+    @cached_property
+    def _key_order(self) -> tuple[str, ...]:
+        return tuple(name for name, field in self.fields.items() if not field.write_only)
+
+    def to_representation(self, instance: Objective) -> dict[str, Any]:
+        """The model's fields as usual; progress, forecast and adjustments (attached by
+        selectors.decorate, the adjustments prefetched) built flat, once per row."""
+        data = super().to_representation(instance)
+        nested = self._nested_fields
+        for name in ("progress", "forecast"):
+            if hasattr(instance, name):  # else left out, as a read-only field is
+                value = getattr(instance, name)
+                data[name] = None if value is None else _shape(nested[name], value)
+        data["adjustments"] = [
+            _shape(nested["adjustments"], adjustment) for adjustment in instance.adjustments.all()
+        ]
+        return {name: data[name] for name in self._key_order if name in data}
 
 
 class ActionSerializer(ParseOnlyModelSerializer):
