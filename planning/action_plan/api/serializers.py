@@ -127,12 +127,6 @@ class ObjectiveSerializer(ParseOnlyModelSerializer):
             "updated_at",
         ]  # fmt: skip
 
-    @property
-    def _readable_fields(self):
-        # The nested parts are shaped flat in to_representation; the schema still reads
-        # them from the declared serializers.
-        return (f for f in super()._readable_fields if f.field_name not in NESTED)
-
     @cached_property
     def _nested_fields(self) -> dict[str, Shape]:
         """The nested serializers' fields, bound once for every row of a list."""
@@ -150,22 +144,39 @@ class ObjectiveSerializer(ParseOnlyModelSerializer):
         return nested
 
     @cached_property
-    def _key_order(self) -> tuple[str, ...]:
-        return tuple(name for name, field in self.fields.items() if not field.write_only)
+    def _own_fields(self) -> tuple[tuple[str, str, serializers.Field | None], ...]:
+        """The readable fields in answer order as (key, attribute, field): a related field
+        reads its key column (`account_id`) and answers it as it is (field None)."""
+        own: list[tuple[str, str, serializers.Field | None]] = []
+        for name, field in self.fields.items():
+            if field.write_only:
+                continue
+            if isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
+                own.append((name, f"{field.source}_id", None))
+            else:
+                own.append((name, str(field.source), field))
+        return tuple(own)
 
     def to_representation(self, instance: Objective) -> dict[str, Any]:
-        """The model's fields as usual; progress, forecast and adjustments (attached by
-        selectors.decorate, the adjustments prefetched) built flat, once per row."""
-        data = super().to_representation(instance)
+        """Built flat, once per row, from the values read in the query (annotations) and
+        attached by selectors.decorate (progress, forecast; the adjustments prefetched):
+        the same answer as the declared fields and nested serializers give, without their
+        per-field lookups for every row and nested value."""
         nested = self._nested_fields
-        for name in ("progress", "forecast"):
-            if hasattr(instance, name):  # else left out, as a read-only field is
-                value = getattr(instance, name)
-                data[name] = None if value is None else _shape(nested[name], value)
-        data["adjustments"] = [
-            _shape(nested["adjustments"], adjustment) for adjustment in instance.adjustments.all()
-        ]
-        return {name: data[name] for name in self._key_order if name in data}
+        data: dict[str, Any] = {}
+        for key, attribute, field in self._own_fields:
+            if key == "adjustments":
+                data[key] = [_shape(nested[key], row) for row in instance.adjustments.all()]
+            elif key in nested:
+                if hasattr(instance, attribute):  # else left out, as DRF leaves it out
+                    value = getattr(instance, attribute)
+                    data[key] = None if value is None else _shape(nested[key], value)
+            elif field is None:
+                data[key] = getattr(instance, attribute)
+            else:
+                value = getattr(instance, attribute)
+                data[key] = None if value is None else field.to_representation(value)
+        return data
 
 
 class ActionSerializer(ParseOnlyModelSerializer):
