@@ -7,10 +7,15 @@ miss such as "Mülller", word similarity above pg_trgm's threshold), one query p
 condition and indexed column, joined by UNION ALL, so the plan is a set of index scans
 instead of a sequential scan. Results are ranked by the best word similarity. SQLite
 matches substrings only.
+
+The header search shows only the best few (`best_accounts`, `best_contact_ids`): on
+PostgreSQL each column's best rows are read from its GiST trigram index in the order of
+the word distance (`<<->`, migration 0015), so the scan stops after them instead of
+ranking every match.
 """
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordDistance, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -83,6 +88,59 @@ def _ranked(queryset: QuerySet, query: str, columns: tuple[str, ...], *tie_break
         return queryset.order_by(*tie_breakers, "pk")
     rank = Greatest(*(TrigramWordSimilarity(query, column) for column in columns))
     return queryset.annotate(search_rank=rank).order_by("-search_rank", *tie_breakers, "pk")
+
+
+def _best(
+    scope: QuerySet,
+    query: str,
+    columns: tuple[str, ...],
+    *also: QuerySet,
+    limit: int,
+    tie_breakers: tuple[str, ...],
+) -> QuerySet:
+    """The best `limit` matches of `scope` on PostgreSQL, ranked as `_ranked` does, without
+    ranking every match. For each column, the first `limit` rows that contain the query
+    and the first `limit` that nearly match it, both in the order of that column's word
+    distance: each an index scan of the column's GiST trigram index that stops after
+    `limit` rows. A row among the best has its best column's similarity; fewer than
+    `limit` rows are more similar on that column, so it is among that column's first
+    rows. Only these (at most 2 * `limit` per column, and `also`) are ranked. Rows that
+    match by a substring only rank below every near match; among them, one whose best
+    column is not the one it contains the query in may be passed over for rows of that
+    column when more than `limit` of them match."""
+    pattern = f"%{connection.ops.prep_for_like_query(query)}%"
+    rows = scope.order_by()
+    parts = [
+        rows.filter(condition).order_by(TrigramWordDistance(query, column)).values("pk")[:limit]
+        for column in columns
+        for condition in (
+            Q(ILike(F(column), pattern)),
+            Q(**{f"{column}__trigram_word_similar": query}),
+        )
+    ]
+    candidates = parts[0].union(*parts[1:], *also, all=True)
+    return _ranked(scope.filter(pk__in=candidates), query, columns, *tie_breakers)[:limit]
+
+
+def best_accounts(accounts: QuerySet[Account], query: str, *, limit: int) -> list[Account]:
+    """The header search's accounts: the first `limit` of `search_accounts`."""
+    query = query.strip()
+    if not settings.IS_POSTGRES or len(query) < MIN_LENGTH:
+        return list(search_accounts(accounts, query)[:limit])
+    by_id = accounts.filter(external_id__in={query, query.upper()}).values("pk")
+    return list(_best(accounts, query, ACCOUNT_COLUMNS, by_id, limit=limit, tie_breakers=("name",)))
+
+
+def best_contact_ids(contacts: QuerySet[Contact], query: str, *, limit: int) -> list[int]:
+    """The ids of the header search's contacts: the first `limit` of `search_contacts`,
+    for a scope of many accounts (a few accounts' contacts are matched one by one)."""
+    query = query.strip()
+    if not settings.IS_POSTGRES or len(query) < MIN_LENGTH:
+        return list(search_contacts(contacts, query).values_list("pk", flat=True)[:limit])
+    best = _best(
+        contacts, query, CONTACT_COLUMNS, limit=limit, tie_breakers=("last_name", "first_name")
+    )
+    return list(best.values_list("pk", flat=True))
 
 
 def search_accounts(accounts: QuerySet[Account], query: str) -> QuerySet[Account]:

@@ -32,7 +32,12 @@ from accounts.models import (
     share_of_wallet,
     this_year,
 )
-from accounts.search import FEW_ACCOUNTS, search_accounts, search_contacts
+from accounts.search import (
+    FEW_ACCOUNTS,
+    best_accounts,
+    best_contact_ids,
+    search_contacts,
+)
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
@@ -127,14 +132,17 @@ def group_members(account: Account) -> QuerySet[Account]:
 def search(user, query: str, *, limit: int = 8) -> tuple[list[Account], list[Contact]]:
     """The header search: visible accounts by name, legal name, city or external ID and
     visible contacts by name or e-mail, best match first (accounts.search)."""
-    accounts = search_accounts(visible_accounts(user), query)
+    accounts = best_accounts(visible_accounts(user), query, limit=limit)
     # The best contacts' ids first, then those rows with their account: ranked with the
     # account joined, every match (1,211 Müllers among 100,000 contacts) was joined first.
     few = visible_account_ids(user, at_most=FEW_ACCOUNTS)
-    matches = search_contacts(visible_contacts(user), query, within_accounts=few)
-    ids = list(matches.values_list("pk", flat=True)[:limit])
+    if few is None:
+        ids = best_contact_ids(visible_contacts(user), query, limit=limit)
+    else:
+        matches = search_contacts(visible_contacts(user), query, within_accounts=few)
+        ids = list(matches.values_list("pk", flat=True)[:limit])
     contacts = Contact.objects.select_related("account").in_bulk(ids)
-    return list(accounts[:limit]), [contacts[pk] for pk in ids]
+    return accounts, [contacts[pk] for pk in ids]
 
 
 def contact_list(user) -> QuerySet[Contact]:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,17 +15,28 @@ from kam.timeline import TimelineEvent
 def events(
     account_ids: list[int], *, before: datetime | None = None, limit: int = 20
 ) -> list[TimelineEvent]:
-    """At most `limit` events older than `before` (None: up to now), newest first; two
-    queries. A closing sits at the moment the deal was closed (`closed_at`), so the events
-    of one day keep the order in which they happened."""
+    """At most `limit` events older than `before` (None: up to now), newest first; one
+    query. A closing sits at the moment the deal was closed (`closed_at`), so the events
+    of one day keep the order in which they happened.
+
+    The deals are read by their latest event older than `before`: a deal with one of the
+    newest `limit` events has fewer than `limit` deals with a later latest event, so the
+    first `limit` deals hold them all."""
     before = before or timezone.now()
-    base = Opportunity.objects.filter(account_id__in=account_ids).select_related("stage")
-    created = list(base.filter(created_at__lt=before).order_by("-created_at", "-pk")[:limit])
-    closed = list(
-        base.filter(closed_at__isnull=False, closed_at__lt=before).order_by("-closed_at", "-pk")[
-            :limit
-        ]
+    created_in = Q(created_at__lt=before)
+    closed_in = Q(closed_at__isnull=False, closed_at__lt=before)
+    latest = Case(
+        When(closed_in & (~created_in | Q(closed_at__gt=F("created_at"))), then=F("closed_at")),
+        default=F("created_at"),
     )
+    deals = list(
+        Opportunity.objects.filter(created_in | closed_in, account_id__in=account_ids)
+        .select_related("stage")
+        .annotate(latest_event_at=latest)
+        .order_by("-latest_event_at", "-pk")[:limit]
+    )
+    created = [deal for deal in deals if deal.created_at < before]
+    closed = [deal for deal in deals if deal.closed_at is not None and deal.closed_at < before]
     result = [
         TimelineEvent(
             when=opportunity.created_at,

@@ -84,8 +84,9 @@ def _plan(queryset) -> str:
 def test_account_search_plan_uses_the_trigram_indexes(head_of_sales, crowd):
     plan = _plan(search_accounts(visible_accounts(head_of_sales), "müller"))
     # One index scan per searched column (on 43 rows a full pass over the name's b-tree is
-    # as cheap as its trigram index, so that one is not named).
-    assert "account_legal_name_trgm_idx" in plan and "account_city_trgm_idx" in plan
+    # as cheap as its trigram index, so that one is not named). Its GIN or GiST index: both
+    # serve ILIKE and `%>`.
+    assert "account_legal_name_trgm_" in plan and "account_city_trgm_" in plan
     assert "Seq Scan on accounts_account" not in plan
 
 
@@ -94,7 +95,7 @@ def test_contact_search_plan_uses_the_trigram_indexes(head_of_sales, crowd):
     plan = _plan(search_contacts(visible_contacts(head_of_sales), "müller"))
     # One index scan per searched column (the made-up last names of this data make the
     # name b-tree about as cheap as the last name's trigram index, so it is not named).
-    assert "contact_first_name_trgm_idx" in plan and "contact_email_trgm_idx" in plan
+    assert "contact_first_name_trgm_" in plan and "contact_email_trgm_" in plan
     assert "Seq Scan on accounts_contact" not in plan
 
 
@@ -136,7 +137,7 @@ def test_a_managers_few_accounts_are_searched_contact_by_contact(kam, other_kam,
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE accounts_contact")
     plan = found.explain()
-    assert "trgm_idx" not in plan
+    assert "trgm_" not in plan
     assert "accounts_contact_account_id" in plan
 
 

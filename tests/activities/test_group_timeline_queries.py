@@ -55,4 +55,4 @@ def test_a_busy_groups_timeline_takes_no_more_queries_than_a_quiet_one(kam, kam_
 
     assert quiet_html.count('class="timeline-entry"') < busy_html.count('class="timeline-entry"')
     assert busy == quiet
-    assert busy <= 21
+    assert busy <= 18

@@ -31,3 +31,27 @@ def test_closing_time_is_kept(account, kam, stages):
         actor=kam, opportunity=deal, stage=Stage.objects.get(key="proposal")
     )
     assert reopened.closed_at is None
+
+
+def test_a_page_holds_the_newest_events_of_old_and_new_deals(account, kam, stages):
+    """Deals created long ago and closed lately, and deals created lately: each page of
+    the timeline has the newest events older than its start, whichever deal they are of."""
+    now = timezone.now()
+    won = Stage.objects.get(key="won")
+    # (created days ago, closed days ago or None)
+    for n, (created, closed) in enumerate([(300, 1), (200, None), (5, 4), (250, 2), (3, None)]):
+        deal = make_opportunity(account=account, title=f"Deal {n}")
+        closed_at = now - timedelta(days=closed) if closed is not None else None
+        type(deal).objects.filter(pk=deal.pk).update(
+            created_at=now - timedelta(days=created),
+            closed_at=closed_at,
+            stage=won if closed is not None else deal.stage,
+        )
+    every = [(e.when, e.kind, e.title) for e in events([account.pk], before=now, limit=100)]
+    assert len(every) == 8
+
+    for before in (now, now - timedelta(days=3, hours=12), now - timedelta(days=100)):
+        expected = [event for event in every if event[0] < before][:3]
+        page = [(e.when, e.kind, e.title) for e in events([account.pk], before=before, limit=3)]
+        assert page == expected
+    assert [kind for _when, kind, _title in every[:3]] == ["deal.won", "deal.won", "deal.created"]

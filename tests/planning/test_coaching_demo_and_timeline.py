@@ -16,6 +16,7 @@ def test_timeline_lists_sessions_and_confirmations_newest_first(account, kam, re
     events = coaching_timeline.events([account.pk], before=None, limit=10)
     assert [e.kind for e in events] == ["coaching.briefed", "coaching.session", "coaching.session"]
     assert events[1].detail == "Zweite"
+    assert events[0].detail == (rep.get_full_name() or rep.username)
     older = coaching_timeline.events(
         [account.pk], before=timezone.now() - timedelta(days=5), limit=10
     )

@@ -1,6 +1,9 @@
 """API shapes of the action plan (objectives and actions): serializers only parse and
 shape (see views.py)."""
 
+from functools import cached_property
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -70,12 +73,30 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
-    changed_by = serializers.StringRelatedField()
+    changed_by: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = ObjectiveAdjustment
         fields = ["field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
         read_only_fields = fields
+
+
+# The nested parts of an objective, shaped by ObjectiveSerializer.to_representation.
+NESTED = ("progress", "forecast", "adjustments")
+
+
+# A nested serializer's readable fields: (key, attribute, field).
+Shape = tuple[tuple[str, str, serializers.Field], ...]
+
+
+def _shape(fields: Shape, item: Any) -> dict[str, Any]:
+    """One nested row: each field's value read from `item` by its (plain) attribute name
+    and put into shape by the field, as the nested serializer would, without its
+    per-field lookups and checks."""
+    return {
+        key: None if (value := getattr(item, attribute)) is None else field.to_representation(value)
+        for key, attribute, field in fields
+    }
 
 
 class ObjectiveSerializer(ParseOnlyModelSerializer):
@@ -105,6 +126,57 @@ class ObjectiveSerializer(ParseOnlyModelSerializer):
             "status", "reason", "progress", "forecast", "adjustments", "created_at",
             "updated_at",
         ]  # fmt: skip
+
+    @cached_property
+    def _nested_fields(self) -> dict[str, Shape]:
+        """The nested serializers' fields, bound once for every row of a list."""
+        nested: dict[str, Shape] = {}
+        for name in NESTED:
+            declared = self.fields[name]
+            serializer = (
+                declared.child if isinstance(declared, serializers.ListSerializer) else declared
+            )
+            assert isinstance(serializer, serializers.Serializer)
+            nested[name] = tuple(
+                (str(field.field_name), str(field.source), field)
+                for field in serializer._readable_fields
+            )
+        return nested
+
+    @cached_property
+    def _own_fields(self) -> tuple[tuple[str, str, serializers.Field | None], ...]:
+        """The readable fields in answer order as (key, attribute, field): a related field
+        reads its key column (`account_id`) and answers it as it is (field None)."""
+        own: list[tuple[str, str, serializers.Field | None]] = []
+        for name, field in self.fields.items():
+            if field.write_only:
+                continue
+            if isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
+                own.append((name, f"{field.source}_id", None))
+            else:
+                own.append((name, str(field.source), field))
+        return tuple(own)
+
+    def to_representation(self, instance: Objective) -> dict[str, Any]:
+        """Built flat, once per row, from the values read in the query (annotations) and
+        attached by selectors.decorate (progress, forecast; the adjustments prefetched):
+        the same answer as the declared fields and nested serializers give, without their
+        per-field lookups for every row and nested value."""
+        nested = self._nested_fields
+        data: dict[str, Any] = {}
+        for key, attribute, field in self._own_fields:
+            if key == "adjustments":
+                data[key] = [_shape(nested[key], row) for row in instance.adjustments.all()]
+            elif key in nested:
+                if hasattr(instance, attribute):  # else left out, as DRF leaves it out
+                    value = getattr(instance, attribute)
+                    data[key] = None if value is None else _shape(nested[key], value)
+            elif field is None:
+                data[key] = getattr(instance, attribute)
+            else:
+                value = getattr(instance, attribute)
+                data[key] = None if value is None else field.to_representation(value)
+        return data
 
 
 class ActionSerializer(ParseOnlyModelSerializer):
