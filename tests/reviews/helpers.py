@@ -43,3 +43,17 @@ def boxes_past_the_right_edge(html: str) -> list[tuple[int, str, float]]:
 
         walk(root)
     return found
+
+
+def laying_out_the_folder(frame) -> bool:
+    """Whether a signal handler's frame is inside the folder render, outside any database
+    call: where a memory or time limit strikes in a real render (the layout). Interrupting a
+    query half-sent would leave the test's connection, which owns its transaction, unusable."""
+    inside = False
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if "/psycopg/" in path or "/django/db/" in path:
+            return False
+        inside = inside or frame.f_code.co_name == "render_folder_pdf"
+        frame = frame.f_back
+    return inside

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from reviews import rendering, services
+from tests.reviews.helpers import laying_out_the_folder
 
 
 def test_the_budget_refuses_an_allocation_beyond_it_and_is_lifted_after():
@@ -25,11 +26,9 @@ def test_a_render_out_of_memory_fails_with_a_readable_message(review, kam):
     version, _new = services.folder_request(actor=kam, review=review)
 
     def out_of_memory(signum, frame):
-        while frame is not None:
-            if frame.f_code.co_name == "render_folder_pdf":
-                raise MemoryError()
-            frame = frame.f_back
-        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not rendering yet: a little later
+        if laying_out_the_folder(frame):
+            raise MemoryError()
+        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not laying out yet: a little later
 
     previous = signal.signal(signal.SIGALRM, out_of_memory)
     signal.setitimer(signal.ITIMER_REAL, 0.05)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reviews import rendering, services
 from reviews.models import FolderVersion
 from reviews.tasks import queue_waiting_folders
-from tests.reviews.helpers import render
+from tests.reviews.helpers import laying_out_the_folder, render
 
 RAW_NAMES = ("SoftTimeLimitExceeded", "Exception", "Error:", "Traceback", "FolderTooLong")
 
@@ -155,11 +155,9 @@ def test_a_render_out_of_time_fails_with_a_readable_message(review, kam):
     version = _requested(review, kam)
 
     def out_of_time(signum, frame):
-        while frame is not None:
-            if frame.f_code.co_name == "render_folder_pdf":
-                raise SoftTimeLimitExceeded()
-            frame = frame.f_back
-        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not rendering yet: a little later
+        if laying_out_the_folder(frame):
+            raise SoftTimeLimitExceeded()
+        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not laying out yet: a little later
 
     previous = signal.signal(signal.SIGALRM, out_of_time)
     signal.setitimer(signal.ITIMER_REAL, 0.05)
