@@ -162,6 +162,7 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
     )
     document.file.save(checked.original_name, uploaded_file, save=False)
     stored = document.file.name
+    assert stored is not None  # just named by the save above
     storage = document.file.storage
     try:
         document.full_clean(exclude=["file"])
@@ -181,6 +182,7 @@ def document_delete(*, actor: User, document: ContractDocument) -> None:
         message=_("You may not change the contracts of this account."),
     )
     name = document.file.name
+    assert name is not None  # the file field is required
     storage = document.file.storage
     bury(document, kind="contract_document", account_id=document.contract.account_id)
     document.delete()

@@ -2,6 +2,7 @@
 department that handles them, and satisfaction surveys (NPS and CSAT)."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.validators import BOUNDED_TEXT
+
+if TYPE_CHECKING:
+    from activities.models import FollowUp
 
 # Days until an issue is due when no due date is given, by severity. Kept in code (not in
 # the database) so that a change is reviewed like any other rule.
@@ -182,6 +186,9 @@ CSAT_RANGE = _("CSAT is a score from 1 to 5.")
 
 class Survey(models.Model):
     """One satisfaction survey answer of a customer (NPS and/or CSAT)."""
+
+    # Not stored: survey_record attaches the detractor's follow-up (None otherwise).
+    follow_up: "FollowUp | None"
 
     class Method(models.TextChoices):
         EMAIL = "email", _("E-mail survey")

@@ -299,7 +299,7 @@ def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The survey was recorded."))
-            if survey.follow_up is not None:  # type: ignore[attr-defined]
+            if survey.follow_up is not None:
                 messages.warning(
                     request,
                     _("A detractor score: a follow-up was created for %(owner)s.")
@@ -307,5 +307,5 @@ def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 )
             if not request.htmx:
                 return redirect(_account_tab_url(account, "satisfaction"))
-            return _surveys_panel(request, account, follow_up=survey.follow_up)  # type: ignore[attr-defined]
+            return _surveys_panel(request, account, follow_up=survey.follow_up)
     return _surveys_panel(request, account, status=422, form=form)

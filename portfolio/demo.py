@@ -132,10 +132,10 @@ def _critical_answers() -> int:
         )
         # Weeks old: the owner has called back already (the one open detractor follow-up
         # of the demo stays the recent one of the customer-care step).
-        if survey.follow_up is not None:  # type: ignore[attr-defined]
+        if survey.follow_up is not None:
             activity_services.follow_up_complete(
                 actor=account.owner,
-                follow_up=survey.follow_up,  # type: ignore[attr-defined]
+                follow_up=survey.follow_up,
                 done_at=timezone.now() - timedelta(days=18 + 9 * n),
             )
     return missing
