@@ -11,8 +11,10 @@ from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
+from accounts.fields import AccountFields, ContactFields, FiguresFields
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from kam.fields import as_fields
 
 
 class AccountSerializer(ParseOnlyModelSerializer):
@@ -47,6 +49,10 @@ class AccountSerializer(ParseOnlyModelSerializer):
             "individual_requirements", "product_lines", "year_revenue", "year_revenue_target",
             "year_revenue_potential", "last_contacted_at", "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> AccountFields:
+        """The validated fields; product lines are an argument of their own."""
+        return as_fields(AccountFields, self.validated_data, without=["product_lines"])
 
 
 class GroupYearSerializer(serializers.Serializer):
@@ -120,6 +126,9 @@ class FiguresSerializer(ParseOnlyModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["year"]
 
+    def service_fields(self) -> FiguresFields:
+        return as_fields(FiguresFields, self.validated_data)
+
 
 class ContactSerializer(ParseOnlyModelSerializer):
     name = serializers.CharField(read_only=True, label=_("name"))
@@ -146,3 +155,7 @@ class ContactSerializer(ParseOnlyModelSerializer):
             "is_active", "left_on", "legal_basis", "consent_on", "last_contacted_at",
             "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> ContactFields:
+        """The validated fields; the account is an argument of its own."""
+        return as_fields(ContactFields, self.validated_data, without=["account"])
