@@ -7,8 +7,7 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 from collections.abc import Iterable, Mapping
 from copy import copy
 from datetime import date, datetime, time
-from decimal import Decimal
-from typing import cast
+from typing import Unpack, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account, ProductLine
+from deals.fields import OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
+from kam.unset import UNSET, Unset
 from kam.validators import require_room
 from users.models import User
 
@@ -153,28 +154,10 @@ def opportunity_create(
     account: Account,
     product_lines: Iterable[ProductLine] = (),
     closed_on: date | None = None,
-    external_id: str | None | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    value: Decimal | Unset = UNSET,
-    expected_margin: Decimal | None | Unset = UNSET,
-    stage: Stage | None | Unset = UNSET,
-    probability: int | None | Unset = UNSET,
-    expected_close_date: date | None | Unset = UNSET,
-    next_follow_up_on: date | None | Unset = UNSET,
-    next_follow_up_action: str | Unset = UNSET,
-    close_reason: str | Unset = UNSET,
-    owner: User | None | Unset = UNSET,
-    lost_to: Competitor | None | Unset = UNSET,
+    **given: Unpack[OpportunityFields],
 ) -> Opportunity:
     """A new opportunity: the first open stage and the actor as owner when none is given."""
-    fields = given(
-        external_id=external_id,
-        title=title, description=description, value=value, expected_margin=expected_margin,
-        stage=stage, probability=probability, expected_close_date=expected_close_date,
-        next_follow_up_on=next_follow_up_on, next_follow_up_action=next_follow_up_action,
-        close_reason=close_reason, owner=owner, lost_to=lost_to,
-    )  # fmt: skip
+    fields = given_fields(OpportunityFields, given)
     require_edit(actor, account)
     opportunity = Opportunity(account=account)
     opportunity_assign(opportunity, fields, actor=actor, closed_on=closed_on)
@@ -194,30 +177,13 @@ def opportunity_update(
     opportunity: Opportunity,
     product_lines: Iterable[ProductLine] | None = None,
     account: Account | Unset = UNSET,
-    external_id: str | None | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    value: Decimal | Unset = UNSET,
-    expected_margin: Decimal | None | Unset = UNSET,
-    stage: Stage | None | Unset = UNSET,
-    probability: int | None | Unset = UNSET,
-    expected_close_date: date | None | Unset = UNSET,
-    next_follow_up_on: date | None | Unset = UNSET,
-    next_follow_up_action: str | Unset = UNSET,
-    close_reason: str | Unset = UNSET,
-    owner: User | None | Unset = UNSET,
-    lost_to: Competitor | None | Unset = UNSET,
+    **given: Unpack[OpportunityFields],
 ) -> Opportunity:
     """Change the given fields. A new stage resets the probability to the stage's default
     unless a probability is given with it (None means "the default")."""
-    fields = given(
-        account=account, external_id=external_id,
-        title=title, description=description, value=value,
-        expected_margin=expected_margin, stage=stage, probability=probability,
-        expected_close_date=expected_close_date, next_follow_up_on=next_follow_up_on,
-        next_follow_up_action=next_follow_up_action, close_reason=close_reason, owner=owner,
-        lost_to=lost_to,
-    )  # fmt: skip
+    fields = given_fields(OpportunityFields, given)
+    if account is not UNSET:
+        fields = {"account": account, **fields}
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     before = copy(opportunity)

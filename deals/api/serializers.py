@@ -10,8 +10,10 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, ProductLine
+from deals.fields import OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from kam.fields import as_fields
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -82,6 +84,12 @@ class OpportunitySerializer(ParseOnlyModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["closed_on", "closed_at"]
+
+    def service_fields(self) -> OpportunityFields:
+        """The fields besides account and product lines (arguments of their own)."""
+        return as_fields(
+            OpportunityFields, self.validated_data, without=["account", "product_lines"]
+        )
 
 
 class ChangedDealSerializer(serializers.Serializer):
