@@ -64,3 +64,11 @@ class FiguresFields(TypedDict, total=False):
     revenue_target: Decimal | None
     margin_target: Decimal | None
     revenue_potential: Decimal | None
+
+
+class TeamMemberFields(TypedDict):
+    """A user on an account's team (all three given: one row per user and account)."""
+
+    user: User
+    role: str
+    can_edit: bool

@@ -13,7 +13,7 @@ from accounts.access import (
     is_visible_contact_id,
     visible_accounts,
 )
-from accounts.fields import AccountFields, ContactFields, FiguresFields
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from kam.concurrency import VersionedForm
 from kam.fields import as_fields
@@ -81,6 +81,9 @@ class TeamMemberForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> TeamMemberFields:
+        return as_fields(TeamMemberFields, self.cleaned_data)
 
 
 def _same_amount(raw: str, stored: Decimal | None) -> bool:

@@ -23,7 +23,7 @@ from accounts.access import (
     require_edit,
     visible_accounts,
 )
-from accounts.fields import AccountFields, ContactFields, FiguresFields
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import (
     Account,
     Contact,
@@ -164,9 +164,11 @@ def profile_section_update(
 @transaction.atomic
 @records_author
 def team_member_set(
-    *, actor: User, account: Account, user: User, role: str, can_edit: bool
+    *, actor: User, account: Account, **given: Unpack[TeamMemberFields]
 ) -> tuple[TeamMembership, bool]:
     """Add a user to the team or change their role; one row per user and account."""
+    fields = given_fields(TeamMemberFields, given)
+    user, role, can_edit = fields["user"], fields["role"], fields["can_edit"]
     require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None

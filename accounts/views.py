@@ -359,7 +359,7 @@ def team_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = TeamMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.team_member_set(actor=request.user, account=account, **form.cleaned_data)
+            services.team_member_set(actor=request.user, account=account, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

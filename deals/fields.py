@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from deals.models import Competitor, Stage
 from users.models import User
@@ -25,3 +25,21 @@ class OpportunityFields(TypedDict, total=False):
     close_reason: str
     owner: User | None
     lost_to: Competitor | None
+
+
+class CompetitorFields(TypedDict):
+    """A company in the competitor register."""
+
+    name: str
+    website: NotRequired[str]
+    notes: NotRequired[str]
+
+
+class CompetitorLinkFields(TypedDict, total=False):
+    """A competitor on a deal: `competitor` from the register, or `competitor_name` to
+    register (or find) one by name."""
+
+    competitor: Competitor | None
+    competitor_name: str
+    position: str
+    notes: str

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts, visible_accounts
 from accounts.models import Account, ProductLine
-from deals.fields import OpportunityFields
+from deals.fields import CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.concurrency import VersionedForm
 from kam.fields import as_fields
@@ -139,6 +139,9 @@ class CompetitorLinkForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def service_fields(self) -> CompetitorLinkFields:
+        return as_fields(CompetitorLinkFields, self.cleaned_data)
 
 
 class WinLossFilterForm(forms.Form):

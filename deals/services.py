@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account, ProductLine
-from deals.fields import OpportunityFields
+from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam import events
 from kam.fields import given_fields
@@ -246,11 +246,16 @@ def opportunity_move(
 
 @transaction.atomic
 @records_author
-def competitor_create(*, actor: User, name: str, website: str = "", notes: str = "") -> Competitor:
+def competitor_create(*, actor: User, **given: Unpack[CompetitorFields]) -> Competitor:
     """Add a company to the competitor register, shared by every account."""
+    fields = given_fields(CompetitorFields, given)
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied
-    competitor = Competitor(name=name.strip(), website=website.strip(), notes=notes.strip())
+    competitor = Competitor(
+        name=fields["name"].strip(),
+        website=fields.get("website", "").strip(),
+        notes=fields.get("notes", "").strip(),
+    )
     competitor.full_clean()
     competitor.save()
     return competitor
@@ -269,16 +274,18 @@ def opportunity_competitor_set(
     *,
     actor: User,
     opportunity: Opportunity,
-    competitor: Competitor | None = None,
-    competitor_name: str = "",
-    position: str = OpportunityCompetitor.Position.UNKNOWN,
-    notes: str = "",
+    **given: Unpack[CompetitorLinkFields],
 ) -> tuple[OpportunityCompetitor, bool]:
     """Put a competitor on a deal or change their position; one row per competitor.
 
     `competitor_name` registers a competitor that is not in the register yet (or finds
     the one of that name), in the same transaction.
     """
+    fields = given_fields(CompetitorLinkFields, given)
+    competitor: Competitor | None = fields.get("competitor")
+    competitor_name: str = fields.get("competitor_name", "")
+    position: str = fields.get("position", OpportunityCompetitor.Position.UNKNOWN)
+    notes: str = fields.get("notes", "")
     require_edit(actor, opportunity.account)
     if competitor is None:
         if not competitor_name.strip():

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
-from accounts.fields import AccountFields, ContactFields, FiguresFields
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 from kam.fields import as_fields
@@ -106,6 +106,9 @@ class TeamMemberSerializer(ParseOnlyModelSerializer):
         model = TeamMembership
         fields = ["id", "user", "user_name", "role", "can_edit"]
         extra_kwargs = {"role": {"required": True}, "can_edit": {"required": True}}
+
+    def service_fields(self) -> TeamMemberFields:
+        return as_fields(TeamMemberFields, self.validated_data)
 
 
 class FiguresSerializer(ParseOnlyModelSerializer):

@@ -232,10 +232,10 @@ class TeamList(AccountChildView):
     )
     def post(self, request: Request, pk: int) -> Response:
         account = self.get_account()
-        serializer = self.get_serializer(data=request.data)
+        serializer = TeamMemberSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         membership, created = services.team_member_set(
-            actor=actor(request), account=account, **serializer.validated_data
+            actor=actor(request), account=account, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(membership).data,

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, ProductLine
-from deals.fields import OpportunityFields
+from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
 from kam.fields import as_fields
@@ -30,6 +30,9 @@ class CompetitorSerializer(ParseOnlyModelSerializer):
         model = Competitor
         fields = ["id", "name", "website", "notes", "created_at"]
 
+    def service_fields(self) -> CompetitorFields:
+        return as_fields(CompetitorFields, self.validated_data)
+
 
 class OpportunityCompetitorSerializer(ParseOnlyModelSerializer):
     """A competitor on a deal. To add one, send `competitor` (an id from the register) or
@@ -46,6 +49,9 @@ class OpportunityCompetitorSerializer(ParseOnlyModelSerializer):
     class Meta:
         model = OpportunityCompetitor
         fields = ["competitor", "competitor_name", "name", "position", "notes"]
+
+    def service_fields(self) -> CompetitorLinkFields:
+        return as_fields(CompetitorLinkFields, self.validated_data)
 
 
 class OpportunitySerializer(ParseOnlyModelSerializer):

@@ -157,10 +157,12 @@ class OpportunityCompetitors(OpportunityChildView):
     )
     def post(self, request: Request, pk: int) -> Response:
         opportunity = self.get_opportunity()
-        serializer = self.get_serializer(data=request.data)
+        serializer = OpportunityCompetitorSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         link, created = services.opportunity_competitor_set(
-            actor=actor(request), opportunity=opportunity, **serializer.validated_data
+            actor=actor(request), opportunity=opportunity, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(link).data,
@@ -211,11 +213,11 @@ class CompetitorList(generics.ListCreateAPIView):
         return Competitor.objects.order_by("name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = CompetitorSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         try:
             competitor = services.competitor_create(
-                actor=actor(request), **serializer.validated_data
+                actor=actor(request), **serializer.service_fields()
             )
         except DjangoValidationError as error:
             codes = {e.code for e in getattr(error, "error_dict", {}).get("name", [])}
