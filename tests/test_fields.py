@@ -45,6 +45,9 @@ from deals.api.serializers import (
 from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.forms import CompetitorLinkForm, OpportunityForm
 from kam.fields import as_fields, given_fields
+from webhooks.api.serializers import EndpointSerializer
+from webhooks.fields import EndpointFields
+from webhooks.views import EndpointForm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,6 +145,7 @@ PAIRS = [
         serializer_extra={"account"},
     ),
     Pair(IssueFields, serializer=IssueUpdateSerializer),
+    Pair(EndpointFields, form=EndpointForm, serializer=EndpointSerializer),
     Pair(
         SurveyFields,
         form=SurveyForm,
@@ -212,10 +216,6 @@ UNTYPED_SPLATS: set[tuple[str, str, str]] = {
     ("portfolio/views.py", "readiness", "services.readiness_assess"),
     ("reviews/views.py", "branding_edit", "branding.branding_update"),
     ("users/views.py", "profile", "user_update_profile"),
-    ("webhooks/api/views.py", "perform_update", "services.endpoint_update"),
-    ("webhooks/api/views.py", "post", "services.endpoint_create"),
-    ("webhooks/views.py", "detail", "services.endpoint_update"),
-    ("webhooks/views.py", "index", "services.endpoint_create"),
 }
 
 INPUTS = {"cleaned_data", "validated_data"}
