@@ -45,6 +45,9 @@ from deals.api.serializers import (
 from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.forms import CompetitorLinkForm, OpportunityForm
 from kam.fields import as_fields, given_fields
+from portfolio.api.serializers import CompanyTotalsSerializer
+from portfolio.fields import CompanyTotalsFields, ReadinessFields
+from portfolio.views import ReadinessForm
 from webhooks.api.serializers import EndpointSerializer
 from webhooks.fields import EndpointFields
 from webhooks.views import EndpointForm
@@ -146,6 +149,8 @@ PAIRS = [
     ),
     Pair(IssueFields, serializer=IssueUpdateSerializer),
     Pair(EndpointFields, form=EndpointForm, serializer=EndpointSerializer),
+    Pair(CompanyTotalsFields, serializer=CompanyTotalsSerializer),
+    Pair(ReadinessFields, form=ReadinessForm),
     Pair(
         SurveyFields,
         form=SurveyForm,
@@ -212,8 +217,6 @@ UNTYPED_SPLATS: set[tuple[str, str, str]] = {
     ("planning/coaching/api/views.py", "create", "services.coaching_plan_create"),
     ("planning/coaching/api/views.py", "update", "services.coaching_plan_update"),
     ("planning/whitespace/views.py", "cell_edit", "services.cell_set"),
-    ("portfolio/api/views.py", "put", "services.company_totals_put"),
-    ("portfolio/views.py", "readiness", "services.readiness_assess"),
     ("reviews/views.py", "branding_edit", "branding.branding_update"),
     ("users/views.py", "profile", "user_update_profile"),
 }
