@@ -45,6 +45,13 @@ from deals.api.serializers import (
 from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.forms import CompetitorLinkForm, OpportunityForm
 from kam.fields import as_fields, given_fields
+from planning.business_cases.api.serializers import (
+    BusinessCaseSerializer,
+    BusinessCaseUpdateSerializer,
+    ScenarioSerializer,
+)
+from planning.business_cases.fields import BusinessCaseFields, ScenarioFields
+from planning.business_cases.forms import BusinessCaseForm, ScenarioForm
 from portfolio.api.serializers import CompanyTotalsSerializer
 from portfolio.fields import CompanyTotalsFields, ReadinessFields
 from portfolio.views import ReadinessForm
@@ -150,6 +157,19 @@ PAIRS = [
     Pair(IssueFields, serializer=IssueUpdateSerializer),
     Pair(EndpointFields, form=EndpointForm, serializer=EndpointSerializer),
     Pair(CompanyTotalsFields, serializer=CompanyTotalsSerializer),
+    Pair(
+        BusinessCaseFields,
+        form=BusinessCaseForm,
+        serializer=BusinessCaseSerializer,
+        serializer_extra={"account"},
+    ),
+    Pair(BusinessCaseFields, serializer=BusinessCaseUpdateSerializer),
+    Pair(
+        ScenarioFields,
+        form=ScenarioForm,
+        form_leaves_out={"position"},
+        serializer=ScenarioSerializer,
+    ),
     Pair(ReadinessFields, form=ReadinessForm),
     Pair(
         SurveyFields,
@@ -206,14 +226,6 @@ UNTYPED_SPLATS: set[tuple[str, str, str]] = {
     ("planning/action_plan/api/views.py", "create", "services.objective_create"),
     ("planning/action_plan/api/views.py", "update", "services.action_update"),
     ("planning/action_plan/api/views.py", "update", "services.objective_update"),
-    ("planning/business_cases/api/views.py", "create", "services.business_case_create"),
-    ("planning/business_cases/api/views.py", "scenario", "services.scenario_update"),
-    ("planning/business_cases/api/views.py", "scenarios", "services.scenario_create"),
-    ("planning/business_cases/api/views.py", "update", "services.business_case_update"),
-    ("planning/business_cases/views.py", "case_create", "services.business_case_create"),
-    ("planning/business_cases/views.py", "case_edit", "services.business_case_update"),
-    ("planning/business_cases/views.py", "scenario_create", "services.scenario_create"),
-    ("planning/business_cases/views.py", "scenario_edit", "services.scenario_update"),
     ("planning/coaching/api/views.py", "create", "services.coaching_plan_create"),
     ("planning/coaching/api/views.py", "update", "services.coaching_plan_update"),
     ("planning/whitespace/views.py", "cell_edit", "services.cell_set"),
