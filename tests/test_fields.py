@@ -52,6 +52,9 @@ from planning.business_cases.api.serializers import (
 )
 from planning.business_cases.fields import BusinessCaseFields, ScenarioFields
 from planning.business_cases.forms import BusinessCaseForm, ScenarioForm
+from planning.coaching.api.serializers import CoachingPlanSerializer, CoachingPlanUpdateSerializer
+from planning.coaching.fields import CoachingPlanFields, SessionFields
+from planning.coaching.forms import CoachingPlanForm, SessionForm
 from portfolio.api.serializers import CompanyTotalsSerializer
 from portfolio.fields import CompanyTotalsFields, ReadinessFields
 from portfolio.views import ReadinessForm
@@ -172,6 +175,15 @@ PAIRS = [
     ),
     Pair(ReadinessFields, form=ReadinessForm),
     Pair(
+        CoachingPlanFields,
+        form=CoachingPlanForm,
+        form_extra={"reps"},
+        serializer=CoachingPlanSerializer,
+        serializer_extra={"account", "reps"},
+    ),
+    Pair(CoachingPlanFields, serializer=CoachingPlanUpdateSerializer, serializer_extra={"reps"}),
+    Pair(SessionFields, form=SessionForm, form_extra={"participants"}),
+    Pair(
         SurveyFields,
         form=SurveyForm,
         serializer=SurveySerializer,
@@ -226,8 +238,6 @@ UNTYPED_SPLATS: set[tuple[str, str, str]] = {
     ("planning/action_plan/api/views.py", "create", "services.objective_create"),
     ("planning/action_plan/api/views.py", "update", "services.action_update"),
     ("planning/action_plan/api/views.py", "update", "services.objective_update"),
-    ("planning/coaching/api/views.py", "create", "services.coaching_plan_create"),
-    ("planning/coaching/api/views.py", "update", "services.coaching_plan_update"),
     ("planning/whitespace/views.py", "cell_edit", "services.cell_set"),
     ("reviews/views.py", "branding_edit", "branding.branding_update"),
     ("users/views.py", "profile", "user_update_profile"),
@@ -287,7 +297,6 @@ def test_no_input_is_splatted_into_a_service_untyped() -> None:
 # service_fields() still returning a plain dict; the list only shrinks.
 UNTYPED_SERVICE_FIELDS = {
     "planning/action_plan/forms.py",
-    "planning/coaching/forms.py",
 }
 
 
