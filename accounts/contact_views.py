@@ -96,7 +96,7 @@ def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not candidates:
         try:
             contact = services.contact_create(
-                actor=request.user, account=account, **form.cleaned_data
+                actor=request.user, account=account, **form.service_fields()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -123,7 +123,7 @@ def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(actor=request.user, contact=contact, **form.cleaned_data)
+            services.contact_update(actor=request.user, contact=contact, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

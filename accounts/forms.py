@@ -13,8 +13,10 @@ from accounts.access import (
     is_visible_contact_id,
     visible_accounts,
 )
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import Account, Contact, ProfileSection, TeamMembership, YearlyFigures
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
 from kam.forms import choice_field
 from users.models import Role, User
 
@@ -57,10 +59,8 @@ class AccountForm(VersionedForm, forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("product_lines", None)
-        return data
+    def service_fields(self) -> AccountFields:
+        return as_fields(AccountFields, self.cleaned_data, without=["product_lines"])
 
 
 class ProfileSectionForm(forms.ModelForm):
@@ -81,6 +81,9 @@ class TeamMemberForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> TeamMemberFields:
+        return as_fields(TeamMemberFields, self.cleaned_data)
 
 
 def _same_amount(raw: str, stored: Decimal | None) -> bool:
@@ -133,6 +136,10 @@ class FiguresForm(forms.ModelForm):
                   " the actuals are not known."),
             )  # fmt: skip
         return data
+
+    def service_fields(self) -> FiguresFields:
+        """The values of the year in the year field (`cleaned_data["year"]`)."""
+        return as_fields(FiguresFields, self.cleaned_data, without=["year"])
 
     @property
     def actuals_known(self) -> bool:
@@ -209,6 +216,9 @@ class ContactForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> ContactFields:
+        return as_fields(ContactFields, self.cleaned_data)
 
 
 class ContactLeftForm(forms.Form):

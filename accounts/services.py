@@ -7,6 +7,7 @@ the "may change" predicate from accounts.access, and runs in one transaction.
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,7 @@ from accounts.access import (
     require_edit,
     visible_accounts,
 )
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import (
     Account,
     Contact,
@@ -32,9 +34,10 @@ from accounts.models import (
     year_validators,
 )
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
+from kam.unset import UNSET, Unset
 from kam.validators import require_room
 from users.models import User
 
@@ -50,28 +53,9 @@ def account_create(
     *,
     actor: User,
     product_lines: Iterable[ProductLine] = (),
-    name: str | Unset = UNSET,
-    legal_name: str | Unset = UNSET,
-    external_id: str | None | Unset = UNSET,
-    vat_id: str | Unset = UNSET,
-    parent: Account | None | Unset = UNSET,
-    industry: str | Unset = UNSET,
-    customer_type: str | Unset = UNSET,
-    country: str | Unset = UNSET,
-    city: str | Unset = UNSET,
-    region: str | Unset = UNSET,
-    website: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    tier: str | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    individual_requirements: bool | Unset = UNSET,
+    **given: Unpack[AccountFields],
 ) -> Account:
-    fields = given(
-        name=name, legal_name=legal_name, external_id=external_id, vat_id=vat_id, parent=parent,
-        industry=industry, customer_type=customer_type, country=country, city=city,
-        region=region, website=website, status=status, tier=tier, owner=owner,
-        individual_requirements=individual_requirements,
-    )  # fmt: skip
+    fields = given_fields(AccountFields, given)
     fields.setdefault("owner", actor)
     account = Account(**fields)
     _check_parent(actor, account.parent)
@@ -102,29 +86,10 @@ def account_update(
     actor: User,
     account: Account,
     product_lines: Iterable[ProductLine] | None = None,
-    name: str | Unset = UNSET,
-    legal_name: str | Unset = UNSET,
-    external_id: str | None | Unset = UNSET,
-    vat_id: str | Unset = UNSET,
-    parent: Account | None | Unset = UNSET,
-    industry: str | Unset = UNSET,
-    customer_type: str | Unset = UNSET,
-    country: str | Unset = UNSET,
-    city: str | Unset = UNSET,
-    region: str | Unset = UNSET,
-    website: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    tier: str | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    individual_requirements: bool | Unset = UNSET,
+    **given: Unpack[AccountFields],
 ) -> Account:
     """Change the given fields (the others stay as they are)."""
-    fields = given(
-        name=name, legal_name=legal_name, external_id=external_id, vat_id=vat_id, parent=parent,
-        industry=industry, customer_type=customer_type, country=country, city=city,
-        region=region, website=website, status=status, tier=tier, owner=owner,
-        individual_requirements=individual_requirements,
-    )  # fmt: skip
+    fields = given_fields(AccountFields, given)
     require_edit(actor, account)
     # Lock the row so two moves of the same subtree cannot interleave.
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -199,9 +164,11 @@ def profile_section_update(
 @transaction.atomic
 @records_author
 def team_member_set(
-    *, actor: User, account: Account, user: User, role: str, can_edit: bool
+    *, actor: User, account: Account, **given: Unpack[TeamMemberFields]
 ) -> tuple[TeamMembership, bool]:
     """Add a user to the team or change their role; one row per user and account."""
+    fields = given_fields(TeamMemberFields, given)
+    user, role, can_edit = fields["user"], fields["role"], fields["can_edit"]
     require_edit(actor, account)
     membership = TeamMembership.objects.filter(account=account, user=user).first()
     created = membership is None
@@ -281,12 +248,7 @@ def figures_put(
     actor: User,
     account: Account,
     year: int,
-    revenue: Decimal = Decimal("0"),
-    contribution_margin: Decimal = Decimal("0"),
-    actuals_as_of: date | None = None,
-    revenue_target: Decimal | None | Unset = UNSET,
-    margin_target: Decimal | None | Unset = UNSET,
-    revenue_potential: Decimal | None | Unset = UNSET,
+    **given: Unpack[FiguresFields],
 ) -> tuple[YearlyFigures, bool]:
     """Create or replace the actuals of one year (idempotent, as ERP pushes need).
 
@@ -296,14 +258,15 @@ def figures_put(
     change only when given (None clears), so an ERP push never wipes planning data.
     """
     require_edit(actor, account)
+    fields = given_fields(FiguresFields, given)
     changes = figures_put_changes(
         year=year,
-        revenue=revenue,
-        contribution_margin=contribution_margin,
-        actuals_as_of=actuals_as_of,
-        revenue_target=revenue_target,
-        margin_target=margin_target,
-        revenue_potential=revenue_potential,
+        revenue=fields.get("revenue", Decimal("0")),
+        contribution_margin=fields.get("contribution_margin", Decimal("0")),
+        actuals_as_of=fields.get("actuals_as_of"),
+        revenue_target=fields.get("revenue_target", UNSET),
+        margin_target=fields.get("margin_target", UNSET),
+        revenue_potential=fields.get("revenue_potential", UNSET),
     )
     figures = YearlyFigures.objects.select_for_update().filter(account=account, year=year).first()
     created = figures is None
@@ -349,25 +312,21 @@ def figures_patch(
     *,
     actor: User,
     figures: YearlyFigures,
-    revenue: Decimal | Unset = UNSET,
-    contribution_margin: Decimal | Unset = UNSET,
-    actuals_as_of: date | None | Unset = UNSET,
-    revenue_target: Decimal | None | Unset = UNSET,
-    margin_target: Decimal | None | Unset = UNSET,
-    revenue_potential: Decimal | None | Unset = UNSET,
+    **given: Unpack[FiguresFields],
 ) -> YearlyFigures:
     """Change only the given values of an existing year. New actuals without a date stand
     at today."""
     require_edit(actor, figures.account)
     figures = YearlyFigures.objects.select_for_update().get(pk=figures.pk)
+    fields = given_fields(FiguresFields, given)
     changes = figures_patch_changes(
         year=figures.year,
-        revenue=revenue,
-        contribution_margin=contribution_margin,
-        actuals_as_of=actuals_as_of,
-        revenue_target=revenue_target,
-        margin_target=margin_target,
-        revenue_potential=revenue_potential,
+        revenue=fields.get("revenue", UNSET),
+        contribution_margin=fields.get("contribution_margin", UNSET),
+        actuals_as_of=fields.get("actuals_as_of", UNSET),
+        revenue_target=fields.get("revenue_target", UNSET),
+        margin_target=fields.get("margin_target", UNSET),
+        revenue_potential=fields.get("revenue_potential", UNSET),
     )
     return _figures_save(figures, changes)
 
@@ -472,35 +431,9 @@ def contact_create(
     *,
     actor: User,
     account: Account,
-    external_id: str | None | Unset = UNSET,
-    first_name: str | Unset = UNSET,
-    last_name: str | Unset = UNSET,
-    job_title: str | Unset = UNSET,
-    department: str | Unset = UNSET,
-    email: str | Unset = UNSET,
-    phone: str | Unset = UNSET,
-    mobile: str | Unset = UNSET,
-    preferred_language: str | Unset = UNSET,
-    reports_to: Contact | None | Unset = UNSET,
-    buying_role: str | Unset = UNSET,
-    influence: str | Unset = UNSET,
-    attitude: str | Unset = UNSET,
-    relationship_strength: int | None | Unset = UNSET,
-    relationship_owner: User | None | Unset = UNSET,
-    is_active: bool | Unset = UNSET,
-    left_on: date | None | Unset = UNSET,
-    legal_basis: str | Unset = UNSET,
-    consent_on: date | None | Unset = UNSET,
+    **given: Unpack[ContactFields],
 ) -> Contact:
-    fields = given(
-        external_id=external_id,
-        first_name=first_name, last_name=last_name, job_title=job_title,
-        department=department, email=email, phone=phone, mobile=mobile,
-        preferred_language=preferred_language, reports_to=reports_to,
-        buying_role=buying_role, influence=influence, attitude=attitude,
-        relationship_strength=relationship_strength, relationship_owner=relationship_owner,
-        is_active=is_active, left_on=left_on, legal_basis=legal_basis, consent_on=consent_on,
-    )  # fmt: skip
+    fields = given_fields(ContactFields, given)
     require_edit(actor, account)
     contact = Contact(account=account, **fields)
     _check_reports_to(actor, contact)
@@ -517,36 +450,12 @@ def contact_update(
     actor: User,
     contact: Contact,
     account: Account | Unset = UNSET,
-    external_id: str | None | Unset = UNSET,
-    first_name: str | Unset = UNSET,
-    last_name: str | Unset = UNSET,
-    job_title: str | Unset = UNSET,
-    department: str | Unset = UNSET,
-    email: str | Unset = UNSET,
-    phone: str | Unset = UNSET,
-    mobile: str | Unset = UNSET,
-    preferred_language: str | Unset = UNSET,
-    reports_to: Contact | None | Unset = UNSET,
-    buying_role: str | Unset = UNSET,
-    influence: str | Unset = UNSET,
-    attitude: str | Unset = UNSET,
-    relationship_strength: int | None | Unset = UNSET,
-    relationship_owner: User | None | Unset = UNSET,
-    is_active: bool | Unset = UNSET,
-    left_on: date | None | Unset = UNSET,
-    legal_basis: str | Unset = UNSET,
-    consent_on: date | None | Unset = UNSET,
+    **given: Unpack[ContactFields],
 ) -> Contact:
     """Change the given fields (the others stay as they are); `account` moves the contact."""
-    fields = given(
-        account=account, external_id=external_id,
-        first_name=first_name, last_name=last_name, job_title=job_title,
-        department=department, email=email, phone=phone, mobile=mobile,
-        preferred_language=preferred_language, reports_to=reports_to,
-        buying_role=buying_role, influence=influence, attitude=attitude,
-        relationship_strength=relationship_strength, relationship_owner=relationship_owner,
-        is_active=is_active, left_on=left_on, legal_basis=legal_basis, consent_on=consent_on,
-    )  # fmt: skip
+    fields: dict[str, Any] = given_fields(ContactFields, given)
+    if account is not UNSET:
+        fields = {"account": account, **fields}
     require_edit(actor, contact.account)
     # A fresh row: the caller's may carry `reports_to` preloaded as None where the actor
     # cannot see the manager.

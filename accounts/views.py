@@ -359,7 +359,7 @@ def team_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = TeamMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.team_member_set(actor=request.user, account=account, **form.cleaned_data)
+            services.team_member_set(actor=request.user, account=account, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -400,8 +400,8 @@ def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     account = get_account_for(request.user, pk)
     form = FiguresForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        year = data.pop("year")
+        data = form.service_fields()
+        year: int = form.cleaned_data["year"]
         form.shown_year = year
         stored = account.figures.filter(year=year).first()
         losses = form.losses(stored)
@@ -416,8 +416,14 @@ def figures_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 services.figures_put(actor=request.user, account=account, year=year, **data)
             else:
                 # Actuals left empty are not known: targets and potential only.
-                del data["revenue"], data["contribution_margin"]
-                services.figures_plan_set(actor=request.user, account=account, year=year, **data)
+                services.figures_plan_set(
+                    actor=request.user,
+                    account=account,
+                    year=year,
+                    revenue_target=data.get("revenue_target"),
+                    margin_target=data.get("margin_target"),
+                    revenue_potential=data.get("revenue_potential"),
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts, group_contacts, visible_contacts
 from accounts.models import Account, Contact
+from activities.fields import ActivityFields, ActivityLogFields, FollowUpFields
 from activities.models import Activity, FollowUp
+from kam.fields import as_fields
 from kam.forms import UserField, UserTypeahead, choice_field
 from users.models import User
 
@@ -26,6 +28,9 @@ def _owner_widget() -> UserTypeahead:
 
 def _posted_ids(data, name: str) -> list[int]:
     return [int(v) for v in data.getlist(name) if str(v).isdigit()]
+
+
+_ON_THEIR_OWN = ("account", "contacts", "users")
 
 
 class ActivityForm(forms.ModelForm):
@@ -146,12 +151,14 @@ class ActivityForm(forms.ModelForm):
             cleaned["next_step_owner"] = None
         return cleaned
 
-    def service_fields(self) -> dict:
-        """What the service takes besides account, contacts and users."""
-        data = dict(self.cleaned_data)
-        for name in ("account", "contacts", "users"):
-            data.pop(name, None)
-        return data
+    def log_fields(self) -> ActivityLogFields:
+        """A new activity: what activity_log takes besides account, contacts and users."""
+        return as_fields(ActivityLogFields, self.cleaned_data, without=_ON_THEIR_OWN)
+
+    def service_fields(self) -> ActivityFields:
+        """A logged activity (the form without account and next step): what
+        activity_update takes besides contacts and users."""
+        return as_fields(ActivityFields, self.cleaned_data, without=_ON_THEIR_OWN)
 
 
 class FollowUpForm(forms.ModelForm):
@@ -195,6 +202,9 @@ class FollowUpForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> FollowUpFields:
+        return as_fields(FollowUpFields, self.cleaned_data, without=["account"])
 
 
 class FollowUpPlanForm(forms.ModelForm):

@@ -6,7 +6,7 @@ runs in one transaction: an activity whose next step fails validation leaves not
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Unpack, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,11 +23,12 @@ from accounts.access import (
     visible_contacts,
 )
 from accounts.models import Account, Contact
+from activities.fields import ActivityFields, ActivityLogFields, FollowUpFields
 from activities.models import Activity, FollowUp
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
 from users.models import User
 
 
@@ -121,34 +122,30 @@ def activity_log(
     *,
     actor: User,
     account: Account,
-    kind: str = Activity.Kind.MEETING,
-    occurred_at: datetime,
-    subject: str,
-    duration_minutes: int | None = None,
-    location: str = "",
-    notes: str = "",
-    outcome: str = "",
     contacts: Iterable[Contact] = (),
     users: Iterable[User] = (),
-    next_step: str = "",
-    next_step_owner: User | None = None,
-    next_step_due_on: date | None = None,
+    **given: Unpack[ActivityLogFields],
 ) -> Activity:
-    """Log a contact with the customer; a next step becomes a follow-up for its owner."""
+    """Log a contact with the customer; a next step becomes a follow-up for its owner.
+    Occurred at and subject are required (model validation)."""
+    fields = given_fields(ActivityLogFields, given)
+    occurred_at = fields.get("occurred_at")
+    next_step_owner = fields.get("next_step_owner")
+    next_step_due_on = fields.get("next_step_due_on")
     require_edit(actor, account)
     contacts, users = list(contacts), list(users)
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
     activity = Activity(
         account=account,
-        kind=kind,
-        occurred_at=occurred_at,
-        subject=(subject or "").strip(),
-        duration_minutes=duration_minutes,
-        location=(location or "").strip(),
-        notes=(notes or "").replace("\r\n", "\n").strip(),
-        outcome=(outcome or "").replace("\r\n", "\n").strip(),
-        next_step=(next_step or "").strip(),
+        kind=fields.get("kind", Activity.Kind.MEETING),
+        occurred_at=cast(datetime, occurred_at),  # None is refused by full_clean below
+        subject=(fields.get("subject") or "").strip(),
+        duration_minutes=fields.get("duration_minutes"),
+        location=(fields.get("location") or "").strip(),
+        notes=(fields.get("notes") or "").replace("\r\n", "\n").strip(),
+        outcome=(fields.get("outcome") or "").replace("\r\n", "\n").strip(),
+        next_step=(fields.get("next_step") or "").strip(),
         next_step_owner=next_step_owner,
         next_step_due_on=next_step_due_on,
         created_by=actor,
@@ -212,21 +209,12 @@ def activity_update(
     activity: Activity,
     contacts: Iterable[Contact] | None = None,
     users: Iterable[User] | None = None,
-    kind: str | Unset = UNSET,
-    occurred_at: datetime | Unset = UNSET,
-    duration_minutes: int | None | Unset = UNSET,
-    location: str | Unset = UNSET,
-    subject: str | Unset = UNSET,
-    notes: str | Unset = UNSET,
-    outcome: str | Unset = UNSET,
+    **given: Unpack[ActivityFields],
 ) -> Activity:
     """Correct what was logged (its author or an editor of the account; the given fields).
     The next step is not changed here: once given, it lives on as its follow-up, which is
     changed, closed or reopened on its own."""
-    fields = given(
-        kind=kind, occurred_at=occurred_at, duration_minutes=duration_minutes, location=location,
-        subject=subject, notes=notes, outcome=outcome,
-    )  # fmt: skip
+    fields = given_fields(ActivityFields, given)
     _require_activity_change(actor, activity)
     for name, value in fields.items():
         if isinstance(value, str):
@@ -277,9 +265,9 @@ def _follow_up_save(
     *,
     actor: User | None,
     account: Account,
-    owner: User,
+    owner: User | None,
     title: str,
-    due_on: date,
+    due_on: date | None,
     notes: str = "",
     source: str = "",
     activity: Activity | None = None,
@@ -288,7 +276,7 @@ def _follow_up_save(
         account=account,
         owner=owner,
         title=(title or "").strip(),
-        due_on=due_on,
+        due_on=cast(date, due_on),  # None is refused by full_clean below
         notes=(notes or "").replace("\r\n", "\n").strip(),
         source=source,
         activity=activity,
@@ -313,25 +301,23 @@ def follow_up_create(
     *,
     actor: User | None,
     account: Account,
-    owner: User,
-    title: str,
-    due_on: date,
-    notes: str = "",
     source: str = "",
     done: bool = False,
+    **given: Unpack[FollowUpFields],
 ) -> FollowUp:
     """A follow-up for `owner`; with `done`, recorded as done by the actor right away, in
     the same transaction. `actor=None` means the system (e.g. a detractor survey that came
     in): no edit check then, the caller has decided."""
     if actor is not None:
         require_edit(actor, account)
+    fields = given_fields(FollowUpFields, given)
     follow_up = _follow_up_save(
         actor=actor,
         account=account,
-        owner=owner,
-        title=title,
-        due_on=due_on,
-        notes=notes,
+        owner=fields.get("owner"),
+        title=fields.get("title", ""),
+        due_on=fields.get("due_on"),
+        notes=fields.get("notes", ""),
         source=source,
     )
     if done and actor is not None:
@@ -346,16 +332,11 @@ def follow_up_update(
     actor: User,
     follow_up: FollowUp,
     done: bool | None = None,
-    title: str | Unset = UNSET,
-    notes: str | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | Unset = UNSET,
+    **given: Unpack[FollowUpFields],
 ) -> FollowUp:
     """Change the given fields; `done` True marks the follow-up done, False reopens it,
     None leaves it as it is. All of it in one transaction."""
-    fields = given(
-        title=title, notes=notes, owner=owner, due_on=due_on,
-    )  # fmt: skip
+    fields = given_fields(FollowUpFields, given)
     if not fields and done is None:
         return follow_up
     _require_change(actor, follow_up)

@@ -214,7 +214,7 @@ def activity_log(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespo
                 account=account,
                 contacts=list(form.cleaned_data["contacts"]),
                 users=list(form.cleaned_data["users"]),
-                **form.service_fields(),
+                **form.log_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -611,15 +611,11 @@ def follow_up_create(request: AuthedHttpRequest) -> HttpResponse:
     preset = _preset_account(request, None)
     form = FollowUpForm(request.POST or None, user=request.user, account=preset)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.follow_up_create(
                 actor=request.user,
-                account=data["account"],
-                owner=data["owner"],
-                title=data["title"],
-                due_on=data["due_on"],
-                notes=data["notes"],
+                account=form.cleaned_data["account"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -5,8 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts
+from contracts.fields import ContractFields
 from contracts.models import Contract
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
 from kam.forms import choice_field
 from kam.uploads import max_upload_bytes
 from users.models import User
@@ -49,10 +51,9 @@ class ContractForm(VersionedForm, forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("account", None)
-        return data
+    def service_fields(self) -> ContractFields:
+        """The fields besides the account (an argument of its own)."""
+        return as_fields(ContractFields, self.cleaned_data, without=["account"])
 
 
 class DocumentForm(forms.Form):

@@ -6,7 +6,7 @@ checked by content before a single byte is stored.
 """
 
 from datetime import date
-from decimal import Decimal
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from contracts import terms
+from contracts.fields import ContractFields
 from contracts.models import Contract, ContractDocument
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
 from kam.uploads import validate_upload
 from kam.validators import require_room
 from users.models import User
@@ -46,28 +47,9 @@ def contract_create(
     *,
     actor: User,
     account: Account,
-    external_id: str | None | Unset = UNSET,
-    number: str | Unset = UNSET,
-    title: str | Unset = UNSET,
-    kind: str | Unset = UNSET,
-    start_on: date | Unset = UNSET,
-    end_on: date | None | Unset = UNSET,
-    notice_period_months: int | Unset = UNSET,
-    auto_renewal: bool | Unset = UNSET,
-    renewal_term_months: int | Unset = UNSET,
-    annual_value: Decimal | Unset = UNSET,
-    prices_and_terms: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    terminated_on: date | None | Unset = UNSET,
-    owner: User | Unset = UNSET,
+    **given: Unpack[ContractFields],
 ) -> Contract:
-    fields = given(
-        external_id=external_id,
-        number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
-        notice_period_months=notice_period_months, auto_renewal=auto_renewal,
-        renewal_term_months=renewal_term_months, annual_value=annual_value,
-        prices_and_terms=prices_and_terms, status=status, terminated_on=terminated_on, owner=owner,
-    )  # fmt: skip
+    fields = given_fields(ContractFields, given)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
     require_edit(actor, account, message=_("You may not change the contracts of this account."))
@@ -86,29 +68,10 @@ def contract_update(
     *,
     actor: User,
     contract: Contract,
-    external_id: str | None | Unset = UNSET,
-    number: str | Unset = UNSET,
-    title: str | Unset = UNSET,
-    kind: str | Unset = UNSET,
-    start_on: date | Unset = UNSET,
-    end_on: date | None | Unset = UNSET,
-    notice_period_months: int | Unset = UNSET,
-    auto_renewal: bool | Unset = UNSET,
-    renewal_term_months: int | Unset = UNSET,
-    annual_value: Decimal | Unset = UNSET,
-    prices_and_terms: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    terminated_on: date | None | Unset = UNSET,
-    owner: User | Unset = UNSET,
+    **given: Unpack[ContractFields],
 ) -> Contract:
     """Change the given fields (the others stay as they are)."""
-    fields = given(
-        external_id=external_id,
-        number=number, title=title, kind=kind, start_on=start_on, end_on=end_on,
-        notice_period_months=notice_period_months, auto_renewal=auto_renewal,
-        renewal_term_months=renewal_term_months, annual_value=annual_value,
-        prices_and_terms=prices_and_terms, status=status, terminated_on=terminated_on, owner=owner,
-    )  # fmt: skip
+    fields = given_fields(ContractFields, given)
     require_edit(
         actor, contract.account, message=_("You may not change the contracts of this account.")
     )
@@ -162,6 +125,7 @@ def document_add(*, actor: User, contract: Contract, uploaded_file) -> ContractD
     )
     document.file.save(checked.original_name, uploaded_file, save=False)
     stored = document.file.name
+    assert stored is not None  # just named by the save above
     storage = document.file.storage
     try:
         document.full_clean(exclude=["file"])
@@ -181,6 +145,7 @@ def document_delete(*, actor: User, document: ContractDocument) -> None:
         message=_("You may not change the contracts of this account."),
     )
     name = document.file.name
+    assert name is not None  # the file field is required
     storage = document.file.storage
     bury(document, kind="contract_document", account_id=document.contract.account_id)
     document.delete()

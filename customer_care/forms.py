@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts, group_contacts
 from accounts.models import Account
+from customer_care.fields import IssueFields, SurveyFields
 from customer_care.models import CustomerIssue, Department, Survey
+from kam.fields import as_fields
 from kam.forms import UserField, UserTypeahead, choice_field
 from users.models import User
 
@@ -66,12 +68,14 @@ class IssueForm(forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> IssueFields:
+        """The fields besides the account (an argument of its own); an owner left empty
+        is not given."""
         data = dict(self.cleaned_data)
         data.pop("account", None)
         if data.get("owner") is None:
             data.pop("owner", None)
-        return data
+        return as_fields(IssueFields, data)
 
 
 class IssueStatusForm(forms.Form):
@@ -110,3 +114,6 @@ class SurveyForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> SurveyFields:
+        return as_fields(SurveyFields, self.cleaned_data)

@@ -187,6 +187,9 @@ CSAT_RANGE = _("CSAT is a score from 1 to 5.")
 class Survey(models.Model):
     """One satisfaction survey answer of a customer (NPS and/or CSAT)."""
 
+    # Not stored: survey_record attaches the detractor's follow-up (None otherwise).
+    follow_up: "FollowUp | None"
+
     class Method(models.TextChoices):
         EMAIL = "email", _("E-mail survey")
         PHONE = "phone", _("Phone")
@@ -244,10 +247,6 @@ class Survey(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    # Set by services.survey_record on the survey it returns: the follow-up a detractor
-    # score created, else None.
-    follow_up: "FollowUp | None"
 
     class Meta:
         verbose_name = _("survey")

@@ -5,7 +5,8 @@ validation (the one set of rules that forms and API share) and runs in one trans
 a detractor survey and the follow-up it creates are saved together or not at all.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,12 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import is_visible_contact_id, require_edit, visible_accounts
-from accounts.models import Account, Contact
+from accounts.models import Account
 from activities.services import follow_up_create
-from customer_care.models import CustomerIssue, Department, Survey, default_due_on
+from customer_care.fields import IssueFields, SurveyFields
+from customer_care.models import CustomerIssue, Survey, default_due_on
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
-from kam.unset import UNSET, Unset, given
 from users.models import User
 
 # A detractor survey asks the account owner to call back within this many days.
@@ -50,39 +52,32 @@ def issue_create(
     *,
     actor: User,
     account: Account,
-    title: str,
-    department: Department,
-    kind: str = CustomerIssue.Kind.COMPLAINT,
-    severity: str = CustomerIssue.Severity.MEDIUM,
-    owner: User | None = None,
-    due_on: date | None = None,
-    description: str = "",
-    escalated: bool = False,
-    status: str = CustomerIssue.Status.OPEN,
-    resolution: str = "",
-    opened_at: datetime | None = None,
     resolved_at: datetime | None = None,
+    **given: Unpack[IssueFields],
 ) -> CustomerIssue:
     """Open an issue. Without a due date it is due after DUE_DAYS_BY_SEVERITY days; without
     an owner it belongs to the user who records it."""
+    fields = given_fields(IssueFields, given)
+    severity = fields.get("severity", CustomerIssue.Severity.MEDIUM)
     require_edit(actor, account)
     issue = CustomerIssue(
         account=account,
-        title=title,
-        description=description,
-        kind=kind,
+        title=fields.get("title", ""),
+        description=fields.get("description", ""),
+        kind=fields.get("kind", CustomerIssue.Kind.COMPLAINT),
         severity=severity,
-        department=department,
-        owner=owner or actor,
-        escalated=escalated,
-        resolution=resolution,
-        opened_at=opened_at or timezone.now(),
+        department=fields.get("department"),
+        owner=fields.get("owner") or actor,
+        escalated=fields.get("escalated", False),
+        resolution=fields.get("resolution", ""),
+        opened_at=fields.get("opened_at") or timezone.now(),
         created_by=actor,
     )
+    due_on = fields.get("due_on")
     if due_on is None:
         due_on = default_due_on(severity, timezone.localtime(issue.opened_at).date())
     issue.due_on = due_on
-    _apply_status(issue, status, resolved_at)
+    _apply_status(issue, fields.get("status", CustomerIssue.Status.OPEN), resolved_at)
     issue.full_clean()
     _check_owner(issue)
     issue.save()
@@ -96,25 +91,11 @@ def issue_update(
     *,
     actor: User,
     issue: CustomerIssue,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    kind: str | Unset = UNSET,
-    severity: str | Unset = UNSET,
-    department: Department | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | None | Unset = UNSET,
-    escalated: bool | Unset = UNSET,
-    status: str | None | Unset = UNSET,
-    resolution: str | Unset = UNSET,
-    opened_at: datetime | Unset = UNSET,
+    **given: Unpack[IssueFields],
 ) -> CustomerIssue:
     """Change an issue's given fields, status and resolution included (the same status
     rules as issue_change_status). The account of an issue does not change."""
-    fields = given(
-        title=title, description=description, kind=kind, severity=severity, department=department,
-        owner=owner, due_on=due_on, escalated=escalated, status=status, resolution=resolution,
-        opened_at=opened_at,
-    )  # fmt: skip
+    fields = given_fields(IssueFields, given)
     require_edit(actor, issue.account)
     issue = CustomerIssue.objects.select_for_update().select_related("account").get(pk=issue.pk)
     new_status = fields.pop("status", None)
@@ -163,25 +144,22 @@ def survey_record(
     *,
     actor: User,
     account: Account,
-    method: str = Survey.Method.EMAIL,
-    nps: int | None = None,
-    csat: int | None = None,
-    contact: Contact | None = None,
-    surveyed_on: date | None = None,
-    comment: str = "",
+    **given: Unpack[SurveyFields],
 ) -> Survey:
     """Record a survey. A detractor score (NPS 0-6 or CSAT 1-2) creates a follow-up for
     the account owner in the same transaction; it is attached as `survey.follow_up`
     (None otherwise)."""
+    fields = given_fields(SurveyFields, given)
+    contact = fields.get("contact")
     require_edit(actor, account)
     survey = Survey(
         account=account,
         contact=contact,
-        surveyed_on=surveyed_on or timezone.localdate(),
-        method=method,
-        nps=nps,
-        csat=csat,
-        comment=(comment or "").replace("\r\n", "\n").strip(),
+        surveyed_on=fields.get("surveyed_on") or timezone.localdate(),
+        method=fields.get("method", Survey.Method.EMAIL),
+        nps=fields.get("nps"),
+        csat=fields.get("csat"),
+        comment=(fields.get("comment") or "").replace("\r\n", "\n").strip(),
         recorded_by=actor,
     )
     survey.full_clean()

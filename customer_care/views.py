@@ -290,7 +290,7 @@ def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             survey = services.survey_record(
-                actor=request.user, account=account, **form.cleaned_data
+                actor=request.user, account=account, **form.service_fields()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts, visible_accounts
 from accounts.models import Account, ProductLine
+from deals.fields import CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
 from kam.forms import choice_field
 from users.models import User
 
@@ -87,7 +89,8 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
                 fields[name] = fields[name] or ""
         return fields
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> OpportunityFields:
+        """The fields besides account and product lines (arguments of their own)."""
         data = dict(self.cleaned_data)
         data.pop("product_lines", None)
         data.pop("account", None)
@@ -98,7 +101,7 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
             )
         for name in ("description", "next_follow_up_action", "close_reason"):
             data[name] = data.get(name) or ""
-        return data
+        return as_fields(OpportunityFields, data)
 
 
 class MoveForm(forms.Form):
@@ -140,6 +143,9 @@ class CompetitorLinkForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def service_fields(self) -> CompetitorLinkFields:
+        return as_fields(CompetitorLinkFields, self.cleaned_data)
 
 
 class WinLossFilterForm(forms.Form):

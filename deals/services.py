@@ -7,8 +7,7 @@ Every write checks the "may change" predicate of accounts.access, validates the 
 from collections.abc import Iterable, Mapping
 from copy import copy
 from datetime import date, datetime, time
-from decimal import Decimal
-from typing import cast
+from typing import Unpack, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account, ProductLine
+from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
+from kam.unset import UNSET, Unset
 from kam.validators import require_room
 from users.models import User
 
@@ -153,28 +154,10 @@ def opportunity_create(
     account: Account,
     product_lines: Iterable[ProductLine] = (),
     closed_on: date | None = None,
-    external_id: str | None | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    value: Decimal | Unset = UNSET,
-    expected_margin: Decimal | None | Unset = UNSET,
-    stage: Stage | None | Unset = UNSET,
-    probability: int | None | Unset = UNSET,
-    expected_close_date: date | None | Unset = UNSET,
-    next_follow_up_on: date | None | Unset = UNSET,
-    next_follow_up_action: str | Unset = UNSET,
-    close_reason: str | Unset = UNSET,
-    owner: User | None | Unset = UNSET,
-    lost_to: Competitor | None | Unset = UNSET,
+    **given: Unpack[OpportunityFields],
 ) -> Opportunity:
     """A new opportunity: the first open stage and the actor as owner when none is given."""
-    fields = given(
-        external_id=external_id,
-        title=title, description=description, value=value, expected_margin=expected_margin,
-        stage=stage, probability=probability, expected_close_date=expected_close_date,
-        next_follow_up_on=next_follow_up_on, next_follow_up_action=next_follow_up_action,
-        close_reason=close_reason, owner=owner, lost_to=lost_to,
-    )  # fmt: skip
+    fields = given_fields(OpportunityFields, given)
     require_edit(actor, account)
     opportunity = Opportunity(account=account)
     opportunity_assign(opportunity, fields, actor=actor, closed_on=closed_on)
@@ -194,30 +177,13 @@ def opportunity_update(
     opportunity: Opportunity,
     product_lines: Iterable[ProductLine] | None = None,
     account: Account | Unset = UNSET,
-    external_id: str | None | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    value: Decimal | Unset = UNSET,
-    expected_margin: Decimal | None | Unset = UNSET,
-    stage: Stage | None | Unset = UNSET,
-    probability: int | None | Unset = UNSET,
-    expected_close_date: date | None | Unset = UNSET,
-    next_follow_up_on: date | None | Unset = UNSET,
-    next_follow_up_action: str | Unset = UNSET,
-    close_reason: str | Unset = UNSET,
-    owner: User | None | Unset = UNSET,
-    lost_to: Competitor | None | Unset = UNSET,
+    **given: Unpack[OpportunityFields],
 ) -> Opportunity:
     """Change the given fields. A new stage resets the probability to the stage's default
     unless a probability is given with it (None means "the default")."""
-    fields = given(
-        account=account, external_id=external_id,
-        title=title, description=description, value=value,
-        expected_margin=expected_margin, stage=stage, probability=probability,
-        expected_close_date=expected_close_date, next_follow_up_on=next_follow_up_on,
-        next_follow_up_action=next_follow_up_action, close_reason=close_reason, owner=owner,
-        lost_to=lost_to,
-    )  # fmt: skip
+    fields = given_fields(OpportunityFields, given)
+    if account is not UNSET:
+        fields = {"account": account, **fields}
     require_edit(actor, opportunity.account)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     before = copy(opportunity)
@@ -280,11 +246,16 @@ def opportunity_move(
 
 @transaction.atomic
 @records_author
-def competitor_create(*, actor: User, name: str, website: str = "", notes: str = "") -> Competitor:
+def competitor_create(*, actor: User, **given: Unpack[CompetitorFields]) -> Competitor:
     """Add a company to the competitor register, shared by every account."""
+    fields = given_fields(CompetitorFields, given)
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied
-    competitor = Competitor(name=name.strip(), website=website.strip(), notes=notes.strip())
+    competitor = Competitor(
+        name=fields["name"].strip(),
+        website=fields.get("website", "").strip(),
+        notes=fields.get("notes", "").strip(),
+    )
     competitor.full_clean()
     competitor.save()
     return competitor
@@ -303,16 +274,18 @@ def opportunity_competitor_set(
     *,
     actor: User,
     opportunity: Opportunity,
-    competitor: Competitor | None = None,
-    competitor_name: str = "",
-    position: str = OpportunityCompetitor.Position.UNKNOWN,
-    notes: str = "",
+    **given: Unpack[CompetitorLinkFields],
 ) -> tuple[OpportunityCompetitor, bool]:
     """Put a competitor on a deal or change their position; one row per competitor.
 
     `competitor_name` registers a competitor that is not in the register yet (or finds
     the one of that name), in the same transaction.
     """
+    fields = given_fields(CompetitorLinkFields, given)
+    competitor: Competitor | None = fields.get("competitor")
+    competitor_name: str = fields.get("competitor_name", "")
+    position: str = fields.get("position", OpportunityCompetitor.Position.UNKNOWN)
+    notes: str = fields.get("notes", "")
     require_edit(actor, opportunity.account)
     if competitor is None:
         if not competitor_name.strip():

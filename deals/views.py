@@ -281,7 +281,7 @@ def competitor_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             link, created = services.opportunity_competitor_set(
-                actor=request.user, opportunity=opportunity, **form.cleaned_data
+                actor=request.user, opportunity=opportunity, **form.service_fields()
             )
         except ValidationError as exc:
             # A new competitor's name errors come from the register ("name").

@@ -1,5 +1,9 @@
 """`UNSET`, the default of a service's optional field arguments: "not given".
 
+Most services now take their fields as one TypedDict (`**fields: Unpack[XFields]`, see
+kam.fields), where a key left out is "not given"; the rest still take one argument per
+field, as below. An explicit UNSET in a TypedDict's field counts as not given too.
+
 Services take their fields as typed keyword-only arguments, so that a misspelt or unknown
 field is a type error (mypy) and a TypeError at run time, never silently ignored. An update
 changes only the fields it is given, and None is a real value (a cleared date, no parent),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,10 +17,12 @@ from accounts import services as account_services
 from accounts.access import can_edit_account
 from accounts.models import Account, YearlyFigures
 from kam import events
+from kam.fields import given_fields
 from kam.formats import money
 from kam.history import records_author
 from kam.tombstones import bury
 from portfolio import classification, health, matrix
+from portfolio.fields import CompanyTotalsFields, ReadinessFields
 from portfolio.latest_health import mark_latest
 from portfolio.models import (
     AccountPortfolio,
@@ -62,11 +65,14 @@ def _refuse_totals_below_accounts(
 @transaction.atomic
 @records_author
 def company_totals_put(
-    *, actor: User, year: int, revenue: Decimal, contribution_margin: Decimal
+    *, actor: User, year: int, **given: Unpack[CompanyTotalsFields]
 ) -> tuple[CompanyTotals, bool]:
     """Create or replace the company's totals of one year (idempotent for ERP pushes).
     Totals below the sum over the accounts kept here are refused: they are the
     denominator of every share (a share above 100 %, an HHI above 10,000)."""
+    fields = given_fields(CompanyTotalsFields, given)
+    revenue: Decimal = fields["revenue"]
+    contribution_margin: Decimal = fields["contribution_margin"]
     _require_company_figures_right(actor)
     _refuse_totals_below_accounts(year, revenue=revenue, contribution_margin=contribution_margin)
     totals = CompanyTotals.objects.select_for_update().filter(year=year).first()
@@ -241,27 +247,21 @@ def matrix_store_year(*, year: int | None = None) -> int:
 def readiness_assess(
     *,
     actor: User,
-    cross_selling: int,
-    needs_advice: int,
-    team_capacity: int,
-    financial_resources: int,
-    know_how: int,
-    travel: int,
-    management_backing: int,
-    notes: str = "",
+    **given: Unpack[ReadinessFields],
 ) -> ReadinessAssessment:
     """Keep a new self-assessment against the KAM readiness checklist."""
+    fields = given_fields(ReadinessFields, given)
     if not actor.sees_all_accounts:
         raise PermissionDenied(_("Only administrators and heads of sales assess readiness."))
     assessment = ReadinessAssessment(
-        cross_selling=cross_selling,
-        needs_advice=needs_advice,
-        team_capacity=team_capacity,
-        financial_resources=financial_resources,
-        know_how=know_how,
-        travel=travel,
-        management_backing=management_backing,
-        notes=notes.strip(),
+        cross_selling=fields["cross_selling"],
+        needs_advice=fields["needs_advice"],
+        team_capacity=fields["team_capacity"],
+        financial_resources=fields["financial_resources"],
+        know_how=fields["know_how"],
+        travel=fields["travel"],
+        management_backing=fields["management_backing"],
+        notes=fields.get("notes", "").strip(),
         assessed_by=actor,
         assessed_at=timezone.now(),
     )

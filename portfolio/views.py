@@ -17,6 +17,7 @@ from accounts.models import Account
 from accounts.selectors import current_year
 from kam import charts as kam_charts
 from kam import export, versioned_cache
+from kam.fields import as_fields
 from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
@@ -31,6 +32,7 @@ from portfolio import (
     selectors,
     services,
 )
+from portfolio.fields import ReadinessFields
 from portfolio.models import (
     AccountPortfolio,
     MatrixScore,
@@ -354,6 +356,9 @@ class ReadinessForm(forms.ModelForm):
             for key in ReadinessAssessment.QUESTIONS
         }
 
+    def service_fields(self) -> ReadinessFields:
+        return as_fields(ReadinessFields, self.cleaned_data)
+
 
 @login_required
 def readiness(request: AuthedHttpRequest) -> HttpResponse:
@@ -362,7 +367,7 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
     form = ReadinessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.readiness_assess(actor=request.user, **form.cleaned_data)
+            services.readiness_assess(actor=request.user, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -30,7 +30,7 @@ from kam.tombstones import bury
 from kam.unset import UNSET, Unset, given
 from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
-from planning.models import BusinessCase, Objective
+from planning.models import BusinessCase, Objective, Scenario
 from reviews import notes, rendering, selectors
 from reviews.models import (
     AgendaItem,
@@ -173,7 +173,8 @@ def _propose_topics(review: AnnualReview) -> int:
                 "contract": f"{contract.number} {contract.title}"
             }
             goal = _("Notice deadline %(date)s: agree prices and services for the next term.") % {
-                "date": date_format(contract.notice_deadline, "SHORT_DATE_FORMAT")
+                # the deadline on the meeting day, set by the selector
+                "date": date_format(contract.notice_deadline, "SHORT_DATE_FORMAT")  # type: ignore[attr-defined]
             }
         topics.append(
             Topic(
@@ -233,6 +234,7 @@ def review_update(
     if (
         held
         and ("status" in fields or "meeting_on" in fields)
+        and review.meeting_on is not None  # checked just above
         and review.meeting_on > timezone.localdate()
     ):
         raise ValidationError(
@@ -250,11 +252,11 @@ def review_update(
             {"next_review_on": _("The next review lies in a later year than %(year)s.")
              % {"year": review.year}}
         )  # fmt: skip
-    require_short_list(customer_participants or [], field="customer_participants")
-    require_short_list(our_participants or [], field="our_participants")
-    contacts, users = _check_participants(
-        review.account, customer_participants or [], our_participants or []
-    )
+    customer_list = list(customer_participants or [])
+    our_list = list(our_participants or [])
+    require_short_list(customer_list, field="customer_participants")
+    require_short_list(our_list, field="our_participants")
+    contacts, users = _check_participants(review.account, customer_list, our_list)
     review.full_clean()
     review.save()
     if our_participants is not None:
@@ -664,7 +666,7 @@ def agreement_update(
         field = "due_on" if owner else "owner"
         raise ValidationError({field: _("A follow-up needs both an owner and a due date.")})
     agreement.full_clean()
-    if agreement.follow_up_id and owner and due_on:
+    if agreement.follow_up is not None and owner and due_on:
         follow_up_update(
             actor=actor, follow_up=agreement.follow_up, title=agreement.text, owner=owner,
             due_on=due_on,
@@ -800,11 +802,17 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(encoded).hexdigest()[:16]
 
 
+def _printed_result(scenario: Scenario) -> list[object]:
+    """What a folder prints of a scenario's result (attached by the selector)."""
+    result = scenario.result  # type: ignore[attr-defined]
+    return [result.one_off_cost, result.yearly_saving, result.npv, result.payback_months]
+
+
 def fingerprint(review: AnnualReview) -> dict[str, Any]:
     """What a folder shows, reduced to one hash per section plus the key figures, so that
     the next version can say what changed."""
     sections = {s.kind: s for s in review.sections.all()}
-    rows = {
+    rows: dict[str, Any] = {
         Section.Kind.MARKET: list(
             review.market_data.values_list("topic", "figure", "source", "year")
         ),
@@ -820,7 +828,8 @@ def fingerprint(review: AnnualReview) -> dict[str, Any]:
         content = [section.text, section.data] if section else []
         result["sections"][kind] = _hash([content, rows.get(kind)])
     figures = sections.get(Section.Kind.FIGURES)
-    result["figures"] = (figures.data or {}).get("rows", []) if figures else []
+    figures_data: dict[str, Any] = (figures.data or {}) if figures else {}
+    result["figures"] = figures_data.get("rows", [])
     result["items"] = {
         choice.key: [_stored_label(choice), choice.shown]
         for section in sections.values()
@@ -833,8 +842,7 @@ def fingerprint(review: AnnualReview) -> dict[str, Any]:
             _hash(
                 [case.horizon_years, case.discount_rate_pct]
                 + [
-                    [scenario.name, scenario.result.one_off_cost, scenario.result.yearly_saving,
-                     scenario.result.npv, scenario.result.payback_months]
+                    [scenario.name, *_printed_result(scenario)]
                     for scenario in case.scenarios.all()
                 ]
             ),

@@ -4,7 +4,7 @@ endpoints; everyone else is answered 404 by the views."""
 import json
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,10 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kam.fields import given_fields
 from kam.queue import sender
 from users.models import Role, User
 from webhooks import signing, tasks, transport
 from webhooks.catalog import EVENT_TYPES
+from webhooks.fields import EndpointFields
 from webhooks.models import Endpoint, Message
 
 PREVIOUS_SECRET_VALID = timedelta(hours=24)
@@ -63,10 +65,13 @@ def _check(*, url: str, event_types: list[str]) -> None:
         raise ValidationError(errors)
 
 
-def endpoint_create(
-    *, actor: User, url: str, event_types: list[str], description: str = "", active: bool = True
-) -> tuple[Endpoint, str]:
+def endpoint_create(*, actor: User, **given: Unpack[EndpointFields]) -> tuple[Endpoint, str]:
     """The new endpoint and its secret (shown this once)."""
+    fields = given_fields(EndpointFields, given)
+    url: str = fields.get("url", "")
+    event_types: list[str] = fields.get("event_types", [])
+    description: str = fields.get("description", "")
+    active: bool = fields.get("active", True)
     require_manager(actor)
     _check(url=url, event_types=event_types)
     secret = signing.new_secret()
@@ -87,11 +92,13 @@ def endpoint_update(
     *,
     actor: User,
     endpoint: Endpoint,
-    url: str | None = None,
-    event_types: list[str] | None = None,
-    description: str | None = None,
-    active: bool | None = None,
+    **given: Unpack[EndpointFields],
 ) -> Endpoint:
+    fields = given_fields(EndpointFields, given)
+    url: str | None = fields.get("url")
+    event_types: list[str] | None = fields.get("event_types")
+    description: str | None = fields.get("description")
+    active: bool | None = fields.get("active")
     require_manager(actor)
     if url is not None:
         endpoint.url = url

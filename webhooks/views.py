@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kam.fields import as_fields
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from webhooks import services
 from webhooks.catalog import EVENT_TYPES
+from webhooks.fields import EndpointFields
 from webhooks.models import Attempt, Endpoint, Message
 
 LOG_LENGTH = 50
@@ -30,6 +32,9 @@ class EndpointForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+    def service_fields(self) -> EndpointFields:
+        return as_fields(EndpointFields, self.cleaned_data)
 
 
 def _require_manager(request: AuthedHttpRequest) -> None:
@@ -48,7 +53,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint, secret = services.endpoint_create(actor=request.user, **form.cleaned_data)
+            endpoint, secret = services.endpoint_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -103,7 +108,7 @@ def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = EndpointForm(request.POST)
     if form.is_valid():
         try:
-            services.endpoint_update(actor=request.user, endpoint=endpoint, **form.cleaned_data)
+            services.endpoint_update(actor=request.user, endpoint=endpoint, **form.service_fields())
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -11,8 +11,10 @@ from rest_framework import serializers
 
 from accounts.access import visible_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
+from accounts.fields import AccountFields, ContactFields, FiguresFields, TeamMemberFields
 from accounts.models import Account, Contact, ProductLine, TeamMembership, YearlyFigures
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from kam.fields import as_fields
 
 
 class AccountSerializer(ParseOnlyModelSerializer):
@@ -47,6 +49,10 @@ class AccountSerializer(ParseOnlyModelSerializer):
             "individual_requirements", "product_lines", "year_revenue", "year_revenue_target",
             "year_revenue_potential", "last_contacted_at", "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> AccountFields:
+        """The validated fields; product lines are an argument of their own."""
+        return as_fields(AccountFields, self.validated_data, without=["product_lines"])
 
 
 class GroupYearSerializer(serializers.Serializer):
@@ -101,6 +107,9 @@ class TeamMemberSerializer(ParseOnlyModelSerializer):
         fields = ["id", "user", "user_name", "role", "can_edit"]
         extra_kwargs = {"role": {"required": True}, "can_edit": {"required": True}}
 
+    def service_fields(self) -> TeamMemberFields:
+        return as_fields(TeamMemberFields, self.validated_data)
+
 
 class FiguresSerializer(ParseOnlyModelSerializer):
     """One year of figures. The ERP owns the actuals (revenue, contribution margin,
@@ -119,6 +128,9 @@ class FiguresSerializer(ParseOnlyModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = ["year"]
+
+    def service_fields(self) -> FiguresFields:
+        return as_fields(FiguresFields, self.validated_data)
 
 
 class ContactSerializer(ParseOnlyModelSerializer):
@@ -146,3 +158,7 @@ class ContactSerializer(ParseOnlyModelSerializer):
             "is_active", "left_on", "legal_basis", "consent_on", "last_contacted_at",
             "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> ContactFields:
+        """The validated fields; the account is an argument of its own."""
+        return as_fields(ContactFields, self.validated_data, without=["account"])

@@ -39,6 +39,7 @@ from kam.api.filters import FILTERS
 from kam.api.pagination import IdsFirstPagination, KeysetOrPageNumberPagination
 from kam.concurrency import VersionedAPIMixin
 from kam.http import actor
+from kam.unset import UNSET
 
 
 def account_queryset(user) -> QuerySet[Account]:
@@ -133,9 +134,9 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
         return account_queryset(self.request.user).order_by("name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = AccountSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        fields = serializer.service_fields()
         if not allow_duplicate(request):
             candidates = duplicates.account_candidates(
                 user=actor(request),
@@ -146,7 +147,7 @@ class AccountList(ExportListMixin, generics.ListCreateAPIView):
             )
             if candidates:
                 return duplicates_response(request, candidates)
-        product_lines = fields.pop("product_lines", ())
+        product_lines = serializer.validated_data.get("product_lines", ())
         account = services.account_create(
             actor=actor(request), product_lines=product_lines, **fields
         )
@@ -186,10 +187,11 @@ class AccountDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        product_lines = fields.pop("product_lines", None)
         account = services.account_update(
-            actor=actor(request), account=account, product_lines=product_lines, **fields
+            actor=actor(request),
+            account=account,
+            product_lines=serializer.validated_data.get("product_lines"),
+            **serializer.service_fields(),
         )
         return Response(account_detail_data(request, account))
 
@@ -230,10 +232,10 @@ class TeamList(AccountChildView):
     )
     def post(self, request: Request, pk: int) -> Response:
         account = self.get_account()
-        serializer = self.get_serializer(data=request.data)
+        serializer = TeamMemberSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         membership, created = services.team_member_set(
-            actor=actor(request), account=account, **serializer.validated_data
+            actor=actor(request), account=account, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(membership).data,
@@ -293,10 +295,10 @@ class FiguresYear(AccountChildView):
     )
     def put(self, request: Request, pk: int, year: int) -> Response:
         account = self.get_account()
-        serializer = self.get_serializer(data=request.data)
+        serializer = FiguresSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         figures, created = services.figures_put(
-            actor=actor(request), account=account, year=year, **serializer.validated_data
+            actor=actor(request), account=account, year=year, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(figures).data,
@@ -312,10 +314,12 @@ class FiguresYear(AccountChildView):
         figures = account.figures.filter(year=year).first()
         if figures is None:
             raise Http404
-        serializer = self.get_serializer(figures, data=request.data, partial=True)
+        serializer = FiguresSerializer(
+            figures, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         figures = services.figures_patch(
-            actor=actor(request), figures=figures, **serializer.validated_data
+            actor=actor(request), figures=figures, **serializer.service_fields()
         )
         return Response(self.get_serializer(figures).data)
 
@@ -349,13 +353,14 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
         return contact_queryset(self.request.user).order_by("last_name", "first_name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ContactSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        fields = serializer.service_fields()
+        account = serializer.validated_data["account"]
         if not allow_duplicate(request):
             candidates = duplicates.contact_candidates(
                 user=actor(request),
-                account=fields["account"],
+                account=account,
                 first_name=fields.get("first_name", ""),
                 last_name=fields.get("last_name", ""),
                 email=fields.get("email", ""),
@@ -363,9 +368,7 @@ class ContactList(ExportListMixin, generics.ListCreateAPIView):
             )
             if candidates:
                 return duplicates_response(request, candidates)
-        contact = services.contact_create(
-            actor=actor(request), account=fields.pop("account"), **fields
-        )
+        contact = services.contact_create(actor=actor(request), account=account, **fields)
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -388,12 +391,18 @@ class ContactDetail(generics.RetrieveUpdateAPIView):
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         contact = self.get_object()
-        serializer = self.get_serializer(
-            contact, data=request.data, partial=kwargs.get("partial", False)
+        serializer = ContactSerializer(
+            contact,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         contact = services.contact_update(
-            actor=actor(request), contact=contact, **serializer.validated_data
+            actor=actor(request),
+            contact=contact,
+            account=serializer.validated_data.get("account", UNSET),
+            **serializer.service_fields(),
         )
         return Response(self.get_serializer(contact).data)
 

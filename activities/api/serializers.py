@@ -7,8 +7,10 @@ from rest_framework import serializers
 from accounts.access import visible_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
+from activities.fields import ActivityFields, ActivityLogFields, FollowUpFields
 from activities.models import Activity, FollowUp
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from kam.fields import as_fields
 from users.models import User
 
 
@@ -44,6 +46,12 @@ class ActivitySerializer(ParseOnlyModelSerializer[Activity]):
             "next_step_due_on", "follow_ups", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
 
+    def log_fields(self) -> ActivityLogFields:
+        """What activity_log takes besides account, contacts and users."""
+        return as_fields(
+            ActivityLogFields, self.validated_data, without=["account", "contacts", "users"]
+        )
+
 
 class ActivityUpdateSerializer(ActivitySerializer):
     """Changing an activity: account and next step are fixed once logged."""
@@ -55,6 +63,10 @@ class ActivityUpdateSerializer(ActivitySerializer):
 
     class Meta(ActivitySerializer.Meta):
         read_only_fields = ["account", "next_step", "next_step_owner", "next_step_due_on"]
+
+    def service_fields(self) -> ActivityFields:
+        """What activity_update takes besides contacts and users."""
+        return as_fields(ActivityFields, self.validated_data, without=["contacts", "users"])
 
 
 class FollowUpSerializer(ParseOnlyModelSerializer[FollowUp]):
@@ -86,6 +98,13 @@ class FollowUpSerializer(ParseOnlyModelSerializer[FollowUp]):
         ]  # fmt: skip
         read_only_fields = ["done_at", "created_at"]
         extra_kwargs = {"due_on": {"required": True}}
+
+    def service_fields(self) -> FollowUpFields:
+        """The follow-up's fields; account, done (`is_done`) and source are arguments of
+        their own."""
+        return as_fields(
+            FollowUpFields, self.validated_data, without=["account", "is_done", "source"]
+        )
 
 
 class FollowUpUpdateSerializer(FollowUpSerializer):

@@ -78,15 +78,15 @@ class ActivityList(ExportListMixin, generics.ListCreateAPIView):
         return selectors.activity_list(actor(self.request)).order_by("-occurred_at", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ActivitySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        data = serializer.validated_data
         activity = services.activity_log(
             actor=actor(request),
-            account=fields.pop("account"),
-            contacts=fields.pop("contacts", []),
-            users=fields.pop("users", []),
-            **fields,
+            account=data["account"],
+            contacts=data.get("contacts", []),
+            users=data.get("users", []),
+            **serializer.log_fields(),
         )
         return Response(_read_back(request, activity), status=status.HTTP_201_CREATED)
 
@@ -122,13 +122,13 @@ class ActivityDetail(generics.RetrieveUpdateDestroyAPIView):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        data = serializer.validated_data
         activity = services.activity_update(
             actor=actor(request),
             activity=activity,
-            contacts=fields.pop("contacts", None),
-            users=fields.pop("users", None),
-            **fields,
+            contacts=data.get("contacts"),
+            users=data.get("users"),
+            **serializer.service_fields(),
         )
         return Response(_read_back(request, activity))
 
@@ -154,11 +154,16 @@ class FollowUpList(ExportListMixin, generics.ListCreateAPIView):
         return selectors.follow_up_list(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = FollowUpSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        done = fields.pop("is_done", False)
-        follow_up = services.follow_up_create(actor=actor(request), done=done, **fields)
+        data = serializer.validated_data
+        follow_up = services.follow_up_create(
+            actor=actor(request),
+            account=data["account"],
+            source=data.get("source", ""),
+            done=data.get("is_done", False),
+            **serializer.service_fields(),
+        )
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -186,10 +191,11 @@ class FollowUpDetail(generics.RetrieveUpdateAPIView):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        done = fields.pop("is_done", None)
         follow_up = services.follow_up_update(
-            actor=actor(request), follow_up=follow_up, done=done, **fields
+            actor=actor(request),
+            follow_up=follow_up,
+            done=serializer.validated_data.get("is_done"),
+            **serializer.service_fields(),
         )
         fresh = selectors.follow_up_list(actor(request)).filter(pk=follow_up.pk).first()
         return Response(FollowUpSerializer(fresh or follow_up, context={"request": request}).data)

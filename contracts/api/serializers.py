@@ -8,8 +8,10 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
+from contracts.fields import ContractFields
 from contracts.models import Contract, ContractDocument
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from kam.fields import as_fields
 from users.models import User
 
 
@@ -59,6 +61,10 @@ class ContractSerializer(ParseOnlyModelSerializer[Contract]):
             "notice_deadline", "missed_notice_deadline", "next_notice_deadline",
             "next_renewal_on", "document_count", "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> ContractFields:
+        """The fields besides the account (an argument of its own)."""
+        return as_fields(ContractFields, self.validated_data, without=["account"])
 
 
 class ContractUpdateSerializer(ContractSerializer):

@@ -61,11 +61,12 @@ class ContractList(ExportListMixin, generics.ListCreateAPIView):
         return selectors.contract_list(self.request.user).order_by("account__name", "number", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ContractSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
         contract = services.contract_create(
-            actor=actor(request), account=fields.pop("account"), **fields
+            actor=actor(request),
+            account=serializer.validated_data["account"],
+            **serializer.service_fields(),
         )
         data = self.get_serializer(_fresh(request, contract)).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -97,7 +98,7 @@ class ContractDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
         )
         serializer.is_valid(raise_exception=True)
         contract = services.contract_update(
-            actor=actor(request), contract=contract, **serializer.validated_data
+            actor=actor(request), contract=contract, **serializer.service_fields()
         )
         return Response(self.get_serializer(_fresh(request, contract)).data)
 

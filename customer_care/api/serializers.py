@@ -7,8 +7,10 @@ from rest_framework import serializers
 from accounts.access import visible_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
+from customer_care.fields import IssueFields, SurveyFields
 from customer_care.models import CustomerIssue, Department, Survey
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from kam.fields import as_fields
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
@@ -56,6 +58,10 @@ class IssueSerializer(ParseOnlyModelSerializer[CustomerIssue]):
         read_only_fields = ["resolved_at", "created_by", "updated_at"]
         extra_kwargs = {"opened_at": {"required": False}}
 
+    def service_fields(self) -> IssueFields:
+        """The fields besides the account (an argument of its own)."""
+        return as_fields(IssueFields, self.validated_data, without=["account"])
+
 
 class IssueUpdateSerializer(IssueSerializer):
     """The account of an issue does not change."""
@@ -85,6 +91,10 @@ class SurveySerializer(ParseOnlyModelSerializer[Survey]):
         ]  # fmt: skip
         read_only_fields = ["recorded_by", "created_at"]
         extra_kwargs = {"surveyed_on": {"required": False}}
+
+    def service_fields(self) -> SurveyFields:
+        """The fields besides the account (an argument of its own)."""
+        return as_fields(SurveyFields, self.validated_data, without=["account"])
 
     def get_follow_up_created(self, survey: Survey) -> bool:
         return getattr(survey, "follow_up", None) is not None

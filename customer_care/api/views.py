@@ -45,10 +45,13 @@ class IssueList(ExportListMixin, generics.ListCreateAPIView):
         return selectors.issue_list(self.request.user).order_by("-opened_at", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = IssueSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        issue = services.issue_create(actor=actor(request), account=fields.pop("account"), **fields)
+        issue = services.issue_create(
+            actor=actor(request),
+            account=serializer.validated_data["account"],
+            **serializer.service_fields(),
+        )
         return Response(self.get_serializer(issue).data, status=status.HTTP_201_CREATED)
 
 
@@ -78,7 +81,7 @@ class IssueDetail(generics.RetrieveUpdateAPIView):
         )
         serializer.is_valid(raise_exception=True)
         issue = services.issue_update(
-            actor=actor(request), issue=issue, **serializer.validated_data
+            actor=actor(request), issue=issue, **serializer.service_fields()
         )
         return Response(self.get_serializer(issue).data)
 
@@ -103,11 +106,12 @@ class SurveyList(generics.ListCreateAPIView):
         return selectors.survey_list(self.request.user).order_by("-surveyed_on", "-pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = SurveySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
         survey = services.survey_record(
-            actor=actor(request), account=fields.pop("account"), **fields
+            actor=actor(request),
+            account=serializer.validated_data["account"],
+            **serializer.service_fields(),
         )
         return Response(self.get_serializer(survey).data, status=status.HTTP_201_CREATED)
 

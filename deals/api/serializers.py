@@ -10,8 +10,10 @@ from rest_framework import serializers
 from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, ProductLine
+from deals.fields import CompetitorFields, CompetitorLinkFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from kam.fields import as_fields
 
 
 class StageSerializer(serializers.ModelSerializer[Stage]):
@@ -29,6 +31,9 @@ class CompetitorSerializer(ParseOnlyModelSerializer[Competitor]):
         model = Competitor
         fields = ["id", "name", "website", "notes", "created_at"]
 
+    def service_fields(self) -> CompetitorFields:
+        return as_fields(CompetitorFields, self.validated_data)
+
 
 class OpportunityCompetitorSerializer(ParseOnlyModelSerializer[OpportunityCompetitor]):
     """A competitor on a deal. To add one, send `competitor` (an id from the register) or
@@ -45,6 +50,9 @@ class OpportunityCompetitorSerializer(ParseOnlyModelSerializer[OpportunityCompet
     class Meta:
         model = OpportunityCompetitor
         fields = ["competitor", "competitor_name", "name", "position", "notes"]
+
+    def service_fields(self) -> CompetitorLinkFields:
+        return as_fields(CompetitorLinkFields, self.validated_data)
 
 
 class OpportunitySerializer(ParseOnlyModelSerializer[Opportunity]):
@@ -83,6 +91,12 @@ class OpportunitySerializer(ParseOnlyModelSerializer[Opportunity]):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["closed_on", "closed_at"]
+
+    def service_fields(self) -> OpportunityFields:
+        """The fields besides account and product lines (arguments of their own)."""
+        return as_fields(
+            OpportunityFields, self.validated_data, without=["account", "product_lines"]
+        )
 
 
 class ChangedDealSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ from kam.api.pagination import KeysetOrPageNumberPagination
 from kam.api.schema import ErrorSerializer
 from kam.concurrency import VersionedAPIMixin
 from kam.http import actor
+from kam.unset import UNSET
 
 
 def _read_back(request: Request, opportunity: Opportunity) -> dict:
@@ -72,14 +73,14 @@ class OpportunityList(ExportListMixin, generics.ListCreateAPIView):
         return selectors.opportunity_list(self.request.user).order_by("expected_close_date", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = OpportunitySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        data = serializer.validated_data
         opportunity = services.opportunity_create(
             actor=actor(request),
-            account=fields.pop("account"),
-            product_lines=fields.pop("product_lines", ()),
-            **fields,
+            account=data["account"],
+            product_lines=data.get("product_lines", ()),
+            **serializer.service_fields(),
         )
         return Response(_read_back(request, opportunity), status=status.HTTP_201_CREATED)
 
@@ -104,14 +105,20 @@ class OpportunityDetail(VersionedAPIMixin, generics.RetrieveUpdateAPIView):
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         opportunity = self.get_object()
-        serializer = self.get_serializer(
-            opportunity, data=request.data, partial=kwargs.get("partial", False)
+        serializer = OpportunitySerializer(
+            opportunity,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        product_lines = fields.pop("product_lines", None)
+        data = serializer.validated_data
         opportunity = services.opportunity_update(
-            actor=actor(request), opportunity=opportunity, product_lines=product_lines, **fields
+            actor=actor(request),
+            opportunity=opportunity,
+            product_lines=data.get("product_lines"),
+            account=data.get("account", UNSET),
+            **serializer.service_fields(),
         )
         return Response(_read_back(request, opportunity))
 
@@ -150,10 +157,12 @@ class OpportunityCompetitors(OpportunityChildView):
     )
     def post(self, request: Request, pk: int) -> Response:
         opportunity = self.get_opportunity()
-        serializer = self.get_serializer(data=request.data)
+        serializer = OpportunityCompetitorSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         link, created = services.opportunity_competitor_set(
-            actor=actor(request), opportunity=opportunity, **serializer.validated_data
+            actor=actor(request), opportunity=opportunity, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(link).data,
@@ -204,11 +213,11 @@ class CompetitorList(generics.ListCreateAPIView):
         return Competitor.objects.order_by("name", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = CompetitorSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         try:
             competitor = services.competitor_create(
-                actor=actor(request), **serializer.validated_data
+                actor=actor(request), **serializer.service_fields()
             )
         except DjangoValidationError as error:
             codes = {e.code for e in getattr(error, "error_dict", {}).get("name", [])}

@@ -4,7 +4,9 @@ from django import forms
 
 from accounts.models import Account
 from deals.models import Opportunity
+from kam.fields import as_fields
 from kam.forms import choice_field
+from planning.business_cases.fields import BusinessCaseFields, ScenarioFields
 from planning.models import BusinessCase, Scenario, default_discount_rate
 
 
@@ -33,6 +35,9 @@ class BusinessCaseForm(forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
+    def service_fields(self) -> BusinessCaseFields:
+        return as_fields(BusinessCaseFields, self.cleaned_data)
+
 
 class ScenarioForm(forms.ModelForm):
     class Meta:
@@ -49,3 +54,6 @@ class ScenarioForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> ScenarioFields:
+        return as_fields(ScenarioFields, self.cleaned_data)

@@ -4,7 +4,7 @@ Every write checks that the actor may change the case's account, validates the m
 one set of rules that forms and API share) and runs in one transaction.
 """
 
-from decimal import Decimal
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit
 from accounts.models import Account
-from deals.models import Opportunity
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
 from kam.validators import require_room
+from planning.business_cases.fields import BusinessCaseFields, ScenarioFields
 from planning.models import BusinessCase, Scenario
 from users.models import User
 
@@ -34,15 +34,9 @@ def business_case_create(
     *,
     actor: User,
     account: Account,
-    title: str | Unset = UNSET,
-    opportunity: Opportunity | None | Unset = UNSET,
-    horizon_years: int | Unset = UNSET,
-    discount_rate_pct: Decimal | Unset = UNSET,
+    **given: Unpack[BusinessCaseFields],
 ) -> BusinessCase:
-    fields = given(
-        title=title, opportunity=opportunity, horizon_years=horizon_years,
-        discount_rate_pct=discount_rate_pct,
-    )  # fmt: skip
+    fields = given_fields(BusinessCaseFields, given)
     require_edit(actor, account)
     case = BusinessCase(account=account, created_by=actor, **fields)
     case.full_clean()
@@ -57,16 +51,10 @@ def business_case_update(
     *,
     actor: User,
     case: BusinessCase,
-    title: str | Unset = UNSET,
-    opportunity: Opportunity | None | Unset = UNSET,
-    horizon_years: int | Unset = UNSET,
-    discount_rate_pct: Decimal | Unset = UNSET,
+    **given: Unpack[BusinessCaseFields],
 ) -> BusinessCase:
     """Change the given fields (the others stay as they are)."""
-    fields = given(
-        title=title, opportunity=opportunity, horizon_years=horizon_years,
-        discount_rate_pct=discount_rate_pct,
-    )  # fmt: skip
+    fields = given_fields(BusinessCaseFields, given)
     require_edit(actor, case.account)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -90,24 +78,10 @@ def scenario_create(
     *,
     actor: User,
     case: BusinessCase,
-    name: str | Unset = UNSET,
-    yearly_volume: Decimal | Unset = UNSET,
-    unit_price: Decimal | Unset = UNSET,
-    process_cost: Decimal | Unset = UNSET,
-    price_change_pct: Decimal | Unset = UNSET,
-    volume_change_pct: Decimal | Unset = UNSET,
-    one_off_cost: Decimal | Unset = UNSET,
-    yearly_saving: Decimal | Unset = UNSET,
-    margin_pct: Decimal | Unset = UNSET,
-    position: int | Unset = UNSET,
+    **given: Unpack[ScenarioFields],
 ) -> Scenario:
     """A new scenario, after the last one unless `position` is given."""
-    fields = given(
-        name=name, yearly_volume=yearly_volume, unit_price=unit_price, process_cost=process_cost,
-        price_change_pct=price_change_pct, volume_change_pct=volume_change_pct,
-        one_off_cost=one_off_cost, yearly_saving=yearly_saving, margin_pct=margin_pct,
-        position=position,
-    )  # fmt: skip
+    fields = given_fields(ScenarioFields, given)
     require_edit(actor, case.account)
     # Lock the case so that two scenarios added at once get different positions.
     BusinessCase.objects.select_for_update().filter(pk=case.pk).first()
@@ -127,24 +101,10 @@ def scenario_update(
     *,
     actor: User,
     scenario: Scenario,
-    name: str | Unset = UNSET,
-    yearly_volume: Decimal | Unset = UNSET,
-    unit_price: Decimal | Unset = UNSET,
-    process_cost: Decimal | Unset = UNSET,
-    price_change_pct: Decimal | Unset = UNSET,
-    volume_change_pct: Decimal | Unset = UNSET,
-    one_off_cost: Decimal | Unset = UNSET,
-    yearly_saving: Decimal | Unset = UNSET,
-    margin_pct: Decimal | Unset = UNSET,
-    position: int | Unset = UNSET,
+    **given: Unpack[ScenarioFields],
 ) -> Scenario:
     """Change the given fields (the others stay as they are)."""
-    fields = given(
-        name=name, yearly_volume=yearly_volume, unit_price=unit_price, process_cost=process_cost,
-        price_change_pct=price_change_pct, volume_change_pct=volume_change_pct,
-        one_off_cost=one_off_cost, yearly_saving=yearly_saving, margin_pct=margin_pct,
-        position=position,
-    )  # fmt: skip
+    fields = given_fields(ScenarioFields, given)
     require_edit(actor, scenario.case.account)
     for field_name, value in fields.items():
         setattr(scenario, field_name, value)

@@ -66,7 +66,7 @@ def case_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             case = services.business_case_create(
-                actor=request.user, account=account, **form.cleaned_data
+                actor=request.user, account=account, **form.service_fields()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -129,7 +129,7 @@ def case_edit(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
             services.business_case_update(
                 actor=request.user,
                 case=BusinessCase.objects.get(pk=case.pk),
-                **form.cleaned_data,
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -167,7 +167,9 @@ def scenario_create(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
     form = ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.scenario_create(actor=request.user, case=case, **form.cleaned_data)
+            scenario = services.scenario_create(
+                actor=request.user, case=case, **form.service_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -190,7 +192,7 @@ def scenario_edit(request: AuthedHttpRequest, case_id: int, scenario_id: int) ->
             services.scenario_update(
                 actor=request.user,
                 scenario=Scenario.objects.select_related("case__account").get(pk=scenario.pk),
-                **form.cleaned_data,
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

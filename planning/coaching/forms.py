@@ -7,7 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from kam.fields import as_fields
 from kam.forms import choice_field
+from planning.coaching.fields import CoachingPlanFields, SessionFields
 from planning.coaching.selectors import eligible_people
 from planning.models import CoachingPlan, CoachingSession
 
@@ -50,8 +52,9 @@ class CoachingPlanForm(forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def service_fields(self) -> dict:
-        return dict(self.cleaned_data)
+    def service_fields(self) -> CoachingPlanFields:
+        """The plan's fields; the reps are an argument of their own."""
+        return as_fields(CoachingPlanFields, self.cleaned_data, without=["reps"])
 
 
 class MaterialForm(forms.Form):
@@ -95,5 +98,6 @@ class SessionForm(forms.ModelForm):
     def _post_clean(self):
         pass
 
-    def service_fields(self) -> dict:
-        return dict(self.cleaned_data)
+    def service_fields(self) -> SessionFields:
+        """The session's fields; the participants are an argument of their own."""
+        return as_fields(SessionFields, self.cleaned_data, without=["participants"])

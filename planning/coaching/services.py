@@ -7,8 +7,8 @@ as for contract documents) before a single byte is stored.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import PurePath
+from typing import Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
 from kam.uploads import stored_name, validate_upload
 from kam.validators import require_room, require_short_list
+from planning.coaching.fields import CoachingPlanFields, SessionFields
 from planning.models import BriefingConfirmation, CoachingMaterial, CoachingPlan, CoachingSession
 from users.models import User
 
@@ -59,14 +60,9 @@ def coaching_plan_create(
     actor: User,
     account: Account,
     reps: Iterable[User] = (),
-    title: str | Unset = UNSET,
-    measures: str | Unset = UNSET,
-    topics: str | Unset = UNSET,
-    dos_and_donts: str | Unset = UNSET,
+    **given: Unpack[CoachingPlanFields],
 ) -> CoachingPlan:
-    fields = given(
-        title=title, measures=measures, topics=topics, dos_and_donts=dos_and_donts,
-    )  # fmt: skip
+    fields = given_fields(CoachingPlanFields, given)
     if not visible_accounts(actor).filter(pk=account.pk).exists():
         raise ValidationError({"account": _("Choose an account you can see.")})
     require_edit(
@@ -88,16 +84,11 @@ def coaching_plan_update(
     actor: User,
     plan: CoachingPlan,
     reps: Iterable[User] | None = None,
-    title: str | Unset = UNSET,
-    measures: str | Unset = UNSET,
-    topics: str | Unset = UNSET,
-    dos_and_donts: str | Unset = UNSET,
+    **given: Unpack[CoachingPlanFields],
 ) -> CoachingPlan:
     """Change the given fields; `reps=None` keeps the reps. A rep taken off the plan loses
     their confirmation (they are no longer briefed by this plan)."""
-    fields = given(
-        title=title, measures=measures, topics=topics, dos_and_donts=dos_and_donts,
-    )  # fmt: skip
+    fields = given_fields(CoachingPlanFields, given)
     require_edit(
         actor, plan.account, message=_("You may not change the coaching plans of this account.")
     )
@@ -181,8 +172,10 @@ def material_delete(*, actor: User, material: CoachingMaterial) -> None:
 @transaction.atomic
 @records_author
 def session_add(
-    *, actor: User, plan: CoachingPlan, held_at: datetime | None, participants=(), notes: str = ""
+    *, actor: User, plan: CoachingPlan, participants=(), **given: Unpack[SessionFields]
 ) -> CoachingSession:
+    fields = given_fields(SessionFields, given)
+    held_at, notes = fields.get("held_at"), fields.get("notes", "")
     require_edit(
         actor, plan.account, message=_("You may not change the coaching plans of this account.")
     )

@@ -66,7 +66,10 @@ def plan_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             plan = services.coaching_plan_create(
-                actor=request.user, account=account, **form.service_fields()
+                actor=request.user,
+                account=account,
+                reps=form.cleaned_data["reps"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -135,7 +138,12 @@ def plan_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = CoachingPlanForm(request.POST, instance=plan, account=plan.account)
     if form.is_valid():
         try:
-            services.coaching_plan_update(actor=request.user, plan=plan, **form.service_fields())
+            services.coaching_plan_update(
+                actor=request.user,
+                plan=plan,
+                reps=form.cleaned_data["reps"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -200,7 +208,12 @@ def session_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST, account=plan.account)
     if form.is_valid():
         try:
-            services.session_add(actor=request.user, plan=plan, **form.service_fields())
+            services.session_add(
+                actor=request.user,
+                plan=plan,
+                participants=form.cleaned_data["participants"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -3,7 +3,9 @@ from rest_framework import serializers
 
 from accounts.models import MONEY
 from kam.api.serializers import Text
+from kam.fields import as_fields
 from kam.validators import BoundedText
+from portfolio.fields import CompanyTotalsFields
 from portfolio.models import CompanyTotals
 
 
@@ -15,6 +17,9 @@ class CompanyTotalsSerializer(serializers.ModelSerializer[CompanyTotals]):
         model = CompanyTotals
         fields = ["year", "revenue", "contribution_margin", "updated_at"]
         read_only_fields = ["year", "updated_at"]
+
+    def service_fields(self) -> CompanyTotalsFields:
+        return as_fields(CompanyTotalsFields, self.validated_data)
 
 
 class RejectSerializer(serializers.Serializer):

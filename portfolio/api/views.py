@@ -186,7 +186,7 @@ class CompanyTotalsYear(APIView):
         serializer = CompanyTotalsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         totals, created = services.company_totals_put(
-            actor=actor(request), year=year, **serializer.validated_data
+            actor=actor(request), year=year, **serializer.service_fields()
         )
         return Response(
             CompanyTotalsSerializer(totals).data,

@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from kam.fields import as_fields
 from webhooks.catalog import EVENT_TYPES
+from webhooks.fields import EndpointFields
 from webhooks.models import Attempt, Endpoint, Message
 
 
@@ -21,6 +23,9 @@ class EndpointSerializer(serializers.ModelSerializer):
             "id", "owner", "created_at", "updated_at", "failing_since", "disabled_at",
         ]  # fmt: skip
         extra_kwargs: dict[str, dict] = {"url": {"validators": []}}
+
+    def service_fields(self) -> EndpointFields:
+        return as_fields(EndpointFields, self.validated_data)
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):

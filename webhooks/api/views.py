@@ -35,7 +35,7 @@ class EndpointList(_AdminOnly, generics.ListCreateAPIView):
         serializer = EndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint, secret = services.endpoint_create(
-            actor=actor(request), **serializer.validated_data
+            actor=actor(request), **serializer.service_fields()
         )
         data = EndpointWithSecretSerializer(endpoint).data | {"secret": secret}
         return Response(data, status=status.HTTP_201_CREATED)
@@ -46,9 +46,10 @@ class EndpointDetail(_AdminOnly, generics.RetrieveUpdateDestroyAPIView):
     queryset = Endpoint.objects.all()
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
-    def perform_update(self, serializer) -> None:
+    def perform_update(self, serializer: EndpointSerializer) -> None:  # type: ignore[override]
+        assert serializer.instance is not None
         serializer.instance = services.endpoint_update(
-            actor=actor(self.request), endpoint=serializer.instance, **serializer.validated_data
+            actor=actor(self.request), endpoint=serializer.instance, **serializer.service_fields()
         )
 
     def perform_destroy(self, instance) -> None:

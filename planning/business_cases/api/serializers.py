@@ -8,6 +8,8 @@ from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from deals.models import Opportunity
 from kam.api.serializers import ParseOnlyModelSerializer
+from kam.fields import as_fields
+from planning.business_cases.fields import BusinessCaseFields, ScenarioFields
 from planning.models import BusinessCase, Scenario
 
 
@@ -77,6 +79,9 @@ class ScenarioSerializer(ParseOnlyModelSerializer[Scenario]):
         ]  # fmt: skip
         extra_kwargs = {"position": {"required": False}}
 
+    def service_fields(self) -> ScenarioFields:
+        return as_fields(ScenarioFields, self.validated_data)
+
 
 def _visible_opportunities(user):
     return Opportunity.objects.filter(account__in=visible_accounts(user))
@@ -102,6 +107,10 @@ class BusinessCaseSerializer(ParseOnlyModelSerializer[BusinessCase]):
             "created_by", "created_at", "scenarios",
         ]  # fmt: skip
         read_only_fields = ["created_by", "created_at"]
+
+    def service_fields(self) -> BusinessCaseFields:
+        """The fields besides the account (an argument of its own)."""
+        return as_fields(BusinessCaseFields, self.validated_data, without=["account"])
 
 
 class BusinessCaseUpdateSerializer(BusinessCaseSerializer):

@@ -64,24 +64,30 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         return Response(data, status=code)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = BusinessCaseSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
         case = services.business_case_create(
-            actor=actor(request), account=fields.pop("account"), **fields
+            actor=actor(request),
+            account=serializer.validated_data["account"],
+            **serializer.service_fields(),
         )
         return self._detail(case, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         case = self.get_object()
-        serializer = self.get_serializer(
-            case, data=request.data, partial=kwargs.get("partial", False)
+        serializer = BusinessCaseUpdateSerializer(
+            case,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         case = services.business_case_update(
             actor=actor(request),
             case=BusinessCase.objects.get(pk=case.pk),
-            **serializer.validated_data,
+            **serializer.service_fields(),
         )
         return self._detail(case)
 
@@ -100,7 +106,7 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         serializer = ScenarioSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         scenario = services.scenario_create(
-            actor=actor(request), case=case, **serializer.validated_data
+            actor=actor(request), case=case, **serializer.service_fields()
         )
         return self._scenario(case, scenario.pk, status.HTTP_201_CREATED)
 
@@ -138,6 +144,6 @@ class BusinessCaseViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         services.scenario_update(
-            actor=actor(request), scenario=scenario, **serializer.validated_data
+            actor=actor(request), scenario=scenario, **serializer.service_fields()
         )
         return self._scenario(case, scenario.pk)

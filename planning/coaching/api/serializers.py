@@ -11,7 +11,9 @@ from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from kam.api.serializers import ParseOnlyModelSerializer, Text, UrlText, UserIdField
+from kam.fields import as_fields
 from planning.coaching import selectors
+from planning.coaching.fields import CoachingPlanFields
 from planning.models import CoachingMaterial, CoachingPlan, CoachingSession
 
 
@@ -34,6 +36,10 @@ class CoachingPlanSerializer(ParseOnlyModelSerializer[CoachingPlan]):
             "session_count", "confirmation_count", "briefing_url",
         ]  # fmt: skip
         read_only_fields = ["created_by"]
+
+    def service_fields(self) -> CoachingPlanFields:
+        """The plan's fields; account and reps are arguments of their own."""
+        return as_fields(CoachingPlanFields, self.validated_data, without=["account", "reps"])
 
     def get_briefing_url(self, plan: CoachingPlan) -> str:
         return reverse("planning:briefing_sheet", args=[plan.pk])

@@ -96,12 +96,12 @@ class CoachingPlanViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        data = serializer.validated_data
         plan = services.coaching_plan_create(
             actor=actor(request),
-            account=fields.pop("account"),
-            reps=fields.pop("reps", ()),
-            **fields,
+            account=data["account"],
+            reps=data.get("reps", ()),
+            **serializer.service_fields(),
         )
         return self._detail(plan, status.HTTP_201_CREATED)
 
@@ -114,9 +114,11 @@ class CoachingPlanViewSet(
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
         plan = services.coaching_plan_update(
-            actor=actor(request), plan=plan, reps=fields.pop("reps", None), **fields
+            actor=actor(request),
+            plan=plan,
+            reps=serializer.validated_data.get("reps"),
+            **serializer.service_fields(),
         )
         return self._detail(plan)
 
