@@ -95,6 +95,7 @@ class ForecastValues:
     weighted_pipeline: Decimal
     subsidiaries_revenue_target: Decimal | None
     group_members: int
+    group_path: str
     open_pipeline: Decimal
     actions_total: int
     actions_done: int

@@ -1,12 +1,13 @@
 """Reads of the action plan. Each starts from the access scope.
 
 The sums of progress and target forecast of objectives are computed in SQL (subqueries per
-row), so a list of any length takes one query; what follows from them is arithmetic on
+row), and the group figures for the fetched rows in one more query (attach_group_figures),
+so a list of any length takes two queries; what follows from them is arithmetic on
 the row (planning.forecast_math); `Forecast` and `Progress` round the values and put them
 into words.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -14,12 +15,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
+    CharField,
     Count,
-    DateField,
     DecimalField,
     Exists,
+    F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -29,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -36,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import hierarchy
 from accounts.access import scoped
-from accounts.models import Account, YearlyFigures
+from accounts.models import Account, AccountPlacement, YearlyFigures, path_ids
 from deals.models import Opportunity
 from deals.selectors import WEIGHTED
 from kam.formats import money
@@ -75,29 +77,6 @@ def _in_group(outer: str = "account__path") -> Q:
     return Q(account__path__in_subtree_of=OuterRef(outer))
 
 
-def _group_figures(*, years_back: int = 0) -> QuerySet[YearlyFigures]:
-    """The figures of the objective's year (or `years_back` before) of the accounts in its
-    group as it stood at the end of the objective's year (accounts.hierarchy): a past
-    year's objective keeps its members, also in the run-rate base (last year's revenue of
-    this year's members)."""
-    return hierarchy.figures_in_group(
-        YearlyFigures.objects.filter(year=OuterRef("year") - years_back),
-        group_id=OuterRef("account_id"),
-        group_path=OuterRef("account__path"),
-        year=OuterRef("year"),
-    )
-
-
-def _group_sum(field: str, *, years_back: int = 0, condition: Q | None = None) -> Subquery:
-    figures = _group_figures(years_back=years_back)
-    if condition is not None:
-        figures = figures.filter(condition)
-    return Subquery(
-        figures.order_by().values("year").annotate(total=Sum(field)).values("total"),
-        output_field=MONEY_FIELD,
-    )
-
-
 def _group_members() -> Subquery:
     """How many accounts the objective's group holds (1: an account without subsidiaries)."""
     members = (
@@ -109,15 +88,6 @@ def _group_members() -> Subquery:
         .values("n")
     )
     return Subquery(members, output_field=IntegerField())
-
-
-def _actuals_as_of() -> Subquery:
-    """The latest day the group's actuals of the objective's year stand at."""
-    figures = _group_figures()
-    return Subquery(
-        figures.order_by().values("year").annotate(last=Max("actuals_as_of")).values("last"),
-        output_field=DateField(),
-    )
 
 
 def _open_deals() -> QuerySet[Opportunity, Mapping[str, object]]:
@@ -183,14 +153,161 @@ def _action_count(condition: Q) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# --- group figures, read for the fetched rows --------------------------------------------
+
+# Objectives whose group figures one query reads (a page is 25-100; the nightly refresh
+# reads all open objectives in batches of this size).
+GROUP_FIGURES_BATCH = 500
+
+
+@dataclass
+class _GroupFigures:
+    """The sums of one objective's group figures (see attach_group_figures)."""
+
+    actual_revenue: Decimal = Decimal("0")
+    actual_margin: Decimal = Decimal("0")
+    last_year_revenue: Decimal = Decimal("0")
+    potential: Decimal | None = None
+    subsidiaries_revenue_target: Decimal | None = None
+    covered_revenue: Decimal | None = None
+    figures_as_of: date | None = None
+
+
+def _plus(total: Decimal | None, value: Decimal | None) -> Decimal | None:
+    """SQL's SUM: null values left out, null when there is nothing to add."""
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+def attach_group_figures(objectives: list[Objective]) -> None:
+    """Set the group figures on objectives annotated by with_forecast, in one query for
+    all of them: actual_revenue and actual_margin (the figures of the objective's year of
+    the accounts in its group), last_year_revenue (the year before, of the same members),
+    potential, subsidiaries_revenue_target (the members' targets but the objective's
+    account's own), covered_revenue (the revenue of the members with a potential) and
+    figures_as_of (the latest day the actuals stand at).
+
+    The members of a year are the accounts whose path at the end of the objective's year
+    runs through the objective's account (accounts.hierarchy): a past year's objective
+    keeps its members, also in the run-rate base. The query reads the figures of the
+    years wanted of the accounts in these groups now or once (closed placements), with
+    each one's path at the end of every objective year of the rows; the sums are added
+    here, per group and year, instead of in a subquery per objective that reads every
+    yearly figure."""
+    if not objectives:
+        return
+    years = {objective.year for objective in objectives}
+    groups = {objective.account_id: objective.group_path for objective in objectives}
+    now_in = Q()
+    once_in = Q()
+    for group_id, path in groups.items():
+        now_in |= Q(path__in_subtree_of=path)
+        once_in |= Q(path__contains=f"/{group_id}/")
+    # One semi-join (not two IN lists in an OR), so that the figures are read along their
+    # account index.
+    placed = AccountPlacement.objects.filter(once_in, valid_to__isnull=False)
+    candidates = Q(
+        account_id__in=Account.objects.filter(now_in | Q(pk__in=placed.values("account_id")))
+        .order_by()
+        .values("pk")
+    )
+    path_at = {
+        year: Coalesce(
+            Subquery(
+                hierarchy.closed_placements_at(date(year, 12, 31))
+                .filter(account_id=OuterRef("account_id"))
+                .order_by("-pk")
+                .values("path")[:1]
+            ),
+            F("account__path"),
+            output_field=CharField(),
+        )
+        for year in years
+    }
+    rows = (
+        YearlyFigures.objects.filter(candidates, year__in=years | {year - 1 for year in years})
+        .order_by()
+        .annotate(**{f"path_{year}": expression for year, expression in path_at.items()})
+        .values(
+            "account_id",
+            "year",
+            "revenue",
+            "contribution_margin",
+            "revenue_potential",
+            "revenue_target",
+            "actuals_as_of",
+            *(f"path_{year}" for year in years),
+        )
+    )
+    # (group account, objective year, figures year) -> sums. A row counts for every
+    # account on its path at the end of each objective year.
+    sums: dict[tuple[int, int, int], _GroupFigures] = {}
+    wanted = set(groups)
+    for row in rows:
+        for year in years:
+            if row["year"] not in (year, year - 1):
+                continue
+            for group_id in wanted.intersection(path_ids(row[f"path_{year}"])):
+                figures = sums.setdefault((group_id, year, row["year"]), _GroupFigures())
+                _add(figures, row, own=row["account_id"] == group_id)
+    for objective in objectives:
+        this_year = sums.get((objective.account_id, objective.year, objective.year))
+        last_year = sums.get((objective.account_id, objective.year, objective.year - 1))
+        figures = this_year or _GroupFigures()
+        objective.actual_revenue = figures.actual_revenue
+        objective.actual_margin = figures.actual_margin
+        objective.last_year_revenue = last_year.actual_revenue if last_year else Decimal("0")
+        objective.potential = figures.potential
+        objective.subsidiaries_revenue_target = figures.subsidiaries_revenue_target
+        objective.covered_revenue = figures.covered_revenue
+        objective.figures_as_of = figures.figures_as_of
+
+
+def _add(figures: _GroupFigures, row: Mapping, *, own: bool) -> None:
+    figures.actual_revenue += row["revenue"]
+    figures.actual_margin += row["contribution_margin"]
+    figures.potential = _plus(figures.potential, row["revenue_potential"])
+    if row["revenue_potential"] is not None:
+        figures.covered_revenue = _plus(figures.covered_revenue, row["revenue"])
+    if not own:
+        figures.subsidiaries_revenue_target = _plus(
+            figures.subsidiaries_revenue_target, row["revenue_target"]
+        )
+    as_of = row["actuals_as_of"]
+    if as_of is not None and (figures.figures_as_of is None or as_of > figures.figures_as_of):
+        figures.figures_as_of = as_of
+
+
+class _WithGroupFigures(ModelIterable):
+    """Objectives as fetched, with attach_group_figures run on them in batches: a page
+    of any length reads its group figures in one more query."""
+
+    def __iter__(self) -> Iterator[Objective]:
+        batch: list[Objective] = []
+        for objective in super().__iter__():
+            batch.append(objective)
+            if len(batch) == GROUP_FIGURES_BATCH:
+                attach_group_figures(batch)
+                yield from batch
+                batch = []
+        attach_group_figures(batch)
+        yield from batch
+
+
 def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     """Annotate the sums of progress and forecast, each a subquery per objective:
 
     - actions_total (dropped ones left out) and actions_done;
-    - actual_revenue and actual_margin (the figures of the objective's year of the account
-      and every subsidiary below it), last_year_revenue, potential and covered_revenue
-      (the revenue of the members with a potential), figures_as_of (the actuals' day);
-    - won_not_invoiced, weighted_pipeline and open_pipeline (unweighted).
+    - group_path (the path of the objective's account) and group_members;
+    - won_not_invoiced, weighted_pipeline and open_pipeline (unweighted);
+
+    and, set on the rows once they are fetched (attach_group_figures, one more query for
+    the page): actual_revenue and actual_margin (the figures of the objective's year of
+    the account and every subsidiary below it), last_year_revenue, potential,
+    subsidiaries_revenue_target, covered_revenue (the revenue of the members with a
+    potential) and figures_as_of (the actuals' day). They are not columns of the query:
+    nothing filters or sorts on them in SQL.
 
     What follows from them (days_to_come, run_rate, share_of_wallet, forecast_total,
     revenue_percent, margin_percent, share_percent, forecast_percent and the verdict;
@@ -198,28 +315,24 @@ def with_forecast(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     computed once per row instead of repeating the subqueries in SQL.
     """
     # The names are declared on the model (ForecastValues), which the stubs take for a clash.
-    return objectives.annotate(  # type: ignore[no-redef]
+    annotated = objectives.annotate(  # type: ignore[no-redef]
         actions_total=_action_count(~Q(status=Action.Status.DROPPED)),
         actions_done=_action_count(Q(status=Action.Status.DONE)),
-        actual_revenue=Coalesce(_group_sum("revenue"), ZERO),
-        actual_margin=Coalesce(_group_sum("contribution_margin"), ZERO),
-        last_year_revenue=Coalesce(_group_sum("revenue", years_back=1), ZERO),
-        potential=_group_sum("revenue_potential"),
-        subsidiaries_revenue_target=_group_sum(
-            "revenue_target", condition=~Q(account_id=OuterRef("account_id"))
-        ),
+        group_path=F("account__path"),
         group_members=Coalesce(_group_members(), 1),
-        covered_revenue=_group_sum("revenue", condition=Q(revenue_potential__isnull=False)),
-        figures_as_of=_actuals_as_of(),
         won_not_invoiced=Coalesce(_won_not_invoiced(), ZERO),
         weighted_pipeline=Coalesce(_weighted_pipeline(), ZERO),
         open_pipeline=Coalesce(_open_pipeline(), ZERO),
     )
+    # The group figures are read once the rows are fetched (a values() query leaves them
+    # out, as it leaves out every field it does not name).
+    annotated._iterable_class = _WithGroupFigures
+    return annotated
 
 
 def objective_list(user: User | AnonymousUser) -> QuerySet[Objective]:
     """Visible objectives with account and owner joined and progress and forecast annotated
-    (see with_forecast): one query for a list of any length."""
+    (see with_forecast): two queries for a list of any length."""
     return with_forecast(scoped(user, Objective.objects.all()).select_related("account", "owner"))
 
 

@@ -252,8 +252,9 @@ def test_plans_page_query_count_is_constant_with_objectives_listed(
         set_revenue(customer, "100000")
         open_deal(customer, "50000", 50)
         make_objective(customer, title=f"Gefährdet {index}")
-    # The objectives take two: their ids in attention order, then the forecast of those.
-    with django_assert_num_queries(9):
+    # The objectives take three: their ids in attention order, then the forecast of those
+    # and their group figures.
+    with django_assert_num_queries(10):
         html = kam_client.get(PLANS).text
     assert html.count("Gefährdet ") == count
 

@@ -211,7 +211,8 @@ def test_section_query_count_is_constant(
         services.objective_update(
             actor=kam, objective=objective, target_value=Decimal("850000"), reason="Neu"
         )
-    with django_assert_num_queries(12):  # with the deals behind the forecasts
+    # With the deals behind the forecasts and the group figures.
+    with django_assert_num_queries(13):
         response = kam_client.get(section_url(account), **HTMX)
     assert response.content.decode().count('data-testid="objective"') == count
 
@@ -273,8 +274,9 @@ def test_plans_page_query_count_is_constant(kam, kam_client, django_assert_num_q
         set_revenue(account, "100000")
         objective = make_objective(account, title=f"Ziel {index}")
         make_action(objective, title=f"Überfällig {index}", due_on=past)
-    # The page's objectives are picked by their stored forecast first, then read in full.
-    with django_assert_num_queries(9):
+    # The page's objectives are picked by their stored forecast first, then read in full,
+    # then their group figures.
+    with django_assert_num_queries(10):
         response = kam_client.get(PLANS)
     html = response.content.decode()
     assert html.count("Überfällig ") == count
