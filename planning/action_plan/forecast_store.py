@@ -1,6 +1,7 @@
 """The stored target forecast of objectives (Objective.stored_forecast_*).
 
-`with_forecast` computes the forecast with a dozen subqueries per objective. The lists of
+`with_forecast` computes the forecast with subqueries per objective (actions, deals) and one
+query for the group figures of the rows fetched. The lists of
 objectives needing attention (Plans page, home block, reminder rule) filter and sort on
 the stored copy instead, so that those subqueries run only for the rows they show.
 `refresh_forecasts` writes the values of `with_forecast` itself (no second formula):
@@ -152,7 +153,7 @@ def refresh_after(published: Sequence[events.Event]) -> None:
     if not (pending.objective_ids or pending.accounts or pending.group_ids):
         return
     # Which objectives, here (one light query; most accounts have none); their forecast,
-    # a dozen subqueries each, in the worker (a figures push or a deal move answers
+    # several subqueries each, in the worker (a figures push or a deal move answers
     # without it). With the broker away it is computed here.
     from planning.tasks import refresh_objective_forecasts
 
