@@ -63,6 +63,16 @@ class Rows:
     self_reference = ""
     # Row values written beside the record (an opportunity's competitors).
     beside: frozenset[str] = frozenset()
+    # build() sets only the row's fields on a new record (no values derived from them).
+    given_only = False
+    _optional: frozenset[str] | None = None
+
+    def optional(self) -> frozenset[str]:
+        """The model's fields that may be blank."""
+        if self._optional is None:
+            fields = self.model._meta.concrete_fields
+            type(self)._optional = frozenset(f.name for f in fields if f.blank)
+        return self._optional  # type: ignore[return-value]
 
     def __init__(self, writer: "BatchWriter") -> None:
         self.writer = writer
@@ -103,6 +113,7 @@ class AccountRows(Rows):
     model = Account
     looked_up = ("owner", "parent")
     self_reference = "parent"
+    given_only = True
 
     def takes(self, record, changed):
         # A move rewrites the subtree's paths and placements: the service does it.
@@ -152,6 +163,7 @@ class ContactRows(Rows):
     model = Contact
     looked_up = ("account", "reports_to", "relationship_owner")
     self_reference = "reports_to"
+    given_only = True
 
     def build(self, record, changed, values):
         if record is None:
@@ -366,9 +378,13 @@ class BatchWriter:
             self.flush()  # it names a record held back: write those first
         before = copy(record) if record is not None else None
         instance = self.rows.build(record, changed, values)
-        instance.full_clean(
-            exclude=self.rows.looked_up, validate_unique=False, validate_constraints=False
-        )
+        exclude = set(self.rows.looked_up)
+        if record is None and self.rows.given_only:
+            # The other fields of a new record hold the model's defaults; those that may
+            # be blank need no check per row (required ones still are, and clean()
+            # sees the whole record).
+            exclude |= self.rows.optional() - set(changed)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         self.rows.held(instance)
         if record is None:
             self.new.append(instance)
