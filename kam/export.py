@@ -390,7 +390,15 @@ def _queued(export: Export, queryset: QuerySet, *, request, api: bool, title: st
         query=pickle.dumps((queryset.model._meta.label, queryset.query)),
         file_name=name,
     )
-    transaction.on_commit(queue.sender(tasks.build_export, job.pk))
+
+    def hand_over() -> None:
+        # The broker away: the file's page says so instead of waiting for nothing.
+        if not queue.send(tasks.build_export, job.pk):
+            ExportFile.objects.filter(pk=job.pk).update(
+                status=ExportFile.Status.FAILED, error=str(queue.QUEUE_UNAVAILABLE)
+            )
+
+    transaction.on_commit(hand_over)
     page = reverse("export_file", args=[job.pk])
     if not api:
         return redirect(page)
