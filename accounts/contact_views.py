@@ -39,7 +39,7 @@ def contact_list(request: AuthedHttpRequest) -> HttpResponse:
     if filterset.is_valid():
         contacts = filterset.qs
     if fmt := export.requested(request):
-        return export.response(exports.CONTACTS, contacts, fmt=fmt)
+        return export.response(exports.CONTACTS, contacts, fmt=fmt, request=request)
     page = BoundedPaginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

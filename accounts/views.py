@@ -54,7 +54,7 @@ def account_list(request: AuthedHttpRequest) -> HttpResponse:
     if filterset.is_valid():
         accounts = filterset.qs
     if fmt := export.requested(request):
-        return export.response(exports.ACCOUNTS, accounts, fmt=fmt)
+        return export.response(exports.ACCOUNTS, accounts, fmt=fmt, request=request)
     page = page_of(accounts, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)

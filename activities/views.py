@@ -396,7 +396,7 @@ def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     if filterset.is_valid():
         activities = filterset.qs
     if fmt := export.requested(request):
-        return export.response(exports.ACTIVITIES, activities, fmt=fmt)
+        return export.response(exports.ACTIVITIES, activities, fmt=fmt, request=request)
     page = BoundedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -462,7 +462,7 @@ def my_work(request: AuthedHttpRequest) -> HttpResponse:
             .filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
             .order_by(F("done_at").desc(nulls_first=True), "due_on", "pk")
         )
-        return export.response(exports.FOLLOW_UPS, follow_ups, fmt=fmt)
+        return export.response(exports.FOLLOW_UPS, follow_ups, fmt=fmt, request=request)
     if request.htmx and not request.htmx.history_restore_request:
         # The follow-up lists reload themselves after a change made elsewhere on the page.
         context = _follow_up_context(user)

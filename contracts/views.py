@@ -60,7 +60,7 @@ def contract_list(request: AuthedHttpRequest) -> HttpResponse:
     if filterset.is_valid():
         contracts = filterset.qs
     if fmt := export.requested(request):
-        return export.response(exports.CONTRACTS, contracts, fmt=fmt)
+        return export.response(exports.CONTRACTS, contracts, fmt=fmt, request=request)
     account_id = filterset.form.cleaned_data.get("account") if filterset.is_valid() else None
     context = {
         "nav": "contracts",

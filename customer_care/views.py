@@ -52,7 +52,7 @@ def issue_list(request: AuthedHttpRequest) -> HttpResponse:
     if filterset.is_valid():
         issues = filterset.qs
     if fmt := export.requested(request):
-        return export.response(exports.ISSUES, issues, fmt=fmt)
+        return export.response(exports.ISSUES, issues, fmt=fmt, request=request)
     page = BoundedPaginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

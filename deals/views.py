@@ -215,7 +215,7 @@ def opportunity_list(request: AuthedHttpRequest) -> HttpResponse:
     if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
         opportunities = opportunities.order_by("expected_close_date", "pk")
     if fmt := export.requested(request):
-        return export.response(exports.OPPORTUNITIES, opportunities, fmt=fmt)
+        return export.response(exports.OPPORTUNITIES, opportunities, fmt=fmt, request=request)
     page = BoundedPaginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "deals",

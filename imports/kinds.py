@@ -6,6 +6,7 @@ either language; foreign keys by external ID (the group parent also by name), us
 user name, pipeline stages and competitors by name.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -47,6 +48,11 @@ class Column:
         return [*labels_in_both_languages(self.label), self.field]
 
     def lookup(self) -> dict[str, str]:
+        return self._lookup
+
+    @functools.cached_property
+    def _lookup(self) -> dict[str, str]:
+        # Kept on the column: hashing its lazy labels for a cache costs more per cell.
         return choice_lookup(self.choices)
 
 

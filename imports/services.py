@@ -547,11 +547,11 @@ def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) ->
         account_refs |= _texts(rows, "external_id")
     in_scope = visible_accounts(actor)
     if account_refs or parent_refs:
-        for account in in_scope.filter(external_id__in=account_refs | parent_refs):
+        for account in in_scope.filter(external_id__in=account_refs | parent_refs).order_by():
             lookups.accounts[account.external_id] = account  # type: ignore[index]
     if parent_refs:
         wanted = {ref.lower() for ref in parent_refs}
-        for account in in_scope.filter(name__in=parent_refs):
+        for account in in_scope.filter(name__in=parent_refs).order_by():
             if account.name.lower() in wanted:
                 lookups.accounts_by_name.setdefault(account.name.lower(), []).append(account)
     contact_refs = set()
@@ -559,7 +559,10 @@ def build_lookups(*, kind: Kind, actor: User, rows: list[dict[str, RowCell]]) ->
         if column.type == k.CONTACT:
             contact_refs |= _texts(rows, column.field)
     if contact_refs:
-        for contact in visible_contacts(actor).filter(external_id__in=contact_refs):
+        # With their accounts: a contact named as reports-to is checked against the
+        # row's account group (Contact.clean), which would read each one's account.
+        found = visible_contacts(actor).filter(external_id__in=contact_refs)
+        for contact in found.select_related("account").order_by():
             lookups.contacts[contact.external_id] = contact  # type: ignore[index]
     user_refs = set()
     for column in kind.columns:
@@ -640,7 +643,7 @@ def _existing(kind: Kind, rows: list[dict[str, RowCell]], lookups: Lookups) -> d
             found.account = by_id[found.account_id]  # read already: compared, not read again
         return {(f.account_id, f.year): f for f in figures}
     keys = _texts(rows, "external_id")
-    queryset = kind.model._default_manager.filter(external_id__in=keys)
+    queryset = kind.model._default_manager.filter(external_id__in=keys).order_by()
     if kind.model is Opportunity:
         queryset = queryset.select_related("account", "stage", "owner").prefetch_related(
             "competitors"
@@ -714,8 +717,10 @@ def _plan(
 
 
 def _order_by_reference(kind, rows, refused, headings):
-    """Rows that name another row of the file (parent, manager) come after it; rows
-    whose chain of names comes back to themselves are refused."""
+    """Rows that name another row of the file (parent, manager) come after it, level by
+    level (first the rows that name none of the file, then those that name one of them,
+    ...), so that a batch writes what is held back only where a level begins; rows whose
+    chain of names comes back to themselves are refused."""
     reference = kind.self_reference
     index_of: dict[str, int] = {}
     for position, (_number, cells) in enumerate(rows):
@@ -753,6 +758,11 @@ def _order_by_reference(kind, rows, refused, headings):
         if state[position] == "loop":
             text = message % {"column": column}
             refused.append(_refused(number, _key_text(kind, cells), [(column, text)]))
+    level: dict[int, int] = {}
+    for position in ordered:  # each after the row it names
+        target = depends_on.get(position)
+        level[position] = 0 if target is None else level[target] + 1
+    ordered.sort(key=level.__getitem__)  # stable: the file's order within a level
     return [rows[p] for p in ordered], refused
 
 

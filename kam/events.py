@@ -19,7 +19,10 @@ committed transaction with all its events of that transaction, in order (the for
 refreshes once for an import of a thousand rows). A subscriber registered with
 `in_transaction=True` is called inside `publish`, in the publisher's transaction, and its
 errors roll the change back: for writes that must commit or roll back with the change
-(the webhook outbox), never for slow work. A subscriber of a base class
+(the webhook outbox), never for slow work; with `batch=True` as well it is called with a
+list: `[event]` from `publish`, every event of the call from `publish_all` (a batch of
+an import publishes its records' events together, so the outbox asks once whether any
+endpoint listens). A subscriber of a base class
 (`Event`, `AccountEvent`) receives every event of its subclasses.
 
 Tests run in a transaction that never commits: with the setting `EVENTS_RUN_AT_PUBLISH`
@@ -395,10 +398,9 @@ def subscribe(
 ) -> None:
     """Run `handler(event)` after the commit of every transaction that published an
     `event_type` (or a subclass); with `batch`, `handler(events)` once per transaction;
-    with `in_transaction`, `handler(event)` at once, inside the publisher's transaction.
-    Called from AppConfig.ready(); the same handler twice for one type is an error."""
-    if batch and in_transaction:
-        raise ValueError("a subscriber runs in the transaction or in a batch, not both")
+    with `in_transaction`, `handler(event)` at once, inside the publisher's transaction
+    (with both, `handler(events)` once per `publish` or `publish_all`). Called from
+    AppConfig.ready(); the same handler twice for one type is an error."""
     if not (
         isinstance(event_type, type)
         and issubclass(event_type, Event)
@@ -411,6 +413,7 @@ def subscribe(
         if existing.event_type is event_type and existing.handler == handler:
             raise ValueError(f"{existing.name} subscribes to {event_type.__name__} already")
     _subscribers.append(Subscriber(event_type, handler, batch, in_transaction))
+    _reached.clear()
 
 
 def unsubscribe(event_type: type[Event], handler: Handler) -> None:
@@ -418,13 +421,22 @@ def unsubscribe(event_type: type[Event], handler: Handler) -> None:
     for existing in list(_subscribers):
         if existing.event_type is event_type and existing.handler == handler:
             _subscribers.remove(existing)
+            _reached.clear()
             return
     raise ValueError(f"{handler!r} does not subscribe to {event_type.__name__}")
 
 
+# The subscribers each event type reaches, found once (subscribing clears it).
+_reached: dict[type[Event], list[Subscriber]] = {}
+
+
 def subscribers(event_type: type[Event]) -> list[Subscriber]:
     """The subscribers `event_type` reaches, in the order they registered."""
-    return [s for s in _subscribers if issubclass(event_type, s.event_type)]
+    reached = _reached.get(event_type)
+    if reached is None:
+        reached = [s for s in _subscribers if issubclass(event_type, s.event_type)]
+        _reached[event_type] = reached
+    return list(reached)
 
 
 def event_types() -> list[type[Event]]:
@@ -479,12 +491,39 @@ class Batch:
 def publish(event: Event) -> None:
     """Deliver `event` to its subscribers once the current transaction commits (at once
     outside a transaction). Called by the service that made the change."""
-    if not isinstance(event, Event):
-        raise TypeError(f"{event!r} is not a kam.events event")
+    publish_all([event])
+
+
+def publish_all(published: Sequence[Event]) -> None:
+    """`publish` for each of these events, in order; an in-transaction subscriber
+    registered with `batch=True` hears all of them in one call (the events of a batch of
+    imported rows)."""
+    for event in published:
+        if not isinstance(event, Event):
+            raise TypeError(f"{event!r} is not a kam.events event")
+    if not published:
+        return
+    called: set[int] = set()
+    for event in published:
+        for subscriber in subscribers(type(event)):
+            if not subscriber.in_transaction:
+                continue
+            if not subscriber.batch:
+                subscriber.handler(event)
+            elif id(subscriber.handler) not in called:
+                called.add(id(subscriber.handler))
+                types = tuple(
+                    s.event_type
+                    for s in _subscribers
+                    if s.in_transaction and s.batch and s.handler is subscriber.handler
+                )
+                subscriber.handler([e for e in published if isinstance(e, types)])
+    for event in published:
+        _after_commit(event)
+
+
+def _after_commit(event: Event) -> None:
     reached = subscribers(type(event))
-    for subscriber in reached:
-        if subscriber.in_transaction:
-            subscriber.handler(event)
     if all(subscriber.in_transaction for subscriber in reached):
         return
     if settings.EVENTS_RUN_AT_PUBLISH:

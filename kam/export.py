@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -87,6 +88,13 @@ class Export:
     name: str  # the file's name, without the date and extension
     columns: tuple[Column, ...]
     prepare: Callable[[QuerySet], QuerySet] = field(default=lambda queryset: queryset)
+
+    def __post_init__(self) -> None:
+        EXPORTS[self.name] = self  # the task that builds a large XLSX finds it by name
+
+
+# Every Export by name (they are declared at import time of each app's exports.py).
+EXPORTS: dict[str, Export] = {}
 
 
 # --- Columns from model fields --------------------------------------------------------
@@ -286,6 +294,12 @@ def _xlsx_cell(sheet, value: Any, kind: str, *, german: bool) -> Any:
 
 def xlsx_file(export: Export, queryset: QuerySet, *, language: str, title: str = ""):
     """The workbook in a temporary file (rewound), written row by row."""
+    return _xlsx(export, queryset, language=language, title=title)[0]
+
+
+def _xlsx(export: Export, queryset: QuerySet, *, language: str, title: str = ""):
+    """The workbook in a temporary file (rewound), and its number of rows."""
+    rows = 0
     with translation.override(language):
         german = _is_german()
         book = Workbook(write_only=True)
@@ -296,20 +310,40 @@ def xlsx_file(export: Export, queryset: QuerySet, *, language: str, title: str =
             sheet.append(
                 [_xlsx_cell(sheet, v, k, german=german) for v, k in zip(values, kinds, strict=True)]
             )
+            rows += 1
         target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
         book.save(target)
         target.seek(0)
-        return target
+        return target, rows
 
 
 def filename(export: Export, fmt: str) -> str:
     return f"{export.name}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def response(export: Export, queryset: QuerySet, *, fmt: str, title: str = ""):
-    """The export as a download: a streamed CSV, or an XLSX file."""
+def task_rows() -> int:
+    """More rows than this, and an XLSX is built by a task (0: never)."""
+    return int(settings.EXPORT_XLSX_TASK_ROWS)
+
+
+def _large(queryset: Any) -> bool:
+    limit = task_rows()
+    if not limit or not isinstance(queryset, QuerySet):
+        return False
+    return bool(list(queryset.order_by().values_list("pk", flat=True)[limit : limit + 1]))
+
+
+def response(
+    export: Export, queryset: QuerySet, *, fmt: str, title: str = "", request=None, api=False
+):
+    """The export as a download: a streamed CSV, or an XLSX file. An XLSX of more than
+    `EXPORT_XLSX_TASK_ROWS` rows is built by a task (with the `request`'s user): the page
+    goes to the file's page, which offers the download once it is built; the API answers
+    202 with the link."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     name = filename(export, fmt)
+    if fmt == XLSX and request is not None and _large(queryset):
+        return _queued(export, queryset, request=request, api=api, title=title, name=name)
     if fmt == CSV:
         answer: Any = StreamingHttpResponse(
             csv_pieces(export, queryset, language=language), content_type=CONTENT_TYPES[CSV]
@@ -335,3 +369,66 @@ def requested(request) -> str | None:
 def rows_of(export: Export, records: Iterable[Any]) -> list[list[Any]]:
     """The values of records as the export writes them (for tests and previews)."""
     return [[column.value(record) for column in export.columns] for record in records]
+
+
+# --- Large XLSX files, built by a task ----------------------------------------------------
+
+
+def _queued(export: Export, queryset: QuerySet, *, request, api: bool, title: str, name: str):
+    from django.http import JsonResponse
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from kam import queue, tasks
+    from kam.models import ExportFile
+
+    job = ExportFile.objects.create(
+        user=request.user,
+        export=export.name,
+        title=title,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        query=pickle.dumps((queryset.model._meta.label, queryset.query)),
+        file_name=name,
+    )
+
+    def hand_over() -> None:
+        # The broker away: the file's page says so instead of waiting for nothing.
+        if not queue.send(tasks.build_export, job.pk):
+            ExportFile.objects.filter(pk=job.pk).update(
+                status=ExportFile.Status.FAILED, error=str(queue.QUEUE_UNAVAILABLE)
+            )
+
+    transaction.on_commit(hand_over)
+    page = reverse("export_file", args=[job.pk])
+    if not api:
+        return redirect(page)
+    answer = JsonResponse(
+        {
+            "status": job.status,
+            "detail": _("The file is being built; download it from the link when it is ready."),
+            "url": request.build_absolute_uri(page),
+            "download": request.build_absolute_uri(reverse("export_download", args=[job.pk])),
+        },
+        status=202,
+    )
+    answer["Location"] = request.build_absolute_uri(page)
+    return answer
+
+
+def build_file(job) -> None:
+    """Write the XLSX of an ExportFile (its stored query, in its user's language) into
+    its file field, row by row as the request would."""
+    from django.apps import apps
+    from django.core.files import File
+
+    label, query = pickle.loads(bytes(job.query))  # noqa: S301 - written by this server
+    queryset = apps.get_model(label)._default_manager.all()
+    queryset.query = query
+    if job.export not in EXPORTS:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 - loads the views, which declare the exports
+    export = EXPORTS[job.export]
+    target, job.rows = _xlsx(export, queryset, language=job.language, title=job.title)
+    with contextlib.closing(target):
+        job.file.save(job.file_name, File(target), save=False)

@@ -50,3 +50,41 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class ExportFile(models.Model):
+    """A large XLSX export, built by a task instead of in the request (kam.export): the
+    rows of the list as the user filtered them, within their scope, downloaded from its
+    page by that user only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    export = models.CharField(max_length=100)  # the name of its kam.export.Export
+    title = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=10)
+    # The list's query (scope, filters, sort), pickled as Django allows for a Query; only
+    # ever written by the server, from the user's own request.
+    query = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", max_length=255, blank=True)
+    file_name = models.CharField(max_length=255)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -324,6 +324,9 @@ HISTORY_PAGE_SIZE = env_int("HISTORY_PAGE_SIZE", 50, minimum=5, maximum=500)
 # Rows per database round trip of a list export (kam.export), and per piece of a
 # streamed CSV: memory stays bounded by this, however long the list.
 EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000, minimum=1, maximum=100_000)
+# An XLSX export of more rows than this is built by a task, with a download link when it
+# is ready (kam.export); 0: always in the request.
+EXPORT_XLSX_TASK_ROWS = env_int("EXPORT_XLSX_TASK_ROWS", 50_000, minimum=0, maximum=10_000_000)
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.

@@ -1,9 +1,14 @@
+import logging
+
 from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from kam import export
 from kam.api import idempotency
-from kam.models import IdempotencyKey
+from kam.models import ExportFile, IdempotencyKey
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -25,3 +30,31 @@ def purge_idempotency_keys() -> int:
         created_at__lt=timezone.now() - idempotency.KEEP_FOR
     ).delete()
     return deleted
+
+
+@shared_task(
+    name="kam.tasks.build_export",
+    acks_late=True,
+    ignore_result=True,
+    # A million rows take longer than the default limit; well within the broker's
+    # visibility timeout (CELERY_VISIBILITY_TIMEOUT).
+    soft_time_limit=2400,
+    time_limit=2700,
+)
+def build_export(job_id: int) -> str:
+    """Build the XLSX of a large export (kam.export); its page offers the download."""
+    job = ExportFile.objects.filter(pk=job_id, status=ExportFile.Status.QUEUED).first()
+    if job is None:
+        return "gone"  # redelivered after it ran, or deleted
+    ExportFile.objects.filter(pk=job.pk).update(status=ExportFile.Status.RUNNING)
+    try:
+        export.build_file(job)
+    except Exception as exc:
+        log.exception("export %s failed", job.pk)
+        job.status = ExportFile.Status.FAILED
+        job.error = str(exc)[:1000]
+    else:
+        job.status = ExportFile.Status.DONE
+    job.finished_at = timezone.now()
+    job.save()
+    return job.status

@@ -37,6 +37,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("home/<slug:key>/", views.home_block, name="home_block"),
     path("health/", views.health, name="health"),
+    path("exports/<int:pk>/", views.export_file, name="export_file"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("users.urls")),
     path("accounts/", include("accounts.urls")),

@@ -6,7 +6,14 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connections
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kam import registry
+from kam.export import CONTENT_TYPES, XLSX
+from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
+from kam.models import ExportFile
 from kam.tasks import ping
 from users.models import Role
 
@@ -113,6 +123,38 @@ def home_block(request: AuthedHttpRequest, key: str) -> HttpResponse:
     response = render(request, block.template, {**context, "block": block, "list_url": url})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _export_file_for(request: AuthedHttpRequest, pk: int) -> ExportFile:
+    """One of the user's own export files; a 404 for anybody else's."""
+    job = ExportFile.objects.filter(user=request.user, pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@never_cache
+def export_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A large XLSX export being built: refreshes itself until the download is ready."""
+    job = _export_file_for(request, pk)
+    return render_page(request, "kam/export_file.html", {"job": job}, partial="state")
+
+
+@login_required
+def export_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    job = _export_file_for(request, pk)
+    if job.status != ExportFile.Status.DONE or not job.file:
+        raise Http404
+
+    answer = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=CONTENT_TYPES[XLSX],
+    )
+    answer["Cache-Control"] = "no-store"
+    return answer
 
 
 def _wants_json(request: HttpRequest) -> bool:

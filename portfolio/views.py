@@ -260,7 +260,7 @@ def dashboard_accounts(request: AuthedHttpRequest) -> HttpResponse:
     value = request.GET.get("value", "")
     rows = dashboard.drill_down(accounts, year=year, metric=metric, value=value)
     if fmt := export.requested(request):
-        return export.response(exports.PORTFOLIO, rows, fmt=fmt)
+        return export.response(exports.PORTFOLIO, rows, fmt=fmt, request=request)
     # Counting the matches reads every account of the scope: cached like the dashboard
     # whose figure was clicked, until any write in the apps it reads.
     count = versioned_cache.cached(

@@ -76,7 +76,7 @@ def review_list(request: AuthedHttpRequest) -> HttpResponse:
         shown = reviews.filter(
             Q(status__in=open_statuses) | Q(meeting_on__gte=today - timedelta(days=365))
         ).order_by("-year", "account__name", "pk")
-        return export.response(exports.REVIEWS, shown, fmt=fmt)
+        return export.response(exports.REVIEWS, shown, fmt=fmt, request=request)
     context = {
         "nav": "reviews",
         "may_brand": branding.may_edit(request.user),

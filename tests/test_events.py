@@ -118,6 +118,30 @@ def test_in_tests_subscribers_run_at_publish(kam, account, heard):
     assert heard["each"] == [events.FiguresChanged(account_id=account.pk, year=2025)]
 
 
+def test_an_in_transaction_batch_subscriber_hears_the_events_of_publish_all_at_once(
+    after_commit, heard, django_capture_on_commit_callbacks
+):
+    """What an import's batch publishes: every event in one call, inside the
+    transaction; the other subscribers hear each event after the commit as always."""
+    inside: list[list] = []
+
+    def record(published):
+        inside.append(list(published))
+
+    events.subscribe(events.FiguresChanged, record, in_transaction=True, batch=True)
+    try:
+        published = [events.FiguresChanged(account_id=n, year=2026) for n in (1, 2, 3)]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            events.publish_all(published)
+            assert inside == [published] and heard["each"] == []
+            events.publish(published[0])
+            assert inside == [published, [published[0]]]
+        assert heard["each"] == [*published, published[0]]
+        assert heard["batches"] == [[*published, published[0]]]
+    finally:
+        events.unsubscribe(events.FiguresChanged, record)
+
+
 def test_only_event_types_are_subscribed_and_a_handler_once_per_type(heard):
     def handler(event):
         pass

@@ -11,6 +11,6 @@ class WebhooksConfig(AppConfig):
         from webhooks import outbox
 
         # In the publisher's transaction: the outbox row commits or rolls back with the
-        # change it announces.
+        # change it announces. With the events of a whole batch at once (publish_all).
         for event_type in outbox.DESCRIBERS:
-            events.subscribe(event_type, outbox.record, in_transaction=True)
+            events.subscribe(event_type, outbox.record, in_transaction=True, batch=True)

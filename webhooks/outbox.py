@@ -9,7 +9,7 @@ accounts its administrator may see; a deleted or erased record comes with its id
 external id only.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,14 +223,21 @@ def _may_see(endpoint: Endpoint, account_id: int, deleted: bool) -> bool:
     return not deleted and visible_accounts(owner).filter(pk=account_id).exists()
 
 
-def record(event: events.Event) -> None:
-    """Write one message per active endpoint that wants it, in the current transaction,
-    and queue its delivery for after the commit."""
-    if not any_active():
+def record(published: Sequence[events.Event]) -> None:
+    """Write one message per active endpoint that wants it for each event, in the current
+    transaction, and queue its delivery for after the commit. Called with the events of
+    one `publish` (or of a batch of imported rows): whether any endpoint is active is
+    asked once for all of them."""
+    if not published or not any_active():
         return
     endpoints = list(Endpoint.objects.filter(active=True).select_related("owner"))
     if not endpoints:
         return
+    for event in published:
+        _record(event, endpoints)
+
+
+def _record(event: events.Event, endpoints: list[Endpoint]) -> None:
     outgoing = [
         item
         for item in DESCRIBERS[type(event)](event)

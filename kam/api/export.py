@@ -50,7 +50,7 @@ class ExportListMixin:
         if fmt in export.FORMATS:
             refuse_page_numbers_that_are_none(request)
             queryset = self.filter_queryset(self.get_export_queryset())
-            return export.response(self.export, queryset, fmt=fmt)
+            return export.response(self.export, queryset, fmt=fmt, request=request, api=True)
         return super().list(request, *args, **kwargs)
 
     def handle_exception(self, exc):

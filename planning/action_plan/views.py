@@ -280,7 +280,7 @@ def plans(request: AuthedHttpRequest) -> HttpResponse:
         objectives = objectives.filter(owner=owner)
         actions = actions.filter(owner=owner)
     if fmt := export.requested(request):
-        return export.response(exports.OBJECTIVES, objectives, fmt=fmt)
+        return export.response(exports.OBJECTIVES, objectives, fmt=fmt, request=request)
     stale = _stale_plans(request.user, year=year, owner=owner)
     stale_rows = list(stale[: PLANS_LIMIT + 1])
     # The attention order comes from stored columns (an index); the forecast subqueries

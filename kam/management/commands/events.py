@@ -30,5 +30,5 @@ class Command(BaseCommand):
                 )
                 batch = " [batch]" if subscriber.batch else ""
                 if subscriber.in_transaction:
-                    batch = " [in transaction]"
+                    batch = " [in transaction, batch]" if subscriber.batch else " [in transaction]"
                 self.stdout.write(f"  -> {subscriber.name}{batch}{via}")
