@@ -399,19 +399,22 @@ def _queued(export: Export, queryset: QuerySet, *, request, api: bool, title: st
             )
 
     transaction.on_commit(hand_over)
-    page = reverse("export_file", args=[job.pk])
     if not api:
-        return redirect(page)
+        return redirect(reverse("export_file", args=[job.pk]))
+    # The API client follows the file with its own credentials (a token), not a session.
+    state = request.build_absolute_uri(reverse("api-export-file", args=[job.pk]))
     answer = JsonResponse(
         {
             "status": job.status,
             "detail": _("The file is being built; download it from the link when it is ready."),
-            "url": request.build_absolute_uri(page),
-            "download": request.build_absolute_uri(reverse("export_download", args=[job.pk])),
+            "url": state,
+            "download": request.build_absolute_uri(
+                reverse("api-export-file-download", args=[job.pk])
+            ),
         },
         status=202,
     )
-    answer["Location"] = request.build_absolute_uri(page)
+    answer["Location"] = state
     return answer
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam import metrics, views
+from kam.api.export_files import ExportFileDownload, ExportFileState
 from kam.api.index import ApiIndex
 
 _docs_csp: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
@@ -23,6 +24,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("reviews.api.urls")),
     path("", include("portfolio.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("exports/<int:pk>/", ExportFileState.as_view(), name="api-export-file"),
+    path("exports/<int:pk>/file/", ExportFileDownload.as_view(), name="api-export-file-download"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

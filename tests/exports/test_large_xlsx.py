@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from activities import services as activity_services
 from kam.models import ExportFile
 from tests.conftest import client_for
 from tests.factories import make_account
+from users.services import api_token_create
 
 
 @pytest.fixture
@@ -35,6 +37,12 @@ def logged(kam, other_kam):
         actor=other_kam, account=foreign, occurred_at=now, subject="Geheim"
     )
     return mine
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='ERP')[1]}")
+    return client
 
 
 def workbook_rows(response) -> list[list]:
@@ -73,14 +81,24 @@ def test_a_filtered_export_under_the_threshold_is_still_answered_at_once(kam, lo
     assert not ExportFile.objects.exists()
 
 
-def test_the_api_answers_202_with_the_link_of_the_file(
-    kam, logged, large, django_capture_on_commit_callbacks
+def test_the_api_answers_202_and_the_token_client_follows_the_link_to_the_file(
+    kam, other_kam, logged, large, django_capture_on_commit_callbacks
 ):
-    client = client_for(kam)
+    client = token_client(kam)
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.get(reverse("api-activity-list"), {"format": "xlsx"})
     assert answer.status_code == 202
     job = ExportFile.objects.get(user=kam)
-    assert answer.json()["download"].endswith(reverse("export_download", args=[job.pk]))
-    rows = workbook_rows(client.get(reverse("export_download", args=[job.pk])))
+    assert answer["Location"] == answer.json()["url"]
+    state = client.get(answer.json()["url"]).json()
+    assert state["status"] == "done" and state["rows"] == 3
+    assert state["download"] == answer.json()["download"]
+    rows = workbook_rows(client.get(state["download"]))
     assert len(rows) == 4  # heading and the three activities of kam's account
+    assert "Geheim" not in str(rows)
+    # Nobody else follows it, with a token or signed in.
+    stranger = token_client(other_kam)
+    assert stranger.get(answer.json()["url"]).status_code == 404
+    assert stranger.get(state["download"]).status_code == 404
+    assert client_for(other_kam).get(state["download"]).status_code == 404
+    assert job.file
