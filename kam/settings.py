@@ -327,6 +327,8 @@ EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000, minimum=1, maximum=100_00
 # An XLSX export of more rows than this is built by a task, with a download link when it
 # is ready (kam.export); 0: always in the request.
 EXPORT_XLSX_TASK_ROWS = env_int("EXPORT_XLSX_TASK_ROWS", 50_000, minimum=0, maximum=10_000_000)
+# Such files (and their records) are deleted this many days after they were asked for.
+EXPORT_FILE_DAYS = env_int("EXPORT_FILE_DAYS", 7, minimum=1, maximum=365)
 # Satisfaction: a year's NPS shows a trend only from this many NPS answers on.
 NPS_MIN_ANSWERS = int(os.environ.get("NPS_MIN_ANSWERS", "5"))
 # Business cases: the default discount rate (%) for net present value and IRR.
@@ -559,6 +561,7 @@ DEPENDENCY_RANK_DELAY_SECONDS = env_int("DEPENDENCY_RANK_DELAY_SECONDS", 2, mini
 CELERY_BEAT_SCHEDULE = {
     "webhooks-send-due": {"task": "webhooks.tasks.send_due", "schedule": 30},
     "purge-idempotency-keys": {"task": "kam.tasks.purge_idempotency_keys", "schedule": 60 * 60},
+    "purge-export-files": {"task": "kam.tasks.purge_export_files", "schedule": 60 * 60},
     "clear-expired-sessions": {
         "task": "kam.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,

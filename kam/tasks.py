@@ -1,6 +1,8 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -21,6 +23,22 @@ def ping() -> str:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(ignore_result=True)  # beat starts it
+def purge_export_files() -> int:
+    """Large exports are kept EXPORT_FILE_DAYS days: the record and its file in the
+    storage (a file left by a deleted record would stay forever in object storage)."""
+    old = ExportFile.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=settings.EXPORT_FILE_DAYS)
+    )
+    purged = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        purged += 1
+    return purged
 
 
 @shared_task(ignore_result=True)  # beat starts it

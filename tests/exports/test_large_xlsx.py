@@ -102,3 +102,26 @@ def test_the_api_answers_202_and_the_token_client_follows_the_link_to_the_file(
     assert stranger.get(state["download"]).status_code == 404
     assert client_for(other_kam).get(state["download"]).status_code == 404
     assert job.file
+
+
+def test_export_files_are_deleted_with_their_file_after_the_days_kept(
+    kam, logged, large, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from kam.tasks import purge_export_files
+
+    settings.EXPORT_FILE_DAYS = 7
+    client = client_for(kam)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(reverse("activities:list"), {"export": "xlsx"})
+    old, fresh = ExportFile.objects.filter(user=kam).order_by("pk")
+    assert old.file and default_storage.exists(old.file.name)
+    ExportFile.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+
+    assert purge_export_files() == 1
+    assert not default_storage.exists(old.file.name)
+    assert list(ExportFile.objects.filter(user=kam)) == [fresh]
+    assert client.get(reverse("export_download", args=[old.pk])).status_code == 404
+    assert client.get(reverse("export_download", args=[fresh.pk])).status_code == 200
