@@ -148,10 +148,12 @@ def objective_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ObjectiveForm(request.POST, user=request.user)
     year = _year(request)
     if form.is_valid():
-        data = form.service_fields()
         try:
             objective = services.objective_create(
-                actor=request.user, account=account, year=data.pop("year"), **data
+                actor=request.user,
+                account=account,
+                year=form.cleaned_data["year"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
