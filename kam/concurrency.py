@@ -19,7 +19,7 @@ A record's version is its `updated_at` (to the microsecond). It travels with eve
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -304,7 +304,11 @@ class VersionedForm(forms.BaseForm):
 
 
 def save_fields[F: Mapping[str, object], R](
-    form: VersionedForm, fields_type: type[F], write: Callable[[F], R]
+    form: VersionedForm,
+    fields_type: type[F],
+    write: Callable[[F], R],
+    *,
+    without: Iterable[str] = (),
 ) -> R | None:
     """After form.is_valid(): `write(changes)` with only the fields the user changed, as
     the model's field set (kam.fields), so the write is typed:
@@ -313,9 +317,11 @@ def save_fields[F: Mapping[str, object], R](
             form, PlanFields, lambda changes: services.plan_update(..., **changes)
         )
 
-    Refused if the record moved on meanwhile. None on a clash: answer 409 with the form,
-    which now shows both versions."""
-    return save(form, lambda **changes: write(as_fields(fields_type, changes)))
+    `without`: form fields the write does not take (shown, not changed here). Refused if
+    the record moved on meanwhile. None on a clash: answer 409 with the form, which now
+    shows both versions."""
+    left_out = tuple(without)
+    return save(form, lambda **changes: write(as_fields(fields_type, changes, without=left_out)))
 
 
 def save(form: VersionedForm, write: Callable[..., Any]) -> Any | None:
