@@ -1,7 +1,6 @@
 """Contract pages. Each view fetches through the access scope and writes through services."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from accounts.access import (
 )
 from accounts.history import history_context
 from contracts import exports, selectors, services
+from contracts.fields import ContractFields
 from contracts.filters import ContractFilter
 from contracts.forms import ContractForm, DocumentForm
 from contracts.models import Contract
@@ -136,9 +136,16 @@ def contract_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contract = get_editable_or_404(request.user, selectors.contract_list(request.user), pk)
     form = ContractForm(request.POST or None, instance=contract, user=request.user)
     if request.method == "POST" and form.is_valid():
-        write = partial(services.contract_update, actor=request.user, contract=contract)
         try:
-            saved = concurrency.save(form, lambda **fields: write(**_without_account(fields)))
+            # A contract stays with its account: the form shows it, the service does not take it.
+            saved = concurrency.save_fields(
+                form,
+                ContractFields,
+                lambda changes: services.contract_update(
+                    actor=request.user, contract=contract, **changes
+                ),
+                without=["account"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -147,12 +154,6 @@ def contract_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 return _to_detail(request, contract)
             return _form_response(request, form, contract, status=409)
     return _form_response(request, form, contract)
-
-
-def _without_account(fields: dict) -> dict:
-    """A contract stays with its account (the form shows it, the service does not take it)."""
-    fields.pop("account", None)
-    return fields
 
 
 def _detail_context(request: AuthedHttpRequest, contract: Contract, **extra) -> dict:

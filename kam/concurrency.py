@@ -19,7 +19,7 @@ A record's version is its `updated_at` (to the microsecond). It travels with eve
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
+
+from kam.fields import as_fields
 
 VERSION_FIELD = "_version"
 BASE_FIELD = "_base"
@@ -301,10 +303,31 @@ class VersionedForm(forms.BaseForm):
         return (entry.history_user, entry.history_date) if entry else None
 
 
+def save_fields[F: Mapping[str, object], R](
+    form: VersionedForm,
+    fields_type: type[F],
+    write: Callable[[F], R],
+    *,
+    without: Iterable[str] = (),
+) -> R | None:
+    """After form.is_valid(): `write(changes)` with only the fields the user changed, as
+    the model's field set (kam.fields), so the write is typed:
+
+        concurrency.save_fields(
+            form, PlanFields, lambda changes: services.plan_update(..., **changes)
+        )
+
+    `without`: form fields the write does not take (shown, not changed here). Refused if
+    the record moved on meanwhile. None on a clash: answer 409 with the form, which now
+    shows both versions."""
+    left_out = tuple(without)
+    return save(form, lambda **changes: write(as_fields(fields_type, changes, without=left_out)))
+
+
 def save(form: VersionedForm, write: Callable[..., Any]) -> Any | None:
     """After form.is_valid(): `write(**changes)` with only the fields the user changed,
     refused if the record moved on meanwhile. None on a clash: answer 409 with the form,
-    which now shows both versions."""
+    which now shows both versions. Untyped: prefer `save_fields`."""
     changes: dict[str, Any] = {}
     for _attempt in range(2):
         found = form.changes()

@@ -14,6 +14,7 @@ import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,8 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kam.fields import given_fields
+from reviews.fields import BrandingFields
 from reviews.models import FolderBranding
 from users.models import Role, User
 
@@ -133,13 +136,15 @@ def check_logo(upload: UploadedFile) -> bytes:
 def branding_update(
     *,
     actor: User,
-    company_name: str,
-    address: str,
-    primary_colour: str,
-    accent_colour: str,
-    logo: UploadedFile | None = None,
-    remove_logo: bool = False,
+    **given: Unpack[BrandingFields],
 ) -> FolderBranding:
+    fields = given_fields(BrandingFields, given)
+    company_name: str = fields["company_name"]
+    address: str = fields["address"]
+    primary_colour: str = fields["primary_colour"]
+    accent_colour: str = fields["accent_colour"]
+    logo: UploadedFile | None = fields.get("logo")
+    remove_logo: bool = fields.get("remove_logo", False)
     if not may_edit(actor):
         raise PermissionDenied(_("Only an administrator may change the branding."))
     for field, value in (("primary_colour", primary_colour), ("accent_colour", accent_colour)):

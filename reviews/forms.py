@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import group_contacts
 from accounts.models import Account
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
+from reviews.fields import BrandingFields
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,
@@ -145,3 +147,6 @@ class BrandingForm(forms.Form):
         help_text=_("SVG or PNG. Without a logo the cover shows the company name."),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def service_fields(self) -> BrandingFields:
+        return as_fields(BrandingFields, self.cleaned_data)

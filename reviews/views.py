@@ -673,7 +673,7 @@ def branding_edit(request: AuthedHttpRequest) -> HttpResponse:
         form = BrandingForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                branding.branding_update(actor=request.user, **form.cleaned_data)
+                branding.branding_update(actor=request.user, **form.service_fields())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

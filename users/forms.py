@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from users.fields import ProfileFields, check_profile_fields
 from users.models import User
 
 
@@ -17,6 +20,10 @@ class ProfileForm(forms.ModelForm):
 
     def clean_digest_frequency(self) -> str:
         return self.cleaned_data["digest_frequency"] or self.instance.digest_frequency
+
+    def service_fields(self) -> ProfileFields:
+        check_profile_fields(self.cleaned_data)
+        return cast(ProfileFields, dict(self.cleaned_data))
 
 
 class ApiTokenForm(forms.Form):

@@ -1,8 +1,11 @@
 """Writes on users and their API tokens."""
 
+from typing import Unpack
+
 from django.db import transaction
 from django.utils import timezone
 
+from users.fields import ProfileFields, check_profile_fields
 from users.models import ApiToken, User, hash_token
 
 
@@ -45,20 +48,18 @@ def user_set_language(*, user: User, language: str) -> None:
 def user_update_profile(
     *,
     user: User,
-    first_name: str,
-    last_name: str,
-    email: str,
-    language: str,
-    digest_frequency: str | None = None,
+    **fields: Unpack[ProfileFields],
 ):
     """The user's own name, e-mail, interface language and reminder e-mail frequency (the
     profile page); a frequency left out stays as it was."""
+    check_profile_fields(fields)
     user.first_name, user.last_name, user.email, user.language = (
-        first_name,
-        last_name,
-        email,
-        language,
+        fields["first_name"],
+        fields["last_name"],
+        fields["email"],
+        fields["language"],
     )
+    digest_frequency = fields.get("digest_frequency")
     if digest_frequency is not None:
         user.digest_frequency = digest_frequency
     user.full_clean(exclude=["password"])

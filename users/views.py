@@ -70,7 +70,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        user_update_profile(user=user, **form.cleaned_data)
+        user_update_profile(user=user, **form.service_fields())
         messages.success(request, _("Your profile was saved."))
         response = redirect("profile")
         _remember_language(response, user.language)

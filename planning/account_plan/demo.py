@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Account
 from kam.history import authored_by
 from planning.account_plan import services
+from planning.account_plan.fields import AccountPlanFields
 from planning.models import AccountPlan
 from users.models import User
 
@@ -61,7 +62,7 @@ def _pick(rng: random.Random, items: list[str], count: int) -> str:
     return "\n".join(rng.sample(items, count))
 
 
-def _texts(rng: random.Random, account: Account) -> dict[str, str]:
+def _texts(rng: random.Random, account: Account) -> AccountPlanFields:
     return {
         "business_goals": rng.choice(GOALS).format(name=account.name),
         "customer_goals": rng.choice(CUSTOMER_GOALS),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
+from planning.account_plan.fields import AccountPlanFields
 from planning.account_plan.services import CONTENT_FIELDS, SWOT_FIELDS, SWOT_LABELS
 from planning.models import AccountPlan
 
@@ -24,6 +26,9 @@ class PlanForm(VersionedForm, forms.ModelForm):
     def _post_clean(self):
         # Model validation runs in the service, inside its transaction.
         pass
+
+    def service_fields(self) -> AccountPlanFields:
+        return as_fields(AccountPlanFields, self.cleaned_data)
 
 
 class PlanStatusForm(forms.Form):

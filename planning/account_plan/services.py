@@ -5,7 +5,7 @@ runs in one transaction, so the page and the API refuse the same input with the 
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,8 +16,9 @@ from django.utils.translation import pgettext_lazy
 from accounts.access import require_edit
 from accounts.models import Account
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
-from kam.unset import UNSET, Unset, given
+from planning.account_plan.fields import AccountPlanFields
 from planning.models import AccountPlan
 from users.models import User
 
@@ -86,22 +87,10 @@ def plan_create(
     account: Account,
     year: int,
     status: str = Status.DRAFT,
-    business_goals: str | None | Unset = UNSET,
-    customer_goals: str | None | Unset = UNSET,
-    strategies: str | None | Unset = UNSET,
-    growth_opportunities: str | None | Unset = UNSET,
-    obstacles: str | None | Unset = UNSET,
-    strengths: str | None | Unset = UNSET,
-    weaknesses: str | None | Unset = UNSET,
-    opportunities: str | None | Unset = UNSET,
-    threats: str | None | Unset = UNSET,
+    **given: Unpack[AccountPlanFields],
 ) -> AccountPlan:
     """A new plan of `account` for `year` (one per account and year)."""
-    fields = given(
-        business_goals=business_goals, customer_goals=customer_goals, strategies=strategies,
-        growth_opportunities=growth_opportunities, obstacles=obstacles, strengths=strengths,
-        weaknesses=weaknesses, opportunities=opportunities, threats=threats,
-    )  # fmt: skip
+    fields = given_fields(AccountPlanFields, given)
     require_edit(actor, account, message=_("You may not change the plans of this account."))
     plan = AccountPlan(account=account, year=year, status=status, created_by=actor)
     _set_content(plan, fields)
@@ -118,23 +107,11 @@ def plan_update(
     actor: User,
     plan: AccountPlan,
     status: str | None = None,
-    business_goals: str | None | Unset = UNSET,
-    customer_goals: str | None | Unset = UNSET,
-    strategies: str | None | Unset = UNSET,
-    growth_opportunities: str | None | Unset = UNSET,
-    obstacles: str | None | Unset = UNSET,
-    strengths: str | None | Unset = UNSET,
-    weaknesses: str | None | Unset = UNSET,
-    opportunities: str | None | Unset = UNSET,
-    threats: str | None | Unset = UNSET,
+    **given: Unpack[AccountPlanFields],
 ) -> AccountPlan:
     """Change the given texts and SWOT lists; `status`, when given, goes through
     plan_set_status."""
-    fields = given(
-        business_goals=business_goals, customer_goals=customer_goals, strategies=strategies,
-        growth_opportunities=growth_opportunities, obstacles=obstacles, strengths=strengths,
-        weaknesses=weaknesses, opportunities=opportunities, threats=threats,
-    )  # fmt: skip
+    fields = given_fields(AccountPlanFields, given)
     require_edit(actor, plan.account, message=_("You may not change the plans of this account."))
     plan = AccountPlan.objects.select_for_update().select_related("account").get(pk=plan.pk)
     _set_content(plan, fields)

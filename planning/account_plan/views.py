@@ -1,7 +1,6 @@
 """The account page's Planning tab and the plan page. Each view fetches through the access
 scope and writes through planning.account_plan.services."""
 
-from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from kam.forms import add_service_errors
 from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from planning.account_plan import selectors, services
+from planning.account_plan.fields import AccountPlanFields
 from planning.account_plan.forms import PlanForm, PlanStatusForm
 from planning.models import AccountPlan
 
@@ -208,8 +208,10 @@ def plan_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            saved = concurrency.save(
-                form, partial(services.plan_update, actor=request.user, plan=plan)
+            saved = concurrency.save_fields(
+                form,
+                AccountPlanFields,
+                lambda changes: services.plan_update(actor=request.user, plan=plan, **changes),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kam.concurrency import VersionedForm
+from kam.fields import as_fields
 from kam.forms import UserField, UserTypeahead
+from planning.action_plan.fields import ActionFields, ObjectiveFields
 from planning.models import Action, Objective
 from users.models import User
 
@@ -41,11 +43,11 @@ class ObjectiveForm(forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        if data.get("owner") is None:
-            data.pop("owner", None)
-        return data
+    def service_fields(self) -> ObjectiveFields:
+        """The objective's fields; the year is an argument of its own, an empty owner is
+        left out (the author)."""
+        without = ["year"] if self.cleaned_data.get("owner") else ["year", "owner"]
+        return as_fields(ObjectiveFields, self.cleaned_data, without=without)
 
 
 class ObjectiveEditForm(VersionedForm, forms.ModelForm):
@@ -94,11 +96,10 @@ class ActionForm(forms.ModelForm):
     def _post_clean(self):
         pass
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        if data.get("owner") is None:
-            data.pop("owner", None)
-        return data
+    def service_fields(self) -> ActionFields:
+        """The action's fields; an empty owner is left out (the author)."""
+        without = [] if self.cleaned_data.get("owner") else ["owner"]
+        return as_fields(ActionFields, self.cleaned_data, without=without)
 
 
 class PlansFilterForm(forms.Form):

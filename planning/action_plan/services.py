@@ -7,7 +7,7 @@ target value or a due date needs a reason and leaves an ObjectiveAdjustment behi
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +18,10 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account
 from accounts.services import figures_target_set
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
-from kam.unset import UNSET, Unset, given
 from kam.validators import require_room
+from planning.action_plan.fields import ActionFields, ObjectiveFields
 from planning.models import Action, Objective, ObjectiveAdjustment
 from users.models import User
 
@@ -65,17 +66,9 @@ def objective_create(
     actor: User,
     account: Account,
     year: int,
-    kind: str | Unset = UNSET,
-    title: str | Unset = UNSET,
-    target_value: Decimal | None | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | Unset = UNSET,
-    status: str | Unset = UNSET,
+    **given: Unpack[ObjectiveFields],
 ) -> Objective:
-    fields = given(
-        kind=kind, title=title, target_value=target_value, owner=owner, due_on=due_on,
-        status=status,
-    )  # fmt: skip
+    fields = given_fields(ObjectiveFields, given)
     require_edit(actor, account)
     fields.setdefault("owner", actor)
     objective = Objective(account=account, year=year, **fields)
@@ -123,19 +116,11 @@ def objective_update(
     actor: User,
     objective: Objective,
     reason: str = "",
-    kind: str | Unset = UNSET,
-    title: str | Unset = UNSET,
-    target_value: Decimal | None | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | Unset = UNSET,
-    status: str | Unset = UNSET,
+    **given: Unpack[ObjectiveFields],
 ) -> Objective:
     """Change the given fields of an objective. A new target value or due date needs
     `reason`; each such change is recorded with the old and the new value, who and why."""
-    fields = given(
-        kind=kind, title=title, target_value=target_value, owner=owner, due_on=due_on,
-        status=status,
-    )  # fmt: skip
+    fields = given_fields(ObjectiveFields, given)
     require_edit(actor, objective.account)
     objective = Objective.objects.select_for_update().select_related("account").get(pk=objective.pk)
     old = {name: getattr(objective, name) for name in {*ADJUSTED_FIELDS, *fields}}
@@ -198,23 +183,15 @@ def action_create(
     *,
     actor: User,
     objective: Objective,
-    title: str | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | Unset = UNSET,
-    status: str | Unset = UNSET,
-    done_on: date | None | Unset = UNSET,
-    customer_facing: bool | Unset = UNSET,
+    done_on: date | None = None,
+    **given: Unpack[ActionFields],
 ) -> Action:
-    fields = given(
-        title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
-        customer_facing=customer_facing,
-    )  # fmt: skip
+    fields = given_fields(ActionFields, given)
     require_edit(actor, objective.account)
     require_room(objective.actions.count())
     fields.setdefault("owner", actor)
-    given_done_on = fields.pop("done_on", None)
     action = Action(objective=objective, **fields)
-    _apply_status(action, given_done_on)
+    _apply_status(action, done_on)
     action.full_clean()
     _check_action(action, check_owner=True)
     action.save()
@@ -230,27 +207,19 @@ def action_update(
     *,
     actor: User,
     action: Action,
-    title: str | Unset = UNSET,
-    owner: User | Unset = UNSET,
-    due_on: date | Unset = UNSET,
-    status: str | Unset = UNSET,
-    done_on: date | None | Unset = UNSET,
-    customer_facing: bool | Unset = UNSET,
+    done_on: date | None = None,
+    **given: Unpack[ActionFields],
 ) -> Action:
     """Change the given fields; done and the done date go together (see _apply_status)."""
-    fields = given(
-        title=title, owner=owner, due_on=due_on, status=status, done_on=done_on,
-        customer_facing=customer_facing,
-    )  # fmt: skip
+    fields = given_fields(ActionFields, given)
     require_edit(actor, action.objective.account)
     action = (
         Action.objects.select_for_update().select_related("objective__account").get(pk=action.pk)
     )
     old_owner_id = action.owner_id
-    given_done_on = fields.pop("done_on", None)
     for name, value in fields.items():
         setattr(action, name, value)
-    _apply_status(action, given_done_on)
+    _apply_status(action, done_on)
     action.full_clean()
     # Checked when it changes: an owner who lost the account since keeps the action until
     # someone hands it on (the reminders leave their list meanwhile).

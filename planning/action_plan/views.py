@@ -4,8 +4,6 @@ forecast, their actions, adjustments) and the "Plans" page across the user's acc
 Each view fetches through the access scope and writes through planning.action_plan.services.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +29,7 @@ from kam.http import AuthedHttpRequest
 from kam.paging import first_rows
 from planning.account_plan.selectors import stale_plans
 from planning.action_plan import exports, selectors, services
+from planning.action_plan.fields import ObjectiveFields
 from planning.action_plan.forms import (
     ActionForm,
     AdjustForm,
@@ -148,10 +147,12 @@ def objective_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ObjectiveForm(request.POST, user=request.user)
     year = _year(request)
     if form.is_valid():
-        data = form.service_fields()
         try:
             objective = services.objective_create(
-                actor=request.user, account=account, year=data.pop("year"), **data
+                actor=request.user,
+                account=account,
+                year=form.cleaned_data["year"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -176,9 +177,14 @@ def objective_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ObjectiveEditForm(request.POST, instance=objective, prefix=f"edit-{pk}")
     status = 422
     if form.is_valid():
-        write = partial(services.objective_update, actor=request.user, objective=objective)
         try:
-            saved = concurrency.save(form, write)
+            saved = concurrency.save_fields(
+                form,
+                ObjectiveFields,
+                lambda changes: services.objective_update(
+                    actor=request.user, objective=objective, **changes
+                ),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -13,6 +13,7 @@ from deals.models import Competitor, Opportunity
 from kam.history import authored_by
 from planning.models import WhitespaceCell
 from planning.whitespace import services
+from planning.whitespace.fields import CellFields
 
 SEED = 2026
 State = WhitespaceCell.State
@@ -64,13 +65,16 @@ def seed(users) -> int:
     return created
 
 
-def _plan(rng: random.Random, account: Account, lines, competitors) -> list:
+def _plan(
+    rng: random.Random, account: Account, lines, competitors
+) -> list[tuple[str, list[tuple[ProductLine, CellFields]]]]:
     bought = {line.pk for line in account.product_lines.all()}
     plan = []
     for name in UNITS[account.external_id or ""]:
         cells = []
         for line in lines:
             roll = rng.random()
+            fields: CellFields
             if line.pk in bought and roll < 0.6:
                 fields = {"state": State.SOLD, "revenue": _amount(rng, 80, 900)}
             elif roll < 0.2:

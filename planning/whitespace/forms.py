@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from deals.models import Competitor, Opportunity
+from kam.fields import as_fields
 from kam.forms import choice_field
 from planning.models import BusinessUnit, WhitespaceCell
+from planning.whitespace.fields import CellFields
 
 
 class BusinessUnitForm(forms.ModelForm):
@@ -38,3 +40,6 @@ class CellForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> CellFields:
+        return as_fields(CellFields, self.cleaned_data)

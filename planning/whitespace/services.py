@@ -6,7 +6,7 @@ rules below, and runs in one transaction.
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +18,12 @@ from accounts.models import Account, ProductLine
 from deals import services as deals_services
 from deals.models import Competitor, Opportunity
 from kam import events
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
 from kam.validators import require_room
 from planning.models import BusinessUnit, WhitespaceCell
+from planning.whitespace.fields import CellFields
 from users.models import User
 
 State = WhitespaceCell.State
@@ -82,12 +84,7 @@ def cell_set(
     account: Account,
     business_unit: BusinessUnit,
     product_line: ProductLine,
-    state: str,
-    revenue: Decimal | None = None,
-    potential: Decimal | None = None,
-    opportunity: Opportunity | None = None,
-    competitor: Competitor | None = None,
-    notes: str = "",
+    **given: Unpack[CellFields],
 ) -> tuple[WhitespaceCell, bool]:
     """Create or replace the cell of one business unit and product line.
 
@@ -97,6 +94,13 @@ def cell_set(
     the totals never count them: revenue only for sold, potential not for sold or not
     relevant, the competitor only for "held by a competitor".
     """
+    fields = given_fields(CellFields, given)
+    state: str = fields["state"]
+    revenue: Decimal | None = fields.get("revenue")
+    potential: Decimal | None = fields.get("potential")
+    opportunity: Opportunity | None = fields.get("opportunity")
+    competitor: Competitor | None = fields.get("competitor")
+    notes: str = fields.get("notes", "")
     require_edit(actor, account)
     if business_unit.account_id != account.pk:
         raise ValidationError(

@@ -83,7 +83,7 @@ def cell_edit(request: AuthedHttpRequest, pk: int, unit_id: int, line_id: int) -
                 account=account,
                 business_unit=unit,
                 product_line=line,
-                **form.cleaned_data,
+                **form.service_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

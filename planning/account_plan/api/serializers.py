@@ -7,7 +7,9 @@ from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from kam.api.serializers import ParseOnlyModelSerializer
+from kam.fields import as_fields
 from planning.account_plan import selectors, services
+from planning.account_plan.fields import AccountPlanFields
 from planning.models import AccountPlan
 from users.models import User
 
@@ -34,6 +36,12 @@ class AccountPlanSerializer(ParseOnlyModelSerializer[AccountPlan]):
         read_only_fields = [
             "last_reviewed_at", "last_reviewed_by", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
+
+    def service_fields(self) -> AccountPlanFields:
+        """The plan's texts; account, year and status are arguments of their own."""
+        return as_fields(
+            AccountPlanFields, self.validated_data, without=["account", "year", "status"]
+        )
 
     def get_is_stale(self, plan: AccountPlan) -> bool:
         return selectors.is_stale(plan)

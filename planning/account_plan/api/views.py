@@ -54,11 +54,15 @@ class AccountPlanViewSet(
         return selectors.plan_list(self.request.user).order_by("-year", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = AccountPlanSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        data = serializer.validated_data
         plan = services.plan_create(
-            actor=actor(request), account=fields.pop("account"), year=fields.pop("year"), **fields
+            actor=actor(request),
+            account=data["account"],
+            year=data["year"],
+            status=data.get("status", AccountPlan.Status.DRAFT),
+            **serializer.service_fields(),
         )
         return Response(self._data(plan), status=status.HTTP_201_CREATED)
 
@@ -72,7 +76,12 @@ class AccountPlanViewSet(
         )
         serializer.is_valid(raise_exception=True)
         # plan_update runs the status change (if any) in the same transaction.
-        plan = services.plan_update(actor=actor(request), plan=plan, **serializer.validated_data)
+        plan = services.plan_update(
+            actor=actor(request),
+            plan=plan,
+            status=serializer.validated_data.get("status"),
+            **serializer.service_fields(),
+        )
         return Response(self._data(plan))
 
     @extend_schema(summary=_("Mark an account plan as reviewed"), request=None)
@@ -94,7 +103,10 @@ class AccountPlanViewSet(
     def copy(self, request: Request) -> Response:
         serializer = PlanCopySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_copy_from_last_year(actor=actor(request), **serializer.validated_data)
+        data = serializer.validated_data
+        plan = services.plan_copy_from_last_year(
+            actor=actor(request), account=data["account"], year=data["year"]
+        )
         return Response(self._data(plan), status=status.HTTP_201_CREATED)
 
     def _data(self, plan: AccountPlan) -> dict:

@@ -11,7 +11,9 @@ from accounts.access import visible_accounts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField, read_only_money
+from kam.fields import as_fields
 from planning.action_plan import selectors
+from planning.action_plan.fields import ActionFields, ObjectiveFields
 from planning.models import Action, Objective, ObjectiveAdjustment
 
 
@@ -127,6 +129,12 @@ class ObjectiveSerializer(ParseOnlyModelSerializer):
             "updated_at",
         ]  # fmt: skip
 
+    def service_fields(self) -> ObjectiveFields:
+        """The objective's fields; account, year and reason are arguments of their own."""
+        return as_fields(
+            ObjectiveFields, self.validated_data, without=["account", "year", "reason"]
+        )
+
     @cached_property
     def _nested_fields(self) -> dict[str, Shape]:
         """The nested serializers' fields, bound once for every row of a list."""
@@ -193,6 +201,10 @@ class ActionSerializer(ParseOnlyModelSerializer):
             "customer_facing", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["done_on", "updated_at"]
+
+    def service_fields(self) -> ActionFields:
+        """The action's fields; the objective is an argument of its own."""
+        return as_fields(ActionFields, self.validated_data, without=["objective"])
 
     def get_fields(self):
         fields = super().get_fields()

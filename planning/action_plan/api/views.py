@@ -98,31 +98,38 @@ class ObjectiveViewSet(
         return selectors.objectives_with_details(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ObjectiveSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        fields.pop("reason", None)
+        data = serializer.validated_data
         objective = services.objective_create(
-            actor=actor(request), account=fields.pop("account"), year=fields.pop("year"), **fields
+            actor=actor(request),
+            account=data["account"],
+            year=data["year"],
+            **serializer.service_fields(),
         )
         return Response(_objective_data(request, objective.pk), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         objective = self.get_object()
-        serializer = self.get_serializer(
-            objective, data=request.data, partial=kwargs.get("partial", False)
+        serializer = ObjectiveSerializer(
+            objective,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        reason = fields.pop("reason", "")
-        account = fields.pop("account", objective.account)
-        year = fields.pop("year", objective.year)
+        data = serializer.validated_data
+        account = data.get("account", objective.account)
+        year = data.get("year", objective.year)
         if account.pk != objective.account_id or year != objective.year:
             raise serializers.ValidationError(
                 {"account": [_("An objective stays with its account and year.")]}
             )
         services.objective_update(
-            actor=actor(request), objective=objective, reason=reason, **fields
+            actor=actor(request),
+            objective=objective,
+            reason=data.get("reason", ""),
+            **serializer.service_fields(),
         )
         return Response(_objective_data(request, objective.pk))
 
@@ -163,26 +170,29 @@ class ActionViewSet(
         return selectors.action_list(self.request.user).order_by("due_on", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ActionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
         action = services.action_create(
-            actor=actor(request), objective=fields.pop("objective"), **fields
+            actor=actor(request),
+            objective=serializer.validated_data["objective"],
+            **serializer.service_fields(),
         )
         fresh = self.get_queryset().get(pk=action.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         action = self.get_object()
-        serializer = self.get_serializer(
-            action, data=request.data, partial=kwargs.get("partial", False)
+        serializer = ActionSerializer(
+            action,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        objective = fields.pop("objective", action.objective)
+        objective = serializer.validated_data.get("objective", action.objective)
         if objective.pk != action.objective_id:
             raise serializers.ValidationError(
                 {"objective": [_("An action stays with its objective.")]}
             )
-        services.action_update(actor=actor(request), action=action, **fields)
+        services.action_update(actor=actor(request), action=action, **serializer.service_fields())
         return Response(self.get_serializer(self.get_queryset().get(pk=action.pk)).data)

@@ -12,7 +12,9 @@ from accounts.models import Account
 from deals.api.serializers import OpportunitySerializer
 from deals.models import Competitor, Opportunity
 from kam.api.serializers import ParseOnlyModelSerializer
+from kam.fields import as_fields
 from planning.models import BusinessUnit, WhitespaceCell
+from planning.whitespace.fields import CellFields
 
 
 def _money(**kwargs):
@@ -66,6 +68,10 @@ class CellSerializer(ParseOnlyModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["business_unit", "product_line"]
         extra_kwargs = {"state": {"required": True}}
+
+    def service_fields(self) -> CellFields:
+        """The given values (a PATCH may leave out the state: the view keeps the cell's)."""
+        return as_fields(CellFields, self.validated_data)
 
 
 class CellOpportunitySerializer(OpportunitySerializer):

@@ -5,8 +5,6 @@ Reads start from the access scope (outside it: 404); writes go through
 planning.whitespace.services.
 """
 
-from typing import Any
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -40,6 +38,7 @@ from planning.whitespace.api.serializers import (
     CellSerializer,
     MatrixSerializer,
 )
+from planning.whitespace.fields import CellFields
 from planning.whitespace.filters import BusinessUnitFilter
 
 
@@ -152,18 +151,17 @@ class BusinessUnitViewSet(viewsets.ModelViewSet):
             context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
-        fields: dict[str, Any] = {
-            "state": getattr(cell, "state", WhitespaceCell.State.UNKNOWN),
-            "revenue": getattr(cell, "revenue", None),
-            "potential": getattr(cell, "potential", None),
-            "opportunity": getattr(cell, "opportunity", None),
-            "competitor": getattr(cell, "competitor", None),
-            "notes": getattr(cell, "notes", ""),
+        # PATCH keeps the values left out, PUT empties them (the state is required there).
+        kept = cell if request.method == "PATCH" else None
+        fields: CellFields = {
+            "state": getattr(kept, "state", WhitespaceCell.State.UNKNOWN),
+            "revenue": getattr(kept, "revenue", None),
+            "potential": getattr(kept, "potential", None),
+            "opportunity": getattr(kept, "opportunity", None),
+            "competitor": getattr(kept, "competitor", None),
+            "notes": getattr(kept, "notes", ""),
         }
-        if request.method == "PUT":
-            fields = {"state": None, "revenue": None, "potential": None, "opportunity": None,
-                      "competitor": None, "notes": ""}  # fmt: skip
-        fields.update(serializer.validated_data)
+        fields.update(serializer.service_fields())
         cell, created = services.cell_set(
             actor=actor(request),
             account=unit.account,
