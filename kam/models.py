@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.validators import BOUNDED_TEXT
+
 
 class IdempotencyKey(models.Model):
     """One `Idempotency-Key` of one user: the request it was first used with (a hash) and,
@@ -74,7 +76,7 @@ class ExportFile(models.Model):
     rows = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", max_length=255, blank=True)
     file_name = models.CharField(max_length=255)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, validators=BOUNDED_TEXT)  # the log's cause, cut
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
