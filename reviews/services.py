@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,13 +25,14 @@ from accounts.access import require_edit, visible_accounts
 from accounts.models import Account, Contact
 from activities.services import follow_up_create, follow_up_update
 from kam import events, queue
+from kam.fields import given_fields
 from kam.history import records_author
 from kam.tombstones import bury
-from kam.unset import UNSET, Unset, given
 from kam.validators import require_room, require_short_list
 from planning.action_plan.services import objective_create
 from planning.models import BusinessCase, Objective, Scenario
 from reviews import notes, rendering, selectors
+from reviews.fields import ReviewFields, SectionFields
 from reviews.models import (
     AgendaItem,
     Agreement,
@@ -191,33 +192,15 @@ def _propose_topics(review: AnnualReview) -> int:
     return len(topics)
 
 
-REVIEW_FIELDS = {
-    "meeting_on", "place", "language", "status", "backdate_reason", "minutes",
-    "next_review_on",
-}  # fmt: skip
-
-
 @transaction.atomic
 @records_author
 def review_update(
-    *,
-    actor: User,
-    review: AnnualReview,
-    our_participants: Iterable[User] | None = None,
-    customer_participants: Iterable[Contact] | None = None,
-    meeting_on: date | None | Unset = UNSET,
-    place: str | Unset = UNSET,
-    language: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    backdate_reason: str | Unset = UNSET,
-    minutes: str | Unset = UNSET,
-    next_review_on: date | None | Unset = UNSET,
+    *, actor: User, review: AnnualReview, **given: Unpack[ReviewFields]
 ) -> AnnualReview:
     """Change the given fields (the others stay as they are)."""
-    fields = given(
-        meeting_on=meeting_on, place=place, language=language, status=status,
-        backdate_reason=backdate_reason, minutes=minutes, next_review_on=next_review_on,
-    )  # fmt: skip
+    fields = given_fields(ReviewFields, given)
+    our_participants = fields.pop("our_participants", None)
+    customer_participants = fields.pop("customer_participants", None)
     require_edit(actor, review.account)
     review = AnnualReview.objects.select_for_update().select_related("account").get(pk=review.pk)
     for name, value in fields.items():
@@ -302,9 +285,9 @@ def _prepare_next_review(*, actor: User, review: AnnualReview) -> AnnualReview |
 
 @transaction.atomic
 @records_author
-def section_update(*, actor: User, section: Section, text: str) -> Section:
+def section_update(*, actor: User, section: Section, **given: Unpack[SectionFields]) -> Section:
     require_edit(actor, section.review.account)
-    section.text = (text or "").replace("\r\n", "\n").strip()
+    section.text = (given_fields(SectionFields, given)["text"] or "").replace("\r\n", "\n").strip()
     section.updated_by = actor
     section.clean_fields(exclude=[f.name for f in Section._meta.fields if f.name != "text"])
     section.save(update_fields=["text", "updated_at", "updated_by"])

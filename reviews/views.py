@@ -6,7 +6,6 @@ area it changed, a plain request the whole page.
 """
 
 from datetime import timedelta
-from functools import partial as partial_function
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +36,7 @@ from kam.htmx import render_page
 from kam.http import AuthedHttpRequest
 from kam.uploads import attachment_response
 from reviews import branding, charts, exports, pdf, selectors, services
+from reviews.fields import ReviewFields, SectionFields
 from reviews.forms import (
     AgendaItemForm,
     AgreementForm,
@@ -304,8 +304,12 @@ def review_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            saved = concurrency.save(
-                form, partial_function(services.review_update, actor=request.user, review=review)
+            saved = concurrency.save_fields(
+                form,
+                ReviewFields,
+                lambda changes: services.review_update(
+                    actor=request.user, review=review, **changes
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -342,8 +346,10 @@ def section_save(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse
     if not form.is_valid():
         return _respond(request, pk, partial, status=422, section_form=form)
     try:
-        saved = concurrency.save(
-            form, partial_function(services.section_update, actor=request.user, section=section)
+        saved = concurrency.save_fields(
+            form,
+            SectionFields,
+            lambda changes: services.section_update(actor=request.user, section=section, **changes),
         )
     except ValidationError as exc:
         add_service_errors(form, exc)

@@ -72,8 +72,9 @@ from planning.whitespace.forms import CellForm
 from portfolio.api.serializers import CompanyTotalsSerializer
 from portfolio.fields import CompanyTotalsFields, ReadinessFields
 from portfolio.views import ReadinessForm
-from reviews.fields import BrandingFields
-from reviews.forms import BrandingForm
+from reviews.api.serializers import ReviewUpdateSerializer
+from reviews.fields import BrandingFields, ReviewFields, SectionFields
+from reviews.forms import BrandingForm, ReviewForm, SectionForm
 from users.fields import ProfileFields, check_profile_fields
 from users.forms import ProfileForm
 from webhooks.api.serializers import EndpointSerializer
@@ -212,6 +213,13 @@ PAIRS = [
     ),
     Pair(CellFields, form=CellForm, serializer=CellSerializer),
     Pair(BrandingFields, form=BrandingForm),
+    Pair(
+        ReviewFields,
+        form=ReviewForm,
+        serializer=ReviewUpdateSerializer,
+        serializer_extra={"account"},  # given, and left out: a review keeps its account
+    ),
+    Pair(SectionFields, form=SectionForm),
     Pair(ProfileFields, form=ProfileForm),  # users is below kam: its own ProfileFields
     Pair(
         ActionFields,
@@ -358,8 +366,6 @@ def test_service_fields_return_a_declared_field_set() -> None:
 UNTYPED_EDIT_WRITES = {
     ("accounts/views.py", "account_edit"),  # the changes hold product_lines too
     ("deals/views.py", "opportunity_edit"),  # product_lines too, then form.changed_fields
-    ("reviews/views.py", "review_edit"),  # no ReviewFields yet
-    ("reviews/views.py", "section_save"),
 }
 
 

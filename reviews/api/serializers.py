@@ -8,7 +8,9 @@ from accounts.access import editable_accounts, visible_contacts
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.models import Account, Contact
 from kam.api.serializers import ParseOnlyModelSerializer, UserIdField
+from kam.fields import as_fields
 from reviews import notes
+from reviews.fields import ReviewFields
 from reviews.models import (
     FOLDER_LANGUAGES,
     AgendaItem,
@@ -51,6 +53,11 @@ class ReviewSerializer(ParseOnlyModelSerializer[AnnualReview]):
 class ReviewUpdateSerializer(ReviewSerializer):
     class Meta(ReviewSerializer.Meta):
         read_only_fields = ["account", "year", "created_at", "updated_at"]
+
+    def service_fields(self) -> ReviewFields:
+        """The account is declared on the list's serializer, so it stays writable here;
+        a review keeps its account: a given one is left out."""
+        return as_fields(ReviewFields, self.validated_data, without=["account"])
 
 
 class NotesField(serializers.ReadOnlyField):

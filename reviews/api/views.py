@@ -128,14 +128,7 @@ class ReviewDetail(VersionedAPIMixin, generics.RetrieveUpdateDestroyAPIView):
             context={"request": request},
         )  # fmt: skip
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        services.review_update(
-            actor=actor(request),
-            review=review,
-            our_participants=data.pop("our_participants", None),
-            customer_participants=data.pop("customer_participants", None),
-            **{name: value for name, value in data.items() if name in services.REVIEW_FIELDS},
-        )
+        services.review_update(actor=actor(request), review=review, **serializer.service_fields())
         return Response(_detail(request, review.pk))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:

@@ -171,6 +171,17 @@ def test_nested_resources_create_list_delete(kam, review):
     assert not Topic.objects.filter(pk=topic_id).exists()
 
 
+def test_a_review_keeps_its_account_when_a_change_names_another(kam, review):
+    other = make_account(owner=kam, name="Andere GmbH")
+    response = api(kam).patch(
+        reverse("api-review-detail", args=[review.pk]), {"place": "Ulm", "account": other.pk}
+    )
+    assert response.status_code == 200
+    review.refresh_from_db()
+    assert (review.place, review.account_id) == ("Ulm", response.json()["account"])
+    assert review.account_id != other.pk
+
+
 def test_reader_reads_but_may_not_write(reader, review):
     client = api(reader)
     assert client.get(reverse("api-review-detail", args=[review.pk])).status_code == 200
