@@ -4,11 +4,12 @@ The services take them as `**fields: Unpack[...]`; forms and serializers hand th
 through `service_fields()`. A key left out is not given (an update keeps the value).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TypedDict
 
-from accounts.models import Account, Contact
+from accounts.models import Account, Contact, ProductLine
 from users.models import User
 
 
@@ -28,6 +29,13 @@ class AccountFields(TypedDict, total=False):
     tier: str
     owner: User
     individual_requirements: bool
+
+
+class AccountEditFields(AccountFields, total=False):
+    """What the edit page changes: the fields and the product lines, which
+    `account_update` takes as an argument of their own."""
+
+    product_lines: Iterable[ProductLine] | None
 
 
 class ContactFields(TypedDict, total=False):

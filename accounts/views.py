@@ -1,7 +1,5 @@
 """Account pages. Each view fetches through the access scope and writes through services."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +20,7 @@ from accounts.access import (
     visible_accounts,
     with_visible_manager,
 )
+from accounts.fields import AccountEditFields
 from accounts.filters import AccountFilter
 from accounts.forms import AccountForm, FiguresForm, ProfileSectionForm, TeamMemberForm
 from accounts.history import history_context
@@ -128,11 +127,18 @@ def account_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = AccountForm(request.POST or None, instance=account, user=request.user)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        write = partial(
-            services.account_update, actor=request.user, account=Account.objects.get(pk=account.pk)
-        )
+        stored = Account.objects.get(pk=account.pk)
         try:
-            conflict = concurrency.save(form, write) is None
+            conflict = (
+                concurrency.save_fields(
+                    form,
+                    AccountEditFields,
+                    lambda changes: services.account_update(
+                        actor=request.user, account=stored, **changes
+                    ),
+                )
+                is None
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

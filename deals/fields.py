@@ -1,9 +1,11 @@
 """The writable fields of opportunities, declared once (kam.fields)."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import NotRequired, TypedDict
 
+from accounts.models import Account, ProductLine
 from deals.models import Competitor, Stage
 from users.models import User
 
@@ -25,6 +27,14 @@ class OpportunityFields(TypedDict, total=False):
     close_reason: str
     owner: User | None
     lost_to: Competitor | None
+
+
+class OpportunityEditFields(OpportunityFields, total=False):
+    """What the edit page changes: the fields, the account the deal moves to and the
+    product lines, which `opportunity_update` takes as arguments of their own."""
+
+    account: Account
+    product_lines: Iterable[ProductLine] | None
 
 
 class CompetitorFields(TypedDict):

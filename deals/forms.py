@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import editable_accounts, visible_accounts
 from accounts.models import Account, ProductLine
-from deals.fields import CompetitorLinkFields, OpportunityFields
+from deals.fields import CompetitorLinkFields, OpportunityEditFields, OpportunityFields
 from deals.models import Competitor, Opportunity, OpportunityCompetitor, Stage
 from kam.concurrency import VersionedForm
 from kam.fields import as_fields
@@ -79,7 +79,7 @@ class OpportunityForm(VersionedForm, forms.ModelForm):
         # Model validation runs in the service, inside its transaction.
         pass
 
-    def changed_fields(self, fields: dict) -> dict:
+    def changed_fields(self, fields: OpportunityEditFields) -> OpportunityEditFields:
         """The changed fields for opportunity_update; an untouched probability follows a
         stage change (None: the new stage's default)."""
         if "stage" in fields and "probability" not in fields:

@@ -3,8 +3,6 @@
 Each view fetches through the access scope and writes through deals.services.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from accounts.access import (
 from accounts.history import history_context
 from accounts.models import Account
 from deals import changes, charts, exports, selectors, services, win_loss
+from deals.fields import OpportunityEditFields
 from deals.filters import OpportunityFilter
 from deals.forms import CompetitorLinkForm, MoveForm, OpportunityForm, WinLossFilterForm
 from deals.models import Competitor, Opportunity, Stage
@@ -362,9 +361,17 @@ def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST" and form.is_valid():
         stored = Opportunity.objects.get(pk=opportunity.pk)
-        write = partial(services.opportunity_update, actor=request.user, opportunity=stored)
         try:
-            conflict = concurrency.save(form, lambda **f: write(**form.changed_fields(f))) is None
+            conflict = (
+                concurrency.save_fields(
+                    form,
+                    OpportunityEditFields,
+                    lambda given: services.opportunity_update(
+                        actor=request.user, opportunity=stored, **form.changed_fields(given)
+                    ),
+                )
+                is None
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
