@@ -27,11 +27,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.files import File
 from django.db import connections, models, transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -39,6 +43,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+from kam import queue
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -375,11 +381,8 @@ def rows_of(export: Export, records: Iterable[Any]) -> list[list[Any]]:
 
 
 def _queued(export: Export, queryset: QuerySet, *, request, api: bool, title: str, name: str):
-    from django.http import JsonResponse
-    from django.shortcuts import redirect
-    from django.urls import reverse
-
-    from kam import queue, tasks
+    # kam.tasks imports this module; the models are read once the apps are loaded.
+    from kam import tasks
     from kam.models import ExportFile
 
     job = ExportFile.objects.create(
@@ -421,15 +424,10 @@ def _queued(export: Export, queryset: QuerySet, *, request, api: bool, title: st
 def build_file(job) -> None:
     """Write the XLSX of an ExportFile (its stored query, in its user's language) into
     its file field, row by row as the request would."""
-    from django.apps import apps
-    from django.core.files import File
-
     label, query = pickle.loads(bytes(job.query))  # noqa: S301 - written by this server
     queryset = apps.get_model(label)._default_manager.all()
     queryset.query = query
     if job.export not in EXPORTS:
-        from django.urls import get_resolver
-
         get_resolver().url_patterns  # noqa: B018 - loads the views, which declare the exports
     export = EXPORTS[job.export]
     target, job.rows = _xlsx(export, queryset, language=job.language, title=job.title)
